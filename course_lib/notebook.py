@@ -1,0 +1,115 @@
+"""The one call at the top of every chapter: ``course_lib.notebook.setup()``.
+
+It makes a run reproducible (the same seeds and deterministic kernels), keeps
+TensorFlow's C++ log lines out of the notebook, sets a readable plot style, and
+prints a short report so that a student can see at a glance which TensorFlow
+and which device the chapter is running on.
+"""
+
+import os
+import platform
+import warnings
+
+DEFAULT_SEED = 42
+
+
+def quiet_tensorflow():
+    """Import TensorFlow without its C++ start-up chatter (CUDA probing, absl notices).
+
+    Those lines go straight to file descriptor 2, below Python, so they are sent to
+    /dev/null while TensorFlow loads and finds its devices; Python warnings and
+    errors still show as usual.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    warnings.filterwarnings("ignore", module="keras.src.trainers.data_adapters")
+    saved_stderr, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+    finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
+        os.close(devnull)
+
+
+def seed_everything(seed=DEFAULT_SEED):
+    """Seed Python, NumPy and TensorFlow, and ask TensorFlow for deterministic kernels."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def plot_style():
+    """Plot defaults for a projector as well as a laptop: large labels, a light grid.
+
+    In Jupyter it also turns on inline figures, so a ``Figure`` returned by a cell
+    (as every function of ``course_lib.plots`` returns) is shown under it.
+    """
+    import matplotlib as mpl
+
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = None
+    shell = get_ipython() if get_ipython else None
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")
+
+    mpl.rcParams.update({
+        "figure.figsize": (7.0, 4.0),
+        "figure.dpi": 80,
+        "savefig.dpi": 80,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 13,
+        "axes.labelsize": 12,
+        "legend.fontsize": 10,
+        "font.size": 11,
+        # Chinese labels (学习率, 交叉熵 ...) need a CJK font; Matplotlib falls back along this list.
+        "font.sans-serif": ["DejaVu Sans", "Noto Sans CJK SC", "PingFang SC", "Heiti SC",
+                            "Microsoft YaHei", "SimHei", "Arial Unicode MS"],
+        "axes.unicode_minus": False,
+    })
+
+
+def devices():
+    """The devices TensorFlow can use, as short strings: "CPU", "GPU (CUDA)", "GPU (Apple Metal)"."""
+    import tensorflow as tf
+
+    names = ["CPU"]
+    for gpu in tf.config.list_physical_devices("GPU"):
+        details = tf.config.experimental.get_device_details(gpu)
+        name = details.get("device_name", gpu.name)
+        kind = "Apple Metal" if platform.system() == "Darwin" else "CUDA"
+        names.append(f"GPU ({kind}): {name}")
+    return names
+
+
+def environment_report():
+    """A dict of the versions and devices that decide how a chapter runs."""
+    import keras
+    import tensorflow as tf
+
+    return {
+        "Python": platform.python_version(),
+        "TensorFlow": tf.__version__,
+        "Keras": keras.__version__,
+        "devices": ", ".join(devices()),
+    }
+
+
+def setup(seed=DEFAULT_SEED, *, report=True):
+    """Prepare a chapter: quiet logs, seeds, deterministic ops, plot style; print the report."""
+    quiet_tensorflow()
+    seed_everything(seed)
+    plot_style()
+    if report:
+        summary = environment_report()
+        print(" | ".join(f"{key} {value}" for key, value in summary.items()), f"| seed {seed}")

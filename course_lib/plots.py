@@ -1,0 +1,88 @@
+"""Figures that several chapters share.
+
+Every function returns a Matplotlib ``Figure`` made without pyplot, so a
+notebook shows it exactly once when it is the cell's last expression, and a
+panel can turn it into PNG bytes. Topic-specific figures live with their topic.
+"""
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+def new_figure(width=7.0, height=3.6, *, nrows=1, ncols=1, **subplot_kw):
+    """A figure and its axes (an array of them when ``nrows`` or ``ncols`` > 1)."""
+    figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(nrows, ncols, squeeze=True, **subplot_kw)
+    return figure, axes
+
+
+def figure_to_png(figure):
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def training_curves(history, metrics=("loss",), *, title=""):
+    """One subplot per metric, training and validation curves against the epoch.
+
+    ``history`` is a Keras ``History``, a :class:`course_lib.training.History`, or a
+    dict of per-epoch lists; validation series are found under ``val_<metric>``.
+    """
+    series = getattr(history, "history", None) or getattr(history, "metrics", None) or history
+    figure, axes = new_figure(4.2 * len(metrics), 3.4, ncols=len(metrics))
+    axes = np.atleast_1d(axes)
+    for ax, metric in zip(axes, metrics):
+        if metric not in series:
+            raise ValueError(f"the history has no {metric!r}; it has {sorted(series)}.")
+        epochs = np.arange(1, len(series[metric]) + 1)
+        ax.plot(epochs, series[metric], label=f"training {metric}")
+        validation = series.get(f"val_{metric}")
+        if validation:
+            every = max(1, len(epochs) // len(validation))
+            ax.plot(epochs[every - 1::every][:len(validation)], validation, "o-",
+                    label=f"validation {metric}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.legend()
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def image_grid(images, titles=None, *, columns=8, cmap="gray", size=1.3):
+    """Images in a grid, each with an optional title (a label, a prediction)."""
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"expected a stack of 2-D images (n, height, width), got shape {images.shape}.")
+    rows = int(np.ceil(len(images) / columns))
+    figure, axes = new_figure(size * columns, size * rows * 1.15, nrows=rows, ncols=columns)
+    for index, ax in enumerate(np.atleast_1d(axes).flat):
+        ax.axis("off")
+        if index < len(images):
+            ax.imshow(images[index], cmap=cmap)
+            if titles is not None:
+                ax.set_title(titles[index], fontsize=9)
+    return figure
+
+
+def confusion_matrix(y_true, y_pred, class_names):
+    """The confusion matrix as a heat map with counts; rows are true classes, columns predictions."""
+    n = len(class_names)
+    counts = np.zeros((n, n), dtype=int)
+    np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    figure, ax = new_figure(6.0, 5.2)
+    ax.imshow(counts, cmap="Blues")
+    ax.grid(False)
+    for (row, column), count in np.ndenumerate(counts):
+        ax.text(column, row, count, ha="center", va="center", fontsize=8,
+                color="white" if count > counts.max() / 2 else "black")
+    ax.set_xticks(range(n), class_names, rotation=45, ha="right")
+    ax.set_yticks(range(n), class_names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    return figure

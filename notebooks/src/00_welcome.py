@@ -1,0 +1,145 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 00 Welcome and setup (欢迎与环境准备)
+#
+# This course teaches how a neural network is **optimized** (神经网络优化): the learning
+# rate, activation functions, loss functions, under- and overfitting, regularization and
+# optimizers, then the six-step Keras recipe (八股) on iris, MNIST and Fashion-MNIST. It
+# follows the Chinese course *人工智能实践：Tensorflow 笔记* and keeps its Chinese terms beside
+# the English ones, so you can read both.
+#
+# **In this chapter you will**
+#
+# - check that TensorFlow, Keras and the datasets are ready on your machine;
+# - learn how a chapter is laid out: idea, formula, code, interactive figure, exercise, summary;
+# - try a panel and an exercise, so you know how they behave later.
+
+# %% [markdown]
+# ## How to use a chapter
+#
+# Run the cells from top to bottom with **Shift+Enter**. Every chapter starts with one call,
+# `notebook.setup()`, which seeds the random generators (so you see the numbers printed
+# here), silences TensorFlow's start-up log and prints what the chapter runs on.
+#
+# - **Panels** are the figures with sliders. Move a slider and the figure follows.
+#   Panels that train a model have a button instead, because training takes a few seconds.
+# - **Exercises** start with `answer = ...  # your code here`. Run the check as it is and it
+#   tells you the exercise is not attempted yet, with a hint. Replace `...` with your answer
+#   and run again. A hidden solution follows each exercise: click the "..." to open it.
+# - Shared code lives in the small library `course_lib`; open its modules when a chapter
+#   names one: they are meant to be read.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from course_lib import data, notebook
+from course_lib.exercises import welcome as exercises
+from course_lib.widgets.welcome import line_fit_panel
+
+notebook.setup()
+
+# %% [markdown]
+# The line above says which TensorFlow and Keras you have and which device runs the
+# chapters: `CPU`, a CUDA GPU, or an Apple GPU through Metal. Everything in this course runs
+# on a CPU in minutes; a GPU makes the MNIST chapters faster but is never needed.
+#
+# ## Datasets (数据集)
+#
+# Keras downloads MNIST and Fashion-MNIST the first time a chapter loads them and keeps
+# them under `~/.keras/datasets`. Iris ships with scikit-learn. On a machine without
+# internet, import the files from a folder once (see README.md):
+#
+# ```bash
+# python -m course_lib data import /path/to/datasets
+# ```
+
+# %%
+for name, state in data.availability().items():
+    print(f"{name:>14}: {state}")
+
+# %% [markdown]
+# ## Glossary (术语表)
+#
+# | English | 中文 | chapter |
+# |---|---|---|
+# | tensor | 张量 | 01 |
+# | automatic differentiation | 自动求导 | 01 |
+# | forward propagation | 前向传播 | 02 |
+# | learning rate | 学习率 | 03 |
+# | exponential decay learning rate | 指数衰减学习率 | 03 |
+# | activation function | 激活函数 | 04 |
+# | loss function | 损失函数 | 05 |
+# | mean squared error | 均方误差 | 05 |
+# | cross entropy | 交叉熵 | 05 |
+# | underfitting / overfitting | 欠拟合 / 过拟合 | 06 |
+# | regularization | 正则化 | 06 |
+# | optimizer | 优化器 | 07 |
+# | the six-step recipe | 八股 | 08 |
+# | epoch / batch | 轮 / 批 | 02 |
+# | handwritten digits | 手写数字 | 09 |
+# | clothing classification | 服装分类 | 10 |
+
+# %% [markdown]
+# ## Try a widget
+#
+# A model is a formula with numbers to choose. Here the formula is a line,
+# $\hat y = w x + b$, and the numbers are $w$ and $b$. How good a choice is, is measured by
+# a **loss** (损失), here the mean squared error
+#
+# $$\mathrm{MSE} = \frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)^2 .$$
+#
+# Move the sliders: the red bars are the errors, and the MSE under the figure is their
+# squared average. Training a network is exactly this, done by gradient descent instead of
+# by hand, over many more numbers.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+line_fit_panel()
+
+# %% [markdown]
+# ## Exercise 1: pixels
+#
+# A 28×28 MNIST image is flattened into one row before a dense layer. How many numbers
+# does that row hold?
+
+# %%
+answer = ...  # your code here
+exercises.check_pixel_count(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution
+answer = 28 * 28
+exercises.check_pixel_count(answer)
+
+# %% [markdown]
+# ## Exercise 2: your best line
+#
+# Use the panel to find a slope and an intercept whose MSE is at most 0.25.
+
+# %%
+w, b = ..., ...  # your values here
+exercises.check_best_line(w, b)
+
+# %% jupyter={"source_hidden": true}
+# Solution: the points were made from y = 2x + 1 plus noise
+w, b = 2.0, 1.0
+exercises.check_best_line(w, b)
+
+# %% [markdown]
+# ## Summary
+#
+# - Every chapter starts with `notebook.setup()`; it makes the numbers repeatable.
+# - Datasets come from Keras' cache; offline, `python -m course_lib data import DIR` fills it.
+# - Panels respond to their controls; exercises tell you when you have not tried yet,
+#   what is wrong when you are wrong, and ✓ when you are right.
+#
+# Next: [01 Tensors and autodiff](01_tensors_autodiff.ipynb).
