@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# JupyterLab refuses to run as root (containers, CI) unless told to.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
 
 .PHONY: install lab test test-unit test-notebooks test-browser execute bench clean
@@ -16,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create or update .venv with the course and its test tools
 
 lab: $(STAMP)  ## start JupyterLab on the chapters (localhost, with a token)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(AS_ROOT) $(LAB_ARGS)
 
 test: $(STAMP)  ## every test: unit tests, nbval strict over the chapters, browser tests
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks

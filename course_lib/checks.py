@@ -40,16 +40,26 @@ def _as_array(value):
         return None
 
 
+#: Factors a single number is typically off by (a doubled gradient, a forgotten /255, a sign).
+USUAL_FACTORS = (2.0, 0.5, -1.0, 10.0, 0.1, 100.0, 0.01, 255.0, 1 / 255)
+
+
 def _factor(answer, expected):
-    """The constant k with answer == k * expected, if there is one (and k is not 1)."""
+    """The constant k with answer == k * expected, if there is a telling one.
+
+    For arrays any common k is telling; any two single numbers have a ratio, so
+    for them only the usual slips count.
+    """
     nonzero = np.abs(expected) > 1e-12
     if not nonzero.any() or np.any(np.abs(answer[~nonzero]) > 1e-9):
         return None
     ratios = answer[nonzero] / expected[nonzero]
     k = float(ratios.flat[0])
-    if np.allclose(ratios, k, rtol=1e-4) and not np.isclose(k, 1.0) and k != 0.0:
-        return k
-    return None
+    if not np.allclose(ratios, k, rtol=1e-4) or np.isclose(k, 1.0) or k == 0.0:
+        return None
+    if ratios.size == 1 and not np.isclose(USUAL_FACTORS, k, rtol=1e-4).any():
+        return None
+    return k
 
 
 def diagnose(answer, expected, *, rtol=1e-5, atol=1e-8, mistakes=None):

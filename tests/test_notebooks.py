@@ -1,0 +1,59 @@
+"""Every chapter is built from its source, executed cleanly, and follows the chapter template.
+
+nbval checks that re-running a chapter gives the stored outputs; these tests check what
+nbval cannot: that the stored notebook is the current source, executed in order without
+an error, and that it has what every chapter must have.
+"""
+
+import re
+
+import jupytext
+import nbformat
+import pytest
+
+from tests.helpers import ROOT
+
+SOURCES = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
+
+
+def chapter_ids():
+    return [source.stem for source in SOURCES]
+
+
+@pytest.fixture(params=SOURCES, ids=chapter_ids())
+def chapter(request):
+    source = request.param
+    stored = ROOT / "notebooks" / f"{source.stem}.ipynb"
+    assert stored.exists(), f"{stored.name} is missing: run `make execute CHAPTERS={source.stem[:2]}`"
+    return jupytext.read(source), nbformat.read(stored, as_version=4)
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def test_stored_notebook_is_the_current_source(chapter):
+    source, stored = chapter
+    assert [(c.cell_type, c.source) for c in source.cells] == [(c.cell_type, c.source) for c in stored.cells], \
+        "the .ipynb is out of date with notebooks/src: run `make execute`"
+
+
+def test_every_cell_ran_in_order_without_error(chapter):
+    _, stored = chapter
+    counts = [cell.execution_count for cell in code_cells(stored)]
+    assert None not in counts and counts == sorted(counts)
+    errors = [o for cell in code_cells(stored) for o in cell.outputs if o.output_type == "error"]
+    assert not errors, errors[0].get("evalue") if errors else ""
+
+
+def test_chapter_follows_the_template(chapter):
+    source, _ = chapter
+    title = source.cells[0].source.splitlines()[0]
+    assert title.startswith("# ") and re.search(r"[\u4e00-\u9fff]", title), "H1 title with its Chinese name"
+    assert "notebook.setup()" in code_cells(source)[0].source
+    text = "\n".join(cell.source for cell in source.cells)
+    assert "_panel(" in text, "an interactive panel"
+    starters = [c for c in code_cells(source) if re.search(r"= \.\.\.(, \.\.\.)*\s+# your", c.source)]
+    solutions = [c for c in code_cells(source) if c.metadata.get("jupyter", {}).get("source_hidden")]
+    assert len(starters) >= 2 and len(solutions) >= len(starters), "two exercises with hidden solutions"
+    assert any(cell.source.startswith("## Summary") for cell in source.cells if cell.cell_type == "markdown")
