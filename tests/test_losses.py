@@ -1,0 +1,133 @@
+"""Chapter 05: the loss functions, their gradients, the sales fit, the panels and the exercises."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from scipy.optimize import linprog
+
+from course_lib import losses
+from course_lib.exercises import losses as exercises
+from course_lib.widgets.losses import ce_vs_mse_panel, sales_panel
+
+SOURCE_LABELS = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], dtype=float)
+SOURCE_LOGITS = np.array([[12, 3, 2], [3, 10, 3], [2, 1, 5], [4, 6, 1.2], [3, 6, 1]])
+SOURCE_VECTOR = [1.68795487e-04, 1.82210289e-03, 6.58839038e-02, 2.13415060e+00, 5.49852354e-02]
+
+
+def test_cross_entropy_gives_the_source_example():
+    assert losses.cross_entropy([1, 0], [0.6, 0.4]) == pytest.approx(0.511, abs=5e-4)
+    assert losses.cross_entropy([1, 0], [0.8, 0.2]) == pytest.approx(0.223, abs=5e-4)
+
+
+def test_cross_entropy_rejects_what_is_not_a_probability():
+    with pytest.raises(ValueError, match="probabilities"):
+        losses.cross_entropy([1, 0], [1.0, 0.0])
+    with pytest.raises(ValueError, match="shape"):
+        losses.cross_entropy([1, 0, 0], [0.5, 0.5])
+
+
+def test_both_softmax_cross_entropies_give_the_source_vector_on_moderate_logits():
+    for function in (losses.naive_softmax_cross_entropy, losses.stable_softmax_cross_entropy):
+        np.testing.assert_allclose(function(SOURCE_LABELS, SOURCE_LOGITS, dtype="float64"),
+                                   SOURCE_VECTOR, rtol=1e-8)
+
+
+def test_only_the_stable_version_survives_large_logits():
+    labels, logits = [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]], [[1000.0, 0.0, -1000.0], [-120.0, 0.0, 0.0]]
+    naive = losses.naive_softmax_cross_entropy(labels, logits)
+    stable = losses.stable_softmax_cross_entropy(labels, logits)
+    assert np.isnan(naive[0]) and np.isinf(naive[1])
+    np.testing.assert_allclose(stable, [0.0, 120.0 + np.log(2.0)], atol=1e-4)
+    np.testing.assert_allclose(stable, tf.nn.softmax_cross_entropy_with_logits(
+        np.float32(labels), np.float32(logits)).numpy(), atol=1e-4)
+
+
+def test_logit_gradients_match_their_closed_forms_and_differ_from_each_other():
+    gradients = losses.logit_gradients(SOURCE_LABELS, SOURCE_LOGITS)
+    for name in ("ce", "mse"):
+        np.testing.assert_allclose(gradients[f"{name}_tape"], gradients[f"{name}_formula"], atol=1e-12)
+    assert np.abs(gradients["ce_tape"][3]).max() > 5 * np.abs(gradients["mse_tape"][3]).max()
+    with pytest.raises(ValueError, match="shape"):
+        losses.logit_gradients(SOURCE_LABELS[:, :2], SOURCE_LOGITS)
+
+
+def test_probability_losses_match_the_tape_and_show_the_mse_gradient_vanishing():
+    z = tf.Variable(np.log(0.3 / 0.7))
+    with tf.GradientTape(persistent=True) as tape:
+        p = tf.sigmoid(z)
+        ce, mse = -tf.math.log(p), (1 - p) ** 2
+    result = losses.probability_losses(0.3)
+    assert result["ce_slope"] == pytest.approx(float(tape.gradient(ce, z)))
+    assert result["mse_slope"] == pytest.approx(float(tape.gradient(mse, z)))
+    wrong = losses.probability_losses(0.01)
+    assert abs(wrong["mse_slope"]) < 0.02 < 0.9 < abs(wrong["ce_slope"])
+    with pytest.raises(ValueError, match="probability"):
+        losses.probability_losses(1.5)
+
+
+def test_sales_loss_charges_cost_above_and_profit_below():
+    assert float(losses.sales_loss([[1.0], [1.0]], [[1.5], [0.5]], cost=2, profit=10)) == pytest.approx(6.0)
+    with pytest.raises(ValueError, match="cost"):
+        losses.sales_loss([1.0], [1.0], cost=-1, profit=1)
+
+
+def _exact_fit(cost, profit, x, y):
+    """The minimum of the sales loss by linear programming (quantile regression), for reference."""
+    n = len(x)
+    objective = np.r_[0.0, 0.0, cost * np.ones(n), profit * np.ones(n)]
+    constraints = np.c_[x, -np.eye(n), np.eye(n)]
+    result = linprog(objective, A_eq=constraints, b_eq=y[:, 0],
+                     bounds=[(None, None)] * 2 + [(0, None)] * (2 * n))
+    return result.x[:2], result.fun
+
+
+@pytest.mark.parametrize("cost, profit", [(1, 99), (99, 1), (1, 1)])
+def test_fit_sales_model_reaches_the_exact_minimum(cost, profit):
+    x, y = losses.make_sales_data()
+    fit = losses.fit_sales_model(cost, profit, x, y)
+    weights, minimum = _exact_fit(cost, profit, x, y)
+    assert fit["loss"] == pytest.approx(minimum, rel=1e-3)
+    np.testing.assert_allclose(fit["weights"], weights, atol=5e-3)
+
+
+def test_fit_sales_model_validates_its_arguments():
+    with pytest.raises(ValueError, match="cost"):
+        losses.fit_sales_model(0, 1)
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        losses.fit_sales_model(1, 1, np.ones((4, 3)), np.ones((4, 1)))
+
+
+def test_ce_vs_mse_panel_follows_its_slider():
+    panel = ce_vs_mse_panel()
+    png, caption = panel.image.value, panel.caption.value
+    assert "CE = <b>1.204</b>" in caption
+    panel.controls["probability"].value = 0.05
+    assert panel.image.value != png
+    assert panel.result["ce"] == pytest.approx(-np.log(0.05))
+    assert "CE = <b>2.996</b>" in panel.caption.value
+
+
+def test_sales_panel_moves_the_weights_the_way_the_prices_say():
+    panel = sales_panel()
+    high = panel.result["weights"]
+    assert np.all(high > 1.0) and panel.result["above_share"] > 0.9
+    assert "profit / (cost + profit) = 99%" in panel.caption.value
+    panel.controls["profit"].value = 1.0
+    panel.controls["cost"].value = 99.0
+    assert np.all(panel.result["weights"] < 1.0) and panel.result["above_share"] < 0.1
+    assert "w1 = <b>0.9" in panel.caption.value
+
+
+def test_exercises_check_both_ways(capsys):
+    assert not exercises.check_cross_entropy(...)
+    assert not exercises.check_cross_entropy(np.log(0.7))
+    assert "minus sign" in capsys.readouterr().out
+    assert exercises.check_cross_entropy(-np.log(0.7))
+    z = exercises.GRADIENT_LOGITS
+    softmax = np.exp(z) / np.exp(z).sum()
+    assert not exercises.check_logit_gradient(softmax)
+    assert "subtract the one-hot" in capsys.readouterr().out
+    assert exercises.check_logit_gradient(softmax - exercises.GRADIENT_LABEL)
+    assert not exercises.check_sales_direction(..., ...)
+    assert not exercises.check_sales_direction(1, 99)
+    assert exercises.check_sales_direction(90, 5)
