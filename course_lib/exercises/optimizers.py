@@ -1,0 +1,48 @@
+"""Chapter 07 exercises: reading the optimizers' formulas (优化器)."""
+
+import numpy as np
+
+from course_lib import checks
+
+#: The weights and first gradient of the Adam exercise.
+ADAM_START = np.array([1.0, -2.0, 0.5])
+ADAM_GRADIENT = np.array([0.5, -3.0, 0.0001])
+ADAM_LEARNING_RATE = 0.01
+
+
+def check_keras_momentum_learning_rate(answer):
+    """Which Keras SGD learning rate (momentum=0.9) takes the same steps as the course's SGDM, lr=0.1, β=0.9?"""
+    return checks.check_answer(
+        "Keras learning rate equal to the course's SGDM", answer, 0.1 * (1 - 0.9),
+        hint="write both velocities out for a constant gradient g: the course's m_t tends to g, "
+             "Keras' velocity tends to −lr·g/(1−μ).",
+        mistakes={"that is the course's learning rate: Keras' velocity sums past steps without the "
+                  "factor (1−β), so its learning rate has to carry that factor.": 0.1,
+                  "you divided by (1−β); the course's average is (1−β) times Keras' sum, "
+                  "so multiply.": 1.0,
+                  "that is lr·β; the factor the course applies to g_t is (1−β).": 0.09})
+
+
+def check_first_adam_step(answer):
+    """The weights after the course's Adam takes its first step (lr 0.01, ε = 0) from ADAM_START."""
+    sign = np.sign(ADAM_GRADIENT)
+    no_correction = ADAM_START - ADAM_LEARNING_RATE * 0.1 / np.sqrt(0.001) * sign
+    return checks.check_answer(
+        "weights after Adam's first step", answer, ADAM_START - ADAM_LEARNING_RATE * sign,
+        hint="at t = 1, m̂_1 = g_1 and V̂_1 = g_1², so m̂_1 / √V̂_1 is ±1 for every weight.",
+        mistakes={"you left out the bias correction: m_1 = 0.1·g and V_1 = 0.001·g² are both "
+                  "too small, and their ratio is √10 times too large.": no_correction,
+                  "that is SGD's step lr·g; Adam divides by √V̂_t, the size of the gradient.":
+                      ADAM_START - ADAM_LEARNING_RATE * ADAM_GRADIENT,
+                  "the step goes against the gradient: W_{t+1} = W_t − η_t.":
+                      ADAM_START + ADAM_LEARNING_RATE * sign})
+
+
+def check_adagrad_step_ratio(answer):
+    """With a constant gradient, AdaGrad's 100th step as a fraction of its first one."""
+    return checks.check_answer(
+        "AdaGrad's step 100 relative to step 1", answer, 1 / np.sqrt(100),
+        hint="with g_t = g every time, V_t = t·g², so the step is lr·g/√(t·g²) = lr/√t.",
+        mistakes={"V_t is a sum of squares and the step divides by its square root: "
+                  "1/√t, not 1/t.": 1 / 100,
+                  "that is RMSProp's behaviour; AdaGrad never forgets, its steps keep shrinking.": 1.0})

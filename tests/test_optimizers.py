@@ -1,0 +1,226 @@
+"""Tests of chapter 07: the hand-written optimizers, their match with Keras, the race panel, the exercises."""
+
+import numpy as np
+import pytest
+
+from course_lib import optimizers
+from course_lib.exercises import optimizers as exercises
+from course_lib.widgets import optimizers as optimizer_widgets
+
+W = np.array([1.0, -2.0, 0.5])
+G = np.array([0.5, -3.0, 0.25])
+
+
+def run(optimizer, gradients, weights=W):
+    """The weights after one step per gradient."""
+    for gradient in gradients:
+        (weights,) = optimizer.step([weights], [gradient])
+    return weights
+
+
+# --- The course's formulas ----------------------------------------------------------------
+
+def test_sgd_steps_against_the_gradient():
+    np.testing.assert_allclose(run(optimizers.SGD(0.1), [G]), W - 0.1 * G)
+
+
+def test_sgdm_averages_the_gradients():
+    expected_m = 0.9 * (0.1 * G) + 0.1 * (2 * G)
+    after_first = W - 0.1 * (0.1 * G)
+    np.testing.assert_allclose(run(optimizers.SGDM(0.1, beta=0.9), [G, 2 * G]),
+                               after_first - 0.1 * expected_m)
+
+
+def test_adagrad_steps_shrink_as_one_over_root_t():
+    optimizer = optimizers.AdaGrad(0.1, epsilon=0.0)
+    weights, steps = W, []
+    for _ in range(100):
+        (new_weights,) = optimizer.step([weights], [G])
+        steps.append(np.abs(new_weights - weights))
+        weights = new_weights
+    np.testing.assert_allclose(steps[0], 0.1)
+    np.testing.assert_allclose(steps[99], 0.1 / np.sqrt(100))
+
+
+def test_rmsprop_first_step_is_lr_over_root_one_minus_beta():
+    weights = run(optimizers.RMSProp(0.01, beta=0.9, epsilon=0.0), [G])
+    np.testing.assert_allclose(weights, W - 0.01 / np.sqrt(0.1) * np.sign(G))
+
+
+def test_adam_first_step_is_lr_times_the_sign_of_the_gradient():
+    weights = run(optimizers.Adam(0.01, epsilon=0.0), [G])
+    np.testing.assert_allclose(weights, W - 0.01 * np.sign(G))
+
+
+def test_epsilon_keeps_a_weight_with_zero_gradients_finite():
+    for name in ("AdaGrad", "RMSProp", "Adam"):
+        weights = run(optimizers.COURSE_OPTIMIZERS[name](0.1), [np.zeros(3)] * 3)
+        np.testing.assert_array_equal(weights, W)
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(run(optimizers.AdaGrad(0.1, epsilon=0.0), [np.zeros(3)])).all()
+
+
+def test_step_keeps_float32_weights_in_float32():
+    (weights,) = optimizers.Adam().step([W.astype(np.float32)], [G.astype(np.float32)])
+    assert weights.dtype == np.float32
+
+
+def test_step_leaves_its_inputs_alone():
+    weights = W.copy()
+    optimizers.SGDM(0.1).step([weights], [G])
+    np.testing.assert_array_equal(weights, W)
+
+
+def test_course_sgdm_is_keras_momentum_with_lr_times_one_minus_beta():
+    gradients = [G * k for k in (1.0, -0.5, 2.0, 0.3, 1.1)]
+    course = run(optimizers.SGDM(0.1, beta=0.9), gradients)
+    keras_form = run(optimizers.KerasSGD(0.01, momentum=0.9), gradients)
+    np.testing.assert_allclose(course, keras_form, rtol=1e-12)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: optimizers.SGD(-0.1), "learning_rate"),
+    (lambda: optimizers.SGDM(0.1, beta=1.0), "beta"),
+    (lambda: optimizers.Adam(0.1, beta2=1.5), "beta2"),
+    (lambda: optimizers.AdaGrad(0.1, epsilon=-1.0), "epsilon"),
+    (lambda: optimizers.KerasSGD(0.1, momentum=-0.1), "momentum"),
+    (lambda: optimizers.KerasAdagrad(initial_accumulator_value=-1), "initial_accumulator_value"),
+])
+def test_bad_hyperparameters_are_refused(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_step_refuses_gradients_that_do_not_fit():
+    optimizer = optimizers.SGD()
+    with pytest.raises(ValueError, match="one gradient per weight"):
+        optimizer.step([W, W], [G])
+    with pytest.raises(ValueError, match="does not fit"):
+        optimizer.step([W], [G[:2]])
+    optimizer.step([W], [G])
+    with pytest.raises(ValueError, match="make a new one"):
+        optimizer.step([W, W], [G, G])
+
+
+# --- Keras' formulas --------------------------------------------------------------------
+
+def test_keras_adagrad_starts_its_accumulator_at_0_1():
+    weights = run(optimizers.KerasAdagrad(0.1, epsilon=0.0), [G])
+    np.testing.assert_allclose(weights, W - 0.1 * G / np.sqrt(0.1 + G ** 2))
+
+
+def test_keras_adam_adds_epsilon_to_the_uncorrected_root():
+    weights = run(optimizers.KerasAdam(0.01, epsilon=0.1), [G])
+    alpha = 0.01 * np.sqrt(1 - 0.999) / (1 - 0.9)
+    np.testing.assert_allclose(weights, W - 0.1 * G * alpha / (np.sqrt(0.001) * np.abs(G) + 0.1))
+
+
+def test_keras_pair_refuses_an_unknown_method():
+    with pytest.raises(ValueError, match="name"):
+        optimizers.keras_pair("Nadam")
+
+
+@pytest.mark.parametrize("name", optimizers.NAMES)
+def test_keras_forms_match_keras_step_for_step_on_a_real_model(name):
+    differences = optimizers.compare_with_keras(name, num_steps=100)
+    assert len(differences) == 100
+    assert differences.max() <= 1e-6, f"largest weight difference {differences.max():.3g}"
+
+
+def test_the_course_form_does_not_match_keras_adagrad():
+    """The comparison can fail: the course's AdaGrad starts its sum at 0, Keras' at 0.1."""
+    (x_weights,) = optimizers.AdaGrad(0.1).step([W], [G])
+    (k_weights,) = optimizers.KerasAdagrad(0.1).step([W], [G])
+    assert np.abs(x_weights - k_weights).max() > 1e-2
+
+
+# --- Surfaces, the race and iris ------------------------------------------------------
+
+def test_sgd_descends_the_ravine():
+    points, losses = optimizers.trajectory(optimizers.SGD(0.3), "ravine", 200)
+    assert points.shape == (201, 2)
+    assert losses[-1] < 1e-2 * losses[0]
+
+
+def test_a_diverging_trajectory_stops_with_finite_points():
+    points, losses = optimizers.trajectory(optimizers.SGD(0.1), "rosenbrock", 100)
+    assert len(points) < 101
+    assert np.isfinite(points).all() and losses.max() <= optimizers.DIVERGED_LOSS
+
+
+def test_gradients_of_the_surfaces_match_finite_differences():
+    for surface in optimizers.SURFACES.values():
+        point, h = np.array([0.3, -0.7]), 1e-6
+        numeric = [(surface.function(point + h * e) - surface.function(point - h * e)) / (2 * h)
+                   for e in np.eye(2)]
+        np.testing.assert_allclose(surface.gradient(point), numeric, rtol=1e-5)
+
+
+def test_race_runs_the_five_methods_and_reports_divergence():
+    result = optimizers.race("rosenbrock", 0.1, num_steps=50)
+    assert list(result["runs"]) == list(optimizers.NAMES)
+    assert result["runs"]["SGD"]["diverged"]
+    assert not result["runs"]["Adam"]["diverged"]
+    with pytest.raises(ValueError, match="surface"):
+        optimizers.race("himmelblau")
+
+
+def test_train_iris_learns():
+    run_ = optimizers.train_iris(optimizers.Adam(0.05), "Adam", num_epochs=40)
+    assert run_.name == "Adam" and len(run_.losses) == 40
+    assert run_.losses[-1] < 0.5 * run_.losses[0]
+    assert run_.test_accuracy >= 0.8 and run_.seconds > 0
+
+
+def test_iris_split_is_the_courses():
+    (x_train, y_train), (x_test, y_test) = optimizers.iris_split()
+    assert x_train.shape == (120, 4) and x_test.shape == (30, 4)
+    with pytest.raises(ValueError, match="num_test"):
+        optimizers.iris_split(num_test=150)
+
+
+# --- The panel and figures ------------------------------------------------------------
+
+def test_race_panel_follows_its_controls():
+    panel = optimizer_widgets.optimizer_race_panel()
+    first = panel.caption.value
+    assert "ravine" in first and "SGD" in first
+    panel.controls["learning_rate"].value = 0.01
+    assert panel.caption.value != first and "lr 0.01" in panel.caption.value
+    panel.controls["surface"].value = "rosenbrock"
+    assert panel.result["surface"].name == "rosenbrock"
+    panel.controls["learning_rate"].value = 0.1
+    assert "SGD <b>diverged</b>" in panel.caption.value
+    assert panel.image.value and len(panel.timings) == 4
+
+
+def test_figures_have_one_axis_per_surface():
+    results = [optimizers.race(name, 0.01, num_steps=20) for name in optimizers.SURFACES]
+    assert len(optimizer_widgets.trajectories_figure(results).axes) == 2
+    runs = [optimizers.IrisRun("SGD", np.array([1.0, 0.5]), 1.0, 0.1)]
+    assert optimizer_widgets.iris_loss_figure(runs).axes[0].get_ylabel().startswith("training loss")
+
+
+# --- Exercises --------------------------------------------------------------------------
+
+def test_exercises_not_attempted_right_and_wrong(capsys):
+    assert not exercises.check_keras_momentum_learning_rate(...)
+    assert exercises.check_keras_momentum_learning_rate(0.01)
+    assert not exercises.check_keras_momentum_learning_rate(0.1)
+    assert "carry that factor" in capsys.readouterr().out
+
+    correct = exercises.ADAM_START - 0.01 * np.sign(exercises.ADAM_GRADIENT)
+    assert exercises.check_first_adam_step(correct)
+    no_correction = exercises.ADAM_START - 0.01 * np.sqrt(10) * np.sign(exercises.ADAM_GRADIENT)
+    assert not exercises.check_first_adam_step(no_correction)
+    assert "bias correction" in capsys.readouterr().out
+
+    assert exercises.check_adagrad_step_ratio(0.1)
+    assert not exercises.check_adagrad_step_ratio(0.01)
+    assert "1/√t, not 1/t" in capsys.readouterr().out
+
+
+def test_first_adam_step_matches_the_course_optimizer():
+    (weights,) = optimizers.Adam(exercises.ADAM_LEARNING_RATE, epsilon=0.0).step(
+        [exercises.ADAM_START], [exercises.ADAM_GRADIENT])
+    assert exercises.check_first_adam_step(weights)
