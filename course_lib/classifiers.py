@@ -1,0 +1,218 @@
+"""The image classifiers of chapters 09 (MNIST, 手写数字) and 10 (Fashion-MNIST, 服装分类).
+
+The models are the source course's, unchanged: the MNIST network as a
+``Sequential`` and as a subclassed ``Model``, and the five-layer Dense network
+of the Fashion-MNIST example. Around them sits what both chapters share: the
+``tf.data`` pipeline, the two losses the Fashion example tracks, predicted
+probabilities, and the pure ``compute`` of the test-image browser panel.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from course_lib import validate
+from course_lib.data import load_mnist
+
+IMAGE_SHAPE = (28, 28)
+NUM_CLASSES = 10
+#: The hidden-layer widths of the source's Fashion-MNIST network, 784 → 256 → 128 → 64 → 32 → 10.
+FASHION_WIDTHS = (256, 128, 64, 32)
+SUBSETS = ("all", "misclassified")
+
+
+def mnist_sequential(hidden_units=128):
+    """The source's MNIST model: Flatten → Dense(128, relu) → Dense(10, softmax), as a ``Sequential``.
+
+    ``keras.Input`` fixes the image shape up front so that ``summary()`` can count
+    the parameters before training (the source let the first batch decide it).
+    """
+    hidden_units = validate.positive_int("hidden_units", hidden_units)
+    return keras.Sequential([
+        keras.Input(IMAGE_SHAPE),
+        keras.layers.Flatten(),
+        keras.layers.Dense(hidden_units, activation="relu"),
+        keras.layers.Dense(NUM_CLASSES, activation="softmax"),
+    ], name="mnist_sequential")
+
+
+class MnistModel(keras.Model):
+    """The same MNIST network as a subclassed ``Model``: layers made in ``__init__``, used in ``call``.
+
+    Subclassing is the way to write a forward pass that is not a plain stack of
+    layers (branches, loops, several inputs); here it shows the pattern on the
+    network we already know.
+    """
+
+    def __init__(self, hidden_units=128, **kwargs):
+        """Create the three layers; ``hidden_units`` is the width of the hidden layer."""
+        super().__init__(**kwargs)
+        hidden_units = validate.positive_int("hidden_units", hidden_units)
+        self.flatten = keras.layers.Flatten()
+        self.d1 = keras.layers.Dense(hidden_units, activation="relu")
+        self.d2 = keras.layers.Dense(NUM_CLASSES, activation="softmax")
+
+    def call(self, x):
+        """The forward pass: flatten the 28×28 image, hidden layer, class probabilities."""
+        x = self.flatten(x)
+        x = self.d1(x)
+        return self.d2(x)
+
+
+def compile_like_source(model, learning_rate=1e-3):
+    """Compile ``model`` as the source's MNIST code does: Adam, sparse cross entropy, sparse accuracy.
+
+    The source wrote ``optimizer='adam'``, which is Adam with learning rate 0.001;
+    ``learning_rate`` makes that number visible. The labels are integers 0–9 and
+    the model ends in softmax, hence sparse cross entropy with ``from_logits=False``.
+    """
+    learning_rate = validate.positive("learning_rate", learning_rate)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
+                  metrics=["sparse_categorical_accuracy"])
+    return model
+
+
+def fashion_mlp(widths=FASHION_WIDTHS):
+    """The source's Fashion-MNIST network: Dense layers of ``widths`` with ReLU, then Dense(10) logits.
+
+    The last layer has no activation: it returns **logits** (未归一化的分数), and the
+    loss applies softmax itself (``from_logits=True``), which is numerically safer.
+    The input is a flattened image of 784 pixels.
+    """
+    widths = [validate.positive_int("width", width) for width in widths]
+    if not widths:
+        raise ValueError("widths must name at least one hidden layer, e.g. (256, 128, 64, 32).")
+    layers = [keras.Input((IMAGE_SHAPE[0] * IMAGE_SHAPE[1],))]
+    layers += [keras.layers.Dense(width, activation="relu") for width in widths]
+    layers.append(keras.layers.Dense(NUM_CLASSES))
+    return keras.Sequential(layers, name="fashion_mlp")
+
+
+def image_dataset(x, y, batch_size, *, shuffle_seed=None):
+    """A ``tf.data`` pipeline of ``(x, y)`` batches; shuffled anew each epoch when ``shuffle_seed`` is given.
+
+    It shuffles the examples *before* batching them. The source wrote
+    ``.batch(128).shuffle(10000)``, which only reorders whole batches: every epoch
+    then sees the same 469 batches, each always holding the same 128 images.
+    """
+    batch_size = validate.positive_int("batch_size", batch_size)
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have as many rows, got {len(x)} and {len(y)}.")
+    dataset = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def cross_entropy_of_logits(y_true, logits):
+    """Mean categorical cross entropy (交叉熵) of one-hot labels and logits: the loss the source trains on."""
+    return tf.reduce_mean(keras.losses.categorical_crossentropy(y_true, logits, from_logits=True))
+
+
+def mse_of_logits(y_true, logits):
+    """Mean squared error (均方误差) between one-hot labels and the raw logits, as the source printed it.
+
+    Logits are not probabilities: they may be any size, so this number measures
+    how far the logits are from 0 and 1, not how good the prediction is.
+    """
+    return tf.reduce_mean(keras.losses.mean_squared_error(y_true, logits))
+
+
+def predict_probabilities(model, x, *, from_logits=False, batch_size=1000):
+    """The model's class probabilities for ``x`` as a NumPy array (n, 10); softmax first if it returns logits."""
+    batch_size = validate.positive_int("batch_size", batch_size)
+    outputs = model.predict(x, batch_size=batch_size, verbose=0)
+    if from_logits:
+        outputs = tf.nn.softmax(outputs, axis=-1).numpy()
+    return np.asarray(outputs)
+
+
+def misclassified(labels, probabilities):
+    """Indices of the examples whose most probable class is not their label."""
+    labels, probabilities = np.asarray(labels), np.asarray(probabilities)
+    if probabilities.ndim != 2 or len(probabilities) != len(labels):
+        raise ValueError(f"expected probabilities of shape ({len(labels)}, classes), "
+                         f"got {probabilities.shape}.")
+    return np.flatnonzero(probabilities.argmax(axis=1) != labels)
+
+
+def image_prediction(images, labels, probabilities, class_names, index, subset="all"):
+    """One test image with its label and predicted probabilities: the browser panel's ``compute``.
+
+    ``subset="misclassified"`` makes ``index`` count only the images the model
+    got wrong (wrapping around), so a reader can step through the mistakes.
+    """
+    validate.one_of("subset", subset, SUBSETS)
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or index < 0:
+        raise ValueError(f"index must be a whole number of at least 0, got {index!r}.")
+    if len(class_names) != np.shape(probabilities)[1]:
+        raise ValueError(f"{len(class_names)} class names for {np.shape(probabilities)[1]} classes.")
+    mistakes = misclassified(labels, probabilities)
+    pool = mistakes if subset == "misclassified" else np.arange(len(labels))
+    if len(pool) == 0:
+        raise ValueError("the model got every image right: there is no mistake to show.")
+    image_index = int(pool[index % len(pool)])
+    image_probabilities = np.asarray(probabilities[image_index], dtype=np.float64)
+    ranking = np.argsort(image_probabilities)[::-1]
+    return {
+        "index": image_index,
+        "position": index % len(pool),
+        "pool_size": len(pool),
+        "subset": subset,
+        "image": np.asarray(images[image_index]).reshape(IMAGE_SHAPE),
+        "label": int(labels[image_index]),
+        "predicted": int(ranking[0]),
+        "runner_up": int(ranking[1]),
+        "probabilities": image_probabilities,
+        "class_names": list(class_names),
+        "accuracy": 1.0 - len(mistakes) / len(labels),
+        "num_mistakes": len(mistakes),
+    }
+
+
+def quick_mnist_classifier(num_train=12000, num_epochs=1, batch_size=64):
+    """A small MNIST model trained in seconds, with the test images and its probabilities.
+
+    Panels use it when no trained model is handed to them. Returns
+    ``(model, x_test, y_test, probabilities)``; it reaches about 0.91 test accuracy.
+    """
+    num_train = validate.positive_int("num_train", num_train)
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    keras.utils.set_random_seed(0)
+    model = compile_like_source(mnist_sequential())
+    model.fit(x_train[:num_train], y_train[:num_train], batch_size=batch_size,
+              epochs=validate.positive_int("num_epochs", num_epochs), verbose=0)
+    return model, x_test, y_test, predict_probabilities(model, x_test)
+
+
+
+def scaled_widths(first_width):
+    """The source's funnel of hidden widths, halving each layer, starting at ``first_width`` (256 in the source)."""
+    first_width = validate.positive_int("first_width", first_width)
+    if first_width < 8:
+        raise ValueError(f"first_width must be at least 8 so that four halvings leave a unit, got {first_width}.")
+    return tuple(first_width // 2 ** layer for layer in range(len(FASHION_WIDTHS)))
+
+
+def train_and_evaluate(x_train, y_train, x_test, y_test, *, widths=FASHION_WIDTHS, num_epochs=5,
+                       batch_size=128, learning_rate=1e-3, seed=0):
+    """Train a fresh :func:`fashion_mlp` of ``widths`` with ``fit``; accuracies per epoch and its size.
+
+    Labels are one-hot, images flattened. This is the epochs/width panel's
+    ``compute``: with a few thousand images it runs in a couple of seconds.
+    """
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    learning_rate = validate.positive("learning_rate", learning_rate)
+    keras.utils.set_random_seed(seed)
+    model = fashion_mlp(widths)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                  metrics=["categorical_accuracy"])
+    history = model.fit(image_dataset(x_train, y_train, batch_size, shuffle_seed=seed),
+                        epochs=num_epochs, validation_data=image_dataset(x_test, y_test, 1000),
+                        shuffle=False, verbose=0)  # the dataset shuffles itself
+    return {"widths": tuple(widths), "num_epochs": num_epochs, "num_train": len(x_train),
+            "num_parameters": model.count_params(),
+            "train_accuracy": history.history["categorical_accuracy"],
+            "test_accuracy": history.history["val_categorical_accuracy"]}

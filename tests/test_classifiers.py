@@ -1,0 +1,193 @@
+"""The classifiers of chapters 09 and 10, their image browser panel and their exercises."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_lib import classifiers, data
+from course_lib.exercises import fashion, mnist
+from course_lib.widgets.images import epochs_width_panel, image_browser_panel
+
+#: Three classes, four examples: example 1 (label 1, predicted 0) and 3 (label 2, predicted 1) are wrong.
+LABELS = np.array([0, 1, 2, 2])
+PROBABILITIES = np.array([[0.8, 0.1, 0.1], [0.6, 0.3, 0.1], [0.1, 0.2, 0.7], [0.2, 0.5, 0.3]])
+IMAGES = np.arange(4 * 784, dtype=np.float32).reshape(4, 28, 28)
+
+
+def test_mnist_models_are_the_sources_network():
+    sequential, subclassed = classifiers.mnist_sequential(), classifiers.MnistModel()
+    images = np.random.RandomState(0).rand(3, 28, 28).astype(np.float32)
+    for model in (sequential, subclassed):
+        probabilities = model(images).numpy()
+        assert probabilities.shape == (3, 10)
+        np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+        assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10 == 101_770
+    with pytest.raises(ValueError, match="hidden_units"):
+        classifiers.MnistModel(hidden_units=0)
+
+
+def test_compile_like_source_uses_adam_and_sparse_cross_entropy():
+    model = classifiers.compile_like_source(classifiers.mnist_sequential(), learning_rate=0.01)
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
+    assert isinstance(model.loss, keras.losses.SparseCategoricalCrossentropy)
+    with pytest.raises(ValueError, match="learning_rate"):
+        classifiers.compile_like_source(model, learning_rate=-1e-3)
+
+
+def test_fashion_mlp_has_the_sources_parameter_counts():
+    model = classifiers.fashion_mlp()
+    assert [layer.count_params() for layer in model.layers] == [200_960, 32_896, 8_256, 2_080, 330]
+    assert model.count_params() == 244_522
+    assert model.layers[-1].activation is keras.activations.linear
+    assert classifiers.fashion_mlp((16,)).count_params() == 784 * 16 + 16 + 16 * 10 + 10
+    for widths in ((), (64, 0)):
+        with pytest.raises(ValueError):
+            classifiers.fashion_mlp(widths)
+
+
+def test_image_dataset_shuffles_examples_not_only_batches():
+    x = np.arange(100, dtype=np.float32).reshape(100, 1)
+    dataset = classifiers.image_dataset(x, x, 10, shuffle_seed=0)
+    first_epoch = [sorted(batch.numpy().ravel()) for batch, _ in dataset]
+    second_epoch = [sorted(batch.numpy().ravel()) for batch, _ in dataset]
+    assert len(first_epoch) == 10 and sorted(np.concatenate(first_epoch)) == list(range(100))
+    # Shuffling whole batches would keep each batch's contents: consecutive runs of 10 numbers.
+    assert any(batch != list(range(int(batch[0]), int(batch[0]) + 10)) for batch in first_epoch)
+    assert first_epoch != second_epoch
+    unshuffled = [batch.numpy().ravel().tolist() for batch, _ in classifiers.image_dataset(x, x, 40)]
+    assert [len(batch) for batch in unshuffled] == [40, 40, 20] and unshuffled[0][:3] == [0, 1, 2]
+    with pytest.raises(ValueError, match="as many rows"):
+        classifiers.image_dataset(x, x[:5], 10)
+    with pytest.raises(ValueError, match="batch_size"):
+        classifiers.image_dataset(x, x, 0)
+
+
+def test_cross_entropy_ignores_a_shift_of_the_logits_and_mse_does_not():
+    y = tf.one_hot([0, 3], 10)
+    logits = tf.constant(np.random.RandomState(1).normal(size=(2, 10)), tf.float32)
+    assert float(classifiers.cross_entropy_of_logits(y, tf.zeros((2, 10)))) == pytest.approx(np.log(10), rel=1e-5)
+    assert float(classifiers.cross_entropy_of_logits(y, logits + 10.0)) == pytest.approx(
+        float(classifiers.cross_entropy_of_logits(y, logits)), rel=1e-4)
+    assert float(classifiers.mse_of_logits(y, tf.zeros((2, 10)))) == pytest.approx(0.1)
+    assert float(classifiers.mse_of_logits(y, logits + 10.0)) > 50 * float(classifiers.mse_of_logits(y, logits))
+
+
+def test_predict_probabilities_applies_softmax_to_logits():
+    model = classifiers.fashion_mlp((8,))
+    x = np.random.RandomState(2).rand(5, 784).astype(np.float32)
+    probabilities = classifiers.predict_probabilities(model, x, from_logits=True)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(probabilities, tf.nn.softmax(model(x)).numpy(), rtol=1e-5)
+    assert not np.allclose(classifiers.predict_probabilities(model, x).sum(axis=1), 1.0)
+
+
+def test_misclassified_finds_the_wrong_predictions():
+    assert classifiers.misclassified(LABELS, PROBABILITIES).tolist() == [1, 3]
+    with pytest.raises(ValueError, match="shape"):
+        classifiers.misclassified(LABELS, PROBABILITIES[:3])
+
+
+def test_image_prediction_steps_through_all_images_or_only_the_mistakes():
+    names = ["a", "b", "c"]
+    first = classifiers.image_prediction(IMAGES, LABELS, PROBABILITIES, names, 2)
+    assert (first["index"], first["label"], first["predicted"], first["runner_up"]) == (2, 2, 2, 1)
+    assert first["image"].shape == (28, 28) and first["accuracy"] == 0.5 and first["num_mistakes"] == 2
+    mistakes = [classifiers.image_prediction(IMAGES, LABELS, PROBABILITIES, names, i, "misclassified")
+                for i in range(3)]
+    assert [m["index"] for m in mistakes] == [1, 3, 1] and mistakes[1]["pool_size"] == 2
+    assert (mistakes[1]["label"], mistakes[1]["predicted"]) == (2, 1)
+    image = classifiers.image_prediction(IMAGES.reshape(4, 784), LABELS, PROBABILITIES, names, 3)["image"]
+    np.testing.assert_array_equal(image, IMAGES[3])
+    for kwargs, message in (({"subset": "wrong"}, "subset"), ({"index": -1}, "index"),
+                            ({"index": 1.5}, "index")):
+        arguments = {"index": 0, "subset": "all", **kwargs}
+        with pytest.raises(ValueError, match=message):
+            classifiers.image_prediction(IMAGES, LABELS, PROBABILITIES, names, **arguments)
+    with pytest.raises(ValueError, match="class names"):
+        classifiers.image_prediction(IMAGES, LABELS, PROBABILITIES, names[:2], 0)
+    with pytest.raises(ValueError, match="no mistake"):
+        classifiers.image_prediction(IMAGES, PROBABILITIES.argmax(axis=1), PROBABILITIES, names, 0,
+                                     "misclassified")
+
+
+def test_image_browser_panel_follows_its_controls():
+    keras.utils.set_random_seed(0)
+    model = classifiers.fashion_mlp((8,))
+    x = np.random.RandomState(3).rand(50, 784).astype(np.float32)
+    y = np.random.RandomState(4).randint(0, 10, 50)
+    panel = image_browser_panel(model, x, y, data.FASHION_CLASS_NAMES, from_logits=True)
+    first_png, first_caption = bytes(panel.image.value), panel.caption.value
+    assert first_png.startswith(b"\x89PNG") and "test image <b>#0</b>" in first_caption
+    panel.controls["index"].value = 7
+    assert panel.result["index"] == 7 and "#7" in panel.caption.value and bytes(panel.image.value) != first_png
+    panel.controls["subset"].value = "misclassified"
+    assert panel.caption.value.startswith("mistake 8 of ")
+    assert panel.result["label"] != panel.result["predicted"]
+    with pytest.raises(ValueError, match="x_test and y_test"):
+        image_browser_panel(model)
+
+
+def test_image_browser_panel_trains_its_own_model_without_arguments():
+    panel = image_browser_panel()
+    assert panel.result["accuracy"] > 0.85 and panel.controls["index"].max == 9_999
+    assert "The model is right on" in panel.caption.value
+
+
+def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):
+    assert mnist.check_parameter_count(101_770)
+    assert not mnist.check_parameter_count(784 * 128 + 128 * 10)
+    assert "forgot the biases" in capsys.readouterr().out
+    assert mnist.check_accuracy(0.5, PROBABILITIES, LABELS)
+    assert not mnist.check_accuracy(50.0, PROBABILITIES, LABELS)
+    assert "not a percentage" in capsys.readouterr().out
+    assert not mnist.check_accuracy(..., PROBABILITIES, LABELS)
+    assert "not attempted yet" in capsys.readouterr().out
+    probabilities = np.eye(3)[[0, 0, 0, 2, 1, 1]]
+    labels = np.array([0, 1, 1, 2, 2, 1])
+    assert mnist.most_confused_pair(labels, probabilities) == (1, 0)
+    assert mnist.check_most_confused((1, 0), probabilities, labels)
+    assert not mnist.check_most_confused((0, 1), probabilities, labels)
+    assert "swapped" in capsys.readouterr().out
+
+
+def test_fashion_exercises_accept_the_answer_and_name_the_mistake(capsys):
+    assert fashion.check_parameter_count(244_522)
+    assert not fashion.check_parameter_count(244_522 - 490)
+    assert "forgot the biases" in capsys.readouterr().out
+    recall = fashion.per_class_accuracy(LABELS, PROBABILITIES)
+    np.testing.assert_allclose(recall, [1.0, 0.0, 0.5])
+    assert fashion.check_per_class_accuracy(recall, PROBABILITIES, LABELS)
+    assert not fashion.check_per_class_accuracy([0.5, 0.0, 1.0], PROBABILITIES, LABELS)
+    assert "precision" in capsys.readouterr().out
+    logits = np.random.RandomState(5).normal(size=(4, 10)).astype(np.float32)
+    y = np.eye(10, dtype=np.float32)[[1, 2, 3, 4]]
+    ce = float(classifiers.cross_entropy_of_logits(y, logits))
+    mse = float(classifiers.mse_of_logits(y, logits + 10.0))
+    assert fashion.check_shifted_logits((ce, mse), logits, y)
+    assert not fashion.check_shifted_logits((ce, float(classifiers.mse_of_logits(y, logits))), logits, y)
+    assert "add the shift first" in capsys.readouterr().out
+
+
+def test_scaled_widths_halve_from_the_first_width():
+    assert classifiers.scaled_widths(256) == classifiers.FASHION_WIDTHS
+    assert classifiers.scaled_widths(8) == (8, 4, 2, 1)
+    for width in (4, 0, 2.5):
+        with pytest.raises(ValueError, match="first_width"):
+            classifiers.scaled_widths(width)
+
+
+def test_epochs_width_panel_trains_when_the_button_is_pressed():
+    panel = epochs_width_panel(num_train=600, num_test=200, num_epochs=2, first_width=16)
+    assert panel.result["widths"] == (16, 8, 4, 2) and len(panel.result["test_accuracy"]) == 2
+    assert "<b>2</b> epochs" in panel.caption.value
+    panel.controls["first_width"].value = 64
+    panel.controls["num_epochs"].value = 3
+    assert panel.result["widths"] == (16, 8, 4, 2)
+    panel.button.click()
+    assert panel.result["num_parameters"] == classifiers.fashion_mlp((64, 32, 16, 8)).count_params()
+    assert len(panel.result["train_accuracy"]) == 3 and "64-32-16-8" in panel.caption.value
+    assert panel.result["test_accuracy"][-1] > 0.2  # it learns: chance is 0.1
+    with pytest.raises(ValueError, match="num_train"):
+        epochs_width_panel(num_train=0)
