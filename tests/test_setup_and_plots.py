@@ -1,0 +1,62 @@
+"""notebook.setup makes runs repeatable; the shared figures draw what they are given."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_lib import notebook, plots, validate
+
+
+def test_setup_makes_random_numbers_repeat(capsys):
+    notebook.setup(seed=7)
+    first = (np.random.rand(3), tf.random.uniform((3,)).numpy(), keras.random.normal((2,), seed=None).numpy())
+    notebook.setup(seed=7)
+    second = (np.random.rand(3), tf.random.uniform((3,)).numpy(), keras.random.normal((2,), seed=None).numpy())
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    report = capsys.readouterr().out.splitlines()[-1]
+    assert f"TensorFlow {tf.__version__}" in report and "devices CPU" in report and "seed 7" in report
+
+
+def test_training_curves_draw_training_and_validation():
+    history = {"loss": [1.0, 0.5, 0.25, 0.2], "val_loss": [0.6, 0.3], "accuracy": [0.5, 0.7, 0.8, 0.9]}
+    figure = plots.training_curves(history, metrics=("loss", "accuracy"))
+    loss_axes, accuracy_axes = figure.axes
+    assert [len(line.get_xdata()) for line in loss_axes.lines] == [4, 2]
+    assert list(loss_axes.lines[1].get_xdata()) == [2, 4]
+    assert len(accuracy_axes.lines) == 1
+    with pytest.raises(ValueError, match="has no 'mae'"):
+        plots.training_curves(history, metrics=("mae",))
+
+
+def test_image_grid_and_confusion_matrix():
+    figure = plots.image_grid(np.zeros((10, 28, 28)), titles=[str(i) for i in range(10)], columns=5)
+    assert len(figure.axes) == 10 and figure.axes[3].get_title() == "3"
+    with pytest.raises(ValueError, match="stack of 2-D images"):
+        plots.image_grid(np.zeros((28, 28)))
+    figure = plots.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], ["a", "b", "c"])
+    counts = figure.axes[0].images[0].get_array()
+    np.testing.assert_array_equal(counts, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
+    assert plots.figure_to_png(figure).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("check, value, message", [
+    (validate.positive, -0.1, "must be greater than 0"),
+    (validate.non_negative, -1, "must be 0 or more"),
+    (validate.finite, float("inf"), "must be finite"),
+    (validate.finite, "0.1", "must be a number"),
+    (validate.positive_int, 2.5, "must be a whole number"),
+    (validate.positive_int, True, "must be a whole number"),
+])
+def test_validation_messages_name_the_argument(check, value, message):
+    with pytest.raises(ValueError, match=f"learning_rate {message}"):
+        check("learning_rate", value)
+
+
+def test_range_and_choice_validation():
+    assert validate.in_range("beta1", 0.9, 0.0, 1.0) == 0.9
+    with pytest.raises(ValueError, match="beta1 must be between 0.0 and 1.0"):
+        validate.in_range("beta1", 1.5, 0.0, 1.0)
+    with pytest.raises(ValueError, match="loss must be one of 'mse', 'ce'"):
+        validate.one_of("loss", "mae", ["mse", "ce"])
