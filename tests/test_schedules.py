@@ -1,0 +1,150 @@
+"""Unit tests of course_lib.schedules, chapter 03's panels and exercises."""
+
+import numpy as np
+import pytest
+
+from course_lib import schedules
+from course_lib.exercises import learning_rate as exercises
+from course_lib.widgets.learning_rate import exponential_decay_panel, learning_rate_regimes_panel
+
+
+def test_update_factor_is_one_minus_two_lr():
+    assert schedules.update_factor(0.2) == pytest.approx(0.6)
+    assert schedules.update_factor(1.05) == pytest.approx(-1.1)
+
+
+@pytest.mark.parametrize("learning_rate, expected", [
+    (0.01, "too small"), (0.05, "too small"), (0.051, "good"), (0.5, "good"),
+    (0.51, "oscillating"), (0.99, "oscillating"), (1.0, "diverging"), (1.5, "diverging")])
+def test_regime_boundaries(learning_rate, expected):
+    assert schedules.regime(learning_rate)[0] == expected
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.1, float("nan"), "0.1"])
+def test_learning_rate_must_be_positive_number(bad):
+    with pytest.raises(ValueError):
+        schedules.regime(bad)
+
+
+def test_gradient_descent_follows_the_closed_form():
+    for learning_rate in (0.02, 0.2, 0.8, 1.05):
+        run = schedules.gradient_descent(np.full(10, learning_rate))
+        expected = -1 + 6 * (1 - 2 * learning_rate) ** np.arange(1, 11)
+        np.testing.assert_allclose(run["w"], expected, rtol=1e-12)
+        np.testing.assert_allclose(run["loss"][1:], (run["w"][:-1] + 1) ** 2)
+    assert schedules.gradient_descent([0.2])["loss"][0] == 36.0
+
+
+def test_regimes_behave_as_named():
+    distance = {name: abs(schedules.gradient_descent(np.full(40, rate))["w"][-1] + 1)
+                for name, rate in schedules.REFERENCE_LEARNING_RATES.items()}
+    assert distance["good"] < distance["oscillating"] < distance["too small"] < 6 < distance["diverging"]
+    signs = np.sign(schedules.gradient_descent(np.full(6, 0.8))["w"] + 1)
+    assert np.all(signs[1:] == -signs[:-1])
+
+
+def test_gradient_descent_rejects_bad_rates():
+    with pytest.raises(ValueError):
+        schedules.gradient_descent([])
+    with pytest.raises(ValueError):
+        schedules.gradient_descent([0.1, -0.1])
+
+
+def test_exponential_decay_formula_and_staircase():
+    assert schedules.exponential_decay(0.2, 0.99, 1, 39) == pytest.approx(0.135146, abs=5e-7)
+    smooth = schedules.exponential_decay(0.2, 0.5, 10, np.array([0, 5, 10, 15]))
+    np.testing.assert_allclose(smooth, 0.2 * 0.5 ** np.array([0, 0.5, 1, 1.5]))
+    stairs = schedules.exponential_decay(0.2, 0.5, 10, np.array([0, 9, 10, 19, 20]), staircase=True)
+    np.testing.assert_allclose(stairs, [0.2, 0.2, 0.1, 0.1, 0.05])
+
+
+@pytest.mark.parametrize("staircase", [False, True])
+def test_exponential_decay_equals_keras(staircase):
+    import keras
+
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.3, decay_steps=7, decay_rate=0.8,
+                                                           staircase=staircase)
+    steps = np.arange(50)
+    keras_rates = [float(schedule(step)) for step in steps]
+    ours = schedules.exponential_decay(0.3, 0.8, 7, steps, staircase=staircase)
+    np.testing.assert_allclose(ours, keras_rates, rtol=1e-6)
+
+
+@pytest.mark.parametrize("arguments", [
+    (0.0, 0.9, 1, 1), (0.2, 0.0, 1, 1), (0.2, 1.5, 1, 1), (0.2, 0.9, 0, 1), (0.2, 0.9, 1, -1)])
+def test_exponential_decay_rejects_bad_arguments(arguments):
+    with pytest.raises(ValueError):
+        schedules.exponential_decay(*arguments)
+
+
+def test_source_trace_is_reproduced_by_the_tensorflow_loop(capsys):
+    import tensorflow as tf
+
+    w = tf.Variable(tf.constant(5, dtype=tf.float32))
+    lines = []
+    for epoch in range(40):
+        learning_rate = schedules.exponential_decay(0.2, 0.99, 1, epoch)
+        with tf.GradientTape() as tape:
+            loss = tf.square(w + 1)
+        w.assign_sub(learning_rate * tape.gradient(loss, w))
+        lines.append(schedules.trace_line(epoch, w.numpy(), loss, learning_rate))
+    assert schedules.compare_with_source(lines)
+    assert "✓ all 16 lines" in capsys.readouterr().out
+
+
+def test_compare_with_source_spots_a_difference(capsys):
+    lines = [schedules.SOURCE_TRACE.get(epoch, "") for epoch in range(40)]
+    lines[30] = lines[30].replace("0.147940", "0.147941")
+    assert not schedules.compare_with_source(lines)
+    assert "epoch 30" in capsys.readouterr().out
+    assert not schedules.compare_with_source(lines[:20])
+
+
+def test_decay_run_reports_regimes():
+    run = schedules.decay_run(base_learning_rate=0.9, decay_rate=0.9, decay_steps=1, num_epochs=30)
+    assert run["first_regime"][0] == "oscillating"
+    assert run["last_regime"][0] in ("good", "too small")
+    assert len(run["w"]) == 30
+
+
+def test_regimes_panel_names_the_regime_as_the_slider_moves():
+    panel = learning_rate_regimes_panel()
+    assert "regime <b>good</b>" in panel.caption.value
+    assert "0.60" in panel.caption.value
+    for learning_rate, name in ((0.01, "too small"), (0.75, "oscillating"), (1.1, "diverging")):
+        panel.controls["learning_rate"].value = learning_rate
+        assert f"regime <b>{name}</b>" in panel.caption.value
+        assert f"{1 - 2 * learning_rate:.2f}" in panel.caption.value
+    assert panel.result["regime"] == "diverging"
+    assert abs(panel.result["run"]["w"][-1] + 1) > 6
+
+
+def test_decay_panel_redraws_with_each_control():
+    panel = exponential_decay_panel()
+    assert "lr 0.2000 → 0.1351" in panel.caption.value
+    first_image = panel.image.value
+    panel.controls["decay_rate"].value = 0.9
+    assert f"→ {0.2 * 0.9 ** 39:.4f}" in panel.caption.value
+    assert panel.image.value != first_image
+    panel.controls["decay_steps"].value = 10
+    panel.controls["staircase"].value = True
+    assert "(staircase)" in panel.caption.value
+    assert panel.result["learning_rate"][-1] == pytest.approx(0.2 * 0.9 ** 3)
+    panel.controls["num_epochs"].value = 100
+    assert len(panel.result["w"]) == 100
+    panel.controls["base_learning_rate"].value = 1.1
+    assert "regime diverging" in panel.caption.value
+
+
+def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
+    assert not exercises.check_w_after_three_steps(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_w_after_three_steps(-1 + 6 * (-0.4) ** 3)
+    assert not exercises.check_w_after_three_steps(6 * (-0.4) ** 3)
+    assert "add the minimum" in capsys.readouterr().out
+    assert exercises.check_staircase_rate(0.2 * 0.96 ** 2)
+    assert not exercises.check_staircase_rate(0.2 * 0.96 ** 2.5)
+    assert "smooth schedule" in capsys.readouterr().out
+    assert exercises.check_largest_converging_rate(1.0)
+    assert not exercises.check_largest_converging_rate(0.5)
+    assert "lands exactly" in capsys.readouterr().out
