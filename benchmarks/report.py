@@ -1,0 +1,183 @@
+"""The benchmark's outputs: the findings, the Markdown report and the throughput plot, from the results dict.
+
+Everything here is a function of the measured results (``results.json``), so the
+report can be rewritten from a stored run and tested on a tiny one.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from course_lib.plots import new_figure
+
+#: Below this share of the NumPy matmul rate, a training loop at batch 512 is a finding.
+ROOFLINE_FLOOR = 0.30
+FINDING_BATCH_SIZE = 512
+
+
+def _ms(seconds):
+    return "–" if seconds is None else f"{1000 * seconds:.0f}"
+
+
+def _s(seconds):
+    return "–" if seconds is None else f"{seconds:.1f}"
+
+
+def findings(results):
+    """What the issue asks to fix or explain: slow panels, slow loops, failures; one sentence each."""
+    found = []
+    for chapter in results.get("suite", {}).get("chapters", []):
+        if chapter["error"]:
+            found.append(f"chapter {chapter['chapter']} failed after {_s(chapter['seconds'])} s: {chapter['error']}")
+    for panel in results.get("panels", []):
+        name = f"{panel['module']}.{panel['factory']}" if panel.get("factory") else panel["module"]
+        if "error" in panel:
+            found.append(f"panel {name} could not be measured: {panel['error']}")
+        elif panel["too_slow"]:
+            draw_share = panel["draw"]["median"] / max(panel["wall"]["median"], 1e-9)
+            found.append(
+                f"{panel['kind']} panel {name}: median {_ms(panel['wall']['median'])} ms "
+                f"(p95 {_ms(panel['wall']['p95'])} ms) > {_ms(panel['limit_seconds'])} ms; compute "
+                f"{_ms(panel['compute']['median'])} ms, drawing {_ms(panel['draw']['median'])} ms "
+                f"({draw_share:.0%} of the update), CPU {_ms(panel['cpu']['median'])} ms")
+    throughput = results.get("throughput")
+    for row in (throughput or {}).get("rows", []):
+        if row["batch_size"] == FINDING_BATCH_SIZE and row["roofline_fraction"] < ROOFLINE_FLOOR:
+            found.append(f"{row['model']} {row['loop']} at batch {FINDING_BATCH_SIZE}: "
+                         f"{row['roofline_fraction']:.0%} of the roofline (< {ROOFLINE_FLOOR:.0%}), "
+                         f"{row['gflops']:.1f} of {throughput['roofline']['gflops']:.1f} GFLOP/s")
+    return found
+
+
+def plot_throughput(throughput):
+    """One panel per model: the share of the roofline reached by each loop at each batch size."""
+    models = [model["name"] for model in throughput["models"]]
+    loops = list(dict.fromkeys(row["loop"] for row in throughput["rows"]))
+    batch_sizes = sorted({row["batch_size"] for row in throughput["rows"]})
+    figure, axes = new_figure(5.2 * len(models), 3.8, ncols=len(models), sharey=True)
+    axes = np.atleast_1d(axes)
+    width = 0.8 / len(loops)
+    for ax, model in zip(axes, models):
+        for offset, loop in enumerate(loops):
+            rows = {r["batch_size"]: r for r in throughput["rows"] if r["model"] == model and r["loop"] == loop}
+            xs = np.arange(len(batch_sizes)) + (offset - (len(loops) - 1) / 2) * width
+            shares = [100 * rows[b]["roofline_fraction"] if b in rows else 0.0 for b in batch_sizes]
+            bars = ax.bar(xs, shares, width, label=loop)
+            labels = [f"{rows[b]['seconds_per_epoch']:.1f}s" if b in rows else "" for b in batch_sizes]
+            ax.bar_label(bars, labels, fontsize=7, rotation=90, padding=2)
+        ax.axhline(100 * ROOFLINE_FLOOR, color="black", linestyle="--", linewidth=1,
+                   label=f"{ROOFLINE_FLOOR:.0%} finding line")
+        ax.set_xticks(range(len(batch_sizes)), [str(b) for b in batch_sizes])
+        ax.set_xlabel("batch size")
+        ax.set_title(f"MNIST {model}")
+    axes[0].set_ylabel(f"% of NumPy matmul rate ({throughput['roofline']['gflops']:.0f} GFLOP/s)")
+    axes[0].legend(fontsize=8, loc="upper left")
+    figure.suptitle("Training throughput as a share of the roofline (bar labels: seconds per epoch)")
+    return figure
+
+
+def _suite_section(suite):
+    lines = ["## 1. Notebook suite", "",
+             "Each chapter built from `notebooks/src` and executed in a fresh kernel, in memory "
+             "(`tools/execute_notebooks.py`'s `build` and `execute`), timed from the kernel start.", "",
+             f"Baseline, a notebook with only `notebook.setup()` (kernel start, TensorFlow import): "
+             f"**{_s(suite['baseline_seconds'])} s**.", "",
+             "| chapter | seconds | beyond the baseline | status |", "|---|---:|---:|---|"]
+    for chapter in suite["chapters"]:
+        beyond = None if suite["baseline_seconds"] is None else chapter["seconds"] - suite["baseline_seconds"]
+        status = f"failed: {chapter['error']}" if chapter["error"] else "ok"
+        lines.append(f"| {chapter['chapter']} | {_s(chapter['seconds'])} | {_s(beyond)} | {status} |")
+    lines += [f"| **whole suite** | **{_s(suite['total_seconds'])}** | | "
+              f"{len(suite['chapters'])} chapters |", ""]
+    return lines
+
+
+def _throughput_section(throughput):
+    roofline = throughput["roofline"]
+    samples = roofline["samples_gflops"]
+    lines = ["## 2. Training throughput", "",
+             f"Roofline: {roofline['how']}: **{roofline['gflops']:.1f} GFLOP/s** (samples "
+             f"{min(samples):.1f} to {max(samples):.1f}, median {np.median(samples):.1f}).", "",
+             "| model | FLOPs forward / sample | FLOPs of one training epoch (3x forward) | taught in |",
+             "|---|---:|---:|---|"]
+    for model in throughput["models"]:
+        lines.append(f"| {model['name']} | {model['forward_flops_per_sample']:,} | "
+                     f"{model['train_flops_per_epoch'] / 1e9:.1f} G | {model['chapter']} |")
+    lines += ["", f"One epoch = {throughput['epoch_size']:,} images; s/epoch is extrapolated from the timed steps. "
+              "Speed-up is against the eager loop of the same model and batch size.", "",
+              "| model | batch | loop | steps timed | steps/s | s/epoch | GFLOP/s | of roofline | speed-up | loss |",
+              "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    eager = {(r["model"], r["batch_size"]): r["steps_per_second"] for r in throughput["rows"] if r["loop"] == "eager"}
+    for row in throughput["rows"]:
+        base = eager.get((row["model"], row["batch_size"]))
+        speedup = f"{row['steps_per_second'] / base:.1f}x" if base else "–"
+        lines.append(f"| {row['model']} | {row['batch_size']} | {row['loop']} | {row['steps']} | "
+                     f"{row['steps_per_second']:.1f} | {row['seconds_per_epoch']:.2f} | {row['gflops']:.1f} | "
+                     f"{row['roofline_fraction']:.0%} | {speedup} | {row['loss']:.3f} |")
+    lines += ["", "![throughput](throughput.png)", ""]
+    return lines
+
+
+def _panels_section(panels):
+    lines = ["## 3. Panel latency", "",
+             "Every `*_panel()` of `course_lib/widgets`, built with no arguments and driven from Python: "
+             "each control of a cheap panel sweeps its range (every change redraws); a training panel gets "
+             "a changed control and a click on its button. Wall time from the change to the new PNG and "
+             "caption; compute and drawing from the panel's own `timings` (drawing includes the PNG "
+             "encoding); CPU is the process CPU time of the same span (what it would cost on an idle core, "
+             "plus TensorFlow's own threads). Times in ms, median / p95.", "",
+             "| panel | kind | built in (s) | changes | wall | compute | drawing | CPU | limit | verdict |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for panel in panels:
+        name = f"`{panel['module'].rsplit('.', 1)[-1]}.{panel['factory']}`" if panel.get("factory") else panel["module"]
+        if "error" in panel:
+            lines.append(f"| {name} | | | | | | | | | error: {panel['error']} |")
+            continue
+        verdict = "**too slow**" if panel["too_slow"] else "ok"
+        if panel["rejected"]:
+            verdict += f" ({panel['rejected']} value(s) rejected with a message)"
+        cells = [f"{_ms(panel[key]['median'])} / {_ms(panel[key]['p95'])}" for key in ("wall", "compute", "draw", "cpu")]
+        lines.append(f"| {name} | {panel['kind']} | {_s(panel['build_seconds'])} | {panel['changes']} | "
+                     + " | ".join(cells) + f" | {_ms(panel['limit_seconds'])} | {verdict} |")
+    lines.append("")
+    return lines
+
+
+def render_markdown(results, notes=""):
+    """The whole report as Markdown: conditions of the run, the three tables, findings and ``notes``."""
+    meta = results["meta"]
+    lines = ["# Benchmarks: notebook suite, training throughput, panel latency", "",
+             f"Measured {meta['date']} by `make bench` ({meta['command']}) in {_s(meta['seconds'])} s. "
+             f"Machine: {meta['cpu']}, {meta['cores']} cores; Python {meta['python']}, TensorFlow "
+             f"{meta['tensorflow']}, Keras {meta['keras']}, NumPy {meta['numpy']}.", "",
+             "Load average (1 min) when each part started: "
+             + ", ".join(f"{part} {load:.1f}" for part, load in meta["load_average"].items())
+             + f". With more runnable processes than the {meta['cores']} cores, every wall time here is "
+             "stretched; compare the ratios within one run (loop vs loop, compute vs drawing), "
+             "not absolute times across runs.", ""]
+    if "suite" in results:
+        lines += _suite_section(results["suite"])
+    if "throughput" in results:
+        lines += _throughput_section(results["throughput"])
+    if "panels" in results:
+        lines += _panels_section(results["panels"])
+    found = findings(results)
+    lines += ["## Findings", "", f"Limits of the issue: cheap panel over 100 ms median, training panel over "
+              f"2 s, training loop under {ROOFLINE_FLOOR:.0%} of the roofline at batch {FINDING_BATCH_SIZE}.", ""]
+    lines += [f"- {finding}" for finding in found] or ["- none in this run."]
+    lines.append("")
+    if notes:
+        lines += [notes.strip(), ""]
+    return "\n".join(lines)
+
+
+def write(results, directory, notes=""):
+    """Write ``results.json``, ``report.md`` and (with throughput results) ``throughput.png`` into ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    if "throughput" in results:
+        plot_throughput(results["throughput"]).savefig(directory / "throughput.png", dpi=100)
+    (directory / "report.md").write_text(render_markdown(results, notes), encoding="utf-8")
+    return directory

@@ -1,0 +1,110 @@
+"""``make bench``: time the notebook suite, the training loops and the panels; write ``benchmarks/results/``.
+
+    .venv/bin/python benchmarks/run.py                      # everything (about 10 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --parts panels       # one part
+    .venv/bin/python benchmarks/run.py --quick --output /tmp/bench   # a tiny run of every code path
+
+The report (``report.md``), the raw numbers (``results.json``) and the plot of
+the throughput table (``throughput.png``) are written to ``--output``.
+"""
+
+import argparse
+import datetime
+import functools
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import latency, report, suite, throughput  # noqa: E402
+from course_lib import notebook  # noqa: E402
+
+PARTS = ("suite", "throughput", "panels")
+RESULTS = ROOT / "benchmarks" / "results"
+NOTES = ROOT / "benchmarks" / "NOTES.md"
+
+#: Full and tiny settings of each part; the tiny ones run every code path in seconds (tests).
+SETTINGS = {
+    "full": {
+        "suite": {"prefixes": ()},
+        "throughput": {"batch_sizes": throughput.BATCH_SIZES, "min_seconds": 1.5, "max_steps": 2000,
+                       "num_samples": throughput.EPOCH_SIZE, "matmul_size": 1024},
+        "panels": {"only": (), "values_per_control": 5, "repeats": 2, "max_clicks": 4, "budget_seconds": 20.0},
+    },
+    "quick": {
+        "suite": {"prefixes": ("00",)},
+        "throughput": {"batch_sizes": (32,), "min_seconds": 0.05, "max_steps": 3,
+                       "num_samples": 256, "matmul_size": 128},
+        "panels": {"only": ("welcome",), "values_per_control": 2, "repeats": 1, "max_clicks": 1,
+                   "budget_seconds": 5.0},
+    },
+}
+
+
+def cpu_name():
+    """The processor's model name, from /proc/cpuinfo where there is one."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def metadata(command):
+    """Date, machine and versions of this run."""
+    import keras
+    import numpy
+    import tensorflow as tf
+
+    return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": command, "cpu": cpu_name(), "cores": os.cpu_count(),
+            "python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": numpy.__version__, "load_average": {}}
+
+
+def run(parts=PARTS, *, quick=False, output=RESULTS, log=functools.partial(print, flush=True)):
+    """Run the chosen parts and write the report into ``output``; returns the results dict."""
+    settings = SETTINGS["quick" if quick else "full"]
+    notebook.quiet_tensorflow()
+    notebook.plot_style()
+    warnings.filterwarnings("ignore", module="keras")  # "your input ran out of data" notices of bounded fits
+    command = "benchmarks/run.py" + (" --quick" if quick else "") + (
+        f" --parts {' '.join(parts)}" if tuple(parts) != PARTS else "")
+    results = {"meta": metadata(command)}
+    start = time.perf_counter()
+    steps = {"suite": lambda: suite.run(log=log, **settings["suite"]),
+             "throughput": lambda: throughput.run(log=log, **settings["throughput"]),
+             "panels": lambda: latency.run(log=log, **settings["panels"])}
+    for part in PARTS:
+        if part in parts:
+            log(f"{part} ...")
+            results["meta"]["load_average"][part] = os.getloadavg()[0]
+            results[part] = steps[part]()
+    results["meta"]["load_average"]["end"] = os.getloadavg()[0]
+    results["meta"]["seconds"] = time.perf_counter() - start
+    notes = NOTES.read_text(encoding="utf-8") if NOTES.exists() and not quick else ""
+    report.write(results, output, notes)
+    log(f"wrote {Path(output) / 'report.md'} in {results['meta']['seconds']:.0f} s")
+    return results
+
+
+def main(argv=None):
+    """Parse the command line and run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure")
+    parser.add_argument("--quick", action="store_true", help="tiny settings that run every code path in seconds")
+    parser.add_argument("--output", type=Path, default=RESULTS, help=f"where to write (default {RESULTS})")
+    args = parser.parse_args(argv)
+    run(args.parts, quick=args.quick, output=args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

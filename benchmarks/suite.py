@@ -1,0 +1,62 @@
+"""Notebook suite time: every chapter built from its source and executed in a fresh kernel, timed.
+
+The chapters are built and executed exactly as ``tools/execute_notebooks.py``
+does it (its ``build`` and ``execute``), but in memory: the stored notebooks in
+``notebooks/`` are never touched. Each time runs from the kernel start to the
+last cell. A baseline notebook holding only the chapters' first cell
+(``notebook.setup()``) shows how much of that is the fixed cost of a kernel
+that imports TensorFlow.
+"""
+
+import importlib.util
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SETUP_CELL = "from course_lib import notebook\nnotebook.setup()"
+
+
+def _execute_notebooks_tool():
+    """``tools/execute_notebooks.py`` as a module (``tools`` is a folder of scripts, not a package)."""
+    path = ROOT / "tools" / "execute_notebooks.py"
+    spec = importlib.util.spec_from_file_location("execute_notebooks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _timed(tool, notebook, timeout):
+    """Execute ``notebook`` in a fresh kernel; return (seconds, error text or None)."""
+    start = time.perf_counter()
+    try:
+        tool.execute(notebook, timeout=timeout)
+    except Exception as error:  # a failing chapter is a result to report, not a reason to stop
+        lines = [line for line in str(error).strip().splitlines() if line.strip()]
+        return time.perf_counter() - start, f"{type(error).__name__}: {lines[-1] if lines else ''}"[:300]
+    return time.perf_counter() - start, None
+
+
+def baseline_notebook():
+    """A notebook with only the chapters' first cell: kernel start, TensorFlow import, seeds."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP_CELL)])
+    notebook.metadata["kernelspec"] = _execute_notebooks_tool().KERNELSPEC
+    return notebook
+
+
+def run(prefixes=(), *, baseline=True, timeout=900, log=print):
+    """Time the baseline (unless ``baseline=False``) and every chapter whose name starts with one of ``prefixes``."""
+    tool = _execute_notebooks_tool()
+    baseline_seconds, baseline_error = None, None
+    if baseline:
+        baseline_seconds, baseline_error = _timed(tool, baseline_notebook(), timeout)
+        log(f"  baseline (kernel start + notebook.setup()): {baseline_seconds:.1f} s")
+    chapters = []
+    start = time.perf_counter()
+    for source in tool.chapter_sources(prefixes):
+        seconds, error = _timed(tool, tool.build(source), timeout)
+        chapters.append({"chapter": source.stem, "seconds": seconds, "error": error})
+        log(f"  {source.stem}: {seconds:.1f} s" + (f"  FAILED {error}" if error else ""))
+    return {"baseline_seconds": baseline_seconds, "baseline_error": baseline_error,
+            "chapters": chapters, "total_seconds": time.perf_counter() - start}

@@ -1,0 +1,241 @@
+"""Training throughput of the course's MNIST models, as a fraction of this machine's matmul roofline.
+
+Two models, three ways of running the same training step, three batch sizes:
+
+- models: the 784-256-128-10 network of chapter 02 (``course_lib.forward.MLP``,
+  raw ``tf.Variable``s, trained as the source writes it: MSE on one-hot labels,
+  ``assign_sub`` with learning rate 1e-3) and the Flatten-128-10 network of
+  chapter 09 (``course_lib.classifiers``, compiled like the source: Adam, sparse
+  cross entropy, accuracy);
+- loops: (a) the eager ``GradientTape`` step, (b) the same step under
+  ``tf.function``, (c) ``model.fit`` (for chapter 02, a Keras model of the same layers);
+- every loop reads the same ``tf.data`` pipeline the source builds
+  (``from_tensor_slices(...).batch(batch_size)``), repeated.
+
+A bounded number of steps is timed after warm-up (tracing) and extrapolated to
+an epoch of 60 000 images. The roofline is the float32 matrix-multiply rate of
+NumPy on this machine, sampled before every measurement of the same run; one
+training step costs about 3x the forward pass (forward, then the gradients of
+the inputs and of the weights), and a forward pass 2 FLOPs per multiply-add.
+"""
+
+import functools
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_lib import validate
+
+LOOPS = ("eager", "tf.function", "fit")
+BATCH_SIZES = (32, 128, 512)
+EPOCH_SIZE = 60_000
+LEARNING_RATE = 1e-3
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One of the course's MNIST models: its Dense layer widths (input first) and where it is taught."""
+
+    name: str
+    widths: tuple
+    chapter: str
+
+
+MODELS = (
+    ModelSpec("784-256-128-10", (784, 256, 128, 10), "02 forward propagation: raw variables, MSE, SGD"),
+    ModelSpec("Flatten-128-10", (784, 128, 10), "09 MNIST: Keras Sequential, Adam, cross entropy"),
+)
+
+
+def forward_flops(widths):
+    """FLOPs of one forward pass of one sample through Dense layers of ``widths`` (2 per multiply-add)."""
+    if len(widths) < 2:
+        raise ValueError(f"widths needs an input and at least one layer, got {widths!r}.")
+    widths = [validate.positive_int("width", width) for width in widths]
+    return 2 * sum(fan_in * fan_out for fan_in, fan_out in zip(widths, widths[1:]))
+
+
+def train_flops(widths, num_samples=1):
+    """FLOPs of training on ``num_samples`` samples: 3x the forward pass (forward + backward)."""
+    return 3 * forward_flops(widths) * validate.positive_int("num_samples", num_samples)
+
+
+def matmul_gflops(size=1024, repeats=3):
+    """This machine's float32 matrix-multiply rate in GFLOP/s: NumPy, ``size``x``size``, best of ``repeats``."""
+    size = validate.positive_int("size", size)
+    repeats = validate.positive_int("repeats", repeats)
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((size, size), dtype=np.float32)
+    b = rng.standard_normal((size, size), dtype=np.float32)
+    a @ b  # the first call may allocate and spin up the BLAS threads
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best / 1e9
+
+
+def _source_step(model, learning_rate):
+    """The source's training step on chapter 02's ``forward.MLP``: reshape, MSE on one-hot labels, ``assign_sub``."""
+    import tensorflow as tf
+
+    from course_lib import forward
+
+    def step(x, y):
+        x = tf.reshape(x, [-1, 28 * 28])
+        with tf.GradientTape() as tape:
+            loss = forward.mse(y, model(x))
+        gradients = tape.gradient(loss, model.trainable_variables)
+        for variable, gradient in zip(model.trainable_variables, gradients):
+            variable.assign_sub(learning_rate * gradient)
+        return loss
+
+    return step
+
+
+def _keras_model(spec):
+    """A compiled Keras model of ``spec``: chapter 09's own, or chapter 02's layers as Dense layers (SGD, MSE)."""
+    import keras
+
+    from course_lib import classifiers
+
+    if spec.name == "Flatten-128-10":
+        return classifiers.compile_like_source(classifiers.mnist_sequential(), LEARNING_RATE)
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                              *[keras.layers.Dense(width, activation="relu") for width in spec.widths[1:-1]],
+                              keras.layers.Dense(spec.widths[-1])])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss=keras.losses.MeanSquaredError())
+    return model
+
+
+def _train_step(spec, loop, seed):
+    """The eager or ``tf.function`` training step of ``spec``; returns ``step(x, y) -> loss``.
+
+    Chapter 02's model runs the source's step; chapter 09's runs the course's own
+    loop (``course_lib.training.make_train_step``, its Python function when eager),
+    with the accuracy metric its ``fit`` computes too.
+    """
+    import tensorflow as tf
+
+    from course_lib import forward, training
+
+    if spec.name == "784-256-128-10":
+        step = _source_step(forward.MLP(spec.widths, seed=seed), LEARNING_RATE)
+        return step if loop == "eager" else tf.function(step)
+    model = _keras_model(spec)
+    compiled = training.make_train_step(model, model.loss, model.optimizer, {"accuracy": training.accuracy})
+    step = compiled.python_function if loop == "eager" else compiled
+    return lambda x, y: step(x, y)["loss"]
+
+
+@functools.lru_cache(maxsize=2)
+def _mnist_train(one_hot):
+    from course_lib import data
+
+    return data.load_mnist(one_hot=one_hot)[0]
+
+
+def mnist_dataset(spec, batch_size, num_samples=EPOCH_SIZE):
+    """The source's pipeline: MNIST scaled to 0..1, labels one-hot for MSE, batched, repeated."""
+    import tensorflow as tf
+
+    x_train, y_train = _mnist_train(spec.name == "784-256-128-10")
+    num_samples = validate.positive_int("num_samples", num_samples)
+    x_train, y_train = x_train[:num_samples], y_train[:num_samples]
+    dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    return dataset.batch(validate.positive_int("batch_size", batch_size)).repeat()
+
+
+def time_steps(step, batches, *, min_seconds, max_steps, warmup_steps=3):
+    """Run ``step`` on ``batches`` until ``min_seconds`` passed or ``max_steps`` ran; return (steps, seconds, loss)."""
+    min_seconds = validate.positive("min_seconds", min_seconds)
+    max_steps = validate.positive_int("max_steps", max_steps)
+    for _ in range(int(validate.non_negative("warmup_steps", warmup_steps))):
+        float(step(*next(batches)))
+    steps, start = 0, time.perf_counter()
+    while True:
+        loss = step(*next(batches))
+        steps += 1
+        if steps >= max_steps or time.perf_counter() - start >= min_seconds:
+            loss = float(loss)
+            return steps, time.perf_counter() - start, loss
+
+
+def time_fit(model, dataset, steps, warmup_steps=3):
+    """Time an epoch of ``steps`` steps of ``model.fit``, after a short fit that compiles; return (seconds, loss).
+
+    The epoch is timed from inside (a callback), so the set-up of the ``fit`` call
+    itself is left out, as the tracing is by the warm-up call.
+    """
+    import keras
+
+    steps = validate.positive_int("steps", steps)
+    model.fit(dataset, epochs=1, steps_per_epoch=validate.positive_int("warmup_steps", warmup_steps), verbose=0)
+    marks = {}
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            marks[epoch] = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            marks[epoch] = time.perf_counter() - marks[epoch]
+
+    history = model.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=[EpochTimer()])
+    return marks[0], float(history.history["loss"][-1])
+
+
+def measure(spec, loop, batch_size, *, min_seconds, max_steps, fit_steps, num_samples=EPOCH_SIZE, seed=0):
+    """Steps and seconds of one (model, loop, batch size), with the loss reached (a sanity check)."""
+    validate.one_of("loop", loop, LOOPS)
+    dataset = mnist_dataset(spec, batch_size, num_samples)
+    if loop == "fit":
+        seconds, loss = time_fit(_keras_model(spec), dataset, fit_steps)
+        return {"steps": fit_steps, "seconds": seconds, "loss": loss}
+    steps, seconds, loss = time_steps(_train_step(spec, loop, seed), iter(dataset),
+                                      min_seconds=min_seconds, max_steps=max_steps)
+    return {"steps": steps, "seconds": seconds, "loss": loss}
+
+
+def run(*, batch_sizes=BATCH_SIZES, min_seconds=1.5, max_steps=2000, num_samples=EPOCH_SIZE,
+        matmul_size=1024, models=MODELS, log=print):
+    """Every model x loop x batch size, each with a roofline sample taken just before; returns a dict.
+
+    ``fit`` runs as many steps as the ``tf.function`` loop managed in ``min_seconds``,
+    so the two take about as long and are timed over comparable spans.
+    """
+    import keras
+
+    keras.utils.set_random_seed(0)
+    samples, rows = [], []
+    for spec in models:
+        for batch_size in batch_sizes:
+            graph_steps = None
+            for loop in LOOPS:
+                samples.append(matmul_gflops(matmul_size))
+                fit_steps = max(3, min(graph_steps or 3, max_steps))
+                measured = measure(spec, loop, batch_size, min_seconds=min_seconds, max_steps=max_steps,
+                                   fit_steps=fit_steps, num_samples=num_samples)
+                graph_steps = measured["steps"] if loop == "tf.function" else graph_steps
+                rate = measured["steps"] / measured["seconds"]
+                rows.append({"model": spec.name, "loop": loop, "batch_size": batch_size, **measured,
+                             "steps_per_second": rate,
+                             "seconds_per_epoch": math.ceil(EPOCH_SIZE / batch_size) / rate,
+                             "gflops": rate * train_flops(spec.widths, batch_size) / 1e9})
+                log(f"  {spec.name:15s} {loop:11s} batch {batch_size:4d}: {rate:8.1f} steps/s, "
+                    f"{rows[-1]['seconds_per_epoch']:6.2f} s/epoch")
+    roofline = max(samples)
+    for row in rows:
+        row["roofline_fraction"] = row["gflops"] / roofline
+    return {
+        "roofline": {"gflops": roofline, "samples_gflops": samples, "matmul_size": matmul_size,
+                     "how": f"NumPy float32 {matmul_size}x{matmul_size} matmul, best of 3, sampled "
+                            "before every measurement; the roofline is the best sample"},
+        "models": [{"name": spec.name, "widths": list(spec.widths), "chapter": spec.chapter,
+                    "forward_flops_per_sample": forward_flops(spec.widths),
+                    "train_flops_per_epoch": train_flops(spec.widths, EPOCH_SIZE)} for spec in models],
+        "epoch_size": EPOCH_SIZE,
+        "rows": rows,
+    }

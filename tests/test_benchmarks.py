@@ -1,0 +1,151 @@
+"""The benchmark's code paths on a tiny configuration, so that `make bench` cannot rot (no timing asserts)."""
+
+import json
+import math
+
+import ipywidgets as widgets
+import pytest
+
+from benchmarks import latency, report, suite, throughput
+from benchmarks import run as bench
+from course_lib.widgets.panel import Panel
+from tests.helpers import ROOT
+
+
+def quiet(*_args, **_kwargs):
+    pass
+
+
+@pytest.fixture(scope="module")
+def tiny_throughput():
+    return throughput.run(batch_sizes=(32,), min_seconds=0.01, max_steps=2, num_samples=128,
+                          matmul_size=64, log=quiet)
+
+
+@pytest.fixture(scope="module")
+def welcome_latency():
+    return latency.run(only=("welcome",), values_per_control=2, repeats=1, budget_seconds=30.0, log=quiet)
+
+
+def test_flops_of_the_course_models():
+    assert throughput.forward_flops((784, 256, 128, 10)) == 2 * (784 * 256 + 256 * 128 + 128 * 10) == 469_504
+    assert throughput.train_flops((784, 128, 10), 60_000) == 3 * 2 * (784 * 128 + 128 * 10) * 60_000
+    with pytest.raises(ValueError):
+        throughput.forward_flops((784,))
+    with pytest.raises(ValueError):
+        throughput.train_flops((784, 10), 0)
+
+
+def test_matmul_rate_is_a_positive_rate():
+    assert throughput.matmul_gflops(64, 2) > 0
+    with pytest.raises(ValueError):
+        throughput.matmul_gflops(0)
+
+
+def test_every_loop_trains_and_is_set_against_the_roofline(tiny_throughput):
+    rows = tiny_throughput["rows"]
+    roofline = tiny_throughput["roofline"]["gflops"]
+    assert [(r["model"], r["loop"]) for r in rows] == [(m.name, loop) for m in throughput.MODELS
+                                                       for loop in throughput.LOOPS]
+    assert roofline == max(tiny_throughput["roofline"]["samples_gflops"]) > 0
+    for row in rows:
+        assert 1 <= row["steps"] and math.isfinite(row["loss"])
+        assert row["steps_per_second"] == pytest.approx(row["steps"] / row["seconds"])
+        assert row["seconds_per_epoch"] == pytest.approx(math.ceil(60_000 / 32) / row["steps_per_second"])
+        assert row["roofline_fraction"] == pytest.approx(row["gflops"] / roofline)
+    with pytest.raises(ValueError):
+        throughput.measure(throughput.MODELS[0], "jit", 32, min_seconds=0.1, max_steps=1, fit_steps=1)
+
+
+def test_control_values_span_each_kind_of_control():
+    attribute, values = latency.control_values(widgets.FloatSlider(value=0.5, min=0.0, max=1.0), 4)
+    assert attribute == "value" and len(values) == 4 and 0.5 not in values
+    assert min(values) == 0.0 and max(values) == 1.0
+    _, values = latency.control_values(widgets.IntSlider(value=1, min=1, max=3), 5)
+    assert values == [2, 3]
+    _, values = latency.control_values(widgets.FloatLogSlider(value=1e-2, base=10, min=-4, max=0), 4)
+    assert min(values) == pytest.approx(1e-4) and max(values) == pytest.approx(1.0)
+    assert latency.control_values(widgets.Dropdown(options=["a", "b", "c"], value="b"), 5) == ("index", [0, 2])
+    assert latency.control_values(widgets.Checkbox(value=False), 3) == ("value", [True])
+    assert latency.control_values(widgets.Text(value="x"), 3) == ("value", [])
+    with pytest.raises(ValueError):
+        latency.control_values(widgets.Checkbox(), 0)
+
+
+def test_a_cheap_panel_is_driven_through_every_control(welcome_latency):
+    (entry,) = welcome_latency
+    assert entry["factory"] == "line_fit_panel" and entry["kind"] == "cheap"
+    assert entry["changes"] == 4 and set(entry["per_control_median"]) == {"w", "b"}
+    assert entry["compute"]["median"] + entry["draw"]["median"] <= entry["wall"]["p95"]
+    assert entry["too_slow"] == (entry["wall"]["median"] > latency.CHEAP_LIMIT_SECONDS)
+
+
+def test_a_training_panel_is_clicked_after_each_change():
+    seen = []
+
+    def compute(n, mode):
+        seen.append((n, mode))
+        return n
+
+    def draw(n):
+        from course_lib.plots import new_figure
+        return new_figure()[0], f"n = {n}"
+
+    panel = Panel("train", {"n": widgets.IntSlider(value=1, min=1, max=5),
+                            "mode": widgets.Dropdown(options=["a", "b"], value="a")},
+                  compute, draw, button="Train")
+    samples, rejected = latency.drive(panel, values_per_control=2, max_clicks=3)
+    assert rejected == 0 and len(samples) == 3
+    assert seen[1:] == [(3, "a"), (3, "b"), (5, "b")]
+
+
+def test_a_broken_panel_module_is_reported_not_fatal(tmp_path, monkeypatch):
+    package = tmp_path / "fake_widgets"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "broken.py").write_text("raise ImportError('half written')\n")
+    (package / "failing.py").write_text("def failing_panel():\n    raise RuntimeError('no data')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    entries = latency.run(package="fake_widgets", log=quiet)
+    assert [e["module"] for e in entries] == ["fake_widgets.broken", "fake_widgets.failing"]
+    assert "half written" in entries[0]["error"] and "no data" in entries[1]["error"]
+
+
+def test_report_lists_findings_and_writes_its_files(tiny_throughput, welcome_latency, tmp_path):
+    slow_row = dict(tiny_throughput["rows"][1], batch_size=512, roofline_fraction=0.1)
+    results = {
+        "meta": bench.metadata("test") | {"seconds": 1.0, "load_average": {"throughput": 1.0}},
+        "suite": {"baseline_seconds": 5.0, "baseline_error": None, "total_seconds": 20.0,
+                  "chapters": [{"chapter": "00_welcome", "seconds": 8.0, "error": None},
+                               {"chapter": "99_broken", "seconds": 12.0, "error": "CellExecutionError: boom"}]},
+        "throughput": dict(tiny_throughput, rows=tiny_throughput["rows"] + [slow_row]),
+        "panels": welcome_latency + [{"module": "course_lib.widgets.x", "factory": None, "error": "import failed"}],
+    }
+    found = report.findings(results)
+    assert any("99_broken" in f and "boom" in f for f in found)
+    assert any("at batch 512: 10% of the roofline" in f for f in found)
+    assert any("course_lib.widgets.x" in f for f in found)
+    assert any("line_fit_panel" in f for f in found) == welcome_latency[0]["too_slow"]
+    report.write(results, tmp_path, notes="## Notes\n\nhand-written")
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| 99_broken | 12.0 | 7.0 | failed: CellExecutionError: boom |" in markdown
+    assert "`welcome.line_fit_panel`" in markdown and markdown.rstrip().endswith("hand-written")
+    assert json.loads((tmp_path / "results.json").read_text())["suite"]["total_seconds"] == 20.0
+    assert (tmp_path / "throughput.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_quick_run_writes_the_report(tmp_path):
+    results = bench.run(("throughput", "panels"), quick=True, output=tmp_path, log=quiet)
+    assert set(results) == {"meta", "throughput", "panels"}
+    assert (tmp_path / "report.md").exists() and (tmp_path / "throughput.png").exists()
+
+
+@pytest.mark.slow
+def test_suite_times_a_chapter_without_touching_the_stored_notebook():
+    stored = ROOT / "notebooks" / "00_welcome.ipynb"
+    before = stored.read_bytes()
+    result = suite.run(("00",), baseline=False, log=quiet)
+    assert [c["chapter"] for c in result["chapters"]] == ["00_welcome"]
+    assert result["chapters"][0]["error"] is None and result["chapters"][0]["seconds"] > 0
+    assert stored.read_bytes() == before
+    assert suite.baseline_notebook().cells[0].source == suite.SETUP_CELL
