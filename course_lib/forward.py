@@ -1,0 +1,173 @@
+"""Forward propagation by hand (前向传播): the MNIST network of the source notes from raw ``tf.Variable``s.
+
+Chapter 02 builds the 784-256-128-10 multilayer perceptron without Keras layers,
+so every weight matrix, bias and matrix product is in sight:
+
+    h1 = relu(x @ w1 + b1),  h2 = relu(h1 @ w2 + b2),  out = h2 @ w3 + b3.
+
+This module keeps what the chapter reuses: the network (:class:`MLP`), the two
+losses it compares (the source's MSE on one-hot labels and cross entropy), the
+parameter count of each layer, the timing of a training loop (batch of 1 and
+eager, as the source ran it, against batches under ``tf.function``) and the
+train-one-epoch run behind the chapter's panel.
+"""
+
+import time
+
+import numpy as np
+import tensorflow as tf
+
+from course_lib import validate
+
+#: Pixels in, two hidden layers, ten digits out: the network of the source notes.
+LAYER_SIZES = (784, 256, 128, 10)
+
+#: The source initialises weights from a truncated normal with this standard deviation.
+INIT_STDDEV = 0.1
+
+
+def dense_parameter_count(inputs, units):
+    """Weights plus biases of a dense layer: ``inputs * units + units`` (784→256 has 200960)."""
+    inputs = validate.positive_int("inputs", inputs)
+    units = validate.positive_int("units", units)
+    return inputs * units + units
+
+
+def parameter_counts(layer_sizes=LAYER_SIZES):
+    """The parameter count of each dense layer of a network with these layer sizes."""
+    sizes = _layer_sizes(layer_sizes)
+    return [dense_parameter_count(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+def _layer_sizes(layer_sizes):
+    sizes = [validate.positive_int("layer size", size) for size in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"give at least an input and an output size, got {list(layer_sizes)}.")
+    return sizes
+
+
+class MLP(tf.Module):
+    """A multilayer perceptron (多层感知机) from raw ``tf.Variable``s: ReLU hidden layers, linear output.
+
+    Weights start from a truncated normal with ``stddev`` 0.1 and biases at zero, as
+    in the source notes; they follow the global seed (``notebook.setup``), or ``seed``
+    when one is given, without touching the global random state.
+    ``model(x)`` returns the output scores (logits) of a batch of flattened images;
+    ``model.trainable_variables`` are what the optimizer updates.
+    """
+
+    def __init__(self, layer_sizes=LAYER_SIZES, *, stddev=INIT_STDDEV, seed=None):
+        super().__init__(name="mlp")
+        sizes = _layer_sizes(layer_sizes)
+        stddev = validate.positive("stddev", stddev)
+        self.layer_sizes = tuple(sizes)
+        self.weights = [tf.Variable(_truncated_normal([n_in, n_out], stddev, seed, index), name=f"w{index}")
+                        for index, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1)]
+        self.biases = [tf.Variable(tf.zeros([n_out]), name=f"b{index}")
+                       for index, n_out in enumerate(sizes[1:], start=1)]
+
+    def __call__(self, x, training=False):
+        """The forward pass: ``h = relu(h @ w + b)`` for each hidden layer, then ``out = h @ w + b``."""
+        h = tf.convert_to_tensor(x, dtype=tf.float32)
+        last = len(self.weights) - 1
+        for index, (w, b) in enumerate(zip(self.weights, self.biases)):
+            h = h @ w + b
+            if index < last:
+                h = tf.nn.relu(h)
+        return h
+
+
+def _truncated_normal(shape, stddev, seed, index):
+    if seed is None:
+        return tf.random.truncated_normal(shape, stddev=stddev)
+    return tf.random.stateless_truncated_normal(shape, seed=[int(seed), index], stddev=stddev)
+
+
+def mse(y_true, y_pred):
+    """The source's loss: mean squared error (均方误差) between one-hot labels and outputs, over all entries."""
+    return tf.reduce_mean(tf.square(y_true - y_pred))
+
+
+def cross_entropy(y_true, logits):
+    """Cross entropy (交叉熵) of one-hot labels and softmax(logits), averaged over the batch."""
+    return tf.reduce_mean(tf.keras.losses.categorical_crossentropy(y_true, logits, from_logits=True))
+
+
+#: The losses the chapter compares, by the name its panel shows.
+LOSSES = {"MSE": mse, "cross entropy": cross_entropy}
+
+
+def batches(x, y, batch_size):
+    """``(x, y)`` as a ``tf.data.Dataset`` of batches in the original order (the source does not shuffle)."""
+    batch_size = validate.positive_int("batch_size", batch_size)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} rows but y has {len(y)}; they must match.")
+    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+
+
+def time_epoch(step, dataset, *, num_steps):
+    """Time ``num_steps`` calls of ``step(x, y)`` on ``dataset`` and extrapolate to one full epoch.
+
+    The first batch runs untimed (a ``tf.function`` traces its graph then). Returns
+    a dict: ``seconds_per_step``, ``steps_per_epoch`` and ``seconds_per_epoch``.
+    """
+    num_steps = validate.positive_int("num_steps", num_steps)
+    steps_per_epoch = int(dataset.cardinality())
+    if steps_per_epoch <= num_steps:
+        raise ValueError(f"the dataset has {steps_per_epoch} batches; time fewer steps than that "
+                         f"(got num_steps={num_steps}).")
+    batches_iter = iter(dataset)
+    step(*next(batches_iter))
+    start = time.perf_counter()
+    for _ in range(num_steps):
+        loss = step(*next(batches_iter))
+    float(loss)  # wait for the last step to finish
+    seconds_per_step = (time.perf_counter() - start) / num_steps
+    return {"seconds_per_step": seconds_per_step, "steps_per_epoch": steps_per_epoch,
+            "seconds_per_epoch": seconds_per_step * steps_per_epoch}
+
+
+class EpochByEpoch:
+    """Plain SGD on the MLP, one epoch per call: the run behind chapter 02's "Train one epoch" button.
+
+    It trains on the first ``num_train`` training images and measures the test
+    accuracy after every epoch. Calling it again with the same settings trains one
+    more epoch; new settings start a new run from the same initial weights, so
+    runs with different settings can be compared fairly.
+    """
+
+    def __init__(self, x_train, y_train, x_test, y_test, *, num_train=6000, seed=0):
+        self.x_train, self.y_train = x_train[:validate.positive_int("num_train", num_train)], y_train[:num_train]
+        self.x_test, self.y_test = x_test, y_test
+        self.seed = seed
+        self.settings = None
+        self.model = None
+        self.history = None
+
+    def __call__(self, learning_rate, batch_size, loss):
+        """Train one epoch with these settings; return the run so far (per-epoch loss and test accuracy)."""
+        from course_lib import training
+
+        learning_rate = validate.positive("learning_rate", learning_rate)
+        batch_size = validate.positive_int("batch_size", batch_size)
+        validate.one_of("loss", loss, list(LOSSES))
+        settings = (learning_rate, batch_size, loss)
+        if settings != self.settings or self.history.stop_reason == "diverged":
+            self.model = MLP(seed=self.seed)
+            self.optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
+            self.history = training.History(metrics={"loss": [], "test_accuracy": []})
+            self.settings = settings
+        epoch = training.train(self.model, batches(self.x_train, self.y_train, batch_size),
+                               loss_fn=LOSSES[loss], optimizer=self.optimizer, num_epochs=1,
+                               progress=False)
+        if epoch.stop_reason == "diverged":
+            self.history.stop_reason = "diverged"
+        else:
+            scores = self.model(self.x_test)
+            accuracy = float(training.accuracy(tf.constant(self.y_test), scores))
+            self.history.metrics["loss"].append(epoch.last("loss"))
+            self.history.metrics["test_accuracy"].append(accuracy)
+        return {"learning_rate": learning_rate, "batch_size": batch_size, "loss": loss,
+                "num_train": len(self.x_train), "diverged": self.history.stop_reason == "diverged",
+                "loss_curve": np.array(self.history.metrics["loss"]),
+                "test_accuracy": np.array(self.history.metrics["test_accuracy"])}
