@@ -1,0 +1,379 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 05 Loss functions (损失函数)
+#
+# A **loss function** (损失函数, loss) measures the gap between the prediction $y$ and the
+# answer $y\_$ (the source writes the label as `y_`). Training is nothing but making this one
+# number small, so the loss decides what the network learns. Regression (回归) and
+# classification (分类), the two big families of supervised learning, use different ones.
+#
+# **In this chapter you will**
+#
+# - compute the mean squared error (均方误差, MSE) and the cross entropy (交叉熵, CE) by hand
+#   and with TensorFlow, and reproduce the source course's numbers;
+# - combine softmax with CE, and see why `from_logits=True` is the numerically safe way;
+# - use binary CE, and sparse versus categorical CE;
+# - write a **custom loss** (自定义损失函数) for a sales forecast and watch the fitted model
+#   move when the prices change;
+# - compare the gradients of MSE and CE with respect to the logits, by `GradientTape` and by
+#   their closed form.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+import keras
+import numpy as np
+import tensorflow as tf
+
+from course_lib import checks, losses, notebook
+from course_lib.exercises import losses as exercises
+from course_lib.widgets.losses import ce_vs_mse_panel, sales_panel
+
+notebook.setup()
+
+# %% [markdown]
+# ## 1. Mean squared error (均方误差)
+#
+# For regression the usual loss is the mean of the squared errors:
+#
+# $$\mathrm{MSE}(y\_, y) = \frac{1}{n}\sum_{i=1}^{n} (y_i - y\_{}_i)^2 .$$
+#
+# The source writes it as `tf.reduce_mean(tf.square(y - y_))`; Keras has it as
+# `keras.losses.MeanSquaredError()` (the source's `tf.losses.mean_squared_error` is the same
+# function under its TF 1 name; note that Keras takes the label first: `loss(y_true, y_pred)`).
+
+# %%
+y_true = np.array([1.0, 2.0, 3.0, 4.0])
+y_pred = np.array([1.5, 2.0, 2.0, 4.5])
+by_hand = tf.reduce_mean(tf.square(y_pred - y_true))
+by_keras = keras.losses.MeanSquaredError()(y_true, y_pred)
+print(f"MSE by hand: {float(by_hand):.4f}   keras.losses.MeanSquaredError: {float(by_keras):.4f}")
+
+# %% [markdown]
+# ## 2. Cross entropy (交叉熵)
+#
+# Cross entropy measures the distance between two probability distributions: the smaller it
+# is, the closer they are. It is the most used loss for classification:
+#
+# $$H(y\_, y) = -\sum_k y\_{}_k \ln y_k .$$
+#
+# With a one-hot label only the true class survives the sum: $H = -\ln(\text{probability
+# given to the true class})$.
+#
+# **The source's example.** Two classes, answer $y\_ = (1, 0)$, two predictions
+# $y_1 = (0.6, 0.4)$ and $y_2 = (0.8, 0.2)$. Which is closer?
+#
+# $$H_1 = -(1 \cdot \ln 0.6 + 0 \cdot \ln 0.4) \approx 0.511, \qquad
+#   H_2 = -(1 \cdot \ln 0.8 + 0 \cdot \ln 0.2) \approx 0.223 .$$
+#
+# $H_1 > H_2$, so $y_2$ is the better prediction. `course_lib.losses.cross_entropy` is the
+# formula above in NumPy; `keras.losses.categorical_crossentropy` (the source's
+# `tf.losses.categorical_crossentropy`) gives the same numbers.
+
+# %%
+label = [1.0, 0.0]
+for name, prediction in (("H1", [0.6, 0.4]), ("H2", [0.8, 0.2])):
+    by_formula = losses.cross_entropy(label, prediction)
+    by_keras = float(keras.losses.categorical_crossentropy(label, prediction))
+    print(f"{name}((1, 0), {tuple(prediction)}) = {by_formula:.3f}   (Keras: {by_keras:.3f})")
+
+# %% [markdown]
+# ## 3. Softmax with cross entropy (softmax 与交叉熵结合)
+#
+# A network's last layer gives raw scores, the **logits** $z$, not probabilities. Softmax
+# turns them into a distribution, $\mathrm{softmax}(z)_k = e^{z_k} / \sum_j e^{z_j}$, and CE
+# compares that with the label. TensorFlow does both in one call,
+# `tf.nn.softmax_cross_entropy_with_logits(labels, logits)`. The source checks on five
+# samples that the two routes agree; here is its code, with the two results it printed.
+
+# %%
+y_ = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]])
+y = np.array([[12, 3, 2], [3, 10, 3], [2, 1, 5], [4, 6, 1.2], [3, 6, 1]])
+y_sm = tf.nn.softmax(y)
+loss_1 = keras.losses.categorical_crossentropy(y_, y_sm)
+loss_2 = tf.nn.softmax_cross_entropy_with_logits(y_, y)
+print("分步计算的结果 (step by step):", loss_1)
+print("和步计算的结果 (in one step):", loss_2)
+
+# %% [markdown]
+# Both vectors are the source's `[1.68795487e-04 1.82210289e-03 6.58839038e-02 2.13415060e+00
+# 5.49852354e-02]`. The fourth sample has the largest loss: its label is class 0 but its
+# largest logit (6) is class 1. The cell below checks the agreement to float64 precision.
+
+# %%
+checks.check_answer("softmax then CE equals softmax_cross_entropy_with_logits",
+                    loss_1.numpy(), loss_2.numpy(), rtol=1e-12,
+                    hint="the two routes compute the same formula.")
+checks.check_answer("the source's printed vector", loss_2.numpy(),
+                    [1.68795487e-04, 1.82210289e-03, 6.58839038e-02, 2.13415060e+00, 5.49852354e-02],
+                    rtol=1e-8, hint="the source printed 9 significant digits.")
+
+# %% [markdown]
+# ## 4. `from_logits` and numerical stability (数值稳定性)
+#
+# Why does TensorFlow offer the one-step function, and Keras losses the flag
+# `from_logits=True`? Because the two-step route breaks on large logits. In float32, $e^{z}$
+# overflows to `inf` once $z > 88.7$, and $\infty/\infty$ is `NaN`. Even without overflow, a
+# tiny probability rounds to 0 and $\ln 0 = -\infty$.
+#
+# The fix is the **log-sum-exp trick**: since softmax does not change when the same number
+# is subtracted from every logit, subtract the largest one, $m = \max_k z_k$:
+#
+# $$H = \ln \sum_j e^{z_j} - \sum_k y\_{}_k z_k
+#     = m + \ln \sum_j e^{z_j - m} - \sum_k y\_{}_k z_k .$$
+#
+# Now every exponent is at most 0, so nothing overflows, and no logarithm of a rounded-away
+# probability is ever taken. `losses.naive_softmax_cross_entropy` and
+# `losses.stable_softmax_cross_entropy` are the two versions, in float32 like a network.
+
+# %%
+labels = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+logits = np.array([[2.0, 1.0, 0.1], [1000.0, 0.0, -1000.0], [0.0, 200.0, -5.0]])
+naive = losses.naive_softmax_cross_entropy(labels, logits)
+stable = losses.stable_softmax_cross_entropy(labels, logits)
+with_logits = tf.nn.softmax_cross_entropy_with_logits(labels, logits.astype(np.float32)).numpy()
+print("naive softmax then CE:", np.round(naive, 4))
+print("log-sum-exp (stable): ", np.round(stable, 4) + 0.0)
+print("tf.nn...with_logits:  ", np.round(with_logits, 4) + 0.0)
+
+# %% [markdown]
+# The first row has small logits and all three agree. The other two overflow: $e^{1000}$
+# and $e^{200}$ are `inf` in float32, and the naive loss is `NaN` although the right answer
+# is 0 (the model is certain and right). Now make a model confidently **wrong**, with logits
+# small enough not to overflow:
+
+# %%
+wrong_label = np.array([[1.0, 0.0, 0.0]])
+wrong_logits = np.array([[-120.0, 0.0, 0.0]])
+probabilities = tf.nn.softmax(wrong_logits.astype(np.float32))
+print("naive:                      ", np.round(losses.naive_softmax_cross_entropy(wrong_label, wrong_logits), 4))
+print("Keras on probabilities:     ",
+      np.round(keras.losses.categorical_crossentropy(wrong_label, probabilities).numpy(), 4))
+print("Keras with from_logits=True:",
+      np.round(keras.losses.categorical_crossentropy(wrong_label, wrong_logits.astype(np.float32),
+                                                     from_logits=True).numpy(), 4))
+
+# %% [markdown]
+# The true loss is $120 + \ln 2 \approx 120.69$. The naive version returns `inf`: the true
+# class's probability, about $e^{-120}/2 \approx 4 \cdot 10^{-53}$, is below the smallest
+# float32 and rounds to 0. Keras on probabilities returns
+# about 16.1, because it clips probabilities to $[10^{-7}, 1 - 10^{-7}]$ to avoid the `inf`,
+# and $-\ln 10^{-7} \approx 16.1$: finite, but wrong, and its gradient is zero. Only the
+# logits route gives 120.69. So: **let the last layer output logits and pass
+# `from_logits=True`**, or keep a softmax layer and `from_logits=False` (the default, what
+# the source does) when the model is small and well behaved, as in chapter 08.
+
+# %% [markdown]
+# ## 5. Binary cross entropy (二元交叉熵)
+#
+# With two classes one output is enough: $p = P(\text{class } 1)$, usually from a sigmoid.
+# CE over the two classes $(p, 1-p)$ becomes
+#
+# $$\mathrm{BCE}(y\_, p) = -\big(y\_ \ln p + (1 - y\_)\ln(1 - p)\big).$$
+#
+# `keras.losses.BinaryCrossentropy` averages it over the samples. The source's $H_1$ and
+# $H_2$ come back when the label is 1 and $p$ is 0.6 or 0.8:
+
+# %%
+y_true = np.array([[1.0], [1.0], [0.0]])
+p = np.array([[0.6], [0.8], [0.3]])
+by_hand = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
+by_keras = keras.losses.binary_crossentropy(y_true, p).numpy()
+print("by hand:", np.round(by_hand[:, 0], 4), "  keras.losses.binary_crossentropy:", np.round(by_keras, 4))
+
+# %% [markdown]
+# ## 6. Sparse versus categorical (稀疏与独热标签)
+#
+# The same loss comes in two spellings, depending on how the labels are stored:
+#
+# | labels | loss | example label |
+# |---|---|---|
+# | one-hot rows (独热码) | `CategoricalCrossentropy` | `[0, 1, 0]` |
+# | integer class numbers | `SparseCategoricalCrossentropy` | `1` |
+#
+# The numbers are identical; the sparse version just saves building the one-hot matrix,
+# which matters with many classes. Both accept `from_logits=True`.
+
+# %%
+class_numbers = np.argmax(y_, axis=1)
+print("integer labels:", class_numbers)
+sparse = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction=None)(class_numbers, y)
+categorical = keras.losses.CategoricalCrossentropy(from_logits=True, reduction=None)(y_, y)
+with np.printoptions(suppress=True):
+    print("sparse:     ", np.round(sparse.numpy(), 6))
+    print("categorical:", np.round(categorical.numpy(), 6))
+
+# %% [markdown]
+# ## 7. Gradients of MSE and CE with respect to the logits (梯度)
+#
+# What training feels is not the loss but its gradient. For softmax followed by CE the
+# gradient with respect to the logits is remarkably simple:
+#
+# $$\frac{\partial H}{\partial z_k} = p_k - y\_{}_k \qquad (p = \mathrm{softmax}(z)),$$
+#
+# the prediction minus the label. For MSE on the probabilities, $L = \frac1K\sum_k (p_k -
+# y\_{}_k)^2$, the chain rule goes through the softmax Jacobian $J = \mathrm{diag}(p) - p
+# p^\top$:
+#
+# $$\frac{\partial L}{\partial z} = J \,\frac{2}{K}(p - y\_).$$
+#
+# `losses.logit_gradients` computes both with `GradientTape` and with these formulas; on the
+# source's five samples they agree.
+
+# %%
+gradients = losses.logit_gradients(y_, y)
+for name in ("ce", "mse"):
+    checks.check_answer(f"{name.upper()} gradient: GradientTape = closed form",
+                        gradients[f"{name}_tape"], gradients[f"{name}_formula"], rtol=1e-9, atol=1e-12,
+                        hint="the formulas above.")
+with np.printoptions(suppress=True):
+    print("CE gradient (tape):\n", np.round(gradients["ce_tape"], 4) + 0.0)
+    print("largest |gradient| per sample, CE: ", np.round(np.abs(gradients["ce_tape"]).max(axis=1), 4))
+    print("largest |gradient| per sample, MSE:", np.round(np.abs(gradients["mse_tape"]).max(axis=1), 4))
+
+# %% [markdown]
+# Look at the fourth sample, the wrong one: its CE gradient is large (0.88), its MSE
+# gradient much smaller. With one true-class probability $p$ and two classes this becomes
+# one line: CE $= -\ln p$ with slope $p - 1$, MSE $= (1-p)^2$ with slope $-2(1-p)^2 p$. The
+# MSE slope **vanishes** as $p \to 0$: MSE barely corrects a confidently wrong classifier,
+# CE pushes hardest exactly there. That is why classifiers train with CE.
+#
+# **Panel.** Drag $p$ and read both losses and both slopes under the figure.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+ce_vs_mse_panel()
+
+# %% [markdown]
+# ## 8. A custom loss: the sales forecast (自定义损失函数)
+#
+# The loss should say what an error *costs*, and costs are rarely symmetric. The source
+# course's example: a shop forecasts tomorrow's sales (酸奶, yoghurt) from two features.
+# Every unit made but not sold loses its **COST** (成本), every unit it could have sold but
+# did not make loses its **PROFIT** (利润). The loss of one day is
+#
+# $$\ell(y\_, y) = \begin{cases} \text{COST}\,(y - y\_) & y > y\_ \ \text{(over-predicted)} \\
+#                  \text{PROFIT}\,(y\_ - y) & y \le y\_ \ \text{(under-predicted)} \end{cases}$$
+#
+# summed over the days: in TensorFlow,
+# `tf.reduce_sum(tf.where(tf.greater(y, y_), COST * (y - y_), PROFIT * (y_ - y)))`, which is
+# `losses.sales_loss`. The data are the source's: 32 days, $x \in [0, 1)^2$,
+# true sales $y\_ = x_1 + x_2 + $ noise in $[-0.05, 0.05)$, and the model $y = x_1 w_1 + x_2
+# w_2$ without a bias.
+
+# %%
+x, y_sales = losses.make_sales_data()
+print("x:", x.shape, " y_:", y_sales.shape, " first day:", np.round(x[0], 4), np.round(y_sales[0], 4))
+
+# %% [markdown]
+# **Which way will the model move?** Raise every forecast by a small $\delta$. Each
+# under-predicted day saves $\text{PROFIT}\cdot\delta$, each over-predicted day costs
+# $\text{COST}\cdot\delta$. At the minimum the two balance, so the share of over-predicted
+# days is
+#
+# $$\frac{n_\text{over}}{n} \approx \frac{\text{PROFIT}}{\text{COST} + \text{PROFIT}}.$$
+#
+# The fitted forecast is the PROFIT/(COST+PROFIT) **quantile** of the sales, not their mean.
+# With the source's COST = 1 and PROFIT = 99, missing a sale is 99 times worse than an
+# unsold unit, so the model should forecast **high**, above the true sales on about 99 % of
+# the days, with weights above 1. Swap the prices and it forecasts low.
+#
+# `losses.fit_sales_model` fits $w$ by gradient descent on this loss (a `tf.function` loop;
+# the loss is piecewise linear, so the step shrinks to 0 to settle at the kink).
+
+# %%
+for cost, profit in ((1, 99), (99, 1), (1, 1)):
+    fit = losses.fit_sales_model(cost, profit, x, y_sales)
+    predicted = fit["predictions"][:, None]
+    source_loss = tf.reduce_sum(tf.where(tf.greater(predicted, y_sales),
+                                         cost * (predicted - y_sales), profit * (y_sales - predicted)))
+    w1, w2 = fit["weights"]
+    print(f"COST {cost:2d}, PROFIT {profit:2d}: w1 = {w1:.2f}, w2 = {w2:.2f}, "
+          f"over-predicted on {fit['above_share']:.0%} of the days "
+          f"(theory {fit['quantile']:.0%}), loss {float(source_loss):.2f}")
+
+# %% [markdown]
+# As predicted: with PROFIT 99 both weights rise above 1 and 31 of the 32 days are
+# over-predicted (99 % of 32 days is 31.7, so 31 is as close as whole days get); with COST 99
+# both fall below 1 and no day is; with equal prices the fit is the median, half and half. The same rule, "the forecast sits at the PROFIT/(COST+PROFIT) quantile", explains
+# every position of the sliders below.
+#
+# **Panel.** Move COST and PROFIT; the model is refitted when you let go. The right figure
+# shows each day's error: red bars are unsold units, green bars missed sales.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+sales_panel()
+
+# %% [markdown]
+# ## Exercise 1: cross entropy by hand
+#
+# The label is $(0, 1, 0)$ and the prediction $(0.2, 0.7, 0.1)$. What is the cross entropy
+# $H(y\_, y)$? Use NumPy.
+
+# %%
+answer = ...  # your code here
+exercises.check_cross_entropy(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: only the true class's probability counts
+answer = -np.log(0.7)
+exercises.check_cross_entropy(answer)
+
+# %% [markdown]
+# ## Exercise 2: the gradient of softmax + CE
+#
+# For the logits $z = (2, 1, 0.1)$ and the label $(1, 0, 0)$, compute $\partial H / \partial
+# z$ with the closed form, as a NumPy array of three numbers.
+
+# %%
+answer = ...  # your code here
+exercises.check_logit_gradient(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: softmax minus one-hot
+z = np.array([2.0, 1.0, 0.1])
+answer = np.exp(z) / np.sum(np.exp(z)) - np.array([1.0, 0.0, 0.0])
+exercises.check_logit_gradient(answer)
+
+# %% [markdown]
+# ## Exercise 3: a cautious forecast
+#
+# The shop now sells fresh cakes: an unsold cake is thrown away and costs a lot, a missed
+# sale little. Choose a COST and a PROFIT (between 1 and 99) such that the fitted forecast is
+# above the true sales on at most 10 % of the days.
+
+# %%
+cost, profit = ..., ...  # your values here
+exercises.check_sales_direction(cost, profit)
+
+# %% jupyter={"source_hidden": true}
+# Solution: over-predicting must be expensive: PROFIT / (COST + PROFIT) = 5 / 95 ≈ 5 %
+cost, profit = 90, 5
+exercises.check_sales_direction(cost, profit)
+
+# %% [markdown]
+# ## Summary (小结)
+#
+# - **MSE** (均方误差) $\frac1n\sum (y - y\_)^2$ for regression; **CE** (交叉熵) $-\sum y\_
+#   \ln y$ for classification: $H_1 = 0.511 > H_2 = 0.223$, so $(0.8, 0.2)$ is closer to
+#   $(1, 0)$.
+# - Softmax then CE equals `tf.nn.softmax_cross_entropy_with_logits`; computed from logits
+#   with the log-sum-exp trick it never overflows. Prefer `from_logits=True`.
+# - Binary CE for one sigmoid output; sparse CE for integer labels, categorical CE for
+#   one-hot labels: same numbers.
+# - The gradient of softmax + CE with respect to the logits is $p - y\_$; the MSE gradient
+#   fades when the model is confidently wrong.
+# - A custom loss encodes what errors cost: the asymmetric sales loss puts the forecast at
+#   the PROFIT/(COST+PROFIT) quantile, so a high PROFIT pushes the weights up.
+#
+# Next: [06 Under/overfitting and regularization](06_regularization.ipynb).
