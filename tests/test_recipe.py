@@ -1,0 +1,100 @@
+"""Chapter 08: the iris split, the one-iterator dataset, the compiled trainer, the panel and the exercises."""
+
+import keras
+import numpy as np
+import pytest
+
+from course_lib import data, recipe
+from course_lib.exercises import recipe as exercises
+from course_lib.widgets.recipe import recipe_panel
+
+X_IRIS, Y_IRIS = data.load_iris(shuffle_seed=116)
+(X_TRAIN, Y_TRAIN), (X_VAL, Y_VAL) = recipe.split_like_keras(X_IRIS, Y_IRIS, 0.2)
+
+
+def test_split_like_keras_keeps_the_last_rows_for_validation():
+    assert X_TRAIN.shape == (120, 4) and X_VAL.shape == (30, 4)
+    np.testing.assert_array_equal(X_VAL, X_IRIS[120:])
+    np.testing.assert_array_equal(Y_TRAIN, Y_IRIS[:120])
+    with pytest.raises(ValueError, match="rows"):
+        recipe.split_like_keras(X_IRIS, Y_IRIS[:10])
+    with pytest.raises(ValueError, match="validation_split"):
+        recipe.split_like_keras(X_IRIS, Y_IRIS, 1.5)
+
+
+def test_repeated_dataset_reshuffles_every_pass_and_never_ends():
+    dataset = recipe.repeated_dataset(X_TRAIN, Y_TRAIN, batch_size=32, seed=1)
+    batches = list(dataset.take(8).as_numpy_iterator())
+    assert [len(x) for x, _ in batches] == [32, 32, 32, 24] * 2
+    first = np.concatenate([y for _, y in batches[:4]])
+    second = np.concatenate([y for _, y in batches[4:]])
+    assert sorted(first) == sorted(Y_TRAIN) == sorted(second)
+    assert not np.array_equal(first, second)
+    with pytest.raises(ValueError, match="batch_size"):
+        recipe.repeated_dataset(X_TRAIN, Y_TRAIN, batch_size=0)
+
+
+def test_compiled_training_ends_where_keras_fit_ends():
+    kernel = recipe.glorot_uniform(4, 3, seed=5)
+    bias = np.zeros(3, np.float32)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(
+        3, activation="softmax", kernel_regularizer=keras.regularizers.l2())])
+    model.layers[0].set_weights([kernel, bias])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="sparse_categorical_crossentropy")
+    model.fit(X_TRAIN, Y_TRAIN, batch_size=120, epochs=20, shuffle=False, verbose=0)
+    fast = recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL, Y_VAL, num_epochs=20, batch_size=120,
+                                           initial_weights=(kernel, bias))
+    keras_kernel, keras_bias = model.layers[0].get_weights()
+    np.testing.assert_allclose(fast["kernel"], keras_kernel, atol=1e-5)
+    np.testing.assert_allclose(fast["bias"], keras_bias, atol=1e-5)
+    assert not np.allclose(fast["kernel"], kernel, atol=1e-2)
+
+
+def test_compiled_training_learns_iris_with_the_source_settings():
+    result = recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL, Y_VAL)
+    history = result["history"]
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(values) == 500 for values in history.values())
+    assert history["loss"][-1] < history["loss"][0]
+    assert history["val_accuracy"][-1] >= 0.9
+
+
+def test_compiled_training_validates_its_arguments():
+    with pytest.raises(ValueError, match="learning_rate"):
+        recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL, Y_VAL, learning_rate=-0.1)
+    with pytest.raises(ValueError, match="l2"):
+        recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL, Y_VAL, l2=-1.0)
+    with pytest.raises(ValueError, match="same features"):
+        recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL[:, :3], Y_VAL)
+
+
+def test_recipe_panel_retrains_on_the_button_as_the_maths_says():
+    panel = recipe_panel()
+    assert "500 epochs" in panel.caption.value and "validation accuracy" in panel.caption.value
+    assert panel.result["history"]["val_accuracy"][-1] >= 0.9
+    norm_at_default = np.linalg.norm(panel.result["kernel"])
+    panel.controls["l2"].value = 0.2
+    assert panel.result["l2"] == 0.01  # nothing happens before the button
+    panel.button.click()
+    assert panel.result["l2"] == 0.2 and "L2 0.2" in panel.caption.value
+    assert np.linalg.norm(panel.result["kernel"]) < 0.7 * norm_at_default
+    panel.controls["l2"].value = 0.0
+    panel.controls["num_epochs"].value = 20
+    panel.controls["learning_rate"].value = 0.001
+    panel.button.click()
+    slow_loss = panel.result["history"]["loss"][-1]
+    panel.controls["learning_rate"].value = 0.1
+    panel.button.click()
+    assert panel.result["history"]["loss"][-1] < slow_loss
+    assert len(panel.result["history"]["loss"]) == 20
+    assert panel.timings[-1]["compute"] < 5.0
+
+
+def test_exercises_check_both_ways(capsys):
+    assert not exercises.check_parameter_count(...)
+    assert not exercises.check_parameter_count(70)
+    assert "biases" in capsys.readouterr().out
+    assert exercises.check_parameter_count(83)
+    assert not exercises.check_sparse_accuracy(3)
+    assert "number of right answers" in capsys.readouterr().out
+    assert exercises.check_sparse_accuracy(0.75)
