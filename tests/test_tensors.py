@@ -1,0 +1,105 @@
+"""Chapter 01: the broadcasting explainer, its shape-explorer panel and the chapter's exercises."""
+
+import itertools
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_lib import tensors
+from course_lib.exercises import tensors as exercises
+from course_lib.widgets.tensors import broadcast_panel
+
+
+@pytest.mark.parametrize("text, shape", [("4, 1, 3", (4, 1, 3)), ("(4, 3)", (4, 3)), ("[4 3]", (4, 3)),
+                                         ("256", (256,)), ("(256,)", (256,)), ("", ())])
+def test_parse_shape_reads_the_usual_spellings(text, shape):
+    assert tensors.parse_shape(text) == shape
+
+
+@pytest.mark.parametrize("text", ["4, x", "4.5", "-1, 3", "0, 3", 4])
+def test_parse_shape_rejects_what_is_not_a_shape(text):
+    with pytest.raises(ValueError):
+        tensors.parse_shape(text)
+
+
+SHAPES = [(), (1,), (3,), (4,), (1, 3), (4, 1), (4, 3), (2, 1, 3), (2, 4, 1), (5, 1, 1)]
+
+
+@pytest.mark.parametrize("shape_a, shape_b", itertools.product(SHAPES, repeat=2))
+def test_the_rule_agrees_with_numpy_and_tensorflow(shape_a, shape_b):
+    explanation = tensors.explain_broadcast(shape_a, shape_b)
+    try:
+        expected = np.broadcast_shapes(shape_a, shape_b)
+    except ValueError:
+        assert explanation["result"] is None and explanation["conflicts"]
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            tf.zeros(shape_a) + tf.zeros(shape_b)
+    else:
+        assert explanation["result"] == expected == tuple((tf.zeros(shape_a) + tf.zeros(shape_b)).shape)
+        assert not explanation["conflicts"]
+
+
+def test_the_explanation_pads_on_the_left_and_names_each_axis():
+    explanation = tensors.explain_broadcast("2, 1, 3", "4, 1")
+    assert explanation["b"] == (1, 4, 1) and explanation["padded_b"] == 1 and explanation["padded_a"] == 0
+    assert explanation["axes"] == [tensors.STRETCHED_B, tensors.STRETCHED_A, tensors.STRETCHED_B]
+    assert tensors.describe(explanation) == ["axis 0: B's padded 1 is stretched to 2",
+                                             "axis 1: A's size 1 is stretched to 4",
+                                             "axis 2: B's size 1 is stretched to 3"]
+    conflict = tensors.explain_broadcast((4, 3), (4,))
+    assert conflict["conflicts"] == [1] and "3 and 4 differ" in tensors.describe(conflict)[1]
+
+
+def test_explain_broadcast_validates_sizes():
+    with pytest.raises(ValueError):
+        tensors.explain_broadcast((4, 0), (3,))
+
+
+def test_the_panel_follows_the_typed_shapes():
+    panel = broadcast_panel()
+    assert "result shape <b>(128, 256)</b>" in panel.caption.value
+    first_png = panel.image.value
+    panel.controls["shape_a"].value = "2, 1, 3"
+    panel.controls["shape_b"].value = "4, 1"
+    assert panel.result["result"] == (2, 4, 3) and "(2, 4, 3)" in panel.caption.value
+    assert panel.image.value != first_png
+    panel.controls["shape_b"].value = "4"
+    assert "incompatible" in panel.caption.value and "3 and 4 differ" in panel.caption.value
+
+
+def test_the_panel_shows_a_typing_error_and_keeps_the_figure():
+    panel = broadcast_panel()
+    png = panel.image.value
+    panel.controls["shape_a"].value = "4, x"
+    assert "is not a shape" in panel.caption.value and panel.image.value == png
+
+
+def test_broadcast_exercise(capsys):
+    assert not exercises.check_broadcast_shape(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert not exercises.check_broadcast_shape((4, 1, 3))
+    assert "aligns the last axes" in capsys.readouterr().out
+    assert not exercises.check_broadcast_shape((2, 3))
+    assert "shape" in capsys.readouterr().out
+    assert exercises.check_broadcast_shape(tuple((tf.zeros([2, 1, 3]) + tf.zeros([4, 1])).shape))
+
+
+def test_gradient_exercise(capsys):
+    assert not exercises.check_gradient(15.0)
+    assert "that is y itself" in capsys.readouterr().out
+    assert not exercises.check_gradient(6.0)
+    assert "2x term" in capsys.readouterr().out
+    x = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = x ** 2 + 2 * x
+    assert exercises.check_gradient(tape.gradient(y, x))
+
+
+def test_batch_count_exercise(capsys):
+    assert not exercises.check_batch_count(8)
+    assert "round up" in capsys.readouterr().out
+    assert not exercises.check_batch_count(5)
+    assert "one pass" in capsys.readouterr().out
+    counted = sum(1 for _ in tf.data.Dataset.from_tensor_slices(np.zeros(150)).batch(32).repeat(2))
+    assert exercises.check_batch_count(counted)
