@@ -1,0 +1,204 @@
+"""Chapter 02: the hand-built MLP, its losses and parameter counts, the loop timing, the panel, the exercises."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_lib import data, forward
+from course_lib.exercises import forward as exercises
+from course_lib.widgets.forward import train_one_epoch_panel
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    """A small slice of real MNIST as the chapter prepares it: flattened, 0..1, one-hot training labels."""
+    (x_train, y_train), (x_test, y_test) = data.load_mnist(flatten=True, one_hot=True)
+    return x_train[:1024], y_train[:1024], x_test[:500], y_test[:500].argmax(axis=1)
+
+
+def test_parameter_counts_are_the_source_figures():
+    assert forward.parameter_counts() == [200960, 32896, 1290]
+    assert forward.dense_parameter_count(128, 10) == 1290
+    assert forward.parameter_counts((4, 3)) == [15]
+
+
+@pytest.mark.parametrize("sizes", [(784,), (784, 0, 10), (784, -3), (784, 2.5)])
+def test_parameter_counts_reject_bad_sizes(sizes):
+    with pytest.raises(ValueError):
+        forward.parameter_counts(sizes)
+
+
+def test_the_mlp_has_the_source_shapes_and_initialisation():
+    model = forward.MLP(seed=1)
+    assert [tuple(w.shape) for w in model.weights] == [(784, 256), (256, 128), (128, 10)]
+    assert [tuple(b.shape) for b in model.biases] == [(256,), (128,), (10,)]
+    assert len(model.trainable_variables) == 6
+    assert sum(int(np.prod(v.shape)) for v in model.trainable_variables) == 235146
+    assert all(float(tf.reduce_max(tf.abs(w))) <= 2 * forward.INIT_STDDEV for w in model.weights)
+    assert all(float(tf.reduce_max(tf.abs(b))) == 0.0 for b in model.biases)
+    assert 0.08 < float(tf.math.reduce_std(model.weights[0])) < 0.1
+
+
+def test_a_seed_fixes_the_weights_without_touching_the_global_random_state():
+    tf.random.set_seed(5)
+    expected_next = tf.random.uniform([3]).numpy()
+    tf.random.set_seed(5)
+    first, second, other = forward.MLP(seed=3), forward.MLP(seed=3), forward.MLP(seed=4)
+    assert np.array_equal(first.weights[0].numpy(), second.weights[0].numpy())
+    assert not np.array_equal(first.weights[0].numpy(), other.weights[0].numpy())
+    assert np.array_equal(tf.random.uniform([3]).numpy(), expected_next)
+
+
+def test_the_forward_pass_is_relu_layers_then_a_linear_output():
+    model = forward.MLP((4, 3, 2), seed=0)
+    model.biases[0].assign([0.1, -0.2, 0.3])
+    model.biases[1].assign([-5.0, 0.5])
+    x = np.random.RandomState(0).normal(size=(5, 4)).astype(np.float32)
+    w1, w2 = (w.numpy() for w in model.weights)
+    b1, b2 = (b.numpy() for b in model.biases)
+    expected = np.maximum(x @ w1 + b1, 0) @ w2 + b2
+    out = model(x).numpy()
+    np.testing.assert_allclose(out, expected, rtol=1e-5)
+    assert (out < 0).any()  # the output layer is linear, so scores can be negative
+
+
+def test_mlp_rejects_bad_arguments():
+    with pytest.raises(ValueError):
+        forward.MLP(stddev=0)
+    with pytest.raises(ValueError):
+        forward.MLP((784,))
+
+
+def test_the_losses_match_their_formulas():
+    y = np.eye(3, dtype=np.float32)[[0, 2]]
+    out = np.array([[2.0, 0.5, -1.0], [0.0, 1.0, 3.0]], dtype=np.float32)
+    assert float(forward.mse(y, out)) == pytest.approx(np.mean((y - out) ** 2))
+    softmax = np.exp(out) / np.exp(out).sum(axis=1, keepdims=True)
+    assert float(forward.cross_entropy(y, out)) == pytest.approx(-np.mean(np.log((softmax * y).sum(axis=1))),
+                                                                   rel=1e-5)
+    assert set(forward.LOSSES) == {"MSE", "cross entropy"}
+
+
+def test_batches_keep_the_order_and_check_lengths():
+    x, y = np.arange(10.0), np.arange(10)
+    dataset = forward.batches(x, y, 4)
+    assert [len(batch_x) for batch_x, _ in dataset] == [4, 4, 2]
+    assert next(iter(dataset))[1].numpy().tolist() == [0, 1, 2, 3]
+    with pytest.raises(ValueError):
+        forward.batches(x, y[:9], 4)
+    with pytest.raises(ValueError):
+        forward.batches(x, y, 0)
+
+
+def test_time_epoch_times_the_steps_and_extrapolates():
+    calls = []
+
+    def step(x, y):
+        calls.append(int(x[0]))
+        return tf.constant(0.0)
+
+    timing = forward.time_epoch(step, forward.batches(np.arange(100.0), np.arange(100), 10), num_steps=5)
+    assert calls == [0, 10, 20, 30, 40, 50]  # one untimed warm-up step, then five timed ones
+    assert timing["steps_per_epoch"] == 10
+    assert timing["seconds_per_epoch"] == pytest.approx(10 * timing["seconds_per_step"])
+    with pytest.raises(ValueError):
+        forward.time_epoch(step, forward.batches(np.arange(100.0), np.arange(100), 10), num_steps=10)
+
+
+def test_batched_tf_function_steps_beat_eager_single_samples(mnist):
+    x_train, y_train = mnist[:2]
+    model, learning_rate = forward.MLP(seed=0), 1e-3
+
+    def sgd_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = forward.mse(y, model(x))
+        for variable, gradient in zip(model.trainable_variables, tape.gradient(loss, model.trainable_variables)):
+            variable.assign_sub(learning_rate * gradient)
+        return loss
+
+    eager = forward.time_epoch(sgd_step, forward.batches(x_train, y_train, 1), num_steps=30)
+    compiled = forward.time_epoch(tf.function(sgd_step), forward.batches(x_train, y_train, 128), num_steps=5)
+    assert eager["seconds_per_epoch"] > 5 * compiled["seconds_per_epoch"]
+
+
+def test_epoch_by_epoch_continues_or_restarts(mnist):
+    run = forward.EpochByEpoch(*mnist, num_train=512)
+    first = run(0.1, 64, "cross entropy")
+    second = run(0.1, 64, "cross entropy")
+    assert len(first["test_accuracy"]) == 1 and len(second["test_accuracy"]) == 2
+    assert second["loss_curve"][1] < second["loss_curve"][0]
+    assert second["test_accuracy"][-1] > 0.5 and second["num_train"] == 512
+    restarted = run(0.1, 64, "MSE")
+    assert len(restarted["test_accuracy"]) == 1 and restarted["loss"] == "MSE"
+    again = forward.EpochByEpoch(*mnist, num_train=512)(0.1, 64, "cross entropy")
+    assert again["loss_curve"][0] == pytest.approx(first["loss_curve"][0], rel=1e-5)
+
+
+def test_epoch_by_epoch_rejects_bad_settings_and_reports_divergence(mnist):
+    run = forward.EpochByEpoch(*mnist, num_train=512)
+    with pytest.raises(ValueError, match="learning_rate"):
+        run(-0.1, 64, "MSE")
+    with pytest.raises(ValueError, match="loss"):
+        run(0.1, 64, "hinge")
+    with pytest.raises(ValueError, match="batch_size"):
+        run(0.1, 0, "MSE")
+    diverged = run(1e4, 64, "MSE")
+    assert diverged["diverged"] and len(diverged["test_accuracy"]) == 0
+    recovered = run(1e4, 64, "MSE")  # a diverged run starts again instead of continuing from NaN
+    assert recovered["diverged"]
+    assert not run(0.1, 64, "MSE")["diverged"]
+
+
+def test_the_panel_trains_one_more_epoch_per_press(mnist):
+    panel = train_one_epoch_panel(mnist, num_train=512)
+    assert panel.caption.value.startswith("epoch 1 with learning rate 0.001, batch size 128, MSE loss")
+    png = panel.image.value
+    panel.button.click()
+    assert panel.caption.value.startswith("epoch 2 ") and panel.image.value != png
+    panel.controls["loss"].value = "cross entropy"
+    panel.controls["learning_rate"].value = 0.1
+    panel.button.click()
+    assert panel.caption.value.startswith("epoch 1 with learning rate 0.1, batch size 128, cross entropy loss")
+    assert "test accuracy <b>0." in panel.caption.value
+    panel.controls["learning_rate"].value = 1.0  # the slider's maximum
+    panel.controls["batch_size"].value = 16
+    panel.button.click()
+    assert panel.caption.value.startswith("epoch 1 with learning rate 1, batch size 16, cross entropy loss")
+
+
+def test_the_panel_works_without_arguments():
+    panel = train_one_epoch_panel()
+    assert "6000 training images" in panel.caption.value and "test accuracy" in panel.caption.value
+
+
+def test_parameter_count_exercise(capsys):
+    assert not exercises.check_parameter_count(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert not exercises.check_parameter_count(784 * 512 + 512 * 256 + 256 * 10)
+    assert "forgot the biases" in capsys.readouterr().out
+    assert exercises.check_parameter_count(535818)
+
+
+def test_steps_per_epoch_exercise(capsys):
+    assert not exercises.check_steps_per_epoch(468)
+    assert "round up" in capsys.readouterr().out
+    assert exercises.check_steps_per_epoch(469)
+    assert exercises.check_steps_per_epoch(5, num_examples=10, batch_size=2)
+    with pytest.raises(ValueError):
+        exercises.check_steps_per_epoch(1, batch_size=0)
+
+
+def test_forward_pass_exercise(capsys):
+    model = forward.MLP(seed=2)
+    for bias in model.biases:
+        bias.assign(tf.fill(bias.shape, 0.05))
+    x = np.random.RandomState(1).uniform(size=(3, 784)).astype(np.float32)
+    w1, w2, w3 = model.weights
+    b1, b2, b3 = model.biases
+    h2 = tf.nn.relu(tf.nn.relu(x @ w1 + b1) @ w2 + b2)
+    assert not exercises.check_forward_pass(tf.nn.relu(h2 @ w3 + b3), model, x)
+    assert "no ReLU" in capsys.readouterr().out
+    no_bias = tf.nn.relu(tf.nn.relu(x @ w1) @ w2) @ w3
+    assert not exercises.check_forward_pass(no_bias, model, x)
+    assert "forgot the biases" in capsys.readouterr().out
+    assert exercises.check_forward_pass(h2 @ w3 + b3, model, x)
