@@ -1,0 +1,73 @@
+"""Chapter 06 exercises: choosing a model by its validation error, the L2 penalty, rescuing an overfit."""
+
+import numpy as np
+
+from course_lib import checks, fitting
+
+#: The weights of exercise 2's tiny 2-3-1 network.
+TINY_WEIGHTS = {
+    "W1": np.array([[0.5, -1.0, 0.0], [2.0, 0.25, -0.5]]),
+    "b1": np.array([0.1, -0.2, 0.3]),
+    "W2": np.array([[1.0], [-2.0], [0.5]]),
+    "b2": np.array([0.4]),
+}
+TINY_LAMBDA = 0.01
+
+#: Exercise 3's data: very noisy, few training points.
+RESCUE_DATA = {"noise": 0.5, "train_fraction": 0.15}
+RESCUE_SETTINGS = ("hidden_units", "regularization", "lam", "dropout", "num_epochs")
+RESCUE_LOSS = 0.5
+
+
+def check_best_degree(answer, errors):
+    """The degree whose validation error is lowest, read from ``errors`` (:func:`fitting.errors_by_degree`)."""
+    degrees = list(errors["degrees"])
+    lowest_training = degrees[int(np.argmin(errors["train_mse"]))]
+    mistakes = {}
+    if lowest_training != errors["best_degree"]:
+        mistakes["that degree has the lowest *training* error; the choice is made on the "
+                 "validation error."] = lowest_training
+    return checks.check_answer(
+        "best degree", answer, errors["best_degree"],
+        hint="find the smallest value of errors['validation_mse'] (np.argmin) and read the degree "
+             "at that position in errors['degrees'].",
+        mistakes=mistakes)
+
+
+def check_l2_penalty(answer):
+    """``λ · Σ w²`` over W1 and W2 of :data:`TINY_WEIGHTS`, with ``λ =`` :data:`TINY_LAMBDA`."""
+    kernels = [TINY_WEIGHTS["W1"], TINY_WEIGHTS["W2"]]
+    squares = sum(np.sum(w ** 2) for w in kernels)
+    biases = np.sum(TINY_WEIGHTS["b1"] ** 2) + np.sum(TINY_WEIGHTS["b2"] ** 2)
+    return checks.check_answer(
+        "L2 penalty", answer, float(fitting.penalty(kernels, "L2", TINY_LAMBDA)),
+        hint="square every weight of W1 and W2, add them up, multiply by λ = 0.01.",
+        mistakes={
+            "you forgot to multiply by λ = 0.01.": squares,
+            "the biases are not regularized (一般不正则化 b): leave b1 and b2 out.":
+                TINY_LAMBDA * (squares + biases),
+            "that is the L1 penalty λ·Σ|w|; L2 squares the weights.":
+                TINY_LAMBDA * sum(np.sum(np.abs(w)) for w in kernels),
+            "that is half the penalty, as tf.nn.l2_loss computes it (Σw²/2); Keras' L2 has no ½.":
+                TINY_LAMBDA * squares / 2,
+            "you took the square root of the sum: J(W) is the squared norm Σw².":
+                TINY_LAMBDA * np.sqrt(squares),
+        })
+
+
+def check_rescue(answer):
+    """Train with the settings in ``answer`` on :data:`RESCUE_DATA`; passes at a validation loss ≤ 0.5."""
+    if answer is checks.NOT_ATTEMPTED:
+        print("○ rescue: not attempted yet. Hint: in the Playground set noise 0.5 and train share 0.15, "
+              "then try L2 with λ around 0.01, or dropout, and press Train.")
+        return checks.Verdict(False)
+    if not isinstance(answer, dict) or not set(answer) <= set(RESCUE_SETTINGS):
+        print(f"✗ rescue: give a dict whose keys are among {', '.join(RESCUE_SETTINGS)}; got {answer!r}.")
+        return checks.Verdict(False)
+    try:
+        result = fitting.playground(**RESCUE_DATA, **answer)
+    except ValueError as error:
+        print(f"✗ rescue: {error}")
+        return checks.Verdict(False)
+    return checks.milestone(f"validation loss with {answer}", result["run"].validation_loss[-1],
+                            at_most=RESCUE_LOSS, digits=2)

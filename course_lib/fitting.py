@@ -1,0 +1,368 @@
+"""Under- and overfitting (欠拟合与过拟合) and regularization (正则化), chapter 06.
+
+Two experiments, both small enough to rerun while you watch:
+
+- **Regression** (回归): noisy samples of a smooth curve, fitted by polynomials of
+  growing degree. Each degree adds one input feature ``x**k`` (增加输入特征项); the
+  training error keeps falling, the validation error falls and then rises again.
+- **Classification** (分类): points of the plane labelled 1 inside the circle
+  ``x1² + x2² < 2``, as in the source course, moved by Gaussian noise, and a network
+  with one hidden layer of ReLU units trained on them with an optional L1 or L2
+  penalty (``loss = loss(y, ŷ) + λ·J(W)``) and dropout on the hidden layer.
+
+The network is written with raw TensorFlow ops, as the source course writes it,
+and all its epochs run inside one ``tf.function`` traced once per process, so a
+retrain of a few hundred epochs takes a fraction of a second: fast enough for the
+Playground panel of :mod:`course_lib.widgets.fitting`.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import tensorflow as tf
+
+from course_lib import validate
+
+REGULARIZATIONS = ("none", "L1", "L2")
+
+#: Inside the circle x1² + x2² < CIRCLE_RADIUS_SQUARED the label is 1 (the source course's rule).
+CIRCLE_RADIUS_SQUARED = 2.0
+
+#: Adam's constants (chapter 07 derives them); the training loop below applies its update.
+ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON = 0.9, 0.999, 1e-7
+
+
+def _whole_number(name, value):
+    """``value`` as an int if it is a whole number ≥ 0 (a degree, a seed), else a ``ValueError``."""
+    if isinstance(value, (bool, float)) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be a whole number of at least 0, got {value!r}.")
+    return int(value)
+
+
+def _seed(seed):
+    return _whole_number("seed", seed)
+
+
+# ---------------------------------------------------------------- regression
+
+
+def target_curve(x):
+    """The curve the regression samples come from: ``sin(πx)`` on [-1, 1], one full wave."""
+    return np.sin(np.pi * np.asarray(x, dtype=np.float64))
+
+
+def polynomial_data(num_train=15, num_validation=200, noise=0.25, seed=0):
+    """Noisy samples ``y = sin(πx) + ε`` with x uniform in [-1, 1] and ε ~ N(0, noise²).
+
+    Returns ``(x_train, y_train), (x_val, y_val)``: a few points to fit and many
+    fresh points from the same source to measure how well the fit generalizes.
+    """
+    num_train = validate.positive_int("num_train", num_train)
+    num_validation = validate.positive_int("num_validation", num_validation)
+    noise = validate.non_negative("noise", noise)
+    rng = np.random.RandomState(_seed(seed))
+
+    def sample(n):
+        x = np.sort(rng.uniform(-1.0, 1.0, n))
+        return x, target_curve(x) + rng.normal(0.0, noise, n)
+
+    return sample(num_train), sample(num_validation)
+
+
+def polynomial_features(x, degree):
+    """The columns ``1, x, x², …, x^degree``: a polynomial is a linear model on these features."""
+    degree = _whole_number("degree", degree)
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"x must be a 1-D array of inputs, got shape {x.shape}.")
+    return x[:, None] ** np.arange(degree + 1)
+
+
+def fit_polynomial(x, y, degree):
+    """The coefficients (constant first) of the polynomial of ``degree`` with the least squared error.
+
+    Least squares gives the exact minimum of the MSE, the point gradient descent
+    would creep towards, so the effect of the degree is seen without training noise.
+    """
+    features = polynomial_features(x, degree)
+    y = np.asarray(y, dtype=np.float64)
+    if y.shape != (len(features),):
+        raise ValueError(f"y must have one value per x ({len(features)}), got shape {y.shape}.")
+    coefficients, *_ = np.linalg.lstsq(features, y, rcond=None)
+    return coefficients
+
+
+def predict_polynomial(coefficients, x):
+    """The polynomial with ``coefficients`` (constant first) evaluated at ``x``."""
+    coefficients = np.asarray(coefficients, dtype=np.float64)
+    if coefficients.ndim != 1 or len(coefficients) == 0:
+        raise ValueError("coefficients must be a non-empty 1-D array, constant first.")
+    return polynomial_features(x, len(coefficients) - 1) @ coefficients
+
+
+def mean_squared_error(y_true, y_pred):
+    """The mean of the squared differences (均方误差)."""
+    y_true, y_pred = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"shapes differ: {y_true.shape} and {y_pred.shape}.")
+    return float(np.mean((y_true - y_pred) ** 2))
+
+
+def errors_by_degree(train, validation, degrees=range(0, 13)):
+    """Training and validation MSE of the least-squares polynomial of each degree, and the best degree.
+
+    ``train`` and ``validation`` are ``(x, y)`` pairs. The best degree is the one
+    with the lowest *validation* error: the training error always prefers the
+    largest degree, which is exactly the trap of overfitting.
+    """
+    degrees = [int(d) for d in degrees]
+    if not degrees or min(degrees) < 0:
+        raise ValueError(f"degrees must be a non-empty list of degrees ≥ 0, got {degrees}.")
+    (x_train, y_train), (x_val, y_val) = train, validation
+    train_mse, val_mse = [], []
+    for degree in degrees:
+        coefficients = fit_polynomial(x_train, y_train, degree)
+        train_mse.append(mean_squared_error(y_train, predict_polynomial(coefficients, x_train)))
+        val_mse.append(mean_squared_error(y_val, predict_polynomial(coefficients, x_val)))
+    return {"degrees": np.array(degrees), "train_mse": np.array(train_mse),
+            "validation_mse": np.array(val_mse), "best_degree": degrees[int(np.argmin(val_mse))]}
+
+
+def polynomial_fit(degree=3, noise=0.25, num_train=15, seed=0):
+    """Everything the polynomial panel shows: the data, the fit of ``degree`` and its two errors."""
+    train, validation = polynomial_data(num_train, noise=noise, seed=seed)
+    coefficients = fit_polynomial(*train, degree)
+    return {"degree": int(degree), "noise": float(noise), "train": train, "validation": validation,
+            "coefficients": coefficients,
+            "train_mse": mean_squared_error(train[1], predict_polynomial(coefficients, train[0])),
+            "validation_mse": mean_squared_error(validation[1],
+                                                 predict_polynomial(coefficients, validation[0]))}
+
+
+# ---------------------------------------------------------------- classification
+
+
+def circle_data(num_samples=300, noise=0.2, seed=0):
+    """Points ``x ~ N(0, I)`` of the plane, labelled 1 when ``x1² + x2² < 2``, then jittered.
+
+    The label is given first, then each point moves by Gaussian noise of standard
+    deviation ``noise``: near the circle some points land on the wrong side, the
+    "noise in the training data" that an overfitting network learns by heart.
+    Returns ``x`` (float32, shape (n, 2)) and ``y`` (float32, shape (n,), 0 or 1).
+    """
+    num_samples = validate.positive_int("num_samples", num_samples)
+    noise = validate.non_negative("noise", noise)
+    rng = np.random.RandomState(_seed(seed))
+    x = rng.randn(num_samples, 2)
+    y = (np.sum(x ** 2, axis=1) < CIRCLE_RADIUS_SQUARED).astype(np.float32)
+    x = x + rng.normal(0.0, noise, x.shape)
+    return x.astype(np.float32), y
+
+
+def split(x, y, train_fraction=0.5, seed=0):
+    """Shuffle and cut ``(x, y)`` into ``(x_train, y_train), (x_val, y_val)``, ``train_fraction`` for training."""
+    train_fraction = validate.in_range("train_fraction", train_fraction, 0.0, 1.0)
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}.")
+    num_train = int(round(train_fraction * len(x)))
+    if not 1 <= num_train < len(x):
+        raise ValueError(f"train_fraction {train_fraction} leaves {num_train} of {len(x)} points for "
+                         "training; both parts need at least one point.")
+    order = np.random.RandomState(_seed(seed)).permutation(len(x))
+    train, val = order[:num_train], order[num_train:]
+    return (x[train], y[train]), (x[val], y[val])
+
+
+def penalty_coefficients(regularization, lam):
+    """``(λ1, λ2)`` such that the penalty is ``λ1·Σ|w| + λ2·Σw²``: (λ, 0) for L1, (0, λ) for L2."""
+    validate.one_of("regularization", regularization, REGULARIZATIONS)
+    lam = validate.non_negative("lam", lam)
+    return {"none": (0.0, 0.0), "L1": (lam, 0.0), "L2": (0.0, lam)}[regularization]
+
+
+def penalty(kernels, regularization, lam):
+    """The regularization term ``λ·J(W)`` of the loss, over the weight matrices ``kernels`` only.
+
+    L1: ``J(W) = Σ|w|``; L2: ``J(W) = Σw²``, the definitions of ``keras.regularizers.L1``
+    and ``L2``. Biases are left out, as the source course advises (一般不正则化 b).
+    """
+    return _penalty(kernels, *penalty_coefficients(regularization, lam))
+
+
+def _penalty(kernels, l1, l2):
+    return (l1 * sum(tf.reduce_sum(tf.abs(w)) for w in kernels)
+            + l2 * sum(tf.reduce_sum(tf.square(w)) for w in kernels))
+
+
+def forward(weights, x, dropout_mask=None):
+    """Logits of the network ``x → ReLU(x·W1 + b1) → ·W2 + b2``; ``dropout_mask`` scales the hidden units."""
+    w1, b1, w2, b2 = weights
+    hidden = tf.nn.relu(tf.matmul(x, w1) + b1)
+    if dropout_mask is not None:
+        hidden = hidden * dropout_mask
+    return tf.squeeze(tf.matmul(hidden, w2) + b2, axis=-1)
+
+
+def _cross_entropy(y, logits):
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits))
+
+
+_FLOATS = tf.TensorSpec([], tf.float32)
+
+
+@tf.function(input_signature=[
+    tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.float32),
+    tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.float32),
+    (tf.TensorSpec([2, None], tf.float32), tf.TensorSpec([None], tf.float32),
+     tf.TensorSpec([None, 1], tf.float32), tf.TensorSpec([1], tf.float32)),
+    _FLOATS, _FLOATS, _FLOATS, _FLOATS, tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32)])
+def _train_graph(x_train, y_train, x_val, y_val, weights, l1, l2, dropout, learning_rate,
+                 num_epochs, seed):
+    """Full-batch Adam on cross entropy + penalty, every epoch inside one graph; returns weights and losses."""
+    weights = list(weights)
+    first_moments = [tf.zeros_like(w) for w in weights]
+    second_moments = [tf.zeros_like(w) for w in weights]
+    train_losses = tf.TensorArray(tf.float32, size=num_epochs)
+    val_losses = tf.TensorArray(tf.float32, size=num_epochs)
+    mask_shape = tf.stack([tf.shape(x_train)[0], tf.shape(weights[0])[1]])
+    for epoch in tf.range(num_epochs):
+        keep = tf.random.stateless_uniform(mask_shape, seed=tf.stack([seed, epoch])) >= dropout
+        mask = tf.cast(keep, tf.float32) / (1.0 - dropout)
+        with tf.GradientTape() as tape:
+            tape.watch(weights)
+            loss = _cross_entropy(y_train, forward(weights, x_train, mask))
+            total = loss + _penalty((weights[0], weights[2]), l1, l2)
+        gradients = tape.gradient(total, weights)
+        # Adam as keras.optimizers.Adam applies it (bias correction folded into the rate)
+        step = tf.cast(epoch + 1, tf.float32)
+        first_moments = [ADAM_BETA_1 * m + (1 - ADAM_BETA_1) * g for m, g in zip(first_moments, gradients)]
+        second_moments = [ADAM_BETA_2 * v + (1 - ADAM_BETA_2) * g * g
+                          for v, g in zip(second_moments, gradients)]
+        rate = learning_rate * tf.sqrt(1 - ADAM_BETA_2 ** step) / (1 - ADAM_BETA_1 ** step)
+        weights = [w - rate * m / (tf.sqrt(v) + ADAM_EPSILON)
+                   for w, m, v in zip(weights, first_moments, second_moments)]
+        train_losses = train_losses.write(epoch, loss)
+        val_losses = val_losses.write(epoch, _cross_entropy(y_val, forward(weights, x_val)))
+    return weights, train_losses.stack(), val_losses.stack()
+
+
+@dataclass
+class ClassifierRun:
+    """A trained circle classifier: its weights, its loss per epoch and how long training took."""
+
+    weights: list
+    train_loss: np.ndarray
+    validation_loss: np.ndarray
+    seconds: float
+    regularization: str
+    lam: float
+    dropout: float
+
+    @property
+    def kernels(self):
+        """The weight matrices W1 and W2 (the biases left out), the weights a penalty acts on."""
+        return [self.weights[0], self.weights[2]]
+
+    def probability(self, x):
+        """The predicted probability of label 1 (inside the circle) for each point of ``x``."""
+        logits = forward([tf.constant(w) for w in self.weights], tf.constant(x, tf.float32))
+        return tf.sigmoid(logits).numpy()
+
+    def accuracy(self, x, y):
+        """Share of points whose predicted label (probability ≥ 0.5) is ``y``."""
+        return float(np.mean((self.probability(x) >= 0.5) == (np.asarray(y) >= 0.5)))
+
+
+def initial_weights(hidden_units, seed=0):
+    """He-normal W1 (for ReLU), Glorot-normal W2 and zero biases: ``[W1, b1, W2, b2]`` as float32."""
+    hidden_units = validate.positive_int("hidden_units", hidden_units)
+    rng = np.random.RandomState(_seed(seed))
+    w1 = rng.normal(0.0, np.sqrt(2.0 / 2), (2, hidden_units))
+    w2 = rng.normal(0.0, np.sqrt(2.0 / (hidden_units + 1)), (hidden_units, 1))
+    return [w.astype(np.float32) for w in (w1, np.zeros(hidden_units), w2, np.zeros(1))]
+
+
+def train_classifier(train, validation, *, hidden_units=32, regularization="none", lam=0.0,
+                     dropout=0.0, learning_rate=0.01, num_epochs=500, seed=0):
+    """Train the one-hidden-layer network on ``train`` and record both losses each epoch.
+
+    ``train`` and ``validation`` are ``(x, y)`` pairs from :func:`circle_data` and
+    :func:`split`. The loss is binary cross entropy plus ``λ·J(W)`` (see
+    :func:`penalty`); ``dropout`` is the share of hidden units switched off at each
+    training step (never at evaluation). Every batch is the whole training set, so
+    one epoch is one Adam step. The recorded losses are the cross entropies alone,
+    so runs with and without a penalty compare fairly. Returns a :class:`ClassifierRun`.
+    """
+    l1, l2 = penalty_coefficients(regularization, lam)
+    dropout = validate.in_range("dropout", dropout, 0.0, 0.9)
+    learning_rate = validate.positive("learning_rate", learning_rate)
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    (x_train, y_train), (x_val, y_val) = train, validation
+    start = time.perf_counter()
+    weights, train_loss, val_loss = _train_graph(
+        tf.constant(x_train, tf.float32), tf.constant(y_train, tf.float32),
+        tf.constant(x_val, tf.float32), tf.constant(y_val, tf.float32),
+        tuple(tf.constant(w) for w in initial_weights(hidden_units, seed)),
+        l1, l2, dropout, learning_rate, num_epochs, _seed(seed))
+    weights = [w.numpy() for w in weights]
+    train_loss, val_loss = train_loss.numpy(), val_loss.numpy()
+    if not np.all(np.isfinite(train_loss)):
+        raise ValueError(f"training diverged (the loss became NaN) with learning_rate {learning_rate}; "
+                         "lower it.")
+    return ClassifierRun(weights, train_loss, val_loss, time.perf_counter() - start,
+                         regularization, float(lam), float(dropout))
+
+
+def near_zero_share(kernels, threshold=1e-2):
+    """Share of the weights in ``kernels`` whose size is below ``threshold``: how sparse the network is."""
+    threshold = validate.positive("threshold", threshold)
+    values = np.concatenate([np.ravel(w) for w in kernels])
+    if values.size == 0:
+        raise ValueError("kernels hold no weight.")
+    return float(np.mean(np.abs(values) < threshold))
+
+
+def decision_grid(run, extent=3.5, resolution=120):
+    """The network's probability of label 1 on a square grid ``[-extent, extent]²``: ``(xs, ys, p)``."""
+    extent = validate.positive("extent", extent)
+    resolution = validate.positive_int("resolution", resolution)
+    axis = np.linspace(-extent, extent, resolution)
+    xs, ys = np.meshgrid(axis, axis)
+    points = np.stack([xs.ravel(), ys.ravel()], axis=1)
+    return xs, ys, run.probability(points).reshape(xs.shape)
+
+
+def mislabelled(x, y):
+    """Which points carry a label that disagrees with the circle rule at the place where they are.
+
+    After the noise moved them, these points contradict their neighbours. Here the
+    rule is known, so data cleaning (数据清洗) can find them exactly; on real data it
+    takes a human, or a check of the points a model keeps getting wrong.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim != 2 or x.shape[1] != 2 or len(x) != len(y):
+        raise ValueError(f"expected x of shape (n, 2) and y of shape (n,), got {x.shape} and {y.shape}.")
+    return (np.sum(x ** 2, axis=1) < CIRCLE_RADIUS_SQUARED) != (y >= 0.5)
+
+
+def classifier_result(run, train, validation):
+    """What a figure of a trained classifier shows: its data, decision grid, losses and accuracies."""
+    return {"run": run, "train": train, "validation": validation, "grid": decision_grid(run),
+            "train_accuracy": run.accuracy(*train), "validation_accuracy": run.accuracy(*validation)}
+
+
+def playground(hidden_units=16, regularization="none", lam=0.001, noise=0.3, train_fraction=0.3,
+               num_epochs=400, dropout=0.0, seed=0):
+    """One Playground experiment: make the circle data, split it, train, and evaluate on a grid.
+
+    A pure function of its arguments (the same arguments give the same numbers),
+    so the panel of :mod:`course_lib.widgets.fitting` and the tests call the same thing.
+    """
+    x, y = circle_data(noise=noise, seed=seed)
+    train, validation = split(x, y, train_fraction, seed=seed)
+    run = train_classifier(train, validation, hidden_units=hidden_units, regularization=regularization,
+                           lam=lam, dropout=dropout, num_epochs=num_epochs, seed=seed)
+    return {**classifier_result(run, train, validation), "hidden_units": int(hidden_units),
+            "noise": float(noise), "train_fraction": float(train_fraction)}

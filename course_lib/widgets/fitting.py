@@ -1,0 +1,193 @@
+"""Chapter 06's figures and panels: polynomial fits, decision boundaries, weight histograms, a Playground.
+
+The Playground panel follows TensorFlow Playground (playground.tensorflow.org):
+choose the hidden units, the regularization and its λ, dropout, the noise of the
+data, the share of points used for training and the epochs, press Train, and see
+the decision boundary with the training and validation loss. The training runs in
+one compiled graph (:func:`course_lib.fitting.train_classifier`), so a retrain
+takes well under a second on a laptop; the caption says how long it took.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from course_lib import fitting
+from course_lib.plots import new_figure
+from course_lib.widgets.panel import Panel
+
+#: Figure texts stay in English: Matplotlib here finds no CJK font for them (the captions carry the Chinese).
+FIT_NAMES = ("underfitting", "good fit", "overfitting")
+INSIDE_COLOR, OUTSIDE_COLOR = "tab:orange", "tab:blue"
+
+
+def _draw_polynomial(ax, train, coefficients, title):
+    curve_x = np.linspace(-1.0, 1.0, 300)
+    ax.plot(curve_x, fitting.target_curve(curve_x), "--", color="gray", label="true curve sin(πx)")
+    ax.scatter(*train, color="black", zorder=3, s=18, label="training points")
+    ax.plot(curve_x, fitting.predict_polynomial(coefficients, curve_x), color="tab:red", label="fit")
+    ax.set_ylim(-2.0, 2.0)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title, fontsize=11)
+
+
+def polynomial_fits_figure(train, validation, degrees):
+    """Three fits side by side, from too simple to too flexible; each title gives both errors."""
+    if len(degrees) != len(FIT_NAMES):
+        raise ValueError(f"give {len(FIT_NAMES)} degrees (under-, good and overfitting), got {degrees}.")
+    figure, axes = new_figure(12.0, 3.6, ncols=len(degrees), sharey=True)
+    for ax, degree, name in zip(axes, degrees, FIT_NAMES):
+        coefficients = fitting.fit_polynomial(*train, degree)
+        train_mse = fitting.mean_squared_error(train[1], fitting.predict_polynomial(coefficients, train[0]))
+        val_mse = fitting.mean_squared_error(validation[1],
+                                             fitting.predict_polynomial(coefficients, validation[0]))
+        _draw_polynomial(ax, train, coefficients,
+                         f"{name}\ndegree {degree}: train MSE {train_mse:.3f}, val MSE {val_mse:.3g}")
+    axes[0].legend(loc="lower left", fontsize=8)
+    return figure
+
+
+def error_curve_figure(errors):
+    """Training and validation MSE against the degree (log scale), the best degree marked."""
+    figure, ax = new_figure(7.0, 3.8)
+    ax.semilogy(errors["degrees"], errors["train_mse"], "o-", label="training error")
+    ax.semilogy(errors["degrees"], errors["validation_mse"], "s-", label="validation error")
+    best = errors["best_degree"]
+    best_error = errors["validation_mse"][list(errors["degrees"]).index(best)]
+    ax.axvline(best, color="tab:green", linestyle=":")
+    ax.annotate(f"best degree {best}\nval MSE {best_error:.3f}", (best, best_error),
+                xytext=(10, 25), textcoords="offset points", color="tab:green")
+    ax.set_xlabel("polynomial degree (model complexity)")
+    ax.set_ylabel("mean squared error")
+    ax.set_title("Training vs validation error")
+    ax.legend()
+    return figure
+
+
+def draw_polynomial_fit(result):
+    """The polynomial panel's figure: data, true curve and fit; the caption gives both errors."""
+    figure, ax = new_figure(6.0, 3.6)
+    _draw_polynomial(ax, result["train"], result["coefficients"],
+                     f"polynomial of degree {result['degree']}")
+    ax.scatter(*result["validation"], color="tab:green", s=6, alpha=0.4, label="validation points")
+    ax.legend(loc="lower left", fontsize=8)
+    gap = result["validation_mse"] - result["train_mse"]
+    caption = (f"degree {result['degree']}, noise {result['noise']:.2f}: training MSE "
+               f"<b>{result['train_mse']:.4f}</b>, validation MSE <b>{result['validation_mse']:.4g}</b> "
+               f"(gap {gap:.4g})")
+    return figure, caption
+
+
+def polynomial_panel(degree=3, noise=0.25, num_train=15):
+    """Degree, noise and number of training points; the fit and both errors follow while you drag."""
+    controls = {
+        "degree": widgets.IntSlider(value=degree, min=0, max=14, description="degree"),
+        "noise": widgets.FloatSlider(value=noise, min=0.0, max=0.6, step=0.05, description="noise"),
+        "num_train": widgets.IntSlider(value=num_train, min=5, max=100, step=5,
+                                       description="train points"),
+    }
+    return Panel("Polynomial degree: under- and overfitting", controls, fitting.polynomial_fit,
+                 draw_polynomial_fit,
+                 explanation="Raise the degree until the curve chases the noise; then add training points.")
+
+
+def draw_boundary(ax, result, title=""):
+    """The probability of "inside" as a colour map, the 0.5 boundary, training (filled) and validation (hollow) points."""
+    xs, ys, probability = result["grid"]
+    extent = xs.max()
+    ax.imshow(probability, origin="lower", extent=(-extent, extent, -extent, extent), cmap="RdBu_r",
+              vmin=0.0, vmax=1.0, alpha=0.35, interpolation="bilinear")
+    ax.contour(xs, ys, probability, levels=[0.5], colors="black", linewidths=1.5)
+    circle = np.linspace(0.0, 2.0 * np.pi, 200)
+    radius = np.sqrt(fitting.CIRCLE_RADIUS_SQUARED)
+    ax.plot(radius * np.cos(circle), radius * np.sin(circle), ":", color="gray")
+    for (x, y), filled in ((result["train"], True), (result["validation"], False)):
+        colors = np.where(y >= 0.5, INSIDE_COLOR, OUTSIDE_COLOR)
+        if filled:
+            ax.scatter(x[:, 0], x[:, 1], c=colors, s=16, edgecolors="black", linewidths=0.4)
+        else:
+            ax.scatter(x[:, 0], x[:, 1], facecolors="none", edgecolors=colors, s=16, linewidths=0.8)
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title(title, fontsize=10)
+
+
+def _summary(result):
+    run = result["run"]
+    return (f"train loss {run.train_loss[-1]:.3f}, val loss {run.validation_loss[-1]:.3f}\n"
+            f"accuracy train {result['train_accuracy']:.2f}, val {result['validation_accuracy']:.2f}")
+
+
+def boundaries_figure(results):
+    """Decision boundaries side by side; ``results`` maps a title to a :func:`fitting.classifier_result`."""
+    figure, axes = new_figure(3.9 * len(results), 4.3, ncols=len(results))
+    for ax, (title, result) in zip(np.atleast_1d(axes), results.items()):
+        draw_boundary(ax, result, f"{title}\n{_summary(result)}")
+    return figure
+
+
+def weight_histograms_figure(runs, threshold=1e-2):
+    """One histogram of the weights |w| (log scale) per run; the title gives the share below ``threshold``."""
+    figure, axes = new_figure(4.4 * len(runs), 3.6, ncols=len(runs), sharey=True)
+    bins = np.logspace(-8, 1, 37)
+    for ax, (title, run) in zip(np.atleast_1d(axes), runs.items()):
+        sizes = np.abs(np.concatenate([np.ravel(w) for w in run.kernels]))
+        ax.hist(np.clip(sizes, bins[0], None), bins=bins, color="tab:purple")
+        ax.set_xscale("log")
+        ax.axvline(threshold, color="tab:red", linestyle=":")
+        share = fitting.near_zero_share(run.kernels, threshold)
+        ax.set_title(f"{title}\n{share:.0%} of |w| < {threshold:g}, mean |w| {sizes.mean():.3f}",
+                     fontsize=10)
+        ax.set_xlabel("|w| (log scale)")
+    np.atleast_1d(axes)[0].set_ylabel("number of weights")
+    return figure
+
+
+def draw_playground(result):
+    """The Playground's figure (boundary, loss curves) and a caption with every number it shows."""
+    run = result["run"]
+    figure, (left, right) = new_figure(10.0, 4.3, ncols=2)
+    draw_boundary(left, result, "decision boundary: filled = train, hollow = validation")
+    epochs = np.arange(1, len(run.train_loss) + 1)
+    right.plot(epochs, run.train_loss, label="training loss")
+    right.plot(epochs, run.validation_loss, label="validation loss")
+    right.set_xlabel("epoch")
+    right.set_ylabel("cross entropy")
+    right.set_title("loss without the penalty term")
+    right.legend()
+    penalty = "no regularization" if run.regularization == "none" else f"{run.regularization} λ = {run.lam:g}"
+    num_train, num_val = len(result["train"][1]), len(result["validation"][1])
+    caption = (f"{result['hidden_units']} hidden units, {penalty}, dropout {run.dropout:.2f}, "
+               f"noise {result['noise']:.2f}, {num_train} training / {num_val} validation points, "
+               f"{len(epochs)} epochs: training loss <b>{run.train_loss[-1]:.3f}</b>, validation loss "
+               f"<b>{run.validation_loss[-1]:.3f}</b>; accuracy train <b>{result['train_accuracy']:.2f}</b>, "
+               f"validation <b>{result['validation_accuracy']:.2f}</b>; "
+               f"{fitting.near_zero_share(run.kernels):.0%} of weights below 0.01; "
+               f"trained in {run.seconds:.2f} s")
+    return figure, caption
+
+
+def playground_panel(hidden_units=16, regularization="none", lam=0.001, noise=0.3, train_fraction=0.3,
+                     num_epochs=400, dropout=0.0):
+    """A TensorFlow-Playground-like panel on the circle data; it retrains when Train is pressed."""
+    controls = {
+        "hidden_units": widgets.IntSlider(value=hidden_units, min=1, max=64, description="hidden units"),
+        "regularization": widgets.Dropdown(options=fitting.REGULARIZATIONS, value=regularization,
+                                           description="regularization"),
+        "lam": widgets.FloatLogSlider(value=lam, base=10, min=-5, max=0, step=0.25, description="λ",
+                                      readout_format=".0e"),
+        "dropout": widgets.FloatSlider(value=dropout, min=0.0, max=0.8, step=0.05, description="dropout"),
+        "noise": widgets.FloatSlider(value=noise, min=0.0, max=0.8, step=0.05, description="noise"),
+        "train_fraction": widgets.FloatSlider(value=train_fraction, min=0.1, max=0.9, step=0.05,
+                                              description="train share"),
+        "num_epochs": widgets.IntSlider(value=num_epochs, min=50, max=2000, step=50,
+                                        description="epochs"),
+    }
+    return Panel("Playground (in the spirit of TensorFlow Playground)", controls, fitting.playground,
+                 draw_playground, button="Train",
+                 explanation="Set the network and the data, press Train: the boundary and both losses "
+                             "show whether the network under- or overfits.")

@@ -1,0 +1,266 @@
+"""Chapter 06: polynomial fits, the circle data, the regularized network, its panels and exercises."""
+
+import keras
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib import fitting
+from course_lib.exercises import fitting as exercises
+from course_lib.widgets import fitting as figures
+
+# ---------------------------------------------------------------- regression
+
+
+def test_polynomial_data_is_reproducible_and_noise_free_on_request():
+    (x_train, y_train), (x_val, y_val) = fitting.polynomial_data(num_train=15, noise=0.0)
+    assert x_train.shape == y_train.shape == (15,) and x_val.shape == (200,)
+    assert np.allclose(y_train, np.sin(np.pi * x_train)) and np.all(np.abs(x_val) <= 1)
+    again = fitting.polynomial_data(num_train=15, noise=0.3, seed=4)
+    assert np.array_equal(again[0][1], fitting.polynomial_data(num_train=15, noise=0.3, seed=4)[0][1])
+    with pytest.raises(ValueError, match="noise"):
+        fitting.polynomial_data(noise=-0.1)
+
+
+def test_polynomial_features_and_fit_recover_a_known_polynomial():
+    x = np.linspace(-1, 1, 9)
+    assert np.array_equal(fitting.polynomial_features(np.array([2.0]), 3), [[1.0, 2.0, 4.0, 8.0]])
+    coefficients = fitting.fit_polynomial(x, 1.0 + 2.0 * x - 3.0 * x ** 2, degree=2)
+    assert np.allclose(coefficients, [1.0, 2.0, -3.0])
+    assert np.allclose(fitting.predict_polynomial(coefficients, np.array([0.5])), [1.25])
+    for bad in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="degree"):
+            fitting.polynomial_features(x, bad)
+    with pytest.raises(ValueError, match="one value per x"):
+        fitting.fit_polynomial(x, x[:3], 1)
+
+
+def test_training_error_falls_with_the_degree_but_validation_error_turns_round():
+    errors = fitting.errors_by_degree(*fitting.polynomial_data(), degrees=range(0, 13))
+    assert np.all(np.diff(errors["train_mse"]) <= 1e-9)  # nested least-squares models
+    best = errors["best_degree"]
+    assert best == int(np.argmin(errors["validation_mse"])) and 3 <= best <= 6
+    assert errors["validation_mse"][12] > 100 * errors["validation_mse"][best]
+    assert errors["validation_mse"][1] > 2 * errors["validation_mse"][best]  # underfitting
+    with pytest.raises(ValueError, match="degrees"):
+        fitting.errors_by_degree(*fitting.polynomial_data(), degrees=[])
+
+
+def test_more_training_points_tame_the_degree_12_polynomial():
+    few = fitting.errors_by_degree(*fitting.polynomial_data(num_train=15), degrees=[12])
+    many = fitting.errors_by_degree(*fitting.polynomial_data(num_train=400), degrees=[12])
+    assert many["validation_mse"][0] < 0.1 < few["validation_mse"][0]
+
+
+def test_mean_squared_error():
+    assert fitting.mean_squared_error([1.0, 2.0], [1.0, 4.0]) == 2.0
+    with pytest.raises(ValueError, match="shapes"):
+        fitting.mean_squared_error([1.0], [1.0, 2.0])
+
+
+def test_polynomial_fit_reports_both_errors():
+    result = fitting.polynomial_fit(degree=12, noise=0.25, num_train=15)
+    assert result["validation_mse"] > 100 * result["train_mse"]
+    assert len(result["coefficients"]) == 13
+
+
+# ---------------------------------------------------------------- classification
+
+
+def test_circle_data_labels_by_the_source_rule_and_noise_moves_points_across():
+    x, y = fitting.circle_data(num_samples=500, noise=0.0)
+    assert x.shape == (500, 2) and x.dtype == np.float32 and set(np.unique(y)) == {0.0, 1.0}
+    assert np.array_equal(y, (x[:, 0] ** 2 + x[:, 1] ** 2 < 2).astype(np.float32))
+    assert not fitting.mislabelled(x, y).any()
+    noisy_x, noisy_y = fitting.circle_data(num_samples=500, noise=0.4)
+    assert np.array_equal(noisy_y, y)  # same labels, moved points
+    assert 0.05 < fitting.mislabelled(noisy_x, noisy_y).mean() < 0.3
+    with pytest.raises(ValueError, match="num_samples"):
+        fitting.circle_data(num_samples=0)
+
+
+def test_split_partitions_the_points():
+    x, y = fitting.circle_data(num_samples=100)
+    (x_train, y_train), (x_val, y_val) = fitting.split(x, y, train_fraction=0.3)
+    assert len(x_train) == len(y_train) == 30 and len(x_val) == 70
+    together = np.concatenate([x_train, x_val])
+    assert np.array_equal(np.sort(together, axis=0), np.sort(x, axis=0))
+    for bad in (0.0, 1.0, 1.5):
+        with pytest.raises(ValueError, match="train_fraction"):
+            fitting.split(x, y, train_fraction=bad)
+
+
+def test_penalty_is_keras_l1_and_l2_on_the_kernels():
+    kernels = [np.array([[0.5, -1.0], [2.0, 0.0]], np.float32), np.array([[3.0], [-0.5]], np.float32)]
+    assert float(fitting.penalty(kernels, "L1", 0.1)) == pytest.approx(0.1 * 7.0)
+    assert float(fitting.penalty(kernels, "L2", 0.1)) == pytest.approx(0.1 * 14.5)
+    assert float(fitting.penalty(kernels, "none", 0.1)) == 0.0
+    keras_l2 = sum(float(keras.regularizers.L2(0.1)(w)) for w in kernels)
+    keras_l1 = sum(float(keras.regularizers.L1(0.1)(w)) for w in kernels)
+    assert float(fitting.penalty(kernels, "L2", 0.1)) == pytest.approx(keras_l2, rel=1e-6)
+    assert float(fitting.penalty(kernels, "L1", 0.1)) == pytest.approx(keras_l1, rel=1e-6)
+    with pytest.raises(ValueError, match="regularization"):
+        fitting.penalty(kernels, "L3", 0.1)
+    with pytest.raises(ValueError, match="lam"):
+        fitting.penalty(kernels, "L2", -1.0)
+
+
+@pytest.fixture(scope="module")
+def circle_split():
+    x, y = fitting.circle_data(noise=0.4)
+    return fitting.split(x, y, train_fraction=0.2)
+
+
+@pytest.fixture(scope="module")
+def plain_and_l2(circle_split):
+    train, validation = circle_split
+    return (fitting.train_classifier(train, validation, hidden_units=32, num_epochs=1000),
+            fitting.train_classifier(train, validation, hidden_units=32, regularization="L2", lam=0.01,
+                                     num_epochs=1000))
+
+
+def test_the_unregularized_network_overfits_and_l2_cures_it(circle_split, plain_and_l2):
+    (train, validation), (plain, with_l2) = circle_split, plain_and_l2
+    assert plain.accuracy(*train) >= 0.95 and plain.train_loss[-1] < 0.1
+    assert plain.validation_loss[-1] > 2 * plain.validation_loss.min()  # it turned round
+    assert with_l2.validation_loss[-1] < 0.6 * plain.validation_loss[-1]
+    norm = [sum(float(np.sum(w ** 2)) for w in run.kernels) for run in (plain, with_l2)]
+    assert norm[1] < norm[0] / 5
+
+
+def test_training_is_deterministic_and_records_every_epoch(circle_split):
+    train, validation = circle_split
+    runs = [fitting.train_classifier(train, validation, hidden_units=8, dropout=0.3, num_epochs=60)
+            for _ in range(2)]
+    assert runs[0].train_loss.shape == runs[0].validation_loss.shape == (60,)
+    assert np.array_equal(runs[0].train_loss, runs[1].train_loss)
+    assert [w.shape for w in runs[0].weights] == [(2, 8), (8,), (8, 1), (1,)]
+    assert runs[0].train_loss[-1] < runs[0].train_loss[0]
+
+
+def test_dropout_lowers_the_validation_loss_of_the_overfitting_network(circle_split, plain_and_l2):
+    train, validation = circle_split
+    dropped = fitting.train_classifier(train, validation, hidden_units=32, dropout=0.5, num_epochs=1000)
+    assert dropped.validation_loss[-1] < 0.5 * plain_and_l2[0].validation_loss[-1]
+
+
+def test_l1_makes_weights_sparse_and_l2_only_small(circle_split):
+    train, validation = circle_split
+    runs = {name: fitting.train_classifier(train, validation, hidden_units=64, regularization=name,
+                                           lam=3e-3, num_epochs=1500) for name in ("L1", "L2")}
+    assert fitting.near_zero_share(runs["L1"].kernels) > 0.75
+    assert fitting.near_zero_share(runs["L2"].kernels) < 0.5
+    l2_sizes = np.abs(np.concatenate([w.ravel() for w in runs["L2"].kernels]))
+    assert np.median(l2_sizes) > 0.02
+
+
+def test_train_classifier_rejects_bad_settings(circle_split):
+    train, validation = circle_split
+    with pytest.raises(ValueError, match="dropout"):
+        fitting.train_classifier(train, validation, dropout=1.0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        fitting.train_classifier(train, validation, learning_rate=0.0)
+    with pytest.raises(ValueError, match="hidden_units"):
+        fitting.train_classifier(train, validation, hidden_units=0)
+    with pytest.raises(ValueError, match="num_epochs"):
+        fitting.train_classifier(train, validation, num_epochs=0)
+
+
+def test_near_zero_share():
+    assert fitting.near_zero_share([np.array([0.0, 0.001, 0.5, -2.0])]) == 0.5
+    assert fitting.near_zero_share([np.array([0.0, 0.001, 0.5, -2.0])], threshold=1.0) == 0.75
+    with pytest.raises(ValueError, match="threshold"):
+        fitting.near_zero_share([np.ones(2)], threshold=0.0)
+
+
+def test_mislabelled_finds_points_across_the_circle():
+    x = np.array([[0.0, 0.0], [2.0, 2.0], [0.5, 0.5]])
+    assert fitting.mislabelled(x, np.array([0.0, 0.0, 1.0])).tolist() == [True, False, False]
+    with pytest.raises(ValueError, match="shape"):
+        fitting.mislabelled(x[:, :1], np.zeros(3))
+
+
+def test_playground_is_a_pure_function_with_a_decision_grid():
+    first = fitting.playground(hidden_units=8, num_epochs=100, train_fraction=0.5)
+    second = fitting.playground(hidden_units=8, num_epochs=100, train_fraction=0.5)
+    assert np.array_equal(first["run"].validation_loss, second["run"].validation_loss)
+    xs, ys, probability = first["grid"]
+    assert xs.shape == ys.shape == probability.shape == (120, 120)
+    assert 0.0 <= probability.min() and probability.max() <= 1.0
+    assert probability[60, 60] > 0.5 > probability[0, 0]  # inside at the centre, outside in the corner
+    assert len(first["train"][0]) == 150 and 0.5 <= first["validation_accuracy"] <= 1.0
+
+
+# ---------------------------------------------------------------- figures and panels
+
+
+def test_figures(circle_split, plain_and_l2):
+    train, validation = circle_split
+    data = fitting.polynomial_data()
+    assert isinstance(figures.polynomial_fits_figure(*data, degrees=(1, 4, 12)), Figure)
+    with pytest.raises(ValueError, match="3 degrees"):
+        figures.polynomial_fits_figure(*data, degrees=(1, 12))
+    assert isinstance(figures.error_curve_figure(fitting.errors_by_degree(*data)), Figure)
+    results = {name: fitting.classifier_result(run, train, validation)
+               for name, run in zip(("plain", "L2"), plain_and_l2)}
+    assert len(figures.boundaries_figure(results).axes) == 2
+    assert len(figures.weight_histograms_figure(dict(zip(("a", "b"), plain_and_l2))).axes) == 2
+
+
+def test_polynomial_panel_refits_while_dragging():
+    panel = figures.polynomial_panel()
+    first_png, first_caption = panel.image.value, panel.caption.value
+    assert "degree 3" in first_caption and "validation MSE" in first_caption
+    panel.controls["degree"].value = 12
+    assert panel.result["degree"] == 12 and "degree 12" in panel.caption.value
+    assert panel.image.value != first_png and panel.caption.value != first_caption
+    assert panel.result["validation_mse"] > 100 * panel.result["train_mse"]
+
+
+def test_playground_panel_retrains_only_on_the_button_and_fast():
+    panel = figures.playground_panel()
+    assert panel.button is not None and "400 epochs" in panel.caption.value
+    assert "no regularization" in panel.caption.value
+    before = panel.caption.value
+    panel.controls["regularization"].value = "L2"
+    panel.controls["lam"].value = 0.01
+    panel.controls["num_epochs"].value = 300
+    assert panel.caption.value == before and len(panel.timings) == 1  # nothing happens while dragging
+    panel.button.click()
+    assert "L2 λ = 0.01" in panel.caption.value and "300 epochs" in panel.caption.value
+    assert panel.result["run"].regularization == "L2" and len(panel.timings) == 2
+    assert panel.timings[-1]["compute"] < 5.0  # measured 0.2–0.6 s on 2 busy shared cores
+
+
+# ---------------------------------------------------------------- exercises
+
+
+def test_check_best_degree(capsys):
+    errors = fitting.errors_by_degree(*fitting.polynomial_data())
+    assert not exercises.check_best_degree(..., errors)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_best_degree(errors["best_degree"], errors)
+    assert not exercises.check_best_degree(12, errors)
+    assert "training" in capsys.readouterr().out
+
+
+def test_check_l2_penalty(capsys):
+    assert exercises.check_l2_penalty(0.01 * (5.5625 + 5.25))
+    assert not exercises.check_l2_penalty(5.5625 + 5.25)
+    assert "forgot to multiply by λ" in capsys.readouterr().out
+    assert not exercises.check_l2_penalty(0.01 * (5.5625 + 5.25) / 2)
+    assert "tf.nn.l2_loss" in capsys.readouterr().out
+    assert not exercises.check_l2_penalty(0.01 * (5.5625 + 5.25 + 0.14 + 0.16))
+    assert "biases" in capsys.readouterr().out
+
+
+def test_check_rescue(capsys):
+    assert not exercises.check_rescue(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert not exercises.check_rescue({"learning_rate": 1.0})
+    assert "keys" in capsys.readouterr().out
+    assert not exercises.check_rescue({})  # the defaults end at a validation loss of about 0.68
+    assert exercises.check_rescue({"hidden_units": 32, "regularization": "L2", "lam": 0.01,
+                                   "num_epochs": 1000})
+    assert not exercises.check_rescue({"regularization": "L4"})
+    assert "regularization" in capsys.readouterr().out
