@@ -130,8 +130,7 @@ def decay_run(base_learning_rate=0.2, decay_rate=0.99, decay_steps=1, num_epochs
     rates = exponential_decay(base_learning_rate, decay_rate, decay_steps, np.arange(num_epochs),
                               staircase=staircase)
     run = gradient_descent(rates)
-    run.update(first_regime=regime(rates[0]), last_regime=regime(rates[-1]), staircase=bool(staircase),
-               decay_rate=float(decay_rate), decay_steps=decay_steps)
+    run.update(first_regime=regime(rates[0]), last_regime=regime(rates[-1]), staircase=bool(staircase))
     return run
 
 
