@@ -1,0 +1,172 @@
+"""Unit tests of course_lib.activations, chapter 04's panels and exercises."""
+
+import numpy as np
+import pytest
+
+from course_lib import activations
+from course_lib.exercises import activations as exercises
+from course_lib.widgets.activations import activation_panel, softmax_panel
+
+NAMES = activations.ACTIVATION_NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_source_values_are_reproduced(name):
+    _, values, printed = activations.source_values(name)
+    np.testing.assert_allclose(values, printed, atol=5e-9, rtol=0)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_tape_derivative_matches_the_formula(name):
+    x = np.linspace(-8, 8, 801)
+    # 1e-8, not 1e-12: tf.nn.leaky_relu keeps alpha as a float32 (0.2 -> 0.2000000030)
+    np.testing.assert_allclose(activations.tape_derivative(name, x), activations.analytic_derivative(name, x),
+                               atol=1e-8, rtol=0)
+
+
+def test_analytic_derivatives_against_finite_differences():
+    x = np.array([-2.0, -0.5, 0.3, 1.7])
+    step = 1e-6
+    for name in NAMES:
+        numeric = (activations.activation(name, x + step).numpy()
+                   - activations.activation(name, x - step).numpy()) / (2 * step)
+        np.testing.assert_allclose(activations.analytic_derivative(name, x), numeric, atol=1e-6)
+
+
+def test_known_values():
+    assert activations.analytic_derivative("sigmoid", 0.0) == pytest.approx(0.25)
+    assert activations.analytic_derivative("tanh", 0.0) == pytest.approx(1.0)
+    np.testing.assert_array_equal(activations.analytic_derivative("leaky_relu", [-1.0, 0.0, 1.0], alpha=0.1),
+                                  [0.1, 0.1, 1.0])
+    assert activations.activation("leaky_relu", -2.0, alpha=0.5).numpy() == pytest.approx(-1.0)
+
+
+def test_bad_arguments_raise_value_error():
+    with pytest.raises(ValueError):
+        activations.activation("swish", [0.0])
+    with pytest.raises(ValueError):
+        activations.activation("leaky_relu", [0.0], alpha=-0.1)
+    with pytest.raises(ValueError):
+        activations.curves("relu", x_range=(2.0, 1.0))
+    with pytest.raises(ValueError):
+        activations.softmax_probabilities("1, two", 1.0)
+    with pytest.raises(ValueError):
+        activations.softmax_probabilities("3", 1.0)
+    with pytest.raises(ValueError):
+        activations.softmax_probabilities("1, 2", 0.0)
+    with pytest.raises(ValueError):
+        activations.he_normal_std(0)
+
+
+def test_measured_properties_match_the_source():
+    table = {name: activations.properties(name) for name in NAMES}
+    assert all(row["non-linear"] and row["monotonic"] for row in table.values())
+    assert table["sigmoid"]["differentiable"] == table["tanh"]["differentiable"] == "everywhere"
+    assert table["relu"]["differentiable"] == "except at 0"
+    assert [name for name in NAMES if table[name]["≈ identity near 0"]] == ["tanh"]
+    assert activations.properties("leaky_relu", alpha=1.0)["non-linear"] is False
+    markdown = activations.properties_table()
+    assert markdown.count("\n") == 1 + len(NAMES)
+    assert "| tanh | yes | everywhere | yes | yes | (-1, 1) |" in markdown
+
+
+def test_output_ranges_hold_on_a_wide_grid():
+    x = np.linspace(-30, 30, 601)
+    assert np.all((activations.activation("sigmoid", x).numpy() >= 0)
+                  & (activations.activation("sigmoid", x).numpy() <= 1))
+    assert np.all(np.abs(activations.activation("tanh", x).numpy()) <= 1)
+    assert activations.activation("relu", x).numpy().min() == 0
+    assert activations.activation("leaky_relu", x).numpy().min() < -5
+
+
+def test_softmax_temperature_and_jacobian():
+    cold = activations.softmax_probabilities("2, 1, 0.1", 0.1)
+    warm = activations.softmax_probabilities("2, 1, 0.1", 1.0)
+    hot = activations.softmax_probabilities([2, 1, 0.1], 10.0)
+    for result in (cold, warm, hot):
+        assert result["probabilities"].sum() == pytest.approx(1.0)
+    assert cold["entropy"] < warm["entropy"] < hot["entropy"] < np.log(3)
+    assert cold["probabilities"][0] > 0.99
+    by_hand, by_tape = activations.softmax_jacobians("2, 1, 0.1")
+    np.testing.assert_allclose(by_hand, by_tape, atol=1e-12)
+    np.testing.assert_allclose(by_hand.sum(axis=0), 0, atol=1e-12)
+
+
+def test_vanishing_gradient_in_deep_sigmoid_network():
+    rng = np.random.default_rng(0)
+    x = rng.random((64, 784)).astype(np.float32)
+    y = rng.integers(0, 10, 64)
+    sigmoid = activations.layer_gradient_norms(activations.deep_network("sigmoid", depth=8, width=32), x, y)
+    relu = activations.layer_gradient_norms(activations.deep_network("relu", depth=8, width=32), x, y)
+    assert len(sigmoid) == len(relu) == 9
+    assert sigmoid[0] / sigmoid[-1] < 1e-3
+    assert relu[0] / relu[-1] > 1e-2
+
+
+def test_dead_unit_fractions_counts_units_that_never_fire():
+    import keras
+
+    model = activations.deep_network("relu", depth=2, width=8, num_inputs=3, seed=1)
+    first = model.layers[0]
+    kernel, bias = first.kernel.numpy(), first.bias.numpy()
+    bias[:4] = -100.0  # four of eight units can never fire on inputs in [0, 1)
+    bias[4:] = 100.0
+    first.bias.assign(bias)
+    x = np.random.default_rng(0).random((50, 3)).astype(np.float32)
+    fractions = activations.dead_unit_fractions(model, x)
+    assert fractions[0] == pytest.approx(0.5)
+    assert len(fractions) == 2
+    with pytest.raises(ValueError):
+        activations.dead_unit_fractions(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), x)
+
+
+def test_he_normal_std_and_keras_initializer():
+    import keras
+
+    assert activations.he_normal_std(784) == pytest.approx(np.sqrt(2 / 784))
+    kernel = keras.initializers.HeNormal(seed=0)(shape=(784, 256)).numpy()
+    assert kernel.std() == pytest.approx(activations.he_normal_std(784), rel=0.02)
+
+
+def test_activation_panel_follows_its_controls():
+    panel = activation_panel()
+    assert "sigmoid on [-6.0, 6.0]" in panel.caption.value
+    assert "to 0.25" in panel.caption.value  # largest sigmoid derivative
+    panel.controls["x_range"].value = (-20.0, 20.0)
+    assert "derivative from 2.061e-09" in panel.caption.value  # σ'(±20) = e^-20 / (1 + e^-20)^2
+    panel.controls["name"].value = "leaky_relu"
+    panel.controls["alpha"].value = 0.5
+    assert "alpha 0.50" in panel.caption.value
+    assert "output from -10 to 20" in panel.caption.value
+    assert "derivative from 0.5 to 1" in panel.caption.value
+    assert panel.result["max_difference"] == 0.0
+
+
+def test_softmax_panel_sharpens_and_flattens():
+    panel = softmax_panel()
+    assert "probabilities 0.659, 0.242, 0.099" in panel.caption.value
+    entropy = panel.result["entropy"]
+    panel.controls["temperature"].value = 10.0
+    assert panel.result["entropy"] > entropy
+    panel.controls["temperature"].value = 0.1
+    assert "largest 1.000 for class 0" in panel.caption.value
+    panel.controls["logits"].value = "0, 0, 5, 0"
+    assert "for class 2" in panel.caption.value
+    panel.controls["logits"].value = "oops"
+    assert "⚠" in panel.caption.value
+    assert "for class 2" not in panel.caption.value
+
+
+def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
+    assert not exercises.check_tanh_derivative(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_tanh_derivative(1 - np.tanh(1.0) ** 2)
+    assert not exercises.check_tanh_derivative(1 - np.tanh(1.0))
+    assert "square" in capsys.readouterr().out
+    e = np.exp([2.0, 1.0, 0.1])
+    assert exercises.check_softmax(e / e.sum())
+    assert not exercises.check_softmax(e)
+    assert "divide by the sum" in capsys.readouterr().out
+    assert exercises.check_he_std(np.sqrt(2 / 784))
+    assert not exercises.check_he_std(2 / 784)
+    assert "variance" in capsys.readouterr().out
