@@ -1,0 +1,273 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 03 Learning rate and exponential decay (学习率, 指数衰减学习率)
+#
+# Gradient descent moves every parameter a little against its gradient. *How* little is the
+# **learning rate** (学习率), the one hyperparameter every optimizer has. Too small and training
+# crawls; too large and it jumps over the minimum, or flies away from it. This chapter studies
+# it on the smallest problem there is, the source course's one-parameter loss
+# $(w+1)^2$, where every step can be computed by hand.
+#
+# **In this chapter you will**
+#
+# - derive why one step multiplies the distance to the minimum by $1 - 2\,lr$, and from it the
+#   four regimes: too small, good, oscillating, diverging;
+# - reproduce the source's 40-epoch trace with **exponential decay** (指数衰减学习率), line for line;
+# - see that Keras' `ExponentialDecay` schedule is the same formula, and what it counts;
+# - drag sliders and watch the regimes and the decay happen.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from course_lib import schedules
+from course_lib.exercises import learning_rate as exercises
+from course_lib.widgets.learning_rate import exponential_decay_panel, learning_rate_regimes_panel
+
+# %% [markdown]
+# ## The update rule (参数更新)
+#
+# Gradient descent updates a parameter $w$ with
+#
+# $$w_{t+1} = w_t - lr \cdot \frac{\partial\, loss}{\partial w_t}.$$
+#
+# The source's loss is $loss = (w+1)^2$, smallest (0) at $w = -1$, and we start at $w_0 = 5$.
+# Its gradient is $\frac{\partial\, loss}{\partial w} = 2(w+1)$, so
+#
+# $$w_{t+1} + 1 = (w_t + 1) - lr \cdot 2 (w_t + 1) = (1 - 2\,lr)\,(w_t + 1).$$
+#
+# Every step multiplies the **distance to the minimum**, $w + 1$, by the same
+# **update factor** $1 - 2\,lr$, so after $t$ steps $w_t = -1 + 6\,(1 - 2\,lr)^t$. Everything
+# about the learning rate on this loss follows from that factor:
+#
+# | learning rate | update factor $1 - 2\,lr$ | what $w$ does |
+# |---|---|---|
+# | $0 < lr \le 0.05$ | $0.9 \le f < 1$ | **too small**: creeps towards $-1$, less than 10 % per step |
+# | $0.05 < lr \le 0.5$ | $0 \le f < 0.9$ | **good**: walks straight to $-1$ ($lr = 0.5$ lands on it in one step) |
+# | $0.5 < lr < 1$ | $-1 < f < 0$ | **oscillating**: jumps over $-1$ every step, the jumps shrink |
+# | $lr \ge 1$ | $f \le -1$ | **diverging**: the jumps never shrink ($lr = 1$) or grow |
+#
+# `course_lib.schedules` holds this as a few lines of NumPy. A check of the formula against
+# TensorFlow's own gradient:
+
+# %%
+w = tf.Variable(5.0)
+with tf.GradientTape() as tape:
+    loss = tf.square(w + 1)
+gradient = tape.gradient(loss, w)
+print(f"GradientTape: d loss / d w at w = 5 is {gradient.numpy():.1f}; the formula 2(w + 1) gives {2 * (5 + 1):.1f}")
+for learning_rate in schedules.REFERENCE_LEARNING_RATES.values():
+    name, factor = schedules.regime(learning_rate)
+    print(f"lr = {learning_rate:<5} update factor {factor:+.2f}  → {name}")
+
+# %% [markdown]
+# The same four learning rates for 40 epochs. The distance to $-1$ after 40 steps should be
+# $6 \cdot |1 - 2\,lr|^{40}$:
+
+# %%
+num_epochs = 40
+for name, learning_rate in schedules.REFERENCE_LEARNING_RATES.items():
+    run = schedules.gradient_descent(np.full(num_epochs, learning_rate))
+    distance = abs(run["w"][-1] + 1)
+    print(f"{name:>12} (lr {learning_rate:<4}): w = {run['w'][-1]:+.6f}, |w + 1| = {distance:.4g}, "
+          f"6·|1 − 2·lr|^{num_epochs} = {6 * abs(1 - 2 * learning_rate) ** num_epochs:.4g}")
+
+# %% [markdown]
+# ## Panel: the four regimes
+#
+# Move the learning rate. The thin lines are one reference learning rate per regime, the black
+# line is yours; the right plot shows your first steps on the loss curve. The caption names the
+# regime and the update factor. Try 0.5 (one step), 0.75, 1.0 and 1.05.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+learning_rate_regimes_panel()
+
+# %% [markdown]
+# ## Exponential decay (指数衰减学习率)
+#
+# A good learning rate early on is not a good one late: far from the minimum large steps save
+# time, near it they make the parameter rattle around. The source's remedy is to start with a
+# large rate and shrink it geometrically:
+#
+# $$lr_{epoch} = lr_{base} \cdot decay^{\,epoch / step}$$
+#
+# with `LR_BASE = 0.2` (初始学习率), `LR_DECAY = 0.99` (学习率衰减率) and `LR_STEP = 1` (decay
+# every epoch). With **staircase** the exponent is rounded down,
+# $lr_{base} \cdot decay^{\lfloor epoch / step \rfloor}$, so the rate stays flat for `step`
+# epochs and then drops. Here is the source's loop, with the course's names. It prints
+# `loss` as it was *before* the step, `w` after it.
+
+# %%
+base_learning_rate = 0.2  # LR_BASE, 初始学习率
+decay_rate = 0.99         # LR_DECAY, 学习率衰减率
+decay_steps = 1           # LR_STEP: decay after this many epochs
+num_epochs = 40
+
+w = tf.Variable(tf.constant(5, dtype=tf.float32))
+lines = []
+for epoch in range(num_epochs):
+    learning_rate = base_learning_rate * decay_rate ** (epoch / decay_steps)
+    with tf.GradientTape() as tape:
+        loss = tf.square(w + 1)
+    gradient = tape.gradient(loss, w)
+    w.assign_sub(learning_rate * gradient)  # w -= lr * gradient
+    lines.append(schedules.trace_line(epoch, w.numpy(), loss, learning_rate))
+    print(lines[-1])
+
+# %% [markdown]
+# **Seed figure.** The source printed epochs 0, 1 and 26–39; every one of those lines is
+# reproduced character for character, even `12.959999`: the loss at epoch 1 is $(2.6 + 1)^2 = 12.96$,
+# but 2.6 has no exact float32 representation, and the loop runs in float32 as the source's does:
+
+# %%
+schedules.compare_with_source(lines)
+
+# %% [markdown]
+# The library version (`schedules.exponential_decay` and `schedules.gradient_descent`, in
+# float64 and NumPy, used by the panels) gives the same trajectory:
+
+# %%
+rates = schedules.exponential_decay(base_learning_rate, decay_rate, decay_steps, np.arange(num_epochs))
+run = schedules.gradient_descent(rates)
+w_tensorflow = np.array([float(line.split("w is ")[1].split(",")[0]) for line in lines])
+print(f"lr at epochs 0, 1, 39: {rates[0]:.6f} {rates[1]:.6f} {rates[-1]:.6f}")
+print("NumPy float64 and the TensorFlow float32 trace agree to its 6 printed decimals:",
+      bool(np.max(np.abs(run["w"] - w_tensorflow)) < 1e-6))
+
+# %% [markdown]
+# ## The same schedule in Keras
+#
+# Keras ships the formula as `keras.optimizers.schedules.ExponentialDecay(initial_learning_rate,
+# decay_steps, decay_rate, staircase=False)`; an optimizer takes it in place of a number
+# (`learning_rate=schedule`; Keras 3 no longer accepts the old `lr=` keyword). One difference
+# of meaning: Keras counts **optimizer steps** (batches), not epochs. With one update per epoch,
+# as here, the two are the same; with 100 batches per epoch, `decay_steps=100` decays once per epoch.
+
+# %%
+schedule = keras.optimizers.schedules.ExponentialDecay(
+    initial_learning_rate=base_learning_rate, decay_steps=decay_steps, decay_rate=decay_rate)
+staircase_schedule = keras.optimizers.schedules.ExponentialDecay(
+    initial_learning_rate=base_learning_rate, decay_steps=10, decay_rate=0.9, staircase=True)
+steps = np.arange(num_epochs)
+keras_rates = np.array([float(schedule(step)) for step in steps])
+keras_staircase = np.array([float(staircase_schedule(step)) for step in steps])
+ours_staircase = schedules.exponential_decay(base_learning_rate, 0.9, 10, steps, staircase=True)
+print("smooth:    Keras and course_lib agree to 1e-7:", bool(np.max(np.abs(keras_rates - rates)) < 1e-7))
+print("staircase: Keras and course_lib agree to 1e-7:", bool(np.max(np.abs(keras_staircase - ours_staircase)) < 1e-7))
+print("staircase rates at epochs 0, 9, 10, 19, 20:", np.round(ours_staircase[[0, 9, 10, 19, 20]], 6))
+
+# %% [markdown]
+# (Keras computes in float32, so the two differ in the 8th decimal.) And the optimizer, driven by
+# the schedule, walks the same path as the hand-written loop:
+
+# %%
+w = tf.Variable(5.0)
+optimizer = keras.optimizers.SGD(learning_rate=schedule)
+for epoch in range(num_epochs):
+    with tf.GradientTape() as tape:
+        loss = tf.square(w + 1)
+    optimizer.apply_gradients([(tape.gradient(loss, w), w)])
+print(f"Keras SGD with ExponentialDecay: w after {num_epochs} steps = {w.numpy():.6f}, "
+      f"optimizer steps counted: {int(optimizer.iterations)}")
+print(f"hand-written loop:               w after {num_epochs} steps = {w_tensorflow[-1]:.6f}")
+
+# %% [markdown]
+# ## Panel: exponential decay
+#
+# All four numbers of the schedule, and the number of epochs. Things to try:
+#
+# - base lr 0.9 (oscillating at first) with decay 0.95: the oscillation dies out as the rate falls
+#   below 0.5;
+# - base lr 1.1 (diverging) with decay 0.9: the first epochs push $w$ away, then decay rescues it;
+# - decay 0.8: the rate vanishes so fast that $w$ stops before reaching $-1$;
+# - staircase with decay step 10: the rate drops in steps and the loss curve bends at each drop.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+exponential_decay_panel()
+
+# %% [markdown]
+# A schedule that decays too fast can freeze training: the sum of all future steps is finite.
+# With decay 0.8 the rates add up to $0.2 / (1 - 0.8) = 1$ at most, and $w$ stalls:
+
+# %%
+for rate in (0.99, 0.8):
+    stalled = schedules.decay_run(base_learning_rate=0.2, decay_rate=rate, num_epochs=200)
+    print(f"decay {rate}: lr after 200 epochs {stalled['learning_rate'][-1]:.2e}, "
+          f"w = {stalled['w'][-1]:.6f}, loss = {stalled['loss'][-1]:.2e}")
+
+# %% [markdown]
+# ## Exercise 1: three steps by hand
+#
+# Start at $w = 5$ on $(w+1)^2$ with a constant learning rate of 0.7. What is $w$ after three
+# steps? Use the update factor, not a loop.
+
+# %%
+answer = ...  # your code here
+exercises.check_w_after_three_steps(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: the distance 6 is multiplied by 1 − 2·0.7 = −0.4 three times
+answer = -1 + 6 * (1 - 2 * 0.7) ** 3
+exercises.check_w_after_three_steps(answer)
+
+# %% [markdown]
+# ## Exercise 2: a staircase schedule
+#
+# Base learning rate 0.2, decay rate 0.96, decay step 10, staircase. What is the learning rate
+# at epoch 25?
+
+# %%
+answer = ...  # your code here
+exercises.check_staircase_rate(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: floor(25 / 10) = 2 decays
+answer = 0.2 * 0.96 ** (25 // 10)
+exercises.check_staircase_rate(answer)
+
+# %% [markdown]
+# ## Exercise 3: the edge of divergence
+#
+# What is the smallest constant learning rate at which gradient descent on $(w+1)^2$ no longer
+# converges? Check your answer with the regimes panel.
+
+# %%
+answer = ...  # your code here
+exercises.check_largest_converging_rate(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: 1 − 2·lr = −1
+answer = 1.0
+exercises.check_largest_converging_rate(answer)
+
+# %% [markdown]
+# ## Summary (小结)
+#
+# - On $(w+1)^2$ one gradient step multiplies the distance to the minimum by $1 - 2\,lr$:
+#   too small ($f$ near 1), good ($0 \le f < 0.9$), oscillating ($-1 < f < 0$), diverging ($f \le -1$).
+#   On a real network the same happens along each direction of the loss surface, with the
+#   curvature in place of the 2.
+# - Exponential decay (指数衰减学习率) $lr = lr_{base} \cdot decay^{epoch/step}$ starts fast and
+#   settles; staircase decays in steps. Decaying too fast freezes training.
+# - `keras.optimizers.schedules.ExponentialDecay` is the same formula, counted in optimizer steps;
+#   pass it as `learning_rate=` (not `lr=`).
+#
+# Next: [04 Activation functions](04_activations.ipynb).
