@@ -1,0 +1,380 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 04 Activation functions (激活函数)
+#
+# A neuron adds up its weighted inputs and passes the sum through a function $\varphi$, the
+# **activation function** (激活函数, also 传递函数):
+#
+# $$Z = \varphi(a_1 w_1 + a_2 w_2 + a_3 w_3 + b).$$
+#
+# Without it a network of any depth is one linear map. With it a network can approximate any
+# function, and how well it trains depends a lot on which $\varphi$ you pick.
+#
+# **In this chapter you will**
+#
+# - meet sigmoid, tanh, ReLU, Leaky ReLU and softmax: formula, TensorFlow call, plot, derivative;
+# - compute every derivative with `GradientTape` and check it against the one worked out by hand;
+# - measure the properties the source asks of a good activation, and its pros and cons;
+# - **measure** two classic failures: vanishing gradients (梯度消失) in a deep sigmoid network,
+#   and dead ReLUs after a too-large learning rate;
+# - see what the source's beginner advice, including He initialisation, means in Keras.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
+import keras
+import numpy as np
+import tensorflow as tf
+from IPython.display import Markdown
+
+from course_lib import activations, checks, data
+from course_lib.exercises import activations as exercises
+from course_lib.plots import new_figure
+from course_lib.widgets.activations import activation_panel, draw_curves, softmax_panel
+
+# %% [markdown]
+# ## Why a non-linear function (非线性)
+#
+# Two dense layers without activation, $x W_1 W_2$, are exactly one dense layer with the matrix
+# $W_1 W_2$: depth buys nothing. A quick check with two Keras layers (no biases, to keep it short):
+
+# %%
+x = tf.random.normal([5, 4], seed=1)
+first = keras.layers.Dense(8, use_bias=False)
+second = keras.layers.Dense(3, use_bias=False)
+two_layers = second(first(x))
+one_layer = x @ (first.kernel @ second.kernel)
+print("two linear layers equal one layer with W1 @ W2:",
+      bool(np.allclose(two_layers.numpy(), one_layer.numpy(), atol=1e-5)))
+with_relu = second(tf.nn.relu(first(x)))
+print("with a ReLU in between they do not:", not np.allclose(with_relu.numpy(), one_layer.numpy(), atol=1e-5))
+
+# %% [markdown]
+# ## The functions and their values
+#
+# | name | formula | TensorFlow | output range (值域) |
+# |---|---|---|---|
+# | Sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ | `tf.nn.sigmoid(x)` | $(0, 1)$ |
+# | Tanh | $\tanh(x) = \dfrac{1 - e^{-2x}}{1 + e^{-2x}}$ | `tf.math.tanh(x)` | $(-1, 1)$ |
+# | ReLU | $\max(0, x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}$ | `tf.nn.relu(x)` | $[0, \infty)$ |
+# | Leaky ReLU | $\begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}$ | `tf.nn.leaky_relu(x, alpha=0.2)` | $(-\infty, \infty)$ |
+#
+# **Seed figure.** The source's notes apply each function to `tf.linspace` inputs (float64) and
+# print the result; the same calls here, compared with the printed values:
+
+# %%
+for name in activations.ACTIVATION_NAMES:
+    inputs, values, printed = activations.source_values(name)
+    print(f"{activations.TF_CALLS[name]} on {np.round(inputs, 8).tolist()}:")
+    print(repr(values))
+    checks.check_answer(f"{name} as printed by the source", values, printed, atol=5e-9, rtol=0,
+                        hint="the source rounds to 8 decimals.")
+
+# %% [markdown]
+# ## Derivatives: by hand and by `GradientTape`
+#
+# Backpropagation multiplies the derivatives of the activations layer by layer, so the
+# derivative matters as much as the function:
+#
+# $$\sigma'(x) = \sigma(x)\,(1 - \sigma(x)) \le \tfrac14, \qquad
+# \tanh'(x) = 1 - \tanh^2(x) \le 1, \qquad
+# \mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}, \qquad
+# \mathrm{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x < 0 \end{cases}.$$
+#
+# ReLU has no derivative at exactly 0; TensorFlow uses the left slope there (0, or $\alpha$).
+# `GradientTape` finds the derivatives without being told the formulas. (They agree to about
+# $10^{-16}$, except Leaky ReLU's $3 \cdot 10^{-9}$: TensorFlow stores $\alpha$ as a float32,
+# 0.2 becomes 0.2000000030.)
+
+# %%
+x = np.linspace(-6.0, 6.0, 1201)
+for name in activations.ACTIVATION_NAMES:
+    by_tape = activations.tape_derivative(name, x)
+    by_hand = activations.analytic_derivative(name, x)
+    print(f"{name:>10}: GradientTape equals the formula to 1e-8: {bool(np.max(np.abs(by_tape - by_hand)) < 1e-8)}; "
+          f"largest derivative {by_tape.max():.4f}")
+
+# %% [markdown]
+# ### Sigmoid (Sigmoid 函数)
+#
+# Pros (优点): output in $(0, 1)$, monotonic and continuous, a bounded output keeps optimization
+# stable, usable as an output layer (a probability for two classes); easy derivative.
+# Cons (缺点): (1) vanishing gradients, $\sigma' \le 0.25$; (2) the output is not centred on 0,
+# which slows convergence; (3) the exponential is costly.
+
+# %%
+draw_curves(activations.curves("sigmoid"))[0]
+
+# %% [markdown]
+# ### Tanh (Tanh 函数)
+#
+# Pros: output in $(-1, 1)$ and centred on 0, monotonic and continuous, bounded, usable as an
+# output layer; converges faster than sigmoid. Cons: (1) still vanishing gradients for large
+# $|x|$; (2) the exponential is costly.
+
+# %%
+draw_curves(activations.curves("tanh"))[0]
+
+# %% [markdown]
+# ### ReLU (ReLU 函数)
+#
+# Pros: (1) no vanishing gradient for $x > 0$; (2) only a comparison with 0, so fast; (3)
+# converges much faster than sigmoid and tanh; (4) sparse activations. Cons: (1) the output is
+# not centred on 0; (2) the **Dead ReLU** problem: a unit whose input is negative for every
+# example never fires again, and its weights are never updated (measured below).
+
+# %%
+draw_curves(activations.curves("relu"))[0]
+
+# %% [markdown]
+# ### Leaky ReLU (Leaky ReLU 函数)
+#
+# A small slope $\alpha$ for $x < 0$ keeps a gradient flowing, so a unit cannot die. In theory
+# it has all the advantages of ReLU and no dead units; in practice it has not been shown to be
+# always better than ReLU. TensorFlow's default is $\alpha = 0.2$ (Keras' `LeakyReLU` layer
+# uses a different default, `negative_slope=0.3`).
+
+# %%
+draw_curves(activations.curves("leaky_relu"))[0]
+
+# %% [markdown]
+# ## The properties of a good activation
+#
+# The source lists four: **non-linear** (非线性: then a deep network can approximate any
+# function), **differentiable** (可微性: optimizers use gradients), **monotonic** (单调性: a
+# single layer then has a convex loss), **approximately the identity near 0** (近似恒等性:
+# $f(x) \approx x$, stable when weights start small). Plus the output range: a bounded output
+# makes gradient methods more stable; an unbounded one calls for a smaller learning rate.
+# `activations.properties` measures each on a grid (read its docstring for the tests):
+
+# %%
+Markdown(activations.properties_table())
+
+# %% [markdown]
+# ## Panel: activation explorer
+#
+# Choose a function, zoom out with the x range (try $[-20, 20]$ for sigmoid and watch the
+# derivative vanish), and change Leaky ReLU's $\alpha$ (at 0 it is ReLU, at 1 the identity).
+# The caption gives the ranges and the largest difference between the two derivatives.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+activation_panel()
+
+# %% [markdown]
+# ## Softmax (softmax 函数)
+#
+# Softmax turns the outputs of the last layer (logits, 未归一化的得分) into a probability
+# distribution: every value in $[0, 1]$, all adding up to 1.
+#
+# $$\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}, \quad k = 1, \dots, K
+# \qquad \texttt{tf.nn.softmax(z)}$$
+#
+# Its derivative is a matrix, since every output depends on every logit:
+# $\partial p_i / \partial z_j = p_i(\delta_{ij} - p_j)$, i.e. $\mathrm{diag}(p) - p p^\top$.
+
+# %%
+logits = [2.0, 1.0, 0.1]
+probabilities = tf.nn.softmax(tf.constant(logits)).numpy()
+print("softmax(2, 1, 0.1) =", np.round(probabilities, 4), "sum", round(float(probabilities.sum()), 6))
+by_hand, by_tape = activations.softmax_jacobians(logits)
+print("Jacobian diag(p) − p pᵀ equals GradientTape.jacobian to 1e-12:", bool(np.max(np.abs(by_hand - by_tape)) < 1e-12))
+print(np.round(by_hand, 4))
+
+# %% [markdown]
+# ## Panel: softmax and temperature
+#
+# Dividing the logits by a **temperature** $T$ before softmax keeps their order but changes how
+# peaked the result is: $T \to 0$ puts all mass on the largest logit, $T \to \infty$ makes it
+# uniform. Type other logits (e.g. `10, 0, 0` or `1, 1, 1, 1`) and watch the entropy.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+softmax_panel()
+
+# %% [markdown]
+# ## Vanishing gradients, measured (梯度消失)
+#
+# Backpropagation multiplies, layer by layer from the output back to the input, the weights and
+# the activation's derivative. With sigmoid that derivative is at most 0.25, so the gradient
+# shrinks geometrically towards the input. We build two networks of 10 hidden layers of 64
+# units, identical except for the activation (same Glorot initialisation, same seed), and
+# measure the norm of the loss gradient of each layer's kernel on 512 MNIST images:
+
+# %%
+(x_train, y_train), (x_test, y_test) = data.load_mnist(flatten=True)
+x_batch, y_batch = x_train[:512], y_train[:512]
+gradient_norms = {name: activations.layer_gradient_norms(activations.deep_network(name, depth=10), x_batch, y_batch)
+                  for name in ("sigmoid", "relu")}
+for name, norms in gradient_norms.items():
+    print(f"{name:>7}: gradient norm of the first hidden layer / of the output layer = {norms[0] / norms[-1]:.1e}")
+
+# %%
+figure, ax = new_figure(7.0, 3.6)
+for name, norms in gradient_norms.items():
+    ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=name)
+ax.set_xlabel("layer (1 = next to the input, 11 = output)")
+ax.set_ylabel("‖∂loss/∂kernel‖")
+ax.set_title("gradient norm per layer, 10 hidden layers, at initialisation")
+ax.legend()
+figure
+
+# %% [markdown]
+# The sigmoid network's first layer gets a gradient about a million times smaller than its
+# output layer: with one learning rate for all layers, the first layers barely move. The ReLU
+# network's gradients stay within a factor of a few across the depth:
+
+# %%
+sigmoid_ratio = gradient_norms["sigmoid"][0] / gradient_norms["sigmoid"][-1]
+relu_ratio = gradient_norms["relu"][0] / gradient_norms["relu"][-1]
+checks.milestone("sigmoid: first-layer gradient / output-layer gradient", sigmoid_ratio, at_most=1e-3, digits=3)
+checks.milestone("ReLU: first-layer gradient / output-layer gradient", relu_ratio, at_least=0.1, digits=1)
+
+# %% [markdown]
+# ## Dead ReLUs, measured (Dead ReLU 问题)
+#
+# A too-large learning rate can push a ReLU unit's bias and weights so far that its input is
+# negative for every example. Then its output and its gradient are 0 on all the data, and no
+# later update can revive it. We train the same MLP (784-256-256-10, ReLU) for one epoch on
+# 10 000 MNIST images with Adam at its usual learning rate 1e-3 and at 0.1, then count the
+# hidden units that output 0 for all of 5 000 training images.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+def train_relu_mlp(learning_rate, num_epochs=1, batch_size=128):
+    """A 784-256-256-10 ReLU network trained with Adam on 10 000 MNIST images."""
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(784,)),
+                              keras.layers.Dense(256, activation="relu"),
+                              keras.layers.Dense(256, activation="relu"),
+                              keras.layers.Dense(10)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    model.fit(x_train[:10000], y_train[:10000], batch_size=batch_size, epochs=num_epochs, verbose=0)
+    return model
+
+
+dead = {}
+for learning_rate in (1e-3, 0.1):
+    model = train_relu_mlp(learning_rate)
+    dead[learning_rate] = activations.dead_unit_fractions(model, x_train[:5000])
+    accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
+    print(f"learning rate {learning_rate}: dead units per hidden layer {np.round(dead[learning_rate], 3)}, "
+          f"test accuracy {accuracy:.3f}")
+
+# %%
+checks.milestone("dead units in layer 1 at learning rate 1e-3", dead[1e-3][0], at_most=0.1)
+checks.milestone("dead units in layer 1 at learning rate 0.1", dead[0.1][0], at_least=0.5)
+
+# %% [markdown]
+# Most of the first layer died in a few dozen steps at learning rate 0.1, and those units stay
+# dead however long training continues. Remedies: a smaller learning rate, Leaky ReLU, or a
+# careful initialisation (next section).
+#
+# ## Advice for beginners (对于初学者的建议)
+#
+# The source's four rules:
+#
+# 1. prefer **ReLU** (首选 relu 激活函数);
+# 2. set the **learning rate small** (学习率设置较小值);
+# 3. **standardize the inputs** to mean 0 and standard deviation 1 (输入特征标准化);
+# 4. **centre the initial weights** (初始参数中心化): draw them from a normal distribution with
+#    mean 0 and standard deviation $\sqrt{2 / n_{in}}$, $n_{in}$ the number of inputs of the layer.
+#
+# Rule 4 is **He initialisation**, `keras.initializers.HeNormal`. Keras draws from a normal
+# distribution truncated at two standard deviations, widened so that the standard deviation
+# after truncation is exactly $\sqrt{2/n_{in}}$. Measured on a 784 × 256 kernel:
+
+# %%
+kernel = keras.initializers.HeNormal(seed=0)(shape=(784, 256)).numpy()
+print(f"sqrt(2 / 784) = {activations.he_normal_std(784):.4f}")
+print(f"HeNormal kernel: mean {kernel.mean():+.4f}, standard deviation {kernel.std():.4f}, "
+      f"largest |w| / sqrt(2/784) = {np.abs(kernel).max() / activations.he_normal_std(784):.2f}")
+
+# %% [markdown]
+# Why $\sqrt{2/n_{in}}$: ReLU zeroes half of its inputs, halving the signal's variance; the 2
+# compensates, so the activations keep their size through many layers. With a naive small
+# initialisation (normal, standard deviation 0.01) the signal fades layer after layer:
+
+# %%
+for initializer in (keras.initializers.HeNormal(seed=0), keras.initializers.RandomNormal(stddev=0.01, seed=0)):
+    model = activations.deep_network("relu", depth=10, width=256, kernel_initializer=initializer)
+    h, spreads = tf.constant(x_batch), []
+    for layer in model.layers[:-1]:
+        h = layer(h)
+        spreads.append(float(tf.math.reduce_std(h)))
+    print(f"{type(initializer).__name__:>12}: activation std after layers 1, 5, 10: "
+          f"{spreads[0]:.2e} {spreads[4]:.2e} {spreads[9]:.2e}")
+
+# %% [markdown]
+# ## Exercise 1: a derivative by hand
+#
+# What is the derivative of tanh at $x = 1$? Use NumPy, not `GradientTape` (then check with it).
+
+# %%
+answer = ...  # your code here
+exercises.check_tanh_derivative(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: tanh'(x) = 1 − tanh(x)²
+answer = 1 - np.tanh(1.0) ** 2
+exercises.check_tanh_derivative(answer)
+
+# %% [markdown]
+# ## Exercise 2: softmax without `tf.nn.softmax`
+#
+# Compute softmax of the logits $(2, 1, 0.1)$ with NumPy; the answer is an array of three
+# probabilities.
+
+# %%
+answer = ...  # your code here
+exercises.check_softmax(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution
+exponentials = np.exp(np.array([2.0, 1.0, 0.1]))
+answer = exponentials / exponentials.sum()
+exercises.check_softmax(answer)
+
+# %% [markdown]
+# ## Exercise 3: He initialisation
+#
+# A dense layer reads a flattened MNIST image (784 inputs). What standard deviation does He
+# initialisation use for its weights?
+
+# %%
+answer = ...  # your code here
+exercises.check_he_std(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution
+answer = np.sqrt(2 / 784)
+exercises.check_he_std(answer)
+
+# %% [markdown]
+# ## Summary (小结)
+#
+# - An activation makes a network non-linear; without it depth adds nothing.
+# - Sigmoid $(0,1)$ and tanh $(-1,1)$ are smooth and bounded but saturate: their derivative
+#   vanishes for large $|x|$, and in a deep sigmoid network the first layers get gradients a
+#   million times smaller than the last.
+# - ReLU keeps the gradient at 1 for $x > 0$ and is cheap, but units can die, for example after
+#   a too-large learning rate; Leaky ReLU keeps a slope $\alpha$ for $x < 0$.
+# - Softmax turns logits into probabilities; a temperature sharpens or flattens them.
+# - Beginners: ReLU, a small learning rate, standardized inputs, He initialisation
+#   (`keras.initializers.HeNormal`, standard deviation $\sqrt{2/n_{in}}$).
+#
+# Next: [05 Loss functions](05_losses.ipynb).
