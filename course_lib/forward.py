@@ -137,12 +137,11 @@ class EpochByEpoch:
     """
 
     def __init__(self, x_train, y_train, x_test, y_test, *, num_train=6000, seed=0):
-        self.x_train, self.y_train = x_train[:validate.positive_int("num_train", num_train)], y_train[:num_train]
+        num_train = validate.positive_int("num_train", num_train)
+        self.x_train, self.y_train = x_train[:num_train], y_train[:num_train]
         self.x_test, self.y_test = x_test, y_test
         self.seed = seed
-        self.settings = None
-        self.model = None
-        self.history = None
+        self.settings = self.model = self.optimizer = self.history = None
 
     def __call__(self, learning_rate, batch_size, loss):
         """Train one epoch with these settings; return the run so far (per-epoch loss and test accuracy)."""

@@ -1,5 +1,7 @@
 """Chapter 02 exercises: count parameters, batches, and write the forward pass yourself."""
 
+import math
+
 import tensorflow as tf
 
 from course_lib import checks, forward, validate
@@ -22,7 +24,7 @@ def check_steps_per_epoch(answer, num_examples=60000, batch_size=128):
     batch_size = validate.positive_int("batch_size", batch_size)
     return checks.check_answer(
         f"steps per epoch ({num_examples} images, batch size {batch_size})", answer,
-        -(-num_examples // batch_size),
+        math.ceil(num_examples / batch_size),
         hint="one step per batch; the last batch may be smaller than the others.",
         mistakes={"the last, smaller batch is a step too: round up.": num_examples // batch_size,
                   "that is the number of steps with batches of 1.": num_examples})

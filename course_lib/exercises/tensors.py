@@ -1,5 +1,7 @@
 """Chapter 01 exercises: a broadcast shape, a gradient by GradientTape, and batches of a tf.data pipeline."""
 
+import math
+
 from course_lib import checks, tensors
 
 
@@ -25,7 +27,7 @@ def check_gradient(answer):
 def check_batch_count(answer):
     """How many batches ``from_tensor_slices`` of 150 rows, ``.batch(32).repeat(2)`` yields."""
     return checks.check_answer(
-        "batches of 150 rows, batch(32), repeat(2)", answer, 2 * -(-150 // 32),
+        "batches of 150 rows, batch(32), repeat(2)", answer, 2 * math.ceil(150 / 32),
         hint="one pass gives 150 / 32 batches, rounded up (the last one is smaller); repeat(2) makes two passes.",
         mistakes={"the last, smaller batch of 22 rows counts too: round up.": 2 * (150 // 32),
-                  "that is one pass; repeat(2) goes through the data twice.": -(-150 // 32)})
+                  "that is one pass; repeat(2) goes through the data twice.": math.ceil(150 / 32)})
