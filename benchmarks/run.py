@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py                      # everything (about 10 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --parts panels       # one part
     .venv/bin/python benchmarks/run.py --quick --output /tmp/bench   # a tiny run of every code path
+    .venv/bin/python benchmarks/run.py --report-only         # rewrite report.md from results.json
 
 The report (``report.md``), the raw numbers (``results.json``) and the plot of
 the throughput table (``throughput.png``) are written to ``--output``.
@@ -11,6 +12,7 @@ the throughput table (``throughput.png``) are written to ``--output``.
 import argparse
 import datetime
 import functools
+import json
 import os
 import platform
 import sys
@@ -32,9 +34,9 @@ NOTES = ROOT / "benchmarks" / "NOTES.md"
 SETTINGS = {
     "full": {
         "suite": {"prefixes": ()},
-        "throughput": {"batch_sizes": throughput.BATCH_SIZES, "min_seconds": 1.5, "max_steps": 2000,
+        "throughput": {"batch_sizes": throughput.BATCH_SIZES, "min_seconds": 1.0, "max_steps": 2000,
                        "num_samples": throughput.EPOCH_SIZE, "matmul_size": 1024},
-        "panels": {"only": (), "values_per_control": 5, "repeats": 2, "max_clicks": 4, "budget_seconds": 20.0},
+        "panels": {"only": (), "values_per_control": 4, "repeats": 2, "max_clicks": 3, "budget_seconds": 10.0},
     },
     "quick": {
         "suite": {"prefixes": ("00",)},
@@ -89,9 +91,20 @@ def run(parts=PARTS, *, quick=False, output=RESULTS, log=functools.partial(print
             results[part] = steps[part]()
     results["meta"]["load_average"]["end"] = os.getloadavg()[0]
     results["meta"]["seconds"] = time.perf_counter() - start
-    notes = NOTES.read_text(encoding="utf-8") if NOTES.exists() and not quick else ""
-    report.write(results, output, notes)
+    report.write(results, output, "" if quick else notes())
     log(f"wrote {Path(output) / 'report.md'} in {results['meta']['seconds']:.0f} s")
+    return results
+
+
+def notes():
+    """The hand-written analysis appended to the report (``benchmarks/NOTES.md``), if there is one."""
+    return NOTES.read_text(encoding="utf-8") if NOTES.exists() else ""
+
+
+def rewrite_report(output=RESULTS):
+    """Render ``report.md`` and the plot again from the stored ``results.json``, without measuring anything."""
+    results = json.loads((Path(output) / "results.json").read_text(encoding="utf-8"))
+    report.write(results, output, notes())
     return results
 
 
@@ -101,8 +114,13 @@ def main(argv=None):
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure")
     parser.add_argument("--quick", action="store_true", help="tiny settings that run every code path in seconds")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"where to write (default {RESULTS})")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only rewrite report.md and the plot from the results.json in --output")
     args = parser.parse_args(argv)
-    run(args.parts, quick=args.quick, output=args.output)
+    if args.report_only:
+        rewrite_report(args.output)
+    else:
+        run(args.parts, quick=args.quick, output=args.output)
     return 0
 
 

@@ -150,53 +150,65 @@ def mnist_dataset(spec, batch_size, num_samples=EPOCH_SIZE):
 
 
 def time_steps(step, batches, *, min_seconds, max_steps, warmup_steps=3):
-    """Run ``step`` on ``batches`` until ``min_seconds`` passed or ``max_steps`` ran; return (steps, seconds, loss)."""
+    """Time ``step`` on ``batches`` after ``warmup_steps`` untimed ones, until ``min_seconds`` or ``max_steps``.
+
+    Returns a dict: ``steps``, ``seconds``, the final ``loss`` and ``first_step_seconds``,
+    the first call alone (where a ``tf.function`` traces its graph).
+    """
     min_seconds = validate.positive("min_seconds", min_seconds)
     max_steps = validate.positive_int("max_steps", max_steps)
-    for _ in range(int(validate.non_negative("warmup_steps", warmup_steps))):
+    warmup_steps = validate.positive_int("warmup_steps", warmup_steps)
+    start = time.perf_counter()
+    float(step(*next(batches)))
+    first_step_seconds = time.perf_counter() - start
+    for _ in range(warmup_steps - 1):
         float(step(*next(batches)))
     steps, start = 0, time.perf_counter()
     while True:
         loss = step(*next(batches))
         steps += 1
         if steps >= max_steps or time.perf_counter() - start >= min_seconds:
-            loss = float(loss)
-            return steps, time.perf_counter() - start, loss
+            loss = float(loss)  # waits for the last step
+            return {"steps": steps, "seconds": time.perf_counter() - start, "loss": loss,
+                    "first_step_seconds": first_step_seconds}
 
 
 def time_fit(model, dataset, steps, warmup_steps=3):
-    """Time an epoch of ``steps`` steps of ``model.fit``, after a short fit that compiles; return (seconds, loss).
+    """Time an epoch of ``steps`` steps of ``model.fit``, after a short fit that compiles it.
 
     The epoch is timed from inside (a callback), so the set-up of the ``fit`` call
-    itself is left out, as the tracing is by the warm-up call.
+    itself is left out, as the tracing is by the warm-up call. Returns a dict:
+    ``steps``, ``seconds``, ``loss`` and ``first_step_seconds`` (the warm-up call).
     """
     import keras
 
     steps = validate.positive_int("steps", steps)
-    model.fit(dataset, epochs=1, steps_per_epoch=validate.positive_int("warmup_steps", warmup_steps), verbose=0)
+    start = time.perf_counter()
+    model.fit(dataset, epochs=1, steps_per_epoch=validate.positive_int("warmup_steps", warmup_steps),
+              shuffle=False, verbose=0)
+    first_step_seconds = time.perf_counter() - start
     marks = {}
 
     class EpochTimer(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
-            marks[epoch] = time.perf_counter()
+            marks["start"] = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
-            marks[epoch] = time.perf_counter() - marks[epoch]
+            marks["seconds"] = time.perf_counter() - marks["start"]
 
-    history = model.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=[EpochTimer()])
-    return marks[0], float(history.history["loss"][-1])
+    history = model.fit(dataset, epochs=1, steps_per_epoch=steps, shuffle=False, verbose=0,
+                        callbacks=[EpochTimer()])
+    return {"steps": steps, "seconds": marks["seconds"], "loss": float(history.history["loss"][-1]),
+            "first_step_seconds": first_step_seconds}
 
 
 def measure(spec, loop, batch_size, *, min_seconds, max_steps, fit_steps, num_samples=EPOCH_SIZE, seed=0):
-    """Steps and seconds of one (model, loop, batch size), with the loss reached (a sanity check)."""
+    """Steps and seconds of one (model, loop, batch size), the first call's time and the loss reached."""
     validate.one_of("loop", loop, LOOPS)
     dataset = mnist_dataset(spec, batch_size, num_samples)
     if loop == "fit":
-        seconds, loss = time_fit(_keras_model(spec), dataset, fit_steps)
-        return {"steps": fit_steps, "seconds": seconds, "loss": loss}
-    steps, seconds, loss = time_steps(_train_step(spec, loop, seed), iter(dataset),
-                                      min_seconds=min_seconds, max_steps=max_steps)
-    return {"steps": steps, "seconds": seconds, "loss": loss}
+        return time_fit(_keras_model(spec), dataset, fit_steps)
+    return time_steps(_train_step(spec, loop, seed), iter(dataset), min_seconds=min_seconds, max_steps=max_steps)
 
 
 def run(*, batch_sizes=BATCH_SIZES, min_seconds=1.5, max_steps=2000, num_samples=EPOCH_SIZE,

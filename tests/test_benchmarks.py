@@ -49,7 +49,7 @@ def test_every_loop_trains_and_is_set_against_the_roofline(tiny_throughput):
                                                        for loop in throughput.LOOPS]
     assert roofline == max(tiny_throughput["roofline"]["samples_gflops"]) > 0
     for row in rows:
-        assert 1 <= row["steps"] and math.isfinite(row["loss"])
+        assert 1 <= row["steps"] and math.isfinite(row["loss"]) and row["first_step_seconds"] > 0
         assert row["steps_per_second"] == pytest.approx(row["steps"] / row["seconds"])
         assert row["seconds_per_epoch"] == pytest.approx(math.ceil(60_000 / 32) / row["steps_per_second"])
         assert row["roofline_fraction"] == pytest.approx(row["gflops"] / roofline)
@@ -78,6 +78,8 @@ def test_a_cheap_panel_is_driven_through_every_control(welcome_latency):
     assert entry["changes"] == 4 and set(entry["per_control_median"]) == {"w", "b"}
     assert entry["compute"]["median"] + entry["draw"]["median"] <= entry["wall"]["p95"]
     assert entry["too_slow"] == (entry["wall"]["median"] > latency.CHEAP_LIMIT_SECONDS)
+    stages = entry["draw_breakdown_cpu"]
+    assert set(stages) == {"build", "layout", "render", "encode"} and stages["render"] > 0
 
 
 def test_a_training_panel_is_clicked_after_each_change():
@@ -138,6 +140,9 @@ def test_quick_run_writes_the_report(tmp_path):
     results = bench.run(("throughput", "panels"), quick=True, output=tmp_path, log=quiet)
     assert set(results) == {"meta", "throughput", "panels"}
     assert (tmp_path / "report.md").exists() and (tmp_path / "throughput.png").exists()
+    (tmp_path / "report.md").unlink()
+    assert bench.rewrite_report(tmp_path)["meta"] == results["meta"]
+    assert "## 2. Training throughput" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
