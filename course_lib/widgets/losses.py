@@ -52,7 +52,8 @@ def draw_sales_fit(result):
     colors = np.where(residuals > 0, "tab:red", "tab:green")
     right.bar(np.arange(len(residuals)), residuals, color=colors)
     right.axhline(0.0, color="black", linewidth=0.8)
-    right.set(xlabel="day (sorted)", ylabel="forecast − true sales", ylim=(-0.12, 0.12),
+    limit = max(0.12, 1.1 * np.abs(residuals).max())
+    right.set(xlabel="day (sorted)", ylabel="forecast − true sales", ylim=(-limit, limit),
               title="red: over-predicted, green: under")
     w1, w2 = result["weights"]
     caption = (f"cost {result['cost']:g}, profit {result['profit']:g}: fitted w1 = <b>{w1:.3f}</b>, "

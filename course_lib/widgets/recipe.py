@@ -15,7 +15,7 @@ def draw_iris_training(result):
     figure, (left, right) = new_figure(8.4, 3.4, ncols=2)
     for ax, metric in ((left, "loss"), (right, "accuracy")):
         ax.plot(epochs, history[metric], label=f"training {metric}")
-        ax.plot(epochs, history[f"val_{metric}"], label=f"validation {metric}")
+        ax.plot(epochs, history[f"val_{metric}"], label=f"validation {metric}", linewidth=0.8, alpha=0.8)
         ax.set(xlabel="epoch", ylabel=metric, title=metric)
     right.set_ylim(0.0, 1.05)
     left.legend()
