@@ -54,6 +54,8 @@ def repeated_dataset(x, y, batch_size=32, seed=0):
 
 def glorot_uniform(num_inputs, num_outputs, seed=0):
     """A kernel drawn as Keras' default ``GlorotUniform`` draws it: U(±√(6 / (in + out)))."""
+    num_inputs = validate.positive_int("num_inputs", num_inputs)
+    num_outputs = validate.positive_int("num_outputs", num_outputs)
     limit = np.sqrt(6.0 / (num_inputs + num_outputs))
     return np.random.RandomState(seed).uniform(-limit, limit, (num_inputs, num_outputs)).astype(np.float32)
 

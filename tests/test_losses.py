@@ -71,6 +71,16 @@ def test_sales_loss_charges_cost_above_and_profit_below():
         losses.sales_loss([1.0], [1.0], cost=-1, profit=1)
 
 
+def test_make_sales_data_is_the_sum_of_the_features_plus_small_noise():
+    x, y = losses.make_sales_data()
+    assert x.shape == (32, 2) and y.shape == (32, 1)
+    noise = y[:, 0] - x.sum(axis=1)
+    assert np.all(np.abs(noise) <= 0.05) and noise.std() > 0.01
+    np.testing.assert_array_equal(y, losses.make_sales_data()[1])
+    with pytest.raises(ValueError, match="num_samples"):
+        losses.make_sales_data(0)
+
+
 def _exact_fit(cost, profit, x, y):
     """The minimum of the sales loss by linear programming (quantile regression), for reference."""
     n = len(x)

@@ -34,6 +34,16 @@ def test_repeated_dataset_reshuffles_every_pass_and_never_ends():
         recipe.repeated_dataset(X_TRAIN, Y_TRAIN, batch_size=0)
 
 
+def test_glorot_uniform_stays_within_its_limit_and_is_seeded():
+    kernel = recipe.glorot_uniform(4, 3, seed=1)
+    assert kernel.shape == (4, 3) and kernel.dtype == np.float32
+    assert np.abs(kernel).max() <= np.sqrt(6.0 / 7.0)
+    np.testing.assert_array_equal(kernel, recipe.glorot_uniform(4, 3, seed=1))
+    assert not np.array_equal(kernel, recipe.glorot_uniform(4, 3, seed=2))
+    with pytest.raises(ValueError, match="num_outputs"):
+        recipe.glorot_uniform(4, 0)
+
+
 def test_compiled_training_ends_where_keras_fit_ends():
     kernel = recipe.glorot_uniform(4, 3, seed=5)
     bias = np.zeros(3, np.float32)
