@@ -1,0 +1,282 @@
+"""Using a chapter in JupyterLab the way a person does: open it, Run All, find the panels, move them.
+
+``NotebookPage`` drives one open notebook; ``PanelView`` one ``course-panel`` in it (see
+``course_lib/widgets/panel.py``: controls, then an ``<img>`` and a ``course-panel-caption``).
+``KernelMessages`` listens to the page's kernel connection and keeps every error the kernel
+reports, including the tracebacks of widget callbacks, which JupyterLab shows in no cell.
+"""
+
+import json
+import re
+import time
+from pathlib import Path
+
+from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+#: Seconds. Run All is allowed as long as nbval allows a cell (see the Makefile); a panel gets a
+#: minute to appear and two to redraw (a training panel retrains; this machine may be busy).
+KERNEL_START_TIMEOUT = 180
+RUN_TIMEOUT = 1800
+RENDER_TIMEOUT = 60
+UPDATE_TIMEOUT = 120
+
+KERNEL_IDLE_JS = "() => /\\| Idle\\b/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
+#: What a panel shows: a digest of the figure's PNG bytes (the <img> src is a blob URL, new on
+#: every redraw, so the bytes are compared, not the URL), whether the browser could decode and
+#: lay out the image, and the caption text.
+PANEL_OUTPUT_JS = """async (panel) => {
+    const image = panel.querySelector('img.widget-image');
+    const caption = panel.querySelector('.course-panel-caption');
+    let digest = null;
+    if (image && image.src) {
+        try {
+            const bytes = await (await fetch(image.src)).arrayBuffer();
+            const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+            digest = Array.from(hash, b => b.toString(16).padStart(2, '0')).join('');
+        } catch (error) {
+            digest = null;  // the blob was replaced while being read: read again
+        }
+    }
+    return {image: digest, width: image ? image.getBoundingClientRect().width : 0,
+            decoded: image ? image.naturalWidth > 0 : false,
+            caption: caption ? caption.innerText.trim() : null};
+}"""
+CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text"
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def seconds_to_ms(seconds):
+    return int(seconds * 1000)
+
+
+class KernelMessages:
+    """What the kernel tells the page: how each cell's execution ended, and every error.
+
+    Errors are failed cells and tracebacks printed on stderr (an exception in a widget callback
+    ends up there, and JupyterLab shows it in no cell).
+    """
+
+    def __init__(self, page):
+        self.errors = []
+        self.replies = []
+        page.on("websocket", self._watch)
+
+    def _watch(self, websocket):
+        if "/api/kernels/" in websocket.url:
+            websocket.on("framereceived", self._on_frame)
+
+    def _on_frame(self, payload):
+        msg_type, content = decode_kernel_frame(payload)
+        if msg_type == "execute_reply":
+            self.replies.append(content.get("status"))
+        elif msg_type == "error":
+            self.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
+        elif (msg_type == "stream" and content.get("name") == "stderr"
+              and "Traceback" in content.get("text", "")):
+            self.errors.append(content["text"].strip()[-1500:])
+
+    def since(self, mark):
+        """The errors received after ``mark`` (a previous ``len(self.errors)``)."""
+        return self.errors[mark:]
+
+
+def decode_kernel_frame(payload):
+    """The message type and content of one websocket frame from the kernel (either protocol)."""
+    if isinstance(payload, str):
+        message = json.loads(payload)
+        return message.get("header", {}).get("msg_type"), message.get("content", {})
+    _channel, parts = deserialize_msg_from_ws_v1(payload)
+    return json.loads(parts[0]).get("msg_type"), json.loads(parts[3])
+
+
+class NotebookPage:
+    """One notebook open in JupyterLab in its own browser page."""
+
+    def __init__(self, browser, lab, name):
+        self.lab = lab
+        self.name = name
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.kernel = KernelMessages(self.page)
+
+    def open(self):
+        """Open the notebook and wait until its kernel is started and idle."""
+        self.page.goto(self.lab.notebook_url(self.name))
+        self.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=seconds_to_ms(KERNEL_START_TIMEOUT))
+        self.wait_for_idle(KERNEL_START_TIMEOUT)
+
+    def wait_for_idle(self, timeout):
+        """Wait until the status bar says the kernel is Idle (keys sent before then are lost)."""
+        self.page.wait_for_function(KERNEL_IDLE_JS, timeout=seconds_to_ms(timeout), polling=250)
+
+    def run_all_cells(self, code_cells):
+        """Run > Run All Cells from the menu bar; return how the executions of ``code_cells`` cells ended.
+
+        Waits until the kernel has answered every cell, or has answered one with an error and
+        gone idle (it may abort the rest), or ``RUN_TIMEOUT`` seconds have passed.
+        """
+        self.wait_for_idle(KERNEL_START_TIMEOUT)
+        first = len(self.kernel.replies)
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while time.monotonic() < deadline:
+            replies = self.kernel.replies[first:]
+            if len(replies) >= code_cells:
+                break
+            if any(status != "ok" for status in replies) and self.kernel_is_idle():
+                self.page.wait_for_timeout(2000)
+                if self.kernel_is_idle():
+                    break
+            self.page.wait_for_timeout(1000)  # not time.sleep: Playwright delivers frames while it waits
+        return self.kernel.replies[first:]
+
+    def kernel_is_idle(self):
+        return self.page.evaluate(KERNEL_IDLE_JS)
+
+    def cell(self, index):
+        """The cell at ``index``, counted as in the .ipynb file (every cell is on the page)."""
+        return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
+
+    def cell_count(self):
+        return self.page.locator(".jp-Notebook .jp-Cell").count()
+
+    def screenshot(self, label, element=None):
+        """Save a screenshot (scrolled to ``element`` if given) under test-artifacts/; return its path."""
+        if element is not None:
+            try:
+                element.scroll_into_view_if_needed(timeout=5000)
+            except PlaywrightTimeout:
+                pass
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{self.name.removesuffix('.ipynb')}-{label}.png"
+        self.page.screenshot(path=str(path))
+        return path.relative_to(ROOT)
+
+    def close(self):
+        self.page.close()
+
+
+class PanelView:
+    """A ``course-panel`` on the page: read what it shows, move its controls, press its button."""
+
+    def __init__(self, locator):
+        self.locator = locator
+
+    def title(self):
+        """The panel's title, as shown above its controls."""
+        return self.locator.locator(".widget-html-content b").first.inner_text().strip()
+
+    def output(self):
+        """The panel's figure digest, image layout and caption, as the reader sees them now."""
+        return self.locator.evaluate(PANEL_OUTPUT_JS)
+
+    def controls(self):
+        """The panel's controls (sliders, dropdowns, toggle buttons, checkboxes, text boxes), in page order."""
+        return self.locator.locator(CONTROL_SELECTOR).all()
+
+    def button(self):
+        """The panel's action button ("Train" and the like), or None for panels that redraw at once."""
+        buttons = self.locator.locator(".widget-button")
+        return buttons.first if buttons.count() else None
+
+    def wait_for_first_output(self, timeout):
+        """The panel's output once its figure has arrived (or as it is after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        current = self.output()
+        while current["image"] is None and time.monotonic() < deadline:
+            time.sleep(0.25)
+            current = self.output()
+        return current
+
+    def wait_for_new_output(self, before, timeout=UPDATE_TIMEOUT):
+        """Wait until the figure or the caption differs from ``before`` and then stays still; return it.
+
+        After ``timeout`` seconds without a change, return the output as it is (equal to ``before``).
+        """
+        deadline = time.monotonic() + timeout
+        current = self.output()
+        while time.monotonic() < deadline:
+            if current["image"] is not None and (current["image"], current["caption"]) != (
+                    before["image"], before["caption"]):
+                time.sleep(0.5)
+                settled = self.output()
+                if settled == current:
+                    return current
+                current = settled
+                continue
+            time.sleep(0.25)
+            current = self.output()
+        return current
+
+
+def control_label(control):
+    """The description shown beside a control."""
+    labels = control.locator(".widget-label")
+    return labels.first.inner_text().strip() if labels.count() else "(unlabelled)"
+
+
+def move_control(control):
+    """Move one control as a reader would: keyboard on a slider, another option, a click, a typed edit.
+
+    A text box is edited by adding 1 to the first number in it ("128, 256" → "129, 256"), which
+    keeps shapes, lists of logits and the like valid while changing what they say.
+
+    Returns a short account ("w (slope): 0.5 → 0.6") or raises ``ControlDidNotMove``.
+    """
+    label = control_label(control)
+    kind = control.get_attribute("class")
+    if "widget-slider" in kind:
+        handle = control.locator(".noUi-handle").first
+        before = handle.get_attribute("aria-valuenow")
+        at_max = float(before) >= float(handle.get_attribute("aria-valuemax"))
+        handle.press("ArrowLeft" if at_max else "ArrowRight")
+        after = handle.get_attribute("aria-valuenow")
+        readout = control.locator(".widget-readout").first.inner_text().strip()
+        account = f"{label}: {before} → {after} (shown as {readout})"
+        moved = after != before
+    elif "widget-dropdown" in kind:
+        select = control.locator("select")
+        options = select.locator("option").all_inner_texts()
+        index = select.evaluate("element => element.selectedIndex")
+        select.select_option(index=(index + 1) % len(options))
+        now = select.evaluate("element => element.selectedIndex")
+        account = f"{label}: {options[index]} → {options[now]}"
+        moved = now != index
+    elif "widget-toggle-buttons" in kind:
+        buttons = control.locator(".widget-toggle-button")
+        index = buttons.evaluate_all("all => all.findIndex(b => !b.classList.contains('mod-active'))")
+        choice = buttons.nth(index)
+        choice.click()
+        account = f"{label}: → {choice.inner_text().strip()}"
+        moved = "mod-active" in (choice.get_attribute("class") or "")
+    elif "widget-text" in kind:
+        box = control.locator("input")
+        before = box.input_value()
+        after = NUMBER.sub(plus_one, before, count=1)
+        box.fill(after)
+        box.press("Enter")
+        account = f"{label}: {before!r} → {after!r}"
+        moved = after != before and box.input_value() == after
+    else:
+        box = control.locator("input[type=checkbox]")
+        before = box.is_checked()
+        box.click()
+        account = f"{label}: {before} → {box.is_checked()}"
+        moved = box.is_checked() != before
+    if not moved:
+        raise ControlDidNotMove(account)
+    return account
+
+
+def plus_one(match):
+    """The number matched, plus one, written with as many decimals as it had."""
+    decimals = len(match.group(1) or ".") - 1
+    return f"{float(match.group(0)) + 1:.{decimals}f}"
+
+
+class ControlDidNotMove(Exception):
+    """A control kept its value when moved: the widget does not respond to the reader."""
+

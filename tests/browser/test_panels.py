@@ -1,0 +1,183 @@
+"""Every panel of every chapter, used in a real JupyterLab in a real browser.
+
+The unit tests prove a panel's maths; this proves that a person in JupyterLab sees the panel and
+can use it. For each chapter whose code calls a ``*_panel(`` factory, the test opens the chapter
+in JupyterLab, runs it with Run > Run All Cells, and checks that
+
+- every code cell ran and the kernel reported no error;
+- every panel the stored notebook displays is on the page (not "Loading widget..." or an error),
+  with its figure shown and a caption that states numbers and no error;
+- moving the panel's first control (keyboard on a slider, another option in a dropdown or of
+  toggle buttons, a click on a checkbox, an edited number in a text box; then the panel's
+  button, if it has one) changes the figure or the caption;
+- every other control moves too, and the panel stays free of errors afterwards.
+
+Each problem is reported with a screenshot saved under ``test-artifacts/browser/``.
+"""
+
+import json
+import re
+import time
+from collections import Counter
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, NOTEBOOKS, SKIP_REASON
+from tests.browser.jupyterlab import (RENDER_TIMEOUT, UPDATE_TIMEOUT, ControlDidNotMove, NotebookPage,
+                                      PanelView, PlaywrightTimeout, move_control)
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
+
+PANEL_CALL = re.compile(r"\b(\w+_panel)\(")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: Seconds to let a cheap panel finish redrawing after its other controls moved.
+SETTLE_TIMEOUT = 15
+
+
+def code_cells(notebook_path):
+    """(index, cell) of every code cell of a stored notebook, indices counting all cells."""
+    cells = json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
+    return [(index, cell) for index, cell in enumerate(cells) if cell["cell_type"] == "code"]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def chapters_with_panels():
+    """The chapter notebooks whose code calls a panel factory (``something_panel(``)."""
+    return [path for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+            if any(PANEL_CALL.search(source(cell)) for _, cell in code_cells(path))]
+
+
+def panel_cells(notebook_path):
+    """{cell index: number of panels} of the cells that display panels, read from the stored outputs.
+
+    A cell displays panels when its source mentions a panel and its stored outputs hold widget
+    views (the outputs nbval checks, so they are those of a real run).
+    """
+    found = {}
+    for index, cell in code_cells(notebook_path):
+        views = sum(WIDGET_VIEW in output.get("data", {}) for output in cell.get("outputs", []))
+        if views and "panel" in source(cell):
+            found[index] = views
+    return found
+
+
+@pytest.mark.parametrize("chapter", chapters_with_panels(), ids=lambda path: path.stem)
+def test_every_panel_renders_and_responds(chapter, browser, lab):
+    expected = panel_cells(chapter)
+    assert expected, f"{chapter.name} calls a panel factory but its stored outputs show no widget"
+    notebook = NotebookPage(browser, lab, chapter.name)
+    problems = []
+    try:
+        notebook.open()
+        replies = notebook.run_all_cells(len(code_cells(chapter)))
+        problems += run_problems(notebook, chapter, replies)
+        for index, count in expected.items():
+            problems += panel_problems(notebook, index, count)
+    except PlaywrightTimeout as timeout:
+        problems.append(f"{timeout.message.splitlines()[0]}; screenshot: {notebook.screenshot('timeout')}")
+    finally:
+        notebook.close()
+        lab.shut_down_kernels()
+    assert not problems, f"{chapter.name} in JupyterLab:\n- " + "\n- ".join(problems)
+
+
+def run_problems(notebook, chapter, replies):
+    """What went wrong in Run All: cells missing from the page, cells not run or failed, kernel errors."""
+    problems = []
+    stored = len(json.loads(chapter.read_text(encoding="utf-8"))["cells"])
+    if notebook.cell_count() != stored:
+        problems.append(f"the page shows {notebook.cell_count()} cells, the notebook has {stored}")
+    expected = len(code_cells(chapter))
+    if replies.count("ok") != expected:
+        shot = notebook.screenshot("run")
+        problems.append(f"of {expected} code cells, {replies.count('ok')} ran without error "
+                        f"(kernel replies: {dict(Counter(replies))}); screenshot: {shot}")
+    if notebook.kernel.errors:
+        shot = notebook.screenshot("run-error")
+        problems.append(f"the kernel reported errors during Run All: {notebook.kernel.errors}; screenshot: {shot}")
+    return problems
+
+
+def panel_problems(notebook, index, count):
+    """What is wrong with the panels of cell ``index``: missing, not rendered, or not responding."""
+    cell = notebook.cell(index)
+    panels = cell.locator(".course-panel")
+    if not wait_until(lambda: panels.count() >= count, RENDER_TIMEOUT):
+        shown = cell.locator(".jp-OutputArea").inner_text().strip()
+        shot = notebook.screenshot(f"cell{index}-not-rendered", cell)
+        return [f"cell {index}: {panels.count()} of {count} panels rendered; the output shows "
+                f"{shown[:300]!r}; screenshot: {shot}"]
+    problems = []
+    for number in range(count):
+        view = PanelView(panels.nth(number))
+        label = f"cell {index} panel {view.title()!r}"
+        try:
+            problems += [f"{label}: {problem}; screenshot: {notebook.screenshot(f'cell{index}-{number}', view.locator)}"
+                         for problem in exercise_panel(notebook, view)]
+        except (PlaywrightTimeout, ControlDidNotMove) as error:
+            shot = notebook.screenshot(f"cell{index}-{number}", view.locator)
+            problems.append(f"{label}: {type(error).__name__}: {error}; screenshot: {shot}")
+    return problems
+
+
+def exercise_panel(notebook, view):
+    """Move the panel's controls as a reader would; return what went wrong (empty when nothing)."""
+    view.locator.scroll_into_view_if_needed()
+    errors_before = len(notebook.kernel.errors)
+    before = view.wait_for_first_output(RENDER_TIMEOUT)
+    problems = rendering_problems(before)
+    controls = view.controls()
+    if not controls:
+        problems.append("no control (slider, dropdown, toggle buttons, checkbox, text box) found")
+    if problems:
+        return problems
+    button = view.button()
+    first = move_control(controls[0])
+    if button is not None:
+        button.click()
+    after = view.wait_for_new_output(before, UPDATE_TIMEOUT)
+    if same_output(after, before):
+        what = f"moving {first}" + (f" and pressing {button.inner_text().strip()!r}" if button else "")
+        return [f"{what} left the figure and the caption as they were "
+                f"(caption {before['caption']!r}, after {UPDATE_TIMEOUT} s)"]
+    moved = [move_control(control) for control in controls[1:]]
+    if moved and button is not None:
+        button.click()
+    final = view.wait_for_new_output(after, UPDATE_TIMEOUT if button else SETTLE_TIMEOUT)
+    problems += [f"after moving {', '.join([first] + moved)}: {problem}" for problem in rendering_problems(final)]
+    errors = notebook.kernel.since(errors_before)
+    if errors:
+        problems.append(f"the kernel reported errors while the controls moved: {errors}")
+    return problems
+
+
+def wait_until(condition, timeout):
+    """Poll ``condition`` until it holds (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.25)
+    return True
+
+
+def same_output(one, other):
+    return (one["image"], one["caption"]) == (other["image"], other["caption"])
+
+
+def rendering_problems(output):
+    """What the reader would miss in a panel's output: the figure, a caption with numbers, no error."""
+    problems = []
+    if output["image"] is None or not output["decoded"] or output["width"] < 50:
+        problems.append(f"the figure is not shown (decoded: {output['decoded']}, width {output['width']:.0f} px)")
+    caption = output["caption"]
+    if not caption:
+        problems.append("the caption is empty")
+    elif "⚠" in caption:
+        problems.append(f"the caption shows an error: {caption!r}")
+    elif not re.search(r"\d", caption):
+        problems.append(f"the caption states no number: {caption!r}")
+    return problems
