@@ -48,8 +48,8 @@ notebook.setup()
 # $$\mathrm{MSE}(y\_, y) = \frac{1}{n}\sum_{i=1}^{n} (y_i - y\_{}_i)^2 .$$
 #
 # The source writes it as `tf.reduce_mean(tf.square(y - y_))`; Keras has it as
-# `keras.losses.MeanSquaredError()` (the source's `tf.losses.mean_squared_error` is the same
-# function under its TF 1 name; note that Keras takes the label first: `loss(y_true, y_pred)`).
+# `keras.losses.MeanSquaredError()` (the source's `tf.losses.mean_squared_error` is an alias
+# of the same Keras function; note that Keras takes the label first: `loss(y_true, y_pred)`).
 
 # %%
 y_true = np.array([1.0, 2.0, 3.0, 4.0])
@@ -242,7 +242,7 @@ with np.printoptions(suppress=True):
 
 # %% [markdown]
 # Look at the fourth sample, the wrong one: its CE gradient is large (0.88), its MSE
-# gradient much smaller. With one true-class probability $p$ and two classes this becomes
+# gradient seven times smaller (0.12). With one true-class probability $p$ and two classes this becomes
 # one line: CE $= -\ln p$ with slope $p - 1$, MSE $= (1-p)^2$ with slope $-2(1-p)^2 p$. The
 # MSE slope **vanishes** as $p \to 0$: MSE barely corrects a confidently wrong classifier,
 # CE pushes hardest exactly there. That is why classifiers train with CE.
@@ -266,7 +266,7 @@ ce_vs_mse_panel()
 #
 # summed over the days: in TensorFlow,
 # `tf.reduce_sum(tf.where(tf.greater(y, y_), COST * (y - y_), PROFIT * (y_ - y)))`, which is
-# `losses.sales_loss`. The data are the source's: 32 days, $x \in [0, 1)^2$,
+# `losses.sales_loss`. The data are generated as in the original course (seed 23455): 32 days, $x \in [0, 1)^2$,
 # true sales $y\_ = x_1 + x_2 + $ noise in $[-0.05, 0.05)$, and the model $y = x_1 w_1 + x_2
 # w_2$ without a bias.
 
