@@ -1,0 +1,529 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 06 Under- and overfitting, regularization (欠拟合与过拟合, 正则化)
+#
+# A network is trained on some data and used on other data. Training makes the error on the
+# training data small; what we want is a small error on data the network has never seen, its
+# **generalization** (泛化). This chapter shows the two ways to miss it, **underfitting**
+# (欠拟合: the model is too simple to follow the data) and **overfitting** (过拟合: it follows
+# the noise of its few training points), and the remedies the source course lists, above all
+# **regularization** (正则化).
+#
+# **In this chapter you will**
+#
+# - fit polynomials of growing degree to noisy points and watch training and validation error part;
+# - train a small network on points labelled by $x_1^2 + x_2^2 < 2$ and see its decision boundary
+#   (决策边界) overfit, then tame it with L2, more data, data cleaning and dropout;
+# - measure what L1 and L2 do to the weights (L1: many near zero; L2: small but not zero);
+# - try every remedy yourself in a panel in the spirit of TensorFlow Playground.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+import keras
+import numpy as np
+
+from course_lib import checks, fitting, notebook, plots
+from course_lib.exercises import fitting as exercises
+from course_lib.widgets import fitting as figures
+
+notebook.setup()
+
+# %% [markdown]
+# ## Three fitting states (三种拟合状态)
+#
+# The source course draws each state for a regression (回归) and a classification (分类)
+# problem; here both are computed.
+#
+# | state | training error | validation error | what the model does |
+# |---|---|---|---|
+# | underfitting (欠拟合) | high | high | too simple: misses the pattern itself |
+# | good fit (好的拟合) | low | low, close to the training error | follows the pattern, ignores the noise |
+# | overfitting (过拟合) | very low | high | learns the training points, noise included, by heart |
+#
+# The **validation set** (验证集) is data held back from training, used only to measure.
+# Only the validation error tells the good fit from the overfit: the training error always
+# prefers the most flexible model.
+#
+# ### The remedies of the source course (解决方法)
+#
+# Each remedy below links to the cell of this chapter that demonstrates it.
+#
+# **Underfitting (欠拟合的解决方法):**
+#
+# - add input features (增加输入特征项): [polynomial features x², x³, …](#remedy-features)
+# - add network parameters (增加网络参数): [more hidden units](#remedy-parameters)
+# - reduce the regularization parameter (减少正则化参数): [the λ sweep, large λ](#remedy-lambda)
+#
+# **Overfitting (过拟合的解决方法):**
+#
+# - data cleaning (数据清洗): [remove the mislabelled points](#remedy-cleaning)
+# - enlarge the training set (增大训练集): [more points for the polynomial](#remedy-more-data) and
+#   [for the network](#remedy-more-data-network)
+# - use regularization (采用正则化): [L2 on the circle network](#remedy-regularization)
+# - increase the regularization parameter (增大正则化参数): [the λ sweep, small λ](#remedy-lambda)
+# - dropout (在训练过程中随机删除一些隐藏层的神经元): [dropout on the hidden layer](#remedy-dropout)
+
+# %% [markdown]
+# ## Regression: polynomials of growing degree (回归)
+#
+# The data are 15 noisy samples of one wave, $y = \sin(\pi x) + \varepsilon$ with
+# $\varepsilon \sim \mathcal N(0, 0.25^2)$, and 200 more samples from the same source as the
+# validation set. The model is a polynomial of degree $d$,
+#
+# $$\hat y = w_0 + w_1 x + w_2 x^2 + \dots + w_d x^d ,$$
+#
+# a linear model on the features $1, x, \dots, x^d$, fitted by least squares (the exact
+# minimum of the MSE that gradient descent would creep towards):
+#
+# $$\mathrm{MSE} = \frac1n \sum_{i=1}^n (\hat y_i - y_i)^2 .$$
+
+# %%
+(x_train, y_train), (x_val, y_val) = fitting.polynomial_data(num_train=15, noise=0.25)
+print(f"{len(x_train)} training points, {len(x_val)} validation points")
+print("first features of x =", round(x_train[0], 3), ":", np.round(fitting.polynomial_features(x_train[:1], 3), 3))
+
+# %% [markdown]
+# For every degree from 0 to 12: fit on the training points, measure on both sets.
+
+# %%
+errors = fitting.errors_by_degree((x_train, y_train), (x_val, y_val), degrees=range(0, 13))
+print("degree   train MSE   validation MSE")
+for degree, train_mse, val_mse in zip(errors["degrees"], errors["train_mse"], errors["validation_mse"]):
+    print(f"{degree:>6}   {train_mse:9.4f}   {val_mse:14.3g}")
+print("best degree (lowest validation MSE):", errors["best_degree"])
+
+# %% [markdown]
+# <a id="remedy-features"></a>
+# Side by side, the three states. Degree 1 is a straight line: it cannot bend to the wave and
+# underfits (both errors high). Adding the features $x^2, x^3, x^4$ (**增加输入特征项**, the
+# first remedy for underfitting) gives the best degree, whose validation error is close to the
+# noise variance $0.25^2 = 0.0625$, the floor no model can beat. Degree 12 passes almost
+# through every training point and swings wildly between them: overfitting.
+
+# %%
+figures.polynomial_fits_figure((x_train, y_train), (x_val, y_val), degrees=(1, errors["best_degree"], 12))
+
+# %% [markdown]
+# The classic picture: the training error falls with every degree, the validation error falls,
+# then rises. The best model sits at the bottom of the validation curve.
+
+# %%
+figures.error_curve_figure(errors)
+
+# %% [markdown]
+# <a id="remedy-more-data"></a>
+# ### More data tames the flexible model (增大训练集)
+#
+# Keep degree 12 and give it more training points from the same source: the wiggles have
+# nowhere to hide, and its validation error comes down to the level of the best small model.
+
+# %%
+for num_train in (15, 30, 100, 400):
+    more_train, more_val = fitting.polynomial_data(num_train=num_train, noise=0.25)
+    degree_12 = fitting.errors_by_degree(more_train, more_val, degrees=[12])
+    print(f"{num_train:>4} training points: degree-12 validation MSE {degree_12['validation_mse'][0]:.3g}")
+
+# %% [markdown]
+# ### Panel: degree, noise and training points
+#
+# A cheap panel: it refits while you drag. Raise the degree to 10 and more, then raise the
+# number of training points and see the validation error come back down.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+figures.polynomial_panel()
+
+# %% [markdown]
+# ## Classification: the circle data (分类)
+#
+# The source course's classification example: points $x = (x_1, x_2)$ drawn from a standard
+# normal distribution, labelled 1 when $x_1^2 + x_2^2 < 2$ (inside the circle of radius √2) and
+# 0 outside. Real data are never that clean, so after labelling every point moves by Gaussian
+# noise of standard deviation 0.4: near the circle some points land on the wrong side. We keep
+# only a fifth of the 300 points for training, so that a flexible network can overfit.
+
+# %%
+x, y = fitting.circle_data(num_samples=300, noise=0.4)
+(x_train, y_train), (x_val, y_val) = fitting.split(x, y, train_fraction=0.2)
+train, validation = (x_train, y_train), (x_val, y_val)
+print(f"{len(x_train)} training and {len(x_val)} validation points; "
+      f"{y.mean():.0%} inside the circle; "
+      f"{fitting.mislabelled(x, y).mean():.0%} moved to the wrong side by the noise")
+
+# %% [markdown]
+# ### The network
+#
+# One hidden layer of ReLU units and a sigmoid output for "inside":
+#
+# $$h = \mathrm{ReLU}(x W_1 + b_1), \qquad \hat y = \sigma(h W_2 + b_2),$$
+#
+# trained on binary cross entropy (交叉熵, chapter 05) with Adam (chapter 07), one step per
+# epoch on the whole training set. The source course trains a 2-11-1 network on the MSE with
+# plain gradient descent; cross entropy and Adam reach the same boundaries in far fewer
+# epochs. The network is written with raw TensorFlow ops as in the source, and all its epochs
+# run inside one `tf.function`: a run of 1000 epochs takes about a second even on a busy
+# machine (the very first run also traces the graph, once per session, a few seconds more).
+# Read it in `course_lib/fitting.py` (`forward` and `train_classifier`).
+#
+# First without any remedy: 32 hidden units (129 weights) for 60 points, 1000 epochs.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+plain = fitting.train_classifier(train, validation, hidden_units=32, num_epochs=1000)
+overfit = fitting.classifier_result(plain, train, validation)
+print(f"trained in {plain.seconds:.2f} s; final loss: train {plain.train_loss[-1]:.3f}, "
+      f"validation {plain.validation_loss[-1]:.3f}; lowest validation loss "
+      f"{plain.validation_loss.min():.3f} at epoch {plain.validation_loss.argmin() + 1}")
+
+# %% [markdown]
+# The training loss goes on falling; the validation loss turns round after about a hundred
+# epochs and climbs. From there on the network learns the noise of its 60 points.
+
+# %%
+plots.training_curves({"loss": plain.train_loss.tolist(), "val_loss": plain.validation_loss.tolist()},
+                      title="circle network, no regularization")
+
+# %%
+checks.milestone("training accuracy without regularization", overfit["train_accuracy"], at_least=0.95, digits=2)
+checks.milestone("validation loss without regularization", plain.validation_loss[-1], at_least=0.8, digits=2)
+
+# %% [markdown]
+# ## Regularization (正则化缓解过拟合)
+#
+# Regularization adds a measure of the model's complexity to the loss, weighted by a
+# hyperparameter $\lambda$ (the regularization weight, 正则化的权重):
+#
+# $$\mathrm{loss} = \mathrm{loss}(y, y\_) + \lambda \cdot J(W),$$
+#
+# $$\text{L1: } J(W) = \lVert W \rVert_1 = \sum_i |w_i|, \qquad \text{L2: } J(W) = \lVert W \rVert_2^2 = \sum_i w_i^2 .$$
+#
+# Only the weight matrices are penalized, not the biases (一般不正则化 b): a bias shifts a
+# boundary but does not make it wiggle. The penalty pulls every weight towards zero; the
+# network can only keep a large weight if it pays for itself in the data loss, so it keeps
+# the weights that explain the pattern and lets go of those that chase single points.
+#
+# In Keras the penalty is one argument of a layer, as the source course shows:
+# `Dense(units, kernel_regularizer=keras.regularizers.L2(λ))` (the lower-case `l2()` of the
+# source still works; Keras 3 also names the argument `l2=` instead of TF 1's `scale`). Keras
+# then adds $\lambda \sum w^2$ to the loss, the same term as `fitting.penalty`; checked here on
+# the trained network's weights:
+
+# %%
+lam = 0.01
+layer = keras.layers.Dense(32, kernel_regularizer=keras.regularizers.L2(lam))
+layer.build((None, 2))
+layer.set_weights([plain.weights[0], plain.weights[1]])
+keras_penalty = float(layer.losses[0])
+our_penalty = float(fitting.penalty([plain.weights[0]], "L2", lam))
+print("Keras' L2 penalty of W1 equals fitting.penalty to float32 precision:",
+      np.isclose(keras_penalty, our_penalty, rtol=1e-5))
+
+# %% [markdown]
+# <a id="remedy-regularization"></a>
+# ### L2 against overfitting (采用正则化)
+#
+# The same network, the same data and epochs, with L2 and $\lambda = 0.01$:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+with_l2 = fitting.train_classifier(train, validation, hidden_units=32, regularization="L2",
+                                   lam=0.01, num_epochs=1000)
+regularized = fitting.classifier_result(with_l2, train, validation)
+print(f"validation loss: {plain.validation_loss[-1]:.3f} without, {with_l2.validation_loss[-1]:.3f} with L2")
+
+# %%
+figures.boundaries_figure({"no regularization": overfit, "L2, λ = 0.01": regularized})
+
+# %% [markdown]
+# Without the penalty, the boundary stretches out to catch single training points (filled
+# dots) and gets many validation points (hollow) wrong; with it, the boundary is a smooth,
+# round shape close to the true circle (dotted). The training accuracy drops a little, the
+# validation loss drops a lot.
+
+# %%
+checks.milestone("validation loss with L2 (λ = 0.01)", with_l2.validation_loss[-1], at_most=0.55, digits=2)
+
+# %% [markdown]
+# <a id="remedy-lambda"></a>
+# ### How large a λ? (增大 / 减少正则化参数)
+#
+# λ is a dial between the two failures. Too small, and the network still overfits (raise λ,
+# 增大正则化参数); too large, and the penalty crushes every weight to zero: the network gives
+# every point the same answer, the more common class, and underfits (lower λ, 减少正则化参数).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+sweep = {}
+print("     λ   train loss   val loss   train acc   val acc")
+for lam in (0.0, 1e-3, 1e-2, 3e-2, 1e-1):
+    run = fitting.train_classifier(train, validation, hidden_units=32, regularization="L2", lam=lam,
+                                   num_epochs=1000)
+    sweep[lam] = fitting.classifier_result(run, train, validation)
+    print(f"{lam:6g}   {run.train_loss[-1]:10.3f}   {run.validation_loss[-1]:8.3f}   "
+          f"{sweep[lam]['train_accuracy']:9.2f}   {sweep[lam]['validation_accuracy']:7.2f}")
+
+# %%
+figures.boundaries_figure({f"L2, λ = {lam:g}": sweep[lam] for lam in (1e-3, 3e-2, 1e-1)})
+
+# %%
+best_lam = min(sweep, key=lambda lam: sweep[lam]["run"].validation_loss[-1])
+checks.milestone("validation loss at the best λ", sweep[best_lam]["run"].validation_loss[-1], at_most=0.55, digits=2)
+checks.milestone("training accuracy at λ = 0.1 (underfitting)", sweep[0.1]["train_accuracy"], at_most=0.75, digits=2)
+
+# %% [markdown]
+# ### L1 or L2? Sparse against small weights (正则化的选择)
+#
+# The source course says: L1 regularization is likely to turn many weights to zero, making the
+# parameters **sparse** (稀疏), so it lowers complexity by using fewer parameters; L2 makes
+# weights **close to zero but not zero**, lowering complexity by making them small. Measured
+# here on a wider network (64 hidden units, 256 weights), with the same λ for both. "Near zero"
+# means $|w| < 0.01$; the histograms use a log scale to show the sizes over many decades.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+l1_run = fitting.train_classifier(train, validation, hidden_units=64, regularization="L1", lam=3e-3,
+                                  num_epochs=1500)
+l2_run = fitting.train_classifier(train, validation, hidden_units=64, regularization="L2", lam=3e-3,
+                                  num_epochs=1500)
+for run in (l1_run, l2_run):
+    sizes = np.abs(np.concatenate([w.ravel() for w in run.kernels]))
+    print(f"{run.regularization}: {fitting.near_zero_share(run.kernels):.0%} of |w| < 0.01, "
+          f"{fitting.near_zero_share(run.kernels, 1e-3):.0%} of |w| < 0.001, median |w| {np.median(sizes):.4f}, "
+          f"validation loss {run.validation_loss[-1]:.3f}")
+
+# %%
+figures.weight_histograms_figure({"L1, λ = 0.003": l1_run, "L2, λ = 0.003": l2_run})
+
+# %% [markdown]
+# The claim holds: with L1 most weights sit near zero and a handful stay large (the network
+# keeps only the connections it needs); with L2 most weights are small, between 0.01 and 1,
+# but not zero. Why: the gradient of $\lambda|w|$ is $\pm\lambda$ whatever the size of $w$, a
+# constant push that drives a weight all the way to zero unless the data push back; the
+# gradient of $\lambda w^2$ is $2\lambda w$, a push that weakens as the weight shrinks, so it
+# never quite gets there. With Adam the L1 weights do not land exactly on 0 but keep hovering
+# around it, most of them below 0.001.
+
+# %%
+checks.milestone("share of near-zero weights with L1", fitting.near_zero_share(l1_run.kernels), at_least=0.75, digits=2)
+checks.milestone("share of near-zero weights with L2", fitting.near_zero_share(l2_run.kernels), at_most=0.5, digits=2)
+
+# %% [markdown]
+# <a id="remedy-dropout"></a>
+# ## Dropout
+#
+# Dropout (the source: 在训练过程中随机删除一些隐藏层的神经元, 同时保证输入层和输出层的神经元不变:
+# during training, randomly remove some hidden neurons, keeping the input and output layers as
+# they are). At every training step each hidden unit is switched off with probability $p$
+# and the others are scaled by $1/(1-p)$, so their sum keeps its expected value:
+#
+# $$h_{\text{train}} = \frac{m \odot h}{1 - p}, \qquad m_j \sim \text{Bernoulli}(1 - p);
+# \qquad h_{\text{test}} = h .$$
+#
+# No unit can rely on one particular partner being there, so the network cannot build the
+# fragile co-adapted features that memorize single points. In Keras it is a layer,
+# `keras.layers.Dropout(p)`, active only when the model is called with `training=True`.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+dropout_run = fitting.train_classifier(train, validation, hidden_units=32, dropout=0.5, num_epochs=1000)
+with_dropout = fitting.classifier_result(dropout_run, train, validation)
+print(f"validation loss: {plain.validation_loss[-1]:.3f} without, {dropout_run.validation_loss[-1]:.3f} "
+      "with dropout 0.5")
+
+# %%
+figures.boundaries_figure({"no regularization": overfit, "dropout p = 0.5": with_dropout})
+
+# %%
+checks.milestone("validation loss with dropout 0.5", dropout_run.validation_loss[-1], at_most=0.6, digits=2)
+
+# %% [markdown]
+# ## The other remedies, measured
+#
+# <a id="remedy-more-data-network"></a>
+# ### A larger training set (增大训练集)
+#
+# The same 32-unit network without any regularization, trained on 70% of the points (210)
+# instead of 20% (60):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+large_train, large_validation = fitting.split(x, y, train_fraction=0.7)
+large_run = fitting.train_classifier(large_train, large_validation, hidden_units=32, num_epochs=1000)
+more_data = fitting.classifier_result(large_run, large_train, large_validation)
+print(f"validation loss: {plain.validation_loss[-1]:.3f} with 60 points, "
+      f"{large_run.validation_loss[-1]:.3f} with 210 points")
+
+# %%
+figures.boundaries_figure({"60 training points": overfit, "210 training points": more_data})
+
+# %%
+checks.milestone("validation loss with 210 training points", large_run.validation_loss[-1], at_most=0.6, digits=2)
+
+# %% [markdown]
+# <a id="remedy-cleaning"></a>
+# ### Data cleaning (数据清洗)
+#
+# Cleaning means finding the training points whose labels are wrong and fixing or removing
+# them. Here the rule is known, so `fitting.mislabelled` finds them exactly: the points the
+# noise pushed across the circle. On real data that takes a human, or a look at the points
+# a model keeps getting wrong. The validation set is left as it is: it stands for the noisy
+# world the model will meet.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+keep = ~fitting.mislabelled(x_train, y_train)
+clean_train = (x_train[keep], y_train[keep])
+clean_run = fitting.train_classifier(clean_train, validation, hidden_units=32, num_epochs=1000)
+cleaned = fitting.classifier_result(clean_run, clean_train, validation)
+print(f"removed {np.sum(~keep)} of {len(keep)} training points; validation loss "
+      f"{plain.validation_loss[-1]:.3f} before, {clean_run.validation_loss[-1]:.3f} after cleaning")
+
+# %%
+figures.boundaries_figure({"noisy training set": overfit, "cleaned training set": cleaned})
+
+# %%
+checks.milestone("validation loss after cleaning", clean_run.validation_loss[-1], at_most=1.2, digits=2)
+
+# %% [markdown]
+# <a id="remedy-parameters"></a>
+# ### More parameters against underfitting (增加网络参数)
+#
+# The opposite failure. With 2 hidden units the boundary is made of two straight cuts: it
+# cannot close a circle, whatever the training. More hidden units give it the corners it
+# needs. All on the larger training set (210 points): 2 units, 32 units, and 32 units with L2.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+tiny_run = fitting.train_classifier(large_train, large_validation, hidden_units=2, num_epochs=1000)
+underfit = fitting.classifier_result(tiny_run, large_train, large_validation)
+large_l2_run = fitting.train_classifier(large_train, large_validation, hidden_units=32, regularization="L2",
+                                        lam=0.01, num_epochs=1000)
+large_l2 = fitting.classifier_result(large_l2_run, large_train, large_validation)
+for name, result in (("2 units", underfit), ("32 units", more_data), ("32 units + L2", large_l2)):
+    print(f"{name:>14}: training accuracy {result['train_accuracy']:.2f}, "
+          f"validation loss {result['run'].validation_loss[-1]:.3f}")
+
+# %%
+figures.boundaries_figure({"2 hidden units": underfit, "32 hidden units": more_data,
+                           "32 hidden units, L2 λ = 0.01": large_l2})
+
+# %% [markdown]
+# The training accuracy rises from about 0.77 to 0.90 with the extra units: the underfitting
+# is gone. The validation loss of the plain 32-unit network is no better than the 2-unit one,
+# though: 1000 epochs without a penalty already overfit a little even on 210 points (see its
+# dents). The remedies combine: enough units to draw the circle, and L2 to keep them honest,
+# give the lowest validation loss of the three.
+
+# %%
+checks.milestone("training accuracy with 2 hidden units (underfitting)", underfit["train_accuracy"], at_most=0.8, digits=2)
+checks.milestone("training accuracy with 32 hidden units", more_data["train_accuracy"], at_least=0.85, digits=2)
+checks.milestone("validation loss with 32 units and L2", large_l2_run.validation_loss[-1], at_most=0.45, digits=2)
+
+# %% [markdown]
+# ## Playground (in the spirit of TensorFlow Playground)
+#
+# Every remedy in one panel. Set the hidden units, the regularization and its λ, dropout,
+# the noise of the data, the share of points used for training and the number of epochs, then
+# press **Train**. Left: the decision boundary over the training points (filled) and the
+# validation points (hollow); right: both losses per epoch. The caption gives the numbers and
+# how long the training took.
+#
+# The panel retrains only on the button, never while a slider is dragged. Measured while this
+# chapter was built, on 2 CPU cores shared by eight busy jobs: a retrain with the defaults
+# (400 epochs) took 0.2–0.9 s, and drawing the figure 1.5–4 s on that overloaded machine
+# (drawing is plain Matplotlib and much faster on a free CPU). The cell after the panel
+# measures both on your machine.
+#
+# Try: noise 0.5, train share 0.15, 64 units, 1500 epochs, no regularization: overfit. Then
+# switch on L2 with λ = 0.01, or dropout 0.5, or raise the train share, and train again.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+playground = figures.playground_panel()
+playground
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+playground.button.click()
+timing = playground.timings[-1]
+print(f"retrain with the default settings: training {timing['compute']:.2f} s, "
+      f"drawing {timing['draw']:.2f} s")
+
+# %% [markdown]
+# ## Exercise 1: the best degree
+#
+# Which polynomial degree does the validation error choose for the data of the regression
+# section? Use `errors` (a dict with `"degrees"`, `"train_mse"` and `"validation_mse"`), not
+# `errors["best_degree"]`.
+
+# %%
+answer = ...  # your code here
+exercises.check_best_degree(answer, errors)
+
+# %% jupyter={"source_hidden": true}
+# Solution
+answer = int(errors["degrees"][np.argmin(errors["validation_mse"])])
+exercises.check_best_degree(answer, errors)
+
+# %% [markdown]
+# ## Exercise 2: an L2 penalty by hand
+#
+# A tiny network has the weights below. Compute its L2 penalty term $\lambda \cdot J(W)$ with
+# $\lambda = 0.01$, as Keras' `L2(0.01)` would add it to the loss.
+
+# %%
+for name, value in exercises.TINY_WEIGHTS.items():
+    print(f"{name} = {value.tolist()}")
+
+# %%
+answer = ...  # your code here
+exercises.check_l2_penalty(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: only the kernels, squared, summed, times λ
+weights = exercises.TINY_WEIGHTS
+answer = 0.01 * (np.sum(weights["W1"] ** 2) + np.sum(weights["W2"] ** 2))
+exercises.check_l2_penalty(answer)
+
+# %% [markdown]
+# ## Exercise 3: rescue an overfitting network
+#
+# On very noisy data (noise 0.5) with only 15% of the points for training, find Playground
+# settings that bring the validation loss down to 0.5 or less (the defaults end at 0.68, and
+# 32 units trained for 1000 epochs overfit to 2.2). Give a dict with any of
+# `hidden_units`, `regularization`, `lam`, `dropout` and `num_epochs` (the noise and the train
+# share are fixed). Try them in the panel first.
+
+# %%
+answer = ...  # your code here, e.g. {"hidden_units": 16, "regularization": "L2", "lam": 0.001}
+exercises.check_rescue(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: L2 strong enough to keep the boundary round
+answer = {"hidden_units": 32, "regularization": "L2", "lam": 0.01, "num_epochs": 1000}
+exercises.check_rescue(answer)
+
+# %% [markdown]
+# ## Summary (小结)
+#
+# - **Underfitting** (欠拟合): training and validation error both high. Remedies: more input
+#   features, more parameters, less regularization.
+# - **Overfitting** (过拟合): training error low, validation error high, a boundary that chases
+#   single points. Remedies: clean the data, more data, regularization, a larger λ, dropout.
+# - Only a validation set tells a good fit from an overfit; choose the model (degree, λ,
+#   units, epochs) by its validation error.
+# - **Regularization** (正则化): $\mathrm{loss} + \lambda J(W)$ on the weights, not the biases.
+#   Measured here: L1 left most weights near zero (sparse), L2 kept them small but not zero.
+#   In Keras: `kernel_regularizer=keras.regularizers.L2(λ)` and `keras.layers.Dropout(p)`.
+#
+# Next: [07 Optimizers (优化器)](07_optimizers.ipynb), where Adam, used above, is built from scratch.
