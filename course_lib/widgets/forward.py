@@ -2,6 +2,7 @@
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from course_lib import data
 from course_lib.forward import LOSSES, EpochByEpoch
@@ -26,6 +27,7 @@ def draw_epochs(result):
     accuracy_ax.set_title("test accuracy")
     for ax in (loss_ax, accuracy_ax):
         ax.set_xlim(0.5, max(len(epochs), 1) + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     settings = (f"learning rate {result['learning_rate']:g}, batch size {result['batch_size']}, "
                 f"{result['loss']} loss, {result['num_train']} training images")
     if result["diverged"]:
