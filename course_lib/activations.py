@@ -38,6 +38,15 @@ SOURCE_VALUES = {
                                  0.11111111, 0.33333333, 0.55555556, 0.77777778, 1.0]),
 }
 
+#: The source's softmax example: logits it drew with tf.random.uniform([1, 10], -2, 2) (unseeded,
+#: so only the printed float32 values can be reused) and the probabilities it printed.
+SOURCE_SOFTMAX = (
+    [-0.80400324, 1.1189251, 1.7390656, 0.8317995, -1.1970901,
+     -0.48806524, -1.1161256, -0.35890388, 0.765254, -1.8393846],
+    [0.02841684, 0.19439851, 0.3614236, 0.14588003, 0.01918051,
+     0.03897498, 0.02079806, 0.0443486, 0.13648833, 0.01009056],
+)
+
 
 def _check_name(name):
     return validate.one_of("activation", name, ACTIVATION_NAMES)

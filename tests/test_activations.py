@@ -16,6 +16,14 @@ def test_source_values_are_reproduced(name):
     np.testing.assert_allclose(values, printed, atol=5e-9, rtol=0)
 
 
+def test_source_softmax_is_reproduced():
+    import tensorflow as tf
+
+    logits, printed = activations.SOURCE_SOFTMAX
+    probabilities = tf.nn.softmax(tf.constant([logits], dtype=tf.float32), axis=1).numpy()[0]
+    np.testing.assert_allclose(probabilities, printed, atol=5e-8, rtol=0)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_tape_derivative_matches_the_formula(name):
     x = np.linspace(-8, 8, 801)

@@ -195,6 +195,20 @@ print("Jacobian diag(p) − p pᵀ equals GradientTape.jacobian to 1e-12:", bool
 print(np.round(by_hand, 4))
 
 # %% [markdown]
+# **Seed figure.** The source's notes draw 10 random logits with
+# `tf.random.uniform([1, 10], minval=-2, maxval=2)` without a seed, so they cannot be drawn
+# again; starting from the logits they printed, `tf.nn.softmax(logits, axis=1)` gives the
+# probabilities they printed, which sum to 1:
+
+# %%
+source_logits, source_probabilities = activations.SOURCE_SOFTMAX
+probabilities = tf.nn.softmax(tf.constant([source_logits], dtype=tf.float32), axis=1)
+print(repr(probabilities.numpy()))
+print("sum:", tf.reduce_sum(probabilities, axis=1).numpy())
+checks.check_answer("softmax as printed by the source", probabilities.numpy()[0], source_probabilities,
+                    atol=5e-8, rtol=0, hint="the source prints float32 values to 8 decimals.")
+
+# %% [markdown]
 # ## Panel: softmax and temperature
 #
 # Dividing the logits by a **temperature** $T$ before softmax keeps their order but changes how
