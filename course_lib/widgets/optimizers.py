@@ -76,6 +76,8 @@ def draw_race(result):
     for name, run in result["runs"].items():
         curves.plot(run["losses"], color=COLORS[name], label=name)
     curves.set_yscale("log")
+    lowest = min(run["losses"].min() for run in result["runs"].values())
+    curves.set_ylim(bottom=max(lowest, 1e-12))  # below 1e-12 the minimum is reached for the eye
     curves.set_xlabel("step t")
     curves.set_ylabel("loss f(x, y)")
     curves.set_title("loss against step")
@@ -83,7 +85,7 @@ def draw_race(result):
     return figure, race_caption(result)
 
 
-def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0.999, num_steps=100):
+def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0.99, num_steps=100):
     """Surface, learning rate, β1, β2 and steps → the five optimizers' paths and loss curves.
 
     Cheap (five runs of a few hundred NumPy steps), so it redraws while dragging.

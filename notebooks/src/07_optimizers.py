@@ -1,0 +1,399 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 07 Optimizers (优化器)
+#
+# Gradient descent says *which way* to move the weights; an **optimizer** (优化器) decides
+# *how far*, from the current gradient and from the gradients seen before. The source course
+# puts five of them in one framework: SGD, SGD with momentum (SGDM), AdaGrad, RMSProp and Adam.
+# This chapter writes all five from scratch, twice: once in the course's formulas and once in
+# the slightly different formulas Keras really uses, and checks the second set against
+# `keras.optimizers` number for number.
+#
+# **In this chapter you will**
+#
+# - learn the general framework (通用框架) $g_t, m_t, V_t, \eta_t, W_{t+1}$ and see each optimizer
+#   as one choice of the first moment $m_t$ (一阶动量) and the second moment $V_t$ (二阶动量);
+# - read each method's code in `course_lib.optimizers`, then the four ways Keras writes them
+#   differently (the momentum form, AdaGrad's initial accumulator, where ε goes, Adam's bias
+#   correction), and check that the Keras forms match `keras.optimizers` for 100 steps;
+# - watch the five race on a ravine and on Rosenbrock's valley, and change lr, β1 and β2;
+# - train the iris classifier with each one and compare loss, accuracy and time.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
+import inspect
+import time
+
+import numpy as np
+
+from course_lib import checks, optimizers
+from course_lib.exercises import optimizers as exercises
+from course_lib.widgets.optimizers import iris_loss_figure, optimizer_race_panel, trajectories_figure
+
+# %% [markdown]
+# ## The general framework (优化器的通用框架)
+#
+# Optimizers that use only the gradient are **first-order** (一阶优化); second-order ones
+# (二阶优化, Newton's method) also need the Hessian matrix and its inverse, which is too costly
+# for networks with millions of weights, so practice uses first-order methods. Their history in
+# the course: SGD → SGDM → NAG → AdaGrad → AdaDelta → Adam → Nadam.
+#
+# Take the weights $W$, the loss $loss$ and the initial learning rate $lr$. At step $t$ (one
+# batch; $t$ counts batches from the start of training):
+#
+# 1. compute the gradient of the loss: $g_t = \nabla loss$;
+# 2. from the gradients so far, compute the **first moment** $m_t = \phi(g_1, \dots, g_t)$ (一阶动量,
+#    a function of the gradients) and the **second moment** $V_t = \varphi(g_1, \dots, g_t)$
+#    (二阶动量, a function of the squared gradients);
+# 3. the descent step: $\eta_t = lr \cdot m_t / \sqrt{V_t}$;
+# 4. the update: $W_{t+1} = W_t - \eta_t$.
+#
+# Steps 1, 3 and 4 are the same for every method; only step 2 differs. So in
+# `course_lib.optimizers` the framework is one class, `CourseOptimizer`, whose `update` is steps
+# 3 and 4, and each method only says what its moments are. Here is the framework:
+
+# %%
+print(inspect.getsource(optimizers.CourseOptimizer.update))
+
+# %% [markdown]
+# The course writes no ε in step 3. The code adds a tiny $\varepsilon = 10^{-8}$ to $\sqrt{V_t}$
+# for AdaGrad, RMSProp and Adam, because a weight whose gradients have all been 0 (a dead ReLU
+# unit, say) would otherwise get $0/0$ = NaN; `epsilon=0` gives the course's formula exactly.
+#
+# Every optimizer of the chapter has the same small interface: `step(weights, gradients)` takes
+# lists of NumPy arrays and returns the new weights, keeping the moments inside.
+
+# %% [markdown]
+# ## The five methods in the course's formulas
+#
+# ### 1. SGD (随机梯度下降, no momentum)
+#
+# $$m_t = g_t, \quad V_t = 1, \quad \eta_t = lr \cdot g_t, \quad W_{t+1} = W_t - lr \cdot g_t$$
+#
+# Its weakness: it is slow, and in a ravine it bounces between the two walls; it can stop in a
+# local minimum.
+#
+# ### 2. SGDM (带动量的SGD, SGD with momentum)
+#
+# To damp the bouncing, SGDM adds inertia: the first moment is an exponential average of the
+# gradients, so the direction at step $t$ is mostly the direction accumulated so far and a
+# little the current gradient (β is usually 0.9):
+#
+# $$m_t = \beta\, m_{t-1} + (1-\beta)\, g_t, \quad V_t = 1, \quad \eta_t = lr \cdot m_t, \quad W_{t+1} = W_t - lr \cdot m_t$$
+#
+# (The source prints $W_{t+1} = W_{t+1} - \dots$ here and for RMSProp, a typo for $W_t$.)
+#
+# ### 3. AdaGrad (自适应梯度, SGD plus a second moment)
+#
+# The second moment scales the learning rate of each weight separately (*Ada* = adaptive): a
+# weight that got large gradients often gets small steps, a rarely updated one larger steps.
+#
+# $$m_t = g_t, \quad V_t = \sum_{\tau=1}^{t} g_\tau^2, \quad \eta_t = lr \cdot g_t \Big/ \sqrt{\textstyle\sum_{\tau=1}^{t} g_\tau^2}$$
+#
+# It does best on sparse data. But $V_t$ only grows, so the steps shrink towards 0 and
+# training can stop early.
+#
+# ### 4. RMSProp (Root Mean Square Prop)
+#
+# RMSProp replaces AdaGrad's sum with an exponential average, which forgets old gradients:
+# every direction's steps stay of the same size, the bouncing is damped, and a larger $lr$
+# becomes possible.
+#
+# $$m_t = g_t, \quad V_t = \beta\, V_{t-1} + (1-\beta)\, g_t^2, \quad \eta_t = lr \cdot g_t / \sqrt{V_t}$$
+#
+# ### 5. Adam (adaptive moment estimation, 自适应矩估计)
+#
+# SGDM's first moment plus RMSProp's second moment, each corrected for starting at 0
+# (修正偏差), "RMSProp + momentum":
+#
+# $$m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \quad \widehat m_t = \frac{m_t}{1-\beta_1^t}, \qquad
+# V_t = \beta_2 V_{t-1} + (1-\beta_2)\, g_t^2, \quad \widehat V_t = \frac{V_t}{1-\beta_2^t}$$
+#
+# $$\eta_t = lr \cdot \widehat m_t \big/ \sqrt{\widehat V_t}, \qquad W_{t+1} = W_t - \eta_t$$
+#
+# Each method's `moments` in `course_lib.optimizers` is those formulas, line for line:
+
+# %%
+for name, method in optimizers.COURSE_OPTIMIZERS.items():
+    print(f"# --- {name}")
+    print(inspect.getsource(method.moments))
+
+# %% [markdown]
+# One step of each from the same weights and gradient shows the difference in kind. SGD and
+# SGDM scale the gradient, so a gradient of 3.0 moves its weight 30 times further than one of
+# 0.1. The adaptive methods divide by the gradient's own size: at $t = 1$, AdaGrad and Adam
+# move **every** weight by exactly $lr$, and RMSProp by $lr/\sqrt{1-\beta}$, whatever its
+# gradient.
+
+# %%
+weights, gradient = np.array([1.0, -2.0]), np.array([0.1, -3.0])
+for name, method in optimizers.COURSE_OPTIMIZERS.items():
+    (new_weights,) = method(learning_rate=0.1).step([weights], [gradient])
+    print(f"{name:>8}: step W_1 − W_0 = {np.round(new_weights - weights, 4)}")
+
+# %% [markdown]
+# ## The same five in Keras' formulas (Keras 的写法)
+#
+# `keras.optimizers` implements the same ideas with four differences, read from
+# `keras/src/optimizers/{sgd,adagrad,rmsprop,adam}.py` (Keras 3.15):
+#
+# | method | the course | Keras | what changes |
+# |---|---|---|---|
+# | SGDM | $m_t = \beta m_{t-1} + (1-\beta) g_t$, $W \leftarrow W - lr\, m_t$ | $v_t = \mu v_{t-1} - lr\, g_t$, $W \leftarrow W + v_t$ | **momentum form**: Keras sums past steps (lr inside, no $1-\beta$); the course averages gradients. Same path when $lr_{Keras} = lr_{course}(1-\beta)$ (exercise 1) |
+# | AdaGrad | $V_0 = 0$, $W \leftarrow W - lr\, g / \sqrt{V_t}$ | accumulator starts at `initial_accumulator_value=0.1`, $W \leftarrow W - lr\, g / \sqrt{V_t + \varepsilon}$ | **initial accumulator** 0.1, so the first steps are smaller; ε inside the root |
+# | RMSProp | $W \leftarrow W - lr\, g / \sqrt{V_t}$ | $W \leftarrow W - lr\, g / \sqrt{V_t + \varepsilon}$, ε = 1e-7 (`rho` is β) | **where ε goes**: inside the root |
+# | Adam | $lr\, \widehat m_t / \sqrt{\widehat V_t}$ | $\alpha_t = lr \sqrt{1-\beta_2^t} / (1-\beta_1^t)$, $W \leftarrow W - \alpha_t\, m_t / (\sqrt{V_t} + \varepsilon)$ | **bias correction** folded into the step size $\alpha_t$; ε added to the *uncorrected* $\sqrt{V_t}$ |
+#
+# Without ε, Keras' Adam is the course's Adam rearranged; ε = 1e-7 sits in a different place,
+# which matters only while $\sqrt{V_t}$ is tiny. Plain SGD is the same in both.
+#
+# The `Keras*` classes of `course_lib.optimizers` repeat Keras' operations in Keras' order,
+# in float32. Adam, for example:
+
+# %%
+print(inspect.getsource(optimizers.KerasAdam.update))
+
+# %% [markdown]
+# ### Checking them against `keras.optimizers`, step for step
+#
+# `compare_with_keras` builds two identical iris networks (4 → 8 ReLU → 3 softmax), trains one
+# with the real Keras optimizer and the other with our Keras form, on the same 100 batches of
+# 32, and records after every step the largest difference between their weights. Both run in
+# float32, so agreeing formulas can differ by round-off at most (the check allows 1e-6; since
+# our code repeats Keras' operations in Keras' order, the difference measured when this notebook
+# was built was 0, bit for bit).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+differences = {name: optimizers.compare_with_keras(name, num_steps=100) for name in optimizers.NAMES}
+for name, difference in differences.items():
+    print(f"{name:>8}: largest weight difference over 100 steps = {difference.max():.2e}")
+
+# %%
+for name, difference in differences.items():
+    checks.milestone(f"Keras-form {name} matches keras.optimizers over {len(difference)} steps: "
+                     "largest difference", difference.max(), at_most=1e-6, digits=6)
+
+# %% [markdown]
+# How far apart the two families are: the course's and Keras' forms with the same
+# hyperparameters, 100 steps on the ravine of the next section. SGD is identical; SGDM differs by
+# its factor $1-\beta$ (Keras' steps are 10 times larger); AdaGrad by its initial accumulator;
+# RMSProp and Adam only by ε, which is why they agree to many digits.
+
+# %%
+for name in optimizers.NAMES:
+    keras_form, _ = optimizers.keras_pair(name)
+    course_form = optimizers.COURSE_OPTIMIZERS[name](learning_rate=keras_form.learning_rate)  # β's alike
+    end_points = [optimizers.trajectory(form, "ravine", 100)[0][-1] for form in (course_form, keras_form)]
+    print(f"{name:>8} (lr {keras_form.learning_rate:g}): course {np.round(end_points[0], 4)}, "
+          f"Keras {np.round(end_points[1], 4)}")
+
+# %% [markdown]
+# ## Trajectories on two surfaces (二维曲面上的轨迹)
+#
+# Two classic test functions, both starting at ○ with the minimum at ★:
+#
+# - a **ravine** (沟壑) $f = 0.05x^2 + 2y^2$, 40 times steeper across ($y$) than along ($x$):
+#   the ill-conditioned case where the source says SGD "bounces between the two walls";
+# - **Rosenbrock's** banana valley $f = (1-x)^2 + 100(y-x^2)^2$: easy to fall into, long and
+#   curved to follow to $(1, 1)$.
+#
+# The same learning rate for all five (0.4 on the ravine, 0.02 on Rosenbrock), β1 = 0.9,
+# β2 = 0.99.
+
+# %%
+ravine = optimizers.race("ravine", learning_rate=0.4, beta2=0.99, num_steps=100)
+rosenbrock = optimizers.race("rosenbrock", learning_rate=0.02, beta2=0.99, num_steps=500)
+for result in (ravine, rosenbrock):
+    print(f"{result['surface'].name}, final loss after {result['num_steps']} steps:")
+    for name, run in result["runs"].items():
+        outcome = (f"diverged after {len(run['losses']) - 1} steps" if run["diverged"]
+                   else f"{run['final_loss']:.3g}")
+        print(f"  {name:>8}: {outcome}")
+trajectories_figure([ravine, rosenbrock])
+
+# %% [markdown]
+# What to see:
+#
+# - **SGD** zigzags across the ravine (its step across, $lr \cdot 4y$, overshoots) while it
+#   creeps along $x$. On Rosenbrock the gradient near the start is in the hundreds, so
+#   $lr = 0.02$ throws it out at once: plain SGD needs the smallest learning rate.
+# - **SGDM** averages the zigzag away and follows the valley floor; on Rosenbrock it is the
+#   first to reach the minimum at this learning rate.
+# - **AdaGrad** first heads straight for the axis, then slows down as $V_t$ grows: on the
+#   ravine it ends far from ★; on Rosenbrock it drops into the valley next to the start and
+#   stays there.
+# - **RMSProp** has no bias correction: $V_1 = (1-\beta) g_1^2$ is small, so its first step is
+#   $lr/\sqrt{1-\beta} = 10\,lr$ per coordinate (with β = 0.99). On the ravine that is the big
+#   jump across; then, with each coordinate's step scaled to its own gradient, it converges
+#   fastest of all.
+# - **Adam** has the correction, so its steps start at $lr$; momentum makes it overshoot and
+#   curl back.
+#
+# The source's closing remark, that the adaptive methods "find the right direction almost at
+# once", shows in their first steps; whether they also *arrive* first depends on $lr$, as
+# the panel shows.
+
+# %% [markdown]
+# ## Optimizer race (优化器赛跑)
+#
+# Pick the function and move the learning rate (a log scale), β1 (SGDM's β and Adam's β1) and
+# β2 (RMSProp's β and Adam's β2). The caption gives every method's final loss or the step it
+# diverged at. Things to try: on Rosenbrock, lower lr until SGD survives (about 0.002); raise β2
+# to 0.999 and watch RMSProp's first jump grow to $lr/\sqrt{0.001} \approx 32\,lr$ while Adam's
+# stays at $lr$; set β1 to 0 and SGDM becomes SGD.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+optimizer_race_panel()
+
+# %% [markdown]
+# ## Iris with each optimizer (用不同优化器训练鸢尾花)
+#
+# The source course ends the chapter by training its iris classifier with each optimizer and
+# comparing the loss curves and the training time. Here it is with our course-form optimizers:
+# the source's split (shuffled with seed 116, 120 rows to train and 30 to test), its network
+# (one softmax layer, 4 → 3), mini-batches of 32, cross-entropy, 200 epochs. The gradients come
+# from `GradientTape`; the update is ours (`optimizers.train_iris`). SGD, SGDM and AdaGrad use
+# lr = 0.1; RMSProp and Adam, whose steps are about lr in size whatever the gradient, lr = 0.01.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+num_epochs = 200
+iris_optimizers = {
+    "SGD": optimizers.SGD(learning_rate=0.1),
+    "SGDM": optimizers.SGDM(learning_rate=0.1, beta=0.9),
+    "AdaGrad": optimizers.AdaGrad(learning_rate=0.1),
+    "RMSProp": optimizers.RMSProp(learning_rate=0.01, beta=0.9),
+    "Adam": optimizers.Adam(learning_rate=0.01, beta1=0.9, beta2=0.999),
+}
+iris_runs = [optimizers.train_iris(optimizer, name, num_epochs=num_epochs)
+             for name, optimizer in iris_optimizers.items()]
+print(f"{'optimizer':>9} | {'lr':>5} | final loss | test accuracy | time (s) | ms per epoch")
+for run, optimizer in zip(iris_runs, iris_optimizers.values()):
+    print(f"{run.name:>9} | {optimizer.learning_rate:>5g} | {run.losses[-1]:10.4f} | "
+          f"{run.test_accuracy:13.3f} | {run.seconds:8.2f} | {1000 * run.seconds / num_epochs:12.2f}")
+
+# %% [markdown]
+# The accuracies, checked (the times above depend on the machine and on what else runs on it,
+# so they are not):
+
+# %%
+for run in iris_runs:
+    checks.milestone(f"{run.name}: iris test accuracy", run.test_accuracy, at_least=0.9)
+iris_loss_figure(iris_runs)
+
+# %% [markdown]
+# How much of that time is the optimizer itself? Timing `step` alone, on weights the size of
+# this network's (a 4×3 kernel and 3 biases), 1000 times each:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+weights = [np.zeros((4, 3), np.float32), np.zeros(3, np.float32)]
+gradients = [np.full((4, 3), 0.1, np.float32), np.full(3, 0.1, np.float32)]
+for name, method in optimizers.COURSE_OPTIMIZERS.items():
+    optimizer = method()
+    start = time.perf_counter()
+    for _ in range(1000):
+        optimizer.step(weights, gradients)
+    print(f"{name:>8}: {(time.perf_counter() - start) * 1000:.1f} µs per update")
+
+# %% [markdown]
+# An update costs a fraction of a millisecond, mostly Python bookkeeping rather than arithmetic
+# on 15 numbers, while an epoch of 4 batches takes tens of milliseconds: the time goes into
+# calling TensorFlow for the gradient and moving the weights between TensorFlow and NumPy, the
+# same for all five. So the differences in the table's time column are mostly noise from
+# whatever else runs on the machine; the optimizers' own arithmetic (Adam's two moments and
+# corrections against SGD's one multiplication) would matter only for a model with millions of
+# weights. What really differs is the loss curve: how fast each method, at these learning
+# rates, brings the loss down.
+
+# %% [markdown]
+# ## Exercise 1: SGDM in Keras' form
+#
+# The course's SGDM with $lr = 0.1$, $\beta = 0.9$ and Keras' `SGD(momentum=0.9)` take exactly
+# the same steps for one value of Keras' `learning_rate`. Which? (Write out both for a constant
+# gradient, or compare the two update rules in the table above.)
+
+# %%
+answer = ...  # your code here
+exercises.check_keras_momentum_learning_rate(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: the course's step lr·m_t, with m_t = β·m_{t−1} + (1−β)·g_t, unrolls to
+# Keras' velocity when Keras' learning rate is lr·(1−β).
+answer = 0.1 * (1 - 0.9)
+exercises.check_keras_momentum_learning_rate(answer)
+same_path = np.allclose(
+    optimizers.trajectory(optimizers.SGDM(learning_rate=0.1, beta=0.9), "ravine", 50)[0],
+    optimizers.trajectory(optimizers.KerasSGD(learning_rate=answer, momentum=0.9), "ravine", 50)[0])
+print(f"same 50-step path on the ravine: {same_path}")
+
+# %% [markdown]
+# ## Exercise 2: Adam's first step
+#
+# The course's Adam, with $lr = 0.01$, β1 = 0.9, β2 = 0.999 and no ε, starts at
+# `exercises.ADAM_START` = [1.0, −2.0, 0.5] and gets the gradient `exercises.ADAM_GRADIENT` =
+# [0.5, −3.0, 0.0001]. What are the weights after the first step? Work it out with the
+# formulas (by hand or with NumPy), not with `optimizers.Adam`.
+
+# %%
+answer = ...  # your code here
+exercises.check_first_adam_step(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: m_1 = 0.1·g and V_1 = 0.001·g²; corrected, m̂_1 = g and V̂_1 = g², so η_1 = lr·g/|g|.
+g = exercises.ADAM_GRADIENT
+m_hat = (0.1 * g) / (1 - 0.9)
+v_hat = (0.001 * g ** 2) / (1 - 0.999)
+answer = exercises.ADAM_START - 0.01 * m_hat / np.sqrt(v_hat)
+exercises.check_first_adam_step(answer)
+
+# %% [markdown]
+# ## Exercise 3: AdaGrad slows down
+#
+# AdaGrad gets the same gradient $g$ at every step. How large is its 100th step as a fraction
+# of its first one?
+
+# %%
+answer = ...  # your code here
+exercises.check_adagrad_step_ratio(answer)
+
+# %% jupyter={"source_hidden": true}
+# Solution: V_t = t·g², so the step lr·g/√(t·g²) = lr/√t; step 100 / step 1 = 1/√100.
+answer = 1 / np.sqrt(100)
+exercises.check_adagrad_step_ratio(answer)
+
+# %% [markdown]
+# ## Summary (小结)
+#
+# - Every optimizer here is the framework $\eta_t = lr \cdot m_t / \sqrt{V_t}$,
+#   $W_{t+1} = W_t - \eta_t$, with its own first moment (一阶动量) and second moment (二阶动量):
+#   SGD ($g_t$, 1), SGDM (average of $g$, 1), AdaGrad ($g_t$, sum of $g^2$), RMSProp ($g_t$,
+#   average of $g^2$), Adam (both averages, bias-corrected).
+# - Keras writes them differently in four places: momentum as a sum with lr inside, AdaGrad's
+#   accumulator starting at 0.1, ε inside the root (AdaGrad, RMSProp) or added to the
+#   uncorrected $\sqrt{V_t}$ (Adam), and Adam's bias correction folded into the step size. Our
+#   Keras forms match `keras.optimizers` step for step over 100 steps.
+# - Momentum damps the zigzag of a ravine; adaptive methods take steps of about $lr$ whatever
+#   the gradient's size, which makes them robust to badly scaled problems; AdaGrad's steps keep
+#   shrinking; RMSProp without bias correction starts with large steps.
+# - In Keras 3 the optimizers are `keras.optimizers.SGD(learning_rate=..., momentum=...)`,
+#   `Adagrad`, `RMSprop`, `Adam`; the old `lr=` argument of the source is now `learning_rate=`.
+#
+# Next: chapter 08, the six-step Keras recipe on iris (八股), where `model.compile(optimizer=...)`
+# takes any of these optimizers by name or as an object.
