@@ -44,6 +44,18 @@ def seed_everything(seed=DEFAULT_SEED):
     tf.config.experimental.enable_op_determinism()
 
 
+#: Fonts with Chinese glyphs, by platform: Debian/Ubuntu (fonts-noto-cjk), macOS, Windows.
+CJK_FONTS = ("Noto Sans CJK SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
+
+
+def cjk_font():
+    """The first installed font that can draw Chinese labels (学习率, 交叉熵 ...), or None."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
 def plot_style():
     """Plot defaults for a projector as well as a laptop: large labels, a light grid.
 
@@ -72,11 +84,10 @@ def plot_style():
         "axes.labelsize": 12,
         "legend.fontsize": 10,
         "font.size": 11,
-        # Chinese labels (学习率, 交叉熵 ...) need a CJK font; Matplotlib falls back along this list.
-        "font.sans-serif": ["DejaVu Sans", "Noto Sans CJK SC", "PingFang SC", "Heiti SC",
-                            "Microsoft YaHei", "SimHei", "Arial Unicode MS"],
-        "axes.unicode_minus": False,
     })
+    chinese = cjk_font()
+    if chinese:  # Matplotlib falls back glyph by glyph along the family list
+        mpl.rcParams["font.family"] = ["DejaVu Sans", chinese]
 
 
 def devices():
