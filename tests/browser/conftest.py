@@ -15,7 +15,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -109,7 +108,7 @@ def lab(tmp_path_factory):
             [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
              "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}"],
-            stdout=log_file, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+            stdout=log_file, stderr=subprocess.STDOUT, env=env)
     running = Lab(f"http://127.0.0.1:{port}", token, served, log)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while True:
@@ -118,16 +117,16 @@ def lab(tmp_path_factory):
             break
         except (urllib.error.URLError, ConnectionError):
             if server.poll() is not None or time.monotonic() > deadline:
-                os.killpg(server.pid, signal.SIGKILL)
+                server.kill()
                 pytest.fail(f"JupyterLab did not start; its log ({log}) ends with:\n"
                             + log.read_text(errors="replace")[-3000:])
             time.sleep(0.5)
     yield running
-    os.killpg(server.pid, signal.SIGTERM)
+    server.terminate()  # JupyterLab shuts its kernels down on SIGTERM
     try:
-        server.wait(timeout=30)
+        server.wait(timeout=60)
     except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
+        server.kill()
         server.wait()
 
 

@@ -191,16 +191,15 @@ class PanelView:
             current = self.output()
         return current
 
-    def wait_for_new_output(self, before, timeout=UPDATE_TIMEOUT):
-        """Wait until the figure or the caption differs from ``before`` and then stays still; return it.
+    def wait_for_output(self, done, timeout):
+        """Poll the output until ``done(output)`` holds and then stays still for half a second; return it.
 
-        After ``timeout`` seconds without a change, return the output as it is (equal to ``before``).
+        After ``timeout`` seconds, return the output as it is, whether ``done`` or not.
         """
         deadline = time.monotonic() + timeout
         current = self.output()
         while time.monotonic() < deadline:
-            if current["image"] is not None and (current["image"], current["caption"]) != (
-                    before["image"], before["caption"]):
+            if current["image"] is not None and done(current):
                 time.sleep(0.5)
                 settled = self.output()
                 if settled == current:
