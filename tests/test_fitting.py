@@ -229,7 +229,7 @@ def test_playground_panel_retrains_only_on_the_button_and_fast():
     panel.button.click()
     assert "L2 λ = 0.01" in panel.caption.value and "300 epochs" in panel.caption.value
     assert panel.result["run"].regularization == "L2" and len(panel.timings) == 2
-    assert panel.timings[-1]["compute"] < 5.0  # measured 0.2–0.6 s on 2 busy shared cores
+    assert panel.timings[-1]["compute"] < 5.0  # measured 0.2–1.9 s on 2 busy shared cores
 
 
 # ---------------------------------------------------------------- exercises

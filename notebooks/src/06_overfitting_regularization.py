@@ -440,9 +440,9 @@ checks.milestone("validation loss with 32 units and L2", large_l2_run.validation
 #
 # The panel retrains only on the button, never while a slider is dragged. Measured while this
 # chapter was built, on 2 CPU cores shared by eight busy jobs: a retrain with the defaults
-# (400 epochs) took 0.2–0.9 s, and drawing the figure 1.5–4 s on that overloaded machine
-# (drawing is plain Matplotlib and much faster on a free CPU). The cell after the panel
-# measures both on your machine.
+# (400 epochs) took 0.2–0.9 s (1.9 s at the worst moment); drawing the figure took 1.5–4 s,
+# the cost of any Matplotlib figure on that overloaded machine (chapter 00's one-line panel
+# took 0.8–3.9 s at the same time). The cell after the panel measures both on your machine.
 #
 # Try: noise 0.5, train share 0.15, 64 units, 1500 epochs, no regularization: overfit. Then
 # switch on L2 with λ = 0.01, or dropout 0.5, or raise the train share, and train again.
