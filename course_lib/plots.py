@@ -42,7 +42,7 @@ def training_curves(history, metrics=("loss",), *, title=""):
         epochs = np.arange(1, len(series[metric]) + 1)
         ax.plot(epochs, series[metric], label=f"training {metric}")
         validation = series.get(f"val_{metric}")
-        if validation:
+        if validation is not None and len(validation):
             every = max(1, len(epochs) // len(validation))
             ax.plot(epochs[every - 1::every][:len(validation)], validation, "o-",
                     label=f"validation {metric}")

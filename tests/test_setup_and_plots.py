@@ -26,6 +26,8 @@ def test_training_curves_draw_training_and_validation():
     assert [len(line.get_xdata()) for line in loss_axes.lines] == [4, 2]
     assert list(loss_axes.lines[1].get_xdata()) == [2, 4]
     assert len(accuracy_axes.lines) == 1
+    as_arrays = plots.training_curves({k: np.array(v) for k, v in history.items()})
+    assert len(as_arrays.axes[0].lines) == 2
     with pytest.raises(ValueError, match="has no 'mae'"):
         plots.training_curves(history, metrics=("mae",))
 
