@@ -61,7 +61,7 @@ def race_caption(result):
     parts = []
     for name, run in result["runs"].items():
         if run["diverged"]:
-            parts.append(f"{name} <b>diverged</b> after {len(run['losses']) - 1} steps")
+            parts.append(f"{name} <b>diverged</b> at step {len(run['losses'])}")
         else:
             parts.append(f"{name} <b>{run['final_loss']:.4g}</b>")
     return (f"{result['surface'].name}: final loss after {result['num_steps']} steps (lr "
@@ -74,12 +74,10 @@ def draw_race(result):
     figure, (paths, curves) = new_figure(11.0, 4.4, ncols=2)
     draw_paths(paths, result)
     for name, run in result["runs"].items():
-        curves.plot(run["losses"], color=COLORS[name], label=name)
-    curves.set_yscale("log")
-    lowest = min(run["losses"].min() for run in result["runs"].values())
-    curves.set_ylim(bottom=max(lowest, 1e-12))  # below 1e-12 the minimum is reached for the eye
+        # log10 of the loss, floored at 1e-12 where the minimum is reached for the eye
+        curves.plot(np.log10(np.maximum(run["losses"], 1e-12)), color=COLORS[name], label=name)
     curves.set_xlabel("step t")
-    curves.set_ylabel("loss f(x, y)")
+    curves.set_ylabel("log₁₀ loss f(x, y)")
     curves.set_title("loss against step")
     curves.legend(fontsize=9)
     return figure, race_caption(result)
