@@ -47,12 +47,10 @@ SERVER_START_TIMEOUT = 180
 
 @dataclass
 class Lab:
-    """A running JupyterLab: where it listens, its token, the folder it serves and its log."""
+    """A running JupyterLab: where it listens and its token."""
 
     url: str
     token: str
-    root_dir: Path
-    log: Path
 
     def api(self, method, path):
         """Call the server's REST API (no proxy: it is on 127.0.0.1); return the decoded JSON or None."""
@@ -109,7 +107,7 @@ def lab(tmp_path_factory):
              "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}"],
             stdout=log_file, stderr=subprocess.STDOUT, env=env)
-    running = Lab(f"http://127.0.0.1:{port}", token, served, log)
+    running = Lab(f"http://127.0.0.1:{port}", token)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while True:
         try:

@@ -169,9 +169,17 @@ class PanelView:
         """The panel's title, as shown above its controls."""
         return self.locator.locator(".widget-html-content b").first.inner_text().strip()
 
-    def output(self):
-        """The panel's figure digest, image layout and caption, as the reader sees them now."""
-        return self.locator.evaluate(PANEL_OUTPUT_JS)
+    def output(self, attempts=20):
+        """The panel's figure digest, image layout and caption, as the reader sees them now.
+
+        A figure replaced while it was being read is read again, up to ``attempts`` times.
+        """
+        for _ in range(attempts):
+            current = self.locator.evaluate(PANEL_OUTPUT_JS)
+            if current["image"] is not None:
+                break
+            time.sleep(0.1)
+        return current
 
     def controls(self):
         """The panel's controls (sliders, dropdowns, toggle buttons, checkboxes, text boxes), in page order."""
@@ -229,12 +237,12 @@ def move_control(control):
     kind = control.get_attribute("class")
     if "widget-slider" in kind:
         handle = control.locator(".noUi-handle").first
-        before = handle.get_attribute("aria-valuenow")
-        at_max = float(before) >= float(handle.get_attribute("aria-valuemax"))
+        readout = control.locator(".widget-readout").first
+        at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
+        before = readout.inner_text().strip()
         handle.press("ArrowLeft" if at_max else "ArrowRight")
-        after = handle.get_attribute("aria-valuenow")
-        readout = control.locator(".widget-readout").first.inner_text().strip()
-        account = f"{label}: {before} → {after} (shown as {readout})"
+        after = readout.inner_text().strip()
+        account = f"{label}: {before} → {after}"
         moved = after != before
     elif "widget-dropdown" in kind:
         select = control.locator("select")

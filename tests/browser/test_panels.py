@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), rea
 
 PANEL_CALL = re.compile(r"\b(\w+_panel)\(")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-#: Seconds to let a cheap panel finish redrawing after its other controls moved.
+#: Seconds to wait for a cheap panel to start redrawing after its other controls moved.
 SETTLE_TIMEOUT = 15
 
 
@@ -150,8 +150,9 @@ def exercise_panel(notebook, view):
         moved = [move_control(control) for control in controls[1:]]
         if moved and button is not None:
             button.click()
-        final = view.wait_for_output(lambda now: changed(now, after),
-                                     UPDATE_TIMEOUT if button else SETTLE_TIMEOUT)
+        view.wait_for_output(lambda now: changed(now, after), UPDATE_TIMEOUT if button else SETTLE_TIMEOUT)
+        notebook.wait_for_idle(UPDATE_TIMEOUT)  # the last redraw is done
+        final = view.output()
         problems += [f"after moving {', '.join([first] + moved)}: {problem}"
                      for problem in rendering_problems(final)]
     errors = notebook.kernel.since(errors_before)
