@@ -138,7 +138,8 @@ def _panels_section(panels):
         if "error" in panel:
             lines.append(f"| {name} | | | | | | | | | error: {panel['error']} |")
             continue
-        verdict = "**too slow**" if panel["too_slow"] else "ok"
+        verdict = ("**too slow**" if panel["too_slow"] else "ok" if panel["changes"]
+                   else "not driven: no control with a range or options (text input)")
         if panel["rejected"]:
             verdict += f" ({panel['rejected']} value(s) rejected with a message)"
         cells = [f"{_ms(panel[key]['median'])} / {_ms(panel[key]['p95'])}" for key in ("wall", "compute", "draw", "cpu")]
