@@ -29,7 +29,7 @@ from tests.browser.jupyterlab import (RENDER_TIMEOUT, UPDATE_TIMEOUT, ControlDid
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 
-PANEL_CALL = re.compile(r"\b(\w+_panel)\(")
+PANEL_CALL = re.compile(r"\b\w+_panel\(")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Seconds to wait for a cheap panel to start redrawing after its other controls moved.
 SETTLE_TIMEOUT = 15
