@@ -9,6 +9,7 @@ learned so far instead of throwing it away.
 
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,6 +87,26 @@ def make_eval_step(model, loss_fn, metrics):
     return eval_step
 
 
+#: Compiled steps of the last few (model, loss, optimizer, metrics) combinations, so that a
+#: panel calling :func:`train` once per click traces its step once, not on every click.
+#: Each entry keeps its objects alive, so their ids cannot be reused while it is cached.
+_COMPILED_STEPS = OrderedDict()
+_MAX_COMPILED_STEPS = 8
+
+
+def _compiled_steps(model, loss_fn, optimizer, metrics):
+    """The (train_step, eval_step) pair for these objects, compiled once and reused."""
+    key = (id(model), id(loss_fn), id(optimizer), tuple((name, id(fn)) for name, fn in metrics.items()))
+    if key not in _COMPILED_STEPS:
+        _COMPILED_STEPS[key] = (make_train_step(model, loss_fn, optimizer, metrics),
+                                make_eval_step(model, loss_fn, metrics),
+                                (model, loss_fn, optimizer, metrics))
+        if len(_COMPILED_STEPS) > _MAX_COMPILED_STEPS:
+            _COMPILED_STEPS.popitem(last=False)
+    _COMPILED_STEPS.move_to_end(key)
+    return _COMPILED_STEPS[key][:2]
+
+
 def _run_epoch(step, dataset):
     """Mean of each metric over the dataset, each batch weighted by its size."""
     totals, count = {}, 0
@@ -124,8 +145,7 @@ def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None,
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     _check_learning_rate(optimizer)
     metrics = dict(metrics or {})
-    train_step = make_train_step(model, loss_fn, optimizer, metrics)
-    eval_step = make_eval_step(model, loss_fn, metrics) if validation_data is not None else None
+    train_step, eval_step = _compiled_steps(model, loss_fn, optimizer, metrics)
     history = History()
     good_weights = [v.numpy() for v in model.trainable_variables]
     start = time.perf_counter()
@@ -141,7 +161,7 @@ def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None,
                       f"The weights after epoch {epoch} were restored. Lower the learning rate "
                       "(try dividing it by 10) and train again.")
                 break
-            if eval_step is not None:
+            if validation_data is not None:
                 results.update({f"val_{k}": v for k, v in _run_epoch(eval_step, validation_data).items()})
             for name, value in results.items():
                 history.metrics.setdefault(name, []).append(value)

@@ -94,6 +94,21 @@ def test_ctrl_c_keeps_what_was_learned(capsys):
     assert "Interrupted after 3 full epoch(s)" in capsys.readouterr().out
 
 
+def test_training_again_reuses_the_compiled_step():
+    model, dataset = regression_problem()
+    traces = []
+
+    def traced_mse(y_true, y_pred):
+        traces.append(1)  # Python runs this body only while TensorFlow traces the step
+        return mse(y_true, y_pred)
+
+    optimizer = keras.optimizers.SGD(learning_rate=0.1)
+    first = training.train(model, dataset, loss_fn=traced_mse, optimizer=optimizer, num_epochs=2, progress=False)
+    second = training.train(model, dataset, loss_fn=traced_mse, optimizer=optimizer, num_epochs=2, progress=False)
+    assert len(traces) == 1
+    assert second.metrics["loss"][0] < first.metrics["loss"][0]
+
+
 def test_evaluate_and_accuracy_accept_integer_or_one_hot_labels():
     scores = tf.constant([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
     assert float(training.accuracy(tf.constant([1, 0, 0]), scores)) == pytest.approx(2 / 3)
