@@ -26,7 +26,7 @@ def test_parse_shape_rejects_what_is_not_a_shape(text):
 SHAPES = [(), (1,), (3,), (4,), (1, 3), (4, 1), (4, 3), (2, 1, 3), (2, 4, 1), (5, 1, 1)]
 
 
-@pytest.mark.parametrize("shape_a, shape_b", itertools.product(SHAPES, repeat=2))
+@pytest.mark.parametrize("shape_a, shape_b", list(itertools.product(SHAPES, repeat=2)))
 def test_the_rule_agrees_with_numpy_and_tensorflow(shape_a, shape_b):
     explanation = tensors.explain_broadcast(shape_a, shape_b)
     try:
