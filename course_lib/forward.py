@@ -133,15 +133,29 @@ class EpochByEpoch:
     It trains on the first ``num_train`` training images and measures the test
     accuracy after every epoch. Calling it again with the same settings trains one
     more epoch; new settings start a new run from the same initial weights, so
-    runs with different settings can be compared fairly.
+    runs with different settings can be compared fairly. The network and the
+    optimizer are reset rather than rebuilt, so the compiled training step is
+    reused and a press does not wait for TensorFlow to trace it again.
     """
 
     def __init__(self, x_train, y_train, x_test, y_test, *, num_train=6000, seed=0):
         num_train = validate.positive_int("num_train", num_train)
         self.x_train, self.y_train = x_train[:num_train], y_train[:num_train]
         self.x_test, self.y_test = x_test, y_test
-        self.seed = seed
-        self.settings = self.model = self.optimizer = self.history = None
+        self.model = MLP(seed=seed)
+        self.initial_weights = [variable.numpy() for variable in self.model.trainable_variables]
+        self.optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
+        self.settings = self.history = None
+
+    def restart(self, learning_rate):
+        """Put back the initial weights and start a fresh SGD run at ``learning_rate``."""
+        from course_lib import training
+
+        for variable, value in zip(self.model.trainable_variables, self.initial_weights):
+            variable.assign(value)
+        self.optimizer.iterations.assign(0)  # plain SGD keeps no other state
+        self.optimizer.learning_rate = learning_rate
+        self.history = training.History(metrics={"loss": [], "test_accuracy": []})
 
     def __call__(self, learning_rate, batch_size, loss):
         """Train one epoch with these settings; return the run so far (per-epoch loss and test accuracy)."""
@@ -152,9 +166,7 @@ class EpochByEpoch:
         validate.one_of("loss", loss, list(LOSSES))
         settings = (learning_rate, batch_size, loss)
         if settings != self.settings or self.history.stop_reason == "diverged":
-            self.model = MLP(seed=self.seed)
-            self.optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
-            self.history = training.History(metrics={"loss": [], "test_accuracy": []})
+            self.restart(learning_rate)
             self.settings = settings
         epoch = training.train(self.model, batches(self.x_train, self.y_train, batch_size),
                                loss_fn=LOSSES[loss], optimizer=self.optimizer, num_epochs=1,

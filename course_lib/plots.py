@@ -10,6 +10,7 @@ import io
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 
 def new_figure(width=7.0, height=3.6, *, nrows=1, ncols=1, **subplot_kw):
@@ -21,10 +22,80 @@ def new_figure(width=7.0, height=3.6, *, nrows=1, ncols=1, **subplot_kw):
 
 
 def figure_to_png(figure):
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes, drawn in one pass.
+
+    ``savefig`` draws a figure with a layout engine twice (once to lay it out,
+    once to render); a panel redraws on every slider step, so it draws once and
+    encodes the pixels itself, with light compression (the PNG only travels to
+    the browser).
+    """
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
+
+class PanelCanvas:
+    """Turns a panel's successive figures into PNG bytes quickly.
+
+    A panel draws a new figure of the same design on every slider step. Two
+    things make that slow and are kept here from one step to the next:
+
+    - the layout: laying out a figure measures every text around every axes,
+      which costs about as much as drawing it. The positions found once are
+      applied again, and the layout is found anew only when the axes change or a
+      text around them changes length (longer tick labels, a new title), so
+      nothing gets clipped;
+    - the renderer, whose cache of typeset math (the 10⁻⁴ labels of a log axis)
+      would otherwise start empty for every figure.
+    """
+
+    def __init__(self):
+        self.canvas = None
+        self.signature = None
+        self.positions = None
+
+    def to_png(self, figure):
+        """PNG bytes of ``figure``, with the remembered layout when it still fits."""
+        self._adopt(figure)
+        if self.positions is not None and len(figure.axes) == len(self.positions):
+            engine = figure.get_layout_engine()
+            figure.set_layout_engine("none")
+            for ax, position in zip(figure.axes, self.positions):
+                ax.set_position(position)
+                ax.set_in_layout(True)  # set_position takes an axes out of any later layout
+            png = figure_to_png(figure)
+            if text_signature(figure) == self.signature:
+                return png
+            figure.set_layout_engine(engine)
+        png = figure_to_png(figure)
+        self.signature = text_signature(figure)
+        self.positions = [ax.get_position(original=True) for ax in figure.axes]
+        return png
+
+    def _adopt(self, figure):
+        """Draw ``figure`` on the same canvas (and so the same renderer) as the figures before it."""
+        if self.canvas is None:
+            self.canvas = FigureCanvasAgg(figure)
+        else:
+            self.canvas.figure = figure
+            figure.set_canvas(self.canvas)
+
+
+def text_signature(figure):
+    """The lengths of the texts a layout makes room for: titles, axis and tick labels, legends."""
+    suptitle = figure._suptitle.get_text() if figure._suptitle is not None else ""
+    signature = [len(suptitle)]
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        signature.append((
+            len(ax.get_title()), len(ax.get_xlabel()), len(ax.get_ylabel()),
+            max((len(label.get_text()) for label in ax.get_xticklabels()), default=0),
+            max((len(label.get_text()) for label in ax.get_yticklabels()), default=0),
+            tuple(len(text.get_text()) for text in legend.get_texts()) if legend else (),
+        ))
+    return signature
 
 
 def training_curves(history, metrics=("loss",), *, title=""):

@@ -79,7 +79,7 @@ def test_a_cheap_panel_is_driven_through_every_control(welcome_latency):
     assert entry["compute"]["median"] + entry["draw"]["median"] <= entry["wall"]["p95"]
     assert entry["too_slow"] == (entry["wall"]["median"] > latency.CHEAP_LIMIT_SECONDS)
     stages = entry["draw_breakdown_cpu"]
-    assert set(stages) == {"build", "layout", "render", "encode"} and stages["render"] > 0
+    assert set(stages) == {"build", "layout", "render", "encode", "redraw"} and stages["render"] > 0
 
 
 def test_a_training_panel_is_clicked_after_each_change():

@@ -191,3 +191,20 @@ def test_epochs_width_panel_trains_when_the_button_is_pressed():
     assert panel.result["test_accuracy"][-1] > 0.2  # it learns: chance is 0.1
     with pytest.raises(ValueError, match="num_train"):
         epochs_width_panel(num_train=0)
+
+
+def test_fresh_runs_give_a_brand_new_models_result_without_compiling_again():
+    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist(flatten=True, one_hot=True)
+    subset = (x_train[:600], y_train[:600], x_test[:200], y_test[:200])
+    runs = classifiers.FreshRuns(*subset)
+    first = runs(2, (16, 8, 4, 2))
+    model = runs.models[(16, 8, 4, 2)][0]
+    runs(3, (32, 16, 8, 4))  # another network in between
+    again = runs(2, (16, 8, 4, 2))
+    assert runs.models[(16, 8, 4, 2)][0] is model and len(runs.models) == 2
+    brand_new = classifiers.train_and_evaluate(*subset, widths=(16, 8, 4, 2), num_epochs=2)
+    for result in (again, brand_new):
+        np.testing.assert_array_equal(result["train_accuracy"], first["train_accuracy"])
+        np.testing.assert_array_equal(result["test_accuracy"], first["test_accuracy"])
+    with pytest.raises(ValueError, match="num_epochs"):
+        runs(0, (16, 8, 4, 2))

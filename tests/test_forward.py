@@ -132,6 +132,8 @@ def test_epoch_by_epoch_continues_or_restarts(mnist):
     assert len(restarted["test_accuracy"]) == 1 and restarted["loss"] == "MSE"
     again = forward.EpochByEpoch(*mnist, num_train=512)(0.1, 64, "cross entropy")
     assert again["loss_curve"][0] == pytest.approx(first["loss_curve"][0], rel=1e-5)
+    back = run(0.1, 64, "cross entropy")  # the same weights and optimizer, put back to the start
+    assert len(back["loss_curve"]) == 1 and back["loss_curve"][0] == pytest.approx(first["loss_curve"][0], rel=1e-5)
 
 
 def test_epoch_by_epoch_rejects_bad_settings_and_reports_divergence(mnist):

@@ -62,3 +62,38 @@ def test_range_and_choice_validation():
         validate.in_range("beta1", 1.5, 0.0, 1.0)
     with pytest.raises(ValueError, match="loss must be one of 'mse', 'ce'"):
         validate.one_of("loss", "mae", ["mse", "ce"])
+
+
+def _curve_figure(scale, ylabel="y"):
+    figure, (left, right) = plots.new_figure(8.0, 3.0, ncols=2)
+    x = np.linspace(0.0, 1.0, 50)
+    left.plot(x, scale * x)
+    left.set_ylabel(ylabel)
+    right.plot(x, x ** 2)
+    right.set_title("x squared")
+    return figure
+
+
+def _pixels(png):
+    from io import BytesIO
+
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(png)))
+
+
+def test_panel_canvas_reuses_the_layout_only_while_it_fits():
+    canvas = plots.PanelCanvas()
+    canvas.to_png(_curve_figure(1.0))
+    remembered = canvas.positions
+    # The same design with new data: the remembered layout draws what a fresh layout draws.
+    np.testing.assert_array_equal(_pixels(canvas.to_png(_curve_figure(2.0))),
+                                  _pixels(plots.figure_to_png(_curve_figure(2.0))))
+    assert canvas.positions is remembered
+    # Longer tick labels (thousands) need a wider left margin: the layout is found again.
+    canvas.to_png(_curve_figure(5000.0))
+    assert canvas.positions is not remembered
+    assert canvas.positions[0].x0 > remembered[0].x0
+    wide = canvas.positions
+    canvas.to_png(_curve_figure(1.0, ylabel="a much longer label for y"))
+    assert canvas.positions is not wide

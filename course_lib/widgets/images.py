@@ -100,11 +100,10 @@ def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_wid
     num_test = validate.positive_int("num_test", num_test)
     (x_train, y_train), (x_test, y_test) = load_fashion_mnist(flatten=True, one_hot=True)
     x_train, y_train = x_train[:num_train], y_train[:num_train]
-    x_test, y_test = x_test[:num_test], y_test[:num_test]
+    runs = classifiers.FreshRuns(x_train, y_train, x_test[:num_test], y_test[:num_test])
 
     def compute(num_epochs, first_width):
-        return classifiers.train_and_evaluate(x_train, y_train, x_test, y_test, num_epochs=num_epochs,
-                                              widths=classifiers.scaled_widths(first_width))
+        return runs(num_epochs, classifiers.scaled_widths(first_width))
 
     controls = {
         "num_epochs": widgets.IntSlider(value=num_epochs, min=1, max=15, description="epochs"),

@@ -18,7 +18,7 @@ import time
 
 import ipywidgets as widgets
 
-from course_lib.plots import figure_to_png
+from course_lib.plots import PanelCanvas
 
 PANEL_CLASS = "course-panel"
 
@@ -39,6 +39,7 @@ class Panel:
         self.draw = draw
         self.result = None
         self.timings = []
+        self._canvas = PanelCanvas()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.caption = widgets.HTML()
         self.caption.add_class("course-panel-caption")
@@ -78,7 +79,7 @@ class Panel:
             result = self.compute(**self.values())
             computed = time.perf_counter()
             figure, caption = self.draw(result)
-            png = figure_to_png(figure)
+            png = self._canvas.to_png(figure)
         except ValueError as error:
             self.caption.value = (f'<span style="color:#b00020">⚠ {html.escape(str(error))}</span>')
             return
