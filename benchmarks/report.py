@@ -40,7 +40,8 @@ def findings(results):
                 f"{panel['kind']} panel {name}: median {_ms(panel['wall']['median'])} ms "
                 f"(p95 {_ms(panel['wall']['p95'])} ms) > {_ms(panel['limit_seconds'])} ms; compute "
                 f"{_ms(panel['compute']['median'])} ms, drawing {_ms(panel['draw']['median'])} ms "
-                f"({draw_share:.0%} of the update), CPU {_ms(panel['cpu']['median'])} ms")
+                f"({draw_share:.0%} of the update), CPU {_ms(panel['cpu']['median'])} ms; rendering "
+                f"the finished figure again alone costs {_ms(panel['draw_breakdown_cpu'].get('redraw'))} ms")
     throughput = results.get("throughput")
     for row in (throughput or {}).get("rows", []):
         if row["batch_size"] == FINDING_BATCH_SIZE and row["roofline_fraction"] < ROOFLINE_FLOOR:
@@ -158,7 +159,9 @@ def render_markdown(results, notes=""):
     lines = ["# Benchmarks: notebook suite, training throughput, panel latency", "",
              f"Measured {meta['date']} by `make bench` ({meta['command']}) in {_s(meta['seconds'])} s. "
              f"Machine: {meta['cpu']}, {meta['cores']} cores; Python {meta['python']}, TensorFlow "
-             f"{meta['tensorflow']}, Keras {meta['keras']}, NumPy {meta['numpy']}.", "",
+             f"{meta['tensorflow']}, Keras {meta['keras']}, NumPy {meta['numpy']}."
+             + (f" Speed of one core for plain Python, to compare machines: `sum(range(10**6))` takes "
+                f"{meta['python_loop_ms']:.0f} ms (best of 5)." if "python_loop_ms" in meta else ""), "",
              "Load average (1 min) when each part started: "
              + ", ".join(f"{part} {load:.1f}" for part, load in meta["load_average"].items())
              + f". With more runnable processes than the {meta['cores']} cores, every wall time here is "

@@ -1,6 +1,6 @@
 """``make bench``: time the notebook suite, the training loops and the panels; write ``benchmarks/results/``.
 
-    .venv/bin/python benchmarks/run.py                      # everything (about 10 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py                      # everything (about 15 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --parts panels       # one part
     .venv/bin/python benchmarks/run.py --quick --output /tmp/bench   # a tiny run of every code path
     .venv/bin/python benchmarks/run.py --report-only         # rewrite report.md from results.json
@@ -17,6 +17,7 @@ import os
 import platform
 import sys
 import time
+import timeit
 import warnings
 from pathlib import Path
 
@@ -36,7 +37,7 @@ SETTINGS = {
         "suite": {"prefixes": ()},
         "throughput": {"batch_sizes": throughput.BATCH_SIZES, "min_seconds": 1.0, "max_steps": 2000,
                        "num_samples": throughput.EPOCH_SIZE, "matmul_size": 1024},
-        "panels": {"only": (), "values_per_control": 4, "repeats": 2, "max_clicks": 3, "budget_seconds": 10.0},
+        "panels": {"only": (), "values_per_control": 4, "repeats": 2, "max_clicks": 3, "budget_seconds": 6.0},
     },
     "quick": {
         "suite": {"prefixes": ("00",)},
@@ -68,7 +69,12 @@ def metadata(command):
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "command": command, "cpu": cpu_name(), "cores": os.cpu_count(),
             "python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
-            "numpy": numpy.__version__, "load_average": {}}
+            "numpy": numpy.__version__, "python_loop_ms": python_loop_ms(), "load_average": {}}
+
+
+def python_loop_ms():
+    """Milliseconds of ``sum(range(10**6))``, best of 5: how fast one core runs plain Python (Matplotlib, Keras' glue)."""
+    return 1000 * min(timeit.repeat("sum(range(10**6))", number=1, repeat=5))
 
 
 def run(parts=PARTS, *, quick=False, output=RESULTS, log=functools.partial(print, flush=True)):

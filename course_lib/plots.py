@@ -45,7 +45,7 @@ class PanelCanvas:
     - the layout: laying out a figure measures every text around every axes,
       which costs about as much as drawing it. The positions found once are
       applied again, and the layout is found anew only when the axes change or a
-      text around them changes length (longer tick labels, a new title), so
+      text around them gets longer (wider tick labels, a longer title), so
       nothing gets clipped;
     - the renderer, whose cache of typeset math (the 10⁻⁴ labels of a log axis)
       would otherwise start empty for every figure.
@@ -66,7 +66,7 @@ class PanelCanvas:
                 ax.set_position(position)
                 ax.set_in_layout(True)  # set_position takes an axes out of any later layout
             png = figure_to_png(figure)
-            if text_signature(figure) == self.signature:
+            if _fits(text_signature(figure), self.signature):
                 return png
             figure.set_layout_engine(engine)
         png = figure_to_png(figure)
@@ -84,18 +84,23 @@ class PanelCanvas:
 
 
 def text_signature(figure):
-    """The lengths of the texts a layout makes room for: titles, axis and tick labels, legends."""
+    """The lengths of the texts a layout makes room for: the title, and each axes' title, axis and tick labels."""
     suptitle = figure._suptitle.get_text() if figure._suptitle is not None else ""
-    signature = [len(suptitle)]
+    signature = [(len(suptitle),)]
     for ax in figure.axes:
-        legend = ax.get_legend()
         signature.append((
             len(ax.get_title()), len(ax.get_xlabel()), len(ax.get_ylabel()),
             max((len(label.get_text()) for label in ax.get_xticklabels()), default=0),
             max((len(label.get_text()) for label in ax.get_yticklabels()), default=0),
-            tuple(len(text.get_text()) for text in legend.get_texts()) if legend else (),
         ))
     return signature
+
+
+def _fits(signature, room):
+    """Whether texts of these lengths fit where texts of the ``room`` lengths were laid out."""
+    return len(signature) == len(room) and all(
+        len(texts) == len(space) and all(n <= m for n, m in zip(texts, space))
+        for texts, space in zip(signature, room))
 
 
 def training_curves(history, metrics=("loss",), *, title=""):

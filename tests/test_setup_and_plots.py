@@ -95,5 +95,7 @@ def test_panel_canvas_reuses_the_layout_only_while_it_fits():
     assert canvas.positions is not remembered
     assert canvas.positions[0].x0 > remembered[0].x0
     wide = canvas.positions
+    canvas.to_png(_curve_figure(1.0))  # shorter labels fit in the room already made
+    assert canvas.positions is wide
     canvas.to_png(_curve_figure(1.0, ylabel="a much longer label for y"))
     assert canvas.positions is not wide
