@@ -35,9 +35,9 @@ NOTES = ROOT / "benchmarks" / "NOTES.md"
 SETTINGS = {
     "full": {
         "suite": {"prefixes": ()},
-        "throughput": {"batch_sizes": throughput.BATCH_SIZES, "min_seconds": 1.0, "max_steps": 2000,
+        "throughput": {"batch_sizes": throughput.BATCH_SIZES, "min_seconds": 0.6, "max_steps": 2000,
                        "num_samples": throughput.EPOCH_SIZE, "matmul_size": 1024},
-        "panels": {"only": (), "values_per_control": 4, "repeats": 2, "max_clicks": 3, "budget_seconds": 6.0},
+        "panels": {"only": (), "values_per_control": 4, "repeats": 2, "max_clicks": 3, "budget_seconds": 4.0},
     },
     "quick": {
         "suite": {"prefixes": ("00",)},

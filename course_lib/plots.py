@@ -44,8 +44,8 @@ class PanelCanvas:
 
     - the layout: laying out a figure measures every text around every axes,
       which costs about as much as drawing it. The positions found once are
-      applied again, and the layout is found anew only when the axes change or a
-      text around them gets longer (wider tick labels, a longer title), so
+      applied again, and the layout is found anew only when the axes or the size
+      change or a text around them gets longer (wider tick labels, a longer title), so
       nothing gets clipped;
     - the renderer, whose cache of typeset math (the 10⁻⁴ labels of a log axis)
       would otherwise start empty for every figure.
@@ -55,11 +55,13 @@ class PanelCanvas:
         self.canvas = None
         self.signature = None
         self.positions = None
+        self.size = None
 
     def to_png(self, figure):
         """PNG bytes of ``figure``, with the remembered layout when it still fits."""
         self._adopt(figure)
-        if self.positions is not None and len(figure.axes) == len(self.positions):
+        size = tuple(figure.get_size_inches())
+        if self.positions is not None and len(figure.axes) == len(self.positions) and size == self.size:
             engine = figure.get_layout_engine()
             figure.set_layout_engine("none")
             for ax, position in zip(figure.axes, self.positions):
@@ -72,6 +74,7 @@ class PanelCanvas:
         png = figure_to_png(figure)
         self.signature = text_signature(figure)
         self.positions = [ax.get_position(original=True) for ax in figure.axes]
+        self.size = size
         return png
 
     def _adopt(self, figure):

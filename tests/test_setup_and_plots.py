@@ -64,8 +64,8 @@ def test_range_and_choice_validation():
         validate.one_of("loss", "mae", ["mse", "ce"])
 
 
-def _curve_figure(scale, ylabel="y"):
-    figure, (left, right) = plots.new_figure(8.0, 3.0, ncols=2)
+def _curve_figure(scale, ylabel="y", width=8.0):
+    figure, (left, right) = plots.new_figure(width, 3.0, ncols=2)
     x = np.linspace(0.0, 1.0, 50)
     left.plot(x, scale * x)
     left.set_ylabel(ylabel)
@@ -99,3 +99,6 @@ def test_panel_canvas_reuses_the_layout_only_while_it_fits():
     assert canvas.positions is wide
     canvas.to_png(_curve_figure(1.0, ylabel="a much longer label for y"))
     assert canvas.positions is not wide
+    longer = canvas.positions
+    canvas.to_png(_curve_figure(1.0, width=6.0))  # another size: margins are fractions of it
+    assert canvas.positions is not longer
