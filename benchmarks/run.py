@@ -1,6 +1,6 @@
 """``make bench``: time the notebook suite, the training loops and the panels; write ``benchmarks/results/``.
 
-    .venv/bin/python benchmarks/run.py                      # everything (about 15 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py                      # everything (12-15 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --parts panels       # one part
     .venv/bin/python benchmarks/run.py --quick --output /tmp/bench   # a tiny run of every code path
     .venv/bin/python benchmarks/run.py --report-only         # rewrite report.md from results.json
@@ -34,13 +34,13 @@ NOTES = ROOT / "benchmarks" / "NOTES.md"
 #: Full and tiny settings of each part; the tiny ones run every code path in seconds (tests).
 SETTINGS = {
     "full": {
-        "suite": {"prefixes": ()},
+        "suite": {"prefixes": (), "jobs": min(2, os.cpu_count() or 1)},
         "throughput": {"batch_sizes": throughput.BATCH_SIZES, "min_seconds": 0.6, "max_steps": 2000,
                        "num_samples": throughput.EPOCH_SIZE, "matmul_size": 1024},
         "panels": {"only": (), "values_per_control": 4, "repeats": 2, "max_clicks": 3, "budget_seconds": 4.0},
     },
     "quick": {
-        "suite": {"prefixes": ("00",)},
+        "suite": {"prefixes": ("00",), "jobs": 1},
         "throughput": {"batch_sizes": (32,), "min_seconds": 0.05, "max_steps": 3,
                        "num_samples": 256, "matmul_size": 128},
         "panels": {"only": ("welcome",), "values_per_control": 2, "repeats": 1, "max_clicks": 1,
@@ -77,13 +77,18 @@ def python_loop_ms():
     return 1000 * min(timeit.repeat("sum(range(10**6))", number=1, repeat=5))
 
 
-def run(parts=PARTS, *, quick=False, output=RESULTS, log=functools.partial(print, flush=True)):
-    """Run the chosen parts and write the report into ``output``; returns the results dict."""
+def run(parts=PARTS, *, quick=False, jobs=None, output=RESULTS, log=functools.partial(print, flush=True)):
+    """Run the chosen parts and write the report into ``output``; returns the results dict.
+
+    ``jobs`` (chapters executed at a time) overrides the setting of the suite part.
+    """
     settings = SETTINGS["quick" if quick else "full"]
+    if jobs is not None:
+        settings = {**settings, "suite": {**settings["suite"], "jobs": jobs}}
     notebook.quiet_tensorflow()
     notebook.plot_style()
     warnings.filterwarnings("ignore", module="keras")  # "your input ran out of data" notices of bounded fits
-    command = "benchmarks/run.py" + (" --quick" if quick else "") + (
+    command = "benchmarks/run.py" + (" --quick" if quick else "") + (f" --jobs {jobs}" if jobs else "") + (
         f" --parts {' '.join(parts)}" if tuple(parts) != PARTS else "")
     results = {"meta": metadata(command)}
     start = time.perf_counter()
@@ -119,6 +124,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure")
     parser.add_argument("--quick", action="store_true", help="tiny settings that run every code path in seconds")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="chapters executed at a time (default: 2 on a machine with 2 or more cores; "
+                             "1 gives each chapter's time alone)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"where to write (default {RESULTS})")
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite report.md and the plot from the results.json in --output")
@@ -126,7 +134,7 @@ def main(argv=None):
     if args.report_only:
         rewrite_report(args.output)
     else:
-        run(args.parts, quick=args.quick, output=args.output)
+        run(args.parts, quick=args.quick, jobs=args.jobs, output=args.output)
     return 0
 
 

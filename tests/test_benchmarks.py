@@ -154,3 +154,13 @@ def test_suite_times_a_chapter_without_touching_the_stored_notebook():
     assert result["chapters"][0]["error"] is None and result["chapters"][0]["seconds"] > 0
     assert stored.read_bytes() == before
     assert suite.baseline_notebook().cells[0].source == suite.SETUP_CELL
+
+
+def test_the_suite_starts_the_long_chapters_first_and_checks_jobs():
+    from pathlib import Path
+
+    sources = [Path(f"{name}.py") for name in ("00_welcome", "02_forward", "05_losses", "09_mnist", "10_fashion")]
+    ordered = [source.stem[:2] for source in suite.longest_first(sources)]
+    assert ordered == ["02", "10", "09", "00", "05"]
+    with pytest.raises(ValueError, match="jobs"):
+        suite.run(("00",), baseline=False, jobs=0)
