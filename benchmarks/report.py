@@ -82,19 +82,21 @@ def _suite_section(suite):
     lines = ["## 1. Notebook suite", "",
              "Each chapter built from `notebooks/src` and executed in a fresh kernel, in memory "
              "(`tools/execute_notebooks.py`'s `build` and `execute`), timed from the kernel start"
-             + (f"; {suite['jobs']} chapters at a time (a chapter's kernel keeps about one core busy), "
-                "longest first, so a chapter's time includes sharing the machine with another one"
+             + (f"; {suite['jobs']} chapters at a time, longest first. Side by side they fill each other's "
+                "idle time (kernel starts, Python between training steps), so the suite ends sooner, but "
+                "each chapter takes longer than alone; `benchmarks/run.py --jobs 1` times them alone"
                 if suite.get("jobs", 1) > 1 else "; one chapter at a time") + ".", "",
              f"Baseline, a notebook with only `notebook.setup()` (kernel start, TensorFlow import): "
              f"**{_s(suite['baseline_seconds'])} s**.", "",
              "| chapter | seconds | beyond the baseline | status |", "|---|---:|---:|---|"]
+    alone = suite.get("jobs", 1) == 1  # the baseline runs alone: only then is the difference meaningful
     for chapter in suite["chapters"]:
-        beyond = None if suite["baseline_seconds"] is None else chapter["seconds"] - suite["baseline_seconds"]
+        beyond = chapter["seconds"] - suite["baseline_seconds"] if alone and suite["baseline_seconds"] else None
         status = f"failed: {chapter['error']}" if chapter["error"] else "ok"
         lines.append(f"| {chapter['chapter']} | {_s(chapter['seconds'])} | {_s(beyond)} | {status} |")
     total = sum(chapter["seconds"] for chapter in suite["chapters"])
     if suite.get("jobs", 1) > 1:
-        lines.append(f"| the chapters' times added up | {_s(total)} | | about what one after the other (as in CI) takes, or a little less |")
+        lines.append(f"| the chapters' times added up | {_s(total)} | | each slowed by its neighbour |")
     lines += [f"| **whole suite** | **{_s(suite['total_seconds'])}** | | "
               f"{len(suite['chapters'])} chapters" + (f", {suite['jobs']} at a time" if suite.get("jobs", 1) > 1 else "")
               + " |", ""]

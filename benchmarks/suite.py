@@ -7,10 +7,9 @@ last cell. A baseline notebook holding only the chapters' first cell
 (``notebook.setup()``) shows how much of that is the fixed cost of a kernel
 that imports TensorFlow.
 
-A chapter's kernel keeps about one core busy (its training steps are too small
-for TensorFlow to spread over more), so with ``jobs=2`` two chapters run side
-by side, longest first; each chapter's time is still its own, from its kernel
-start to its last cell.
+With ``jobs=2`` two chapters run side by side, longest first: they fill each
+other's idle time (kernel starts, Python between small training steps), so the
+suite ends sooner, though each chapter takes longer than it would alone.
 """
 
 import concurrent.futures
