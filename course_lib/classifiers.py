@@ -186,7 +186,6 @@ def quick_mnist_classifier(num_train=12000, num_epochs=1, batch_size=64):
     return model, x_test, y_test, predict_probabilities(model, x_test)
 
 
-
 def scaled_widths(first_width):
     """The source's funnel of hidden widths, halving each layer, starting at ``first_width`` (256 in the source)."""
     first_width = validate.positive_int("first_width", first_width)
@@ -250,50 +249,3 @@ class FreshRuns:
             model.optimizer.build(model.trainable_variables)
             self.models[widths] = model, [v.numpy() for v in model.variables + model.optimizer.variables]
         return self.models[widths]
-
-
-def quick_mnist_classifier(num_train=12000, num_epochs=1, batch_size=64):
-    """A small MNIST model trained in seconds, with the test images and its probabilities.
-
-    Panels use it when no trained model is handed to them. Returns
-    ``(model, x_test, y_test, probabilities)``; it reaches about 0.91 test accuracy.
-    """
-    num_train = validate.positive_int("num_train", num_train)
-    (x_train, y_train), (x_test, y_test) = load_mnist()
-    keras.utils.set_random_seed(0)
-    model = compile_like_source(mnist_sequential())
-    model.fit(x_train[:num_train], y_train[:num_train], batch_size=batch_size,
-              epochs=validate.positive_int("num_epochs", num_epochs), verbose=0)
-    return model, x_test, y_test, predict_probabilities(model, x_test)
-
-
-
-def scaled_widths(first_width):
-    """The source's funnel of hidden widths, halving each layer, starting at ``first_width`` (256 in the source)."""
-    first_width = validate.positive_int("first_width", first_width)
-    if first_width < 8:
-        raise ValueError(f"first_width must be at least 8 so that four halvings leave a unit, got {first_width}.")
-    return tuple(first_width // 2 ** layer for layer in range(len(FASHION_WIDTHS)))
-
-
-def train_and_evaluate(x_train, y_train, x_test, y_test, *, widths=FASHION_WIDTHS, num_epochs=5,
-                       batch_size=128, learning_rate=1e-3, seed=0):
-    """Train a fresh :func:`fashion_mlp` of ``widths`` with ``fit``; accuracies per epoch and its size.
-
-    Labels are one-hot, images flattened. This is the epochs/width panel's
-    ``compute``: with a few thousand images it runs in a couple of seconds.
-    """
-    num_epochs = validate.positive_int("num_epochs", num_epochs)
-    learning_rate = validate.positive("learning_rate", learning_rate)
-    keras.utils.set_random_seed(seed)
-    model = fashion_mlp(widths)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-                  loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-                  metrics=["categorical_accuracy"])
-    history = model.fit(image_dataset(x_train, y_train, batch_size, shuffle_seed=seed),
-                        epochs=num_epochs, validation_data=image_dataset(x_test, y_test, 1000),
-                        shuffle=False, verbose=0)  # the dataset shuffles itself
-    return {"widths": tuple(widths), "num_epochs": num_epochs, "num_train": len(x_train),
-            "num_parameters": model.count_params(),
-            "train_accuracy": history.history["categorical_accuracy"],
-            "test_accuracy": history.history["val_categorical_accuracy"]}

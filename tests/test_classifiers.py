@@ -202,8 +202,16 @@ def test_fresh_runs_give_a_brand_new_models_result_without_compiling_again():
     runs(3, (32, 16, 8, 4))  # another network in between
     again = runs(2, (16, 8, 4, 2))
     assert runs.models[(16, 8, 4, 2)][0] is model and len(runs.models) == 2
-    brand_new = classifiers.train_and_evaluate(*subset, widths=(16, 8, 4, 2), num_epochs=2)
-    for result in (again, brand_new):
+    keras.utils.set_random_seed(0)  # a brand-new model, built and compiled by hand
+    model = classifiers.fashion_mlp((16, 8, 4, 2))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True), metrics=["categorical_accuracy"])
+    history = model.fit(classifiers.image_dataset(*subset[:2], 128, shuffle_seed=0), epochs=2,
+                        validation_data=classifiers.image_dataset(*subset[2:], 1000), shuffle=False, verbose=0).history
+    brand_new = {"train_accuracy": history["categorical_accuracy"],
+                 "test_accuracy": history["val_categorical_accuracy"]}
+    again_new = classifiers.train_and_evaluate(*subset, widths=(16, 8, 4, 2), num_epochs=2)
+    for result in (again, brand_new, again_new):
         np.testing.assert_array_equal(result["train_accuracy"], first["train_accuracy"])
         np.testing.assert_array_equal(result["test_accuracy"], first["test_accuracy"])
     with pytest.raises(ValueError, match="num_epochs"):
