@@ -78,8 +78,7 @@ def test_a_cheap_panel_is_driven_through_every_control(welcome_latency):
     assert entry["changes"] == 4 and set(entry["per_control_median"]) == {"w", "b"}
     assert entry["compute"]["median"] + entry["draw"]["median"] <= entry["wall"]["p95"]
     assert entry["too_slow"] == (entry["wall"]["median"] > latency.CHEAP_LIMIT_SECONDS)
-    stages = entry["draw_breakdown_cpu"]
-    assert set(stages) == {"build", "layout", "render", "encode", "redraw"} and stages["render"] > 0
+    assert entry["draw_breakdown_cpu"] == {}  # a chart panel draws in the browser, not in the kernel
 
 
 def test_a_training_panel_is_clicked_after_each_change():

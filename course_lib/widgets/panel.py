@@ -3,71 +3,173 @@
 A panel is controls on the left and, beside them, a figure with a caption
 underneath. When a control moves (or, for training panels, when the button is
 pressed) the panel calls ``compute(**values)``, a pure function of the control
-values, then ``draw(result)``, which returns a Matplotlib figure and a caption.
-The figure is sent as PNG bytes in an ``Image`` widget, so a panel needs no
-running kernel to be tested: set a control's ``value`` and read ``result``,
-``caption.value`` or ``image.value``. ``timings`` keeps how long compute and
-drawing took, for the benchmarks.
+values, then ``draw(result)``.
 
-Bad input never breaks a panel: a ``ValueError`` from ``compute`` is shown in
-the caption, in red, and the last good figure stays.
+Panels are being moved from Matplotlib to Vega-Lite (issue #11); both paths go
+through this class until the last panel is moved:
+
+- **chart panels** (``spec=`` given): ``draw(result)`` returns ``(datasets,
+  caption)``, the rows for the spec's named data sources and an HTML caption.
+  The kernel sends data, the browser draws it in one frame
+  (``course_lib.widgets.chart``). With ``offline=True`` the panel also
+  tabulates ``compute`` over every value its controls can take and links the
+  controls to the chart in the browser, so it answers its sliders in a notebook
+  opened without a kernel. Its output also carries a PNG of its first state for
+  viewers without JavaScript.
+- **figure panels** (no ``spec``): ``draw(result)`` returns a Matplotlib figure
+  and a caption, sent as PNG bytes in an ``Image`` widget.
+
+Either way a panel is tested without a browser: set a control's ``value`` and
+read ``result`` and the chart's ``datasets``/``caption`` (or ``image.value`` and
+``caption.value``). ``timings`` keeps how long compute and drawing took, for the
+benchmarks. Bad input never breaks a panel: a ``ValueError`` from ``compute`` is
+shown in the caption, in red, and the last good figure stays.
 """
 
+import base64
 import html
+import itertools
 import time
 
 import ipywidgets as widgets
+import numpy as np
 
 from course_lib.plots import PanelCanvas
+from course_lib.widgets.chart import Chart, linked_chart, pack_table
 
 PANEL_CLASS = "course-panel"
+#: The most states an offline panel may precompute; past it, coarsen the controls' steps.
+MAX_TABLE_ENTRIES = 4000
+SELECTIONS = (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)
+
+
+def error_caption(error):
+    return f'<span style="color:#b00020">⚠ {html.escape(str(error))}</span>'
+
+
+def control_grid(control):
+    """Every value a control can take, as the browser sends it (a selection sends its index)."""
+    if isinstance(control, SELECTIONS):
+        return list(range(len(control.options)))
+    if isinstance(control, widgets.Checkbox):
+        return [False, True]
+    if isinstance(control, (widgets.IntSlider, widgets.FloatSlider)):
+        count = int(round((control.max - control.min) / control.step)) + 1
+        values = control.min + control.step * np.arange(count)
+        if isinstance(control, widgets.IntSlider):
+            return [int(v) for v in values]
+        decimals = max(0, -int(np.floor(np.log10(control.step))) + 2)
+        return [round(float(v), decimals) for v in values]
+    raise TypeError(f"an offline panel cannot tabulate a {type(control).__name__}; "
+                    "use sliders, dropdowns, toggle buttons or checkboxes")
+
+
+def browser_value(control):
+    """The control's value as the browser holds it (the index of a selection)."""
+    return control.index if isinstance(control, SELECTIONS) else control.value
+
+
+def python_value(control, value):
+    """The value ``compute`` takes for the browser value ``value`` of ``control``."""
+    return control.options[value] if isinstance(control, SELECTIONS) else value
+
+
+def without_constant_datasets(table):
+    """``table`` without the datasets that every state shares (the chart holds them once)."""
+    shared = set.intersection(*(set(entry["datasets"]) for entry in table))
+    constant = {name for name in shared
+                if all(entry["datasets"][name] == table[0]["datasets"][name] for entry in table)}
+    for entry in table:
+        entry["datasets"] = {name: rows for name, rows in entry["datasets"].items() if name not in constant}
+    return table
 
 
 class Panel:
     """Controls, a figure and a caption, redrawn from ``compute`` and ``draw`` when a control moves."""
 
-    def __init__(self, title, controls, compute, draw, *, button=None, explanation=""):
+    def __init__(self, title, controls, compute, draw, *, spec=None, offline=False, button=None,
+                 explanation=""):
         """Build the panel and draw it once with the controls' initial values.
 
         ``controls`` maps ``compute``'s keyword names to ipywidgets controls.
+        ``spec`` (a Vega-Lite spec with named data) makes it a chart panel;
+        ``offline`` precomputes its states so it works without a kernel.
         ``button`` (a label such as "Train") makes the panel update only when it is
         pressed, for updates that take seconds; without it, every change redraws.
         """
+        if offline and (spec is None or button is not None):
+            raise ValueError("offline=True needs a chart spec and no button")
         self.title = title
         self.controls = dict(controls)
         self.compute = compute
         self.draw = draw
         self.result = None
         self.timings = []
-        self._canvas = PanelCanvas()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.caption = widgets.HTML()
-        self.caption.add_class("course-panel-caption")
+        self.chart = self.image = self.caption = None
+        if spec is None:
+            self._canvas = PanelCanvas()
+            self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+            self.caption = widgets.HTML()
+            self.caption.add_class("course-panel-caption")
+            figure_area = widgets.VBox([self.image, self.caption])
+        else:
+            exact = [name for name, control in self.controls.items()
+                     if isinstance(control, (*SELECTIONS, widgets.Checkbox))]
+            self.chart = linked_chart(list(self.controls), exact) if offline else Chart()
+            self.chart.spec = spec
+            figure_area = self.chart
         inputs = list(self.controls.values())
         if button is None:
             self.button = None
             for control in inputs:
                 control.observe(self._on_change, names="value")
         else:
-            self.button = widgets.Button(description=button, button_style="primary",
-                                         icon="play")
+            self.button = widgets.Button(description=button, button_style="primary", icon="play")
             self.button.on_click(lambda _: self.refresh())
             inputs.append(self.button)
         header = widgets.HTML(f"<b>{html.escape(title)}</b>"
                               + (f"<br><span>{explanation}</span>" if explanation else ""))
         self.widget = widgets.VBox([
             header,
-            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="300px")),
-                          widgets.VBox([self.image, self.caption])]),
+            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="300px")), figure_area]),
         ])
         self.widget.add_class(PANEL_CLASS)
+        self.links = []
+        if offline:
+            self.chart.table = pack_table(self.tabulate())
+            for name, control in self.controls.items():
+                trait = "index" if isinstance(control, SELECTIONS) else "value"
+                self.links.append(widgets.jslink((control, trait), (self.chart, name)))
+                setattr(self.chart, name, browser_value(control))
         self.refresh()
+        self.first_png = self.chart.to_png() if self.chart is not None else self.image.value
 
     def values(self):
         """The current value of every control, by name."""
         return {name: control.value for name, control in self.controls.items()}
 
+    def tabulate(self):
+        """Every state of the panel, one per combination of control values (for offline panels)."""
+        grids = {name: control_grid(control) for name, control in self.controls.items()}
+        count = int(np.prod([len(grid) for grid in grids.values()]))
+        if count > MAX_TABLE_ENTRIES:
+            raise ValueError(f"the controls of {self.title!r} take {count} combinations, more than "
+                             f"{MAX_TABLE_ENTRIES}: coarsen their steps")
+        table = []
+        for combination in itertools.product(*grids.values()):
+            values = dict(zip(grids, combination))
+            arguments = {name: python_value(self.controls[name], value) for name, value in values.items()}
+            try:
+                datasets, caption = self.draw(self.compute(**arguments))
+            except ValueError as error:
+                datasets, caption = {}, error_caption(error)
+            table.append({"values": values, "datasets": datasets, "caption": caption})
+        return without_constant_datasets(table)
+
     def _on_change(self, _change):
+        if self.chart is not None and self.chart.linked:
+            for name, control in self.controls.items():
+                setattr(self.chart, name, browser_value(control))
         self.refresh()
 
     def refresh(self):
@@ -78,18 +180,33 @@ class Panel:
         try:
             result = self.compute(**self.values())
             computed = time.perf_counter()
-            figure, caption = self.draw(result)
-            png = self._canvas.to_png(figure)
+            if self.chart is not None:
+                datasets, caption = self.draw(result)
+            else:
+                figure, caption = self.draw(result)
+                png = self._canvas.to_png(figure)
         except ValueError as error:
-            self.caption.value = (f'<span style="color:#b00020">⚠ {html.escape(str(error))}</span>')
+            if self.chart is not None:
+                self.chart.caption = error_caption(error)
+            else:
+                self.caption.value = error_caption(error)
             return
         finally:
             if self.button is not None:
                 self.button.disabled = False
         self.result = result
-        self.image.value = png
-        self.caption.value = caption
+        if self.chart is not None:
+            with self.chart.hold_sync():
+                self.chart.datasets = datasets
+                self.chart.caption = caption
+        else:
+            self.image.value = png
+            self.caption.value = caption
         self.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if self.first_png:
+            bundle["image/png"] = base64.b64encode(self.first_png).decode("ascii")
+        bundle["text/plain"] = f"{self.title} (an interactive panel: run its cell in JupyterLab to use it)"
+        return bundle

@@ -99,6 +99,9 @@ def lab(tmp_path_factory):
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), IPYTHONDIR=str(home / "ipython"),
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    # JupyterLab renders saved widget state only in trusted notebooks, as `make lab` trusts them.
+    subprocess.run([sys.executable, "-m", "jupyter", "trust", *map(str, sorted(served.glob("*.ipynb")))],
+                   env=env, check=True, capture_output=True)
     port, token = free_port(), secrets.token_hex(24)
     log = home / "jupyterlab.log"
     with log.open("wb") as log_file:

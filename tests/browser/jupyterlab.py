@@ -1,7 +1,8 @@
 """Using a chapter in JupyterLab the way a person does: open it, Run All, find the panels, move them.
 
 ``NotebookPage`` drives one open notebook; ``PanelView`` one ``course-panel`` in it (see
-``course_lib/widgets/panel.py``: controls, then an ``<img>`` and a ``course-panel-caption``).
+``course_lib/widgets/panel.py``: controls, then a chart's ``<canvas>`` or an ``<img>``, and a
+``course-panel-caption``).
 ``KernelMessages`` listens to the page's kernel connection and keeps every error the kernel
 reports, including the tracebacks of widget callbacks, which JupyterLab shows in no cell.
 """
@@ -24,25 +25,34 @@ RENDER_TIMEOUT = 60
 UPDATE_TIMEOUT = 120
 
 KERNEL_IDLE_JS = "() => /\\| Idle\\b/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
-#: What a panel shows: a digest of the figure's PNG bytes (the <img> src is a blob URL, new on
-#: every redraw, so the bytes are compared, not the URL), whether the browser could decode and
-#: lay out the image, and the caption text.
+#: What a panel shows: a digest of the figure's pixels, whether the browser could decode and
+#: lay the figure out, and the caption text. A chart panel draws on a <canvas> (its pixels are
+#: read back); a figure panel shows a PNG in an <img> (its src is a blob URL, new on every
+#: redraw, so the bytes are compared, not the URL).
 PANEL_OUTPUT_JS = """async (panel) => {
+    const digestOf = async (bytes) => {
+        const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+        return Array.from(hash, b => b.toString(16).padStart(2, '0')).join('');
+    };
+    const canvas = panel.querySelector('.course-chart canvas');
     const image = panel.querySelector('img.widget-image');
     const caption = panel.querySelector('.course-panel-caption');
-    let digest = null;
-    if (image && image.src) {
+    let digest = null, width = 0, decoded = false;
+    if (canvas) {
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        digest = canvas.width > 0 ? await digestOf(pixels) : null;
+        width = canvas.getBoundingClientRect().width;
+        decoded = canvas.width > 0;
+    } else if (image && image.src) {
         try {
-            const bytes = await (await fetch(image.src)).arrayBuffer();
-            const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-            digest = Array.from(hash, b => b.toString(16).padStart(2, '0')).join('');
+            digest = await digestOf(await (await fetch(image.src)).arrayBuffer());
         } catch (error) {
             digest = null;  // the blob was replaced while being read: read again
         }
+        width = image.getBoundingClientRect().width;
+        decoded = image.naturalWidth > 0;
     }
-    return {image: digest, width: image ? image.getBoundingClientRect().width : 0,
-            decoded: image ? image.naturalWidth > 0 : false,
-            caption: caption ? caption.innerText.trim() : null};
+    return {image: digest, width, decoded, caption: caption ? caption.innerText.trim() : null};
 }"""
 CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")

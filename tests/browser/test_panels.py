@@ -189,3 +189,79 @@ def rendering_problems(output):
     elif not re.search(r"\d", caption):
         problems.append(f"the caption states no number: {caption!r}")
     return problems
+
+
+def offline_panel_cells(notebook_path):
+    """{cell index: number of panels} of the cells whose stored panels work without a kernel.
+
+    Such a panel's chart holds a table of its states: the stored widget state says so.
+    """
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    state = notebook["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    offline = {model_id for model_id, model in state.items() if model["state"].get("table")}
+    found = {}
+    for index, cell in code_cells(notebook_path):
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view and contains_offline_chart(state, view["model_id"], offline):
+                found[index] = found.get(index, 0) + 1
+    return found
+
+
+def contains_offline_chart(state, model_id, offline):
+    """Whether the widget ``model_id`` (or a widget inside it) is an offline chart."""
+    if model_id in offline:
+        return True
+    children = state.get(model_id, {}).get("state", {}).get("children", [])
+    return any(contains_offline_chart(state, child.removeprefix("IPY_MODEL_"), offline) for child in children)
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def chapters_with_offline_panels():
+    return [path for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) if offline_panel_cells(path)]
+
+
+@pytest.mark.parametrize("chapter", chapters_with_offline_panels(), ids=lambda path: path.stem)
+def test_offline_panels_respond_without_a_kernel(chapter, browser, lab):
+    """A chapter opened from disk, no cell run and its kernel shut down: its offline panels still answer."""
+    expected = offline_panel_cells(chapter)
+    notebook = NotebookPage(browser, lab, chapter.name)
+    problems = []
+    try:
+        notebook.open()
+        lab.shut_down_kernels()
+        for index, count in expected.items():
+            cell = notebook.cell(index)
+            panels = cell.locator(".course-panel")
+            if not wait_until(lambda: panels.count() >= count, RENDER_TIMEOUT):
+                shot = notebook.screenshot(f"cell{index}-offline-not-rendered", cell)
+                problems.append(f"cell {index}: {panels.count()} of {count} panels rendered from the "
+                                f"saved state; screenshot: {shot}")
+                continue
+            for number in range(count):
+                view = PanelView(panels.nth(number))
+                problems += [f"cell {index} panel {view.title()!r} without a kernel: {problem}"
+                             for problem in move_every_control(view)]
+    except PlaywrightTimeout as timeout:
+        problems.append(f"{timeout.message.splitlines()[0]}; screenshot: {notebook.screenshot('offline-timeout')}")
+    finally:
+        notebook.close()
+    assert not problems, f"{chapter.name} in JupyterLab without a kernel:\n- " + "\n- ".join(problems)
+
+
+def move_every_control(view):
+    """Move each control in turn; each move must change the figure's pixels and the caption."""
+    view.locator.scroll_into_view_if_needed()
+    before = view.wait_for_first_output(RENDER_TIMEOUT)
+    problems = rendering_problems(before)
+    for control in view.controls():
+        moved = move_control(control)
+        after = view.wait_for_output(lambda now: changed(now, before) == {"figure", "caption"}, SETTLE_TIMEOUT)
+        if changed(after, before) != {"figure", "caption"}:
+            problems.append(f"moving {moved} changed {sorted(changed(after, before)) or 'nothing'} "
+                            f"(caption {before['caption']!r} → {after['caption']!r})")
+        problems += [f"after moving {moved}: {problem}" for problem in rendering_problems(after)]
+        before = after
+    return problems

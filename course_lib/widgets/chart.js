@@ -1,0 +1,114 @@
+// The browser side of course_lib.widgets.chart.Chart: glue between a widget model and Vega.
+//
+// Vega-Lite draws; this file only hands it data. The model holds a Vega-Lite `spec` whose
+// data sources are named, the `datasets` to put in them, and a `caption`. A panel that works
+// without a kernel also holds a `table` of precomputed states, each {values, datasets, caption},
+// and one trait per control named in `linked` (those in `exact` are choices, not numbers), fed
+// by the controls through ipywidgets' jslink.
+// When a linked value changes, the state nearest to the controls is shown: no kernel needed.
+// No formula of the course is computed here; every number comes from Python.
+//
+// Vega itself (900 kB) is loaded once per page by the ChartLibrary widget (chart.py), which
+// publishes vega-embed through `library()`; every chart waits for it there.
+
+/** The page's meeting point between the chart library and the charts (made by whichever comes first). */
+export function library() {
+  if (!globalThis.__courseCharts) {
+    let resolve;
+    const loaded = new Promise((done) => { resolve = done; });
+    globalThis.__courseCharts = { loaded, resolve };
+  }
+  return globalThis.__courseCharts;
+}
+
+/**
+ * The entry of `table` whose `values` are nearest to `values`: a slider's number by relative
+ * distance (a browser's float arithmetic may land between two stored steps), the names in
+ * `exact` (a dropdown's index, a checkbox) only by an exact match.
+ */
+export function nearestEntry(table, values, exact = []) {
+  let best = null;
+  let bestDistance = Infinity;
+  for (const entry of table) {
+    let distance = 0;
+    for (const [name, value] of Object.entries(values)) {
+      const stored = entry.values[name];
+      if (typeof value === "number" && typeof stored === "number" && !exact.includes(name)) {
+        distance += Math.abs(stored - value) / (Math.abs(value) + Math.abs(stored) + 1e-12);
+      } else if (stored !== value) {
+        distance = Infinity;
+        break;
+      }
+    }
+    if (distance < bestDistance) {
+      best = entry;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** The values of the linked controls, as the model holds them now. */
+export function linkedValues(model) {
+  return Object.fromEntries(model.get("linked").map((name) => [name, model.get(name)]));
+}
+
+/** The states of a packed table (gzip-compressed JSON in base64, see pack_table in chart.py). */
+export async function unpackTable(packed) {
+  if (!packed) return [];
+  const bytes = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).json();
+}
+
+function replaceData(view, datasets) {
+  for (const [name, rows] of Object.entries(datasets)) view.data(name, rows);
+  return view.runAsync();
+}
+
+async function render({ model, el }) {
+  const figure = document.createElement("div");
+  figure.className = "course-chart";
+  const caption = document.createElement("div");
+  caption.className = "course-panel-caption";
+  caption.setAttribute("aria-live", "polite");
+  el.append(figure, caption);
+  let view = null;
+  let queued = Promise.resolve();
+  let table = [];
+
+  // Updates run one after the other; one that fails is reported and does not block the next.
+  const enqueue = (step) => {
+    queued = queued.then(step).catch((error) => console.error("course chart:", error));
+    return queued;
+  };
+  const show = (datasets, text) => {
+    caption.innerHTML = text;
+    return enqueue(() => (view ? replaceData(view, datasets) : null));
+  };
+  const showLinked = () => {
+    const entry = nearestEntry(table, linkedValues(model), model.get("exact"));
+    if (entry) show(entry.datasets, entry.caption);
+  };
+  const embed = async () => {
+    if (view) view.finalize();
+    const { vegaEmbed } = await library().loaded;
+    table = await unpackTable(model.get("table"));
+    const spec = { ...model.get("spec"), datasets: model.get("datasets") };
+    view = (await vegaEmbed(figure, spec, { actions: false, renderer: "canvas" })).view;
+    caption.innerHTML = model.get("caption");
+    if (table.length) showLinked();
+  };
+
+  enqueue(embed);
+  model.on("change:spec", () => enqueue(embed));
+  // A chart with a table answers its linked controls itself; the kernel's copies of the same
+  // states would arrive later and could show an older one while a slider is dragged.
+  const fromKernel = () => !model.get("table");
+  model.on("change:datasets", () => { if (fromKernel()) show(model.get("datasets"), model.get("caption")); });
+  model.on("change:caption", () => { if (fromKernel()) caption.innerHTML = model.get("caption"); });
+  for (const name of model.get("linked")) model.on(`change:${name}`, () => enqueue(showLinked));
+  return () => { if (view) view.finalize(); };
+}
+
+export default { render };

@@ -1,0 +1,170 @@
+"""A Vega-Lite chart widget, drawn in the browser from data the kernel sends.
+
+Python keeps every formula; the browser only draws. A ``Chart`` holds a
+Vega-Lite ``spec`` whose data sources are *named* (``{"data": {"name":
+"points"}}``), the ``datasets`` that fill them, and a ``caption`` (HTML) shown
+under the chart. Changing ``datasets`` updates the drawn chart in place, in one
+frame, without drawing anything in the kernel.
+
+A chart can also carry a ``table`` of precomputed states (packed by
+``pack_table``) and *linked* values:
+one trait per control, fed by ``ipywidgets.jslink``. Then the browser picks the
+state nearest to the controls by itself, so the chart answers its sliders in a
+notebook opened without a kernel (trusted, with its saved widget state).
+
+The JavaScript is Vega-Lite, Vega and vega-embed as bundled by the
+``vl-convert-python`` package (from PyPI, no CDN), with the small glue in
+``chart.js``. The bundle is made once and cached next to this file.
+"""
+
+import base64
+import gzip
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import anywidget
+import ipywidgets as widgets
+import numpy as np
+import traitlets
+import vl_convert
+
+#: The Vega-Lite version the specs are written for and the bundle carries.
+VEGA_LITE_VERSION = "5.21"
+SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE_VERSION.split('.')[0]}.json"
+#: Text sizes read from the back of a lecture hall; a spec's own ``config`` adds to these.
+CONFIG = {"axis": {"labelFontSize": 12, "titleFontSize": 13},
+          "legend": {"labelFontSize": 12, "titleFontSize": 12},
+          "title": {"fontSize": 14}, "view": {"stroke": "#ddd"}}
+GLUE = Path(__file__).with_name("chart.js")
+BUNDLE = Path(__file__).with_name("_chart_bundle.mjs")
+
+
+@lru_cache(maxsize=None)
+def bundle():
+    """The chart library's JavaScript module: Vega, Vega-Lite and vega-embed, published to the glue.
+
+    Made by vl-convert's bundler and cached in a file, so it is made once per
+    install (``make install`` makes it; a missing or stale cache is made again).
+    """
+    glue = GLUE.read_text(encoding="utf-8") + "\nlibrary().resolve({ vegaEmbed });\n"
+    digest = hashlib.sha256(glue.encode("utf-8")).hexdigest()[:16]
+    stamp = f"// vl-convert {vl_convert.__version__}, Vega-Lite {VEGA_LITE_VERSION}, glue {digest}\n"
+    if BUNDLE.exists():
+        cached = BUNDLE.read_text(encoding="utf-8")
+        if cached.startswith(stamp):
+            return cached
+    made = stamp + vl_convert.javascript_bundle(glue, vl_version=VEGA_LITE_VERSION)
+    try:
+        BUNDLE.write_text(made, encoding="utf-8")
+    except OSError:
+        pass  # a read-only install still works, it only bundles again next time
+    return made
+
+
+class ChartLibrary(anywidget.AnyWidget):
+    """Vega for every chart of the page, loaded once (a notebook stores it once, not per chart)."""
+
+    _esm = traitlets.Unicode().tag(sync=True)
+
+    @traitlets.default("_esm")
+    def _default_esm(self):
+        return bundle()
+
+
+_library = None
+
+
+def shared_library():
+    """The kernel's one ``ChartLibrary`` (made again if it was closed)."""
+    global _library
+    if _library is None or _library.comm is None:
+        _library = ChartLibrary()
+    return _library
+
+
+class Chart(anywidget.AnyWidget):
+    """A Vega-Lite chart fed with named datasets; see the module docstring."""
+
+    _esm = GLUE.read_text(encoding="utf-8")
+    library = traitlets.Instance(ChartLibrary).tag(sync=True, **widgets.widget_serialization)
+
+    spec = traitlets.Dict().tag(sync=True)
+    datasets = traitlets.Dict().tag(sync=True)
+    caption = traitlets.Unicode("").tag(sync=True)
+    table = traitlets.Unicode("").tag(sync=True)
+    linked = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    exact = traitlets.List(traitlets.Unicode()).tag(sync=True)
+
+    @traitlets.default("library")
+    def _default_library(self):
+        return shared_library()
+
+    @traitlets.validate("spec")
+    def _with_course_config(self, proposal):
+        spec = dict(proposal["value"])
+        config = {**CONFIG}
+        for key, value in spec.get("config", {}).items():
+            config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) else value
+        spec["config"] = config
+        return spec
+
+    def full_spec(self):
+        """The spec with its data inlined: what the browser draws now, as one Vega-Lite document."""
+        return {**self.spec, "datasets": self.datasets}
+
+    def to_png(self, scale=1.0):
+        """The chart as PNG bytes, drawn without a browser (for viewers without JavaScript)."""
+        return vl_convert.vegalite_to_png(json.loads(json.dumps(self.full_spec())),
+                                          vl_version=VEGA_LITE_VERSION, scale=scale)
+
+
+def pack_table(entries):
+    """A panel's precomputed states as gzip-compressed, base64-encoded JSON (what ``Chart.table`` holds).
+
+    Stored in the notebook, a table of a few thousand states would otherwise take megabytes;
+    the browser unpacks it with its own ``DecompressionStream``.
+    """
+    text = json.dumps(entries, separators=(",", ":"), ensure_ascii=False)
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), mtime=0)).decode("ascii")
+
+
+def unpack_table(packed):
+    """The states packed by ``pack_table``."""
+    return json.loads(gzip.decompress(base64.b64decode(packed))) if packed else []
+
+
+def rows(digits=4, **columns):
+    """Vega-Lite rows from equal-length columns, numbers rounded to ``digits`` significant digits.
+
+    A chart needs no more precision than a screen shows, and rounding keeps a
+    panel's stored states small.
+    """
+    arrays = {name: np.broadcast_to(np.asarray(values), np.shape(next(iter(columns.values()))))
+              for name, values in columns.items()}
+    length = len(next(iter(arrays.values())))
+    return [{name: _plain(array[i], digits) for name, array in arrays.items()} for i in range(length)]
+
+
+def _plain(value, digits):
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        return float(f"{value:.{digits}g}") if np.isfinite(value) else None
+    if isinstance(value, (np.integer, np.bool_)):
+        return value.item()
+    return value
+
+
+def linked_chart(names, exact=()):
+    """A ``Chart`` with one synced trait per name in ``names``, for ``jslink`` from the controls.
+
+    ``exact`` names the choices among them (a dropdown's index, a checkbox), matched exactly.
+    """
+    traits = {name: traitlets.Any().tag(sync=True) for name in names}
+    cls = type("LinkedChart", (Chart,), traits)
+    return cls(linked=list(names), exact=list(exact))
+
+
+if __name__ == "__main__":  # `python -m course_lib.widgets.chart`: make the bundle (make install)
+    print(f"{BUNDLE}: {len(bundle()) / 1e6:.2f} MB")
