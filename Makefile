@@ -13,11 +13,13 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/python -m course_lib.widgets.chart  # bundle Vega for the panels once
 	touch $(STAMP)
 
 install: $(STAMP)  ## create or update .venv with the course and its test tools
 
 lab: $(STAMP)  ## start JupyterLab on the chapters (localhost, with a token)
+	$(BIN)/jupyter trust notebooks/*.ipynb  # saved panels render only in trusted notebooks
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(AS_ROOT) $(LAB_ARGS)
 
 test: $(STAMP)  ## every test: unit tests, nbval strict over the chapters, browser tests
