@@ -1,6 +1,7 @@
 """The panel mechanism, driven as the browser tests and benchmarks drive it: by setting values."""
 
 import base64
+import time
 
 import ipywidgets as widgets
 import pytest
@@ -86,3 +87,68 @@ def test_a_button_panel_waits_for_the_button():
     assert calls == [1]
     panel.button.click()
     assert calls == [1, 3] and panel.caption.value == "n = 3" and not panel.button.disabled
+
+
+def counting_panel(stop_at=None):
+    """A live panel whose "training" counts epochs (a few ms each), for the Play/Pause/Reset tests."""
+    def train(num_epochs, start):
+        for epoch in range(num_epochs + 1):
+            if epoch == stop_at:
+                raise RuntimeError("the loss went away")
+            time.sleep(0.002)
+            yield {"epoch": epoch, "value": start + epoch}
+
+    def draw(result):
+        return {"curve": [result]}, f"epoch {result['epoch']}: value {result['value']}"
+
+    controls = {"num_epochs": widgets.IntSlider(value=200, min=1, max=500),
+                "start": widgets.IntSlider(value=0, min=0, max=10)}
+    return Panel("count", controls, train, draw, spec={"mark": "point", "data": {"name": "curve"}},
+                 button="Train", live=True)
+
+
+def test_a_live_panel_shows_the_untrained_state_then_each_epoch():
+    panel = counting_panel()
+    assert panel.chart.caption == "epoch 0: value 0" and panel.pause_button.disabled
+    panel.button.click()
+    panel.training.wait(10)
+    assert panel.chart.caption == "epoch 200: value 200" and panel.result["epoch"] == 200
+    assert len(panel.timings) == 201  # one update per epoch, shown while the run went on
+    assert not panel.button.disabled and panel.pause_button.disabled
+
+
+def test_pause_keeps_what_was_learned_and_play_goes_on_from_there():
+    panel = counting_panel()
+    panel.button.click()
+    time.sleep(0.05)
+    panel.pause_button.click()
+    panel.training.wait(10)
+    paused_at = panel.result["epoch"]
+    assert 0 < paused_at < 200
+    panel.button.click()
+    panel.training.wait(10)
+    assert panel.result["epoch"] == 200
+    assert len(panel.timings) == 201  # every epoch shown once: none skipped, none repeated
+
+
+def test_changed_controls_or_reset_start_a_new_run():
+    panel = counting_panel()
+    panel.button.click()
+    panel.training.wait(10)
+    panel.controls["start"].value = 5
+    panel.controls["num_epochs"].value = 3
+    panel.button.click()
+    panel.training.wait(10)
+    assert panel.chart.caption == "epoch 3: value 8"
+    panel.reset_button.click()
+    assert panel.chart.caption == "epoch 0: value 5" and panel.training.iterator is not None
+
+
+def test_a_run_that_fails_says_so_in_the_caption_and_logs_the_traceback(caplog):
+    panel = counting_panel(stop_at=3)
+    panel.button.click()
+    panel.training.wait(10)
+    assert "RuntimeError: the loss went away" in panel.chart.caption and "⚠" in panel.chart.caption
+    assert panel.result["epoch"] == 2  # the last good state stays
+    assert any(record.exc_info and "the loss went away" in str(record.exc_info[1]) for record in caplog.records)
+    assert not panel.button.disabled

@@ -14,21 +14,27 @@ through this class until the last panel is moved:
   (``course_lib.widgets.chart``). With ``offline=True`` the panel also
   tabulates ``compute`` over every value its controls can take and links the
   controls to the chart in the browser, so it answers its sliders in a notebook
-  opened without a kernel. Its output also carries a PNG of its first state for
-  viewers without JavaScript.
+  opened without a kernel. With ``live=True`` (training panels) ``compute``
+  returns an iterator and its results are shown as they come, while training
+  runs in a background thread with Play, Pause and Reset (``LiveRun``). Every
+  panel's output also carries a PNG of its first state for viewers without
+  JavaScript.
 - **figure panels** (no ``spec``): ``draw(result)`` returns a Matplotlib figure
   and a caption, sent as PNG bytes in an ``Image`` widget.
 
 Either way a panel is tested without a browser: set a control's ``value`` and
 read ``result`` and the chart's ``datasets``/``caption`` (or ``image.value`` and
 ``caption.value``). ``timings`` keeps how long compute and drawing took, for the
-benchmarks. Bad input never breaks a panel: a ``ValueError`` from ``compute`` is
-shown in the caption, in red, and the last good figure stays.
+benchmarks. Bad input never breaks a panel: an error from ``compute`` is shown in
+the caption, in red, and the last good figure stays (any other error than a
+``ValueError`` is a defect, and its traceback goes to the log too).
 """
 
 import base64
 import html
 import itertools
+import logging
+import threading
 import time
 
 import ipywidgets as widgets
@@ -37,6 +43,7 @@ import numpy as np
 from course_lib.plots import PanelCanvas
 from course_lib.widgets.chart import Chart, linked_chart, pack_table
 
+LOG = logging.getLogger(__name__)
 PANEL_CLASS = "course-panel"
 #: The most states an offline panel may precompute; past it, coarsen the controls' steps.
 MAX_TABLE_ENTRIES = 4000
@@ -88,7 +95,7 @@ class Panel:
     """Controls, a figure and a caption, redrawn from ``compute`` and ``draw`` when a control moves."""
 
     def __init__(self, title, controls, compute, draw, *, spec=None, offline=False, button=None,
-                 explanation=""):
+                 live=False, explanation=""):
         """Build the panel and draw it once with the controls' initial values.
 
         ``controls`` maps ``compute``'s keyword names to ipywidgets controls.
@@ -96,9 +103,14 @@ class Panel:
         ``offline`` precomputes its states so it works without a kernel.
         ``button`` (a label such as "Train") makes the panel update only when it is
         pressed, for updates that take seconds; without it, every change redraws.
+        ``live`` makes it a training panel: ``compute`` returns an iterator of
+        results (one per epoch, say), shown one after the other while training
+        runs in the background, with Pause and Reset beside the button.
         """
         if offline and (spec is None or button is not None):
             raise ValueError("offline=True needs a chart spec and no button")
+        if live and (spec is None or button is None):
+            raise ValueError("live=True needs a chart spec and a button")
         self.title = title
         self.controls = dict(controls)
         self.compute = compute
@@ -119,10 +131,19 @@ class Panel:
             self.chart.spec = spec
             figure_area = self.chart
         inputs = list(self.controls.values())
+        self.button = self.pause_button = self.reset_button = None
         if button is None:
-            self.button = None
             for control in inputs:
                 control.observe(self._on_change, names="value")
+        elif live:
+            self.training = LiveRun(self)
+            self.button = widgets.Button(description=button, button_style="primary", icon="play")
+            self.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True)
+            self.reset_button = widgets.Button(description="Reset", icon="undo")
+            self.button.on_click(lambda _: self.training.play())
+            self.pause_button.on_click(lambda _: self.training.pause())
+            self.reset_button.on_click(lambda _: self.training.reset())
+            inputs.append(widgets.HBox([self.button, self.pause_button, self.reset_button]))
         else:
             self.button = widgets.Button(description=button, button_style="primary", icon="play")
             self.button.on_click(lambda _: self.refresh())
@@ -141,7 +162,10 @@ class Panel:
                 trait = "index" if isinstance(control, SELECTIONS) else "value"
                 self.links.append(widgets.jslink((control, trait), (self.chart, name)))
                 setattr(self.chart, name, browser_value(control))
-        self.refresh()
+        if live:
+            self.training.reset()
+        else:
+            self.refresh()
         self.first_png = self.chart.to_png() if self.chart is not None else self.image.value
 
     def values(self):
@@ -173,36 +197,48 @@ class Panel:
         self.refresh()
 
     def refresh(self):
-        """Recompute and redraw from the current control values; show a ValueError in the caption."""
+        """Recompute and redraw from the current control values; show any error in the caption."""
         if self.button is not None:
             self.button.disabled = True
         start = time.perf_counter()
         try:
             result = self.compute(**self.values())
             computed = time.perf_counter()
-            if self.chart is not None:
-                datasets, caption = self.draw(result)
-            else:
-                figure, caption = self.draw(result)
-                png = self._canvas.to_png(figure)
-        except ValueError as error:
-            if self.chart is not None:
-                self.chart.caption = error_caption(error)
-            else:
-                self.caption.value = error_caption(error)
+            self.show(result)
+        except Exception as error:  # noqa: BLE001 - every error is the reader's to see
+            self.show_error(error)
             return
         finally:
             if self.button is not None:
                 self.button.disabled = False
-        self.result = result
+        self.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
+
+    def show(self, result):
+        """Draw ``result`` (the figure and its caption) and keep it as the panel's ``result``."""
         if self.chart is not None:
+            datasets, caption = self.draw(result)
             with self.chart.hold_sync():
                 self.chart.datasets = datasets
                 self.chart.caption = caption
         else:
-            self.image.value = png
+            figure, caption = self.draw(result)
+            self.image.value = self._canvas.to_png(figure)
             self.caption.value = caption
-        self.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
+        self.result = result
+
+    def show_error(self, error):
+        """Say what went wrong in the caption, keeping the last figure.
+
+        A ``ValueError`` is the reader's input rejected with a message; anything
+        else is a defect: its traceback goes to the log (the kernel's stderr).
+        """
+        if not isinstance(error, ValueError):
+            LOG.error("panel %r failed", self.title, exc_info=error)
+            error = f"{type(error).__name__}: {error} (the traceback is in the log)"
+        if self.chart is not None:
+            self.chart.caption = error_caption(error)
+        else:
+            self.caption.value = error_caption(error)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -210,3 +246,92 @@ class Panel:
             bundle["image/png"] = base64.b64encode(self.first_png).decode("ascii")
         bundle["text/plain"] = f"{self.title} (an interactive panel: run its cell in JupyterLab to use it)"
         return bundle
+
+
+class LiveRun:
+    """A training panel's run: played in a background thread, paused and resumed, or reset.
+
+    ``compute`` returns an iterator; the run shows each of its results as it
+    comes. Pause stops after the current result and keeps the iterator, so Play
+    goes on from what was learned; Play with changed controls, or Reset, starts
+    a new iterator. The kernel's main thread stays free, so the page never
+    freezes and the Pause button is heard while training runs.
+    """
+
+    def __init__(self, panel):
+        self.panel = panel
+        self.iterator = None
+        self.started_with = None
+        self.thread = None
+        self.pausing = threading.Event()
+
+    @property
+    def running(self):
+        return self.thread is not None and self.thread.is_alive()
+
+    def reset(self):
+        """Forget the run and show the untrained state (the iterator's first result)."""
+        self.pause()
+        self.wait()
+        self.iterator = None
+        if self._start():
+            self._step()
+
+    def play(self):
+        """Train in the background, from where the run stopped (or anew if the controls changed)."""
+        if self.running:
+            return
+        if self.iterator is None or self.started_with != self.panel.values():
+            if not (self._start() and self._step()):
+                return
+        self.pausing.clear()
+        self._set_buttons(running=True)
+        self.thread = threading.Thread(target=self._run, name=f"panel {self.panel.title}", daemon=True)
+        self.thread.start()
+
+    def pause(self):
+        """Stop after the current step; what was learned is kept."""
+        self.pausing.set()
+
+    def wait(self, timeout=None):
+        """Wait until the run stops (for tests and scripts)."""
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+    def _start(self):
+        self.started_with = self.panel.values()
+        try:
+            self.iterator = iter(self.panel.compute(**self.started_with))
+        except Exception as error:  # noqa: BLE001 - shown in the caption
+            self.iterator = None
+            self.panel.show_error(error)
+            return False
+        return True
+
+    def _step(self):
+        """Show the next result; False when the run is over or failed."""
+        start = time.perf_counter()
+        try:
+            result = next(self.iterator)
+            computed = time.perf_counter()
+            self.panel.show(result)
+        except StopIteration:
+            self.iterator = None
+            return False
+        except Exception as error:  # noqa: BLE001 - shown in the caption
+            self.iterator = None
+            self.panel.show_error(error)
+            return False
+        self.panel.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
+        return True
+
+    def _run(self):
+        try:
+            while not self.pausing.is_set() and self._step():
+                pass
+        finally:
+            self._set_buttons(running=False)
+
+    def _set_buttons(self, running):
+        self.panel.button.disabled = running
+        self.panel.pause_button.disabled = not running
