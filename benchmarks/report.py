@@ -11,6 +11,8 @@ import numpy as np
 
 from course_lib.plots import new_figure
 
+#: The panel issue's bars in a real browser (ms): a cheap panel's median and p95, a training panel's first update.
+BROWSER_MEDIAN_MS, BROWSER_P95_MS, FIRST_LIVE_UPDATE_MS = 50, 100, 300
 #: Below this share of the NumPy matmul rate, a training loop at batch 512 is a finding.
 ROOFLINE_FLOOR = 0.30
 FINDING_BATCH_SIZE = 512
@@ -42,6 +44,22 @@ def findings(results):
                 f"{_ms(panel['compute']['median'])} ms, drawing {_ms(panel['draw']['median'])} ms "
                 f"({draw_share:.0%} of the update), CPU {_ms(panel['cpu']['median'])} ms; rendering "
                 f"the finished figure again alone costs {_ms(panel['draw_breakdown_cpu'].get('redraw'))} ms")
+    for row in results.get("browser", {}).get("rows", []):
+        if "reference" in row["panel"] or "(" in row["panel"]:
+            continue  # the Matplotlib and plotly references are there to be compared, not fixed
+        for key, where in (("with_kernel", "with a kernel"), ("without_kernel", "without a kernel")):
+            timing = row.get(key)
+            if timing is None:
+                continue
+            if timing["median"] is None:
+                found.append(f"{row['panel']} {where}: the figure never changed after {timing['lost']} presses")
+            elif row.get("training") and key == "with_kernel":
+                if timing["median"] > FIRST_LIVE_UPDATE_MS:
+                    found.append(f"training panel {row['panel']}: first live update after "
+                                 f"{timing['median']:.0f} ms (> {FIRST_LIVE_UPDATE_MS} ms)")
+            elif timing["median"] > BROWSER_MEDIAN_MS or timing["p95"] > BROWSER_P95_MS:
+                found.append(f"{row['panel']} {where}: key press to figure {timing['median']:.0f} ms median, "
+                             f"{timing['p95']:.0f} ms p95 (bars {BROWSER_MEDIAN_MS} / {BROWSER_P95_MS} ms)")
     throughput = results.get("throughput")
     for row in (throughput or {}).get("rows", []):
         if row["batch_size"] == FINDING_BATCH_SIZE and row["roofline_fraction"] < ROOFLINE_FLOOR:
@@ -162,6 +180,35 @@ def _panels_section(panels):
     return lines
 
 
+def _browser_section(browser):
+    lines = ["## 4. Key press to figure on screen, in JupyterLab in Chromium", ""]
+    if "error" in browser:
+        return lines + [f"Not measured: {browser['error']}.", ""]
+    lines += [f"Each cheap panel gets {browser['presses']} key presses on its first slider, one at a time; "
+              "the time runs from the key press to the first animation frame whose figure differs "
+              "(page clock). A training panel's button is clicked once: the time to its first changed "
+              "figure. *Stored* is what the panel adds to its notebook (outputs and saved widget "
+              "models; the chart library, stored once per notebook, apart). The reference rows draw "
+              "the same panels with Matplotlib in the kernel (the old path) and with plotly.", "",
+              "| panel | with a kernel: median / p95 (ms) | without a kernel: median / p95 (ms) | stored (kB) |",
+              "|---|---|---|---|"]
+    for row in browser["rows"]:
+        cells = []
+        for key in ("with_kernel", "without_kernel"):
+            timing = row.get(key)
+            if timing is None:
+                cells.append("—" if key == "without_kernel" else "not shown")
+            elif timing["median"] is None:
+                cells.append(f"no change seen ({timing['lost']} lost)")
+            else:
+                cells.append(f"{timing['median']:.0f} / {timing['p95']:.0f}"
+                             + (" (first live update)" if row.get("training") and key == "with_kernel" else "")
+                             + (f", {timing['lost']} lost" if timing["lost"] else ""))
+        lines.append(f"| {row['panel']} | {cells[0]} | {cells[1]} | {row['stored_bytes'] / 1000:.0f} |")
+    lines += ["", f"Saved widget state of the benchmark notebook: {browser['widget_state_bytes'] / 1e6:.2f} MB.", ""]
+    return lines
+
+
 def render_markdown(results, notes=""):
     """The whole report as Markdown: conditions of the run, the three tables, findings and ``notes``."""
     meta = results["meta"]
@@ -182,6 +229,8 @@ def render_markdown(results, notes=""):
         lines += _throughput_section(results["throughput"])
     if "panels" in results:
         lines += _panels_section(results["panels"])
+    if "browser" in results:
+        lines += _browser_section(results["browser"])
     found = findings(results)
     lines += ["## Findings", "", f"Limits of the issue: cheap panel over 100 ms median, training panel over "
               f"2 s, training loop under {ROOFLINE_FLOOR:.0%} of the roofline at batch {FINDING_BATCH_SIZE}.", ""]

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import latency, report, suite, throughput  # noqa: E402
+from benchmarks import browser_latency, latency, report, suite, throughput  # noqa: E402
 from course_lib import notebook  # noqa: E402
 
-PARTS = ("suite", "throughput", "panels")
+PARTS = ("suite", "throughput", "panels", "browser")
 RESULTS = ROOT / "benchmarks" / "results"
 NOTES = ROOT / "benchmarks" / "NOTES.md"
 
@@ -38,6 +38,7 @@ SETTINGS = {
         "throughput": {"batch_sizes": throughput.BATCH_SIZES, "min_seconds": 0.6, "max_steps": 2000,
                        "num_samples": throughput.EPOCH_SIZE, "matmul_size": 1024},
         "panels": {"only": (), "values_per_control": 4, "repeats": 2, "max_clicks": 3, "budget_seconds": 4.0},
+        "browser": {"presses": 15},
     },
     "quick": {
         "suite": {"prefixes": ("00",), "jobs": 1},
@@ -45,6 +46,7 @@ SETTINGS = {
                        "num_samples": 256, "matmul_size": 128},
         "panels": {"only": ("welcome",), "values_per_control": 2, "repeats": 1, "max_clicks": 1,
                    "budget_seconds": 5.0},
+        "browser": {"presses": 2, "only": ("welcome",)},
     },
 }
 
@@ -94,7 +96,8 @@ def run(parts=PARTS, *, quick=False, jobs=None, output=RESULTS, log=functools.pa
     start = time.perf_counter()
     steps = {"suite": lambda: suite.run(log=log, **settings["suite"]),
              "throughput": lambda: throughput.run(log=log, **settings["throughput"]),
-             "panels": lambda: latency.run(log=log, **settings["panels"])}
+             "panels": lambda: latency.run(log=log, **settings["panels"]),
+             "browser": lambda: browser_latency.run(log=log, **settings["browser"])}
     for part in PARTS:
         if part in parts:
             log(f"{part} ...")

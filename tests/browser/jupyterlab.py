@@ -54,6 +54,8 @@ PANEL_OUTPUT_JS = """async (panel) => {
     }
     return {image: digest, width, decoded, caption: caption ? caption.innerText.trim() : null};
 }"""
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -297,3 +299,27 @@ def plus_one(match):
 class ControlDidNotMove(Exception):
     """A control kept its value when moved: the widget does not respond to the reader."""
 
+
+
+def offline_panel_cells(notebook):
+    """{cell index: number of panels} of the cells of a stored notebook (a dict) whose panels work offline.
+
+    Such a panel holds a chart with a table of its states and linked controls: its saved
+    widget state says so.
+    """
+    state = notebook["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    offline = {model_id for model_id, model in state.items()
+               if model["state"].get("table") and model["state"].get("linked")}
+
+    def holds_offline_chart(model_id):
+        children = state.get(model_id, {}).get("state", {}).get("children", [])
+        return model_id in offline or any(holds_offline_chart(child.removeprefix("IPY_MODEL_"))
+                                          for child in children)
+
+    found = {}
+    for index, cell in enumerate(notebook["cells"]):
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view and holds_offline_chart(view["model_id"]):
+                found[index] = found.get(index, 0) + 1
+    return found

@@ -23,14 +23,14 @@ from collections import Counter
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, NOTEBOOKS, SKIP_REASON
-from tests.browser.jupyterlab import (RENDER_TIMEOUT, UPDATE_TIMEOUT, ControlDidNotMove, NotebookPage,
-                                      PanelView, PlaywrightTimeout, move_control)
+from tests.browser.lab import CHROMIUM, NOTEBOOKS, SKIP_REASON
+from tests.browser.jupyterlab import (RENDER_TIMEOUT, UPDATE_TIMEOUT, WIDGET_VIEW, ControlDidNotMove,
+                                      NotebookPage, PanelView, PlaywrightTimeout, move_control,
+                                      offline_panel_cells)
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 
 PANEL_CALL = re.compile(r"\b\w+_panel\(")
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Seconds to wait for a cheap panel to start redrawing after its other controls moved.
 SETTLE_TIMEOUT = 15
 
@@ -191,42 +191,19 @@ def rendering_problems(output):
     return problems
 
 
-def offline_panel_cells(notebook_path):
-    """{cell index: number of panels} of the cells whose stored panels work without a kernel.
-
-    Such a panel's chart holds a table of its states: the stored widget state says so.
-    """
-    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
-    state = notebook["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    offline = {model_id for model_id, model in state.items() if model["state"].get("table")}
-    found = {}
-    for index, cell in code_cells(notebook_path):
-        for output in cell.get("outputs", []):
-            view = output.get("data", {}).get(WIDGET_VIEW)
-            if view and contains_offline_chart(state, view["model_id"], offline):
-                found[index] = found.get(index, 0) + 1
-    return found
-
-
-def contains_offline_chart(state, model_id, offline):
-    """Whether the widget ``model_id`` (or a widget inside it) is an offline chart."""
-    if model_id in offline:
-        return True
-    children = state.get(model_id, {}).get("state", {}).get("children", [])
-    return any(contains_offline_chart(state, child.removeprefix("IPY_MODEL_"), offline) for child in children)
-
-
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+def stored(notebook_path):
+    return json.loads(notebook_path.read_text(encoding="utf-8"))
 
 
 def chapters_with_offline_panels():
-    return [path for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) if offline_panel_cells(path)]
+    """The chapter notebooks whose stored widget state holds panels that work without a kernel."""
+    return [path for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) if offline_panel_cells(stored(path))]
 
 
 @pytest.mark.parametrize("chapter", chapters_with_offline_panels(), ids=lambda path: path.stem)
 def test_offline_panels_respond_without_a_kernel(chapter, browser, lab):
     """A chapter opened from disk, no cell run and its kernel shut down: its offline panels still answer."""
-    expected = offline_panel_cells(chapter)
+    expected = offline_panel_cells(stored(chapter))
     notebook = NotebookPage(browser, lab, chapter.name)
     problems = []
     try:

@@ -1,0 +1,245 @@
+"""Key press to figure on screen, in a real JupyterLab in headless Chromium.
+
+A reader feels a panel as the time from pressing a key on a slider to the new
+figure on the screen. This part measures exactly that, in the page's own clock:
+a key listener notes the key press, and a check on every animation frame notes
+the first frame whose figure differs (the chart's canvas pixels, the ``<img>``
+once decoded, plotly's SVG).
+
+It builds one notebook with every cheap panel of the course (``*_panel``
+factories that take no argument and have no button) and, as references, two of
+them drawn the other ways (``reference_panels``: Matplotlib in the kernel, as
+every panel was drawn before; plotly's FigureWidget, the other candidate),
+executes it so its widget state is saved, then in JupyterLab
+
+1. **with a kernel**: runs every cell (live widgets), presses keys on each panel's
+   first slider; a training panel's button is clicked once instead (time to its
+   first changed figure) and paused;
+2. **without a kernel**: opens the saved notebook again, shuts its kernel down
+   and presses keys on the panels that work offline.
+
+Each panel gets ``presses`` key presses, one at a time (the next after the
+figure changed and a pause), so the times are not queued behind each other.
+"""
+
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.latency import panel_factories  # noqa: E402
+from tests.browser.jupyterlab import WIDGET_VIEW  # noqa: E402
+
+REFERENCES = [("line fit (Matplotlib PNG, the old path)", "reference_panels.matplotlib_line_fit_panel()"),
+              ("line fit (plotly FigureWidget)", "reference_panels.plotly_line_fit_panel()"),
+              ("CE vs MSE (Matplotlib PNG, the old path)", "reference_panels.matplotlib_ce_vs_mse_panel()"),
+              ("CE vs MSE (plotly FigureWidget)", "reference_panels.plotly_ce_vs_mse_panel()")]
+#: Milliseconds to wait for a figure to change after a key press before counting the press as lost.
+CHANGE_TIMEOUT_MS = 10_000
+PAUSE_SECONDS = 0.15
+
+#: Arms the measurement of one key press on ``panel``: notes the key press and the first animation
+#: frame whose figure differs from the one shown before it.
+ARM_JS = """(panel) => {
+    const figure = () => panel.querySelector('.course-chart canvas, img.widget-image, .js-plotly-plot');
+    const signature = () => {
+        const shown = figure();
+        if (!shown) return null;
+        if (shown.tagName === 'CANVAS') {
+            const words = new Uint32Array(
+                shown.getContext('2d').getImageData(0, 0, shown.width, shown.height).data.buffer);
+            let hash = 0;
+            for (let i = 0; i < words.length; i++) hash = (Math.imul(hash, 31) + words[i]) | 0;
+            return hash;
+        }
+        if (shown.tagName === 'IMG') return shown.complete ? shown.src : null;
+        return shown.querySelector('.main-svg')?.innerHTML ?? null;
+    };
+    const state = {key: null, changed: null, before: signature()};
+    document.addEventListener('keydown', () => { state.key = performance.now(); },
+                              {capture: true, once: true});
+    const watch = () => {
+        if (state.key !== null && signature() !== state.before) {
+            state.changed = performance.now();
+            return;
+        }
+        requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+    window.__panelLatency = state;
+}"""
+
+
+def panel_cells(only=()):
+    """(label, code) of every cell of the benchmark notebook: the course's panels (of the modules
+    ``only``, if given), then the references."""
+    cells = []
+    for module_name, factory in panel_factories(only=only):
+        if isinstance(factory, Exception):
+            continue
+        module = module_name.rsplit(".", 1)[1]
+        cells.append((f"{module}.{factory.__name__}",
+                      f"from {module_name} import {factory.__name__}\n{factory.__name__}()"))
+    return cells + REFERENCES
+
+
+def build_notebook(cells):
+    """The benchmark notebook, executed (with its widget state) in a fresh kernel."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("from course_lib import notebook\nnotebook.setup()\n"
+                                                "from benchmarks import reference_panels")]
+    notebook.cells += [nbformat.v4.new_code_cell(code) for _, code in cells]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(notebook, timeout=1800, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    return notebook
+
+
+def shows_a_widget(notebook, index):
+    """Whether cell ``index`` ran without error and shows a widget."""
+    outputs = notebook.cells[index].outputs
+    return (not any(output.output_type == "error" for output in outputs)
+            and any(WIDGET_VIEW in output.get("data", {}) for output in outputs))
+
+
+def stored_bytes(notebook, index):
+    """Bytes the panel of cell ``index`` adds to its notebook: its outputs and its saved widget models.
+
+    The chart library (Vega, about 0.9 MB) is stored once per notebook, whatever the number of
+    panels, and is counted apart.
+    """
+    state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = state.get("state", {})
+    references = {model_id: set(json.dumps(model["state"]).split("IPY_MODEL_")[1:]) for model_id, model in models.items()}
+    references = {model_id: {ref[:32] for ref in refs} for model_id, refs in references.items()}
+    reached = set()
+    todo = [o["data"][WIDGET_VIEW]["model_id"] for o in notebook.cells[index].outputs if WIDGET_VIEW in o.get("data", {})]
+    while todo:
+        model_id = todo.pop()
+        if model_id in reached or model_id not in models:
+            continue
+        reached.add(model_id)
+        todo += [ref for ref in references[model_id] if models.get(ref, {}).get("model_name") != "AnyModel"
+                 or "library" in models[ref]["state"]]
+    links = {model_id for model_id, refs in references.items() if refs & reached and model_id not in reached
+             and models[model_id]["model_name"] in ("LinkModel", "DirectionalLinkModel")}
+    return (len(json.dumps(notebook.cells[index].outputs))
+            + sum(len(json.dumps(models[model_id])) for model_id in reached | links))
+
+
+def measure_training(page_panel):
+    """Milliseconds from a click on a training panel's button to its first changed figure; then pause it."""
+    button = page_panel.locator(".widget-button").first
+    button.scroll_into_view_if_needed()
+    page_panel.evaluate(ARM_JS.replace("'keydown'", "'mousedown'"))
+    button.click()
+    try:
+        page_panel.page.wait_for_function("window.__panelLatency.changed !== null", timeout=120_000,
+                                          polling="raf")
+    except Exception:  # noqa: BLE001 - reported as lost
+        return summary([], 1)
+    state = page_panel.page.evaluate("window.__panelLatency")
+    pause = page_panel.locator(".widget-button", has_text="Pause")
+    if pause.count() and pause.first.is_enabled():
+        pause.first.click()
+    return summary([state["changed"] - state["key"]])
+
+
+def measure(page_panel, presses):
+    """Milliseconds from key press to changed figure for ``presses`` presses on the panel's first slider."""
+    handle = page_panel.locator(".widget-slider .noUi-handle").first
+    if not handle.count():
+        return None
+    handle.scroll_into_view_if_needed()
+    page = page_panel.page
+    times, lost, direction = [], 0, "ArrowRight"
+    for _ in range(presses):
+        if float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax")):
+            direction = "ArrowLeft"
+        elif float(handle.get_attribute("aria-valuenow")) <= float(handle.get_attribute("aria-valuemin")):
+            direction = "ArrowRight"
+        page_panel.evaluate(ARM_JS)
+        handle.press(direction)
+        try:
+            page.wait_for_function("window.__panelLatency.changed !== null", timeout=CHANGE_TIMEOUT_MS,
+                                   polling="raf")
+            state = page.evaluate("window.__panelLatency")
+            times.append(state["changed"] - state["key"])
+        except Exception:  # noqa: BLE001 - a press whose figure never changed is counted, not fatal
+            lost += 1
+        time.sleep(PAUSE_SECONDS)
+    return summary(times, lost)
+
+
+def summary(times, lost=0):
+    if not times:
+        return {"median": None, "p95": None, "count": 0, "lost": lost}
+    ordered = sorted(times)
+    return {"median": statistics.median(ordered), "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+            "max": ordered[-1], "count": len(ordered), "lost": lost}
+
+
+def run(*, presses=15, only=(), log=print):
+    """Measure every cheap panel with and without a kernel; returns one row per panel."""
+    from tests.browser.jupyterlab import NotebookPage, offline_panel_cells
+    from tests.browser.lab import CHROMIUM, chromium, serve
+
+    if not CHROMIUM.exists():
+        return {"error": f"no Chromium at {CHROMIUM}"}
+    cells = panel_cells(only)
+    log(f"browser: executing a notebook of {len(cells)} panels ...")
+    notebook = build_notebook(cells)
+    home = Path(tempfile.mkdtemp(prefix="browser-latency-"))
+    served = home / "notebooks"
+    served.mkdir()
+    nbformat.write(notebook, served / "panels.ipynb")
+    shutil.copytree(ROOT / "benchmarks", served / "benchmarks", ignore=shutil.ignore_patterns("results"))
+    offline = offline_panel_cells(notebook)
+    rows = [{"panel": label, "index": index, "shows": shows_a_widget(notebook, index),
+             "offline": index in offline, "stored_bytes": stored_bytes(notebook, index)}
+            for index, (label, _) in enumerate(cells, start=1)]
+    state = notebook.metadata.get("widgets", {})
+    try:
+        with serve(served, home) as lab, chromium() as browser:
+            page = NotebookPage(browser, lab, "panels.ipynb")
+            page.open()
+            page.run_all_cells(len(cells) + 1)
+            page.wait_for_idle(600)
+            for row in rows:
+                if row["shows"]:
+                    panel = page.cell(row["index"]).locator(".course-panel").first
+                    panel.wait_for(timeout=60_000)
+                    row["training"] = bool(panel.locator(".widget-button").count())
+                    row["with_kernel"] = measure_training(panel) if row["training"] else measure(panel, presses)
+                    log(f"  {row['panel']}: {row['with_kernel']}")
+            page.close()
+            lab.shut_down_kernels()
+            page = NotebookPage(browser, lab, "panels.ipynb")
+            page.page.goto(lab.notebook_url("panels.ipynb"))
+            page.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=180_000)
+            lab.shut_down_kernels()
+            for row in rows:
+                if row["offline"]:
+                    panel = page.cell(row["index"]).locator(".course-panel").first
+                    panel.wait_for(timeout=60_000)
+                    row["without_kernel"] = measure(panel, presses)
+                    log(f"  {row['panel']} without a kernel: {row['without_kernel']}")
+            page.close()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return {"presses": presses, "rows": rows,
+            "widget_state_bytes": len(json.dumps(state))}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=1))
