@@ -1,13 +1,39 @@
-"""A manual training loop: ``GradientTape`` inside ``tf.function``, with the guards a lecture needs.
+"""The one training loop of the course: every chapter that trains by hand runs it.
 
 ``model.fit`` hides the loop; the chapters that teach the loop write it out once
-and then call :func:`train`, which is the same loop plus what a real run needs:
-a progress bar, per-epoch metrics, a stop with the last good weights restored
-when the loss turns NaN, and Ctrl-C (Kernel → Interrupt) that keeps what was
-learned so far instead of throwing it away.
+(chapter 02 with raw variables, chapter 10 with ``GradientTape``) and then call
+:func:`train`, which is the same loop plus what a real run needs. The API:
+
+- :func:`train` trains a model (a ``keras.Model`` or any ``tf.Module`` with
+  ``trainable_variables``) with a Keras optimizer: each batch runs the compiled
+  step of :func:`make_train_step`; each epoch gives a dict of metrics.
+- :func:`loop` is the epoch loop itself, for a run whose epoch is not "one
+  Keras-optimizer step per batch" (a hand-written optimizer, a whole epoch in one
+  graph): give it ``run_epoch(epoch) -> logs`` and it adds everything below.
+
+Both take the same keyword arguments and return a :class:`History`:
+
+- ``on_epoch_end(epoch, logs)`` is called after every finished epoch, with the
+  epoch's index (0-based, counted over the whole ``history``) and its metrics
+  (``loss``, the ``metrics``, ``val_`` ones). A live panel redraws from it.
+- ``should_stop()`` is asked before every epoch; when it returns true the run stops
+  cleanly (``stop_reason="stopped"``) and keeps what it learned. ``threading.Event``'s
+  ``is_set`` fits. ``history=`` a History of an earlier run appends to it, so a
+  Play / Pause / Play sequence is one run.
+- A loss that turns NaN or infinite stops the run (``stop_reason="diverged"``) with
+  the weights *and the optimizer's state* (step count, momentum, Adam's moments) of
+  the last good epoch put back, and a message saying what to do. Putting back the
+  weights alone is not enough: momentum full of NaN would wreck the next run.
+- Ctrl-C (Kernel → Interrupt) stops the run (``stop_reason="interrupted"``) with
+  the weights learned so far instead of throwing them away.
+
+Everything works from a background thread (pass ``progress=False`` there; Ctrl-C
+only reaches the main thread). Call the same ``train`` again with the same model
+and optimizer to continue a run: the compiled step is reused, not traced again.
 """
 
 import math
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -20,7 +46,12 @@ from course_lib import validate
 
 @dataclass
 class History:
-    """What a run of :func:`train` measured: one value per epoch for each metric."""
+    """What a run of :func:`train` or :func:`loop` measured: one value per epoch for each metric.
+
+    ``stop_reason`` is ``"completed"``, ``"stopped"`` (``should_stop`` asked for it),
+    ``"diverged"`` or ``"interrupted"``; ``seconds`` is the time spent training.
+    Taught in chapter 02.
+    """
 
     metrics: dict = field(default_factory=dict)
     stop_reason: str = "completed"
@@ -37,7 +68,10 @@ class History:
 
 
 def accuracy(y_true, y_pred):
-    """Share of rows whose highest score is the true class; labels may be integers or one-hot."""
+    """Share of rows whose highest score is the true class; labels may be integers or one-hot.
+
+    Taught in chapter 02.
+    """
     predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int64)
     if y_true.shape.rank == y_pred.shape.rank:
         y_true = tf.argmax(y_true, axis=-1, output_type=tf.int64)
@@ -45,7 +79,10 @@ def accuracy(y_true, y_pred):
 
 
 def learning_rate_of(optimizer):
-    """The optimizer's current learning rate as a float, or None when it follows a schedule."""
+    """The optimizer's current learning rate as a float, or None when it follows a schedule.
+
+    Taught in chapter 10.
+    """
     rate = getattr(optimizer, "learning_rate", None)
     try:
         return float(np.asarray(rate))
@@ -92,19 +129,21 @@ def make_eval_step(model, loss_fn, metrics):
 #: Each entry keeps its objects alive, so their ids cannot be reused while it is cached.
 _COMPILED_STEPS = OrderedDict()
 _MAX_COMPILED_STEPS = 8
+_COMPILED_STEPS_LOCK = threading.Lock()  # a panel's thread and the notebook may train at once
 
 
 def _compiled_steps(model, loss_fn, optimizer, metrics):
     """The (train_step, eval_step) pair for these objects, compiled once and reused."""
     key = (id(model), id(loss_fn), id(optimizer), tuple((name, id(fn)) for name, fn in metrics.items()))
-    if key not in _COMPILED_STEPS:
-        _COMPILED_STEPS[key] = (make_train_step(model, loss_fn, optimizer, metrics),
-                                make_eval_step(model, loss_fn, metrics),
-                                (model, loss_fn, optimizer, metrics))
-        if len(_COMPILED_STEPS) > _MAX_COMPILED_STEPS:
-            _COMPILED_STEPS.popitem(last=False)
-    _COMPILED_STEPS.move_to_end(key)
-    return _COMPILED_STEPS[key][:2]
+    with _COMPILED_STEPS_LOCK:
+        if key not in _COMPILED_STEPS:
+            _COMPILED_STEPS[key] = (make_train_step(model, loss_fn, optimizer, metrics),
+                                    make_eval_step(model, loss_fn, metrics),
+                                    (model, loss_fn, optimizer, metrics))
+            if len(_COMPILED_STEPS) > _MAX_COMPILED_STEPS:
+                _COMPILED_STEPS.popitem(last=False)
+        _COMPILED_STEPS.move_to_end(key)
+        return _COMPILED_STEPS[key][:2]
 
 
 def _run_epoch(step, dataset):
@@ -126,53 +165,118 @@ def evaluate(model, dataset, loss_fn, metrics=None):
     return _run_epoch(make_eval_step(model, loss_fn, dict(metrics or {})), dataset)
 
 
+class Checkpoint:
+    """The values of some variables, kept in memory: the last good state of a run.
+
+    :func:`loop` saves it after every good epoch and restores it when the loss
+    diverges. ``variables`` are ``tf.Variable``s or Keras variables (anything with
+    ``numpy()`` and ``assign``).
+    """
+
+    def __init__(self, variables):
+        self.variables = list(variables)
+        self.values = None
+
+    def save(self):
+        """Copy the current values."""
+        self.values = [np.array(variable.numpy()) for variable in self.variables]
+
+    def restore(self):
+        """Put the saved values back."""
+        for variable, value in zip(self.variables, self.values):
+            variable.assign(value)
+
+
+def training_state(model, optimizer):
+    """The variables a run changes: the model's trainable weights and the optimizer's state.
+
+    The optimizer's state is its step count and its slots (momentum, Adam's two
+    moments), built now if the optimizer has not run yet, so that they exist before
+    the first epoch; its learning rate is left out, since a run does not change it.
+    """
+    variables = list(model.trainable_variables)
+    if not optimizer.built:
+        optimizer.build(variables)
+    rate = getattr(optimizer, "_learning_rate", None)
+    return variables + [v for v in optimizer.variables if v is not rate]
+
+
 def _progress(num_epochs, show):
     from tqdm.auto import tqdm
 
     return tqdm(total=num_epochs, unit="epoch", disable=not show, leave=True)
 
 
-def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None,
-          validation_data=None, progress=True):
-    """Train ``model`` for ``num_epochs`` passes over ``dataset``; return a :class:`History`.
+def loop(run_epoch, num_epochs, *, checkpoint=None, on_epoch_end=None, should_stop=None,
+         history=None, progress=True):
+    """Call ``run_epoch(epoch)`` ``num_epochs`` times and record the metrics it returns; a :class:`History`.
 
-    ``dataset`` yields batched ``(x, y)`` pairs (a ``tf.data.Dataset``), ``metrics``
-    maps names to ``fn(y_true, y_pred)`` batch means (``loss`` is always there),
-    ``validation_data`` adds ``val_`` metrics. If the loss turns NaN, training stops
-    with the weights of the last good epoch restored and ``stop_reason="diverged"``;
-    on Ctrl-C it stops with the weights learned so far and ``stop_reason="interrupted"``.
+    ``run_epoch`` trains one epoch and returns a dict of metrics that includes
+    ``"loss"``. ``checkpoint`` (a :class:`Checkpoint` or anything with ``save`` and
+    ``restore``) holds what is put back when the loss diverges. The other arguments
+    are those of the module docstring. Taught in chapter 02.
     """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
-    _check_learning_rate(optimizer)
-    metrics = dict(metrics or {})
-    train_step, eval_step = _compiled_steps(model, loss_fn, optimizer, metrics)
-    history = History()
-    good_weights = [v.numpy() for v in model.trainable_variables]
+    history = History() if history is None else history
+    history.stop_reason = "completed"
+    if checkpoint is not None:
+        checkpoint.save()
     start = time.perf_counter()
     bar = _progress(num_epochs, progress)
     try:
-        for epoch in range(num_epochs):
-            results = _run_epoch(train_step, dataset)
-            if not math.isfinite(results["loss"]):
-                for variable, value in zip(model.trainable_variables, good_weights):
-                    variable.assign(value)
-                history.stop_reason = "diverged"
-                print(f"⚠ The loss became {results['loss']} in epoch {epoch + 1}: training diverged. "
-                      f"The weights after epoch {epoch} were restored. Lower the learning rate "
-                      "(try dividing it by 10) and train again.")
+        for _ in range(num_epochs):
+            if should_stop is not None and should_stop():
+                history.stop_reason = "stopped"
                 break
-            if validation_data is not None:
-                results.update({f"val_{k}": v for k, v in _run_epoch(eval_step, validation_data).items()})
-            for name, value in results.items():
+            epoch = history.num_epochs
+            logs = run_epoch(epoch)
+            if not math.isfinite(logs["loss"]):
+                history.stop_reason = "diverged"
+                if checkpoint is not None:
+                    checkpoint.restore()
+                print(f"⚠ The loss became {logs['loss']} in epoch {epoch + 1}: training diverged. "
+                      + (f"The weights and the optimizer's state after epoch {epoch} were restored. "
+                         if checkpoint is not None else "")
+                      + "Lower the learning rate (try dividing it by 10) and train again.")
+                break
+            for name, value in logs.items():
                 history.metrics.setdefault(name, []).append(value)
-            good_weights = [v.numpy() for v in model.trainable_variables]
-            bar.set_postfix({k: f"{v:.4f}" for k, v in results.items()}, refresh=False)
+            if checkpoint is not None:
+                checkpoint.save()
+            bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()}, refresh=False)
             bar.update(1)
+            if on_epoch_end is not None:
+                on_epoch_end(epoch, logs)
     except KeyboardInterrupt:
         history.stop_reason = "interrupted"
         print(f"⏹ Interrupted after {history.num_epochs} full epoch(s). The model keeps what it "
               "learned so far; run the cell again to continue training it.")
     finally:
         bar.close()
-        history.seconds = time.perf_counter() - start
+        history.seconds += time.perf_counter() - start
     return history
+
+
+def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, validation_data=None,
+          progress=True, on_epoch_end=None, should_stop=None, history=None):
+    """Train ``model`` for ``num_epochs`` passes over ``dataset``; return a :class:`History`.
+
+    ``dataset`` yields batched ``(x, y)`` pairs (a ``tf.data.Dataset``), ``metrics``
+    maps names to ``fn(y_true, y_pred)`` batch means (``loss`` is always there),
+    ``validation_data`` adds ``val_`` metrics. Divergence, Ctrl-C, ``on_epoch_end``,
+    ``should_stop`` and ``history`` behave as the module docstring says.
+    Taught in chapters 02 and 10.
+    """
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    _check_learning_rate(optimizer)
+    metrics = dict(metrics or {})
+    train_step, eval_step = _compiled_steps(model, loss_fn, optimizer, metrics)
+
+    def run_epoch(epoch):
+        logs = _run_epoch(train_step, dataset)
+        if validation_data is not None and math.isfinite(logs["loss"]):
+            logs.update({f"val_{k}": v for k, v in _run_epoch(eval_step, validation_data).items()})
+        return logs
+
+    return loop(run_epoch, num_epochs, checkpoint=Checkpoint(training_state(model, optimizer)),
+                on_epoch_end=on_epoch_end, should_stop=should_stop, history=history, progress=progress)
