@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from course_lib import validate
+from course_lib import losses, validate
 
 REGULARIZATIONS = ("none", "L1", "L2")
 
@@ -102,11 +102,11 @@ def predict_polynomial(coefficients, x):
 
 
 def mean_squared_error(y_true, y_pred):
-    """The mean of the squared differences (均方误差)."""
+    """:func:`course_lib.losses.mse` of two arrays of the same shape, in float64, as a float."""
     y_true, y_pred = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"shapes differ: {y_true.shape} and {y_pred.shape}.")
-    return float(np.mean((y_true - y_pred) ** 2))
+    return float(losses.mse(y_true, y_pred))
 
 
 def errors_by_degree(train, validation, degrees=range(0, 13)):
@@ -164,8 +164,7 @@ def split(x, y, train_fraction=0.5, seed=0):
     """Shuffle and cut ``(x, y)`` into ``(x_train, y_train), (x_val, y_val)``, ``train_fraction`` for training."""
     train_fraction = validate.in_range("train_fraction", train_fraction, 0.0, 1.0)
     x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}.")
+    validate.same_length(x, y)
     num_train = int(round(train_fraction * len(x)))
     if not 1 <= num_train < len(x):
         raise ValueError(f"train_fraction {train_fraction} leaves {num_train} of {len(x)} points for "

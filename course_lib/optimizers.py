@@ -351,15 +351,11 @@ def iris_model(seed=1):
     ])
 
 
-def iris_split(num_test=30, shuffle_seed=116):
-    """The course's iris split: shuffled with seed 116, the last 30 rows for testing."""
-    from course_lib import data
+def iris_split(num_test=30):
+    """The course's iris split, :func:`course_lib.recipe.iris_split` (imported here only when needed)."""
+    from course_lib import recipe
 
-    num_test = validate.positive_int("num_test", num_test)
-    x, y = data.load_iris(shuffle_seed=shuffle_seed)
-    if num_test >= len(x):
-        raise ValueError(f"num_test must leave training rows: got {num_test} of {len(x)}.")
-    return (x[:-num_test], y[:-num_test]), (x[-num_test:], y[-num_test:])
+    return recipe.iris_split(num_test)
 
 
 def compare_with_keras(name, num_steps=100, batch_size=32, **hyperparameters):

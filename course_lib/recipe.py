@@ -16,10 +16,13 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from course_lib import validate
+from course_lib import data, losses, validate
 
 #: Keras' ``regularizers.l2()`` default strength, the one the source course uses.
 DEFAULT_L2 = 0.01
+
+#: The source shuffles iris with this seed before it splits it.
+IRIS_SHUFFLE_SEED = 116
 
 
 def split_like_keras(x, y, validation_split=0.2):
@@ -30,9 +33,25 @@ def split_like_keras(x, y, validation_split=0.2):
     """
     validation_split = validate.in_range("validation_split", validation_split, 0.0, 0.99)
     x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x has {len(x)} rows but y has {len(y)}; they must match.")
-    num_train = int(len(x) * (1.0 - validation_split))
+    validate.same_length(x, y)
+    return _split_at(x, y, int(len(x) * (1.0 - validation_split)))
+
+
+def iris_split(num_test=30):
+    """The course's iris split: iris shuffled with the source's seed 116, the last ``num_test`` rows held out.
+
+    With the default 30 of 150 rows it is :func:`split_like_keras` with 0.2, the split of
+    the source's ``fit(validation_split=0.2)``. Taught in chapter 08; chapter 07 trains on it.
+    """
+    num_test = validate.positive_int("num_test", num_test)
+    x, y = data.load_iris(shuffle_seed=IRIS_SHUFFLE_SEED)
+    if num_test >= len(x):
+        raise ValueError(f"num_test must leave training rows: got {num_test} of {len(x)}.")
+    return _split_at(x, y, len(x) - num_test)
+
+
+def _split_at(x, y, num_train):
+    """``(x, y)`` cut into the first ``num_train`` rows and the rest."""
     return (x[:num_train], y[:num_train]), (x[num_train:], y[num_train:])
 
 
@@ -44,8 +63,7 @@ def repeated_dataset(x, y, batch_size=32, seed=0):
     epoch's training itself.
     """
     batch_size = validate.positive_int("batch_size", batch_size)
-    if len(x) != len(y):
-        raise ValueError(f"x has {len(x)} rows but y has {len(y)}; they must match.")
+    validate.same_length(x, y)
     return (tf.data.Dataset.from_tensor_slices((x, y))
             .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
             .batch(batch_size)
@@ -63,7 +81,7 @@ def glorot_uniform(num_inputs, num_outputs, seed=0):
 def _loss_and_accuracy(x, y, kernel, bias, l2):
     """Mean sparse CE of softmax(x·W + b) plus l2·ΣW² (Keras' loss with an L2 kernel regularizer), and accuracy."""
     logits = tf.matmul(x, kernel) + bias
-    data_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, logits))
+    data_loss = losses.cross_entropy_of_logits(y, logits)
     hits = tf.equal(tf.argmax(logits, axis=1, output_type=y.dtype), y)
     return data_loss + l2 * tf.reduce_sum(tf.square(kernel)), tf.reduce_mean(tf.cast(hits, tf.float32))
 

@@ -36,6 +36,12 @@ def positive_int(name, value):
     return int(value)
 
 
+def same_length(x, y, x_name="x", y_name="y"):
+    """Check that ``x`` and ``y`` have one row each per example, else raise ``ValueError``."""
+    if len(x) != len(y):
+        raise ValueError(f"{x_name} and {y_name} must have as many rows, got {len(x)} and {len(y)}.")
+
+
 def in_range(name, value, low, high):
     """Return ``value`` if ``low <= value <= high``, else raise ``ValueError``."""
     number = finite(name, value)
