@@ -18,11 +18,12 @@ Playground panel of :mod:`course_lib.widgets.fitting`.
 
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import tensorflow as tf
 
-from course_lib import losses, validate
+from course_lib import losses, optimizers, validate
 
 REGULARIZATIONS = ("none", "L1", "L2")
 
@@ -31,6 +32,10 @@ CIRCLE_RADIUS_SQUARED = 2.0
 
 #: Adam's constants (chapter 07 derives them); the training loop below applies its update.
 ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON = 0.9, 0.999, 1e-7
+
+#: The operations of :func:`course_lib.optimizers.adam_update` on tensors, inside a graph.
+_TENSORFLOW_OPS = SimpleNamespace(sqrt=tf.sqrt, power=tf.pow, square=tf.square,
+                                  cast=lambda value, like: tf.cast(value, like.dtype))
 
 
 def _whole_number(name, value):
@@ -234,14 +239,11 @@ def _train_graph(x_train, y_train, x_val, y_val, weights, l1, l2, dropout, learn
             loss = _cross_entropy(y_train, forward(weights, x_train, mask))
             total = loss + _penalty((weights[0], weights[2]), l1, l2)
         gradients = tape.gradient(total, weights)
-        # Adam as keras.optimizers.Adam applies it (bias correction folded into the rate)
-        step = tf.cast(epoch + 1, tf.float32)
-        first_moments = [ADAM_BETA_1 * m + (1 - ADAM_BETA_1) * g for m, g in zip(first_moments, gradients)]
-        second_moments = [ADAM_BETA_2 * v + (1 - ADAM_BETA_2) * g * g
-                          for v, g in zip(second_moments, gradients)]
-        rate = learning_rate * tf.sqrt(1 - ADAM_BETA_2 ** step) / (1 - ADAM_BETA_1 ** step)
-        weights = [w - rate * m / (tf.sqrt(v) + ADAM_EPSILON)
-                   for w, m, v in zip(weights, first_moments, second_moments)]
+        updates = [optimizers.adam_update(w, g, m, v, epoch + 1, learning_rate=learning_rate,
+                                          beta_1=ADAM_BETA_1, beta_2=ADAM_BETA_2, epsilon=ADAM_EPSILON,
+                                          ops=_TENSORFLOW_OPS)
+                   for w, g, m, v in zip(weights, gradients, first_moments, second_moments)]
+        weights, first_moments, second_moments = (list(column) for column in zip(*updates))
         train_losses = train_losses.write(epoch, loss)
         val_losses = val_losses.write(epoch, _cross_entropy(y_val, forward(weights, x_val)))
     return weights, train_losses.stack(), val_losses.stack()

@@ -26,6 +26,7 @@ trains the iris classifier with any of them.
 
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -202,6 +203,28 @@ def _cast(value, weight):
     return weight.dtype.type(value)
 
 
+#: The array operations :func:`adam_update` needs, for NumPy arrays.
+NUMPY_OPS = SimpleNamespace(sqrt=np.sqrt, power=np.power, square=np.square, cast=_cast)
+
+
+def adam_update(weight, gradient, m, v, step, *, learning_rate, beta_1, beta_2, epsilon, ops=NUMPY_OPS):
+    """One update of ``keras.optimizers.Adam``, in Keras' order of operations; returns ``(weight, m, v)``.
+
+    α = lr·√(1−β2^t)/(1−β1^t); m += (g−m)(1−β1); v += (g²−v)(1−β2); W ← W − m·α/(√v + ε),
+    with every number cast to the weight's dtype first, as Keras does. ``ops`` holds
+    ``sqrt``, ``power``, ``square`` and ``cast(value, like)``: NumPy's for
+    :class:`KerasAdam`, TensorFlow's inside chapter 06's training graph. Taught in chapter 07.
+    """
+    t = ops.cast(step, weight)
+    beta_1_power = ops.power(ops.cast(beta_1, weight), t)
+    beta_2_power = ops.power(ops.cast(beta_2, weight), t)
+    one = ops.cast(1, weight)
+    alpha = ops.cast(learning_rate, weight) * ops.sqrt(one - beta_2_power) / (one - beta_1_power)
+    m = m + (gradient - m) * ops.cast(1 - beta_1, weight)
+    v = v + (ops.square(gradient) - v) * ops.cast(1 - beta_2, weight)
+    return weight - (m * alpha) / (ops.sqrt(v) + ops.cast(epsilon, weight)), m, v
+
+
 class KerasSGD(Optimizer):
     """``keras.optimizers.SGD``: velocity = μ·velocity − lr·g, then W ← W + velocity.
 
@@ -280,15 +303,11 @@ class KerasAdam(Optimizer):
         return {"m": _zeros(weight), "v": _zeros(weight)}
 
     def update(self, weight, gradient, slots):
-        """α = lr·√(1−β2^t)/(1−β1^t); m += (g−m)(1−β1); v += (g²−v)(1−β2); W ← W − m·α/(√v + ε)."""
-        t = _cast(self.iterations, weight)
-        beta_1_power = np.power(_cast(self.beta_1, weight), t)
-        beta_2_power = np.power(_cast(self.beta_2, weight), t)
-        one = _cast(1, weight)
-        alpha = _cast(self.learning_rate, weight) * np.sqrt(one - beta_2_power) / (one - beta_1_power)
-        slots["m"] = slots["m"] + (gradient - slots["m"]) * _cast(1 - self.beta_1, weight)
-        slots["v"] = slots["v"] + (np.square(gradient) - slots["v"]) * _cast(1 - self.beta_2, weight)
-        return weight - (slots["m"] * alpha) / (np.sqrt(slots["v"]) + _cast(self.epsilon, weight))
+        """:func:`adam_update` at this optimizer's step count, with this weight's moments."""
+        weight, slots["m"], slots["v"] = adam_update(
+            weight, gradient, slots["m"], slots["v"], self.iterations, learning_rate=self.learning_rate,
+            beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        return weight
 
 
 #: For each method, the hand-written Keras form and the real Keras optimizer, as factories
