@@ -8,8 +8,9 @@
   ``trainable_variables``) with a Keras optimizer: each batch runs the compiled
   step of :func:`make_train_step`; each epoch gives a dict of metrics.
 - :func:`loop` is the epoch loop itself, for a run whose epoch is not "one
-  Keras-optimizer step per batch" (a hand-written optimizer, a whole epoch in one
-  graph): give it ``run_epoch(epoch) -> logs`` and it adds everything below.
+  Keras-optimizer step per batch" (a hand-written optimizer, epochs compiled into
+  one graph): give it ``run_epochs(first_epoch, count) -> [logs, ...]`` and it adds
+  everything below.
 
 Both take the same keyword arguments and return a :class:`History`:
 
@@ -187,6 +188,26 @@ class Checkpoint:
             variable.assign(value)
 
 
+class Snapshot:
+    """The state of a run held as immutable values (tensors, tuples of tensors) in ``value``.
+
+    A run that computes new tensors instead of assigning variables (chapter 06's and
+    08's compiled epochs) keeps its state here; saving it keeps a reference, which
+    is all a value that never changes needs.
+    """
+
+    def __init__(self, value):
+        self.value = self.saved = value
+
+    def save(self):
+        """Remember the current value."""
+        self.saved = self.value
+
+    def restore(self):
+        """Go back to the remembered value."""
+        self.value = self.saved
+
+
 def training_state(model, optimizer):
     """The variables a run changes: the model's trainable weights and the optimizer's state.
 
@@ -207,16 +228,20 @@ def _progress(num_epochs, show):
     return tqdm(total=num_epochs, unit="epoch", disable=not show, leave=True)
 
 
-def loop(run_epoch, num_epochs, *, checkpoint=None, on_epoch_end=None, should_stop=None,
-         history=None, progress=True):
-    """Call ``run_epoch(epoch)`` ``num_epochs`` times and record the metrics it returns; a :class:`History`.
+def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch_end=None,
+         should_stop=None, history=None, progress=True):
+    """Train ``num_epochs`` epochs by calling ``run_epochs(first_epoch, count)``; a :class:`History`.
 
-    ``run_epoch`` trains one epoch and returns a dict of metrics that includes
-    ``"loss"``. ``checkpoint`` (a :class:`Checkpoint` or anything with ``save`` and
-    ``restore``) holds what is put back when the loss diverges. The other arguments
-    are those of the module docstring. Taught in chapter 02.
+    ``run_epochs`` trains ``count`` epochs (at most ``epochs_per_call``: more than
+    one lets a compiled multi-epoch function save Python's overhead per call) and
+    returns one dict of metrics per epoch, each with ``"loss"``. ``checkpoint`` (a
+    :class:`Checkpoint`, a :class:`Snapshot`, or anything with ``save`` and
+    ``restore``) holds what is put back when the loss diverges; it is saved after
+    every call whose epochs were all good. The other arguments are those of the
+    module docstring; ``should_stop`` is asked before every call. Taught in chapter 02.
     """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
+    epochs_per_call = validate.positive_int("epochs_per_call", epochs_per_call)
     history = History() if history is None else history
     history.stop_reason = "completed"
     if checkpoint is not None:
@@ -224,29 +249,28 @@ def loop(run_epoch, num_epochs, *, checkpoint=None, on_epoch_end=None, should_st
     start = time.perf_counter()
     bar = _progress(num_epochs, progress)
     try:
-        for _ in range(num_epochs):
+        done = 0
+        while done < num_epochs:
             if should_stop is not None and should_stop():
                 history.stop_reason = "stopped"
                 break
-            epoch = history.num_epochs
-            logs = run_epoch(epoch)
-            if not math.isfinite(logs["loss"]):
-                history.stop_reason = "diverged"
-                if checkpoint is not None:
-                    checkpoint.restore()
-                print(f"⚠ The loss became {logs['loss']} in epoch {epoch + 1}: training diverged. "
-                      + (f"The weights and the optimizer's state after epoch {epoch} were restored. "
-                         if checkpoint is not None else "")
-                      + "Lower the learning rate (try dividing it by 10) and train again.")
+            first, count = history.num_epochs, min(epochs_per_call, num_epochs - done)
+            epochs = run_epochs(first, count)
+            diverged = [index for index, logs in enumerate(epochs) if not math.isfinite(logs["loss"])]
+            if diverged:
+                _diverged(history, checkpoint, first + diverged[0], epochs[diverged[0]]["loss"], first)
                 break
-            for name, value in logs.items():
-                history.metrics.setdefault(name, []).append(value)
+            for logs in epochs:
+                for name, value in logs.items():
+                    history.metrics.setdefault(name, []).append(value)
             if checkpoint is not None:
                 checkpoint.save()
-            bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()}, refresh=False)
-            bar.update(1)
+            bar.set_postfix({k: f"{v:.4f}" for k, v in epochs[-1].items()}, refresh=False)
+            bar.update(count)
+            done += count
             if on_epoch_end is not None:
-                on_epoch_end(epoch, logs)
+                for index, logs in enumerate(epochs):
+                    on_epoch_end(first + index, logs)
     except KeyboardInterrupt:
         history.stop_reason = "interrupted"
         print(f"⏹ Interrupted after {history.num_epochs} full epoch(s). The model keeps what it "
@@ -255,6 +279,17 @@ def loop(run_epoch, num_epochs, *, checkpoint=None, on_epoch_end=None, should_st
         bar.close()
         history.seconds += time.perf_counter() - start
     return history
+
+
+def _diverged(history, checkpoint, epoch, loss, restored_epoch):
+    """Stop a run whose loss of ``epoch`` (0-based) is not finite: restore the checkpoint and say what to do."""
+    history.stop_reason = "diverged"
+    if checkpoint is not None:
+        checkpoint.restore()
+    print(f"⚠ The loss became {loss} in epoch {epoch + 1}: training diverged. "
+          + (f"The weights and the optimizer's state after epoch {restored_epoch} were restored. "
+             if checkpoint is not None else "")
+          + "Lower the learning rate (try dividing it by 10) and train again.")
 
 
 def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, validation_data=None,
@@ -272,11 +307,11 @@ def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, valid
     metrics = dict(metrics or {})
     train_step, eval_step = _compiled_steps(model, loss_fn, optimizer, metrics)
 
-    def run_epoch(epoch):
+    def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
         logs = _run_epoch(train_step, dataset)
         if validation_data is not None and math.isfinite(logs["loss"]):
             logs.update({f"val_{k}": v for k, v in _run_epoch(eval_step, validation_data).items()})
-        return logs
+        return [logs]
 
-    return loop(run_epoch, num_epochs, checkpoint=Checkpoint(training_state(model, optimizer)),
+    return loop(run_epochs, num_epochs, checkpoint=Checkpoint(training_state(model, optimizer)),
                 on_epoch_end=on_epoch_end, should_stop=should_stop, history=history, progress=progress)
