@@ -24,7 +24,7 @@ lists of NumPy arrays and returns the new weights, keeping its moments inside.
 trains the iris classifier with any of them.
 """
 
-import time
+import copy
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -74,6 +74,14 @@ class Optimizer:
         self.iterations += 1
         return [self.update(np.asarray(w), np.asarray(g, dtype=np.asarray(w).dtype), s)
                 for w, g, s in zip(weights, gradients, self.slots)]
+
+    def get_state(self):
+        """A copy of what the optimizer keeps between steps: its step count and its moments."""
+        return self.iterations, copy.deepcopy(self.slots)
+
+    def set_state(self, state):
+        """Go back to a state of :meth:`get_state` (after a diverged epoch, say)."""
+        self.iterations, self.slots = state[0], copy.deepcopy(state[1])
 
     def __repr__(self):
         return f"{type(self).__name__}(learning_rate={self.learning_rate})"
@@ -421,14 +429,19 @@ class IrisRun:
     seconds: float
 
 
-def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1):
+def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1, on_epoch_end=None,
+               should_stop=None):
     """Train the course's iris classifier with a hand-written ``optimizer``; return an :class:`IrisRun`.
 
     Mini-batches of ``batch_size`` in a fixed order, cross-entropy loss, ``num_epochs``
-    passes; the time covers the training loop only.
+    passes of :func:`course_lib.training.loop` (``on_epoch_end`` and ``should_stop`` are
+    its; a diverging run stops with the weights and the optimizer's moments of the last
+    good epoch); the time covers the training loop only.
     """
     import keras
     import tensorflow as tf
+
+    from course_lib import training
 
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     batch_size = validate.positive_int("batch_size", batch_size)
@@ -436,19 +449,21 @@ def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1):
     model = iris_model(seed)
     loss_and_gradients = make_gradient_function(model, keras.losses.SparseCategoricalCrossentropy())
     batches = list(tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(batch_size))
-    losses = []
-    start = time.perf_counter()
-    for _ in range(num_epochs):
+
+    def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
         total = 0.0
         for x, y in batches:
             loss, gradients = loss_and_gradients(x, y)
             apply_step(optimizer, model, gradients)
             total += float(loss) * len(x)
-        losses.append(total / len(x_train))
-    seconds = time.perf_counter() - start
+        return [{"loss": total / len(x_train)}]
+
+    history = training.loop(run_epochs, num_epochs, progress=False, on_epoch_end=on_epoch_end,
+                            should_stop=should_stop,
+                            checkpoint=training.Checkpoint(model.trainable_variables, states=[optimizer]))
     predictions = np.argmax(model(x_test).numpy(), axis=1)
-    return IrisRun(name or type(optimizer).__name__, np.array(losses),
-                   float(np.mean(predictions == y_test)), seconds)
+    return IrisRun(name or type(optimizer).__name__, np.array(history.metrics["loss"]),
+                   float(np.mean(predictions == y_test)), history.seconds)
 
 
 # --- 2-D surfaces and trajectories ------------------------------------------------------

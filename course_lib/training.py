@@ -171,21 +171,25 @@ class Checkpoint:
 
     :func:`loop` saves it after every good epoch and restores it when the loss
     diverges. ``variables`` are ``tf.Variable``s or Keras variables (anything with
-    ``numpy()`` and ``assign``).
+    ``numpy()`` and ``assign``); ``states`` are objects with ``get_state()`` and
+    ``set_state(state)``, such as chapter 07's hand-written optimizers.
     """
 
-    def __init__(self, variables):
-        self.variables = list(variables)
-        self.values = None
+    def __init__(self, variables, states=()):
+        self.variables, self.states = list(variables), list(states)
+        self.values = self.saved_states = None
 
     def save(self):
         """Copy the current values."""
         self.values = [np.array(variable.numpy()) for variable in self.variables]
+        self.saved_states = [obj.get_state() for obj in self.states]
 
     def restore(self):
         """Put the saved values back."""
         for variable, value in zip(self.variables, self.values):
             variable.assign(value)
+        for obj, state in zip(self.states, self.saved_states):
+            obj.set_state(state)
 
 
 class Snapshot:

@@ -203,3 +203,22 @@ def test_after_divergence_the_optimizer_state_is_restored_so_the_advice_works(ma
                              progress=False, history=history)
     assert history.stop_reason == "completed" and history.num_epochs == 7
     assert history.last("loss") < history.metrics["loss"][1]
+
+
+def test_a_checkpoint_puts_back_variables_and_a_hand_written_optimizers_moments():
+    from course_lib import optimizers
+
+    weight = tf.Variable([1.0, -2.0])
+    adam = optimizers.Adam(learning_rate=0.1)
+    adam.step([weight.numpy()], [np.array([0.5, 0.5], np.float32)])
+    checkpoint = training.Checkpoint([weight], states=[adam])
+    checkpoint.save()
+    expected = adam.step([weight.numpy()], [np.array([0.3, -0.1], np.float32)])
+    weight.assign(expected[0])
+    adam.step([weight.numpy()], [np.array([np.nan, np.nan], np.float32)])  # a bad batch
+    weight.assign([np.nan, np.nan])
+    checkpoint.restore()
+    np.testing.assert_array_equal(weight.numpy(), [1.0, -2.0])
+    assert adam.iterations == 1
+    (again,) = adam.step([weight.numpy()], [np.array([0.3, -0.1], np.float32)])
+    np.testing.assert_array_equal(again, expected[0])
