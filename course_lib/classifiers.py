@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import losses, validate
+from course_lib import losses, training, validate
 from course_lib.data import load_mnist
 
 IMAGE_SHAPE = (28, 28)
@@ -215,8 +215,13 @@ class FreshRuns:
         self.seed = seed
         self.models = {}
 
-    def __call__(self, num_epochs, widths=FASHION_WIDTHS):
-        """Train ``widths``' network for ``num_epochs`` from its initial state; accuracies per epoch and its size."""
+    def __call__(self, num_epochs, widths=FASHION_WIDTHS, *, on_epoch_end=None, should_stop=None):
+        """Train ``widths``' network for ``num_epochs`` from its initial state; accuracies per epoch and its size.
+
+        ``on_epoch_end(epoch, logs)`` and ``should_stop()`` follow the run as in
+        :func:`course_lib.training.loop` (through :func:`course_lib.training.keras_callback`);
+        a stopped run returns the epochs it finished.
+        """
         num_epochs = validate.positive_int("num_epochs", num_epochs)
         model, initial_state = self._model(tuple(widths))
         for variable, value in zip(model.variables + model.optimizer.variables, initial_state):
@@ -224,8 +229,9 @@ class FreshRuns:
         # New datasets each run: the same shuffle seed then gives the same order as a brand-new run.
         history = model.fit(image_dataset(*self.train_data, self.batch_size, shuffle_seed=self.seed),
                             epochs=num_epochs, validation_data=image_dataset(*self.test_data, 1000),
-                            shuffle=False, verbose=0)  # the dataset shuffles itself
-        return {"widths": tuple(widths), "num_epochs": num_epochs, "num_train": len(self.train_data[0]),
+                            shuffle=False, verbose=0,  # the dataset shuffles itself
+                            callbacks=[training.keras_callback(on_epoch_end=on_epoch_end, should_stop=should_stop)])
+        return {"widths": tuple(widths), "num_epochs": len(history.epoch), "num_train": len(self.train_data[0]),
                 "num_parameters": model.count_params(),
                 "train_accuracy": history.history["categorical_accuracy"],
                 "test_accuracy": history.history["val_categorical_accuracy"]}

@@ -17,7 +17,6 @@ few hundred epochs takes a fraction of a second, fast enough for the Playground
 panel of :mod:`course_lib.widgets.fitting`, which can follow it epoch by epoch.
 """
 
-import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 

@@ -296,6 +296,25 @@ def _diverged(history, checkpoint, epoch, loss, restored_epoch):
           + "Lower the learning rate (try dividing it by 10) and train again.")
 
 
+def keras_callback(*, on_epoch_end=None, should_stop=None):
+    """A Keras callback giving ``model.fit`` the hooks of :func:`loop`, for runs that use ``fit``.
+
+    ``on_epoch_end(epoch, logs)`` gets Keras' logs; ``should_stop()`` is asked after
+    every epoch and ends ``fit`` there (``model.stop_training``). Chapter 10's panel
+    trains with ``fit`` (:class:`course_lib.classifiers.FreshRuns`) and uses it.
+    """
+    import keras
+
+    class Hooks(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if on_epoch_end is not None:
+                on_epoch_end(epoch, dict(logs or {}))
+            if should_stop is not None and should_stop():
+                self.model.stop_training = True
+
+    return Hooks()
+
+
 def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, validation_data=None,
           progress=True, on_epoch_end=None, should_stop=None, history=None):
     """Train ``model`` for ``num_epochs`` passes over ``dataset``; return a :class:`History`.
