@@ -99,7 +99,10 @@ def _check_learning_rate(optimizer):
 
 
 def make_train_step(model, loss_fn, optimizer, metrics):
-    """One compiled step: forward pass, loss, gradients, update; returns the batch's metrics."""
+    """One compiled step: forward pass, loss, gradients, update; returns the batch's metrics.
+
+    Taught in chapter 10; chapter 02's loop is the same step with raw variables.
+    """
 
     @tf.function
     def train_step(x, y):
@@ -115,7 +118,7 @@ def make_train_step(model, loss_fn, optimizer, metrics):
 
 
 def make_eval_step(model, loss_fn, metrics):
-    """One compiled evaluation step on a batch, without updating anything."""
+    """One compiled evaluation step on a batch, without updating anything. Taught in chapter 02."""
 
     @tf.function
     def eval_step(x, y):
@@ -162,7 +165,7 @@ def _run_epoch(step, dataset):
 
 
 def evaluate(model, dataset, loss_fn, metrics=None):
-    """The loss and ``metrics`` of ``model`` over ``dataset`` (batched ``(x, y)`` pairs)."""
+    """The loss and ``metrics`` of ``model`` over ``dataset`` (batched ``(x, y)`` pairs). Taught in chapter 02."""
     return _run_epoch(make_eval_step(model, loss_fn, dict(metrics or {})), dataset)
 
 
@@ -172,7 +175,7 @@ class Checkpoint:
     :func:`loop` saves it after every good epoch and restores it when the loss
     diverges. ``variables`` are ``tf.Variable``s or Keras variables (anything with
     ``numpy()`` and ``assign``); ``states`` are objects with ``get_state()`` and
-    ``set_state(state)``, such as chapter 07's hand-written optimizers.
+    ``set_state(state)``, such as chapter 07's hand-written optimizers. Taught in chapter 02.
     """
 
     def __init__(self, variables, states=()):
@@ -197,7 +200,7 @@ class Snapshot:
 
     A run that computes new tensors instead of assigning variables (chapter 06's and
     08's compiled epochs) keeps its state here; saving it keeps a reference, which
-    is all a value that never changes needs.
+    is all a value that never changes needs. Taught in chapter 06.
     """
 
     def __init__(self, value):
@@ -218,6 +221,7 @@ def training_state(model, optimizer):
     The optimizer's state is its step count and its slots (momentum, Adam's two
     moments), built now if the optimizer has not run yet, so that they exist before
     the first epoch; its learning rate is left out, since a run does not change it.
+    Taught in chapter 07 (an optimizer's state); :func:`train` uses it.
     """
     variables = list(model.trainable_variables)
     if not optimizer.built:
@@ -301,7 +305,7 @@ def keras_callback(*, on_epoch_end=None, should_stop=None):
 
     ``on_epoch_end(epoch, logs)`` gets Keras' logs; ``should_stop()`` is asked after
     every epoch and ends ``fit`` there (``model.stop_training``). Chapter 10's panel
-    trains with ``fit`` (:class:`course_lib.classifiers.FreshRuns`) and uses it.
+    trains with ``fit`` (:class:`course_lib.classifiers.FreshRuns`) and uses it. Taught in chapter 10.
     """
     import keras
 

@@ -1,4 +1,8 @@
-"""Argument checks shared by the library: a clear ``ValueError``, never a silent NaN."""
+"""Argument checks shared by the library: a clear ``ValueError``, never a silent NaN.
+
+No chapter teaches these; every module of ``course_lib`` checks its arguments with them,
+so that a wrong value gets one message that names the argument, the same everywhere.
+"""
 
 import math
 import numbers
