@@ -2,7 +2,7 @@
 
 - :func:`cross_entropy` is the source course's H(y_, y) = −Σ y_ · ln y on probabilities.
 - :func:`cross_entropy_of_logits` and :func:`mse` are the two losses every chapter that
-  trains by hand uses (02, 06, 08, 10): the one cross entropy on logits, the one MSE.
+  trains or measures by hand uses (02, 04, 06, 08, 10): the one cross entropy on logits, the one MSE.
 - :func:`naive_softmax_cross_entropy` and :func:`stable_softmax_cross_entropy` show why
   ``from_logits=True`` matters: the first overflows on large logits, the second subtracts
   the largest logit first (the log-sum-exp trick), as ``tf.nn.softmax_cross_entropy_with_logits`` does.
