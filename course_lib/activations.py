@@ -13,7 +13,7 @@ dead ReLUs (Dead ReLU 问题).
 import numpy as np
 import tensorflow as tf
 
-from course_lib import validate
+from course_lib import losses, validate
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -219,12 +219,10 @@ def layer_gradient_norms(model, x, y):
     sigmoid network each layer multiplies the backward signal by σ' ≤ 0.25, so the norms shrink
     towards the input: the vanishing gradient (梯度消失).
     """
-    import keras
-
     kernels = [layer.kernel for layer in model.layers]
     with tf.GradientTape() as tape:
         logits = model(x, training=False)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True))
+        loss = losses.cross_entropy_of_logits(y, logits)
     return np.array([float(tf.norm(gradient)) for gradient in tape.gradient(loss, kernels)])
 
 

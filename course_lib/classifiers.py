@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import validate
+from course_lib import losses, training, validate
 from course_lib.data import load_mnist
 
 IMAGE_SHAPE = (28, 28)
@@ -97,26 +97,18 @@ def image_dataset(x, y, batch_size, *, shuffle_seed=None):
     then sees the same 469 batches, each always holding the same 128 images.
     """
     batch_size = validate.positive_int("batch_size", batch_size)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have as many rows, got {len(x)} and {len(y)}.")
+    validate.same_length(x, y)
     dataset = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle_seed is not None:
         dataset = dataset.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def cross_entropy_of_logits(y_true, logits):
-    """Mean categorical cross entropy (交叉熵) of one-hot labels and logits: the loss the source trains on."""
-    return tf.reduce_mean(keras.losses.categorical_crossentropy(y_true, logits, from_logits=True))
-
-
-def mse_of_logits(y_true, logits):
-    """Mean squared error (均方误差) between one-hot labels and the raw logits, as the source printed it.
-
-    Logits are not probabilities: they may be any size, so this number measures
-    how far the logits are from 0 and 1, not how good the prediction is.
-    """
-    return tf.reduce_mean(keras.losses.mean_squared_error(y_true, logits))
+#: The two losses the Fashion-MNIST source tracks, from :mod:`course_lib.losses`: the cross
+#: entropy of one-hot labels and logits it trains on, and the MSE between the labels and the
+#: raw logits it prints (logits are not probabilities, so that MSE measures how far they are
+#: from 0 and 1, not how good the prediction is).
+cross_entropy_of_logits, mse_of_logits = losses.cross_entropy_of_logits, losses.mse
 
 
 def predict_probabilities(model, x, *, from_logits=False, batch_size=1000):
@@ -223,8 +215,13 @@ class FreshRuns:
         self.seed = seed
         self.models = {}
 
-    def __call__(self, num_epochs, widths=FASHION_WIDTHS):
-        """Train ``widths``' network for ``num_epochs`` from its initial state; accuracies per epoch and its size."""
+    def __call__(self, num_epochs, widths=FASHION_WIDTHS, *, on_epoch_end=None, should_stop=None):
+        """Train ``widths``' network for ``num_epochs`` from its initial state; accuracies per epoch and its size.
+
+        ``on_epoch_end(epoch, logs)`` and ``should_stop()`` follow the run as in
+        :func:`course_lib.training.loop` (through :func:`course_lib.training.keras_callback`);
+        a stopped run returns the epochs it finished.
+        """
         num_epochs = validate.positive_int("num_epochs", num_epochs)
         model, initial_state = self._model(tuple(widths))
         for variable, value in zip(model.variables + model.optimizer.variables, initial_state):
@@ -232,8 +229,9 @@ class FreshRuns:
         # New datasets each run: the same shuffle seed then gives the same order as a brand-new run.
         history = model.fit(image_dataset(*self.train_data, self.batch_size, shuffle_seed=self.seed),
                             epochs=num_epochs, validation_data=image_dataset(*self.test_data, 1000),
-                            shuffle=False, verbose=0)  # the dataset shuffles itself
-        return {"widths": tuple(widths), "num_epochs": num_epochs, "num_train": len(self.train_data[0]),
+                            shuffle=False, verbose=0,  # the dataset shuffles itself
+                            callbacks=[training.keras_callback(on_epoch_end=on_epoch_end, should_stop=should_stop)])
+        return {"widths": tuple(widths), "num_epochs": len(history.epoch), "num_train": len(self.train_data[0]),
                 "num_parameters": model.count_params(),
                 "train_accuracy": history.history["categorical_accuracy"],
                 "test_accuracy": history.history["val_categorical_accuracy"]}

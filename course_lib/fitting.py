@@ -10,19 +10,20 @@ Two experiments, both small enough to rerun while you watch:
   with one hidden layer of ReLU units trained on them with an optional L1 or L2
   penalty (``loss = loss(y, ŷ) + λ·J(W)``) and dropout on the hidden layer.
 
-The network is written with raw TensorFlow ops, as the source course writes it,
-and all its epochs run inside one ``tf.function`` traced once per process, so a
-retrain of a few hundred epochs takes a fraction of a second: fast enough for the
-Playground panel of :mod:`course_lib.widgets.fitting`.
+The network is written with raw TensorFlow ops, as the source course writes it;
+each epoch is one compiled step (a ``tf.function`` traced once per process) run by
+the course's one training loop, :func:`course_lib.training.loop`, so a retrain of a
+few hundred epochs takes a fraction of a second, fast enough for the Playground
+panel of :mod:`course_lib.widgets.fitting`, which can follow it epoch by epoch.
 """
 
-import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import tensorflow as tf
 
-from course_lib import validate
+from course_lib import losses, optimizers, training, validate
 
 REGULARIZATIONS = ("none", "L1", "L2")
 
@@ -31,6 +32,10 @@ CIRCLE_RADIUS_SQUARED = 2.0
 
 #: Adam's constants (chapter 07 derives them); the training loop below applies its update.
 ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON = 0.9, 0.999, 1e-7
+
+#: The operations of :func:`course_lib.optimizers.adam_update` on tensors, inside a graph.
+_TENSORFLOW_OPS = SimpleNamespace(sqrt=tf.sqrt, power=tf.pow, square=tf.square,
+                                  cast=lambda value, like: tf.cast(value, like.dtype))
 
 
 def _whole_number(name, value):
@@ -102,11 +107,11 @@ def predict_polynomial(coefficients, x):
 
 
 def mean_squared_error(y_true, y_pred):
-    """The mean of the squared differences (均方误差)."""
+    """:func:`course_lib.losses.mse` of two arrays of the same shape, in float64, as a float."""
     y_true, y_pred = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"shapes differ: {y_true.shape} and {y_pred.shape}.")
-    return float(np.mean((y_true - y_pred) ** 2))
+    return float(losses.mse(y_true, y_pred))
 
 
 def errors_by_degree(train, validation, degrees=range(0, 13)):
@@ -164,8 +169,7 @@ def split(x, y, train_fraction=0.5, seed=0):
     """Shuffle and cut ``(x, y)`` into ``(x_train, y_train), (x_val, y_val)``, ``train_fraction`` for training."""
     train_fraction = validate.in_range("train_fraction", train_fraction, 0.0, 1.0)
     x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}.")
+    validate.same_length(x, y)
     num_train = int(round(train_fraction * len(x)))
     if not 1 <= num_train < len(x):
         raise ValueError(f"train_fraction {train_fraction} leaves {num_train} of {len(x)} points for "
@@ -210,24 +214,34 @@ def _cross_entropy(y, logits):
 
 
 _FLOATS = tf.TensorSpec([], tf.float32)
+_WEIGHTS = (tf.TensorSpec([2, None], tf.float32), tf.TensorSpec([None], tf.float32),
+            tf.TensorSpec([None, 1], tf.float32), tf.TensorSpec([1], tf.float32))
+
+
+#: Epochs per call of the compiled training function: enough to make Python's overhead per
+#: call (milliseconds) small, few enough for a panel to follow the run (a call takes ~20 ms).
+EPOCHS_PER_CALL = 100
 
 
 @tf.function(input_signature=[
     tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.float32),
     tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.float32),
-    (tf.TensorSpec([2, None], tf.float32), tf.TensorSpec([None], tf.float32),
-     tf.TensorSpec([None, 1], tf.float32), tf.TensorSpec([1], tf.float32)),
-    _FLOATS, _FLOATS, _FLOATS, _FLOATS, tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32)])
-def _train_graph(x_train, y_train, x_val, y_val, weights, l1, l2, dropout, learning_rate,
-                 num_epochs, seed):
-    """Full-batch Adam on cross entropy + penalty, every epoch inside one graph; returns weights and losses."""
-    weights = list(weights)
-    first_moments = [tf.zeros_like(w) for w in weights]
-    second_moments = [tf.zeros_like(w) for w in weights]
+    (_WEIGHTS, _WEIGHTS, _WEIGHTS), _FLOATS, _FLOATS, _FLOATS, _FLOATS,
+    tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32)])
+def _train_epochs(x_train, y_train, x_val, y_val, state, l1, l2, dropout, learning_rate, first_epoch,
+                  num_epochs, seed):
+    """``num_epochs`` epochs of full-batch Adam on cross entropy + penalty in one graph; state and losses.
+
+    ``state`` is ``(weights, first_moments, second_moments)``; one epoch is one Adam
+    step on the whole training set. The dropout mask of epoch ``e`` is drawn from
+    the seed ``(seed, e)``, so a run is the same however its epochs are split into calls.
+    """
+    weights, first_moments, second_moments = (list(part) for part in state)
     train_losses = tf.TensorArray(tf.float32, size=num_epochs)
     val_losses = tf.TensorArray(tf.float32, size=num_epochs)
     mask_shape = tf.stack([tf.shape(x_train)[0], tf.shape(weights[0])[1]])
-    for epoch in tf.range(num_epochs):
+    for index in tf.range(num_epochs):
+        epoch = first_epoch + index
         keep = tf.random.stateless_uniform(mask_shape, seed=tf.stack([seed, epoch])) >= dropout
         mask = tf.cast(keep, tf.float32) / (1.0 - dropout)
         with tf.GradientTape() as tape:
@@ -235,17 +249,15 @@ def _train_graph(x_train, y_train, x_val, y_val, weights, l1, l2, dropout, learn
             loss = _cross_entropy(y_train, forward(weights, x_train, mask))
             total = loss + _penalty((weights[0], weights[2]), l1, l2)
         gradients = tape.gradient(total, weights)
-        # Adam as keras.optimizers.Adam applies it (bias correction folded into the rate)
-        step = tf.cast(epoch + 1, tf.float32)
-        first_moments = [ADAM_BETA_1 * m + (1 - ADAM_BETA_1) * g for m, g in zip(first_moments, gradients)]
-        second_moments = [ADAM_BETA_2 * v + (1 - ADAM_BETA_2) * g * g
-                          for v, g in zip(second_moments, gradients)]
-        rate = learning_rate * tf.sqrt(1 - ADAM_BETA_2 ** step) / (1 - ADAM_BETA_1 ** step)
-        weights = [w - rate * m / (tf.sqrt(v) + ADAM_EPSILON)
-                   for w, m, v in zip(weights, first_moments, second_moments)]
-        train_losses = train_losses.write(epoch, loss)
-        val_losses = val_losses.write(epoch, _cross_entropy(y_val, forward(weights, x_val)))
-    return weights, train_losses.stack(), val_losses.stack()
+        updates = [optimizers.adam_update(w, g, m, v, epoch + 1, learning_rate=learning_rate,
+                                          beta_1=ADAM_BETA_1, beta_2=ADAM_BETA_2, epsilon=ADAM_EPSILON,
+                                          ops=_TENSORFLOW_OPS)
+                   for w, g, m, v in zip(weights, gradients, first_moments, second_moments)]
+        weights, first_moments, second_moments = (list(column) for column in zip(*updates))
+        train_losses = train_losses.write(index, loss)
+        val_losses = val_losses.write(index, _cross_entropy(y_val, forward(weights, x_val)))
+    state = (tuple(weights), tuple(first_moments), tuple(second_moments))
+    return state, train_losses.stack(), val_losses.stack()
 
 
 @dataclass
@@ -285,7 +297,8 @@ def initial_weights(hidden_units, seed=0):
 
 
 def train_classifier(train, validation, *, hidden_units=32, regularization="none", lam=0.0,
-                     dropout=0.0, learning_rate=0.01, num_epochs=500, seed=0):
+                     dropout=0.0, learning_rate=0.01, num_epochs=500, seed=0, on_epoch_end=None,
+                     should_stop=None):
     """Train the one-hidden-layer network on ``train`` and record both losses each epoch.
 
     ``train`` and ``validation`` are ``(x, y)`` pairs from :func:`circle_data` and
@@ -294,24 +307,34 @@ def train_classifier(train, validation, *, hidden_units=32, regularization="none
     training step (never at evaluation). Every batch is the whole training set, so
     one epoch is one Adam step. The recorded losses are the cross entropies alone,
     so runs with and without a penalty compare fairly. Returns a :class:`ClassifierRun`.
+    ``on_epoch_end(epoch, logs)`` and ``should_stop()`` are those of
+    :func:`course_lib.training.loop` (``logs`` has ``loss`` and ``val_loss``); a stopped
+    run has fewer epochs. A diverging run raises ``ValueError``.
     """
     l1, l2 = penalty_coefficients(regularization, lam)
     dropout = validate.in_range("dropout", dropout, 0.0, 0.9)
     learning_rate = validate.positive("learning_rate", learning_rate)
     num_epochs = validate.positive_int("num_epochs", num_epochs)
-    (x_train, y_train), (x_val, y_val) = train, validation
-    start = time.perf_counter()
-    weights, train_loss, val_loss = _train_graph(
-        tf.constant(x_train, tf.float32), tf.constant(y_train, tf.float32),
-        tf.constant(x_val, tf.float32), tf.constant(y_val, tf.float32),
-        tuple(tf.constant(w) for w in initial_weights(hidden_units, seed)),
-        l1, l2, dropout, learning_rate, num_epochs, _seed(seed))
-    weights = [w.numpy() for w in weights]
-    train_loss, val_loss = train_loss.numpy(), val_loss.numpy()
-    if not np.all(np.isfinite(train_loss)):
+    data = [tf.constant(part, tf.float32) for part in (*train, *validation)]
+    weights = tuple(tf.constant(w) for w in initial_weights(hidden_units, seed))
+    zeros = tuple(tf.zeros_like(w) for w in weights)
+    state = training.Snapshot((weights, zeros, zeros))
+    settings = [tf.constant(value, tf.float32) for value in (l1, l2, dropout, learning_rate)]
+
+    def run_epochs(first_epoch, count):
+        state.value, train_loss, val_loss = _train_epochs(*data, state.value, *settings, first_epoch, count,
+                                                          _seed(seed))
+        return [{"loss": float(loss), "val_loss": float(val)}
+                for loss, val in zip(train_loss.numpy(), val_loss.numpy())]
+
+    history = training.loop(run_epochs, num_epochs, epochs_per_call=EPOCHS_PER_CALL, checkpoint=state,
+                            on_epoch_end=on_epoch_end, should_stop=should_stop, progress=False)
+    if history.stop_reason == "diverged":
         raise ValueError(f"training diverged (the loss became NaN) with learning_rate {learning_rate}; "
                          "lower it.")
-    return ClassifierRun(weights, train_loss, val_loss, time.perf_counter() - start,
+    return ClassifierRun([w.numpy() for w in state.value[0]],
+                         np.array(history.metrics.get("loss", []), np.float32),
+                         np.array(history.metrics.get("val_loss", []), np.float32), history.seconds,
                          regularization, float(lam), float(dropout))
 
 

@@ -17,7 +17,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from course_lib import validate
+from course_lib import losses, validate
 
 #: Pixels in, two hidden layers, ten digits out: the network of the source notes.
 LAYER_SIZES = (784, 256, 128, 10)
@@ -83,15 +83,9 @@ def _truncated_normal(shape, stddev, seed, index):
     return tf.random.stateless_truncated_normal(shape, seed=[int(seed), index], stddev=stddev)
 
 
-def mse(y_true, y_pred):
-    """The source's loss: mean squared error (均方误差) between one-hot labels and outputs, over all entries."""
-    return tf.reduce_mean(tf.square(y_true - y_pred))
-
-
-def cross_entropy(y_true, logits):
-    """Cross entropy (交叉熵) of one-hot labels and softmax(logits), averaged over the batch."""
-    return tf.reduce_mean(tf.keras.losses.categorical_crossentropy(y_true, logits, from_logits=True))
-
+#: The chapter's two losses under the names it uses: the source's MSE on one-hot labels and
+#: cross entropy of one-hot labels and softmax(logits), both from :mod:`course_lib.losses`.
+mse, cross_entropy = losses.mse, losses.cross_entropy_of_logits
 
 #: The losses the chapter compares, by the name its panel shows.
 LOSSES = {"MSE": mse, "cross entropy": cross_entropy}
@@ -100,8 +94,7 @@ LOSSES = {"MSE": mse, "cross entropy": cross_entropy}
 def batches(x, y, batch_size):
     """``(x, y)`` as a ``tf.data.Dataset`` of batches in the original order (the source does not shuffle)."""
     batch_size = validate.positive_int("batch_size", batch_size)
-    if len(x) != len(y):
-        raise ValueError(f"x has {len(x)} rows but y has {len(y)}; they must match.")
+    validate.same_length(x, y)
     return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
 
 

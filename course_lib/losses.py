@@ -1,6 +1,8 @@
 """Loss functions (损失函数) of chapter 05, written out so that each formula can be read and checked.
 
 - :func:`cross_entropy` is the source course's H(y_, y) = −Σ y_ · ln y on probabilities.
+- :func:`cross_entropy_of_logits` and :func:`mse` are the two losses every chapter that
+  trains or measures by hand uses (02, 04, 06, 08, 10): the one cross entropy on logits, the one MSE.
 - :func:`naive_softmax_cross_entropy` and :func:`stable_softmax_cross_entropy` show why
   ``from_logits=True`` matters: the first overflows on large logits, the second subtracts
   the largest logit first (the log-sum-exp trick), as ``tf.nn.softmax_cross_entropy_with_logits`` does.
@@ -12,6 +14,7 @@
   under-predicting loses ``profit`` per unit) and its fit by gradient descent.
 """
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -53,6 +56,29 @@ def cross_entropy(y_true, y_pred):
         raise ValueError("y_pred must be probabilities in (0, 1]; a 0 makes ln(0) = −inf. "
                          "Pass logits to stable_softmax_cross_entropy instead.")
     return -np.sum(y_true * np.log(y_pred), axis=-1)
+
+
+def cross_entropy_of_logits(y_true, logits):
+    """Mean cross entropy (交叉熵) of the labels and softmax(logits), computed from the logits.
+
+    ``y_true`` is one-hot (shaped like ``logits``) or integer classes (one axis fewer).
+    Keras subtracts the largest logit first, as :func:`stable_softmax_cross_entropy`
+    does. Taught in chapter 05; chapters 02, 04, 08 and 10 train or measure with it.
+    """
+    if tf.convert_to_tensor(y_true).shape.rank < tf.convert_to_tensor(logits).shape.rank:
+        return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y_true, logits, from_logits=True))
+    return tf.reduce_mean(keras.losses.categorical_crossentropy(y_true, logits, from_logits=True))
+
+
+def mse(y_true, y_pred):
+    """Mean squared error (均方误差): the mean of (y_true − y_pred)² over every entry, a scalar tensor.
+
+    Works on tensors and NumPy arrays (in ``y_pred``'s dtype). Taught in chapter 02
+    (the source's loss on one-hot labels); chapter 06 measures fits with it and
+    chapter 10 prints it beside the cross entropy.
+    """
+    y_pred = tf.convert_to_tensor(y_pred)
+    return tf.reduce_mean(tf.square(tf.cast(y_true, y_pred.dtype) - y_pred))
 
 
 def naive_softmax_cross_entropy(y_true, logits, dtype="float32"):

@@ -24,8 +24,9 @@ lists of NumPy arrays and returns the new weights, keeping its moments inside.
 trains the iris classifier with any of them.
 """
 
-import time
+import copy
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -73,6 +74,14 @@ class Optimizer:
         self.iterations += 1
         return [self.update(np.asarray(w), np.asarray(g, dtype=np.asarray(w).dtype), s)
                 for w, g, s in zip(weights, gradients, self.slots)]
+
+    def get_state(self):
+        """A copy of what the optimizer keeps between steps: its step count and its moments."""
+        return self.iterations, copy.deepcopy(self.slots)
+
+    def set_state(self, state):
+        """Go back to a state of :meth:`get_state` (after a diverged epoch, say)."""
+        self.iterations, self.slots = state[0], copy.deepcopy(state[1])
 
     def __repr__(self):
         return f"{type(self).__name__}(learning_rate={self.learning_rate})"
@@ -202,6 +211,28 @@ def _cast(value, weight):
     return weight.dtype.type(value)
 
 
+#: The array operations :func:`adam_update` needs, for NumPy arrays.
+NUMPY_OPS = SimpleNamespace(sqrt=np.sqrt, power=np.power, square=np.square, cast=_cast)
+
+
+def adam_update(weight, gradient, m, v, step, *, learning_rate, beta_1, beta_2, epsilon, ops=NUMPY_OPS):
+    """One update of ``keras.optimizers.Adam``, in Keras' order of operations; returns ``(weight, m, v)``.
+
+    α = lr·√(1−β2^t)/(1−β1^t); m += (g−m)(1−β1); v += (g²−v)(1−β2); W ← W − m·α/(√v + ε),
+    with every number cast to the weight's dtype first, as Keras does. ``ops`` holds
+    ``sqrt``, ``power``, ``square`` and ``cast(value, like)``: NumPy's for
+    :class:`KerasAdam`, TensorFlow's inside chapter 06's training graph. Taught in chapter 07.
+    """
+    t = ops.cast(step, weight)
+    beta_1_power = ops.power(ops.cast(beta_1, weight), t)
+    beta_2_power = ops.power(ops.cast(beta_2, weight), t)
+    one = ops.cast(1, weight)
+    alpha = ops.cast(learning_rate, weight) * ops.sqrt(one - beta_2_power) / (one - beta_1_power)
+    m = m + (gradient - m) * ops.cast(1 - beta_1, weight)
+    v = v + (ops.square(gradient) - v) * ops.cast(1 - beta_2, weight)
+    return weight - (m * alpha) / (ops.sqrt(v) + ops.cast(epsilon, weight)), m, v
+
+
 class KerasSGD(Optimizer):
     """``keras.optimizers.SGD``: velocity = μ·velocity − lr·g, then W ← W + velocity.
 
@@ -280,15 +311,11 @@ class KerasAdam(Optimizer):
         return {"m": _zeros(weight), "v": _zeros(weight)}
 
     def update(self, weight, gradient, slots):
-        """α = lr·√(1−β2^t)/(1−β1^t); m += (g−m)(1−β1); v += (g²−v)(1−β2); W ← W − m·α/(√v + ε)."""
-        t = _cast(self.iterations, weight)
-        beta_1_power = np.power(_cast(self.beta_1, weight), t)
-        beta_2_power = np.power(_cast(self.beta_2, weight), t)
-        one = _cast(1, weight)
-        alpha = _cast(self.learning_rate, weight) * np.sqrt(one - beta_2_power) / (one - beta_1_power)
-        slots["m"] = slots["m"] + (gradient - slots["m"]) * _cast(1 - self.beta_1, weight)
-        slots["v"] = slots["v"] + (np.square(gradient) - slots["v"]) * _cast(1 - self.beta_2, weight)
-        return weight - (slots["m"] * alpha) / (np.sqrt(slots["v"]) + _cast(self.epsilon, weight))
+        """:func:`adam_update` at this optimizer's step count, with this weight's moments."""
+        weight, slots["m"], slots["v"] = adam_update(
+            weight, gradient, slots["m"], slots["v"], self.iterations, learning_rate=self.learning_rate,
+            beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        return weight
 
 
 #: For each method, the hand-written Keras form and the real Keras optimizer, as factories
@@ -351,15 +378,11 @@ def iris_model(seed=1):
     ])
 
 
-def iris_split(num_test=30, shuffle_seed=116):
-    """The course's iris split: shuffled with seed 116, the last 30 rows for testing."""
-    from course_lib import data
+def iris_split(num_test=30):
+    """The course's iris split, :func:`course_lib.recipe.iris_split` (imported here only when needed)."""
+    from course_lib import recipe
 
-    num_test = validate.positive_int("num_test", num_test)
-    x, y = data.load_iris(shuffle_seed=shuffle_seed)
-    if num_test >= len(x):
-        raise ValueError(f"num_test must leave training rows: got {num_test} of {len(x)}.")
-    return (x[:-num_test], y[:-num_test]), (x[-num_test:], y[-num_test:])
+    return recipe.iris_split(num_test)
 
 
 def compare_with_keras(name, num_steps=100, batch_size=32, **hyperparameters):
@@ -406,14 +429,19 @@ class IrisRun:
     seconds: float
 
 
-def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1):
+def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1, on_epoch_end=None,
+               should_stop=None):
     """Train the course's iris classifier with a hand-written ``optimizer``; return an :class:`IrisRun`.
 
     Mini-batches of ``batch_size`` in a fixed order, cross-entropy loss, ``num_epochs``
-    passes; the time covers the training loop only.
+    passes of :func:`course_lib.training.loop` (``on_epoch_end`` and ``should_stop`` are
+    its; a diverging run stops with the weights and the optimizer's moments of the last
+    good epoch); the time covers the training loop only.
     """
     import keras
     import tensorflow as tf
+
+    from course_lib import training
 
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     batch_size = validate.positive_int("batch_size", batch_size)
@@ -421,19 +449,21 @@ def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1):
     model = iris_model(seed)
     loss_and_gradients = make_gradient_function(model, keras.losses.SparseCategoricalCrossentropy())
     batches = list(tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(batch_size))
-    losses = []
-    start = time.perf_counter()
-    for _ in range(num_epochs):
+
+    def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
         total = 0.0
         for x, y in batches:
             loss, gradients = loss_and_gradients(x, y)
             apply_step(optimizer, model, gradients)
             total += float(loss) * len(x)
-        losses.append(total / len(x_train))
-    seconds = time.perf_counter() - start
+        return [{"loss": total / len(x_train)}]
+
+    history = training.loop(run_epochs, num_epochs, progress=False, on_epoch_end=on_epoch_end,
+                            should_stop=should_stop,
+                            checkpoint=training.Checkpoint(model.trainable_variables, states=[optimizer]))
     predictions = np.argmax(model(x_test).numpy(), axis=1)
-    return IrisRun(name or type(optimizer).__name__, np.array(losses),
-                   float(np.mean(predictions == y_test)), seconds)
+    return IrisRun(name or type(optimizer).__name__, np.array(history.metrics["loss"]),
+                   float(np.mean(predictions == y_test)), history.seconds)
 
 
 # --- 2-D surfaces and trajectories ------------------------------------------------------

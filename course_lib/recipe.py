@@ -11,15 +11,16 @@ the chapter; this module holds what would bury it under plumbing:
   source's ``fit``, as one compiled TensorFlow loop, fast enough for a panel's button.
 """
 
-import time
-
 import numpy as np
 import tensorflow as tf
 
-from course_lib import validate
+from course_lib import data, losses, training, validate
 
 #: Keras' ``regularizers.l2()`` default strength, the one the source course uses.
 DEFAULT_L2 = 0.01
+
+#: The source shuffles iris with this seed before it splits it.
+IRIS_SHUFFLE_SEED = 116
 
 
 def split_like_keras(x, y, validation_split=0.2):
@@ -30,9 +31,25 @@ def split_like_keras(x, y, validation_split=0.2):
     """
     validation_split = validate.in_range("validation_split", validation_split, 0.0, 0.99)
     x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x has {len(x)} rows but y has {len(y)}; they must match.")
-    num_train = int(len(x) * (1.0 - validation_split))
+    validate.same_length(x, y)
+    return _split_at(x, y, int(len(x) * (1.0 - validation_split)))
+
+
+def iris_split(num_test=30):
+    """The course's iris split: iris shuffled with the source's seed 116, the last ``num_test`` rows held out.
+
+    With the default 30 of 150 rows it is :func:`split_like_keras` with 0.2, the split of
+    the source's ``fit(validation_split=0.2)``. Taught in chapter 08; chapter 07 trains on it.
+    """
+    num_test = validate.positive_int("num_test", num_test)
+    x, y = data.load_iris(shuffle_seed=IRIS_SHUFFLE_SEED)
+    if num_test >= len(x):
+        raise ValueError(f"num_test must leave training rows: got {num_test} of {len(x)}.")
+    return _split_at(x, y, len(x) - num_test)
+
+
+def _split_at(x, y, num_train):
+    """``(x, y)`` cut into the first ``num_train`` rows and the rest."""
     return (x[:num_train], y[:num_train]), (x[num_train:], y[num_train:])
 
 
@@ -44,8 +61,7 @@ def repeated_dataset(x, y, batch_size=32, seed=0):
     epoch's training itself.
     """
     batch_size = validate.positive_int("batch_size", batch_size)
-    if len(x) != len(y):
-        raise ValueError(f"x has {len(x)} rows but y has {len(y)}; they must match.")
+    validate.same_length(x, y)
     return (tf.data.Dataset.from_tensor_slices((x, y))
             .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
             .batch(batch_size)
@@ -63,14 +79,22 @@ def glorot_uniform(num_inputs, num_outputs, seed=0):
 def _loss_and_accuracy(x, y, kernel, bias, l2):
     """Mean sparse CE of softmax(x·W + b) plus l2·ΣW² (Keras' loss with an L2 kernel regularizer), and accuracy."""
     logits = tf.matmul(x, kernel) + bias
-    data_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, logits))
+    data_loss = losses.cross_entropy_of_logits(y, logits)
     hits = tf.equal(tf.argmax(logits, axis=1, output_type=y.dtype), y)
     return data_loss + l2 * tf.reduce_sum(tf.square(kernel)), tf.reduce_mean(tf.cast(hits, tf.float32))
 
 
+#: Epochs per call of the compiled training function (see :func:`course_lib.training.loop`).
+EPOCHS_PER_CALL = 100
+
+
 @tf.function
-def _compiled_training(x, y, x_val, y_val, kernel, bias, learning_rate, l2, num_epochs, batch_size, seed):
+def _compiled_training(x, y, x_val, y_val, kernel, bias, learning_rate, l2, first_epoch, num_epochs,
+                       batch_size, seed):
     """Mini-batch SGD over ``num_epochs`` reshuffled passes, all inside one graph.
+
+    Epoch ``e`` shuffles with the seed ``(seed, e)``, so a run is the same however its
+    epochs are split into calls (``first_epoch`` is the first one's number).
 
     The gradient is chapter 05's closed form: for softmax + CE it is (p − one-hot) with
     respect to the logits, so xᵀ(p − one-hot)/n for the kernel plus 2λW from the L2 penalty.
@@ -80,7 +104,8 @@ def _compiled_training(x, y, x_val, y_val, kernel, bias, learning_rate, l2, num_
     num_samples = tf.shape(x)[0]
     one_hot = tf.one_hot(y, tf.shape(kernel)[1])
     curves = tf.TensorArray(tf.float32, size=num_epochs)
-    for epoch in tf.range(num_epochs):
+    for index in tf.range(num_epochs):
+        epoch = first_epoch + index
         order = tf.argsort(tf.random.stateless_uniform([num_samples], seed=tf.stack([seed, epoch])))
         for start in tf.range(0, num_samples, batch_size):
             batch = order[start:start + batch_size]
@@ -90,12 +115,13 @@ def _compiled_training(x, y, x_val, y_val, kernel, bias, learning_rate, l2, num_
             kernel = kernel - learning_rate * (tf.matmul(x_batch, error, transpose_a=True) + 2.0 * l2 * kernel)
             bias = bias - learning_rate * tf.reduce_sum(error, axis=0)
         measured = _loss_and_accuracy(x, y, kernel, bias, l2) + _loss_and_accuracy(x_val, y_val, kernel, bias, l2)
-        curves = curves.write(epoch, tf.stack(measured))
+        curves = curves.write(index, tf.stack(measured))
     return kernel, bias, curves.stack()
 
 
 def train_softmax_regression(x_train, y_train, x_val, y_val, *, num_epochs=500, learning_rate=0.1,
-                             l2=DEFAULT_L2, batch_size=32, seed=0, initial_weights=None):
+                             l2=DEFAULT_L2, batch_size=32, seed=0, initial_weights=None, on_epoch_end=None,
+                             should_stop=None):
     """Train the source's iris model, Dense(3, softmax) with an L2 kernel penalty, by mini-batch SGD.
 
     The same algorithm as ``compile(SGD(learning_rate), sparse CE)`` + ``fit(batch_size,
@@ -104,7 +130,10 @@ def train_softmax_regression(x_train, y_train, x_val, y_val, *, num_epochs=500, 
     ``initial_weights`` is ``(kernel, bias)``; by default a Glorot-uniform kernel (seeded)
     and a zero bias, as Keras starts. Returns a dict with ``history`` (per-epoch ``loss``,
     ``accuracy``, ``val_loss``, ``val_accuracy``, each measured on the whole set at the end
-    of the epoch, loss including the penalty), ``kernel``, ``bias`` and ``seconds``.
+    of the epoch, loss including the penalty), ``kernel``, ``bias``, ``seconds`` and
+    ``stop_reason``. The epochs run :data:`EPOCHS_PER_CALL` at a time through
+    :func:`course_lib.training.loop`, whose ``on_epoch_end`` and ``should_stop`` a panel
+    can pass; a stopped run's history is shorter than ``num_epochs``.
     """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     learning_rate = validate.positive("learning_rate", learning_rate)
@@ -118,13 +147,20 @@ def train_softmax_regression(x_train, y_train, x_val, y_val, *, num_epochs=500, 
     num_classes = int(max(y_train.max(), y_val.max())) + 1
     if initial_weights is None:
         initial_weights = (glorot_uniform(x_train.shape[1], num_classes, seed), np.zeros(num_classes, np.float32))
-    kernel, bias = (np.asarray(w, np.float32) for w in initial_weights)
-    start = time.perf_counter()
-    kernel, bias, curves = _compiled_training(
-        x_train, y_train, x_val, y_val, kernel, bias, tf.constant(learning_rate, tf.float32),
-        tf.constant(l2, tf.float32), tf.constant(num_epochs), tf.constant(batch_size), tf.constant(seed))
+    weights = training.Snapshot(tuple(tf.constant(w, tf.float32) for w in initial_weights))
+    settings = (tf.constant(learning_rate, tf.float32), tf.constant(l2, tf.float32))
     names = ("loss", "accuracy", "val_loss", "val_accuracy")
-    history = dict(zip(names, curves.numpy().T))
+
+    def run_epochs(first_epoch, count):
+        *weights.value, curves = _compiled_training(
+            x_train, y_train, x_val, y_val, *weights.value, *settings, tf.constant(first_epoch),
+            tf.constant(count), tf.constant(batch_size), tf.constant(seed))
+        return [dict(zip(names, row)) for row in curves.numpy().tolist()]
+
+    run = training.loop(run_epochs, num_epochs, epochs_per_call=EPOCHS_PER_CALL, checkpoint=weights,
+                        on_epoch_end=on_epoch_end, should_stop=should_stop, progress=False)
+    history = {name: np.array(run.metrics.get(name, []), np.float32) for name in names}
+    kernel, bias = weights.value
     return {"history": history, "kernel": kernel.numpy(), "bias": bias.numpy(),
             "num_epochs": num_epochs, "learning_rate": learning_rate, "l2": l2,
-            "seconds": time.perf_counter() - start}
+            "seconds": run.seconds, "stop_reason": run.stop_reason}

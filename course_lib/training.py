@@ -1,13 +1,40 @@
-"""A manual training loop: ``GradientTape`` inside ``tf.function``, with the guards a lecture needs.
+"""The one training loop of the course: every chapter that trains by hand runs it.
 
 ``model.fit`` hides the loop; the chapters that teach the loop write it out once
-and then call :func:`train`, which is the same loop plus what a real run needs:
-a progress bar, per-epoch metrics, a stop with the last good weights restored
-when the loss turns NaN, and Ctrl-C (Kernel → Interrupt) that keeps what was
-learned so far instead of throwing it away.
+(chapter 02 with raw variables, chapter 10 with ``GradientTape``) and then call
+:func:`train`, which is the same loop plus what a real run needs. The API:
+
+- :func:`train` trains a model (a ``keras.Model`` or any ``tf.Module`` with
+  ``trainable_variables``) with a Keras optimizer: each batch runs the compiled
+  step of :func:`make_train_step`; each epoch gives a dict of metrics.
+- :func:`loop` is the epoch loop itself, for a run whose epoch is not "one
+  Keras-optimizer step per batch" (a hand-written optimizer, epochs compiled into
+  one graph): give it ``run_epochs(first_epoch, count) -> [logs, ...]`` and it adds
+  everything below.
+
+Both take the same keyword arguments and return a :class:`History`:
+
+- ``on_epoch_end(epoch, logs)`` is called after every finished epoch, with the
+  epoch's index (0-based, counted over the whole ``history``) and its metrics
+  (``loss``, the ``metrics``, ``val_`` ones). A live panel redraws from it.
+- ``should_stop()`` is asked before every epoch; when it returns true the run stops
+  cleanly (``stop_reason="stopped"``) and keeps what it learned. ``threading.Event``'s
+  ``is_set`` fits. ``history=`` a History of an earlier run appends to it, so a
+  Play / Pause / Play sequence is one run.
+- A loss that turns NaN or infinite stops the run (``stop_reason="diverged"``) with
+  the weights *and the optimizer's state* (step count, momentum, Adam's moments) of
+  the last good epoch put back, and a message saying what to do. Putting back the
+  weights alone is not enough: momentum full of NaN would wreck the next run.
+- Ctrl-C (Kernel → Interrupt) stops the run (``stop_reason="interrupted"``) with
+  the weights learned so far instead of throwing them away.
+
+Everything works from a background thread (pass ``progress=False`` there; Ctrl-C
+only reaches the main thread). Call the same ``train`` again with the same model
+and optimizer to continue a run: the compiled step is reused, not traced again.
 """
 
 import math
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -20,7 +47,12 @@ from course_lib import validate
 
 @dataclass
 class History:
-    """What a run of :func:`train` measured: one value per epoch for each metric."""
+    """What a run of :func:`train` or :func:`loop` measured: one value per epoch for each metric.
+
+    ``stop_reason`` is ``"completed"``, ``"stopped"`` (``should_stop`` asked for it),
+    ``"diverged"`` or ``"interrupted"``; ``seconds`` is the time spent training.
+    Taught in chapter 02.
+    """
 
     metrics: dict = field(default_factory=dict)
     stop_reason: str = "completed"
@@ -37,7 +69,10 @@ class History:
 
 
 def accuracy(y_true, y_pred):
-    """Share of rows whose highest score is the true class; labels may be integers or one-hot."""
+    """Share of rows whose highest score is the true class; labels may be integers or one-hot.
+
+    Taught in chapter 02.
+    """
     predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int64)
     if y_true.shape.rank == y_pred.shape.rank:
         y_true = tf.argmax(y_true, axis=-1, output_type=tf.int64)
@@ -45,7 +80,10 @@ def accuracy(y_true, y_pred):
 
 
 def learning_rate_of(optimizer):
-    """The optimizer's current learning rate as a float, or None when it follows a schedule."""
+    """The optimizer's current learning rate as a float, or None when it follows a schedule.
+
+    Taught in chapter 10.
+    """
     rate = getattr(optimizer, "learning_rate", None)
     try:
         return float(np.asarray(rate))
@@ -61,7 +99,10 @@ def _check_learning_rate(optimizer):
 
 
 def make_train_step(model, loss_fn, optimizer, metrics):
-    """One compiled step: forward pass, loss, gradients, update; returns the batch's metrics."""
+    """One compiled step: forward pass, loss, gradients, update; returns the batch's metrics.
+
+    Taught in chapter 10; chapter 02's loop is the same step with raw variables.
+    """
 
     @tf.function
     def train_step(x, y):
@@ -77,7 +118,7 @@ def make_train_step(model, loss_fn, optimizer, metrics):
 
 
 def make_eval_step(model, loss_fn, metrics):
-    """One compiled evaluation step on a batch, without updating anything."""
+    """One compiled evaluation step on a batch, without updating anything. Taught in chapter 02."""
 
     @tf.function
     def eval_step(x, y):
@@ -92,19 +133,21 @@ def make_eval_step(model, loss_fn, metrics):
 #: Each entry keeps its objects alive, so their ids cannot be reused while it is cached.
 _COMPILED_STEPS = OrderedDict()
 _MAX_COMPILED_STEPS = 8
+_COMPILED_STEPS_LOCK = threading.Lock()  # a panel's thread and the notebook may train at once
 
 
 def _compiled_steps(model, loss_fn, optimizer, metrics):
     """The (train_step, eval_step) pair for these objects, compiled once and reused."""
     key = (id(model), id(loss_fn), id(optimizer), tuple((name, id(fn)) for name, fn in metrics.items()))
-    if key not in _COMPILED_STEPS:
-        _COMPILED_STEPS[key] = (make_train_step(model, loss_fn, optimizer, metrics),
-                                make_eval_step(model, loss_fn, metrics),
-                                (model, loss_fn, optimizer, metrics))
-        if len(_COMPILED_STEPS) > _MAX_COMPILED_STEPS:
-            _COMPILED_STEPS.popitem(last=False)
-    _COMPILED_STEPS.move_to_end(key)
-    return _COMPILED_STEPS[key][:2]
+    with _COMPILED_STEPS_LOCK:
+        if key not in _COMPILED_STEPS:
+            _COMPILED_STEPS[key] = (make_train_step(model, loss_fn, optimizer, metrics),
+                                    make_eval_step(model, loss_fn, metrics),
+                                    (model, loss_fn, optimizer, metrics))
+            if len(_COMPILED_STEPS) > _MAX_COMPILED_STEPS:
+                _COMPILED_STEPS.popitem(last=False)
+        _COMPILED_STEPS.move_to_end(key)
+        return _COMPILED_STEPS[key][:2]
 
 
 def _run_epoch(step, dataset):
@@ -122,8 +165,69 @@ def _run_epoch(step, dataset):
 
 
 def evaluate(model, dataset, loss_fn, metrics=None):
-    """The loss and ``metrics`` of ``model`` over ``dataset`` (batched ``(x, y)`` pairs)."""
+    """The loss and ``metrics`` of ``model`` over ``dataset`` (batched ``(x, y)`` pairs). Taught in chapter 02."""
     return _run_epoch(make_eval_step(model, loss_fn, dict(metrics or {})), dataset)
+
+
+class Checkpoint:
+    """The values of some variables, kept in memory: the last good state of a run.
+
+    :func:`loop` saves it after every good epoch and restores it when the loss
+    diverges. ``variables`` are ``tf.Variable``s or Keras variables (anything with
+    ``numpy()`` and ``assign``); ``states`` are objects with ``get_state()`` and
+    ``set_state(state)``, such as chapter 07's hand-written optimizers. Taught in chapter 02.
+    """
+
+    def __init__(self, variables, states=()):
+        self.variables, self.states = list(variables), list(states)
+        self.values = self.saved_states = None
+
+    def save(self):
+        """Copy the current values."""
+        self.values = [np.array(variable.numpy()) for variable in self.variables]
+        self.saved_states = [obj.get_state() for obj in self.states]
+
+    def restore(self):
+        """Put the saved values back."""
+        for variable, value in zip(self.variables, self.values):
+            variable.assign(value)
+        for obj, state in zip(self.states, self.saved_states):
+            obj.set_state(state)
+
+
+class Snapshot:
+    """The state of a run held as immutable values (tensors, tuples of tensors) in ``value``.
+
+    A run that computes new tensors instead of assigning variables (chapter 06's and
+    08's compiled epochs) keeps its state here; saving it keeps a reference, which
+    is all a value that never changes needs. Taught in chapter 06.
+    """
+
+    def __init__(self, value):
+        self.value = self.saved = value
+
+    def save(self):
+        """Remember the current value."""
+        self.saved = self.value
+
+    def restore(self):
+        """Go back to the remembered value."""
+        self.value = self.saved
+
+
+def training_state(model, optimizer):
+    """The variables a run changes: the model's trainable weights and the optimizer's state.
+
+    The optimizer's state is its step count and its slots (momentum, Adam's two
+    moments), built now if the optimizer has not run yet, so that they exist before
+    the first epoch; its learning rate is left out, since a run does not change it.
+    Taught in chapter 07 (an optimizer's state); :func:`train` uses it.
+    """
+    variables = list(model.trainable_variables)
+    if not optimizer.built:
+        optimizer.build(variables)
+    rate = getattr(optimizer, "_learning_rate", None)
+    return variables + [v for v in optimizer.variables if v is not rate]
 
 
 def _progress(num_epochs, show):
@@ -132,47 +236,109 @@ def _progress(num_epochs, show):
     return tqdm(total=num_epochs, unit="epoch", disable=not show, leave=True)
 
 
-def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None,
-          validation_data=None, progress=True):
-    """Train ``model`` for ``num_epochs`` passes over ``dataset``; return a :class:`History`.
+def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch_end=None,
+         should_stop=None, history=None, progress=True):
+    """Train ``num_epochs`` epochs by calling ``run_epochs(first_epoch, count)``; a :class:`History`.
 
-    ``dataset`` yields batched ``(x, y)`` pairs (a ``tf.data.Dataset``), ``metrics``
-    maps names to ``fn(y_true, y_pred)`` batch means (``loss`` is always there),
-    ``validation_data`` adds ``val_`` metrics. If the loss turns NaN, training stops
-    with the weights of the last good epoch restored and ``stop_reason="diverged"``;
-    on Ctrl-C it stops with the weights learned so far and ``stop_reason="interrupted"``.
+    ``run_epochs`` trains ``count`` epochs (at most ``epochs_per_call``: more than
+    one lets a compiled multi-epoch function save Python's overhead per call) and
+    returns one dict of metrics per epoch, each with ``"loss"``. ``checkpoint`` (a
+    :class:`Checkpoint`, a :class:`Snapshot`, or anything with ``save`` and
+    ``restore``) holds what is put back when the loss diverges; it is saved after
+    every call whose epochs were all good. The other arguments are those of the
+    module docstring; ``should_stop`` is asked before every call. Taught in chapter 02.
     """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
-    _check_learning_rate(optimizer)
-    metrics = dict(metrics or {})
-    train_step, eval_step = _compiled_steps(model, loss_fn, optimizer, metrics)
-    history = History()
-    good_weights = [v.numpy() for v in model.trainable_variables]
+    epochs_per_call = validate.positive_int("epochs_per_call", epochs_per_call)
+    history = History() if history is None else history
+    history.stop_reason = "completed"
+    if checkpoint is not None:
+        checkpoint.save()
     start = time.perf_counter()
     bar = _progress(num_epochs, progress)
     try:
-        for epoch in range(num_epochs):
-            results = _run_epoch(train_step, dataset)
-            if not math.isfinite(results["loss"]):
-                for variable, value in zip(model.trainable_variables, good_weights):
-                    variable.assign(value)
-                history.stop_reason = "diverged"
-                print(f"⚠ The loss became {results['loss']} in epoch {epoch + 1}: training diverged. "
-                      f"The weights after epoch {epoch} were restored. Lower the learning rate "
-                      "(try dividing it by 10) and train again.")
+        done = 0
+        while done < num_epochs:
+            if should_stop is not None and should_stop():
+                history.stop_reason = "stopped"
                 break
-            if validation_data is not None:
-                results.update({f"val_{k}": v for k, v in _run_epoch(eval_step, validation_data).items()})
-            for name, value in results.items():
-                history.metrics.setdefault(name, []).append(value)
-            good_weights = [v.numpy() for v in model.trainable_variables]
-            bar.set_postfix({k: f"{v:.4f}" for k, v in results.items()}, refresh=False)
-            bar.update(1)
+            first, count = history.num_epochs, min(epochs_per_call, num_epochs - done)
+            epochs = run_epochs(first, count)
+            diverged = [index for index, logs in enumerate(epochs) if not math.isfinite(logs["loss"])]
+            if diverged:
+                _diverged(history, checkpoint, first + diverged[0], epochs[diverged[0]]["loss"], first)
+                break
+            for logs in epochs:
+                for name, value in logs.items():
+                    history.metrics.setdefault(name, []).append(value)
+            if checkpoint is not None:
+                checkpoint.save()
+            bar.set_postfix({k: f"{v:.4f}" for k, v in epochs[-1].items()}, refresh=False)
+            bar.update(count)
+            done += count
+            if on_epoch_end is not None:
+                for index, logs in enumerate(epochs):
+                    on_epoch_end(first + index, logs)
     except KeyboardInterrupt:
         history.stop_reason = "interrupted"
         print(f"⏹ Interrupted after {history.num_epochs} full epoch(s). The model keeps what it "
               "learned so far; run the cell again to continue training it.")
     finally:
         bar.close()
-        history.seconds = time.perf_counter() - start
+        history.seconds += time.perf_counter() - start
     return history
+
+
+def _diverged(history, checkpoint, epoch, loss, restored_epoch):
+    """Stop a run whose loss of ``epoch`` (0-based) is not finite: restore the checkpoint and say what to do."""
+    history.stop_reason = "diverged"
+    if checkpoint is not None:
+        checkpoint.restore()
+    print(f"⚠ The loss became {loss} in epoch {epoch + 1}: training diverged. "
+          + (f"The weights and the optimizer's state after epoch {restored_epoch} were restored. "
+             if checkpoint is not None else "")
+          + "Lower the learning rate (try dividing it by 10) and train again.")
+
+
+def keras_callback(*, on_epoch_end=None, should_stop=None):
+    """A Keras callback giving ``model.fit`` the hooks of :func:`loop`, for runs that use ``fit``.
+
+    ``on_epoch_end(epoch, logs)`` gets Keras' logs; ``should_stop()`` is asked after
+    every epoch and ends ``fit`` there (``model.stop_training``). Chapter 10's panel
+    trains with ``fit`` (:class:`course_lib.classifiers.FreshRuns`) and uses it. Taught in chapter 10.
+    """
+    import keras
+
+    class Hooks(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if on_epoch_end is not None:
+                on_epoch_end(epoch, dict(logs or {}))
+            if should_stop is not None and should_stop():
+                self.model.stop_training = True
+
+    return Hooks()
+
+
+def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, validation_data=None,
+          progress=True, on_epoch_end=None, should_stop=None, history=None):
+    """Train ``model`` for ``num_epochs`` passes over ``dataset``; return a :class:`History`.
+
+    ``dataset`` yields batched ``(x, y)`` pairs (a ``tf.data.Dataset``), ``metrics``
+    maps names to ``fn(y_true, y_pred)`` batch means (``loss`` is always there),
+    ``validation_data`` adds ``val_`` metrics. Divergence, Ctrl-C, ``on_epoch_end``,
+    ``should_stop`` and ``history`` behave as the module docstring says.
+    Taught in chapters 02 and 10.
+    """
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    _check_learning_rate(optimizer)
+    metrics = dict(metrics or {})
+    train_step, eval_step = _compiled_steps(model, loss_fn, optimizer, metrics)
+
+    def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
+        logs = _run_epoch(train_step, dataset)
+        if validation_data is not None and math.isfinite(logs["loss"]):
+            logs.update({f"val_{k}": v for k, v in _run_epoch(eval_step, validation_data).items()})
+        return [logs]
+
+    return loop(run_epochs, num_epochs, checkpoint=Checkpoint(training_state(model, optimizer)),
+                on_epoch_end=on_epoch_end, should_stop=should_stop, history=history, progress=progress)

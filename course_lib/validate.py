@@ -1,4 +1,8 @@
-"""Argument checks shared by the library: a clear ``ValueError``, never a silent NaN."""
+"""Argument checks shared by the library: a clear ``ValueError``, never a silent NaN.
+
+No chapter teaches these; every module of ``course_lib`` checks its arguments with them,
+so that a wrong value gets one message that names the argument, the same everywhere.
+"""
 
 import math
 import numbers
@@ -34,6 +38,12 @@ def positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}.")
     return int(value)
+
+
+def same_length(x, y, x_name="x", y_name="y"):
+    """Check that ``x`` and ``y`` have one row each per example, else raise ``ValueError``."""
+    if len(x) != len(y):
+        raise ValueError(f"{x_name} and {y_name} must have as many rows, got {len(x)} and {len(y)}.")
 
 
 def in_range(name, value, low, high):

@@ -216,3 +216,16 @@ def test_fresh_runs_give_a_brand_new_models_result_without_compiling_again():
         np.testing.assert_array_equal(result["test_accuracy"], first["test_accuracy"])
     with pytest.raises(ValueError, match="num_epochs"):
         runs(0, (16, 8, 4, 2))
+
+
+def test_fresh_runs_report_each_epoch_and_stop_on_request():
+    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist(flatten=True, one_hot=True)
+    runs = classifiers.FreshRuns(x_train[:300], y_train[:300], x_test[:100], y_test[:100])
+    seen = []
+    result = runs(4, (16, 8, 4, 2), on_epoch_end=lambda epoch, logs: seen.append((epoch, logs)),
+                  should_stop=lambda: len(seen) == 2)
+    assert result["num_epochs"] == 2 and [epoch for epoch, _ in seen] == [0, 1]
+    assert [logs["val_categorical_accuracy"] for _, logs in seen] == pytest.approx(result["test_accuracy"])
+    full = runs(4, (16, 8, 4, 2))
+    assert full["num_epochs"] == 4
+    np.testing.assert_array_equal(full["test_accuracy"][:2], result["test_accuracy"])

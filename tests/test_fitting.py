@@ -138,6 +138,21 @@ def test_training_is_deterministic_and_records_every_epoch(circle_split):
     assert runs[0].train_loss[-1] < runs[0].train_loss[0]
 
 
+def test_training_reports_each_epoch_and_stops_on_request(circle_split):
+    """The run follows chapter 06's panel: a callback per epoch, a stop between calls of the graph."""
+    train, validation = circle_split
+    seen = []
+    run = fitting.train_classifier(train, validation, hidden_units=8, dropout=0.3, num_epochs=250,
+                                   on_epoch_end=lambda epoch, logs: seen.append((epoch, logs["val_loss"])))
+    assert [epoch for epoch, _ in seen] == list(range(250))
+    assert np.array_equal(np.array([loss for _, loss in seen], np.float32), run.validation_loss)
+    stopped = fitting.train_classifier(train, validation, hidden_units=8, dropout=0.3, num_epochs=250,
+                                       should_stop=lambda: len(seen) >= 250 + fitting.EPOCHS_PER_CALL,
+                                       on_epoch_end=lambda epoch, logs: seen.append((epoch, logs)))
+    assert len(stopped.train_loss) == fitting.EPOCHS_PER_CALL < 250
+    assert np.array_equal(stopped.train_loss, run.train_loss[:fitting.EPOCHS_PER_CALL])
+
+
 def test_dropout_lowers_the_validation_loss_of_the_overfitting_network(circle_split, plain_and_l2):
     train, validation = circle_split
     dropped = fitting.train_classifier(train, validation, hidden_units=32, dropout=0.5, num_epochs=1000)

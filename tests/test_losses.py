@@ -141,3 +141,17 @@ def test_exercises_check_both_ways(capsys):
     assert not exercises.check_sales_direction(..., ...)
     assert not exercises.check_sales_direction(1, 99)
     assert exercises.check_sales_direction(90, 5)
+
+
+def test_cross_entropy_of_logits_takes_one_hot_or_integer_labels_and_matches_the_stable_formula():
+    logits = np.array([[2.0, -1.0, 0.5], [0.1, 0.2, 3.0]], np.float32)
+    one_hot = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], np.float32)
+    expected = np.mean(losses.stable_softmax_cross_entropy(one_hot, logits))
+    assert float(losses.cross_entropy_of_logits(one_hot, logits)) == pytest.approx(expected, rel=1e-6)
+    assert float(losses.cross_entropy_of_logits(np.array([0, 1]), logits)) == pytest.approx(expected, rel=1e-6)
+
+
+def test_mse_is_the_mean_over_every_entry_for_tensors_and_arrays():
+    y_true, y_pred = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.5, 0.5], [0.0, 3.0]])
+    assert float(losses.mse(y_true, y_pred)) == pytest.approx((0.25 + 0.25 + 0 + 4) / 4)
+    assert float(losses.mse(y_true, tf.constant(y_pred, tf.float32))) == pytest.approx(1.125)

@@ -78,6 +78,21 @@ def test_compiled_training_validates_its_arguments():
         recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL[:, :3], Y_VAL)
 
 
+def test_train_softmax_regression_reports_each_epoch_and_stops_on_request():
+    seen = []
+    result = recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL, Y_VAL, num_epochs=150,
+                                             on_epoch_end=lambda epoch, logs: seen.append((epoch, logs)))
+    assert [epoch for epoch, _ in seen] == list(range(150)) and result["stop_reason"] == "completed"
+    np.testing.assert_array_equal(np.array([logs["val_accuracy"] for _, logs in seen], np.float32),
+                                  result["history"]["val_accuracy"])
+    stopped = recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL, Y_VAL, num_epochs=150,
+                                              should_stop=lambda: len(seen) > 150,
+                                              on_epoch_end=lambda epoch, logs: seen.append((epoch, logs)))
+    assert stopped["stop_reason"] == "stopped"
+    assert len(stopped["history"]["loss"]) == recipe.EPOCHS_PER_CALL < 150
+    np.testing.assert_array_equal(stopped["history"]["loss"], result["history"]["loss"][:recipe.EPOCHS_PER_CALL])
+
+
 def test_recipe_panel_retrains_on_the_button_as_the_maths_says():
     panel = recipe_panel()
     assert "500 epochs" in panel.caption.value and "validation accuracy" in panel.caption.value

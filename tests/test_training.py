@@ -1,6 +1,7 @@
 """The manual training loop: it learns, and it fails clearly and safely."""
 
 import os
+import threading
 import signal
 
 import keras
@@ -123,3 +124,101 @@ def test_an_empty_dataset_is_reported():
     empty = tf.data.Dataset.from_tensor_slices((np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32))).batch(4)
     with pytest.raises(ValueError, match="dataset is empty"):
         training.evaluate(model, empty, mse)
+
+
+def test_on_epoch_end_gets_each_epoch_and_its_metrics():
+    model, dataset = regression_problem()
+    seen = []
+    history = training.train(model, dataset, loss_fn=mse, optimizer=keras.optimizers.SGD(learning_rate=0.1),
+                             num_epochs=4, validation_data=dataset, progress=False,
+                             on_epoch_end=lambda epoch, logs: seen.append((epoch, dict(logs))))
+    assert [epoch for epoch, _ in seen] == [0, 1, 2, 3]
+    assert [logs["loss"] for _, logs in seen] == history.metrics["loss"]
+    assert [logs["val_loss"] for _, logs in seen] == history.metrics["val_loss"]
+
+
+def test_a_stop_request_ends_the_run_and_a_later_call_continues_it():
+    model, dataset = regression_problem()
+    optimizer = keras.optimizers.SGD(learning_rate=0.05)
+    stop = threading.Event()
+
+    def stop_after_third(epoch, logs):
+        if epoch == 2:
+            stop.set()
+
+    history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=50, progress=False,
+                             on_epoch_end=stop_after_third, should_stop=stop.is_set)
+    assert history.stop_reason == "stopped" and history.num_epochs == 3
+    weights_at_stop = [v.numpy().copy() for v in model.trainable_variables]
+    seen = []
+    stop.clear()
+    history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=2, progress=False,
+                             history=history, on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    assert history.stop_reason == "completed" and history.num_epochs == 5 and seen == [3, 4]
+    assert history.metrics["loss"][3] < history.metrics["loss"][2]
+    assert not np.allclose(model.trainable_variables[0].numpy(), weights_at_stop[0])
+
+
+def test_training_runs_in_a_background_thread():
+    model, dataset = regression_problem()
+    results = []
+    thread = threading.Thread(target=lambda: results.append(training.train(
+        model, dataset, loss_fn=mse, optimizer=keras.optimizers.SGD(learning_rate=0.1), num_epochs=5,
+        progress=False)))
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert results[0].stop_reason == "completed" and results[0].last("loss") < results[0].metrics["loss"][0]
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+                                            lambda: keras.optimizers.Adam(learning_rate=0.05)],
+                         ids=["SGD momentum", "Adam"])
+def test_after_divergence_the_optimizer_state_is_restored_so_the_advice_works(make_optimizer, capsys):
+    """A batch of bad data (NaN loss) in epoch 3 fills momentum / Adam's moments with NaN.
+
+    Restoring only the weights left those NaNs in place, and the next run, as the
+    message advises, diverged at once. The restored state must train on cleanly.
+    """
+    model, dataset = regression_problem()
+    optimizer = make_optimizer()
+    poisoned = tf.Variable(False)
+
+    def loss_fn(y_true, y_pred):
+        return mse(y_true, y_pred) * tf.where(poisoned, float("nan"), 1.0)  # NaN gradients too
+
+    def poison_third_epoch(epoch, logs):
+        if epoch == 1:
+            poisoned.assign(True)
+
+    history = training.train(model, dataset, loss_fn=loss_fn, optimizer=optimizer, num_epochs=10,
+                             progress=False, on_epoch_end=poison_third_epoch)
+    assert history.stop_reason == "diverged" and history.num_epochs == 2
+    assert "optimizer's state after epoch 2 were restored" in capsys.readouterr().out
+    slots = [v.numpy() for v in optimizer.variables]
+    assert all(np.isfinite(slot).all() for slot in slots)
+    assert int(optimizer.iterations.numpy()) == 2 * len(dataset)
+    poisoned.assign(False)
+    history = training.train(model, dataset, loss_fn=loss_fn, optimizer=optimizer, num_epochs=5,
+                             progress=False, history=history)
+    assert history.stop_reason == "completed" and history.num_epochs == 7
+    assert history.last("loss") < history.metrics["loss"][1]
+
+
+def test_a_checkpoint_puts_back_variables_and_a_hand_written_optimizers_moments():
+    from course_lib import optimizers
+
+    weight = tf.Variable([1.0, -2.0])
+    adam = optimizers.Adam(learning_rate=0.1)
+    adam.step([weight.numpy()], [np.array([0.5, 0.5], np.float32)])
+    checkpoint = training.Checkpoint([weight], states=[adam])
+    checkpoint.save()
+    expected = adam.step([weight.numpy()], [np.array([0.3, -0.1], np.float32)])
+    weight.assign(expected[0])
+    adam.step([weight.numpy()], [np.array([np.nan, np.nan], np.float32)])  # a bad batch
+    weight.assign([np.nan, np.nan])
+    checkpoint.restore()
+    np.testing.assert_array_equal(weight.numpy(), [1.0, -2.0])
+    assert adam.iterations == 1
+    (again,) = adam.step([weight.numpy()], [np.array([0.3, -0.1], np.float32)])
+    np.testing.assert_array_equal(again, expected[0])

@@ -31,6 +31,8 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+import inspect
+
 import keras
 import tensorflow as tf
 
@@ -182,8 +184,13 @@ checks.milestone("speed-up of a batched tf.function epoch over the source's loop
 # On this course's machines the per-sample loop needs tens of minutes per epoch, the
 # batched `tf.function` loop seconds: that is why every loop from here on is batched and
 # compiled. `course_lib.training.train` is our step inside `tf.function`, plus a progress bar,
-# a test after each epoch and a guard against a loss that turns NaN.
-#
+# a test after each epoch and a guard against a loss that turns NaN. Its step is the one
+# above, with the update handed to an optimizer:
+
+# %%
+print(inspect.getsource(training.make_train_step))
+
+# %% [markdown]
 # ## The source's run: MSE + SGD, learning rate 0.001, 50 epochs
 #
 # A fresh network, the source's settings: batches of 128 in the original order, MSE, plain

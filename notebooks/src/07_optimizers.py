@@ -162,10 +162,10 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 # which matters only while $\sqrt{V_t}$ is tiny. Plain SGD is the same in both.
 #
 # The `Keras*` classes of `course_lib.optimizers` repeat Keras' operations in Keras' order,
-# in float32. Adam, for example:
+# in float32. Adam, for example (`KerasAdam.update` calls it):
 
 # %%
-print(inspect.getsource(optimizers.KerasAdam.update))
+print(inspect.getsource(optimizers.adam_update))
 
 # %% [markdown]
 # ### Checking them against `keras.optimizers`, step for step

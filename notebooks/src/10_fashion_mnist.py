@@ -141,7 +141,7 @@ print("optimizer:", type(optimizer).__name__, f"| learning rate: {training.learn
 #
 # averaged over the batch, and trains on the cross entropy only (`tape.gradient(loss2, ...)`).
 # The MSE is only printed. Note that it compares the labels with the *logits*, not with
-# probabilities. In `course_lib.classifiers`:
+# probabilities. In `course_lib.losses` (chapter 05), which `classifiers` uses:
 
 # %%
 print(inspect.getsource(classifiers.cross_entropy_of_logits))
