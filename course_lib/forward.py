@@ -148,30 +148,73 @@ class EpochByEpoch:
             variable.assign(value)
         self.optimizer.iterations.assign(0)  # plain SGD keeps no other state
         self.optimizer.learning_rate = learning_rate
-        self.history = training.History(metrics={"loss": [], "test_accuracy": []})
+        self.history = training.History(metrics={"epoch": [], "loss": [], "test_accuracy": []})
 
     def __call__(self, learning_rate, batch_size, loss):
         """Train one epoch with these settings; return the run so far (per-epoch loss and test accuracy)."""
-        from course_lib import training
-
-        learning_rate = validate.positive("learning_rate", learning_rate)
-        batch_size = validate.positive_int("batch_size", batch_size)
-        validate.one_of("loss", loss, list(LOSSES))
+        learning_rate, batch_size, loss = self._checked(learning_rate, batch_size, loss)
         settings = (learning_rate, batch_size, loss)
         if settings != self.settings or self.history.stop_reason == "diverged":
             self.restart(learning_rate)
             self.settings = settings
-        epoch = training.train(self.model, batches(self.x_train, self.y_train, batch_size),
-                               loss_fn=LOSSES[loss], optimizer=self.optimizer, num_epochs=1,
-                               progress=False)
-        if epoch.stop_reason == "diverged":
+        epochs_done = len(self.history.metrics["epoch"])
+        self._train(batches(self.x_train, self.y_train, batch_size), epoch=epochs_done + 1)
+        return self._state()
+
+    def epochs(self, learning_rate, batch_size, loss, num_epochs, updates_per_epoch=10):
+        """A new run from the initial weights, the untrained network first, then ``updates_per_epoch`` results per epoch.
+
+        What chapter 02's live panel plays: each result comes after a tenth of an
+        epoch (so the curves move within a fraction of a second, whatever the batch
+        size), and the run stops at ``num_epochs`` or when the loss diverges.
+        """
+        learning_rate, batch_size, loss = self._checked(learning_rate, batch_size, loss)
+        num_epochs = validate.positive_int("num_epochs", num_epochs)
+        updates_per_epoch = validate.positive_int("updates_per_epoch", updates_per_epoch)
+        self.restart(learning_rate)
+        self.settings = (learning_rate, batch_size, loss)
+        yield self._state()
+        epoch_batches = batches(self.x_train, self.y_train, batch_size)
+        steps = int(epoch_batches.cardinality())
+        chunk = -(-steps // min(updates_per_epoch, steps))
+        for epoch in range(num_epochs):
+            for first in range(0, steps, chunk):
+                self._train(epoch_batches.skip(first).take(chunk), epoch=epoch + min(first + chunk, steps) / steps)
+                yield self._state()
+                if self.history.stop_reason == "diverged":
+                    return
+
+    def _train(self, dataset, epoch):
+        """Train once over ``dataset``; record the loss and the test accuracy at ``epoch``."""
+        from course_lib import training
+
+        learning_rate, batch_size, loss = self.settings
+        run = training.train(self.model, dataset, loss_fn=LOSSES[loss], optimizer=self.optimizer,
+                             num_epochs=1, progress=False)
+        if run.stop_reason == "diverged":
             self.history.stop_reason = "diverged"
-        else:
-            scores = self.model(self.x_test)
-            accuracy = float(training.accuracy(tf.constant(self.y_test), scores))
-            self.history.metrics["loss"].append(epoch.last("loss"))
-            self.history.metrics["test_accuracy"].append(accuracy)
+            return
+        scores = self.model(self.x_test)
+        self.history.metrics["epoch"].append(epoch)
+        self.history.metrics["loss"].append(run.last("loss"))
+        self.history.metrics["test_accuracy"].append(float(training.accuracy(tf.constant(self.y_test), scores)))
+
+    def warm_up(self):
+        """Trace the training step of each loss, so that the first run starts at once (see training.warm_up)."""
+        from course_lib import training
+
+        for loss_fn in LOSSES.values():
+            training.warm_up(self.model, loss_fn, self.optimizer, self.x_train[:1], self.y_train[:1])
+
+    def _checked(self, learning_rate, batch_size, loss):
+        validate.one_of("loss", loss, list(LOSSES))
+        return (validate.positive("learning_rate", learning_rate),
+                validate.positive_int("batch_size", batch_size), loss)
+
+    def _state(self):
+        learning_rate, batch_size, loss = self.settings
         return {"learning_rate": learning_rate, "batch_size": batch_size, "loss": loss,
                 "num_train": len(self.x_train), "diverged": self.history.stop_reason == "diverged",
+                "epoch": np.array(self.history.metrics["epoch"], dtype=float),
                 "loss_curve": np.array(self.history.metrics["loss"]),
                 "test_accuracy": np.array(self.history.metrics["test_accuracy"])}

@@ -150,6 +150,17 @@ def _compiled_steps(model, loss_fn, optimizer, metrics):
         return _COMPILED_STEPS[key][:2]
 
 
+def warm_up(model, loss_fn, optimizer, x, y, metrics=None):
+    """Trace the compiled step for batches shaped like ``x`` and ``y``, of any batch size, without training.
+
+    A live panel calls it when it is built, so that its first press on Train shows
+    an update at once instead of waiting a second for TensorFlow to trace the step.
+    """
+    train_step, _ = _compiled_steps(model, loss_fn, optimizer, dict(metrics or {}))
+    train_step.get_concrete_function(*(tf.TensorSpec([None, *np.shape(a)[1:]], tf.as_dtype(a.dtype))
+                                       for a in (x, y)))
+
+
 def _run_epoch(step, dataset):
     """Mean of each metric over the dataset, each batch weighted by its size."""
     totals, count = {}, 0

@@ -1,12 +1,14 @@
 """Chapter 02: the hand-built MLP, its losses and parameter counts, the loop timing, the panel, the exercises."""
 
 import numpy as np
+import time
+
 import pytest
 import tensorflow as tf
 
 from course_lib import data, forward
 from course_lib.exercises import forward as exercises
-from course_lib.widgets.forward import train_one_epoch_panel
+from course_lib.widgets.forward import draw_epochs, train_one_epoch_panel
 
 
 @pytest.fixture(scope="module")
@@ -151,26 +153,50 @@ def test_epoch_by_epoch_rejects_bad_settings_and_reports_divergence(mnist):
     assert not run(0.1, 64, "MSE")["diverged"]
 
 
-def test_the_panel_trains_one_more_epoch_per_press(mnist):
+def test_the_panel_plays_the_run_live_and_pauses_keeping_what_was_learned(mnist):
     panel = train_one_epoch_panel(mnist, num_train=512)
-    assert panel.caption.value.startswith("epoch 1 with learning rate 0.001, batch size 128, MSE loss")
-    png = panel.image.value
+    assert panel.chart.caption.startswith("untrained network, learning rate 0.001, batch size 128, MSE loss")
+    assert panel.chart.datasets["curve"] == []
+    panel.controls["num_epochs"].value = 2
     panel.button.click()
-    assert panel.caption.value.startswith("epoch 2 ") and panel.image.value != png
+    panel.training.wait(120)
+    curve = panel.chart.datasets["curve"]
+    assert [row["epoch"] for row in curve] == [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]  # 4 batches a tenth
+    assert panel.chart.caption.startswith("epoch 2.0 with learning rate 0.001, batch size 128, MSE loss")
+    assert "test accuracy <b>0." in panel.chart.caption
     panel.controls["loss"].value = "cross entropy"
     panel.controls["learning_rate"].value = 0.1
+    panel.controls["num_epochs"].value = 50
     panel.button.click()
-    assert panel.caption.value.startswith("epoch 1 with learning rate 0.1, batch size 128, cross entropy loss")
-    assert "test accuracy <b>0." in panel.caption.value
-    panel.controls["learning_rate"].value = 1.0  # the slider's maximum
-    panel.controls["batch_size"].value = 16
-    panel.button.click()
-    assert panel.caption.value.startswith("epoch 1 with learning rate 1, batch size 16, cross entropy loss")
+    deadline = time.monotonic() + 120
+    while len(panel.chart.datasets["curve"]) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    panel.pause_button.click()
+    panel.training.wait(120)
+    paused = panel.chart.datasets["curve"]
+    assert 3 <= len(paused) < 200 and panel.chart.caption.startswith("epoch ")
+    panel.button.click()  # the same settings: the run goes on from where it paused
+    while len(panel.chart.datasets["curve"]) <= len(paused) + 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    panel.pause_button.click()
+    panel.training.wait(120)
+    assert panel.chart.datasets["curve"][:len(paused)] == paused
+    panel.reset_button.click()
+    assert panel.chart.caption.startswith("untrained network, learning rate 0.1, batch size 128, cross entropy")
+
+
+def test_the_panel_reports_a_diverging_run(mnist):
+    panel = train_one_epoch_panel(mnist, num_train=512)
+    states = list(panel.compute(learning_rate=1e4, batch_size=64, loss="MSE", num_epochs=5))
+    assert states[-1]["diverged"] and not any(state["diverged"] for state in states[:-1])
+    assert len(states) < 1 + 5 * 8  # the run stops where it diverged
+    caption = draw_epochs(states[-1])[1]
+    assert caption.startswith(f"<b>diverged</b> after {states[-1]['epoch'][-1]:.1f} epochs with learning rate 10000")
 
 
 def test_the_panel_works_without_arguments():
     panel = train_one_epoch_panel()
-    assert "6000 training images" in panel.caption.value and "test accuracy" in panel.caption.value
+    assert "6000 training images" in panel.chart.caption and "press Train" in panel.chart.caption
 
 
 def test_parameter_count_exercise(capsys):

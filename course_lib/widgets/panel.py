@@ -30,12 +30,14 @@ the caption, in red, and the last good figure stays (any other error than a
 ``ValueError`` is a defect, and its traceback goes to the log too).
 """
 
+import atexit
 import base64
 import html
 import itertools
 import logging
 import threading
 import time
+import weakref
 
 import ipywidgets as widgets
 import numpy as np
@@ -248,6 +250,17 @@ class Panel:
         return bundle
 
 
+_RUNS = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_runs():
+    """Let every live run finish its step before Python exits (TensorFlow aborts if killed mid-op)."""
+    for run in list(_RUNS):
+        run.pause()
+        run.wait(60)
+
+
 class LiveRun:
     """A training panel's run: played in a background thread, paused and resumed, or reset.
 
@@ -264,6 +277,7 @@ class LiveRun:
         self.started_with = None
         self.thread = None
         self.pausing = threading.Event()
+        _RUNS.add(self)
 
     @property
     def running(self):
