@@ -253,9 +253,10 @@ checks.milestone("cross entropy + Adam(0.001) test accuracy after 5 epochs", tes
 # %% [markdown]
 # ## Try it: one epoch at a time
 #
-# The panel trains the same network with **plain SGD** on 6000 training images, one epoch per
-# press of the button, and tests it on all 10000 test images. It starts with the source's
-# settings. Then try:
+# The panel trains the same network with **plain SGD** on 6000 training images and tests it on
+# all 10000 test images after every tenth of an epoch, so the curves grow while it learns. Train
+# plays the run; Pause stops it and keeps what was learned (Train goes on from there); Reset
+# starts again. It starts with the source's settings. Then try:
 #
 # - cross entropy at the same learning rate 0.001, then at 0.1;
 # - MSE at 0.1 or 0.3: much better than at 0.001, so the learning rate was half the problem;
@@ -263,7 +264,8 @@ checks.milestone("cross entropy + Adam(0.001) test accuracy after 5 epochs", tes
 #   per epoch, larger ones fewer but smoother steps;
 # - a learning rate of 1 with cross entropy: the loss may blow up (diverge, 发散).
 #
-# Changing a setting starts a new run from the same initial weights, so runs compare fairly.
+# Train with changed settings starts a new run from the same initial weights, so runs compare
+# fairly.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
