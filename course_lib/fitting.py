@@ -311,10 +311,24 @@ def train_classifier(train, validation, *, hidden_units=32, regularization="none
     :func:`course_lib.training.loop` (``logs`` has ``loss`` and ``val_loss``); a stopped
     run has fewer epochs. A diverging run raises ``ValueError``.
     """
+    *_, run = classifier_runs(train, validation, hidden_units=hidden_units, regularization=regularization,
+                              lam=lam, dropout=dropout, learning_rate=learning_rate, num_epochs=num_epochs,
+                              seed=seed, on_epoch_end=on_epoch_end, should_stop=should_stop)
+    return run
+
+
+def classifier_runs(train, validation, *, hidden_units=32, regularization="none", lam=0.0, dropout=0.0,
+                    learning_rate=0.01, num_epochs=500, seed=0, epochs_per_update=None, on_epoch_end=None,
+                    should_stop=None):
+    """The run of :func:`train_classifier` as it goes: the untrained network, then one
+    :class:`ClassifierRun` after every ``epochs_per_update`` epochs (all of them at once by
+    default). Chapter 06's Playground plays it live; the epochs are the same however they are split.
+    """
     l1, l2 = penalty_coefficients(regularization, lam)
     dropout = validate.in_range("dropout", dropout, 0.0, 0.9)
     learning_rate = validate.positive("learning_rate", learning_rate)
     num_epochs = validate.positive_int("num_epochs", num_epochs)
+    epochs_per_update = validate.positive_int("epochs_per_update", epochs_per_update or num_epochs)
     data = [tf.constant(part, tf.float32) for part in (*train, *validation)]
     weights = tuple(tf.constant(w) for w in initial_weights(hidden_units, seed))
     zeros = tuple(tf.zeros_like(w) for w in weights)
@@ -327,15 +341,22 @@ def train_classifier(train, validation, *, hidden_units=32, regularization="none
         return [{"loss": float(loss), "val_loss": float(val)}
                 for loss, val in zip(train_loss.numpy(), val_loss.numpy())]
 
-    history = training.loop(run_epochs, num_epochs, epochs_per_call=EPOCHS_PER_CALL, checkpoint=state,
-                            on_epoch_end=on_epoch_end, should_stop=should_stop, progress=False)
-    if history.stop_reason == "diverged":
-        raise ValueError(f"training diverged (the loss became NaN) with learning_rate {learning_rate}; "
-                         "lower it.")
-    return ClassifierRun([w.numpy() for w in state.value[0]],
-                         np.array(history.metrics.get("loss", []), np.float32),
-                         np.array(history.metrics.get("val_loss", []), np.float32), history.seconds,
-                         regularization, float(lam), float(dropout))
+    def current():
+        return ClassifierRun([w.numpy() for w in state.value[0]],
+                             np.array(history.metrics.get("loss", []), np.float32),
+                             np.array(history.metrics.get("val_loss", []), np.float32), history.seconds,
+                             regularization, float(lam), float(dropout))
+
+    history = training.History()
+    yield current()
+    while history.num_epochs < num_epochs and history.stop_reason == "completed":
+        training.loop(run_epochs, min(epochs_per_update, num_epochs - history.num_epochs),
+                      epochs_per_call=EPOCHS_PER_CALL, checkpoint=state, on_epoch_end=on_epoch_end,
+                      should_stop=should_stop, history=history, progress=False)
+        if history.stop_reason == "diverged":
+            raise ValueError(f"training diverged (the loss became NaN) with learning_rate {learning_rate}; "
+                             "lower it.")
+        yield current()
 
 
 def near_zero_share(kernels, threshold=1e-2):
@@ -370,9 +391,10 @@ def mislabelled(x, y):
     return (np.sum(x ** 2, axis=1) < CIRCLE_RADIUS_SQUARED) != (y >= 0.5)
 
 
-def classifier_result(run, train, validation):
+def classifier_result(run, train, validation, grid_resolution=120):
     """What a figure of a trained classifier shows: its data, decision grid, losses and accuracies."""
-    return {"run": run, "train": train, "validation": validation, "grid": decision_grid(run),
+    return {"run": run, "train": train, "validation": validation,
+            "grid": decision_grid(run, resolution=grid_resolution),
             "train_accuracy": run.accuracy(*train), "validation_accuracy": run.accuracy(*validation)}
 
 
@@ -380,12 +402,21 @@ def playground(hidden_units=16, regularization="none", lam=0.001, noise=0.3, tra
                num_epochs=400, dropout=0.0, seed=0):
     """One Playground experiment: make the circle data, split it, train, and evaluate on a grid.
 
-    A pure function of its arguments (the same arguments give the same numbers),
-    so the panel of :mod:`course_lib.widgets.fitting` and the tests call the same thing.
+    A pure function of its arguments (the same arguments give the same numbers).
     """
+    *_, result = playground_runs(hidden_units, regularization, lam, noise, train_fraction, num_epochs,
+                                 dropout, seed)
+    return result
+
+
+def playground_runs(hidden_units=16, regularization="none", lam=0.001, noise=0.3, train_fraction=0.3,
+                    num_epochs=400, dropout=0.0, seed=0, epochs_per_update=None, grid_resolution=120):
+    """:func:`playground` as it trains: its result for the untrained network, then after every
+    ``epochs_per_update`` epochs (what the live panel of :mod:`course_lib.widgets.fitting` shows)."""
     x, y = circle_data(noise=noise, seed=seed)
     train, validation = split(x, y, train_fraction, seed=seed)
-    run = train_classifier(train, validation, hidden_units=hidden_units, regularization=regularization,
-                           lam=lam, dropout=dropout, num_epochs=num_epochs, seed=seed)
-    return {**classifier_result(run, train, validation), "hidden_units": int(hidden_units),
-            "noise": float(noise), "train_fraction": float(train_fraction)}
+    for run in classifier_runs(train, validation, hidden_units=hidden_units, regularization=regularization,
+                               lam=lam, dropout=dropout, num_epochs=num_epochs, seed=seed,
+                               epochs_per_update=epochs_per_update):
+        yield {**classifier_result(run, train, validation, grid_resolution), "hidden_units": int(hidden_units),
+               "noise": float(noise), "train_fraction": float(train_fraction), "num_epochs": int(num_epochs)}

@@ -3,10 +3,9 @@
 The Playground panel follows TensorFlow Playground (playground.tensorflow.org):
 choose the hidden units, the regularization and its λ, dropout, the noise of the
 data, the share of points used for training and the epochs, press Train, and see
-the decision boundary with the training and validation loss. The training runs in
-one compiled graph (:func:`course_lib.fitting.train_classifier`): a retrain of the
-default 400 epochs took 0.2–0.9 s on the course's 2-core build machine shared by
-eight busy jobs. The caption says how long it took.
+the decision boundary with the training and validation loss move while it trains
+(:func:`course_lib.fitting.playground_runs`, 20 compiled epochs per update). The
+caption says how long it trained.
 """
 
 import ipywidgets as widgets
@@ -14,11 +13,12 @@ import numpy as np
 
 from course_lib import fitting
 from course_lib.plots import new_figure
+from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
 
 #: Figure texts stay in English: Matplotlib here finds no CJK font for them (the captions carry the Chinese).
 FIT_NAMES = ("underfitting", "good fit", "overfitting")
-INSIDE_COLOR, OUTSIDE_COLOR = "tab:orange", "tab:blue"
+INSIDE_COLOR, OUTSIDE_COLOR = "#ff7f0e", "#1f77b4"  # Matplotlib's tab:orange and tab:blue
 
 
 def _draw_polynomial(ax, train, coefficients, title):
@@ -148,33 +148,90 @@ def weight_histograms_figure(runs, threshold=1e-2):
     return figure
 
 
+#: The Playground's chart: the decision boundary with the data (left), both losses per epoch (right).
+PLAYGROUND_SPEC = {
+    "$schema": chart.SCHEMA,
+    "hconcat": [
+        {"width": 300, "height": 300, "title": "decision boundary",
+         "layer": [
+             {"data": {"name": "grid"}, "mark": {"type": "rect", "opacity": 0.55},
+              "encoding": {"x": {"field": "x1", "type": "quantitative", "title": "x1",
+                                 "scale": {"domain": [-3.5, 3.5], "nice": False}},
+                           "x2": {"field": "x1_end"},
+                           "y": {"field": "x2", "type": "quantitative", "title": "x2",
+                                 "scale": {"domain": [-3.5, 3.5], "nice": False}},
+                           "y2": {"field": "x2_end"},
+                           "color": {"field": "p", "type": "quantitative", "title": "P(inside)",
+                                     "scale": {"scheme": "blueorange", "domain": [0, 1]}}}},
+             {"data": {"name": "circle"}, "mark": {"type": "line", "strokeDash": [3, 3], "color": "gray"},
+              "encoding": {"x": {"field": "x1", "type": "quantitative"},
+                           "y": {"field": "x2", "type": "quantitative"}, "order": {"field": "order"}}},
+             {"data": {"name": "points"}, "mark": {"type": "point", "size": 28, "strokeWidth": 1.2},
+              "encoding": {"x": {"field": "x1", "type": "quantitative"},
+                           "y": {"field": "x2", "type": "quantitative"},
+                           "stroke": {"field": "label", "type": "nominal", "title": "label",
+                                      "scale": {"domain": ["inside", "outside"],
+                                                "range": [INSIDE_COLOR, OUTSIDE_COLOR]}},
+                           "fill": {"field": "label", "type": "nominal", "title": "label",
+                                    "scale": {"domain": ["inside", "outside"],
+                                              "range": [INSIDE_COLOR, OUTSIDE_COLOR]}},
+                           "shape": {"field": "set", "type": "nominal", "title": "points",
+                                     "scale": {"domain": ["training", "validation"],
+                                               "range": ["circle", "triangle-up"]}},
+                           "fillOpacity": {"field": "set", "type": "nominal", "legend": None,
+                                           "scale": {"domain": ["training", "validation"], "range": [1, 0]}}}},
+         ],
+         "resolve": {"scale": {"color": "independent", "fill": "independent", "stroke": "independent"}}},
+        {"width": 300, "height": 300, "title": "loss without the penalty term",
+         "data": {"name": "losses"}, "mark": "line",
+         "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch"},
+                      "y": {"field": "cross_entropy", "type": "quantitative", "title": "cross entropy"},
+                      "color": {"field": "set", "type": "nominal", "title": "loss",
+                                "scale": {"domain": ["training", "validation"]}}}},
+    ],
+    "resolve": {"scale": {"color": "independent"}},
+}
+#: Cells per side of the chart's probability grid, and the most points drawn per loss curve.
+GRID_CELLS, CURVE_POINTS = 40, 200
+
+
 def draw_playground(result):
-    """The Playground's figure (boundary, loss curves) and a caption with every number it shows."""
+    """The Playground's data (grid, points, true circle, loss curves) and a caption with every number shown."""
     run = result["run"]
-    figure, (left, right) = new_figure(10.0, 4.3, ncols=2)
-    draw_boundary(left, result, "decision boundary: filled = train, hollow = validation")
+    xs, ys, probability = result["grid"]
+    step = xs[0, 1] - xs[0, 0]
+    grid = chart.rows(x1=xs.ravel() - step / 2, x1_end=xs.ravel() + step / 2, x2=ys.ravel() - step / 2,
+                      x2_end=ys.ravel() + step / 2, p=probability.ravel(), digits=3)
+    points = []
+    for (x, y), name in ((result["train"], "training"), (result["validation"], "validation")):
+        points += chart.rows(x1=x[:, 0], x2=x[:, 1], label=np.where(y >= 0.5, "inside", "outside"),
+                             set=name, digits=3)
+    angle = np.linspace(0.0, 2.0 * np.pi, 73)
+    radius = np.sqrt(fitting.CIRCLE_RADIUS_SQUARED)
+    circle = chart.rows(x1=radius * np.cos(angle), x2=radius * np.sin(angle), order=np.arange(73))
     epochs = np.arange(1, len(run.train_loss) + 1)
-    right.plot(epochs, run.train_loss, label="training loss")
-    right.plot(epochs, run.validation_loss, label="validation loss")
-    right.set_xlabel("epoch")
-    right.set_ylabel("cross entropy")
-    right.set_title("loss without the penalty term")
-    right.legend()
+    shown = np.unique(np.linspace(0, len(epochs) - 1, min(CURVE_POINTS, len(epochs))).astype(int))
+    losses = (chart.rows(epoch=epochs[shown], cross_entropy=run.train_loss[shown], set="training")
+              + chart.rows(epoch=epochs[shown], cross_entropy=run.validation_loss[shown], set="validation"))
     penalty = "no regularization" if run.regularization == "none" else f"{run.regularization} λ = {run.lam:g}"
     num_train, num_val = len(result["train"][1]), len(result["validation"][1])
-    caption = (f"{result['hidden_units']} hidden units, {penalty}, dropout {run.dropout:.2f}, "
-               f"noise {result['noise']:.2f}, {num_train} training / {num_val} validation points, "
-               f"{len(epochs)} epochs: training loss <b>{run.train_loss[-1]:.3f}</b>, validation loss "
-               f"<b>{run.validation_loss[-1]:.3f}</b>; accuracy train <b>{result['train_accuracy']:.2f}</b>, "
-               f"validation <b>{result['validation_accuracy']:.2f}</b>; "
-               f"{fitting.near_zero_share(run.kernels):.0%} of weights below 0.01; "
-               f"trained in {run.seconds:.2f} s")
-    return figure, caption
+    settings = (f"{result['hidden_units']} hidden units, {penalty}, dropout {run.dropout:.2f}, "
+                f"noise {result['noise']:.2f}, {num_train} training / {num_val} validation points")
+    if not len(epochs):
+        caption = f"untrained network ({settings}): press Train."
+    else:
+        caption = (f"{settings}, {len(epochs)} of {result['num_epochs']} epochs: training loss "
+                   f"<b>{run.train_loss[-1]:.3f}</b>, validation loss <b>{run.validation_loss[-1]:.3f}</b>; "
+                   f"accuracy train <b>{result['train_accuracy']:.2f}</b>, validation "
+                   f"<b>{result['validation_accuracy']:.2f}</b>; "
+                   f"{fitting.near_zero_share(run.kernels):.0%} of weights below 0.01; "
+                   f"trained for {run.seconds:.2f} s")
+    return {"grid": grid, "points": points, "circle": circle, "losses": losses}, caption
 
 
 def playground_panel(hidden_units=16, regularization="none", lam=0.001, noise=0.3, train_fraction=0.3,
                      num_epochs=400, dropout=0.0):
-    """A TensorFlow-Playground-like panel on the circle data; it retrains when Train is pressed."""
+    """A TensorFlow-Playground-like panel on the circle data; Train plays the training live."""
     controls = {
         "hidden_units": widgets.IntSlider(value=hidden_units, min=1, max=64, description="hidden units"),
         "regularization": widgets.Dropdown(options=fitting.REGULARIZATIONS, value=regularization,
@@ -188,7 +245,13 @@ def playground_panel(hidden_units=16, regularization="none", lam=0.001, noise=0.
         "num_epochs": widgets.IntSlider(value=num_epochs, min=50, max=2000, step=50,
                                         description="epochs"),
     }
-    return Panel("Playground (in the spirit of TensorFlow Playground)", controls, fitting.playground,
-                 draw_playground, button="Train",
+    return Panel("Playground (in the spirit of TensorFlow Playground)", controls, playground_live,
+                 draw_playground, spec=PLAYGROUND_SPEC, button="Train", live=True,
                  explanation="Set the network and the data, press Train: the boundary and both losses "
-                             "show whether the network under- or overfits.")
+                             "move while it learns and show whether the network under- or overfits. "
+                             "The dotted circle is the true boundary.")
+
+
+def playground_live(**values):
+    """The Playground run, a result every 20 epochs on a coarse grid: what the panel plays."""
+    return fitting.playground_runs(**values, epochs_per_update=20, grid_resolution=GRID_CELLS)
