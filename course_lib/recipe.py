@@ -135,10 +135,25 @@ def train_softmax_regression(x_train, y_train, x_val, y_val, *, num_epochs=500, 
     :func:`course_lib.training.loop`, whose ``on_epoch_end`` and ``should_stop`` a panel
     can pass; a stopped run's history is shorter than ``num_epochs``.
     """
+    *_, result = softmax_regression_runs(x_train, y_train, x_val, y_val, num_epochs=num_epochs,
+                                         learning_rate=learning_rate, l2=l2, batch_size=batch_size, seed=seed,
+                                         initial_weights=initial_weights, on_epoch_end=on_epoch_end,
+                                         should_stop=should_stop)
+    return result
+
+
+def softmax_regression_runs(x_train, y_train, x_val, y_val, *, num_epochs=500, learning_rate=0.1,
+                            l2=DEFAULT_L2, batch_size=32, seed=0, initial_weights=None, epochs_per_update=None,
+                            on_epoch_end=None, should_stop=None):
+    """:func:`train_softmax_regression` as it goes: its result for the untrained model, then after
+    every ``epochs_per_update`` epochs (all at once by default). Chapter 08's panel plays it live;
+    the epochs are the same however they are split.
+    """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     learning_rate = validate.positive("learning_rate", learning_rate)
     l2 = validate.non_negative("l2", l2)
     batch_size = validate.positive_int("batch_size", batch_size)
+    epochs_per_update = validate.positive_int("epochs_per_update", epochs_per_update or num_epochs)
     x_train, x_val = np.asarray(x_train, np.float32), np.asarray(x_val, np.float32)
     y_train, y_val = np.asarray(y_train, np.int64), np.asarray(y_val, np.int64)
     if x_train.ndim != 2 or x_val.ndim != 2 or x_train.shape[1] != x_val.shape[1]:
@@ -157,10 +172,17 @@ def train_softmax_regression(x_train, y_train, x_val, y_val, *, num_epochs=500, 
             tf.constant(count), tf.constant(batch_size), tf.constant(seed))
         return [dict(zip(names, row)) for row in curves.numpy().tolist()]
 
-    run = training.loop(run_epochs, num_epochs, epochs_per_call=EPOCHS_PER_CALL, checkpoint=weights,
-                        on_epoch_end=on_epoch_end, should_stop=should_stop, progress=False)
-    history = {name: np.array(run.metrics.get(name, []), np.float32) for name in names}
-    kernel, bias = weights.value
-    return {"history": history, "kernel": kernel.numpy(), "bias": bias.numpy(),
-            "num_epochs": num_epochs, "learning_rate": learning_rate, "l2": l2,
-            "seconds": run.seconds, "stop_reason": run.stop_reason}
+    def current():
+        history = {name: np.array(run.metrics.get(name, []), np.float32) for name in names}
+        kernel, bias = weights.value
+        return {"history": history, "kernel": kernel.numpy(), "bias": bias.numpy(),
+                "num_epochs": num_epochs, "learning_rate": learning_rate, "l2": l2,
+                "seconds": run.seconds, "stop_reason": run.stop_reason}
+
+    run = training.History()
+    yield current()
+    while run.num_epochs < num_epochs and run.stop_reason == "completed":
+        training.loop(run_epochs, min(epochs_per_update, num_epochs - run.num_epochs),
+                      epochs_per_call=EPOCHS_PER_CALL, checkpoint=weights, on_epoch_end=on_epoch_end,
+                      should_stop=should_stop, history=run, progress=False)
+        yield current()

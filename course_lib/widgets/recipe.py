@@ -1,45 +1,65 @@
-"""Chapter 08's panel: retrain the iris model with other epochs, learning rate and L2 strength."""
+"""Chapter 08's panel: train the iris model live with other epochs, learning rate and L2 strength."""
 
 import ipywidgets as widgets
 import numpy as np
 
 from course_lib import data, recipe
-from course_lib.plots import new_figure
+from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
+
+#: Epochs trained between two updates of the live panel (500 epochs: 20 updates).
+EPOCHS_PER_UPDATE = 25
+
+
+def _metric_view(metric, scale=None):
+    y = {"field": metric, "type": "quantitative", "title": metric}
+    if scale:
+        y["scale"] = scale
+    return {"width": 300, "height": 220, "title": metric, "mark": "line",
+            "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch"}, "y": y,
+                         "color": {"field": "set", "type": "nominal", "title": "measured on",
+                                   "scale": {"domain": ["training", "validation"]}}}}
+
+
+#: Loss and accuracy per epoch, on the training and the validation rows.
+IRIS_TRAINING_SPEC = {"$schema": chart.SCHEMA, "data": {"name": "curves"},
+                      "hconcat": [_metric_view("loss"), _metric_view("accuracy", {"domain": [0, 1.05]})]}
 
 
 def draw_iris_training(result):
-    """Loss (left) and accuracy (right) per epoch, training and validation; the caption gives the end values."""
+    """Loss and accuracy per epoch so far; the caption gives the last values and the weight norm."""
     history = result["history"]
-    epochs = np.arange(1, result["num_epochs"] + 1)
-    figure, (left, right) = new_figure(8.4, 3.4, ncols=2)
-    for ax, metric in ((left, "loss"), (right, "accuracy")):
-        ax.plot(epochs, history[metric], label=f"training {metric}")
-        ax.plot(epochs, history[f"val_{metric}"], label=f"validation {metric}", linewidth=0.8, alpha=0.8)
-        ax.set(xlabel="epoch", ylabel=metric, title=metric)
-    right.set_ylim(0.0, 1.05)
-    left.legend()
-    caption = (f"{result['num_epochs']} epochs, learning rate {result['learning_rate']:g}, "
-               f"L2 {result['l2']:g}: training accuracy <b>{history['accuracy'][-1]:.3f}</b>, "
-               f"validation accuracy <b>{history['val_accuracy'][-1]:.3f}</b>, "
-               f"loss {history['loss'][-1]:.3f}, weight norm ‖W‖ = <b>{np.linalg.norm(result['kernel']):.2f}</b>; "
-               f"trained in {result['seconds']:.2f} s")
-    return figure, caption
+    done = len(history["loss"])
+    epochs = np.arange(1, done + 1)
+    curves = []
+    for prefix, name in (("", "training"), ("val_", "validation")):
+        curves += chart.rows(epoch=epochs, loss=history[f"{prefix}loss"], accuracy=history[f"{prefix}accuracy"],
+                             set=name)
+    settings = f"learning rate {result['learning_rate']:g}, L2 {result['l2']:g}"
+    norm = f"weight norm ‖W‖ = <b>{np.linalg.norm(result['kernel']):.2f}</b>"
+    if not done:
+        caption = f"untrained model ({settings}, {norm}): press Train."
+    else:
+        caption = (f"{done} of {result['num_epochs']} epochs, {settings}: training accuracy "
+                   f"<b>{history['accuracy'][-1]:.3f}</b>, validation accuracy <b>{history['val_accuracy'][-1]:.3f}</b>, "
+                   f"loss {history['loss'][-1]:.3f}, {norm}; trained for {result['seconds']:.2f} s")
+    return {"curves": curves}, caption
 
 
-def recipe_panel(x=None, y=None):
-    """Epochs, learning rate and L2 strength for the source's iris model; "Train" retrains it.
+def recipe_panel(x_train=None, y_train=None):
+    """Epochs, learning rate and L2 strength for the source's iris model; Train plays the training live.
 
-    ``x`` and ``y`` default to iris shuffled with the source's seed 116; the last 20 % of the
-    rows validate, as ``validation_split=0.2`` does.
+    ``x_train`` and ``y_train`` default to the whole of iris shuffled with the source's seed
+    116, as chapter 08 trains; their last 20 % validate, as ``validation_split=0.2`` does.
     """
-    if x is None or y is None:
-        x, y = data.load_iris(shuffle_seed=116)
-    (x_train, y_train), (x_val, y_val) = recipe.split_like_keras(x, y, 0.2)
+    if x_train is None or y_train is None:
+        x_train, y_train = data.load_iris(shuffle_seed=recipe.IRIS_SHUFFLE_SEED)
+    (x_fit, y_fit), (x_val, y_val) = recipe.split_like_keras(x_train, y_train, 0.2)
 
     def train(num_epochs, learning_rate, l2):
-        return recipe.train_softmax_regression(x_train, y_train, x_val, y_val, num_epochs=num_epochs,
-                                               learning_rate=learning_rate, l2=l2)
+        return recipe.softmax_regression_runs(x_fit, y_fit, x_val, y_val, num_epochs=num_epochs,
+                                              learning_rate=learning_rate, l2=l2,
+                                              epochs_per_update=EPOCHS_PER_UPDATE)
 
     controls = {
         "num_epochs": widgets.IntSlider(value=500, min=20, max=1000, step=20, description="epochs"),
@@ -48,6 +68,7 @@ def recipe_panel(x=None, y=None):
         "l2": widgets.FloatSlider(value=recipe.DEFAULT_L2, min=0.0, max=0.2, step=0.005,
                                   description="L2", readout_format=".3f"),
     }
-    return Panel("The iris model (鸢尾花分类), retrained", controls, train, draw_iris_training, button="Train",
-                 explanation="Mini-batch SGD, batch 32, as model.fit, but compiled into one graph: "
-                             "500 epochs take well under a second on a free CPU.")
+    return Panel("The iris model (鸢尾花分类), trained live", controls, train, draw_iris_training,
+                 spec=IRIS_TRAINING_SPEC, button="Train", live=True,
+                 explanation="Mini-batch SGD, batch 32, as model.fit, but compiled into one graph: the "
+                             f"curves grow every {EPOCHS_PER_UPDATE} epochs. Pause keeps what was learned.")
