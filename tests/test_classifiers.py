@@ -178,17 +178,25 @@ def test_scaled_widths_halve_from_the_first_width():
             classifiers.scaled_widths(width)
 
 
-def test_epochs_width_panel_trains_when_the_button_is_pressed():
+def test_epochs_width_panel_trains_live_when_the_button_is_pressed():
     panel = epochs_width_panel(num_train=600, num_test=200, num_epochs=2, first_width=16)
-    assert panel.result["widths"] == (16, 8, 4, 2) and len(panel.result["test_accuracy"]) == 2
-    assert "<b>2</b> epochs" in panel.caption.value
+    assert panel.result["widths"] == (16, 8, 4, 2) and panel.result["num_epochs"] == 0
+    assert "untrained: press Train" in panel.chart.caption
+    panel.button.click()
+    panel.training.wait(120)
+    assert len(panel.result["test_accuracy"]) == 2 and "<b>2</b> epochs" in panel.chart.caption
+    assert len(panel.timings) == 3  # the untrained network, then an update per epoch
     panel.controls["first_width"].value = 64
     panel.controls["num_epochs"].value = 3
     assert panel.result["widths"] == (16, 8, 4, 2)
     panel.button.click()
+    panel.training.wait(120)
     assert panel.result["num_parameters"] == classifiers.fashion_mlp((64, 32, 16, 8)).count_params()
-    assert len(panel.result["train_accuracy"]) == 3 and "64-32-16-8" in panel.caption.value
+    assert len(panel.result["train_accuracy"]) == 3 and "64-32-16-8" in panel.chart.caption
     assert panel.result["test_accuracy"][-1] > 0.2  # it learns: chance is 0.1
+    rows = panel.chart.datasets["accuracy"]
+    assert [row["epoch"] for row in rows] == [1, 2, 3, 1, 2, 3]
+    assert [row["accuracy"] for row in rows[3:]] == pytest.approx(panel.result["test_accuracy"], abs=1e-3)
     with pytest.raises(ValueError, match="num_train"):
         epochs_width_panel(num_train=0)
 

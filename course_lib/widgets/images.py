@@ -2,11 +2,11 @@
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from course_lib import classifiers, validate
 from course_lib.data import MNIST_CLASS_NAMES, load_fashion_mnist
 from course_lib.plots import new_figure
+from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
 
 
@@ -70,23 +70,35 @@ def image_browser_panel(model=None, x_test=None, y_test=None, class_names=None, 
                              "to step through the model's mistakes only.")
 
 
+#: Training and test accuracy against the epoch.
+TRAINING_RUN_SPEC = {
+    "$schema": chart.SCHEMA, "width": 380, "height": 240, "data": {"name": "accuracy"},
+    "title": {"text": {"expr": "data('accuracy').length ? data('accuracy')[0].network : ''"}},
+    "mark": {"type": "line", "point": True},
+    "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch",
+                       "axis": {"tickMinStep": 1, "format": "d"}, "scale": {"domainMin": 0}},
+                 "y": {"field": "accuracy", "type": "quantitative", "title": "accuracy",
+                       "scale": {"zero": False}},
+                 "color": {"field": "measured on", "type": "nominal",
+                           "scale": {"domain": ["training images", "test images"]}}},
+}
+
+
 def draw_training_run(result):
-    """Training and test accuracy against the epoch; the caption gives the final numbers and the gap."""
-    figure, ax = new_figure(6.0, 3.4)
+    """Training and test accuracy per epoch so far; the caption gives the last numbers and the gap."""
     epochs = np.arange(1, result["num_epochs"] + 1)
-    ax.plot(epochs, result["train_accuracy"], "o-", label="training accuracy")
-    ax.plot(epochs, result["test_accuracy"], "s-", label="test accuracy")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy")
-    ax.set_title(f"784-{'-'.join(map(str, result['widths']))}-10 on {result['num_train']:,} images")
-    ax.legend(loc="lower right")
+    network = f"784-{'-'.join(map(str, result['widths']))}-10 on {result['num_train']:,} images"
+    accuracy = (chart.rows(epoch=epochs, accuracy=result["train_accuracy"], **{"measured on": "training images"},
+                           network=network)
+                + chart.rows(epoch=epochs, accuracy=result["test_accuracy"], **{"measured on": "test images"},
+                             network=network))
+    size = f"widths {'-'.join(map(str, result['widths']))} (<b>{result['num_parameters']:,}</b> parameters)"
+    if not result["num_epochs"]:
+        return {"accuracy": accuracy}, f"{size}, untrained: press Train."
     train, test = result["train_accuracy"][-1], result["test_accuracy"][-1]
-    caption = (f"widths {'-'.join(map(str, result['widths']))} "
-               f"(<b>{result['num_parameters']:,}</b> parameters), <b>{result['num_epochs']}</b> epochs: "
-               f"training accuracy <b>{train:.3f}</b>, test accuracy <b>{test:.3f}</b>, "
-               f"gap {train - test:+.3f}.")
-    return figure, caption
+    caption = (f"{size}, <b>{result['num_epochs']}</b> epochs: training accuracy <b>{train:.3f}</b>, "
+               f"test accuracy <b>{test:.3f}</b>, gap {train - test:+.3f}.")
+    return {"accuracy": accuracy}, caption
 
 
 def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_width=256):
@@ -94,7 +106,7 @@ def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_wid
 
     The widths halve layer by layer as in the source (256-128-64-32 at 256). A
     subset of ``num_train`` training and ``num_test`` test images keeps a run to
-    a couple of seconds; press Train to run it.
+    a couple of seconds; Train plays it live, an update per epoch.
     """
     num_train = validate.positive_int("num_train", num_train)
     num_test = validate.positive_int("num_test", num_test)
@@ -103,13 +115,15 @@ def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_wid
     runs = classifiers.FreshRuns(x_train, y_train, x_test[:num_test], y_test[:num_test])
 
     def compute(num_epochs, first_width):
-        return runs(num_epochs, classifiers.scaled_widths(first_width))
+        return runs.epochs(num_epochs, classifiers.scaled_widths(first_width))
 
     controls = {
         "num_epochs": widgets.IntSlider(value=num_epochs, min=1, max=15, description="epochs"),
         "first_width": widgets.SelectionSlider(options=[8, 16, 32, 64, 128, 256, 512],
                                                value=first_width, description="first width"),
     }
-    return Panel("Epochs and width (轮数与网络宽度)", controls, compute, draw_training_run, button="Train",
-                 explanation=f"Trains on {num_train:,} images, tests on {num_test:,}. More epochs or "
-                             "wider layers: does the test accuracy follow the training accuracy?")
+    return Panel("Epochs and width (轮数与网络宽度)", controls, compute, draw_training_run,
+                 spec=TRAINING_RUN_SPEC, button="Train", live=True,
+                 explanation=f"Trains on {num_train:,} images, tests on {num_test:,}, and draws every epoch "
+                             "as it ends. More epochs or wider layers: does the test accuracy follow the "
+                             "training accuracy?")

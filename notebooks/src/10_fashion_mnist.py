@@ -307,7 +307,8 @@ image_browser_panel(model, x_test, test_labels,
 # How much network and how much training does Fashion-MNIST need? The panel trains the
 # same funnel of layers, each half as wide as the one before, starting from the width you
 # choose (256 is the source's 256-128-64-32), on 3 000 training images to keep a run
-# short. Press **Train**. Try 8 (a bottleneck of 4 units, and few epochs: underfitting,
+# short. Press **Train**: the curves grow as each epoch ends (Pause keeps what was learned,
+# Reset starts again). Try 8 (a bottleneck of 4 units, and few epochs: underfitting,
 # 欠拟合), then 512 with 15 epochs, and watch the gap between training and test accuracy
 # (overfitting, 过拟合, shows there first on so few images).
 
