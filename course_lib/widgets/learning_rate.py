@@ -82,7 +82,11 @@ def _reference_rows():
 
 
 def draw_regimes(result):
-    """w against the epoch for the four reference rates and the chosen one; the path on the parabola."""
+    """w against the epoch for the four reference rates and the chosen one; the path on the parabola.
+
+    The reference runs are sent for the panel's longest run, the same in every state (an offline
+    panel stores them once); the chart cuts them to the epochs of ``result``.
+    """
     run = result["run"]
     if len(run["w"]) > MAX_REGIME_EPOCHS:
         raise ValueError(f"num_epochs must be at most {MAX_REGIME_EPOCHS} in this panel, got {len(run['w'])}.")
