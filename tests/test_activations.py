@@ -138,31 +138,43 @@ def test_he_normal_std_and_keras_initializer():
 
 def test_activation_panel_follows_its_controls():
     panel = activation_panel()
-    assert "sigmoid on [-6.0, 6.0]" in panel.caption.value
-    assert "to 0.25" in panel.caption.value  # largest sigmoid derivative
+    assert "sigmoid on [-6.0, 6.0]" in panel.chart.caption
+    assert "to 0.25" in panel.chart.caption  # largest sigmoid derivative
     panel.controls["x_range"].value = (-20.0, 20.0)
-    assert "derivative from 2.061e-09" in panel.caption.value  # σ'(±20) = e^-20 / (1 + e^-20)^2
+    assert "derivative from 2.061e-09" in panel.chart.caption  # σ'(±20) = e^-20 / (1 + e^-20)^2
+    curves = panel.chart.datasets["curves"]
+    assert len(curves) == 401 and curves[200]["x"] == 0.0 and curves[200]["tape_derivative"] == 0.25
+    assert curves[0] == {"x": -20.0, "y": 2.061e-09, "tape_derivative": 2.061e-09,
+                         "analytic_derivative": 2.061e-09, "label": "sigmoid"}  # σ(−20) ≈ e^-20
     panel.controls["name"].value = "leaky_relu"
     panel.controls["alpha"].value = 0.5
-    assert "alpha 0.50" in panel.caption.value
-    assert "output from -10 to 20" in panel.caption.value
-    assert "derivative from 0.5 to 1" in panel.caption.value
+    assert "alpha 0.50" in panel.chart.caption
+    assert "output from -10 to 20" in panel.chart.caption
+    assert "derivative from 0.5 to 1" in panel.chart.caption
     assert panel.result["max_difference"] == 0.0
+    assert panel.chart.datasets["curves"][0]["y"] == -10.0  # 0.5 · (−20)
+    assert panel.chart.table == ""  # kernel-only: a range slider cannot be tabulated
 
 
 def test_softmax_panel_sharpens_and_flattens():
     panel = softmax_panel()
-    assert "probabilities 0.659, 0.242, 0.099" in panel.caption.value
+    assert "probabilities 0.659, 0.242, 0.099" in panel.chart.caption
+    assert [row["probability"] for row in panel.chart.datasets["classes"]] == [0.659, 0.2424, 0.09857]
     entropy = panel.result["entropy"]
     panel.controls["temperature"].value = 10.0
     assert panel.result["entropy"] > entropy
     panel.controls["temperature"].value = 0.1
-    assert "largest 1.000 for class 0" in panel.caption.value
+    assert "largest 1.000 for class 0" in panel.chart.caption
     panel.controls["logits"].value = "0, 0, 5, 0"
-    assert "for class 2" in panel.caption.value
+    assert "for class 2" in panel.chart.caption
+    classes = panel.chart.datasets["classes"]
+    # softmax([0, 0, 50, 0]): the others get e^-50 / (1 + 3e^-50) = 1.929e-22
+    assert classes[2] == {"class": 2, "logit": 5.0, "probability": 1.0, "temperature": 0.1}
+    assert classes[0]["probability"] == 1.929e-22 and len(classes) == 4
     panel.controls["logits"].value = "oops"
-    assert "⚠" in panel.caption.value
-    assert "for class 2" not in panel.caption.value
+    assert "⚠" in panel.chart.caption
+    assert "for class 2" not in panel.chart.caption
+    assert panel.chart.datasets["classes"] == classes  # the last good figure stays
 
 
 def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):

@@ -7,6 +7,7 @@ from scipy.optimize import linprog
 
 from course_lib import losses
 from course_lib.exercises import losses as exercises
+from course_lib.widgets.chart import unpack_table
 from course_lib.widgets.losses import ce_vs_mse_panel, sales_panel
 
 SOURCE_LABELS = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]], dtype=float)
@@ -109,23 +110,46 @@ def test_fit_sales_model_validates_its_arguments():
 
 def test_ce_vs_mse_panel_follows_its_slider():
     panel = ce_vs_mse_panel()
-    png, caption = panel.image.value, panel.caption.value
+    point, caption = panel.chart.datasets["point"], panel.chart.caption
     assert "CE = <b>1.204</b>" in caption
     panel.controls["probability"].value = 0.05
-    assert panel.image.value != png
+    assert panel.chart.datasets["point"] != point
     assert panel.result["ce"] == pytest.approx(-np.log(0.05))
-    assert "CE = <b>2.996</b>" in panel.caption.value
+    assert "CE = <b>2.996</b>" in panel.chart.caption
+    # the marked points: −ln 0.05 = 2.996 with slope 0.05 − 1; (0.95)² = 0.9025 with slope −2·0.95²·0.05
+    assert panel.chart.datasets["point"] == [
+        {"p": 0.05, "loss": "cross entropy −ln p", "value": 2.996, "slope": -0.95},
+        {"p": 0.05, "loss": "MSE (1 − p)²", "value": 0.9025, "slope": -0.09025}]
+
+
+def test_ce_vs_mse_panel_works_without_a_kernel():
+    panel = ce_vs_mse_panel()
+    table = unpack_table(panel.chart.table)
+    assert len(table) == 100  # p: 0.01 … 1 by 0.01
+    assert all(set(entry["datasets"]) == {"point"} for entry in table)  # the curves are stored once
+    panel.controls["probability"].value = 0.42
+    entry = next(e for e in table if e["values"] == {"probability": 0.42})
+    assert entry["datasets"] == {"point": panel.chart.datasets["point"]}  # the same state, kernel or not
+    assert entry["caption"] == panel.chart.caption
+    assert len(panel.chart.table) < 20_000  # bytes, packed
 
 
 def test_sales_panel_moves_the_weights_the_way_the_prices_say():
     panel = sales_panel()
     high = panel.result["weights"]
     assert np.all(high > 1.0) and panel.result["above_share"] > 0.9
-    assert "profit / (cost + profit) = 99%" in panel.caption.value
+    assert "profit / (cost + profit) = 99%" in panel.chart.caption
     panel.controls["profit"].value = 1.0
     panel.controls["cost"].value = 99.0
     assert np.all(panel.result["weights"] < 1.0) and panel.result["above_share"] < 0.1
-    assert "w1 = <b>0.9" in panel.caption.value
+    assert "w1 = <b>0.9" in panel.chart.caption
+    # the chart: one day's loss rises with slope COST = 99 above 0, and every day's error, sorted
+    assert panel.chart.datasets["loss"][-1]["error"] == 0.1 and panel.chart.datasets["loss"][-1]["loss"] == 9.9
+    x, y = losses.make_sales_data()
+    errors = np.sort(x @ panel.result["weights"] - y[:, 0])
+    days = panel.chart.datasets["days"]
+    np.testing.assert_allclose([day["error"] for day in days], errors, rtol=1e-3)
+    assert sum(day["side"].startswith("over") for day in days) == np.sum(errors > 0) < 4
 
 
 def test_exercises_check_both_ways(capsys):

@@ -5,6 +5,7 @@ import pytest
 
 from course_lib import schedules
 from course_lib.exercises import learning_rate as exercises
+from course_lib.widgets.chart import unpack_table
 from course_lib.widgets.learning_rate import exponential_decay_panel, learning_rate_regimes_panel
 
 
@@ -109,31 +110,62 @@ def test_decay_run_reports_regimes():
 
 def test_regimes_panel_names_the_regime_as_the_slider_moves():
     panel = learning_rate_regimes_panel()
-    assert "regime <b>good</b>" in panel.caption.value
-    assert "0.60" in panel.caption.value
-    for learning_rate, name in ((0.01, "too small"), (0.75, "oscillating"), (1.1, "diverging")):
+    assert "regime <b>good</b>" in panel.chart.caption
+    assert "0.60" in panel.chart.caption
+    for learning_rate, name in ((0.025, "too small"), (0.75, "oscillating"), (1.1, "diverging")):
         panel.controls["learning_rate"].value = learning_rate
-        assert f"regime <b>{name}</b>" in panel.caption.value
-        assert f"{1 - 2 * learning_rate:.2f}" in panel.caption.value
+        assert f"regime <b>{name}</b>" in panel.chart.caption
+        assert f"{1 - 2 * learning_rate:.2f}" in panel.chart.caption
     assert panel.result["regime"] == "diverging"
     assert abs(panel.result["run"]["w"][-1] + 1) > 6
+    # the chart: your run, w = −1 + 6·(1 − 2·1.1)^(epoch + 1), and its first steps on the loss
+    run = panel.chart.datasets["run"]
+    assert len(run) == 40 and run[0] == {"epoch": 0, "w": -8.2} and run[1] == {"epoch": 1, "w": 7.64}
+    path = panel.chart.datasets["path"]
+    assert path[0] == {"step": 0, "w": 5.0, "loss": 36.0, "regime": "diverging"} and len(path) == 13
+    assert path[1]["loss"] == pytest.approx(7.2 ** 2)
+
+
+def test_regimes_panel_works_without_a_kernel():
+    panel = learning_rate_regimes_panel()
+    table = unpack_table(panel.chart.table)
+    assert len(table) == 48 * 20  # learning rate 0.025 … 1.2 by 0.025, epochs 5 … 100 by 5
+    assert all(set(entry["datasets"]) == {"run", "parabola", "path"} for entry in table)  # the rest stored once
+    references = panel.chart.datasets["references"]
+    good = [row["w"] for row in references if row["line"] == "good (lr 0.2)"]
+    assert len(good) == 100 and good[0] == pytest.approx(-1 + 6 * 0.6)
+    panel.controls["learning_rate"].value, panel.controls["num_epochs"].value = 1.05, 15
+    entry = next(e for e in table if e["values"] == {"learning_rate": 1.05, "num_epochs": 15})
+    assert entry["datasets"] == {name: rows for name, rows in panel.chart.datasets.items()
+                                 if name in ("run", "parabola", "path")}  # the same state, kernel or not
+    assert entry["caption"] == panel.chart.caption and "regime <b>diverging</b>" in entry["caption"]
+    assert len(panel.chart.table) < 150_000  # bytes, packed
 
 
 def test_decay_panel_redraws_with_each_control():
     panel = exponential_decay_panel()
-    assert "lr 0.2000 → 0.1351" in panel.caption.value
-    first_image = panel.image.value
+    assert "lr 0.2000 → 0.1351" in panel.chart.caption
+    first_run = panel.chart.datasets["run"]
     panel.controls["decay_rate"].value = 0.9
-    assert f"→ {0.2 * 0.9 ** 39:.4f}" in panel.caption.value
-    assert panel.image.value != first_image
+    assert f"→ {0.2 * 0.9 ** 39:.4f}" in panel.chart.caption
+    assert panel.chart.datasets["run"] != first_run
+    # the chart's last epoch: lr = 0.2·0.9^39 = 0.003285, w after it = −1 + 6·Π(1 − 2·lr) over 40 steps,
+    # loss before it = (6·Π over the first 39 steps)²
+    last = panel.chart.datasets["run"][-1]
+    factors = 1 - 2 * 0.2 * 0.9 ** np.arange(40)
+    assert last["epoch"] == 39 and last["learning_rate"] == 0.003285 and last["staircase"] is False
+    assert panel.chart.datasets["run"][0]["w"] == 2.6 and last["w"] == pytest.approx(-1 + 6 * np.prod(factors), rel=1e-3)
+    assert last["loss"] == pytest.approx((6 * np.prod(factors[:-1])) ** 2, rel=1e-3)
     panel.controls["decay_steps"].value = 10
     panel.controls["staircase"].value = True
-    assert "(staircase)" in panel.caption.value
+    assert "(staircase)" in panel.chart.caption
     assert panel.result["learning_rate"][-1] == pytest.approx(0.2 * 0.9 ** 3)
+    assert [row["learning_rate"] for row in panel.chart.datasets["run"][9:11]] == [0.2, 0.18]
     panel.controls["num_epochs"].value = 100
-    assert len(panel.result["w"]) == 100
+    assert len(panel.result["w"]) == 100 and len(panel.chart.datasets["run"]) == 100
     panel.controls["base_learning_rate"].value = 1.1
-    assert "regime diverging" in panel.caption.value
+    assert "regime diverging" in panel.chart.caption
+    assert panel.chart.table == ""  # kernel-only: its five controls take far more than 4000 combinations
 
 
 def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):

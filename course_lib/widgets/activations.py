@@ -5,14 +5,29 @@ import numpy as np
 
 from course_lib import activations
 from course_lib.plots import new_figure
+from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
+
+
+def curve_label(result):
+    """The activation's name, with alpha for Leaky ReLU."""
+    name = result["name"]
+    return f"{name} (alpha {result['alpha']:.2f})" if name == "leaky_relu" else name
+
+
+def curves_caption(result):
+    """What the curves show, in numbers: the ranges of f and f' and how far the two derivatives differ."""
+    x, derivative = result["x"], result["tape_derivative"]
+    return (f"{curve_label(result)} on [{x[0]:.1f}, {x[-1]:.1f}]: output from {result['y'].min():.4g} "
+            f"to {result['y'].max():.4g}; derivative from {derivative.min():.4g} to "
+            f"{derivative.max():.4g}; GradientTape vs by hand: largest difference "
+            f"{result['max_difference']:.1e}")
 
 
 def draw_curves(result):
     """The function on the left, its derivative (GradientTape and by hand) on the right."""
     figure, (ax_f, ax_d) = new_figure(10.0, 3.6, ncols=2)
-    x, name = result["x"], result["name"]
-    label = f"{name} (alpha {result['alpha']:.2f})" if name == "leaky_relu" else name
+    x, label = result["x"], curve_label(result)
     ax_f.plot(x, result["y"], color="tab:blue", lw=2)
     ax_f.set_title(f"{label}(x)")
     ax_f.set_ylabel("f(x)")
@@ -25,12 +40,47 @@ def draw_curves(result):
         ax.set_xlabel("x")
         ax.axhline(0, color="gray", lw=0.6)
         ax.axvline(0, color="gray", lw=0.6)
-    derivative = result["tape_derivative"]
-    caption = (f"{label} on [{x[0]:.1f}, {x[-1]:.1f}]: output from {result['y'].min():.4g} "
-               f"to {result['y'].max():.4g}; derivative from {derivative.min():.4g} to "
-               f"{derivative.max():.4g}; GradientTape vs by hand: largest difference "
-               f"{result['max_difference']:.1e}")
-    return figure, caption
+    return figure, curves_caption(result)
+
+
+def _zero_axes():
+    """Thin grey lines through x = 0 and y = 0."""
+    return [{"data": {"name": "zero"}, "mark": {"type": "rule", "color": "gray", "strokeWidth": 0.8},
+             "encoding": {"x": {"field": "value", "type": "quantitative"}}},
+            {"data": {"name": "zero"}, "mark": {"type": "rule", "color": "gray", "strokeWidth": 0.8},
+             "encoding": {"y": {"field": "value", "type": "quantitative"}}}]
+
+
+X = {"field": "x", "type": "quantitative", "title": "x"}
+#: The activation (left) and its derivative both ways (right): GradientTape wide and pale, by hand dashed on top.
+ACTIVATION_SPEC = {
+    "$schema": chart.SCHEMA,
+    "hconcat": [
+        {"width": 300, "height": 220, "title": {"text": {"expr": "data('curves')[0].label + '(x)'"}},
+         "layer": [{"data": {"name": "curves"}, "mark": {"type": "line", "color": "#1f77b4", "strokeWidth": 2},
+                    "encoding": {"x": X, "y": {"field": "y", "type": "quantitative", "title": "f(x)"}}},
+                   *_zero_axes()]},
+        {"width": 300, "height": 220,
+         "title": {"text": {"expr": "'derivative of ' + data('curves')[0].label"}},
+         "layer": [
+             {"data": {"name": "curves"}, "mark": {"type": "line", "strokeWidth": 4, "opacity": 0.6},
+              "encoding": {"x": X, "y": {"field": "tape_derivative", "type": "quantitative", "title": "f'(x)"},
+                           "color": {"datum": "GradientTape"}}},
+             {"data": {"name": "curves"}, "mark": {"type": "line", "strokeWidth": 1.5, "strokeDash": [5, 3]},
+              "encoding": {"x": X, "y": {"field": "analytic_derivative", "type": "quantitative"},
+                           "color": {"datum": "by hand"}}},
+             *_zero_axes()]},
+    ],
+    "config": {"legend": {"title": None, "orient": "bottom", "symbolOpacity": 1, "symbolStrokeWidth": 3},
+               "range": {"category": ["#ff7f0e", "black"]}},
+}
+
+
+def draw_activation(result):
+    """The function and its derivative (GradientTape and by hand) as chart data; the caption gives their ranges."""
+    curves = chart.rows(x=result["x"], y=result["y"], tape_derivative=result["tape_derivative"],
+                        analytic_derivative=result["analytic_derivative"], label=curve_label(result))
+    return {"curves": curves, "zero": chart.rows(value=[0.0])}, curves_caption(result)
 
 
 def activation_panel(name="sigmoid", x_range=(-6.0, 6.0), alpha=activations.DEFAULT_ALPHA):
@@ -44,30 +94,38 @@ def activation_panel(name="sigmoid", x_range=(-6.0, 6.0), alpha=activations.DEFA
                                      description="alpha (leaky)"),
     }
     return Panel("Activation functions (激活函数) and their derivatives", controls, activations.curves,
-                 draw_curves, explanation="Where the derivative is near 0, gradients cannot flow back.")
+                 draw_activation, spec=ACTIVATION_SPEC,
+                 explanation="Where the derivative is near 0, gradients cannot flow back.")
+
+
+CLASS = {"field": "class", "type": "ordinal", "title": "class", "axis": {"labelAngle": 0}}
+#: The logits (left) and the probabilities softmax gives them (right), one bar per class.
+SOFTMAX_SPEC = {
+    "$schema": chart.SCHEMA,
+    "hconcat": [
+        {"data": {"name": "classes"}, "width": 240, "height": 200, "title": "logits z",
+         "mark": {"type": "bar", "color": "#7f7f7f"},
+         "encoding": {"x": CLASS, "y": {"field": "logit", "type": "quantitative", "title": "logit"}}},
+        {"data": {"name": "classes"}, "width": 240, "height": 200,
+         "title": {"text": {"expr": "'softmax(z / T), T = ' + format(data('classes')[0].temperature, '.2f')"}},
+         "mark": {"type": "bar", "color": "#1f77b4"},
+         "encoding": {"x": CLASS, "y": {"field": "probability", "type": "quantitative", "title": "probability",
+                                        "scale": {"domain": [0, 1]}}}},
+    ],
+}
 
 
 def draw_softmax(result):
     """Bars of the probabilities beside the logits they come from."""
-    figure, (ax_z, ax_p) = new_figure(9.0, 3.2, ncols=2)
-    positions = np.arange(len(result["logits"]))
-    ax_z.bar(positions, result["logits"], color="tab:gray")
-    ax_z.set_title("logits z")
-    ax_z.set_ylabel("logit")
-    ax_p.bar(positions, result["probabilities"], color="tab:blue")
-    ax_p.set_ylim(0, 1)
-    ax_p.set_title(f"softmax(z / T), T = {result['temperature']:.2f}")
-    ax_p.set_ylabel("probability")
-    for ax in (ax_z, ax_p):
-        ax.set_xticks(positions)
-        ax.set_xlabel("class")
     probabilities = result["probabilities"]
+    classes = chart.rows(**{"class": np.arange(len(probabilities))}, logit=result["logits"],
+                         probability=probabilities, temperature=result["temperature"])
     listed = ", ".join(f"{p:.3f}" for p in probabilities)
     caption = (f"temperature {result['temperature']:.2f}: probabilities {listed} "
                f"(sum {probabilities.sum():.3f}); largest {probabilities.max():.3f} for class "
                f"{int(probabilities.argmax())}; entropy {result['entropy']:.3f} nats "
                f"(uniform: {np.log(len(probabilities)):.3f})")
-    return figure, caption
+    return {"classes": classes}, caption
 
 
 def softmax_panel(logits="2, 1, 0.1", temperature=1.0):
@@ -78,4 +136,4 @@ def softmax_panel(logits="2, 1, 0.1", temperature=1.0):
                                               description="temperature"),
     }
     return Panel("Softmax: logits to probabilities", controls, activations.softmax_probabilities,
-                 draw_softmax, explanation="softmax(z)ₖ = exp(zₖ) / Σ exp(zⱼ); dividing z by T changes how peaked it is.")
+                 draw_softmax, spec=SOFTMAX_SPEC, explanation="softmax(z)ₖ = exp(zₖ) / Σ exp(zⱼ); dividing z by T changes how peaked it is.")
