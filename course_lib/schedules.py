@@ -12,6 +12,8 @@ panels that redraw while a slider is dragged; the chapter runs the same loop in
 TensorFlow to reproduce the source's printed trace.
 """
 
+import functools
+
 import numpy as np
 
 from course_lib import checks, validate
@@ -138,11 +140,19 @@ def regimes(learning_rate=0.2, num_epochs=40):
     """The descent at ``learning_rate`` beside one reference run per regime, for the regimes panel."""
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     name, factor = regime(learning_rate)
-    references = {regime_name: gradient_descent(np.full(num_epochs, rate))
-                  for regime_name, rate in REFERENCE_LEARNING_RATES.items()}
     return {"learning_rate": float(learning_rate), "regime": name, "factor": factor,
             "run": gradient_descent(np.full(num_epochs, float(learning_rate))),
-            "references": references}
+            "references": dict(_reference_runs(num_epochs))}
+
+
+@functools.lru_cache(maxsize=128)
+def _reference_runs(num_epochs):
+    """The four reference runs of ``num_epochs`` epochs, computed once (the offline panel asks for them per state)."""
+    runs = {name: gradient_descent(np.full(num_epochs, rate)) for name, rate in REFERENCE_LEARNING_RATES.items()}
+    for run in runs.values():
+        for values in run.values():
+            values.flags.writeable = False  # shared between results: nobody may change them
+    return tuple(runs.items())
 
 
 def trace_line(epoch, w, loss, learning_rate):
