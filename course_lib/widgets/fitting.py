@@ -78,7 +78,8 @@ POLYNOMIAL_SPEC = {
     "$schema": chart.SCHEMA, "width": 420, "height": 260,
     "title": "Polynomial fit to the training points",
     "encoding": {"x": {"field": "x", "type": "quantitative", "title": "x", "scale": {"domain": [-1, 1]}},
-                 "y": {"field": "y", "type": "quantitative", "title": "y", "scale": {"domain": [-2, 2]}}},
+                 "y": {"field": "y", "type": "quantitative", "title": "y", "scale": {"domain": [-2, 2]}},
+                 "color": {"scale": {"domain": list(FIT_LAYERS)}}},
     "layer": [
         {"data": {"name": "truth"}, "mark": {"type": "line", "strokeDash": [6, 4], "strokeWidth": 1.5},
          "encoding": {"color": {"datum": "true curve sin(πx)"}}},
@@ -94,7 +95,6 @@ POLYNOMIAL_SPEC = {
                           "labelLimit": 0, "symbolOpacity": 1, "symbolSize": 90},
                "range": {"category": list(FIT_LAYERS.values())}},
 }
-POLYNOMIAL_SPEC["encoding"]["color"] = {"scale": {"domain": list(FIT_LAYERS)}}
 
 
 def draw_polynomial_fit(result):
