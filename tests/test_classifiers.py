@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from course_lib import classifiers, data
 from course_lib.exercises import fashion, mnist
+from course_lib.widgets.chart import unpack_table
 from course_lib.widgets.images import epochs_width_panel, image_browser_panel
 
 #: Three classes, four examples: example 1 (label 1, predicted 0) and 3 (label 2, predicted 1) are wrong.
@@ -118,21 +119,45 @@ def test_image_browser_panel_follows_its_controls():
     x = np.random.RandomState(3).rand(50, 784).astype(np.float32)
     y = np.random.RandomState(4).randint(0, 10, 50)
     panel = image_browser_panel(model, x, y, data.FASHION_CLASS_NAMES, from_logits=True)
-    first_png, first_caption = bytes(panel.image.value), panel.caption.value
-    assert first_png.startswith(b"\x89PNG") and "test image <b>#0</b>" in first_caption
+    first_pixels, first_caption = panel.chart.datasets["pixels"], panel.chart.caption
+    assert len(first_pixels) == 784 and "test image <b>#0</b>" in first_caption
     panel.controls["index"].value = 7
-    assert panel.result["index"] == 7 and "#7" in panel.caption.value and bytes(panel.image.value) != first_png
+    assert panel.result["index"] == 7 and "#7" in panel.chart.caption and panel.chart.datasets["pixels"] != first_pixels
+    pixel = next(p for p in panel.chart.datasets["pixels"] if (p["row"], p["column"]) == (3, 5))
+    assert pixel["value"] == round(float(x[7, 3 * 28 + 5]), 2)
+    softmax = tf.nn.softmax(model(x[7:8])).numpy()[0]
+    bars = panel.chart.datasets["probabilities"]
+    assert [bar["class"] for bar in bars] == list(data.FASHION_CLASS_NAMES)
+    assert np.allclose([bar["probability"] for bar in bars], softmax, rtol=1e-3)
+    predicted = int(softmax.argmax())
+    assert bars[predicted]["role"] == ("predicted, right" if y[7] == predicted else "predicted, wrong")
     panel.controls["subset"].value = "misclassified"
-    assert panel.caption.value.startswith("mistake 8 of ")
+    assert panel.chart.caption.startswith("mistake 8 of ")
     assert panel.result["label"] != panel.result["predicted"]
+    roles = {bar["role"] for bar in panel.chart.datasets["probabilities"]}
+    assert {"predicted, wrong", "true class"} <= roles
     with pytest.raises(ValueError, match="x_test and y_test"):
         image_browser_panel(model)
 
 
+def test_image_browser_panel_holds_the_states_its_slider_reaches():
+    keras.utils.set_random_seed(0)
+    model = classifiers.fashion_mlp((8,))
+    x = np.random.RandomState(3).rand(150, 784).astype(np.float32)
+    y = np.random.RandomState(4).randint(0, 10, 150)
+    panel = image_browser_panel(model, x, y, data.FASHION_CLASS_NAMES, from_logits=True)
+    table = unpack_table(panel.chart.table)
+    assert panel.controls["index"].max == 99 and len(table) == 100 * 2  # 100 images, all or mistakes
+    panel.controls["index"].value, panel.controls["subset"].value = 42, "misclassified"
+    entry = next(e for e in table if e["values"] == {"index": 42, "subset": 1})  # a selection by index
+    assert entry["datasets"] == panel.chart.datasets and entry["caption"] == panel.chart.caption
+    assert len(panel.chart.table) < 1_000_000
+
+
 def test_image_browser_panel_trains_its_own_model_without_arguments():
     panel = image_browser_panel()
-    assert panel.result["accuracy"] > 0.85 and panel.controls["index"].max == 9_999
-    assert "The model is right on" in panel.caption.value
+    assert panel.result["accuracy"] > 0.85 and panel.controls["index"].max == 99
+    assert "The model is right on" in panel.chart.caption
 
 
 def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from course_lib import fitting
 from course_lib.exercises import fitting as exercises
 from course_lib.widgets import fitting as figures
+from course_lib.widgets.chart import unpack_table
 
 # ---------------------------------------------------------------- regression
 
@@ -224,12 +225,29 @@ def test_figures(circle_split, plain_and_l2):
 
 def test_polynomial_panel_refits_while_dragging():
     panel = figures.polynomial_panel()
-    first_png, first_caption = panel.image.value, panel.caption.value
+    first_fit, first_caption = panel.chart.datasets["fit"], panel.chart.caption
     assert "degree 3" in first_caption and "validation MSE" in first_caption
     panel.controls["degree"].value = 12
-    assert panel.result["degree"] == 12 and "degree 12" in panel.caption.value
-    assert panel.image.value != first_png and panel.caption.value != first_caption
+    assert panel.result["degree"] == 12 and "degree 12" in panel.chart.caption
+    assert panel.chart.datasets["fit"] != first_fit and panel.chart.caption != first_caption
     assert panel.result["validation_mse"] > 100 * panel.result["train_mse"]
+    panel.controls["degree"].value = 0  # the least-squares constant is the mean of the training y
+    (_, y_train), _ = fitting.polynomial_data(num_train=15, noise=0.25)
+    assert {row["y"] for row in panel.chart.datasets["fit"]} == {float(f"{y_train.mean():.4g}")}
+    assert len(panel.chart.datasets["train"]) == 15 and len(panel.chart.datasets["validation"]) == 50
+
+
+def test_polynomial_panel_holds_every_state_offline():
+    panel = figures.polynomial_panel()
+    table = unpack_table(panel.chart.table)
+    assert len(table) == 15 * 6 * 7  # degree 0 … 14, noise 0 … 0.625 by 0.125, 15 … 105 points by 15
+    assert len(panel.chart.table) < 1_000_000
+    panel.controls["degree"].value, panel.controls["noise"].value = 12, 0.5
+    panel.controls["num_train"].value = 45
+    entry = next(e for e in table if e["values"] == {"degree": 12, "noise": 0.5, "num_train": 45})
+    assert entry["caption"] == panel.chart.caption and "degree 12, noise 0.5, 45 training points" in entry["caption"]
+    assert entry["datasets"] == {name: rows for name, rows in panel.chart.datasets.items() if name != "truth"}
+    assert all("truth" not in e["datasets"] for e in table)  # the true curve is stored once
 
 
 def test_playground_panel_trains_live_only_on_the_button():

@@ -183,15 +183,21 @@ def test_iris_split_is_the_courses():
 
 def test_race_panel_follows_its_controls():
     panel = optimizer_widgets.optimizer_race_panel()
-    first = panel.caption.value
+    first = panel.chart.caption
     assert "ravine" in first and "SGD" in first
     panel.controls["learning_rate"].value = 0.01
-    assert panel.caption.value != first and "lr 0.01" in panel.caption.value
+    assert panel.chart.caption != first and "lr 0.01" in panel.chart.caption
+    # SGD's first step from (−9, 1.5) on 0.05x² + 2y²: the gradient is (−0.9, 6), times lr 0.01
+    sgd = [row for row in panel.chart.datasets["paths"] if row["method"] == "SGD"]
+    assert len(sgd) == 101 and sgd[1] == {"step": 1, "method": "SGD", "x": -8.991, "y": 1.44}
     panel.controls["surface"].value = "rosenbrock"
     assert panel.result["surface"].name == "rosenbrock"
+    assert panel.chart.datasets["window"] == [{"x": -2.0, "y": -1.0}, {"x": 2.0, "y": 3.0}]
     panel.controls["learning_rate"].value = 0.1
-    assert "SGD <b>diverged</b>" in panel.caption.value
-    assert panel.image.value and len(panel.timings) == 4
+    assert "SGD <b>diverged</b>" in panel.chart.caption
+    ends = {row["method"]: row for row in panel.chart.datasets["ends"]}
+    assert ends["SGD"] == {"method": "SGD", "x": -1.2, "y": 1.0, "outcome": "diverged after this"}
+    assert len(panel.timings) == 4 and panel.chart.table == ""  # kernel-only: see optimizer_race_panel
 
 
 def test_figures_have_one_axis_per_surface():

@@ -58,21 +58,27 @@ def test_explain_broadcast_validates_sizes():
 
 def test_the_panel_follows_the_typed_shapes():
     panel = broadcast_panel()
-    assert "result shape <b>(128, 256)</b>" in panel.caption.value
-    first_png = panel.image.value
+    assert "result shape <b>(128, 256)</b>" in panel.chart.caption
+    first_boxes = panel.chart.datasets["boxes"]
+    assert {"row": "B", "axis": "axis 0", "size": "1", "role": "1 padded on the left"} in first_boxes
     panel.controls["shape_a"].value = "2, 1, 3"
     panel.controls["shape_b"].value = "4, 1"
-    assert panel.result["result"] == (2, 4, 3) and "(2, 4, 3)" in panel.caption.value
-    assert panel.image.value != first_png
+    assert panel.result["result"] == (2, 4, 3) and "(2, 4, 3)" in panel.chart.caption
+    boxes = {(box["row"], box["axis"]): (box["size"], box["role"]) for box in panel.chart.datasets["boxes"]}
+    assert len(boxes) == 9 and boxes[("A", "axis 1")] == ("1", "size 1 stretched")
+    assert boxes[("B", "axis 0")] == ("1", "1 padded on the left") and boxes[("result", "axis 2")] == ("3", "kept")
     panel.controls["shape_b"].value = "4"
-    assert "incompatible" in panel.caption.value and "3 and 4 differ" in panel.caption.value
+    assert "incompatible" in panel.chart.caption and "3 and 4 differ" in panel.chart.caption
+    result_row = [box for box in panel.chart.datasets["boxes"] if box["row"] == "result"]
+    assert [(box["size"], box["role"]) for box in result_row] == [("?", "conflict")] * 3
 
 
 def test_the_panel_shows_a_typing_error_and_keeps_the_figure():
     panel = broadcast_panel()
-    png = panel.image.value
+    boxes = panel.chart.datasets["boxes"]
     panel.controls["shape_a"].value = "4, x"
-    assert "is not a shape" in panel.caption.value and panel.image.value == png
+    assert "is not a shape" in panel.chart.caption and panel.chart.datasets["boxes"] == boxes
+    assert panel.chart.table == "" and panel.links == []  # typed shapes: kernel-only
 
 
 def test_broadcast_exercise(capsys):

@@ -65,31 +65,71 @@ def error_curve_figure(errors):
     return figure
 
 
+#: Where the panel's curves are drawn: 81 points show even a degree-14 fit smoothly.
+CURVE_X = np.linspace(-1.0, 1.0, 81)
+#: The panel draws every 4th of the 200 validation points (its caption's MSE uses all of them).
+VALIDATION_SHOWN_EVERY = 4
+FIT_LAYERS = {"true curve sin(πx)": "gray", "training points": "black",
+              "validation points (1 in 4)": "#2ca02c", "fit": "#d62728"}
+
+#: The polynomial panel's chart: true curve, training and validation points and the fit, y fixed to [−2, 2].
+POLYNOMIAL_SPEC = {
+    "$schema": chart.SCHEMA, "width": 420, "height": 260,
+    "title": "Polynomial fit to the training points",
+    "encoding": {"x": {"field": "x", "type": "quantitative", "title": "x", "scale": {"domain": [-1, 1]}},
+                 "y": {"field": "y", "type": "quantitative", "title": "y", "scale": {"domain": [-2, 2]}},
+                 "color": {"scale": {"domain": list(FIT_LAYERS)}}},
+    "layer": [
+        {"data": {"name": "truth"}, "mark": {"type": "line", "strokeDash": [6, 4], "strokeWidth": 1.5},
+         "encoding": {"color": {"datum": "true curve sin(πx)"}}},
+        {"data": {"name": "validation"}, "mark": {"type": "circle", "size": 14, "opacity": 0.45, "clip": True},
+         "encoding": {"color": {"datum": "validation points (1 in 4)"}}},
+        {"data": {"name": "train"}, "mark": {"type": "circle", "size": 36, "opacity": 1, "clip": True},
+         "encoding": {"color": {"datum": "training points"}}},
+        {"data": {"name": "fit"}, "mark": {"type": "line", "strokeWidth": 2.5, "clip": True},
+         "encoding": {"color": {"datum": "fit"}}},
+    ],
+    "resolve": {"scale": {"color": "shared"}},
+    "config": {"legend": {"title": None, "orient": "bottom", "direction": "horizontal", "columns": 2,
+                          "labelLimit": 0, "symbolOpacity": 1, "symbolSize": 90},
+               "range": {"category": list(FIT_LAYERS.values())}},
+}
+
+
 def draw_polynomial_fit(result):
-    """The polynomial panel's figure: data, true curve and fit; the caption gives both errors."""
-    figure, ax = new_figure(6.0, 3.6)
-    _draw_polynomial(ax, result["train"], result["coefficients"],
-                     f"polynomial of degree {result['degree']}")
-    ax.scatter(*result["validation"], color="tab:green", s=6, alpha=0.4, label="validation points")
-    ax.legend(loc="lower left", fontsize=8)
+    """The polynomial panel's chart data: true curve, points and the fit; the caption gives both errors."""
+    (x_train, y_train), (x_val, y_val) = result["train"], result["validation"]
+    every = slice(None, None, VALIDATION_SHOWN_EVERY)
+    datasets = {
+        "truth": chart.rows(x=CURVE_X, y=fitting.target_curve(CURVE_X)),
+        "train": chart.rows(x=x_train, y=y_train),
+        "validation": chart.rows(x=x_val[every], y=y_val[every]),
+        "fit": chart.rows(x=CURVE_X, y=fitting.predict_polynomial(result["coefficients"], CURVE_X)),
+    }
     gap = result["validation_mse"] - result["train_mse"]
-    caption = (f"degree {result['degree']}, noise {result['noise']:.2f}: training MSE "
-               f"<b>{result['train_mse']:.4f}</b>, validation MSE <b>{result['validation_mse']:.4g}</b> "
-               f"(gap {gap:.4g})")
-    return figure, caption
+    caption = (f"degree {result['degree']}, noise {result['noise']:.3g}, {len(x_train)} training points: "
+               f"training MSE <b>{result['train_mse']:.4f}</b>, validation MSE "
+               f"<b>{result['validation_mse']:.4g}</b> (gap {gap:.4g})")
+    return datasets, caption
 
 
 def polynomial_panel(degree=3, noise=0.25, num_train=15):
-    """Degree, noise and number of training points; the fit and both errors follow while you drag."""
+    """Degree, noise and number of training points; the fit and both errors follow while you drag.
+
+    Offline: 15 degrees × 6 noise levels × 7 training-set sizes = 630 states, precomputed
+    (noise and training points move in coarse steps to keep the stored table under 1 MB).
+    """
     controls = {
         "degree": widgets.IntSlider(value=degree, min=0, max=14, description="degree"),
-        "noise": widgets.FloatSlider(value=noise, min=0.0, max=0.6, step=0.05, description="noise"),
-        "num_train": widgets.IntSlider(value=num_train, min=5, max=100, step=5,
+        "noise": widgets.FloatSlider(value=noise, min=0.0, max=0.625, step=0.125, description="noise",
+                                     readout_format=".3f"),
+        "num_train": widgets.IntSlider(value=num_train, min=15, max=105, step=15,
                                        description="train points"),
     }
     return Panel("Polynomial degree: under- and overfitting", controls, fitting.polynomial_fit,
-                 draw_polynomial_fit,
-                 explanation="Raise the degree until the curve chases the noise; then add training points.")
+                 draw_polynomial_fit, spec=POLYNOMIAL_SPEC, offline=True,
+                 explanation="Raise the degree until the curve chases the noise; then add training points. "
+                             "The chart shows 1 in 4 of the 200 validation points; the errors use all of them.")
 
 
 def draw_boundary(ax, result, title=""):

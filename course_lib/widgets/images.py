@@ -10,25 +10,61 @@ from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
 
 
+#: How many images (or mistakes) the browser's slider reaches: each one's pixels are stored in the panel.
+BROWSER_SAMPLE = 100
+#: What a bar's colour says, and the colour.
+BAR_ROLES = {"predicted, right": "#2ca02c", "predicted, wrong": "#d62728", "true class": "#1f77b4",
+             "other class": "#b0b0b0"}
+
+#: The browser's chart: the image as a grey heatmap (ink dark, as printed) beside the ten probabilities.
+IMAGE_BROWSER_SPEC = {
+    "$schema": chart.SCHEMA,
+    "hconcat": [
+        {"data": {"name": "pixels"}, "width": 196, "height": 196,
+         "title": "test image (28 × 28 pixels)",
+         "mark": {"type": "rect"},
+         "encoding": {
+             "x": {"field": "column", "type": "ordinal", "axis": None},
+             "y": {"field": "row", "type": "ordinal", "axis": None},
+             "color": {"field": "value", "type": "quantitative", "legend": None,
+                       "scale": {"range": ["white", "black"], "zero": True}}}},
+        {"data": {"name": "probabilities"}, "width": 360, "height": 196,
+         "title": "predicted probability of each class",
+         "mark": {"type": "bar"},
+         "encoding": {
+             "x": {"field": "class", "type": "nominal", "sort": None, "title": "class",
+                   "axis": {"labelAngle": -35, "labelLimit": 160}},
+             "y": {"field": "probability", "type": "quantitative", "title": "predicted probability",
+                   "scale": {"domain": [0, 1]}},
+             "color": {"field": "role", "type": "nominal", "title": None,
+                       "scale": {"domain": list(BAR_ROLES), "range": list(BAR_ROLES.values())},
+                       "legend": {"orient": "top", "direction": "horizontal"}},
+             "tooltip": [{"field": "class"}, {"field": "probability", "format": ".3f"}]}},
+    ],
+    "config": {"legend": {"labelLimit": 0}},
+}
+
+
+def _bar_role(class_index, label, predicted):
+    if class_index == predicted:
+        return "predicted, right" if predicted == label else "predicted, wrong"
+    return "true class" if class_index == label else "other class"
+
+
 def draw_image_prediction(result):
-    """The image beside a bar chart of the ten class probabilities; the caption names the prediction."""
-    figure, (image_ax, bars_ax) = new_figure(8.0, 3.2, ncols=2, width_ratios=[1, 2])
+    """The image's pixels and the ten class probabilities, as chart data; the caption names the prediction."""
     names = result["class_names"]
     label, predicted = result["label"], result["predicted"]
     right = label == predicted
-    image_ax.imshow(result["image"], cmap="gray_r")
-    image_ax.axis("off")
-    image_ax.set_title(f"test image #{result['index']}\ntrue: {names[label]}", fontsize=11)
-    colors = ["tab:gray"] * len(names)
-    colors[predicted] = "tab:green" if right else "tab:red"
-    if not right:
-        colors[label] = "tab:blue"
-    bars_ax.bar(range(len(names)), result["probabilities"], color=colors)
-    bars_ax.set_xticks(range(len(names)), names, rotation=35, ha="right")
-    bars_ax.set_ylim(0, 1.05)
-    bars_ax.set_ylabel("predicted probability")
-    bars_ax.set_title("green: right · red: wrong prediction · blue: true class", fontsize=10)
+    image = np.asarray(result["image"], dtype=np.float64)
+    rows, columns = np.indices(image.shape)
     probabilities = result["probabilities"]
+    datasets = {
+        # two decimals are 100 grey levels, more than the eye tells apart, and keep the stored states small
+        "pixels": chart.rows(row=rows.ravel(), column=columns.ravel(), value=np.round(image.ravel(), 2)),
+        "probabilities": chart.rows(**{"class": names}, probability=probabilities,
+                                    role=[_bar_role(i, label, predicted) for i in range(len(names))]),
+    }
     where = ("all test images" if result["subset"] == "all"
              else f"mistake {result['position'] + 1} of {result['pool_size']}")
     caption = (f"{where}: test image <b>#{result['index']}</b>, true class <b>{names[label]}</b>, "
@@ -37,17 +73,19 @@ def draw_image_prediction(result):
                f"runner-up {names[result['runner_up']]} ({probabilities[result['runner_up']]:.3f}). "
                f"The model is right on {result['accuracy']:.2%} of the test set "
                f"({result['num_mistakes']} mistakes).")
-    return figure, caption
+    return datasets, caption
 
 
 def image_browser_panel(model=None, x_test=None, y_test=None, class_names=None, *,
-                             from_logits=False, index=0, subset="all"):
+                        from_logits=False, index=0, subset="all"):
     """Step through test images and see the probability the model gives each class.
 
     ``model`` is a trained classifier (the chapter's); without one a small MNIST
     model is trained in a few seconds. ``x_test``/``y_test`` default to MNIST's
     test set, ``class_names`` to the digits; ``from_logits`` says that the model
-    returns logits. The probabilities are computed once, so the slider is instant.
+    returns logits. The probabilities are computed once, for the whole test set.
+    The slider reaches the first :data:`BROWSER_SAMPLE` images (or mistakes): the
+    panel stores those states, so it answers without a kernel.
     """
     if model is None:
         model, x_test, y_test, probabilities = classifiers.quick_mnist_classifier()
@@ -60,14 +98,17 @@ def image_browser_panel(model=None, x_test=None, y_test=None, class_names=None, 
     def compute(index, subset):
         return classifiers.image_prediction(x_test, y_test, probabilities, class_names, index, subset)
 
+    reach = min(len(y_test), BROWSER_SAMPLE)
     controls = {
-        "index": widgets.IntSlider(value=index, min=0, max=len(y_test) - 1, description="image"),
+        "index": widgets.IntSlider(value=index, min=0, max=reach - 1, description="image"),
         "subset": widgets.ToggleButtons(options=list(classifiers.SUBSETS), value=subset,
                                         description="show"),
     }
     return Panel("Test-image browser (测试图片浏览)", controls, compute, draw_image_prediction,
-                 explanation="Drag the slider through the test set; choose <i>misclassified</i> "
-                             "to step through the model's mistakes only.")
+                 spec=IMAGE_BROWSER_SPEC, offline=True,
+                 explanation=f"Drag the slider through the first {reach} test images; choose "
+                             f"<i>misclassified</i> to step through the model's first {reach} mistakes "
+                             "only. The accuracy in the caption is over the whole test set.")
 
 
 #: Training and test accuracy against the epoch.
