@@ -98,8 +98,20 @@ def _change(panel, control, attribute, value, clicks):
         setattr(control, attribute, value)
     if clicks:
         panel.button.click()
+        if getattr(panel, "training", None) is not None:
+            return _first_live_update(panel, before, start, cpu_start)
     seconds = {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu_start}
     return {**seconds, **panel.timings[-1]} if len(panel.timings) > before else None
+
+
+def _first_live_update(panel, before, start, cpu_start):
+    """A live panel after a click: the time to its first update after the untrained state; then it pauses."""
+    while len(panel.timings) < before + 2 and panel.training.running:
+        time.sleep(0.001)
+    seconds = {"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu_start}
+    panel.training.pause()
+    panel.training.wait()
+    return {**seconds, **panel.timings[before + 1]} if len(panel.timings) >= before + 2 else None
 
 
 def drive(panel, *, values_per_control=5, repeats=2, max_clicks=4, budget_seconds=20.0):

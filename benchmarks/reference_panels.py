@@ -5,7 +5,9 @@ To show what that choice buys, ``browser_latency`` measures the same two panels
 (chapter 00's line fit and chapter 05's cross entropy against MSE) drawn
 
 - **with Matplotlib in the kernel**, sent as a PNG: how every panel was drawn
-  until the Vega-Lite charts replaced it (the figures are those panels' own);
+  until the Vega-Lite charts replaced it, with the same drawing code
+  (``PanelCanvas``: one pass, the layout and renderer kept between steps) and
+  those panels' own figures;
 - **with plotly's FigureWidget** (an anywidget since plotly 6), the other
   candidate the panel issue named, updated from the kernel on every change.
 
@@ -15,13 +17,106 @@ the page like the course's panels.
 """
 
 import html
+import io
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 from course_lib import losses
-from course_lib.plots import PanelCanvas, new_figure
+from course_lib.plots import new_figure
 from course_lib.widgets.welcome import POINTS_X, POINTS_Y, line_fit
+
+# ------------------------------------------------------- the old path: Matplotlib figures as PNG bytes
+
+def figure_to_png(figure):
+    """The figure as PNG bytes, drawn in one pass.
+
+    ``savefig`` draws a figure with a layout engine twice (once to lay it out,
+    once to render); a panel redraws on every slider step, so it draws once and
+    encodes the pixels itself, with light compression (the PNG only travels to
+    the browser).
+    """
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+class PanelCanvas:
+    """Turns a panel's successive figures into PNG bytes quickly.
+
+    A panel draws a new figure of the same design on every slider step. Two
+    things make that slow and are kept here from one step to the next:
+
+    - the layout: laying out a figure measures every text around every axes,
+      which costs about as much as drawing it. The positions found once are
+      applied again, and the layout is found anew only when the axes or the size
+      change or a text around them gets longer (wider tick labels, a longer title), so
+      nothing gets clipped;
+    - the renderer, whose cache of typeset math (the 10⁻⁴ labels of a log axis)
+      would otherwise start empty for every figure.
+    """
+
+    def __init__(self):
+        self.canvas = None
+        self.signature = None
+        self.positions = None
+        self.size = None
+
+    def to_png(self, figure):
+        """PNG bytes of ``figure``, with the remembered layout when it still fits."""
+        self._adopt(figure)
+        size = tuple(figure.get_size_inches())
+        if self.positions is not None and len(figure.axes) == len(self.positions) and size == self.size:
+            engine = figure.get_layout_engine()
+            figure.set_layout_engine("none")
+            for ax, position in zip(figure.axes, self.positions):
+                ax.set_position(position)
+                ax.set_in_layout(True)  # set_position takes an axes out of any later layout
+            png = figure_to_png(figure)
+            if _fits(text_signature(figure), self.signature):
+                return png
+            figure.set_layout_engine(engine)
+        png = figure_to_png(figure)
+        self.signature = text_signature(figure)
+        self.positions = [ax.get_position(original=True) for ax in figure.axes]
+        self.size = size
+        return png
+
+    def _adopt(self, figure):
+        """Draw ``figure`` on the same canvas (and so the same renderer) as the figures before it."""
+        if self.canvas is None:
+            self.canvas = FigureCanvasAgg(figure)
+        else:
+            self.canvas.figure = figure
+            figure.set_canvas(self.canvas)
+
+
+def text_signature(figure):
+    """The lengths of the texts a layout makes room for: the title, and each axes' title, axis and tick labels."""
+    suptitle = figure._suptitle.get_text() if figure._suptitle is not None else ""
+    signature = [(len(suptitle),)]
+    for ax in figure.axes:
+        signature.append((
+            len(ax.get_title()), len(ax.get_xlabel()), len(ax.get_ylabel()),
+            max((len(label.get_text()) for label in ax.get_xticklabels()), default=0),
+            max((len(label.get_text()) for label in ax.get_yticklabels()), default=0),
+        ))
+    return signature
+
+
+def _fits(signature, room):
+    """Whether texts of these lengths fit where texts of the ``room`` lengths were laid out."""
+    return len(signature) == len(room) and all(
+        len(texts) == len(space) and all(n <= m for n, m in zip(texts, space))
+        for texts, space in zip(signature, room))
+
+
+
+# ------------------------------------------------------------------------------- the two panels
 
 PROBABILITIES = np.linspace(0.005, 1.0, 200)
 CURVES = [losses.probability_losses(p) for p in PROBABILITIES]

@@ -2,13 +2,16 @@
 
 import json
 import math
+import time
 from pathlib import Path
 
 import ipywidgets as widgets
+import numpy as np
 import pytest
 
-from benchmarks import latency, report, suite, throughput
+from benchmarks import latency, reference_panels, report, suite, throughput
 from benchmarks import run as bench
+from course_lib.plots import new_figure
 from course_lib.widgets.panel import Panel
 from tests.helpers import ROOT
 
@@ -90,15 +93,30 @@ def test_a_training_panel_is_clicked_after_each_change():
         return n
 
     def draw(n):
-        from course_lib.plots import new_figure
-        return new_figure()[0], f"n = {n}"
+        return {"points": [{"n": n}]}, f"n = {n}"
 
+    spec = {"mark": "point", "data": {"name": "points"}, "encoding": {"x": {"field": "n", "type": "quantitative"}}}
     panel = Panel("train", {"n": widgets.IntSlider(value=1, min=1, max=5),
                             "mode": widgets.Dropdown(options=["a", "b"], value="a")},
-                  compute, draw, button="Train")
+                  compute, draw, spec=spec, button="Train")
     samples, rejected = latency.drive(panel, values_per_control=2, max_clicks=3)
     assert rejected == 0 and len(samples) == 3
     assert seen[1:] == [(3, "a"), (3, "b"), (5, "b")]
+
+
+def test_a_live_panel_is_timed_to_its_first_update_after_the_click():
+    def train(n):
+        for step in range(1000):
+            time.sleep(0.01)
+            yield step
+
+    spec = {"mark": "point", "data": {"name": "points"}, "encoding": {"x": {"field": "n", "type": "quantitative"}}}
+    panel = Panel("live", {"n": widgets.IntSlider(value=1, min=1, max=5)}, train,
+                  lambda step: ({"points": [{"n": step}]}, f"step {step}"), spec=spec, button="Train", live=True)
+    samples, rejected = latency.drive(panel, values_per_control=1, max_clicks=2)
+    assert rejected == 0 and len(samples) == 2
+    assert all(0.01 <= sample["wall"] < 5 for sample in samples)  # the first trained step, not the whole run
+    assert not panel.training.running and panel.result < 1000  # paused after the measurement
 
 
 def test_a_broken_panel_module_is_reported_not_fatal(tmp_path, monkeypatch):
@@ -182,3 +200,46 @@ def test_browser_latency_times_key_presses_with_and_without_a_kernel():
     meta = bench.metadata("test") | {"seconds": 1.0, "load_average": {"browser": 1.0}}
     markdown = report.render_markdown({"meta": meta, "browser": result})
     assert "| welcome.line_fit_panel |" in markdown and "## 4. Key press to figure on screen" in markdown
+
+
+# ------------------------------------------- the old Matplotlib path, kept as the reference
+
+
+def _curve_figure(scale, ylabel="y", width=8.0):
+    figure, (left, right) = new_figure(width, 3.0, ncols=2)
+    x = np.linspace(0.0, 1.0, 50)
+    left.plot(x, scale * x)
+    left.set_ylabel(ylabel)
+    right.plot(x, x ** 2)
+    right.set_title("x squared")
+    return figure
+
+
+def _pixels(png):
+    from io import BytesIO
+
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(png)))
+
+
+def test_panel_canvas_reuses_the_layout_only_while_it_fits():
+    canvas = reference_panels.PanelCanvas()
+    canvas.to_png(_curve_figure(1.0))
+    remembered = canvas.positions
+    # The same design with new data: the remembered layout draws what a fresh layout draws.
+    np.testing.assert_array_equal(_pixels(canvas.to_png(_curve_figure(2.0))),
+                                  _pixels(reference_panels.figure_to_png(_curve_figure(2.0))))
+    assert canvas.positions is remembered
+    # Longer tick labels (thousands) need a wider left margin: the layout is found again.
+    canvas.to_png(_curve_figure(5000.0))
+    assert canvas.positions is not remembered
+    assert canvas.positions[0].x0 > remembered[0].x0
+    wide = canvas.positions
+    canvas.to_png(_curve_figure(1.0))  # shorter labels fit in the room already made
+    assert canvas.positions is wide
+    canvas.to_png(_curve_figure(1.0, ylabel="a much longer label for y"))
+    assert canvas.positions is not wide
+    longer = canvas.positions
+    canvas.to_png(_curve_figure(1.0, width=6.0))  # another size: margins are fractions of it
+    assert canvas.positions is not longer

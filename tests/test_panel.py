@@ -42,14 +42,18 @@ def test_a_chart_panel_shows_a_picture_where_widgets_do_not_render():
     panel = line_fit_panel()
     bundle = panel._repr_mimebundle_()
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
-    assert bundle["text/plain"].startswith("Try a widget: fit the line by hand (an interactive panel")
+    assert bundle["text/plain"].startswith("Try a widget: fit the line by hand: y = 0.5·x + 0.0: mean squared error")
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
 def test_an_offline_panel_refuses_a_table_too_large():
     slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=1e-4)
     with pytest.raises(ValueError, match="10001 combinations.*coarsen"):
-        Panel("fine", {"x": slider}, lambda x: x, lambda x: ({}, ""), spec={"mark": "point"}, offline=True)
+        Panel("fine", {"x": slider}, lambda x: x, lambda x: ({}, ""), spec=SPEC, offline=True)
+
+
+SPEC = {"mark": "line", "data": {"name": "curve"},
+        "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
 
 
 def test_a_value_error_is_shown_and_the_last_figure_kept():
@@ -59,16 +63,23 @@ def test_a_value_error_is_shown_and_the_last_figure_kept():
         return x
 
     def draw(x):
-        from course_lib.plots import new_figure
-        figure, ax = new_figure()
-        ax.plot([0, 1], [0, x])
-        return figure, f"x = {x}"
+        return {"curve": [{"x": 0, "y": 0}, {"x": 1, "y": x}]}, f"x = {x}"
 
-    panel = Panel("demo", {"x": widgets.FloatSlider(value=1.0, min=-2, max=2)}, compute, draw)
-    png = bytes(panel.image.value)
+    panel = Panel("demo", {"x": widgets.FloatSlider(value=1.0, min=-2, max=2)}, compute, draw, spec=SPEC)
     panel.controls["x"].value = -1.0
-    assert "x must be 0 or more" in panel.caption.value
-    assert bytes(panel.image.value) == png and panel.result == 1.0
+    assert "x must be 0 or more" in panel.chart.caption and "⚠" in panel.chart.caption
+    assert panel.chart.datasets["curve"][1]["y"] == 1.0 and panel.result == 1.0
+
+
+def test_any_other_error_is_shown_too_and_logged(caplog):
+    def compute(x):
+        return 1 / x
+
+    panel = Panel("demo", {"x": widgets.FloatSlider(value=1.0, min=-2, max=2)}, compute,
+                  lambda y: ({"curve": [{"x": 0, "y": y}]}, f"y = {y}"), spec=SPEC)
+    panel.controls["x"].value = 0.0
+    assert "ZeroDivisionError: float division by zero (the traceback is in the log)" in panel.chart.caption
+    assert panel.result == 1.0 and any(record.exc_info for record in caplog.records)
 
 
 def test_a_button_panel_waits_for_the_button():
@@ -78,15 +89,12 @@ def test_a_button_panel_waits_for_the_button():
         calls.append(n)
         return n
 
-    def draw(n):
-        from course_lib.plots import new_figure
-        return new_figure()[0], f"n = {n}"
-
-    panel = Panel("train", {"n": widgets.IntSlider(value=1, min=1, max=5)}, compute, draw, button="Train")
+    panel = Panel("train", {"n": widgets.IntSlider(value=1, min=1, max=5)}, compute,
+                  lambda n: ({"curve": []}, f"n = {n}"), spec=SPEC, button="Train")
     panel.controls["n"].value = 3
     assert calls == [1]
     panel.button.click()
-    assert calls == [1, 3] and panel.caption.value == "n = 3" and not panel.button.disabled
+    assert calls == [1, 3] and panel.chart.caption == "n = 3" and not panel.button.disabled
 
 
 def counting_panel(stop_at=None):
@@ -103,8 +111,10 @@ def counting_panel(stop_at=None):
 
     controls = {"num_epochs": widgets.IntSlider(value=200, min=1, max=500),
                 "start": widgets.IntSlider(value=0, min=0, max=10)}
-    return Panel("count", controls, train, draw, spec={"mark": "point", "data": {"name": "curve"}},
-                 button="Train", live=True)
+    spec = {"mark": "point", "data": {"name": "curve"},
+            "encoding": {"x": {"field": "epoch", "type": "quantitative"},
+                         "y": {"field": "value", "type": "quantitative"}}}
+    return Panel("count", controls, train, draw, spec=spec, button="Train", live=True)
 
 
 def test_a_live_panel_shows_the_untrained_state_then_each_epoch():

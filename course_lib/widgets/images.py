@@ -5,7 +5,6 @@ import numpy as np
 
 from course_lib import classifiers, validate
 from course_lib.data import MNIST_CLASS_NAMES, load_fashion_mnist
-from course_lib.plots import new_figure
 from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
 

@@ -5,27 +5,22 @@ underneath. When a control moves (or, for training panels, when the button is
 pressed) the panel calls ``compute(**values)``, a pure function of the control
 values, then ``draw(result)``.
 
-Panels are being moved from Matplotlib to Vega-Lite (issue #11); both paths go
-through this class until the last panel is moved:
+``draw(result)`` returns ``(datasets, caption)``: the rows for the named data
+sources of the panel's Vega-Lite ``spec`` and an HTML caption. The kernel sends
+data, the browser draws it in one frame (``course_lib.widgets.chart``).
 
-- **chart panels** (``spec=`` given): ``draw(result)`` returns ``(datasets,
-  caption)``, the rows for the spec's named data sources and an HTML caption.
-  The kernel sends data, the browser draws it in one frame
-  (``course_lib.widgets.chart``). With ``offline=True`` the panel also
-  tabulates ``compute`` over every value its controls can take and links the
-  controls to the chart in the browser, so it answers its sliders in a notebook
-  opened without a kernel. With ``live=True`` (training panels) ``compute``
-  returns an iterator and its results are shown as they come, while training
-  runs in a background thread with Play, Pause and Reset (``LiveRun``). Every
-  panel's output also carries a PNG of its first state for viewers without
-  JavaScript.
-- **figure panels** (no ``spec``): ``draw(result)`` returns a Matplotlib figure
-  and a caption, sent as PNG bytes in an ``Image`` widget.
+- With ``offline=True`` the panel also tabulates ``compute`` over every value its
+  controls can take and links the controls to the chart in the browser, so it
+  answers its sliders in a notebook opened without a kernel.
+- With ``live=True`` (training panels) ``compute`` returns an iterator and its
+  results are shown as they come, while training runs in a background thread
+  with Train, Pause and Reset (``LiveRun``).
+- Every panel's output also carries a PNG of its first state, for viewers
+  without JavaScript (GitHub, a printout).
 
-Either way a panel is tested without a browser: set a control's ``value`` and
-read ``result`` and the chart's ``datasets``/``caption`` (or ``image.value`` and
-``caption.value``). ``timings`` keeps how long compute and drawing took, for the
-benchmarks. Bad input never breaks a panel: an error from ``compute`` is shown in
+A panel is tested without a browser: set a control's ``value`` and read
+``result`` and the chart's ``datasets`` and ``caption``. ``timings`` keeps how
+long compute and drawing (making the data) took, for the benchmarks. Bad input never breaks a panel: an error from ``compute`` is shown in
 the caption, in red, and the last good figure stays (any other error than a
 ``ValueError`` is a defect, and its traceback goes to the log too).
 """
@@ -35,6 +30,7 @@ import base64
 import html
 import itertools
 import logging
+import re
 import threading
 import time
 import weakref
@@ -42,7 +38,6 @@ import weakref
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib.plots import PanelCanvas
 from course_lib.widgets.chart import Chart, linked_chart, pack_table
 
 LOG = logging.getLogger(__name__)
@@ -96,12 +91,12 @@ def without_constant_datasets(table):
 class Panel:
     """Controls, a figure and a caption, redrawn from ``compute`` and ``draw`` when a control moves."""
 
-    def __init__(self, title, controls, compute, draw, *, spec=None, offline=False, button=None,
+    def __init__(self, title, controls, compute, draw, *, spec, offline=False, button=None,
                  live=False, explanation=""):
         """Build the panel and draw it once with the controls' initial values.
 
         ``controls`` maps ``compute``'s keyword names to ipywidgets controls.
-        ``spec`` (a Vega-Lite spec with named data) makes it a chart panel;
+        ``spec`` is the chart's Vega-Lite spec, with named data;
         ``offline`` precomputes its states so it works without a kernel.
         ``button`` (a label such as "Train") makes the panel update only when it is
         pressed, for updates that take seconds; without it, every change redraws.
@@ -109,29 +104,20 @@ class Panel:
         results (one per epoch, say), shown one after the other while training
         runs in the background, with Pause and Reset beside the button.
         """
-        if offline and (spec is None or button is not None):
-            raise ValueError("offline=True needs a chart spec and no button")
-        if live and (spec is None or button is None):
-            raise ValueError("live=True needs a chart spec and a button")
+        if offline and button is not None:
+            raise ValueError("offline=True is for panels without a button")
+        if live and button is None:
+            raise ValueError("live=True needs a button")
         self.title = title
         self.controls = dict(controls)
         self.compute = compute
         self.draw = draw
         self.result = None
         self.timings = []
-        self.chart = self.image = self.caption = None
-        if spec is None:
-            self._canvas = PanelCanvas()
-            self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-            self.caption = widgets.HTML()
-            self.caption.add_class("course-panel-caption")
-            figure_area = widgets.VBox([self.image, self.caption])
-        else:
-            exact = [name for name, control in self.controls.items()
-                     if isinstance(control, (*SELECTIONS, widgets.Checkbox))]
-            self.chart = linked_chart(list(self.controls), exact) if offline else Chart()
-            self.chart.spec = spec
-            figure_area = self.chart
+        exact = [name for name, control in self.controls.items()
+                 if isinstance(control, (*SELECTIONS, widgets.Checkbox))]
+        self.chart = linked_chart(list(self.controls), exact) if offline else Chart()
+        self.chart.spec = spec
         inputs = list(self.controls.values())
         self.button = self.pause_button = self.reset_button = None
         if button is None:
@@ -154,7 +140,7 @@ class Panel:
                               + (f"<br><span>{explanation}</span>" if explanation else ""))
         self.widget = widgets.VBox([
             header,
-            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="300px")), figure_area]),
+            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="300px")), self.chart]),
         ])
         self.widget.add_class(PANEL_CLASS)
         self.links = []
@@ -168,7 +154,7 @@ class Panel:
             self.training.reset()
         else:
             self.refresh()
-        self.first_png = self.chart.to_png() if self.chart is not None else self.image.value
+        self.first_png = self.chart.to_png()
 
     def values(self):
         """The current value of every control, by name."""
@@ -193,7 +179,7 @@ class Panel:
         return without_constant_datasets(table)
 
     def _on_change(self, _change):
-        if self.chart is not None and self.chart.linked:
+        if self.chart.linked:
             for name, control in self.controls.items():
                 setattr(self.chart, name, browser_value(control))
         self.refresh()
@@ -216,16 +202,11 @@ class Panel:
         self.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
 
     def show(self, result):
-        """Draw ``result`` (the figure and its caption) and keep it as the panel's ``result``."""
-        if self.chart is not None:
-            datasets, caption = self.draw(result)
-            with self.chart.hold_sync():
-                self.chart.datasets = datasets
-                self.chart.caption = caption
-        else:
-            figure, caption = self.draw(result)
-            self.image.value = self._canvas.to_png(figure)
-            self.caption.value = caption
+        """Draw ``result`` (the chart's data and caption) and keep it as the panel's ``result``."""
+        datasets, caption = self.draw(result)
+        with self.chart.hold_sync():
+            self.chart.datasets = datasets
+            self.chart.caption = caption
         self.result = result
 
     def show_error(self, error):
@@ -237,16 +218,14 @@ class Panel:
         if not isinstance(error, ValueError):
             LOG.error("panel %r failed", self.title, exc_info=error)
             error = f"{type(error).__name__}: {error} (the traceback is in the log)"
-        if self.chart is not None:
-            self.chart.caption = error_caption(error)
-        else:
-            self.caption.value = error_caption(error)
+        self.chart.caption = error_caption(error)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        if self.first_png:
-            bundle["image/png"] = base64.b64encode(self.first_png).decode("ascii")
-        bundle["text/plain"] = f"{self.title} (an interactive panel: run its cell in JupyterLab to use it)"
+        bundle["image/png"] = base64.b64encode(self.first_png).decode("ascii")
+        caption = html.unescape(re.sub(r"<[^>]+>", "", self.chart.caption))
+        bundle["text/plain"] = (f"{self.title}: {caption}\n(an interactive panel: open the chapter in "
+                                "JupyterLab to use it)")
         return bundle
 
 
