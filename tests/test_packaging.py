@@ -6,6 +6,7 @@ import sys
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 from tests.helpers import ROOT
 
@@ -38,7 +39,7 @@ def test_conda_environment_installs_the_project_itself_with_the_lock():
     dependencies = load_environment()["dependencies"]
     pip_sections = [d["pip"] for d in dependencies if isinstance(d, dict)]
     conda_packages = [d.split("=")[0] for d in dependencies if isinstance(d, str)]
-    assert pip_sections == [["-e .[test,dev]"]], \
+    assert pip_sections == [["-c requirements/lock.txt", "-e .[test,dev]"]], \
         "environment.yml must install the project with the lock, not a second list"
     assert sorted(conda_packages) == ["pip", "python"]
 
@@ -87,3 +88,39 @@ def test_one_version_number():
     project = load_project()
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "course_lib.__version__"}
+
+
+def lock_pins():
+    from tools.check_lock import read_lock
+
+    return read_lock()
+
+
+def test_the_lock_pins_every_dependency_once_on_every_target_within_its_range():
+    from tools.check_lock import TARGETS, environment, pins_for
+
+    project = load_project()["project"]
+    wanted = [Requirement(r) for r in project["dependencies"]]
+    wanted += [Requirement(r) for extra in ("test", "dev") for r in project["optional-dependencies"][extra]]
+    for target in TARGETS:
+        pinned = {}
+        for pin in pins_for(target, lock_pins()):  # raises on a package pinned twice
+            name, version = pin.split("==")
+            pinned[canonicalize_name(name)] = version
+        for requirement in wanted:
+            if requirement.marker is None or requirement.marker.evaluate(environment(target)):
+                version = pinned.get(canonicalize_name(requirement.name))
+                assert version is not None, f"{requirement.name} is not pinned for {target}"
+                assert version in requirement.specifier, f"{requirement.name}=={version} on {target}: {requirement}"
+
+
+def test_the_lock_pins_exact_versions_only():
+    loose = [str(pin) for pin in lock_pins() if len(pin.specifier) != 1 or next(iter(pin.specifier)).operator != "=="]
+    assert loose == []
+
+
+def test_install_and_ci_use_the_lock():
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'pip install -q -c $(LOCK) -e ".[test,dev]"' in makefile
+    assert "LOCK := requirements/lock.txt" in makefile
+    assert "make install" in (ROOT / ".ci" / "run").read_text()
