@@ -61,6 +61,7 @@ execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh o
 
 bench: $(STAMP)  ## measure suite time, training throughput and panel latency into benchmarks/results
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m pytest benchmarks/test_timings.py
 
 clean:
 	rm -rf $(VENV)

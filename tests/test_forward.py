@@ -105,22 +105,6 @@ def test_time_epoch_times_the_steps_and_extrapolates():
         forward.time_epoch(step, forward.batches(np.arange(100.0), np.arange(100), 10), num_steps=10)
 
 
-def test_batched_tf_function_steps_beat_eager_single_samples(mnist):
-    x_train, y_train = mnist[:2]
-    model, learning_rate = forward.MLP(seed=0), 1e-3
-
-    def sgd_step(x, y):
-        with tf.GradientTape() as tape:
-            loss = forward.mse(y, model(x))
-        for variable, gradient in zip(model.trainable_variables, tape.gradient(loss, model.trainable_variables)):
-            variable.assign_sub(learning_rate * gradient)
-        return loss
-
-    eager = forward.time_epoch(sgd_step, forward.batches(x_train, y_train, 1), num_steps=30)
-    compiled = forward.time_epoch(tf.function(sgd_step), forward.batches(x_train, y_train, 128), num_steps=5)
-    assert eager["seconds_per_epoch"] > 5 * compiled["seconds_per_epoch"]
-
-
 def test_epoch_by_epoch_continues_or_restarts(mnist):
     run = forward.EpochByEpoch(*mnist, num_train=512)
     first = run(0.1, 64, "cross entropy")
