@@ -129,6 +129,7 @@ def test_image_browser_panel_follows_its_controls():
         image_browser_panel(model)
 
 
+@pytest.mark.needs_data
 def test_image_browser_panel_trains_its_own_model_without_arguments():
     panel = image_browser_panel()
     assert panel.result["accuracy"] > 0.85 and panel.controls["index"].max == 9_999
@@ -178,6 +179,7 @@ def test_scaled_widths_halve_from_the_first_width():
             classifiers.scaled_widths(width)
 
 
+@pytest.mark.needs_data
 def test_epochs_width_panel_trains_when_the_button_is_pressed():
     panel = epochs_width_panel(num_train=600, num_test=200, num_epochs=2, first_width=16)
     assert panel.result["widths"] == (16, 8, 4, 2) and len(panel.result["test_accuracy"]) == 2
@@ -193,6 +195,7 @@ def test_epochs_width_panel_trains_when_the_button_is_pressed():
         epochs_width_panel(num_train=0)
 
 
+@pytest.mark.needs_data
 def test_fresh_runs_give_a_brand_new_models_result_without_compiling_again():
     (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist(flatten=True, one_hot=True)
     subset = (x_train[:600], y_train[:600], x_test[:200], y_test[:200])

@@ -105,6 +105,7 @@ def test_time_epoch_times_the_steps_and_extrapolates():
         forward.time_epoch(step, forward.batches(np.arange(100.0), np.arange(100), 10), num_steps=10)
 
 
+@pytest.mark.needs_data
 def test_epoch_by_epoch_continues_or_restarts(mnist):
     run = forward.EpochByEpoch(*mnist, num_train=512)
     first = run(0.1, 64, "cross entropy")
@@ -120,6 +121,7 @@ def test_epoch_by_epoch_continues_or_restarts(mnist):
     assert len(back["loss_curve"]) == 1 and back["loss_curve"][0] == pytest.approx(first["loss_curve"][0], rel=1e-5)
 
 
+@pytest.mark.needs_data
 def test_epoch_by_epoch_rejects_bad_settings_and_reports_divergence(mnist):
     run = forward.EpochByEpoch(*mnist, num_train=512)
     with pytest.raises(ValueError, match="learning_rate"):
@@ -135,6 +137,7 @@ def test_epoch_by_epoch_rejects_bad_settings_and_reports_divergence(mnist):
     assert not run(0.1, 64, "MSE")["diverged"]
 
 
+@pytest.mark.needs_data
 def test_the_panel_trains_one_more_epoch_per_press(mnist):
     panel = train_one_epoch_panel(mnist, num_train=512)
     assert panel.caption.value.startswith("epoch 1 with learning rate 0.001, batch size 128, MSE loss")
@@ -152,6 +155,7 @@ def test_the_panel_trains_one_more_epoch_per_press(mnist):
     assert panel.caption.value.startswith("epoch 1 with learning rate 1, batch size 16, cross entropy loss")
 
 
+@pytest.mark.needs_data
 def test_the_panel_works_without_arguments():
     panel = train_one_epoch_panel()
     assert "6000 training images" in panel.caption.value and "test accuracy" in panel.caption.value
