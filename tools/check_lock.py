@@ -19,6 +19,7 @@ reported by name, with the target; the exit status is 1 when there is any.
 
     python tools/check_lock.py                     # every target
     python tools/check_lock.py --target 3.13-macos-arm64
+    python tools/check_lock.py --print-pins 3.11-macos-arm64   # constraints of that target
 """
 
 import argparse
@@ -112,8 +113,13 @@ def main(argv=None):
     parser.add_argument("--target", action="append", choices=TARGETS,
                         help="check one target (repeatable); every target by default")
     parser.add_argument("--lock", type=Path, default=LOCK)
+    parser.add_argument("--print-pins", metavar="TARGET", choices=TARGETS,
+                        help="only print the pins of TARGET without markers (a constraints file for it)")
     args = parser.parse_args(argv)
     pins = read_lock(args.lock)
+    if args.print_pins:
+        print("\n".join(pins_for(args.print_pins, pins)))
+        return 0
     failures = 0
     with tempfile.TemporaryDirectory() as workdir:
         for target in args.target or TARGETS:
