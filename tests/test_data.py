@@ -12,6 +12,7 @@ from course_lib import data
 from tests.helpers import run_python
 
 
+@pytest.mark.slow
 def test_offline_without_data_says_what_to_do(tmp_path):
     result = run_python("from course_lib import data\ndata.load_mnist()", keras_home=tmp_path)
     assert result.returncode != 0
@@ -22,6 +23,7 @@ def test_offline_without_data_says_what_to_do(tmp_path):
 
 
 @pytest.mark.needs_data
+@pytest.mark.slow
 def test_data_dir_variable_imports_offline_and_loads(tmp_path, dataset_source):
     code = ("from course_lib import data\n"
             "(x, y), (xt, yt) = data.load_mnist(flatten=True, one_hot=True)\n"
@@ -41,6 +43,7 @@ def test_data_dir_variable_imports_offline_and_loads(tmp_path, dataset_source):
 
 
 @pytest.mark.needs_data
+@pytest.mark.slow
 def test_cli_import_then_damaged_cache_is_reported_not_deleted(tmp_path, dataset_source):
     imported = run_python("import sys\nfrom course_lib.__main__ import main\n"
                           f"sys.exit(main(['data', 'import', {str(dataset_source)!r}]))",
@@ -56,6 +59,7 @@ def test_cli_import_then_damaged_cache_is_reported_not_deleted(tmp_path, dataset
 
 
 @pytest.mark.needs_data
+@pytest.mark.slow
 def test_import_refuses_a_corrupt_source_file(tmp_path, dataset_source):
     source = tmp_path / "source"
     shutil.copytree(dataset_source, source)
