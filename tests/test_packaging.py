@@ -123,4 +123,14 @@ def test_install_and_ci_use_the_lock():
     makefile = (ROOT / "Makefile").read_text()
     assert 'pip install -q -c $(LOCK) -e ".[test,dev]"' in makefile
     assert "LOCK := requirements/lock.txt" in makefile
-    assert "make install" in (ROOT / ".ci" / "run").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make install" in ci and "bash tools/oldest_stack.sh" in ci
+
+
+def test_the_oldest_stack_check_installs_tensorflow_2_18_from_the_lock():
+    from tools.check_lock import TARGETS, pins_for
+
+    script = (ROOT / "tools" / "oldest_stack.sh").read_text()
+    target = next(line.split("=")[1].split()[0] for line in script.splitlines() if line.startswith("TARGET="))
+    assert target in TARGETS and "--print-pins \"$TARGET\"" in script
+    assert next(pin for pin in pins_for(target, lock_pins()) if pin.startswith("tensorflow==")).startswith("tensorflow==2.18.")
