@@ -97,6 +97,7 @@ def test_recipe_panel_retrains_on_the_button_as_the_maths_says():
     panel.button.click()
     assert panel.result["history"]["loss"][-1] < slow_loss
     assert len(panel.result["history"]["loss"]) == 20
+    assert panel.timings[-1]["compute"] < 5.0
 
 
 def test_exercises_check_both_ways(capsys):
