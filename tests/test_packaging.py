@@ -131,6 +131,9 @@ def test_the_oldest_stack_check_installs_tensorflow_2_18_from_the_lock():
     from tools.check_lock import TARGETS, pins_for
 
     script = (ROOT / "tools" / "oldest_stack.sh").read_text()
-    target = next(line.split("=")[1].split()[0] for line in script.splitlines() if line.startswith("TARGET="))
-    assert target in TARGETS and "--print-pins \"$TARGET\"" in script
-    assert next(pin for pin in pins_for(target, lock_pins()) if pin.startswith("tensorflow==")).startswith("tensorflow==2.18.")
+    assert "3.10|3.11|3.12) TARGET=$VERSION-macos-arm64" in script and "--print-pins \"$TARGET\"" in script
+    for version in ("3.10", "3.11", "3.12"):
+        target = f"{version}-macos-arm64"
+        assert target in TARGETS
+        tensorflow = next(pin for pin in pins_for(target, lock_pins()) if pin.startswith("tensorflow=="))
+        assert tensorflow.startswith("tensorflow==2.18."), (target, tensorflow)

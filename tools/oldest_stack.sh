@@ -17,7 +17,13 @@ export TF_CPP_MIN_LOG_LEVEL=3
 PYTHON=${PYTHON:-python3}
 BIN=${COURSE_VENV_BIN:-.venv/bin}   # the course's own venv: its uv and tools/check_lock.py
 VENV=${OLDEST_VENV:-.venv-oldest}
-TARGET=3.11-macos-arm64   # Python 3.11 on Apple silicon: TensorFlow 2.18 from the Metal pin
+# The Mac with this Python: Apple silicon gets TensorFlow 2.18 from the Metal pin on 3.10-3.12.
+VERSION=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+case "$VERSION" in
+    3.10|3.11|3.12) TARGET=$VERSION-macos-arm64 ;;
+    *) echo "tools/oldest_stack.sh needs Python 3.10-3.12 (PYTHON=...), where a Mac gets TensorFlow 2.18; $PYTHON is $VERSION" >&2
+       exit 1 ;;
+esac
 # Unit tests of the library's maths and training loops, and the dataset code: the parts
 # that talk to TensorFlow and Keras most directly (the slow ones, which start a fresh
 # TensorFlow in a subprocess, are left out). Chapter 03 trains with course_lib's loops,
