@@ -3,20 +3,44 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Exact versions of every package, for every platform and Python the course supports
+# (pyproject.toml keeps the loose ranges). nbval compares outputs strictly, so the
+# stored notebooks hold only with the versions that produced them.
+LOCK := requirements/lock.txt
+INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev]"
+# uv resolves for Linux, macOS and Windows, Python 3.10 and later, at once: a pin that
+# differs between them carries an environment marker. An existing pin is kept while it fits.
+LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --universal \
+	--python-version 3.10 --annotation-style line --custom-compile-command "make upgrade" -o $(LOCK)
 # JupyterLab refuses to run as root (containers, CI) unless told to.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
 
-.PHONY: install lab test test-unit test-notebooks test-browser execute bench clean
+.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser execute bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test]"
+	$(INSTALL)
 	$(BIN)/python -m course_lib.widgets.chart  # bundle Vega for the panels once
 	touch $(STAMP)
 
-install: $(STAMP)  ## create or update .venv with the course and its test tools
+install: $(STAMP)  ## create or update .venv with the course and its tools, at the versions of the lock
+
+lock: $(STAMP)  ## after editing pyproject.toml: resolve the lock again, keeping the pins that still fit
+	$(LOCK_COMPILE)
+	$(INSTALL)
+	touch $(STAMP)
+
+upgrade: $(STAMP)  ## newest versions: resolve the lock afresh, install it, re-execute the chapters, show what changed
+	$(LOCK_COMPILE) --upgrade
+	$(INSTALL)
+	touch $(STAMP)
+	$(MAKE) execute
+	git diff --stat
+
+check-lock: $(STAMP)  ## every pin has a wheel on Python 3.10-3.13, Linux x86_64, macOS arm64 and Windows
+	$(BIN)/python tools/check_lock.py
 
 lab: $(STAMP)  ## start JupyterLab on the chapters (localhost, with a token)
 	$(BIN)/jupyter trust notebooks/*.ipynb  # saved panels render only in trusted notebooks
@@ -39,6 +63,7 @@ execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh o
 
 bench: $(STAMP)  ## measure suite time, training throughput and panel latency into benchmarks/results
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m pytest benchmarks/test_timings.py
 
 clean:
 	rm -rf $(VENV)

@@ -6,12 +6,16 @@ A machine without internet fills that cache with :func:`import_datasets`
 (``python -m course_lib data import DIR``) from a folder of the same files, or
 lets the loaders import by themselves from the folder named in the
 ``COURSE_DATA_DIR`` environment variable. Every file is checked against its
-published hash first, and a damaged file is reported, never deleted.
+published hash first, and a damaged file is reported, never deleted. A file is
+copied into the cache under a temporary name, checked again and only then
+renamed into place, so an interrupted copy never leaves a half file where Keras
+looks.
 """
 
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -106,26 +110,57 @@ def import_datasets(source_dir, names=None, *, verbose=True):
                 raise DatasetError(f"{source} is damaged or not the expected file: sha256 {actual}, "
                                    f"expected {expected}. Copy it again from a good source; "
                                    "nothing was imported from it.")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                kept = target.with_name(target.name + ".corrupt")
-                target.replace(kept)
-                print(f"! {target} had the wrong contents; kept it as {kept}")
-            shutil.copyfile(source, target)
+            _copy_verified(source, target, expected)
             copied.append(target)
             if verbose:
                 print(f"imported {relative} -> {target}")
     return copied
 
 
+def _copy_verified(source, target, expected):
+    """Copy ``source`` to ``target`` atomically: into a temporary file beside it, check, rename.
+
+    The temporary file is in the target's folder, so the final :func:`os.replace` is a
+    rename within one file system, which is atomic: ``target`` is either the old file or
+    the complete new one, never a partial copy. A wrong ``target`` already there is kept
+    beside it as ``*.corrupt``. A folder that cannot be written raises :class:`DatasetError`.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as error:
+        raise DatasetError(f"cannot write into the Keras cache {target.parent} ({error.strerror}). "
+                           "Make it writable, or set KERAS_HOME to a writable folder before "
+                           "starting Jupyter, and import again.") from None
+    try:
+        with os.fdopen(handle, "wb") as stream, open(source, "rb") as origin:
+            shutil.copyfileobj(origin, stream, 1 << 20)
+            stream.flush()
+            os.fsync(stream.fileno())
+        actual = sha256(temporary)
+        if actual != expected:
+            raise DatasetError(f"copying {source} to {target} gave a file with sha256 {actual}, expected "
+                               f"{expected} (a full disk or a failing drive?). {target} was not changed.")
+        if target.exists():
+            kept = target.with_name(target.name + ".corrupt")
+            target.replace(kept)
+            print(f"! {target} had the wrong contents; kept it as {kept}")
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
 def check_cache(name):
     """Make sure the Keras cache holds dataset ``name`` intact, importing it if it can.
 
+    ``name`` is ``"mnist"`` or ``"fashion_mnist"`` (anything else: ``ValueError``).
     Raises :class:`DatasetError` for a damaged cached file (Keras would delete it
     and try to download it again). Returns True when every file is cached, False
     when some are missing and no ``COURSE_DATA_DIR`` can supply them, so that the
     online Keras loader should try to download them.
     """
+    validate.one_of("dataset", name, list(DATASET_FILES))
     cache = keras_cache_dir()
     missing = []
     for relative, expected in DATASET_FILES[name]:

@@ -154,6 +154,7 @@ def test_image_browser_panel_holds_the_states_its_slider_reaches():
     assert len(panel.chart.table) < 1_000_000
 
 
+@pytest.mark.needs_data
 def test_image_browser_panel_trains_its_own_model_without_arguments():
     panel = image_browser_panel()
     assert panel.result["accuracy"] > 0.85 and panel.controls["index"].max == 99
@@ -203,6 +204,7 @@ def test_scaled_widths_halve_from_the_first_width():
             classifiers.scaled_widths(width)
 
 
+@pytest.mark.needs_data
 def test_epochs_width_panel_trains_live_when_the_button_is_pressed():
     panel = epochs_width_panel(num_train=600, num_test=200, num_epochs=2, first_width=16)
     assert panel.result["widths"] == (16, 8, 4, 2) and panel.result["num_epochs"] == 0
@@ -226,6 +228,7 @@ def test_epochs_width_panel_trains_live_when_the_button_is_pressed():
         epochs_width_panel(num_train=0)
 
 
+@pytest.mark.needs_data
 def test_fresh_runs_give_a_brand_new_models_result_without_compiling_again():
     (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist(flatten=True, one_hot=True)
     subset = (x_train[:600], y_train[:600], x_test[:200], y_test[:200])
@@ -251,6 +254,7 @@ def test_fresh_runs_give_a_brand_new_models_result_without_compiling_again():
         runs(0, (16, 8, 4, 2))
 
 
+@pytest.mark.needs_data
 def test_fresh_runs_report_each_epoch_and_stop_on_request():
     (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist(flatten=True, one_hot=True)
     runs = classifiers.FreshRuns(x_train[:300], y_train[:300], x_test[:100], y_test[:100])

@@ -1,17 +1,18 @@
 """The dataset loaders: online path through Keras, offline import, and every failure's message."""
 
+import hashlib
+import os
 import shutil
+import subprocess
 
 import numpy as np
 import pytest
 
 from course_lib import data
-from tests.helpers import SHARED_DATASETS, run_python
-
-pytestmark = pytest.mark.skipif(not SHARED_DATASETS.is_dir(),
-                                reason=f"the offline datasets are not at {SHARED_DATASETS}")
+from tests.helpers import run_python
 
 
+@pytest.mark.slow
 def test_offline_without_data_says_what_to_do(tmp_path):
     result = run_python("from course_lib import data\ndata.load_mnist()", keras_home=tmp_path)
     assert result.returncode != 0
@@ -21,13 +22,15 @@ def test_offline_without_data_says_what_to_do(tmp_path):
     assert "COURSE_DATA_DIR" in result.stderr
 
 
-def test_data_dir_variable_imports_offline_and_loads(tmp_path):
+@pytest.mark.needs_data
+@pytest.mark.slow
+def test_data_dir_variable_imports_offline_and_loads(tmp_path, dataset_source):
     code = ("from course_lib import data\n"
             "(x, y), (xt, yt) = data.load_mnist(flatten=True, one_hot=True)\n"
             "print(x.shape, y.shape, xt.shape, x.dtype, float(x.min()), float(x.max()), y[0].argmax())\n"
             "(x, y), _ = data.load_fashion_mnist(scale='-1..1')\n"
             "print(x.shape, float(x.min()), float(x.max()), y[:3].tolist())\n")
-    result = run_python(code, keras_home=tmp_path, data_dir=SHARED_DATASETS)
+    result = run_python(code, keras_home=tmp_path, data_dir=dataset_source)
     assert result.returncode == 0, result.stderr
     imported, shapes = [], []
     for line in result.stdout.splitlines():
@@ -39,9 +42,11 @@ def test_data_dir_variable_imports_offline_and_loads(tmp_path):
     assert (tmp_path / "datasets" / "mnist.npz").is_file()
 
 
-def test_cli_import_then_damaged_cache_is_reported_not_deleted(tmp_path):
+@pytest.mark.needs_data
+@pytest.mark.slow
+def test_cli_import_then_damaged_cache_is_reported_not_deleted(tmp_path, dataset_source):
     imported = run_python("import sys\nfrom course_lib.__main__ import main\n"
-                          f"sys.exit(main(['data', 'import', {str(SHARED_DATASETS)!r}]))",
+                          f"sys.exit(main(['data', 'import', {str(dataset_source)!r}]))",
                           keras_home=tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert "5 file(s) imported" in imported.stdout
@@ -53,9 +58,11 @@ def test_cli_import_then_damaged_cache_is_reported_not_deleted(tmp_path):
     assert cached.read_bytes() == b"not an npz file"
 
 
-def test_import_refuses_a_corrupt_source_file(tmp_path):
+@pytest.mark.needs_data
+@pytest.mark.slow
+def test_import_refuses_a_corrupt_source_file(tmp_path, dataset_source):
     source = tmp_path / "source"
-    shutil.copytree(SHARED_DATASETS, source)
+    shutil.copytree(dataset_source, source)
     damaged = source / "fashion-mnist" / "t10k-labels-idx1-ubyte.gz"
     damaged.chmod(0o644)
     damaged.write_bytes(damaged.read_bytes()[:-10])
@@ -67,21 +74,22 @@ def test_import_refuses_a_corrupt_source_file(tmp_path):
     assert not (tmp_path / "keras" / "datasets" / "fashion-mnist" / "t10k-labels-idx1-ubyte.gz").exists()
 
 
-def test_import_keeps_a_wrong_cached_file_aside(tmp_path, monkeypatch, capsys):
+@pytest.mark.needs_data
+def test_import_keeps_a_wrong_cached_file_aside(tmp_path, monkeypatch, capsys, dataset_source):
     monkeypatch.setattr(data, "keras_cache_dir", lambda: tmp_path)
     wrong = tmp_path / "mnist.npz"
     wrong.write_bytes(b"old")
-    copied = data.import_datasets(SHARED_DATASETS, ["mnist"])
+    copied = data.import_datasets(dataset_source, ["mnist"])
     assert copied == [wrong]
     assert (tmp_path / "mnist.npz.corrupt").read_bytes() == b"old"
     assert data.sha256(wrong) == data.DATASET_FILES["mnist"][0][1]
     assert "kept it as" in capsys.readouterr().out
-    assert data.import_datasets(SHARED_DATASETS, ["mnist"], verbose=False) == []
+    assert data.import_datasets(dataset_source, ["mnist"], verbose=False) == []
 
 
 def test_import_rejects_unknown_names_and_missing_folders(tmp_path):
     with pytest.raises(ValueError, match="dataset must be one of"):
-        data.import_datasets(SHARED_DATASETS, ["cifar10"])
+        data.import_datasets(tmp_path, ["cifar10"])
     with pytest.raises(data.DatasetError, match="is not a folder"):
         data.import_datasets(tmp_path / "nowhere")
 
@@ -106,3 +114,82 @@ def test_image_options_are_validated():
 def test_class_names_come_in_both_languages():
     assert len(data.FASHION_CLASS_NAMES) == len(data.FASHION_CLASS_NAMES_ZH) == 10
     assert data.FASHION_CLASS_NAMES_ZH[9] == "靴子"
+
+
+# ---------------------------------------------------------------- atomic import, on a small file of known hash
+
+
+@pytest.fixture
+def tiny_dataset(tmp_path, monkeypatch):
+    """A one-file dataset "tiny" in ``tmp_path/source`` and an empty cache at ``tmp_path/cache``."""
+    source, cache = tmp_path / "source", tmp_path / "cache"
+    (source / "tiny").mkdir(parents=True)
+    contents = bytes(range(256)) * 8192  # 2 MiB: more than one block of the copy
+    (source / "tiny" / "a.bin").write_bytes(contents)
+    monkeypatch.setattr(data, "DATASET_FILES", {"tiny": [("tiny/a.bin", hashlib.sha256(contents).hexdigest())]})
+    monkeypatch.setattr(data, "keras_cache_dir", lambda: cache)
+    return source, cache / "tiny" / "a.bin", contents
+
+
+def leftovers(folder):
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_an_interrupted_copy_leaves_no_partial_file(tiny_dataset, monkeypatch):
+    source, target, contents = tiny_dataset
+    real_copy = shutil.copyfileobj
+
+    def interrupted(origin, stream, length=0):
+        stream.write(origin.read(1000))
+        raise KeyboardInterrupt  # Ctrl-C in the middle of the copy
+
+    monkeypatch.setattr(shutil, "copyfileobj", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        data.import_datasets(source, verbose=False)
+    assert leftovers(target.parent) == [], "neither a half file nor its temporary copy stays in the cache"
+    monkeypatch.setattr(shutil, "copyfileobj", real_copy)
+    assert data.import_datasets(source, verbose=False) == [target]
+    assert target.read_bytes() == contents and leftovers(target.parent) == ["a.bin"]
+
+
+def test_a_copy_that_comes_out_wrong_replaces_nothing(tiny_dataset, monkeypatch):
+    source, target, contents = tiny_dataset
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"an old wrong file")
+    monkeypatch.setattr(shutil, "copyfileobj", lambda origin, stream, length=0: stream.write(origin.read()[:-1]))
+    with pytest.raises(data.DatasetError, match=r"gave a file with sha256 .* was not changed"):
+        data.import_datasets(source, verbose=False)
+    assert target.read_bytes() == b"an old wrong file" and leftovers(target.parent) == ["a.bin"]
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    """Make a folder read-only, even for root (chmod binds other users; root needs the immutable flag)."""
+    made = []
+
+    def make(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o555)
+        made.append(folder)
+        if os.access(folder, os.W_OK) and subprocess.run(["chattr", "+i", str(folder)],
+                                                         capture_output=True).returncode != 0:
+            pytest.skip("cannot make a folder read-only here (root without chattr)")
+        return folder
+
+    yield make
+    for folder in made:
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+        folder.chmod(0o755)
+
+
+def test_a_read_only_cache_is_reported_with_what_to_do(tiny_dataset, read_only):
+    source, target, _ = tiny_dataset
+    read_only(target.parent)
+    with pytest.raises(data.DatasetError, match=r"cannot write into the Keras cache .*tiny.* KERAS_HOME"):
+        data.import_datasets(source, verbose=False)
+    assert leftovers(target.parent) == []
+
+
+def test_check_cache_names_the_known_datasets():
+    with pytest.raises(ValueError, match=r"dataset must be one of 'mnist', 'fashion_mnist'; got 'cifar10'"):
+        data.check_cache("cifar10")

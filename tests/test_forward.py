@@ -107,22 +107,7 @@ def test_time_epoch_times_the_steps_and_extrapolates():
         forward.time_epoch(step, forward.batches(np.arange(100.0), np.arange(100), 10), num_steps=10)
 
 
-def test_batched_tf_function_steps_beat_eager_single_samples(mnist):
-    x_train, y_train = mnist[:2]
-    model, learning_rate = forward.MLP(seed=0), 1e-3
-
-    def sgd_step(x, y):
-        with tf.GradientTape() as tape:
-            loss = forward.mse(y, model(x))
-        for variable, gradient in zip(model.trainable_variables, tape.gradient(loss, model.trainable_variables)):
-            variable.assign_sub(learning_rate * gradient)
-        return loss
-
-    eager = forward.time_epoch(sgd_step, forward.batches(x_train, y_train, 1), num_steps=30)
-    compiled = forward.time_epoch(tf.function(sgd_step), forward.batches(x_train, y_train, 128), num_steps=5)
-    assert eager["seconds_per_epoch"] > 5 * compiled["seconds_per_epoch"]
-
-
+@pytest.mark.needs_data
 def test_epoch_by_epoch_continues_or_restarts(mnist):
     run = forward.EpochByEpoch(*mnist, num_train=512)
     first = run(0.1, 64, "cross entropy")
@@ -138,6 +123,7 @@ def test_epoch_by_epoch_continues_or_restarts(mnist):
     assert len(back["loss_curve"]) == 1 and back["loss_curve"][0] == pytest.approx(first["loss_curve"][0], rel=1e-5)
 
 
+@pytest.mark.needs_data
 def test_epoch_by_epoch_rejects_bad_settings_and_reports_divergence(mnist):
     run = forward.EpochByEpoch(*mnist, num_train=512)
     with pytest.raises(ValueError, match="learning_rate"):
@@ -153,6 +139,7 @@ def test_epoch_by_epoch_rejects_bad_settings_and_reports_divergence(mnist):
     assert not run(0.1, 64, "MSE")["diverged"]
 
 
+@pytest.mark.needs_data
 def test_the_panel_plays_the_run_live_and_pauses_keeping_what_was_learned(mnist):
     panel = train_one_epoch_panel(mnist, num_train=512)
     assert panel.chart.caption.startswith("untrained network, learning rate 0.001, batch size 128, MSE loss")
@@ -185,6 +172,7 @@ def test_the_panel_plays_the_run_live_and_pauses_keeping_what_was_learned(mnist)
     assert panel.chart.caption.startswith("untrained network, learning rate 0.1, batch size 128, cross entropy")
 
 
+@pytest.mark.needs_data
 def test_the_panel_reports_a_diverging_run(mnist):
     panel = train_one_epoch_panel(mnist, num_train=512)
     states = list(panel.compute(learning_rate=1e4, batch_size=64, loss="MSE", num_epochs=5))
@@ -194,6 +182,7 @@ def test_the_panel_reports_a_diverging_run(mnist):
     assert caption.startswith(f"<b>diverged</b> after {states[-1]['epoch'][-1]:.1f} epochs with learning rate 10000")
 
 
+@pytest.mark.needs_data
 def test_the_panel_works_without_arguments():
     panel = train_one_epoch_panel()
     assert "6000 training images" in panel.chart.caption and "press Train" in panel.chart.caption

@@ -1,12 +1,21 @@
-"""`make lab` serves JupyterLab on localhost, token on, with the chapters in it."""
+"""`make lab` serves JupyterLab on localhost, token on, with the chapters in it.
+
+The test runs the Makefile's own ``lab`` recipe, but with the Python environment that runs
+the tests (``BIN=``) and with the install step declared done (``-o``): a test never creates
+a venv or installs packages.
+"""
 
 import json
+import os
 import secrets
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -30,7 +39,8 @@ def get(url, token=None):
 def lab():
     port, token = free_port(), secrets.token_hex(16)
     process = subprocess.Popen(
-        ["make", "-s", "lab", f"LAB_ARGS=--no-browser --port={port} --IdentityProvider.token={token}"],
+        ["make", "-s", "-o", ".venv/.installed", f"BIN={Path(sys.executable).parent}", "lab",
+         f"LAB_ARGS=--no-browser --port={port} --IdentityProvider.token={token}"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -44,8 +54,6 @@ def lab():
                 pytest.fail(f"make lab did not serve JupyterLab: {process.stderr.read().decode()[-2000:]}")
             time.sleep(0.5)
     yield base, token
-    import os
-    import signal
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
 
