@@ -35,8 +35,10 @@ SKIP_REASON = (f"no Chromium at {CHROMIUM}: install it to run the browser tests 
                "(Debian/Ubuntu: sudo apt-get install chromium), or name another Chromium or "
                "Chrome in COURSE_CHROMIUM")
 #: JupyterLab settings for a quiet, predictable page: every cell attached to the page (so the
-#: panels of cells far below are in it too), no news or update toasts over the notebook.
+#: panels of cells far below are in it too), no news or update toasts over the notebook, and no
+#: autosave (a run in the browser must not change the served copy a later test opens).
 LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False},
