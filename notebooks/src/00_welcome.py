@@ -41,11 +41,13 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from course_lib import data, notebook
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
+from course_lib import data
 from course_lib.exercises import welcome as exercises
 from course_lib.widgets.welcome import line_fit_panel
-
-notebook.setup()
 
 # %% [markdown]
 # The line above says which TensorFlow and Keras you have and which device runs the

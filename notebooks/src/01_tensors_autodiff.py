@@ -29,14 +29,16 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, data, notebook
+from course_lib import checks, data
 from course_lib.exercises import tensors as exercises
 from course_lib.widgets.tensors import broadcast_panel
-
-notebook.setup()
 
 # %% [markdown]
 # ## Creating tensors (创建张量)

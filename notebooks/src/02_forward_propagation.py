@@ -31,14 +31,16 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import keras
 import tensorflow as tf
 
-from course_lib import checks, data, forward, notebook, plots, training
+from course_lib import checks, data, forward, plots, training
 from course_lib.exercises import forward as exercises
 from course_lib.widgets.forward import train_one_epoch_panel
-
-notebook.setup()
 
 # %% [markdown]
 # ## The data (数据集)
@@ -179,8 +181,8 @@ speedup = (loops["batch of 1, eager (the source)"]["seconds_per_epoch"]
 checks.milestone("speed-up of a batched tf.function epoch over the source's loop", speedup, at_least=20, digits=0)
 
 # %% [markdown]
-# On this course's machines the per-sample loop needs tens of minutes per epoch, the
-# batched `tf.function` loop seconds: that is why every loop from here on is batched and
+# The per-sample loop needs far longer per epoch than the batched `tf.function` loop (at
+# least 20 times, as checked above; the table shows the factor here): that is why every loop from here on is batched and
 # compiled. `course_lib.training.train` is our step inside `tf.function`, plus a progress bar,
 # a test after each epoch and a guard against a loss that turns NaN.
 #
@@ -214,15 +216,19 @@ plots.training_curves(history, ("loss", "accuracy"), title="MSE + SGD(0.001): sl
 # The loss still falls after 50 epochs: the network is not stuck, it moves too slowly. Two
 # reasons:
 #
-# - **MSE on one-hot labels gives tiny gradients.** The gradient of the loss with respect to
-#   an output is $\frac{2}{10b}(\mathrm{out}_{ik} - y_{ik})$: divided by 10 classes, and
-#   small as soon as the outputs are near 0 and 1 even when the digit is wrong. Cross entropy
-#   on the softmax of the outputs,
+# - **MSE asks for the wrong thing.** The gradient of the loss with respect to an output
+#   is $\frac{2}{10b}(\mathrm{out}_{ik} - y_{ik})$: proportional to the error, so a wrong
+#   digit does get a large gradient, but it is averaged over the 10 classes, and MSE wants
+#   every score to be exactly 0 or 1: much of each step goes into pulling the nine wrong
+#   scores to exactly 0 (and the right one back to exactly 1), which does not change the
+#   predicted digit. Cross entropy on the softmax of the outputs,
 #
 #   $$\mathcal{L}_\mathrm{CE} = -\frac{1}{b}\sum_{i=1}^{b}\sum_{k=1}^{10} y_{ik}\log\mathrm{softmax}(\mathrm{out}_i)_k ,$$
 #
-#   has the gradient $\frac{1}{b}(\mathrm{softmax}(\mathrm{out}_i)_k - y_{ik})$, which stays
-#   large while a prediction is confidently wrong (chapter 05).
+#   has the gradient $\frac{1}{b}(\mathrm{softmax}(\mathrm{out}_i)_k - y_{ik})$: not divided
+#   by 10, and close to 0 only once the right class clearly wins, whatever the exact scores.
+#   (MSE's gradient does fade, even for a wrong digit, when it is applied to softmax
+#   *probabilities*: the softmax's own slope multiplies it; that is chapter 05.)
 # - **0.001 is a small step for plain SGD** here. Adam (chapter 07) scales each parameter's
 #   step by its own gradient history, so 0.001 is a good default for it.
 #

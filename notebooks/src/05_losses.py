@@ -30,15 +30,17 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, losses, notebook
+from course_lib import checks, losses
 from course_lib.exercises import losses as exercises
 from course_lib.widgets.losses import ce_vs_mse_panel, sales_panel
-
-notebook.setup()
 
 # %% [markdown]
 # ## 1. Mean squared error (均方误差)

@@ -29,14 +29,16 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import keras
 import numpy as np
 
-from course_lib import checks, fitting, notebook, plots
+from course_lib import checks, fitting, plots
 from course_lib.exercises import fitting as exercises
 from course_lib.widgets import fitting as figures
-
-notebook.setup()
 
 # %% [markdown]
 # ## Three fitting states (三种拟合状态)

@@ -26,16 +26,18 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import inspect
 
 import keras
 import numpy as np
 
-from course_lib import checks, classifiers, data, notebook, plots
+from course_lib import checks, classifiers, data, plots
 from course_lib.exercises import mnist as exercises
 from course_lib.widgets.images import image_browser_panel
-
-notebook.setup()
 
 # %% [markdown]
 # ## 1 The data (数据集)

@@ -28,6 +28,10 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import inspect
 import time
 
@@ -35,11 +39,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, classifiers, data, notebook, plots, training
+from course_lib import checks, classifiers, data, plots, training
 from course_lib.exercises import fashion as exercises
 from course_lib.widgets.images import epochs_width_panel, image_browser_panel
-
-notebook.setup()
 
 # %% [markdown]
 # ## 1 The data (FASHION 数据集)
