@@ -138,6 +138,25 @@ def test_exercises_check_both_ways(capsys):
     assert not exercises.check_logit_gradient(softmax)
     assert "subtract the one-hot" in capsys.readouterr().out
     assert exercises.check_logit_gradient(softmax - exercises.GRADIENT_LABEL)
+    assert not exercises.check_cross_entropy(-np.log10(0.7))
+    assert "base 10" in capsys.readouterr().out
+    assert not exercises.check_cross_entropy(None)
+    assert "tape.watch" in capsys.readouterr().out
+
+
+def test_sales_exercise_says_why_a_forecast_misses(capsys):
     assert not exercises.check_sales_direction(..., ...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "larger" not in out and "90" not in out
     assert not exercises.check_sales_direction(1, 99)
+    assert "swap COST and PROFIT" in capsys.readouterr().out
+    assert not exercises.check_sales_direction(5, 5)
+    assert "median" in capsys.readouterr().out
+    assert not exercises.check_sales_direction(3, 1)
+    assert "not far enough" in capsys.readouterr().out
+    assert not exercises.check_sales_direction(-90, 5)
+    assert "cost must be" in capsys.readouterr().out
+    assert not exercises.check_sales_direction("90", 5)
+    assert "COST: your answer is the text '90'" in capsys.readouterr().out
     assert exercises.check_sales_direction(90, 5)
+    assert "Why" not in capsys.readouterr().out

@@ -75,4 +75,6 @@ def test_chapter_follows_the_template(chapter):
     starters = [c for c in code_cells(source) if re.search(r"= \.\.\.(, \.\.\.)*\s+# your", c.source)]
     solutions = [c for c in code_cells(source) if c.metadata.get("jupyter", {}).get("source_hidden")]
     assert len(starters) >= 2 and len(solutions) >= len(starters), "two exercises with hidden solutions"
+    assert all(c.metadata["jupyter"].get("outputs_hidden") for c in solutions), \
+        "a solution's output shows its answer: hide it too (outputs_hidden)"
     assert any(cell.source.startswith("## Summary") for cell in source.cells if cell.cell_type == "markdown")

@@ -35,12 +35,43 @@ def check_logit_gradient(answer):
                   "that is z − one-hot: take the softmax of the logits first.": GRADIENT_LOGITS - GRADIENT_LABEL})
 
 
+CAUTIOUS_SHARE = 0.10
+
+
+def _why_the_forecast_misses(cost, profit):
+    """What the prices say about the share of days over-predicted (about PROFIT / (COST + PROFIT))."""
+    quantile = profit / (cost + profit)
+    if cost < profit:
+        return (f"over-predicting is the cheaper mistake with these prices, so the model over-predicts "
+                f"on most days (about {quantile:.0%}): did you swap COST and PROFIT? COST is what an "
+                "unsold item costs.")
+    if cost == profit:
+        return "equal prices make both mistakes equally bad: the forecast is the median, above on about half the days."
+    return (f"right direction, not far enough: the model over-predicts on about PROFIT / (COST + PROFIT) "
+            f"= {quantile:.0%} of the days; make COST larger compared with PROFIT.")
+
+
 def check_sales_direction(cost, profit):
-    """A COST and PROFIT whose fitted forecast is above the true sales on at most 10 % of the days."""
-    if cost is checks.NOT_ATTEMPTED or profit is checks.NOT_ATTEMPTED:
-        print("○ cautious forecast: not attempted yet. Hint: which of the two prices makes "
-              "over-predicting expensive? Make it much larger than the other.")
-        return checks.Verdict(False)
-    share = losses.fit_sales_model(cost, profit)["above_share"]
-    return checks.milestone(f"share of days over-predicted with COST {cost:g}, PROFIT {profit:g}",
-                            share, at_most=0.10, digits=2)
+    """A COST and PROFIT whose fitted forecast is above the true sales on at most 10 % of the days.
+
+    A miss says why: the prices swapped, equal, or not far enough apart.
+    """
+    name = "cautious forecast"
+    if checks.is_not_attempted(cost, profit):
+        return checks.not_attempted(name, "COST is charged for each item over-predicted, PROFIT for "
+                                          "each one under-predicted. Which mistake must become expensive?")
+    for label, value in (("COST", cost), ("PROFIT", profit)):
+        problem = checks.kind_problem(value)
+        if problem is None and checks.as_array(value).shape != ():
+            problem = f"give one number, got shape {checks.as_array(value).shape}."
+        if problem is not None:
+            return checks.fail(name, f"{label}: {problem}")
+    try:
+        share = losses.fit_sales_model(cost, profit)["above_share"]
+    except ValueError as error:
+        return checks.fail(name, f"{error} Prices are positive amounts.")
+    passed = checks.milestone(f"share of days over-predicted with COST {cost:g}, PROFIT {profit:g}",
+                              share, at_most=CAUTIOUS_SHARE, digits=2)
+    if not passed:
+        print(f"  Why: {_why_the_forecast_misses(float(cost), float(profit))}")
+    return passed

@@ -117,7 +117,7 @@ line_fit_panel()
 answer = ...  # your code here
 exercises.check_pixel_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 answer = 28 * 28
 exercises.check_pixel_count(answer)
@@ -131,7 +131,7 @@ exercises.check_pixel_count(answer)
 w, b = ..., ...  # your values here
 exercises.check_best_line(w, b)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: the points were made from y = 2x + 1 plus noise
 w, b = 2.0, 1.0
 exercises.check_best_line(w, b)

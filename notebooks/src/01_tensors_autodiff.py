@@ -251,7 +251,7 @@ print(f"{len(sizes)} batches over 2 epochs, sizes {sizes}")
 answer = ...  # your code here
 exercises.check_broadcast_shape(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: (2, 1, 3) and (1, 4, 1) after padding; every 1 is stretched
 answer = (2, 4, 3)
 exercises.check_broadcast_shape(answer)
@@ -265,7 +265,7 @@ exercises.check_broadcast_shape(answer)
 answer = ...  # your code here
 exercises.check_gradient(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 x = tf.Variable(3.0)
 with tf.GradientTape() as tape:
@@ -284,7 +284,7 @@ exercises.check_gradient(answer)
 answer = ...  # your code here
 exercises.check_batch_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 iris_x, iris_y = data.load_iris()
 answer = sum(1 for _ in tf.data.Dataset.from_tensor_slices((iris_x, iris_y)).batch(32).repeat(2))

@@ -278,7 +278,7 @@ train_one_epoch_panel((x_train, y_train, x_test, y_test))
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 answer = (784 * 512 + 512) + (512 * 256 + 256) + (256 * 10 + 10)
 exercises.check_parameter_count(answer)
@@ -292,7 +292,7 @@ exercises.check_parameter_count(answer)
 answer = ...  # your code here
 exercises.check_steps_per_epoch(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: 468 full batches of 128 and one last batch of 96 images
 answer = len(forward.batches(x_train, y_train, 128))
 exercises.check_steps_per_epoch(answer)
@@ -308,7 +308,7 @@ x = x_test[:5]
 answer = ...  # your code here
 exercises.check_forward_pass(answer, model, x)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 w1, w2, w3 = model.weights
 b1, b2, b3 = model.biases

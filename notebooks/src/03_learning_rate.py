@@ -223,7 +223,7 @@ for rate in (0.99, 0.8):
 answer = ...  # your code here
 exercises.check_w_after_three_steps(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: the distance 6 is multiplied by 1 − 2·0.7 = −0.4 three times
 answer = -1 + 6 * (1 - 2 * 0.7) ** 3
 exercises.check_w_after_three_steps(answer)
@@ -238,7 +238,7 @@ exercises.check_w_after_three_steps(answer)
 answer = ...  # your code here
 exercises.check_staircase_rate(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: floor(25 / 10) = 2 decays
 answer = 0.2 * 0.96 ** (25 // 10)
 exercises.check_staircase_rate(answer)
@@ -253,7 +253,7 @@ exercises.check_staircase_rate(answer)
 answer = ...  # your code here
 exercises.check_largest_converging_rate(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: 1 − 2·lr = −1
 answer = 1.0
 exercises.check_largest_converging_rate(answer)

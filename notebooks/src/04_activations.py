@@ -368,7 +368,7 @@ for initializer in (keras.initializers.HeNormal(seed=0), keras.initializers.Rand
 answer = ...  # your code here
 exercises.check_tanh_derivative(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: tanh'(x) = 1 − tanh(x)²
 answer = 1 - np.tanh(1.0) ** 2
 exercises.check_tanh_derivative(answer)
@@ -383,7 +383,7 @@ exercises.check_tanh_derivative(answer)
 answer = ...  # your code here
 exercises.check_softmax(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 exponentials = np.exp(np.array([2.0, 1.0, 0.1]))
 answer = exponentials / exponentials.sum()
@@ -399,7 +399,7 @@ exercises.check_softmax(answer)
 answer = ...  # your code here
 exercises.check_he_std(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 answer = np.sqrt(2 / 784)
 exercises.check_he_std(answer)

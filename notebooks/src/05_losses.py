@@ -346,7 +346,7 @@ sales_panel()
 answer = ...  # your code here
 exercises.check_cross_entropy(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: only the true class's probability counts
 answer = -np.log(0.7)
 exercises.check_cross_entropy(answer)
@@ -361,7 +361,7 @@ exercises.check_cross_entropy(answer)
 answer = ...  # your code here
 exercises.check_logit_gradient(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: softmax minus one-hot
 z = np.array([2.0, 1.0, 0.1])
 answer = np.exp(z) / np.sum(np.exp(z)) - np.array([1.0, 0.0, 0.0])
@@ -378,7 +378,7 @@ exercises.check_logit_gradient(answer)
 cost, profit = ..., ...  # your values here
 exercises.check_sales_direction(cost, profit)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: over-predicting must be expensive: PROFIT / (COST + PROFIT) = 5 / 95 ≈ 5 %
 cost, profit = 90, 5
 exercises.check_sales_direction(cost, profit)

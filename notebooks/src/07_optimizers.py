@@ -333,7 +333,7 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 answer = ...  # your code here
 exercises.check_keras_momentum_learning_rate(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: the course's step lr·m_t, with m_t = β·m_{t−1} + (1−β)·g_t, unrolls to
 # Keras' velocity when Keras' learning rate is lr·(1−β).
 answer = 0.1 * (1 - 0.9)
@@ -355,7 +355,7 @@ print(f"same 50-step path on the ravine: {same_path}")
 answer = ...  # your code here
 exercises.check_first_adam_step(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: m_1 = 0.1·g and V_1 = 0.001·g²; corrected, m̂_1 = g and V̂_1 = g², so η_1 = lr·g/|g|.
 g = exercises.ADAM_GRADIENT
 m_hat = (0.1 * g) / (1 - 0.9)
@@ -373,7 +373,7 @@ exercises.check_first_adam_step(answer)
 answer = ...  # your code here
 exercises.check_adagrad_step_ratio(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: V_t = t·g², so the step lr·g/√(t·g²) = lr/√t; step 100 / step 1 = 1/√100.
 answer = 1 / np.sqrt(100)
 exercises.check_adagrad_step_ratio(answer)

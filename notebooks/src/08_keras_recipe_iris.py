@@ -348,7 +348,7 @@ recipe_panel(x_train, y_train)
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: weights plus biases of each layer
 answer = (4 * 10 + 10) + (10 * 3 + 3)
 exercises.check_parameter_count(answer)
@@ -363,7 +363,7 @@ exercises.check_parameter_count(answer)
 answer = ...  # your code here
 exercises.check_sparse_accuracy(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: argmax of each row against the label, then the share of hits
 predicted = np.argmax(exercises.METRIC_PROBABILITIES, axis=1)
 answer = np.mean(predicted == exercises.METRIC_LABELS)

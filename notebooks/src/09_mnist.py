@@ -251,7 +251,7 @@ image_browser_panel(model, x_test, y_test)
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: weights plus biases of each Dense layer
 answer = (784 * 128 + 128) + (128 * 10 + 10)
 exercises.check_parameter_count(answer)
@@ -266,7 +266,7 @@ exercises.check_parameter_count(answer)
 answer = ...  # your code here
 exercises.check_accuracy(answer, probabilities, y_test)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 answer = np.mean(np.argmax(probabilities, axis=1) == y_test)
 exercises.check_accuracy(answer, probabilities, y_test)
@@ -281,7 +281,7 @@ exercises.check_accuracy(answer, probabilities, y_test)
 answer = ...  # your code here
 exercises.check_most_confused(answer, probabilities, y_test)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: count (true, predicted) pairs, ignore the diagonal, take the largest
 counts = np.zeros((10, 10), dtype=int)
 np.add.at(counts, (y_test, predicted), 1)

@@ -326,7 +326,7 @@ epochs_width_panel()
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: inputs × units + units for each Dense layer
 sizes = [784, 256, 128, 64, 32, 10]
 answer = sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
@@ -343,7 +343,7 @@ exercises.check_parameter_count(answer)
 answer = ...  # your code here
 exercises.check_per_class_accuracy(answer, test_probabilities, test_labels)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 answer = np.array([np.mean(test_predictions[test_labels == c] == c) for c in range(10)])
 exercises.check_per_class_accuracy(answer, test_probabilities, test_labels)
@@ -360,7 +360,7 @@ print("hardest class:", data.FASHION_CLASS_NAMES[int(np.argmin(answer))])
 answer = ...  # your code here
 exercises.check_shifted_logits(answer, test_logits[:100], y_test[:100])
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: the cross entropy is unchanged, the MSE is not
 shifted = test_logits[:100] + 10.0
 answer = (float(classifiers.cross_entropy_of_logits(y_test[:100], shifted)),
