@@ -259,7 +259,8 @@ exercises.check_broadcast_shape(answer)
 # %% [markdown]
 # ## Exercise 2: a gradient with GradientTape
 #
-# Use `GradientTape` to compute $dy/dx$ for $y = x^2 + 2x$ at $x = 3$.
+# Use `GradientTape` to compute $dy/dx$ for $y = x^2 + 2x$ at $x = 3$. Give what the tape
+# returns (a tensor): the check accepts no number typed by hand.
 
 # %%
 answer = ...  # your code here
@@ -270,7 +271,7 @@ exercises.check_gradient(answer)
 x = tf.Variable(3.0)
 with tf.GradientTape() as tape:
     y = x ** 2 + 2 * x
-answer = float(tape.gradient(y, x))
+answer = tape.gradient(y, x)
 exercises.check_gradient(answer)
 
 # %% [markdown]
