@@ -244,8 +244,9 @@ image_browser_panel(model, x_test, y_test)
 # %% [markdown]
 # ## Exercise 1: count the parameters (参数个数)
 #
-# Without calling `count_params`, compute how many trainable numbers the model has. Use
-# the layer sizes: 784 inputs, 128 hidden units, 10 outputs.
+# The summary above counted the 128-unit model. Without building it, how many trainable
+# numbers would the same model with a hidden layer twice as wide hold (784 inputs, **256**
+# hidden units, 10 outputs)?
 
 # %%
 answer = ...  # your code here
@@ -253,7 +254,7 @@ exercises.check_parameter_count(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: weights plus biases of each Dense layer
-answer = (784 * 128 + 128) + (128 * 10 + 10)
+answer = (784 * 256 + 256) + (256 * 10 + 10)
 exercises.check_parameter_count(answer)
 
 # %% [markdown]
