@@ -122,7 +122,16 @@ def kind_problem(answer):
     return None
 
 
+BOOLEAN_HINT = ("your answer is True/False values (dtype {dtype}), the result of a comparison: turn it "
+                "into numbers first (tf.cast(..., tf.float32), or .astype(float)), then average or count.")
+
+
 def _shape_problem(answer, given, wanted):
+    if _dtype_kind(answer) == "b":
+        return BOOLEAN_HINT.format(dtype=_dtype_name(answer))
+    if wanted.shape == () and given.size > 1:
+        return (f"your answer has shape {given.shape}, one value per item; the answer is a single "
+                "number: did you forget to average or add them up?")
     if isinstance(answer, (list, tuple)):
         return (f"your answer is a {type(answer).__name__} of shape {given.shape}; the expected shape "
                 f"is {wanted.shape}. Did you collect the wrong number of items, or nest them one level "
@@ -138,9 +147,7 @@ def _dtype_problem(answer, given, wanted):
         return (f"your answer has the integer dtype {_dtype_name(answer)}, so its decimals were cut "
                 "off: compute in floating point (tf.float32, np.float64, or 2.0 instead of 2).")
     if kind == "b":
-        return (f"your answer is True/False values (dtype {_dtype_name(answer)}), the result of a "
-                "comparison: turn it into numbers first (tf.cast(..., tf.float32), or .astype(float)), "
-                "then average or count.")
+        return BOOLEAN_HINT.format(dtype=_dtype_name(answer))
     if not fractional and np.any(np.abs(given - np.round(given)) > 1e-9):
         return (f"the expected answer is a whole number (a count); yours, {given.ravel()[:3].tolist()}, "
                 "has decimals: round up or down according to what you count.")

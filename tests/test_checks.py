@@ -91,6 +91,11 @@ def test_tensorflow_dtypes_are_read_too():
     assert checks.diagnose(tf.constant(8.0), 8.0) is None
 
 
+def test_one_value_per_item_instead_of_one_number_is_told_to_average():
+    assert "forget to average" in checks.diagnose([0.0, 1.0, 1.0], 0.5)
+    assert "True/False" in checks.diagnose(np.array([True, False]), 0.5)
+
+
 def test_a_count_with_decimals_is_told_to_round():
     assert "whole number" in checks.diagnose(468.75, 469)
 
