@@ -139,6 +139,9 @@ def test_decay_panel_redraws_with_each_control():
 def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert not exercises.check_w_after_three_steps(...)
     assert "not attempted" in capsys.readouterr().out
+    assert not exercises.check_largest_converging_rate(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "= −1" not in out
     assert exercises.check_w_after_three_steps(-1 + 6 * (-0.4) ** 3)
     assert not exercises.check_w_after_three_steps(6 * (-0.4) ** 3)
     assert "add the minimum" in capsys.readouterr().out

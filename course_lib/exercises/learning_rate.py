@@ -33,6 +33,7 @@ def check_largest_converging_rate(answer):
     """The learning rate at and above which descent on (w + 1)² no longer converges."""
     return checks.check_answer(
         "first learning rate that does not converge", answer, 1.0,
-        hint="descent converges while |1 − 2·lr| < 1; solve 1 − 2·lr = −1.",
+        hint="each step multiplies the distance to −1 by the update factor above; for which "
+             "learning rates does that factor stop shrinking the distance?",
         mistakes={"at 0.5 the factor is 0: one step lands exactly on −1, the fastest possible.": 0.5,
                   "solve |1 − 2·lr| = 1 for lr > 0: that is 1 − 2·lr = −1.": 2.0})

@@ -392,8 +392,8 @@ exercises.check_softmax(answer)
 # %% [markdown]
 # ## Exercise 3: He initialisation
 #
-# A dense layer reads a flattened MNIST image (784 inputs). What standard deviation does He
-# initialisation use for its weights?
+# The second hidden layer of the 784-256-128-10 network reads the 256 outputs of the first.
+# What standard deviation does He initialisation use for its weights?
 
 # %%
 answer = ...  # your code here
@@ -401,7 +401,7 @@ exercises.check_he_std(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
-answer = np.sqrt(2 / 784)
+answer = np.sqrt(2 / 256)
 exercises.check_he_std(answer)
 
 # %% [markdown]
