@@ -144,19 +144,21 @@ def test_exercises_check_both_ways(capsys):
     assert "tape.watch" in capsys.readouterr().out
 
 
-def test_sales_exercise_says_why_a_forecast_misses(capsys):
-    assert not exercises.check_sales_direction(..., ...)
+def test_cautious_forecast_exercise_says_why_a_forecast_misses(capsys):
+    assert not exercises.check_cautious_forecast(..., ...)
     out = capsys.readouterr().out
-    assert "not attempted" in out and "larger" not in out and "90" not in out
-    assert not exercises.check_sales_direction(1, 99)
+    assert "not attempted" in out and "4" not in out and "larger" not in out
+    assert not exercises.check_cautious_forecast(1, 4)
     assert "swap COST and PROFIT" in capsys.readouterr().out
-    assert not exercises.check_sales_direction(5, 5)
+    assert not exercises.check_cautious_forecast(5, 5)
     assert "median" in capsys.readouterr().out
-    assert not exercises.check_sales_direction(3, 1)
+    assert not exercises.check_cautious_forecast(3, 2)
     assert "not far enough" in capsys.readouterr().out
-    assert not exercises.check_sales_direction(-90, 5)
+    assert not exercises.check_cautious_forecast(99, 1)  # the chapter's own example: far too cautious
+    assert "too cautious" in capsys.readouterr().out
+    assert not exercises.check_cautious_forecast(-4, 1)
     assert "cost must be" in capsys.readouterr().out
-    assert not exercises.check_sales_direction("90", 5)
-    assert "COST: your answer is the text '90'" in capsys.readouterr().out
-    assert exercises.check_sales_direction(90, 5)
-    assert "Why" not in capsys.readouterr().out
+    assert not exercises.check_cautious_forecast("4", 1)
+    assert "COST: your answer is the text '4'" in capsys.readouterr().out
+    assert exercises.check_cautious_forecast(4, 1)
+    assert capsys.readouterr().out == "✓ share of days over-predicted with COST 4, PROFIT 1 is between 0.15 and 0.25\n"

@@ -371,17 +371,18 @@ exercises.check_logit_gradient(answer)
 # ## Exercise 3: a cautious forecast
 #
 # The shop now sells fresh cakes: an unsold cake is thrown away and costs a lot, a missed
-# sale little. Choose a COST and a PROFIT (between 1 and 99) such that the fitted forecast is
-# above the true sales on at most 10 % of the days.
+# sale little, and the baker wants to throw cakes away on about one day in five. Choose a
+# COST and a PROFIT (between 1 and 99) such that the fitted forecast is above the true sales
+# on 15 % to 25 % of the days.
 
 # %%
 cost, profit = ..., ...  # your values here
-exercises.check_sales_direction(cost, profit)
+exercises.check_cautious_forecast(cost, profit)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true}
-# Solution: over-predicting must be expensive: PROFIT / (COST + PROFIT) = 5 / 95 ≈ 5 %
-cost, profit = 90, 5
-exercises.check_sales_direction(cost, profit)
+# Solution: the forecast sits at the PROFIT / (COST + PROFIT) quantile: 1 / (4 + 1) = 20 %
+cost, profit = 4, 1
+exercises.check_cautious_forecast(cost, profit)
 
 # %% [markdown]
 # ## Summary (小结)
