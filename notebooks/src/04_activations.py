@@ -86,7 +86,7 @@ for name in activations.ACTIVATION_NAMES:
 # %% [markdown]
 # ## Derivatives: by hand and by `GradientTape`
 #
-# Backpropagation multiplies the derivatives of the activations layer by layer, so the
+# Backpropagation (反向传播) multiplies the derivatives of the activations layer by layer, so the
 # derivative matters as much as the function:
 #
 # $$\sigma'(x) = \sigma(x)\,(1 - \sigma(x)) \le \tfrac14, \qquad

@@ -188,8 +188,10 @@ print(f"trained in {plain.seconds:.2f} s; final loss: train {plain.train_loss[-1
       f"{plain.validation_loss.min():.3f} at epoch {plain.validation_loss.argmin() + 1}")
 
 # %% [markdown]
-# The training loss goes on falling; the validation loss turns round after about a hundred
-# epochs and climbs. From there on the network learns the noise of its 60 points.
+# The training loss goes on falling; the validation loss turns round (at the epoch printed
+# above) and climbs. From there on the network learns the noise of its 60 points. Stopping
+# the training where the validation loss is lowest is called **early stopping** (早停); the
+# remedies below keep the network from overfitting in the first place.
 
 # %%
 plots.training_curves({"loss": plain.train_loss.tolist(), "val_loss": plain.validation_loss.tolist()},
