@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib import data
-from tests.helpers import SHARED_DATASETS, run_python
+from tests.helpers import ROOT, SHARED_DATASETS, run_python
 
 pytestmark = pytest.mark.skipif(not SHARED_DATASETS.is_dir(),
                                 reason=f"the offline datasets are not at {SHARED_DATASETS}")
@@ -106,3 +106,10 @@ def test_image_options_are_validated():
 def test_class_names_come_in_both_languages():
     assert len(data.FASHION_CLASS_NAMES) == len(data.FASHION_CLASS_NAMES_ZH) == 10
     assert data.FASHION_CLASS_NAMES_ZH[9] == "靴子"
+
+
+def test_readme_lists_every_dataset_file_with_its_sha256():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for files in data.DATASET_FILES.values():
+        for path, digest in files:
+            assert f"| `{path}` |" in readme and f"`{digest}`" in readme, path
