@@ -178,6 +178,8 @@ tape_seconds, tape_accuracy = history.seconds, history.last("val_accuracy")
 for epoch in (0, num_epochs - 1):
     print(f"epoch {epoch + 1:2d}: loss_MSE {history.metrics['mse'][epoch]:7.2f}, "
           f"loss_CE {history.metrics['loss'][epoch]:.4f}, test acc {history.metrics['val_accuracy'][epoch]:.4f}")
+last_ten = history.metrics["val_accuracy"][-10:]
+print(f"test accuracy over the last ten epochs: {min(last_ten):.4f} to {max(last_ten):.4f}")
 print(f"{history.seconds:.0f} s for {history.num_epochs} epochs ({history.stop_reason})")
 
 # %% [markdown]
@@ -189,9 +191,9 @@ print(f"{history.seconds:.0f} s for {history.num_epochs} epochs ({history.stop_r
 # | 20 | 130.58 | 0.2731 | 0.8878 |
 #
 # Our numbers are epoch averages and start from other random weights, so they differ in the
-# details; the pattern is the same. The test accuracy, checked against a floor a little
-# below the source's 0.8878 (in our runs it wandered between 0.886 and 0.895 over the last
-# ten epochs):
+# details; the pattern is the same. The test accuracy still wanders from epoch to epoch (its
+# range over the last ten epochs is printed above), so it is checked against a floor a little
+# below the source's 0.8878:
 
 # %%
 checks.milestone(f"test accuracy after {num_epochs} epochs (GradientTape loop)", tape_accuracy,
@@ -272,8 +274,8 @@ checks.milestone(f"|fit − loop| in test accuracy after {fit_epochs} epochs",
 # %% [markdown]
 # The accuracies agree to within the run-to-run spread (they started from different
 # random weights): it is one algorithm. The times per epoch are of the same order, since
-# both compile the step with `tf.function`; on our shared two-core machine they changed
-# more from run to run (with the load) than between the two ways. Where they differ, it is
+# both compile the step with `tf.function`; they change from run to run with whatever else
+# the machine is doing, often more than between the two ways. Where they differ, it is
 # in the bookkeeping: `fit` keeps its running metrics inside the graph, while our loop reads
 # each batch's numbers back to Python to average them. Write the loop yourself when you
 # need something `fit` does not do (two losses, a custom update, gradient clipping per
