@@ -92,7 +92,7 @@ print("x_test: ", x_test.shape, "| y_test[:10]:", y_test[:10])
 # $\hat y$ holds ten probabilities that sum to 1. Training minimises the sparse categorical
 # cross entropy (交叉熵), the minus log of the probability given to the true label $y$:
 #
-# $$\text{loss} = -\log \hat y_{y}.$$
+# $$\text{loss} = -\ln \hat y_{y}.$$
 #
 # Here is the source's model, in `course_lib/classifiers.py`:
 
@@ -260,17 +260,17 @@ exercises.check_parameter_count(answer)
 # %% [markdown]
 # ## Exercise 2: accuracy by hand (准确率)
 #
-# From `probabilities` (10 000 × 10) and `y_test`, compute the test accuracy as a fraction
-# between 0 and 1, without `evaluate`.
+# From `probabilities` (10 000 × 10) and `y_test`, compute the accuracy on the **first 1000**
+# test images, as a fraction between 0 and 1, without `evaluate`.
 
 # %%
 answer = ...  # your code here
-exercises.check_accuracy(answer, probabilities, y_test)
+exercises.check_accuracy(answer, probabilities[:1000], y_test[:1000])
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
-answer = np.mean(np.argmax(probabilities, axis=1) == y_test)
-exercises.check_accuracy(answer, probabilities, y_test)
+answer = np.mean(np.argmax(probabilities[:1000], axis=1) == y_test[:1000])
+exercises.check_accuracy(answer, probabilities[:1000], y_test[:1000])
 
 # %% [markdown]
 # ## Exercise 3: the most confused pair
