@@ -46,7 +46,7 @@ from course_lib.widgets.forward import train_one_epoch_panel
 # ## The data (数据集)
 #
 # As in the source, the 28×28 images become rows of 784 pixels scaled to 0..1, and the
-# training labels become one-hot rows (one-hot 编码): digit 5 is `[0,0,0,0,0,1,0,0,0,0]`, so
+# training labels become one-hot rows (独热码): digit 5 is `[0,0,0,0,0,1,0,0,0,0]`, so
 # that the network's 10 outputs can be compared with them. Test labels stay integers: to
 # test we only compare the predicted digit with the true one.
 
