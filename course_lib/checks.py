@@ -122,6 +122,23 @@ def kind_problem(answer):
     return None
 
 
+def number_problem(value):
+    """What keeps ``value`` from being one number (None, text, a list, an array), else None."""
+    problem = kind_problem(value)
+    if problem is None and as_array(value).shape != ():
+        problem = f"give one number, got shape {as_array(value).shape}."
+    return problem
+
+
+def numbers_problem(**values):
+    """The first of the named ``values`` that is not one number, as "name: what is wrong", else None."""
+    for name, value in values.items():
+        problem = number_problem(value)
+        if problem is not None:
+            return f"{name}: {problem}"
+    return None
+
+
 BOOLEAN_HINT = ("your answer is True/False values (dtype {dtype}), the result of a comparison: turn it "
                 "into numbers first (tf.cast(..., tf.float32), or .astype(float)), then average or count.")
 

@@ -109,3 +109,11 @@ def test_not_attempted_helper_prints_the_same_line_as_check_answer(capsys):
     assert not checks.not_attempted("rescue", "try L2")
     assert not checks.fail("rescue", "too high")
     assert capsys.readouterr().out == "○ rescue: not attempted yet. Hint: try L2\n✗ rescue: too high\n"
+
+
+def test_number_problem_accepts_one_number_only():
+    assert checks.number_problem(2) is None and checks.number_problem(np.float32(2.0)) is None
+    assert "shape (2,)" in checks.number_problem([1.0, 2.0])
+    assert checks.number_problem(None) == checks.NONE_HINT
+    assert checks.numbers_problem(w=1.0, b="2").startswith("b: your answer is the text '2'")
+    assert checks.numbers_problem(w=1.0, b=2.0) is None

@@ -65,12 +65,9 @@ def check_cautious_forecast(cost, profit):
     if checks.is_not_attempted(cost, profit):
         return checks.not_attempted(name, "COST is charged for each cake over-predicted, PROFIT for "
                                           "each sale missed; use the quantile rule of section 8.")
-    for label, value in (("COST", cost), ("PROFIT", profit)):
-        problem = checks.kind_problem(value)
-        if problem is None and checks.as_array(value).shape != ():
-            problem = f"give one number, got shape {checks.as_array(value).shape}."
-        if problem is not None:
-            return checks.fail(name, f"{label}: {problem}")
+    problem = checks.numbers_problem(COST=cost, PROFIT=profit)
+    if problem is not None:
+        return checks.fail(name, problem)
     try:
         share = losses.fit_sales_model(cost, profit)["above_share"]
     except ValueError as error:

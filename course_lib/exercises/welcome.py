@@ -43,12 +43,9 @@ def check_best_line(w, b):
     if checks.is_not_attempted(w, b):
         return checks.not_attempted(name, "move the sliders above and copy the values that make "
                                           "the MSE smallest.")
-    for label, value in (("w", w), ("b", b)):
-        problem = checks.kind_problem(value)
-        if problem is None and checks.as_array(value).shape != ():
-            problem = f"give one number, got shape {checks.as_array(value).shape}."
-        if problem is not None:
-            return checks.fail(name, f"{label}: {problem}")
+    problem = checks.numbers_problem(w=w, b=b)
+    if problem is not None:
+        return checks.fail(name, problem)
     w, b = float(checks.as_array(w)), float(checks.as_array(b))
     line = f"y = {w:g}·x {'−' if b < 0 else '+'} {abs(b):g}"
     passed = checks.milestone(f"MSE of {line}", _line_mse(w, b), at_most=BEST_LINE_MSE, digits=2)
