@@ -254,6 +254,9 @@ def test_check_best_degree(capsys):
 
 
 def test_check_l2_penalty(capsys):
+    assert not exercises.check_l2_penalty(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "W1 and W2" not in out  # which arrays count is the exercise
     assert exercises.check_l2_penalty(0.01 * (5.5625 + 5.25))
     assert not exercises.check_l2_penalty(5.5625 + 5.25)
     assert "forgot to multiply by λ" in capsys.readouterr().out

@@ -55,7 +55,8 @@ def check_l2_penalty(answer):
     biases = np.sum(TINY_WEIGHTS["b1"] ** 2) + np.sum(TINY_WEIGHTS["b2"] ** 2)
     return checks.check_answer(
         "L2 penalty", answer, float(fitting.penalty(kernels, "L2", TINY_LAMBDA)),
-        hint="square every weight of W1 and W2, add them up, multiply by λ = 0.01.",
+        hint="λ · J(W) with L2's J from the formula above; which of the four arrays does the "
+             "penalty apply to?",
         mistakes={
             "you forgot to multiply by λ = 0.01.": squares,
             "the biases are not regularized (一般不正则化 b): leave b1 and b2 out.":
