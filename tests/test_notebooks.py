@@ -58,6 +58,25 @@ def assert_setup_comes_first(first_cell):
         f"the first cell imports {imports} before notebook.setup(); import only course_lib.notebook first"
 
 
+#: Sentences about how the stored notebook was built or run, which a student's run does not share.
+BUILD_PHRASES = ("course machine", "course's machines", "notebook was built", "chapter was built",
+                 "our shared", "executed on", "in our runs")
+
+
+def test_prose_says_nothing_about_how_the_notebook_was_built(chapter):
+    source, _ = chapter
+    prose = "\n".join(c.source for c in source.cells if c.cell_type == "markdown").lower()
+    found = [phrase for phrase in BUILD_PHRASES if phrase in prose]
+    assert not found, f"student prose talks about the build: {found}"
+
+
+def test_links_to_chapters_point_to_existing_notebooks(chapter):
+    source, _ = chapter
+    prose = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
+    for target in re.findall(r"\]\(([0-9][0-9]_[^)#]*\.ipynb)", prose):
+        assert (ROOT / "notebooks" / "src" / target.replace(".ipynb", ".py")).exists(), target
+
+
 def test_setup_order_is_enforced():
     assert_setup_comes_first("from course_lib import notebook\n\nnotebook.setup()\nimport keras\n")
     with pytest.raises(AssertionError, match="import keras"):
