@@ -26,7 +26,7 @@ from PIL import Image
 
 from course_lib import losses
 from course_lib.plots import new_figure
-from course_lib.widgets.welcome import POINTS_X, POINTS_Y, line_fit
+from course_lib.welcome import POINTS_X, POINTS_Y, line_fit
 
 # ------------------------------------------------------- the old path: Matplotlib figures as PNG bytes
 

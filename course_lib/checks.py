@@ -33,11 +33,37 @@ class Verdict:
         pass
 
 
-def _as_array(value):
+def as_array(value):
+    """``value`` (a number, list, array or tensor) as a float64 NumPy array, or None when it holds no numbers."""
     try:
         return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         return None
+
+
+def _dtype_kind(value):
+    """NumPy's kind letter of a tensor's or array's dtype ("f", "i", "u", "b", "O", "U" ...), or None."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        return None
+    try:
+        return np.dtype(getattr(dtype, "as_numpy_dtype", dtype)).kind
+    except TypeError:
+        return None
+
+
+def _dtype_name(value):
+    dtype = value.dtype
+    return getattr(dtype, "name", str(dtype))
+
+
+def _leaves(value):
+    """The items of nested lists and tuples, depth first."""
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
 
 
 #: Factors a single number is typically off by (a doubled gradient, a forgotten /255, a sign).
@@ -62,28 +88,147 @@ def _factor(answer, expected):
     return k
 
 
+NONE_HINT = ("your answer is None. A GradientTape gives None for a value it did not watch: "
+             "make x a tf.Variable, or call tape.watch(x), and compute y inside the `with` block. "
+             "A function without `return` gives None too.")
+
+
+def kind_problem(answer):
+    """What is wrong with an answer that is not a number or an array of numbers at all, else None.
+
+    Each kind gets its own hint: None (an unwatched tape), text, a list holding None or text or
+    rows of different lengths, a text tensor.
+    """
+    if answer is None:
+        return NONE_HINT
+    if isinstance(answer, (str, bytes)):
+        return (f"your answer is the text {answer!r}, not a number: drop the quotes "
+                "(or convert it with float(...)).")
+    if isinstance(answer, (list, tuple)):
+        leaves = list(_leaves(answer))
+        if any(leaf is None for leaf in leaves):
+            return (f"your {type(answer).__name__} holds None: a GradientTape gives None for a value it "
+                    "did not watch (make it a tf.Variable or call tape.watch), a function without "
+                    "`return` gives None too.")
+        if any(isinstance(leaf, (str, bytes)) for leaf in leaves):
+            return f"your {type(answer).__name__} holds text; give numbers, without quotes."
+        if as_array(answer) is None:
+            return (f"your {type(answer).__name__} does not form a regular array of numbers (rows of "
+                    "different lengths?); give one number per entry, every row the same length.")
+    if _dtype_kind(answer) in ("U", "S") or getattr(getattr(answer, "dtype", None), "name", "") == "string":
+        return f"your answer holds text (dtype {_dtype_name(answer)}), not numbers."
+    if as_array(answer) is None:
+        return f"expected a number or an array, got {type(answer).__name__}."
+    return None
+
+
+def number_problem(value):
+    """What keeps ``value`` from being one number (None, text, a list, an array), else None."""
+    problem = kind_problem(value)
+    if problem is None and as_array(value).shape != ():
+        problem = f"give one number, got shape {as_array(value).shape}."
+    return problem
+
+
+def numbers_problem(**values):
+    """The first of the named ``values`` that is not one number, as "name: what is wrong", else None."""
+    for name, value in values.items():
+        problem = number_problem(value)
+        if problem is not None:
+            return f"{name}: {problem}"
+    return None
+
+
+BOOLEAN_HINT = ("your answer is True/False values (dtype {dtype}), the result of a comparison: turn it "
+                "into numbers first (tf.cast(..., tf.float32), or .astype(float)), then average or count.")
+
+
+def _shape_problem(answer, given, wanted):
+    if _dtype_kind(answer) == "b":
+        return BOOLEAN_HINT.format(dtype=_dtype_name(answer))
+    if wanted.shape == () and given.size > 1:
+        return (f"your answer has shape {given.shape}, one value per item; the answer is a single "
+                "number: did you forget to average or add them up?")
+    if isinstance(answer, (list, tuple)):
+        return (f"your answer is a {type(answer).__name__} of shape {given.shape}; the expected shape "
+                f"is {wanted.shape}. Did you collect the wrong number of items, or nest them one level "
+                "too deep?")
+    return f"your answer has shape {given.shape}; the expected shape is {wanted.shape}."
+
+
+def _dtype_problem(answer, given, wanted):
+    """A hint when the dtype of a tensor or array explains why its values are off, else None."""
+    kind = _dtype_kind(answer)
+    fractional = np.any(np.abs(wanted - np.round(wanted)) > 1e-9)
+    if kind in ("i", "u") and fractional:
+        return (f"your answer has the integer dtype {_dtype_name(answer)}, so its decimals were cut "
+                "off: compute in floating point (tf.float32, np.float64, or 2.0 instead of 2).")
+    if kind == "b":
+        return BOOLEAN_HINT.format(dtype=_dtype_name(answer))
+    if not fractional and np.any(np.abs(given - np.round(given)) > 1e-9):
+        return (f"the expected answer is a whole number (a count); yours, {given.ravel()[:3].tolist()}, "
+                "has decimals: round up or down according to what you count.")
+    return None
+
+
+def _non_finite_problem(given):
+    if np.any(np.isnan(given)):
+        return ("your answer contains NaN (not a number): 0/0, inf − inf, or the log or the square "
+                "root of a negative number.")
+    if np.any(np.isinf(given)):
+        return ("your answer contains inf: a number overflowed (exp of a large number?), or you took "
+                "the log of 0 or divided by 0.")
+    return None
+
+
 def diagnose(answer, expected, *, rtol=1e-5, atol=1e-8, mistakes=None):
     """Compare ``answer`` with ``expected``; return None when right, else what is wrong.
 
-    ``mistakes`` maps a hint ("you forgot the bias") to the value that mistake gives.
+    ``mistakes`` maps a hint ("you forgot the bias") to the value that mistake gives. Before
+    them come the problems of the answer's kind: None (an unwatched tape), text, a ragged
+    list, an integer or boolean dtype, a shape, NaN or inf; after them a constant factor.
     """
-    given, wanted = _as_array(answer), _as_array(expected)
-    if given is None:
-        return f"expected a number or an array, got {type(answer).__name__}."
+    problem = kind_problem(answer)
+    if problem is not None:
+        return problem
+    given, wanted = as_array(answer), as_array(expected)
     if given.shape != wanted.shape:
-        return f"your answer has shape {given.shape}; the expected shape is {wanted.shape}."
-    if np.any(np.isnan(given)):
-        return "your answer contains NaN: look for a division by zero or a log of 0."
+        return _shape_problem(answer, given, wanted)
+    problem = _non_finite_problem(given)
+    if problem is not None:
+        return problem
     if np.allclose(given, wanted, rtol=rtol, atol=atol):
         return None
     for hint, wrong in (mistakes or {}).items():
-        wrong = _as_array(wrong)
+        wrong = as_array(wrong)
         if wrong is not None and wrong.shape == given.shape and np.allclose(given, wrong, rtol=rtol, atol=atol):
             return hint
+    problem = _dtype_problem(answer, given, wanted)
+    if problem is not None:
+        return problem
     k = _factor(given, wanted)
+    if k is not None and np.isclose(k, -1.0):
+        return "your answer has the wrong sign: it is −1 times the expected one."
     if k is not None:
         return f"your answer is {k:.4g} times the expected one: check for a missing or extra factor."
     return NOT_YET
+
+
+def not_attempted(name, hint):
+    """Print that the exercise ``name`` is untouched, with its hint; return a failed :class:`Verdict`."""
+    print(f"○ {name}: not attempted yet. Hint: {hint}")
+    return Verdict(False)
+
+
+def is_not_attempted(*answers):
+    """True when any of ``answers`` is still the starter's ``...``."""
+    return any(answer is NOT_ATTEMPTED for answer in answers)
+
+
+def fail(name, problem):
+    """Print that ``name`` is wrong and why; return a failed :class:`Verdict`."""
+    print(f"✗ {name}: {problem}")
+    return Verdict(False)
 
 
 def check_answer(name, answer, expected, *, hint, rtol=1e-5, atol=1e-8, mistakes=None):
@@ -93,16 +238,14 @@ def check_answer(name, answer, expected, *, hint, rtol=1e-5, atol=1e-8, mistakes
     that matches no more specific diagnosis.
     """
     if answer is NOT_ATTEMPTED:
-        print(f"○ {name}: not attempted yet. Hint: {hint}")
-        return Verdict(False)
+        return not_attempted(name, hint)
     problem = diagnose(answer, expected, rtol=rtol, atol=atol, mistakes=mistakes)
     if problem is None:
         print(f"✓ {name}: correct.")
         return Verdict(True)
     if problem == NOT_YET:
         problem = f"{NOT_YET} Hint: {hint}"
-    print(f"✗ {name}: {problem}")
-    return Verdict(False)
+    return fail(name, problem)
 
 
 def milestone(name, value, *, at_least=None, at_most=None, digits=3):

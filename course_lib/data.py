@@ -90,7 +90,7 @@ def import_datasets(source_dir, names=None, *, verbose=True):
     source_dir = Path(source_dir).expanduser()
     if not source_dir.is_dir():
         raise DatasetError(f"{source_dir} is not a folder. Name the folder that holds "
-                           "mnist.npz and fashion-mnist/ (for example ../shared/datasets).")
+                           "mnist.npz and fashion-mnist/*.gz (a copy of a Keras cache, ~/.keras/datasets).")
     names = list(DATASET_FILES) if names is None else list(names)
     for name in names:
         validate.one_of("dataset", name, list(DATASET_FILES))
@@ -195,9 +195,13 @@ def _load_with_keras(name):
             raise
         raise DatasetError(
             f"{name} is not in the Keras cache ({keras_cache_dir()}) and could not be "
-            f"downloaded ({error}). On a machine without internet, get the dataset files "
-            "(see ../shared/datasets/README.md) and run `python -m course_lib data import DIR`, "
-            f"or set {DATA_DIR_VARIABLE}=DIR before starting Jupyter.") from None
+            f"downloaded ({error}). On a machine without internet, copy "
+            f"{', '.join(path for path, _ in DATASET_FILES[name])} from the Keras cache "
+            "(~/.keras/datasets) of a machine that has them, or download each from "
+            "https://storage.googleapis.com/tensorflow/tf-keras-datasets/ + its file name, "
+            "into a folder DIR with the same layout; then run `python -m course_lib data import DIR` "
+            f"(it checks every sha256; README.md lists sizes and hashes), or set "
+            f"{DATA_DIR_VARIABLE}=DIR before starting Jupyter.") from None
 
 
 def _prepare_images(x, scale, flatten):

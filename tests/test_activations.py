@@ -179,7 +179,8 @@ def test_softmax_panel_sharpens_and_flattens():
 
 def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert not exercises.check_tanh_derivative(...)
-    assert "not attempted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "1 − tanh(x)²" not in out
     assert exercises.check_tanh_derivative(1 - np.tanh(1.0) ** 2)
     assert not exercises.check_tanh_derivative(1 - np.tanh(1.0))
     assert "square" in capsys.readouterr().out
@@ -187,6 +188,11 @@ def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert exercises.check_softmax(e / e.sum())
     assert not exercises.check_softmax(e)
     assert "divide by the sum" in capsys.readouterr().out
-    assert exercises.check_he_std(np.sqrt(2 / 784))
-    assert not exercises.check_he_std(2 / 784)
-    assert "variance" in capsys.readouterr().out
+    assert not exercises.check_he_std(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "sqrt" not in out
+    assert exercises.check_he_std(np.sqrt(2 / 256))
+    assert not exercises.check_he_std(2 / 256)
+    assert "2 / 256 is the variance" in capsys.readouterr().out
+    assert not exercises.check_he_std(np.sqrt(2 / 784))  # the chapter prints this one
+    assert "first layer's value" in capsys.readouterr().out

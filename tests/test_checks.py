@@ -29,7 +29,6 @@ def test_factor_and_shape_are_diagnosed():
     assert checks.diagnose(3.0, 1.001) == checks.NOT_YET
     assert "shape (3,)" in checks.diagnose([1, 2, 3], [[1, 2, 3]])
     assert "NaN" in checks.diagnose([np.nan], [1.0])
-    assert "expected a number" in checks.diagnose("two", 2.0)
     assert checks.diagnose([1.0, 2.0], [1.0, 2.0 + 1e-9]) is None
 
 
@@ -52,3 +51,69 @@ def test_milestone_prints_a_stable_line(capsys):
 def test_verdict_shows_nothing_in_a_notebook():
     verdict = checks.Verdict(True)
     assert verdict and verdict._ipython_display_() is None and repr(verdict) == "Verdict(passed=True)"
+
+
+def test_none_is_blamed_on_an_unwatched_tape_not_on_a_division():
+    problem = checks.diagnose(None, 8.0)
+    assert problem == checks.NONE_HINT and "tape.watch" in problem and "NaN" not in problem
+    assert "holds None" in checks.diagnose([1.0, None], [1.0, 2.0])
+
+
+def test_text_is_not_a_number():
+    assert "the text '8'" in checks.diagnose("8", 8.0)
+    assert "holds text" in checks.diagnose(["1", 2.0], [1.0, 2.0])
+
+
+def test_ragged_list_and_wrong_length_list_get_their_own_hints():
+    assert "regular array" in checks.diagnose([[1.0, 2.0], [3.0]], [[1.0, 2.0], [3.0, 4.0]])
+    problem = checks.diagnose([0.1, 0.2], [0.1, 0.2, 0.7])
+    assert problem.startswith("your answer is a list of shape (2,)") and "(3,)" in problem
+    assert checks.diagnose([0.5, 0.5], np.array([0.5, 0.5])) is None  # a right list is right
+
+
+def test_inf_and_nan_are_told_apart():
+    assert "inf" in checks.diagnose(np.inf, 1.0) and "overflow" in checks.diagnose(np.inf, 1.0)
+    assert "NaN" in checks.diagnose(np.nan, 1.0) and "inf" not in checks.diagnose(np.nan, 1.0).split(":")[0]
+
+
+def test_integer_and_boolean_dtypes_are_diagnosed():
+    problem = checks.diagnose(np.array([0, 1]), np.array([0.25, 0.75]))
+    assert "integer dtype int64" in problem
+    problem = checks.diagnose(np.array([True, False]), np.array([0.5, 0.0]))
+    assert "True/False" in problem
+    assert checks.diagnose(np.array([1, 2]), np.array([1.0, 2.0])) is None  # whole numbers are fine
+
+
+def test_tensorflow_dtypes_are_read_too():
+    tf = pytest.importorskip("tensorflow")
+    assert "integer dtype int32" in checks.diagnose(tf.constant([0, 1]), [0.25, 0.75])
+    assert "holds text" in checks.diagnose(tf.constant("8"), 8.0)
+    assert checks.diagnose(tf.constant(8.0), 8.0) is None
+
+
+def test_one_value_per_item_instead_of_one_number_is_told_to_average():
+    assert "forget to average" in checks.diagnose([0.0, 1.0, 1.0], 0.5)
+    assert "True/False" in checks.diagnose(np.array([True, False]), 0.5)
+
+
+def test_a_count_with_decimals_is_told_to_round():
+    assert "whole number" in checks.diagnose(468.75, 469)
+
+
+def test_wrong_sign_is_named():
+    assert "wrong sign" in checks.diagnose([-1.0, 2.0], [1.0, -2.0])
+
+
+def test_not_attempted_helper_prints_the_same_line_as_check_answer(capsys):
+    assert checks.is_not_attempted(1.0, ...) and not checks.is_not_attempted(1.0, 2.0)
+    assert not checks.not_attempted("rescue", "try L2")
+    assert not checks.fail("rescue", "too high")
+    assert capsys.readouterr().out == "○ rescue: not attempted yet. Hint: try L2\n✗ rescue: too high\n"
+
+
+def test_number_problem_accepts_one_number_only():
+    assert checks.number_problem(2) is None and checks.number_problem(np.float32(2.0)) is None
+    assert "shape (2,)" in checks.number_problem([1.0, 2.0])
+    assert checks.number_problem(None) == checks.NONE_HINT
+    assert checks.numbers_problem(w=1.0, b="2").startswith("b: your answer is the text '2'")
+    assert checks.numbers_problem(w=1.0, b=2.0) is None

@@ -162,9 +162,14 @@ def test_image_browser_panel_trains_its_own_model_without_arguments():
 
 
 def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):
-    assert mnist.check_parameter_count(101_770)
-    assert not mnist.check_parameter_count(784 * 128 + 128 * 10)
+    assert not mnist.check_parameter_count(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "203" not in out
+    assert mnist.check_parameter_count(203_530)
+    assert not mnist.check_parameter_count(784 * 256 + 256 * 10)
     assert "forgot the biases" in capsys.readouterr().out
+    assert not mnist.check_parameter_count(101_770)  # printed by the chapter's summary
+    assert "summary above" in capsys.readouterr().out
     assert mnist.check_accuracy(0.5, PROBABILITIES, LABELS)
     assert not mnist.check_accuracy(50.0, PROBABILITIES, LABELS)
     assert "not a percentage" in capsys.readouterr().out
@@ -179,9 +184,14 @@ def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):
 
 
 def test_fashion_exercises_accept_the_answer_and_name_the_mistake(capsys):
-    assert fashion.check_parameter_count(244_522)
-    assert not fashion.check_parameter_count(244_522 - 490)
-    assert "forgot the biases" in capsys.readouterr().out
+    assert not fashion.check_parameter_count(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "111" not in out
+    assert fashion.check_parameter_count(111_514)
+    assert not fashion.check_parameter_count(111_514 - 250)
+    assert "forgot the biases: each of the 250 units" in capsys.readouterr().out
+    assert not fashion.check_parameter_count(244_522)  # printed by the chapter's summary
+    assert "summary above" in capsys.readouterr().out
     recall = fashion.per_class_accuracy(LABELS, PROBABILITIES)
     np.testing.assert_allclose(recall, [1.0, 0.0, 0.5])
     assert fashion.check_per_class_accuracy(recall, PROBABILITIES, LABELS)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from course_lib import data
-from tests.helpers import run_python
+from tests.helpers import ROOT, run_python
 
 
 @pytest.mark.slow
@@ -193,3 +193,10 @@ def test_a_read_only_cache_is_reported_with_what_to_do(tiny_dataset, read_only):
 def test_check_cache_names_the_known_datasets():
     with pytest.raises(ValueError, match=r"dataset must be one of 'mnist', 'fashion_mnist'; got 'cifar10'"):
         data.check_cache("cifar10")
+
+
+def test_readme_lists_every_dataset_file_with_its_sha256():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for files in data.DATASET_FILES.values():
+        for path, digest in files:
+            assert f"| `{path}` |" in readme and f"`{digest}`" in readme, path

@@ -273,15 +273,27 @@ def test_playground_panel_trains_live_only_on_the_button():
 
 
 def test_check_best_degree(capsys):
-    errors = fitting.errors_by_degree(*fitting.polynomial_data())
-    assert not exercises.check_best_degree(..., errors)
-    assert "not attempted" in capsys.readouterr().out
-    assert exercises.check_best_degree(errors["best_degree"], errors)
-    assert not exercises.check_best_degree(12, errors)
-    assert "training" in capsys.readouterr().out
+    errors = fitting.errors_by_degree(*fitting.polynomial_data(**exercises.DEGREE_DATA))
+    assert not exercises.check_best_degree(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and str(errors["best_degree"]) not in out
+    assert exercises.check_best_degree(errors["best_degree"])
+    assert capsys.readouterr().out == "✓ best degree: correct.\n"
+    assert not exercises.check_best_degree(12)
+    assert "lowest *training* error" in capsys.readouterr().out
+    # the section's own best degree, printed above the exercise, does not pass
+    section = fitting.errors_by_degree(*fitting.polynomial_data(num_train=15, noise=0.25))
+    assert section["best_degree"] == exercises.SECTION_BEST_DEGREE != errors["best_degree"]
+    assert not exercises.check_best_degree(section["best_degree"])
+    assert "section's 15 points" in capsys.readouterr().out
+    assert not exercises.check_best_degree("3")
+    assert "the text '3'" in capsys.readouterr().out
 
 
 def test_check_l2_penalty(capsys):
+    assert not exercises.check_l2_penalty(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "W1 and W2" not in out  # which arrays count is the exercise
     assert exercises.check_l2_penalty(0.01 * (5.5625 + 5.25))
     assert not exercises.check_l2_penalty(5.5625 + 5.25)
     assert "forgot to multiply by λ" in capsys.readouterr().out
@@ -293,11 +305,16 @@ def test_check_l2_penalty(capsys):
 
 def test_check_rescue(capsys):
     assert not exercises.check_rescue(...)
-    assert "not attempted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "0.01" not in out  # the hint names no winning value
     assert not exercises.check_rescue({"learning_rate": 1.0})
-    assert "keys" in capsys.readouterr().out
-    assert not exercises.check_rescue({})  # the defaults end at a validation loss of about 0.68
+    assert "keys are among" in capsys.readouterr().out
+    assert not exercises.check_rescue({"regularization": "L4"})
+    assert "regularization must be one of" in capsys.readouterr().out
+    assert not exercises.check_rescue({"hidden_units": 32, "num_epochs": 1000})
+    assert "Why: still overfitting" in capsys.readouterr().out
+    assert not exercises.check_rescue({"hidden_units": 32, "regularization": "L2", "lam": 1.0})
+    assert "Why: underfitting" in capsys.readouterr().out
     assert exercises.check_rescue({"hidden_units": 32, "regularization": "L2", "lam": 0.01,
                                    "num_epochs": 1000})
-    assert not exercises.check_rescue({"regularization": "L4"})
-    assert "regularization" in capsys.readouterr().out
+    assert "Why" not in capsys.readouterr().out

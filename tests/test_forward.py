@@ -197,25 +197,40 @@ def test_parameter_count_exercise(capsys):
 
 
 def test_steps_per_epoch_exercise(capsys):
-    assert not exercises.check_steps_per_epoch(468)
+    assert not exercises.check_steps_per_epoch(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "235" not in out and "round up" not in out
+    assert not exercises.check_steps_per_epoch(234)
     assert "round up" in capsys.readouterr().out
-    assert exercises.check_steps_per_epoch(469)
+    assert not exercises.check_steps_per_epoch(469)  # the chapter's batch size, printed above
+    assert "batches of 128, printed above" in capsys.readouterr().out
+    assert not exercises.check_steps_per_epoch(234.375)
+    assert "whole number" in capsys.readouterr().out
+    assert exercises.check_steps_per_epoch(235)
+    assert exercises.check_steps_per_epoch(469, batch_size=128)
     assert exercises.check_steps_per_epoch(5, num_examples=10, batch_size=2)
     with pytest.raises(ValueError):
         exercises.check_steps_per_epoch(1, batch_size=0)
 
 
 def test_forward_pass_exercise(capsys):
-    model = forward.MLP(seed=2)
-    for bias in model.biases:
-        bias.assign(tf.fill(bias.shape, 0.05))
+    weights, biases = exercises.small_network()
+    w1, w2, w3 = weights
+    b1, b2, b3 = biases
     x = np.random.RandomState(1).uniform(size=(3, 784)).astype(np.float32)
-    w1, w2, w3 = model.weights
-    b1, b2, b3 = model.biases
+    assert not exercises.check_forward_pass(..., x)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "relu(h @ w + b)" in out
     h2 = tf.nn.relu(tf.nn.relu(x @ w1 + b1) @ w2 + b2)
-    assert not exercises.check_forward_pass(tf.nn.relu(h2 @ w3 + b3), model, x)
+    assert not exercises.check_forward_pass(tf.nn.relu(h2 @ w3 + b3), x)
     assert "no ReLU" in capsys.readouterr().out
     no_bias = tf.nn.relu(tf.nn.relu(x @ w1) @ w2) @ w3
-    assert not exercises.check_forward_pass(no_bias, model, x)
+    assert not exercises.check_forward_pass(no_bias, x)
     assert "forgot the biases" in capsys.readouterr().out
-    assert exercises.check_forward_pass(h2 @ w3 + b3, model, x)
+    model = forward.MLP(seed=2)  # calling the chapter's model is no forward pass of the small network
+    assert not exercises.check_forward_pass(model(x), x, trained_model=model)
+    assert "trained model's output" in capsys.readouterr().out
+    assert not exercises.check_forward_pass((h2 @ w3 + b3)[:2], x)
+    assert "shape (2, 10)" in capsys.readouterr().out
+    assert exercises.check_forward_pass(h2 @ w3 + b3, x, trained_model=model)
+    assert capsys.readouterr().out == "✓ forward pass: correct.\n"

@@ -162,9 +162,30 @@ def test_exercises_check_both_ways(capsys):
     assert not exercises.check_logit_gradient(softmax)
     assert "subtract the one-hot" in capsys.readouterr().out
     assert exercises.check_logit_gradient(softmax - exercises.GRADIENT_LABEL)
-    assert not exercises.check_sales_direction(..., ...)
-    assert not exercises.check_sales_direction(1, 99)
-    assert exercises.check_sales_direction(90, 5)
+    assert not exercises.check_cross_entropy(-np.log10(0.7))
+    assert "base 10" in capsys.readouterr().out
+    assert not exercises.check_cross_entropy(None)
+    assert "tape.watch" in capsys.readouterr().out
+
+
+def test_cautious_forecast_exercise_says_why_a_forecast_misses(capsys):
+    assert not exercises.check_cautious_forecast(..., ...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "4" not in out and "larger" not in out
+    assert not exercises.check_cautious_forecast(1, 4)
+    assert "swap COST and PROFIT" in capsys.readouterr().out
+    assert not exercises.check_cautious_forecast(5, 5)
+    assert "median" in capsys.readouterr().out
+    assert not exercises.check_cautious_forecast(3, 2)
+    assert "not far enough" in capsys.readouterr().out
+    assert not exercises.check_cautious_forecast(99, 1)  # the chapter's own example: far too cautious
+    assert "too cautious" in capsys.readouterr().out
+    assert not exercises.check_cautious_forecast(-4, 1)
+    assert "cost must be" in capsys.readouterr().out
+    assert not exercises.check_cautious_forecast("4", 1)
+    assert "COST: your answer is the text '4'" in capsys.readouterr().out
+    assert exercises.check_cautious_forecast(4, 1)
+    assert capsys.readouterr().out == "✓ share of days over-predicted with COST 4, PROFIT 1 is between 0.15 and 0.25\n"
 
 
 def test_cross_entropy_of_logits_takes_one_hot_or_integer_labels_and_matches_the_stable_formula():

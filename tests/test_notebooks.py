@@ -46,14 +46,54 @@ def test_every_cell_ran_in_order_without_error(chapter):
     assert not errors, errors[0].get("evalue") if errors else ""
 
 
+def assert_setup_comes_first(first_cell):
+    """Nothing but ``course_lib.notebook`` is imported before ``notebook.setup()``.
+
+    ``setup()`` quiets TensorFlow's C++ log only if it runs before TensorFlow is imported,
+    by the chapter or by a ``course_lib`` module that imports it.
+    """
+    before = first_cell.split("notebook.setup()")[0]
+    imports = [line for line in before.splitlines() if re.match(r"\s*(import|from)\s", line)]
+    assert imports == ["from course_lib import notebook"], \
+        f"the first cell imports {imports} before notebook.setup(); import only course_lib.notebook first"
+
+
+#: Sentences about how the stored notebook was built or run, which a student's run does not share.
+BUILD_PHRASES = ("course machine", "course's machines", "notebook was built", "chapter was built",
+                 "our shared", "executed on", "in our runs")
+
+
+def test_prose_says_nothing_about_how_the_notebook_was_built(chapter):
+    source, _ = chapter
+    prose = "\n".join(c.source for c in source.cells if c.cell_type == "markdown").lower()
+    found = [phrase for phrase in BUILD_PHRASES if phrase in prose]
+    assert not found, f"student prose talks about the build: {found}"
+
+
+def test_links_to_chapters_point_to_existing_notebooks(chapter):
+    source, _ = chapter
+    prose = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
+    for target in re.findall(r"\]\(([0-9][0-9]_[^)#]*\.ipynb)", prose):
+        assert (ROOT / "notebooks" / "src" / target.replace(".ipynb", ".py")).exists(), target
+
+
+def test_setup_order_is_enforced():
+    assert_setup_comes_first("from course_lib import notebook\n\nnotebook.setup()\nimport keras\n")
+    with pytest.raises(AssertionError, match="import keras"):
+        assert_setup_comes_first("import keras\nfrom course_lib import notebook\nnotebook.setup()\n")
+
+
 def test_chapter_follows_the_template(chapter):
     source, _ = chapter
     title = source.cells[0].source.splitlines()[0]
     assert title.startswith("# ") and re.search(r"[\u4e00-\u9fff]", title), "H1 title with its Chinese name"
     assert "notebook.setup()" in code_cells(source)[0].source
+    assert_setup_comes_first(code_cells(source)[0].source)
     text = "\n".join(cell.source for cell in source.cells)
     assert "_panel(" in text, "an interactive panel"
     starters = [c for c in code_cells(source) if re.search(r"= \.\.\.(, \.\.\.)*\s+# your", c.source)]
     solutions = [c for c in code_cells(source) if c.metadata.get("jupyter", {}).get("source_hidden")]
     assert len(starters) >= 2 and len(solutions) >= len(starters), "two exercises with hidden solutions"
+    assert all(c.metadata["jupyter"].get("outputs_hidden") for c in solutions), \
+        "a solution's output shows its answer: hide it too (outputs_hidden)"
     assert any(cell.source.startswith("## Summary") for cell in source.cells if cell.cell_type == "markdown")

@@ -211,6 +211,11 @@ def test_figures_have_one_axis_per_surface():
 
 def test_exercises_not_attempted_right_and_wrong(capsys):
     assert not exercises.check_keras_momentum_learning_rate(...)
+    assert not exercises.check_first_adam_step(...)
+    assert not exercises.check_adagrad_step_ratio(...)
+    hints = capsys.readouterr().out
+    assert hints.count("not attempted") == 3
+    assert "(1−μ)" not in hints and "±1" not in hints and "√t" not in hints  # no hint gives the answer
     assert exercises.check_keras_momentum_learning_rate(0.01)
     assert not exercises.check_keras_momentum_learning_rate(0.1)
     assert "carry that factor" in capsys.readouterr().out

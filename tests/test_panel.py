@@ -8,7 +8,8 @@ import pytest
 
 from course_lib.widgets.chart import unpack_table
 from course_lib.widgets.panel import PANEL_CLASS, Panel
-from course_lib.widgets.welcome import line_fit, line_fit_panel
+from course_lib.welcome import line_fit
+from course_lib.widgets.welcome import line_fit_panel
 
 
 def test_moving_a_slider_sends_the_chart_new_data():

@@ -135,9 +135,16 @@ def test_the_live_run_is_the_run_trained_at_once():
 
 def test_exercises_check_both_ways(capsys):
     assert not exercises.check_parameter_count(...)
+    assert "not attempted" in capsys.readouterr().out
     assert not exercises.check_parameter_count(70)
-    assert "biases" in capsys.readouterr().out
+    assert "you forgot the biases" in capsys.readouterr().out
+    assert not exercises.check_parameter_count(15)
+    assert "that is the iris model" in capsys.readouterr().out
     assert exercises.check_parameter_count(83)
     assert not exercises.check_sparse_accuracy(3)
     assert "number of right answers" in capsys.readouterr().out
+    assert not exercises.check_sparse_accuracy(np.array([True, True, True, False]))
+    assert "True/False" in capsys.readouterr().out
+    assert not exercises.check_sparse_accuracy(np.int64(0))  # an integer mean: the share was cut off
+    assert "integer dtype" in capsys.readouterr().out
     assert exercises.check_sparse_accuracy(0.75)

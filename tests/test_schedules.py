@@ -171,12 +171,19 @@ def test_decay_panel_redraws_with_each_control():
 def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert not exercises.check_w_after_three_steps(...)
     assert "not attempted" in capsys.readouterr().out
+    assert not exercises.check_largest_converging_rate(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "= −1" not in out
     assert exercises.check_w_after_three_steps(-1 + 6 * (-0.4) ** 3)
     assert not exercises.check_w_after_three_steps(6 * (-0.4) ** 3)
     assert "add the minimum" in capsys.readouterr().out
     assert exercises.check_staircase_rate(0.2 * 0.96 ** 2)
     assert not exercises.check_staircase_rate(0.2 * 0.96 ** 2.5)
     assert "smooth schedule" in capsys.readouterr().out
-    assert exercises.check_largest_converging_rate(1.0)
-    assert not exercises.check_largest_converging_rate(0.5)
+    assert exercises.check_largest_converging_rate(1 / 3)
+    assert not exercises.check_largest_converging_rate(1 / 6)
     assert "lands exactly" in capsys.readouterr().out
+    assert not exercises.check_largest_converging_rate(1.0)  # the table's edge for (w + 1)²
+    assert "chapter's table" in capsys.readouterr().out
+    assert not exercises.check_largest_converging_rate(2 / 3)
+    assert "not 3(w + 1)" in capsys.readouterr().out

@@ -63,3 +63,18 @@ def test_range_and_choice_validation():
         validate.one_of("loss", "mae", ["mse", "ce"])
 
 
+def test_setup_says_once_how_to_get_a_cjk_font_when_none_is_installed(capsys, monkeypatch):
+    monkeypatch.setattr(notebook, "cjk_font", lambda: None)
+    notebook.setup(seed=3)
+    out = capsys.readouterr().out
+    assert out.count("No font with Chinese characters") == 1 and "fonts-noto-cjk" in out
+    monkeypatch.setattr(notebook, "cjk_font", lambda: "Noto Sans CJK SC")
+    notebook.setup(seed=3)
+    assert "Chinese" not in capsys.readouterr().out
+
+
+def test_figures_are_drawn_for_a_projector():
+    import matplotlib as mpl
+
+    notebook.plot_style()
+    assert mpl.rcParams["figure.dpi"] >= 100 and mpl.rcParams["font.size"] >= 12

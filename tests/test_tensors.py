@@ -87,22 +87,40 @@ def test_broadcast_exercise(capsys):
     assert not exercises.check_broadcast_shape((4, 1, 3))
     assert "aligns the last axes" in capsys.readouterr().out
     assert not exercises.check_broadcast_shape((2, 3))
-    assert "shape" in capsys.readouterr().out
+    assert "your answer is a tuple of shape (2,); the expected shape is (3,)" in capsys.readouterr().out
     assert exercises.check_broadcast_shape(tuple((tf.zeros([2, 1, 3]) + tf.zeros([4, 1])).shape))
 
 
 def test_gradient_exercise(capsys):
-    assert not exercises.check_gradient(15.0)
+    assert not exercises.check_gradient(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "8" not in out and "2x + 2" not in out
+    assert not exercises.check_gradient(8)  # right by hand, but the exercise is the tape
+    assert "plain number" in capsys.readouterr().out
+    assert not exercises.check_gradient(tf.constant(15.0))
     assert "that is y itself" in capsys.readouterr().out
-    assert not exercises.check_gradient(6.0)
+    assert not exercises.check_gradient(tf.constant(6.0))
     assert "2x term" in capsys.readouterr().out
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:  # a constant is not watched: the tape gives None
+        y = x ** 2 + 2 * x
+    assert not exercises.check_gradient(tape.gradient(y, x))
+    assert "tape.watch" in capsys.readouterr().out
+    assert not exercises.check_gradient("8")
+    assert "the text '8'" in capsys.readouterr().out
     x = tf.Variable(3.0)
     with tf.GradientTape() as tape:
         y = x ** 2 + 2 * x
     assert exercises.check_gradient(tape.gradient(y, x))
+    assert capsys.readouterr().out == "✓ dy/dx of y = x² + 2x at x = 3: correct.\n"
 
 
 def test_batch_count_exercise(capsys):
+    assert not exercises.check_batch_count(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "10" not in out and "rounded up" not in out
+    assert not exercises.check_batch_count(9.375)
+    assert "whole number" in capsys.readouterr().out
     assert not exercises.check_batch_count(8)
     assert "round up" in capsys.readouterr().out
     assert not exercises.check_batch_count(5)

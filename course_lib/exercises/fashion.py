@@ -5,18 +5,32 @@ import numpy as np
 from course_lib import checks, classifiers
 
 
+#: Exercise 1's first width: the panel's network at half the chapter's widths, 784-128-64-32-16-10.
+EXERCISE_FIRST_WIDTH = 128
+
+
+def _sizes(first_width):
+    return (28 * 28, *classifiers.scaled_widths(first_width), classifiers.NUM_CLASSES)
+
+
+def _count(sizes):
+    return sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
+
+
 def check_parameter_count(answer):
-    """How many trainable numbers does the 784-256-128-64-32-10 Dense network hold?"""
-    sizes = (28 * 28, *classifiers.FASHION_WIDTHS, classifiers.NUM_CLASSES)
+    """How many trainable numbers the 784-128-64-32-16-10 Dense network holds (the panel's first width 128)."""
+    sizes = _sizes(EXERCISE_FIRST_WIDTH)
     weights = sum(n * m for n, m in zip(sizes[:-1], sizes[1:]))
     biases = sum(sizes[1:])
     return checks.check_answer(
-        "parameters of the five-layer network", answer, weights + biases,
+        "parameters of the 784-128-64-32-16-10 network", answer, weights + biases,
         hint="sum over the five Dense layers of inputs × units + units; the first layer has "
              "784 inputs.",
-        mistakes={"you forgot the biases: each of the 490 units has one.": weights,
+        mistakes={"that is the chapter's 784-256-128-64-32-10 network, counted in the summary above; "
+                  "this one starts at 128 units.": _count(_sizes(classifiers.FASHION_WIDTHS[0])),
+                  f"you forgot the biases: each of the {biases} units has one.": weights,
                   "those are only the biases; add the weight matrices.": biases,
-                  "that is only the first layer (784×256 + 256); add the four others.":
+                  f"that is only the first layer (784×{sizes[1]} + {sizes[1]}); add the four others.":
                   sizes[0] * sizes[1] + sizes[1]})
 
 

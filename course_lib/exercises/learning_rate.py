@@ -29,10 +29,24 @@ def check_staircase_rate(answer):
                   "the exponent rounds down (floor), not to the nearest whole number.": 0.2 * 0.96 ** 3})
 
 
+#: Exercise 3's loss is EDGE_SCALE·(w + 1)²: the chapter's table gives the edge for a scale of 1.
+EDGE_SCALE = 3.0
+
+
 def check_largest_converging_rate(answer):
-    """The learning rate at and above which descent on (w + 1)² no longer converges."""
+    """The learning rate at and above which descent on 3·(w + 1)² no longer converges.
+
+    The gradient 6(w + 1) makes the update factor 1 − 6·lr, so the edge is lr = 1/3; the
+    chapter's table, for (w + 1)², says 1.
+    """
+    k = 2 * EDGE_SCALE  # the update factor is 1 − k·lr
     return checks.check_answer(
-        "first learning rate that does not converge", answer, 1.0,
-        hint="descent converges while |1 − 2·lr| < 1; solve 1 − 2·lr = −1.",
-        mistakes={"at 0.5 the factor is 0: one step lands exactly on −1, the fastest possible.": 0.5,
-                  "solve |1 − 2·lr| = 1 for lr > 0: that is 1 − 2·lr = −1.": 2.0})
+        "first learning rate that does not converge on 3·(w + 1)²", answer, 2 / k,
+        hint="derive the update factor for this loss as the chapter did for (w + 1)²: its gradient "
+             "is 3 times larger. For which learning rates does the factor stop shrinking the distance?",
+        mistakes={"that is the edge for (w + 1)², from the chapter's table; this loss's gradient, "
+                  "6(w + 1), is 3 times larger.": 1.0,
+                  "at that rate the factor is 0: one step lands exactly on −1, the fastest possible.": 1 / k,
+                  "the gradient of 3(w + 1)² is 6(w + 1), not 3(w + 1): the factor is 1 − 6·lr.": 2 / EDGE_SCALE,
+                  "that is the edge of the oscillating regime for (w + 1)²; redo it with the gradient "
+                  "6(w + 1).": 0.5})

@@ -35,12 +35,47 @@ def check_logit_gradient(answer):
                   "that is z − one-hot: take the softmax of the logits first.": GRADIENT_LOGITS - GRADIENT_LABEL})
 
 
-def check_sales_direction(cost, profit):
-    """A COST and PROFIT whose fitted forecast is above the true sales on at most 10 % of the days."""
-    if cost is checks.NOT_ATTEMPTED or profit is checks.NOT_ATTEMPTED:
-        print("○ cautious forecast: not attempted yet. Hint: which of the two prices makes "
-              "over-predicting expensive? Make it much larger than the other.")
-        return checks.Verdict(False)
-    share = losses.fit_sales_model(cost, profit)["above_share"]
-    return checks.milestone(f"share of days over-predicted with COST {cost:g}, PROFIT {profit:g}",
-                            share, at_most=0.10, digits=2)
+#: Exercise 3's target: the forecast above the true sales on about one day in five.
+CAUTIOUS_SHARES = (0.15, 0.25)
+
+
+def _why_the_forecast_misses(cost, profit, share):
+    """What the prices say about the share of days over-predicted (about PROFIT / (COST + PROFIT))."""
+    quantile = profit / (cost + profit)
+    if cost < profit:
+        return (f"over-predicting is the cheaper mistake with these prices, so the model over-predicts "
+                f"on most days ({share:.0%}): did you swap COST and PROFIT? COST is what an unsold cake "
+                "costs, PROFIT what a missed sale loses.")
+    if cost == profit:
+        return "equal prices make both mistakes equally bad: the forecast is the median, above on about half the days."
+    if share > CAUTIOUS_SHARES[1]:
+        return (f"right direction, not far enough: the model over-predicts on {share:.0%} of the days "
+                f"(the rule PROFIT / (COST + PROFIT) says {quantile:.0%}); make COST larger compared with PROFIT.")
+    return (f"too cautious: the model over-predicts on only {share:.0%} of the days (the rule PROFIT / "
+            f"(COST + PROFIT) says {quantile:.0%}); COST is too large compared with PROFIT.")
+
+
+def check_cautious_forecast(cost, profit):
+    """A COST and PROFIT whose fitted forecast is above the true sales on 15 % to 25 % of the days.
+
+    The chapter's rule (the forecast sits at the PROFIT / (COST + PROFIT) quantile) gives the
+    ratio; a miss says why: the prices swapped, equal, or too far or not far enough apart.
+    """
+    name = "cautious forecast"
+    if checks.is_not_attempted(cost, profit):
+        return checks.not_attempted(name, "COST is charged for each cake over-predicted, PROFIT for "
+                                          "each sale missed; use the quantile rule of section 8.")
+    problem = checks.numbers_problem(COST=cost, PROFIT=profit)
+    if problem is not None:
+        return checks.fail(name, problem)
+    try:
+        share = losses.fit_sales_model(cost, profit)["above_share"]
+    except ValueError as error:
+        return checks.fail(name, f"{error} Prices are positive amounts.")
+    low, high = CAUTIOUS_SHARES
+    label = f"share of days over-predicted with COST {float(cost):g}, PROFIT {float(profit):g}"
+    if low <= share <= high:
+        print(f"✓ {label} is between {low:.2f} and {high:.2f}")
+        return checks.Verdict(True)
+    return checks.fail(label, f"{share:.2f}, not between {low:.2f} and {high:.2f}. Why: "
+                              f"{_why_the_forecast_misses(float(cost), float(profit), share)}")

@@ -5,19 +5,28 @@ import numpy as np
 from course_lib import checks, classifiers
 
 
+#: Exercise 1's hidden width: twice the chapter's 128, whose count the summary prints.
+EXERCISE_HIDDEN_UNITS = 256
+
+
+def _count(hidden, pixels=28 * 28, classes=classifiers.NUM_CLASSES):
+    return pixels * hidden + hidden + hidden * classes + classes
+
+
 def check_parameter_count(answer):
-    """How many trainable numbers does Flatten → Dense(128) → Dense(10) hold for a 28×28 image?"""
-    hidden, classes, pixels = 128, classifiers.NUM_CLASSES, 28 * 28
+    """How many trainable numbers Flatten → Dense(256) → Dense(10) holds for a 28×28 image."""
+    hidden, classes, pixels = EXERCISE_HIDDEN_UNITS, classifiers.NUM_CLASSES, 28 * 28
     return checks.check_answer(
-        "parameters of the MNIST model", answer,
-        pixels * hidden + hidden + hidden * classes + classes,
+        f"parameters of the MNIST model with {hidden} hidden units", answer, _count(hidden),
         hint="a Dense layer from n inputs to m units has an n×m weight matrix and m biases; "
              "Flatten has no parameters.",
-        mistakes={"you forgot the biases: every unit of a Dense layer has one.":
+        mistakes={"that is the 128-unit model of the summary above; this one has 256 hidden units.":
+                  _count(128),
+                  "you forgot the biases: every unit of a Dense layer has one.":
                   pixels * hidden + hidden * classes,
-                  "that is only the hidden layer; add the output layer's 128×10 weights and 10 biases.":
+                  f"that is only the hidden layer; add the output layer's {hidden}×10 weights and 10 biases.":
                   pixels * hidden + hidden,
-                  "that is only the output layer; the hidden layer has 784×128 weights and 128 biases.":
+                  f"that is only the output layer; the hidden layer has 784×{hidden} weights and {hidden} biases.":
                   hidden * classes + classes})
 
 

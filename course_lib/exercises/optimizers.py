@@ -14,8 +14,8 @@ def check_keras_momentum_learning_rate(answer):
     """Which Keras SGD learning rate (momentum=0.9) takes the same steps as the course's SGDM, lr=0.1, β=0.9?"""
     return checks.check_answer(
         "Keras learning rate equal to the course's SGDM", answer, 0.1 * (1 - 0.9),
-        hint="write both velocities out for a constant gradient g: the course's m_t tends to g, "
-             "Keras' velocity tends to −lr·g/(1−μ).",
+        hint="write both updates out for a constant gradient g and compare the step each one "
+             "settles at after many iterations.",
         mistakes={"that is the course's learning rate: Keras' velocity sums past steps without the "
                   "factor (1−β), so its learning rate has to carry that factor.": 0.1,
                   "you divided by (1−β); the course's average is (1−β) times Keras' sum, "
@@ -29,7 +29,8 @@ def check_first_adam_step(answer):
     no_correction = ADAM_START - ADAM_LEARNING_RATE * 0.1 / np.sqrt(0.001) * sign
     return checks.check_answer(
         "weights after Adam's first step", answer, ADAM_START - ADAM_LEARNING_RATE * sign,
-        hint="at t = 1, m̂_1 = g_1 and V̂_1 = g_1², so m̂_1 / √V̂_1 is ±1 for every weight.",
+        hint="work out m_1 and V_1 from the formulas (both start at 0), apply the bias correction, "
+             "then take the step.",
         mistakes={"you left out the bias correction: m_1 = 0.1·g and V_1 = 0.001·g² are both "
                   "too small, and their ratio is √10 times too large.": no_correction,
                   "that is SGD's step lr·g; Adam divides by √V̂_t, the size of the gradient.":
@@ -42,7 +43,8 @@ def check_adagrad_step_ratio(answer):
     """With a constant gradient, AdaGrad's 100th step as a fraction of its first one."""
     return checks.check_answer(
         "AdaGrad's step 100 relative to step 1", answer, 1 / np.sqrt(100),
-        hint="with g_t = g every time, V_t = t·g², so the step is lr·g/√(t·g²) = lr/√t.",
+        hint="with the same gradient g every time, what is V_t after t steps? Write step t and "
+             "step 1 out and divide.",
         mistakes={"V_t is a sum of squares and the step divides by its square root: "
                   "1/√t, not 1/t.": 1 / 100,
                   "that is RMSProp's behaviour; AdaGrad never forgets, its steps keep shrinking.": 1.0})

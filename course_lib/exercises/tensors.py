@@ -2,6 +2,8 @@
 
 import math
 
+import tensorflow as tf
+
 from course_lib import checks, tensors
 
 
@@ -15,19 +17,29 @@ def check_broadcast_shape(answer):
 
 
 def check_gradient(answer):
-    """dy/dx of y = x² + 2x at x = 3, computed with ``tf.GradientTape``."""
+    """dy/dx of y = x² + 2x at x = 3, as the tensor ``tf.GradientTape`` returns.
+
+    The derivative is easy by hand, so a plain number is not accepted: the exercise is
+    about asking the tape.
+    """
+    name = "dy/dx of y = x² + 2x at x = 3"
+    hint = "make x a tf.Variable, compute y under `with tf.GradientTape() as tape:`, then ask the tape."
+    if checks.is_not_attempted(answer):
+        return checks.not_attempted(name, hint)
+    if answer is not None and checks.kind_problem(answer) is None and not tf.is_tensor(answer):
+        return checks.fail(name, "that is a plain number; the exercise is to let GradientTape compute it. "
+                                 "Give what tape.gradient(y, x) returns, a tensor.")
     return checks.check_answer(
-        "dy/dx of y = x² + 2x at x = 3", answer, 2 * 3.0 + 2,
-        hint="y = x**2 + 2*x under the tape, then tape.gradient(y, x); by hand: 2x + 2.",
+        name, answer, 2 * 3.0 + 2, hint=hint,
         mistakes={"that is y itself, 3² + 2·3; ask the tape for tape.gradient(y, x).": 15.0,
-                  "that is the gradient of x² only; the 2x term adds 2.": 6.0,
-                  "got None? x must be a tf.Variable, or watched with tape.watch(x).": 0.0})
+                  "that is the gradient of x² only; the 2x term adds 2.": 6.0})
 
 
 def check_batch_count(answer):
     """How many batches ``from_tensor_slices`` of 150 rows, ``.batch(32).repeat(2)`` yields."""
     return checks.check_answer(
         "batches of 150 rows, batch(32), repeat(2)", answer, 2 * math.ceil(150 / 32),
-        hint="one pass gives 150 / 32 batches, rounded up (the last one is smaller); repeat(2) makes two passes.",
+        hint="count the batches of one pass over the 150 rows (is the last one full?), then think "
+             "about what repeat(2) does; or iterate over the dataset and count.",
         mistakes={"the last, smaller batch of 22 rows counts too: round up.": 2 * (150 // 32),
                   "that is one pass; repeat(2) goes through the data twice.": math.ceil(150 / 32)})

@@ -1,24 +1,10 @@
 """Chapter 00's "try a widget" panel: fit a line to points by eye, the loss tells you how close you are."""
 
 import ipywidgets as widgets
-import numpy as np
 
-from course_lib import validate
+from course_lib.welcome import POINTS_X, POINTS_Y, line_fit
 from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
-
-#: The points to fit: y = 2x + 1 plus a little noise, always the same.
-POINTS_X = np.linspace(-2.0, 2.0, 12)
-POINTS_Y = 2.0 * POINTS_X + 1.0 + np.random.RandomState(0).normal(0.0, 0.4, POINTS_X.shape)
-
-
-def line_fit(w, b):
-    """The line y = w·x + b on the demo points and its mean squared error (MSE)."""
-    w, b = validate.finite("w", w), validate.finite("b", b)
-    predictions = w * POINTS_X + b
-    return {"w": w, "b": b, "predictions": predictions,
-            "mse": float(np.mean((predictions - POINTS_Y) ** 2))}
-
 
 #: The chart: the points, the line and its errors, on fixed axes so the line visibly moves.
 LINE_FIT_SPEC = {

@@ -29,14 +29,16 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, data, notebook
+from course_lib import checks, data
 from course_lib.exercises import tensors as exercises
 from course_lib.widgets.tensors import broadcast_panel
-
-notebook.setup()
 
 # %% [markdown]
 # ## Creating tensors (创建张量)
@@ -249,7 +251,7 @@ print(f"{len(sizes)} batches over 2 epochs, sizes {sizes}")
 answer = ...  # your code here
 exercises.check_broadcast_shape(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: (2, 1, 3) and (1, 4, 1) after padding; every 1 is stretched
 answer = (2, 4, 3)
 exercises.check_broadcast_shape(answer)
@@ -257,18 +259,19 @@ exercises.check_broadcast_shape(answer)
 # %% [markdown]
 # ## Exercise 2: a gradient with GradientTape
 #
-# Use `GradientTape` to compute $dy/dx$ for $y = x^2 + 2x$ at $x = 3$.
+# Use `GradientTape` to compute $dy/dx$ for $y = x^2 + 2x$ at $x = 3$. Give what the tape
+# returns (a tensor): the check accepts no number typed by hand.
 
 # %%
 answer = ...  # your code here
 exercises.check_gradient(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 x = tf.Variable(3.0)
 with tf.GradientTape() as tape:
     y = x ** 2 + 2 * x
-answer = float(tape.gradient(y, x))
+answer = tape.gradient(y, x)
 exercises.check_gradient(answer)
 
 # %% [markdown]
@@ -282,7 +285,7 @@ exercises.check_gradient(answer)
 answer = ...  # your code here
 exercises.check_batch_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 iris_x, iris_y = data.load_iris()
 answer = sum(1 for _ in tf.data.Dataset.from_tensor_slices((iris_x, iris_y)).batch(32).repeat(2))

@@ -223,7 +223,7 @@ for rate in (0.99, 0.8):
 answer = ...  # your code here
 exercises.check_w_after_three_steps(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: the distance 6 is multiplied by 1 − 2·0.7 = −0.4 three times
 answer = -1 + 6 * (1 - 2 * 0.7) ** 3
 exercises.check_w_after_three_steps(answer)
@@ -238,7 +238,7 @@ exercises.check_w_after_three_steps(answer)
 answer = ...  # your code here
 exercises.check_staircase_rate(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: floor(25 / 10) = 2 decays
 answer = 0.2 * 0.96 ** (25 // 10)
 exercises.check_staircase_rate(answer)
@@ -246,16 +246,17 @@ exercises.check_staircase_rate(answer)
 # %% [markdown]
 # ## Exercise 3: the edge of divergence
 #
-# What is the smallest constant learning rate at which gradient descent on $(w+1)^2$ no longer
-# converges? Check your answer with the regimes panel.
+# The table above gives the four regimes for $(w+1)^2$. Now take the steeper loss
+# $3\,(w+1)^2$, same minimum at $w = -1$. What is the smallest constant learning rate at which
+# gradient descent on it no longer converges? Derive the update factor as above.
 
 # %%
 answer = ...  # your code here
 exercises.check_largest_converging_rate(answer)
 
-# %% jupyter={"source_hidden": true}
-# Solution: 1 − 2·lr = −1
-answer = 1.0
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the gradient is 6(w + 1), the factor 1 − 6·lr; it reaches −1 at lr = 1/3
+answer = 1 / 3
 exercises.check_largest_converging_rate(answer)
 
 # %% [markdown]

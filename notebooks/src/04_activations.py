@@ -86,7 +86,7 @@ for name in activations.ACTIVATION_NAMES:
 # %% [markdown]
 # ## Derivatives: by hand and by `GradientTape`
 #
-# Backpropagation multiplies the derivatives of the activations layer by layer, so the
+# Backpropagation (反向传播) multiplies the derivatives of the activations layer by layer, so the
 # derivative matters as much as the function:
 #
 # $$\sigma'(x) = \sigma(x)\,(1 - \sigma(x)) \le \tfrac14, \qquad
@@ -154,14 +154,40 @@ draw_curves(activations.curves("leaky_relu"))[0]
 # ## The properties of a good activation
 #
 # The source lists four: **non-linear** (非线性: then a deep network can approximate any
-# function), **differentiable** (可微性: optimizers use gradients), **monotonic** (单调性: a
-# single layer then has a convex loss), **approximately the identity near 0** (近似恒等性:
+# function), **differentiable** (可微性: optimizers use gradients), **monotonic** (单调性: the
+# source adds that a single layer then has a convex loss, which is not true in general; see
+# below), **approximately the identity near 0** (近似恒等性:
 # $f(x) \approx x$, stable when weights start small). Plus the output range: a bounded output
 # makes gradient methods more stable; an unbounded one calls for a smaller learning rate.
 # `activations.properties` measures each on a grid (read its docstring for the tests):
 
 # %%
 Markdown(activations.properties_table())
+
+# %% [markdown]
+# **Monotonic does not make the loss convex.** Take one sigmoid neuron, one input $x = 1$
+# with label 1, and the MSE: $L(w) = (\sigma(w) - 1)^2$. A convex function lies below its
+# chords, so $L(-3)$ would be at most the mean of $L(-6)$ and $L(0)$. It is not. What is
+# convex in the weights is a single layer's **cross entropy** with a sigmoid or softmax
+# output (logistic regression), $-\ln\sigma(w)$ here: the loss, not the monotonic activation,
+# makes the difference.
+
+# %%
+def sigmoid_mse(w):
+    return (1 / (1 + np.exp(-w)) - 1) ** 2
+
+
+def sigmoid_ce(w):
+    return np.log1p(np.exp(-w))  # −ln σ(w)
+
+
+for name, loss in (("sigmoid + MSE", sigmoid_mse), ("sigmoid + CE ", sigmoid_ce)):
+    middle, chord = loss(-3.0), (loss(-6.0) + loss(0.0)) / 2
+    verdict = "above the chord: not convex" if middle > chord else "below the chord"
+    print(f"{name}: L(-3) = {middle:.3f}, chord (L(-6) + L(0)) / 2 = {chord:.3f}  {verdict}")
+w = np.linspace(-8, 8, 321)
+print("smallest second difference on [-8, 8]: MSE", f"{np.diff(sigmoid_mse(w), 2).min():.1e},",
+      "CE", f"{np.diff(sigmoid_ce(w), 2).min():.1e}")
 
 # %% [markdown]
 # ## Panel: activation explorer
@@ -342,7 +368,7 @@ for initializer in (keras.initializers.HeNormal(seed=0), keras.initializers.Rand
 answer = ...  # your code here
 exercises.check_tanh_derivative(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: tanh'(x) = 1 − tanh(x)²
 answer = 1 - np.tanh(1.0) ** 2
 exercises.check_tanh_derivative(answer)
@@ -357,7 +383,7 @@ exercises.check_tanh_derivative(answer)
 answer = ...  # your code here
 exercises.check_softmax(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
 exponentials = np.exp(np.array([2.0, 1.0, 0.1]))
 answer = exponentials / exponentials.sum()
@@ -366,16 +392,16 @@ exercises.check_softmax(answer)
 # %% [markdown]
 # ## Exercise 3: He initialisation
 #
-# A dense layer reads a flattened MNIST image (784 inputs). What standard deviation does He
-# initialisation use for its weights?
+# The second hidden layer of the 784-256-128-10 network reads the 256 outputs of the first.
+# What standard deviation does He initialisation use for its weights?
 
 # %%
 answer = ...  # your code here
 exercises.check_he_std(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
-answer = np.sqrt(2 / 784)
+answer = np.sqrt(2 / 256)
 exercises.check_he_std(answer)
 
 # %% [markdown]

@@ -30,15 +30,17 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, losses, notebook
+from course_lib import checks, losses
 from course_lib.exercises import losses as exercises
 from course_lib.widgets.losses import ce_vs_mse_panel, sales_panel
-
-notebook.setup()
 
 # %% [markdown]
 # ## 1. Mean squared error (均方误差)
@@ -61,10 +63,18 @@ print(f"MSE by hand: {float(by_hand):.4f}   keras.losses.MeanSquaredError: {floa
 # %% [markdown]
 # ## 2. Cross entropy (交叉熵)
 #
-# Cross entropy measures the distance between two probability distributions: the smaller it
-# is, the closer they are. It is the most used loss for classification:
+# Cross entropy compares a predicted distribution $y$ with the label's distribution $y\_$;
+# it is the most used loss for classification:
 #
 # $$H(y\_, y) = -\sum_k y\_{}_k \ln y_k .$$
+#
+# The source calls it the distance between two distributions, but it is not a distance: it
+# is the entropy of the label plus the Kullback–Leibler divergence (KL 散度) of the prediction
+# from it, $H(y\_, y) = H(y\_) + D_\mathrm{KL}(y\_ \,\|\, y)$. It is not symmetric, and at
+# $y = y\_$ it equals $H(y\_)$, which is 0 only for a one-hot label. For a fixed label, the
+# smaller it is the closer the prediction, since only the KL part depends on $y$. The
+# logarithm is the natural one, $\ln$, in TensorFlow and Keras (the source's notes mention
+# base 2, which would give $-\log_2 0.6 \approx 0.737$ below instead of 0.511).
 #
 # With a one-hot label only the true class survives the sum: $H = -\ln(\text{probability
 # given to the true class})$.
@@ -85,6 +95,16 @@ for name, prediction in (("H1", [0.6, 0.4]), ("H2", [0.8, 0.2])):
     by_formula = losses.cross_entropy(label, prediction)
     by_keras = float(keras.losses.categorical_crossentropy(label, prediction))
     print(f"{name}((1, 0), {tuple(prediction)}) = {by_formula:.3f}   (Keras: {by_keras:.3f})")
+
+# %% [markdown]
+# With a label that is not one-hot, say $p = (0.7, 0.3)$, the three properties show:
+
+# %%
+p, q = np.array([0.7, 0.3]), np.array([0.6, 0.4])
+entropy, divergence = losses.cross_entropy(p, p), float(np.sum(p * np.log(p / q)))
+print(f"H(p, q) = {losses.cross_entropy(p, q):.4f} = H(p) {entropy:.4f} + KL(p‖q) {divergence:.4f}")
+print(f"H(q, p) = {losses.cross_entropy(q, p):.4f}   (not symmetric)")
+print(f"H(p, p) = {entropy:.4f}   (not 0: p is not one-hot)")
 
 # %% [markdown]
 # ## 3. Softmax with cross entropy (softmax 与交叉熵结合)
@@ -243,8 +263,10 @@ with np.printoptions(suppress=True):
 # %% [markdown]
 # Look at the fourth sample, the wrong one: its CE gradient is large (0.88), its MSE
 # gradient seven times smaller (0.12). With one true-class probability $p$ and two classes this becomes
-# one line: CE $= -\ln p$ with slope $p - 1$, MSE $= (1-p)^2$ with slope $-2(1-p)^2 p$. The
-# MSE slope **vanishes** as $p \to 0$: MSE barely corrects a confidently wrong classifier,
+# one line. Write $z$ for the true class's logit minus the other's, so that $p = \sigma(z)$
+# and $dp/dz = p(1-p)$. Then CE $= -\ln p$ has the slope $p - 1$ **with respect to the logit**
+# $z$ (with respect to $p$ itself it is $-1/p$), and MSE $= (1-p)^2$ has the slope
+# $-2(1-p)^2 p$ with respect to $z$. The MSE slope **vanishes** as $p \to 0$: MSE barely corrects a confidently wrong classifier,
 # CE pushes hardest exactly there. That is why classifiers train with CE.
 #
 # **Panel.** Drag $p$ and read both losses and both slopes under the figure.
@@ -324,7 +346,7 @@ sales_panel()
 answer = ...  # your code here
 exercises.check_cross_entropy(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: only the true class's probability counts
 answer = -np.log(0.7)
 exercises.check_cross_entropy(answer)
@@ -339,7 +361,7 @@ exercises.check_cross_entropy(answer)
 answer = ...  # your code here
 exercises.check_logit_gradient(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: softmax minus one-hot
 z = np.array([2.0, 1.0, 0.1])
 answer = np.exp(z) / np.sum(np.exp(z)) - np.array([1.0, 0.0, 0.0])
@@ -349,17 +371,18 @@ exercises.check_logit_gradient(answer)
 # ## Exercise 3: a cautious forecast
 #
 # The shop now sells fresh cakes: an unsold cake is thrown away and costs a lot, a missed
-# sale little. Choose a COST and a PROFIT (between 1 and 99) such that the fitted forecast is
-# above the true sales on at most 10 % of the days.
+# sale little, and the baker wants to throw cakes away on about one day in five. Choose a
+# COST and a PROFIT (between 1 and 99) such that the fitted forecast is above the true sales
+# on 15 % to 25 % of the days.
 
 # %%
 cost, profit = ..., ...  # your values here
-exercises.check_sales_direction(cost, profit)
+exercises.check_cautious_forecast(cost, profit)
 
-# %% jupyter={"source_hidden": true}
-# Solution: over-predicting must be expensive: PROFIT / (COST + PROFIT) = 5 / 95 ≈ 5 %
-cost, profit = 90, 5
-exercises.check_sales_direction(cost, profit)
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the forecast sits at the PROFIT / (COST + PROFIT) quantile: 1 / (4 + 1) = 20 %
+cost, profit = 4, 1
+exercises.check_cautious_forecast(cost, profit)
 
 # %% [markdown]
 # ## Summary (小结)
@@ -376,4 +399,4 @@ exercises.check_sales_direction(cost, profit)
 # - A custom loss encodes what errors cost: the asymmetric sales loss puts the forecast at
 #   the PROFIT/(COST+PROFIT) quantile, so a high PROFIT pushes the weights up.
 #
-# Next: [06 Under/overfitting and regularization](06_regularization.ipynb).
+# Next: [06 Under/overfitting and regularization](06_overfitting_regularization.ipynb).

@@ -29,14 +29,16 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import keras
 import numpy as np
 
-from course_lib import checks, fitting, notebook, plots
+from course_lib import checks, fitting, plots
 from course_lib.exercises import fitting as exercises
 from course_lib.widgets import fitting as figures
-
-notebook.setup()
 
 # %% [markdown]
 # ## Three fitting states (三种拟合状态)
@@ -171,8 +173,8 @@ print(f"{len(x_train)} training and {len(x_val)} validation points; "
 # epoch on the whole training set. The source course trains a 2-11-1 network on the MSE with
 # plain gradient descent; cross entropy and Adam reach the same boundaries in far fewer
 # epochs. The network is written with raw TensorFlow ops as in the source, and all its epochs
-# run inside one `tf.function`: a run of 1000 epochs takes about a second even on a busy
-# machine (the very first run also traces the graph, once per session, a few seconds more).
+# run inside one `tf.function`, so Python is not involved once per epoch. The time printed
+# below includes the first run's tracing of that graph, which happens once per session.
 # Read it in `course_lib/fitting.py` (`forward` and `train_classifier`).
 #
 # First without any remedy: 32 hidden units (129 weights) for 60 points, 1000 epochs.
@@ -186,8 +188,10 @@ print(f"trained in {plain.seconds:.2f} s; final loss: train {plain.train_loss[-1
       f"{plain.validation_loss.min():.3f} at epoch {plain.validation_loss.argmin() + 1}")
 
 # %% [markdown]
-# The training loss goes on falling; the validation loss turns round after about a hundred
-# epochs and climbs. From there on the network learns the noise of its 60 points.
+# The training loss goes on falling; the validation loss turns round (at the epoch printed
+# above) and climbs. From there on the network learns the noise of its 60 points. Stopping
+# the training where the validation loss is lowest is called **early stopping** (早停); the
+# remedies below keep the network from overfitting in the first place.
 
 # %%
 plots.training_curves({"loss": plain.train_loss.tolist(), "val_loss": plain.validation_loss.tolist()},
@@ -213,9 +217,13 @@ checks.milestone("validation loss without regularization", plain.validation_loss
 # the weights that explain the pattern and lets go of those that chase single points.
 #
 # In Keras the penalty is one argument of a layer, as the source course shows:
-# `Dense(units, kernel_regularizer=keras.regularizers.L2(λ))` (the lower-case `l2()` of the
-# source still works; Keras 3 also names the argument `l2=` instead of TF 1's `scale`). Keras
-# then adds $\lambda \sum w^2$ to the loss, the same term as `fitting.penalty`; checked here on
+# `Dense(units, kernel_regularizer=keras.regularizers.L2(λ))`. The source's lower-case
+# `l2()` is the same class under a second name. Its argument has changed names over the
+# versions: TF 1's `tf.contrib.layers.l2_regularizer(scale)` added $\text{scale} \cdot \sum
+# w^2 / 2$ (half the sum, through `tf.nn.l2_loss`); TF 2's `tf.keras.regularizers.l2(l=0.01)`,
+# the source's, added $l \sum w^2$; later `tf.keras` renamed `l` to `l2` (still accepting
+# `l`), and Keras 3 accepts only `l2=`. A positional `L2(0.01)` works in all of them. Keras
+# adds $\lambda \sum w^2$ to the loss, the same term as `fitting.penalty`; checked here on
 # the trained network's weights:
 
 # %%
@@ -439,14 +447,12 @@ checks.milestone("validation loss with 32 units and L2", large_l2_run.validation
 # 20 epochs; right: both losses per epoch. Pause keeps what was learned, Train goes on, Reset
 # starts again. The caption gives the numbers and how long the training took.
 #
-# The panel retrains only on the button, never while a slider is dragged. Measured while this
-# chapter was built, on 2 CPU cores shared by eight busy jobs: a retrain with the defaults
-# (400 epochs) took 0.2–0.9 s (1.9 s at the worst moment); drawing the figure took 1.5–4 s,
-# the cost of any Matplotlib figure on that overloaded machine (chapter 00's one-line panel
-# took 0.8–3.9 s at the same time). The cell after the panel measures both on your machine.
+# The panel retrains only on the button, never while a slider is dragged; the cell after the
+# panel measures how long a retrain with the defaults and the drawing of its figure take.
 #
 # Try: noise 0.5, train share 0.15, 64 units, 1500 epochs, no regularization: overfit. Then
-# switch on L2 with λ = 0.01, or dropout 0.5, or raise the train share, and train again.
+# switch on one remedy at a time (L2, L1, dropout, a larger train share) and train again;
+# exercise 3 asks for settings that work.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -464,18 +470,21 @@ print(f"{len(run.train_loss)} epochs trained in {run.seconds:.2f} s, shown in "
 # %% [markdown]
 # ## Exercise 1: the best degree
 #
-# Which polynomial degree does the validation error choose for the data of the regression
-# section? Use `errors` (a dict with `"degrees"`, `"train_mse"` and `"validation_mse"`), not
-# `errors["best_degree"]`.
+# New data from the same curve: 20 training points, drawn with another seed,
+# `fitting.polynomial_data(**exercises.DEGREE_DATA)`. Which polynomial degree, from 0 to 12,
+# does the validation error choose for them? Compute the errors with
+# `fitting.errors_by_degree` (a dict with `"degrees"`, `"train_mse"` and `"validation_mse"`)
+# and pick the degree yourself, without reading its `"best_degree"`.
 
 # %%
 answer = ...  # your code here
-exercises.check_best_degree(answer, errors)
+exercises.check_best_degree(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
-answer = int(errors["degrees"][np.argmin(errors["validation_mse"])])
-exercises.check_best_degree(answer, errors)
+new_errors = fitting.errors_by_degree(*fitting.polynomial_data(**exercises.DEGREE_DATA))
+answer = int(new_errors["degrees"][np.argmin(new_errors["validation_mse"])])
+exercises.check_best_degree(answer)
 
 # %% [markdown]
 # ## Exercise 2: an L2 penalty by hand
@@ -491,7 +500,7 @@ for name, value in exercises.TINY_WEIGHTS.items():
 answer = ...  # your code here
 exercises.check_l2_penalty(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: only the kernels, squared, summed, times λ
 weights = exercises.TINY_WEIGHTS
 answer = 0.01 * (np.sum(weights["W1"] ** 2) + np.sum(weights["W2"] ** 2))
@@ -501,8 +510,8 @@ exercises.check_l2_penalty(answer)
 # ## Exercise 3: rescue an overfitting network
 #
 # On very noisy data (noise 0.5) with only 15% of the points for training, find Playground
-# settings that bring the validation loss down to 0.5 or less (the defaults end at 0.68, and
-# 32 units trained for 1000 epochs overfit to 2.2). Give a dict with any of
+# settings that bring the validation loss down to 0.5 or less (the Playground's defaults do
+# not get there, and 32 units trained for 1000 epochs without a remedy overfit). Give a dict with any of
 # `hidden_units`, `regularization`, `lam`, `dropout` and `num_epochs` (the noise and the train
 # share are fixed). Try them in the panel first.
 
@@ -510,7 +519,7 @@ exercises.check_l2_penalty(answer)
 answer = ...  # your code here, e.g. {"hidden_units": 16, "regularization": "L2", "lam": 0.001}
 exercises.check_rescue(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: L2 strong enough to keep the boundary round
 answer = {"hidden_units": 32, "regularization": "L2", "lam": 0.01, "num_epochs": 1000}
 exercises.check_rescue(answer)

@@ -153,7 +153,7 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 #
 # | method | the course | Keras | what changes |
 # |---|---|---|---|
-# | SGDM | $m_t = \beta m_{t-1} + (1-\beta) g_t$, $W \leftarrow W - lr\, m_t$ | $v_t = \mu v_{t-1} - lr\, g_t$, $W \leftarrow W + v_t$ | **momentum form**: Keras sums past steps (lr inside, no $1-\beta$); the course averages gradients. Same path when $lr_{Keras} = lr_{course}(1-\beta)$ (exercise 1) |
+# | SGDM | $m_t = \beta m_{t-1} + (1-\beta) g_t$, $W \leftarrow W - lr\, m_t$ | $v_t = \mu v_{t-1} - lr\, g_t$, $W \leftarrow W + v_t$ | **momentum form**: Keras sums past steps (lr inside, no $1-\beta$); the course averages gradients. One Keras learning rate gives the same path: exercise 1 finds it |
 # | AdaGrad | $V_0 = 0$, $W \leftarrow W - lr\, g / \sqrt{V_t}$ | accumulator starts at `initial_accumulator_value=0.1`, $W \leftarrow W - lr\, g / \sqrt{V_t + \varepsilon}$ | **initial accumulator** 0.1, so the first steps are smaller; ε inside the root |
 # | RMSProp | $W \leftarrow W - lr\, g / \sqrt{V_t}$ | $W \leftarrow W - lr\, g / \sqrt{V_t + \varepsilon}$, ε = 1e-7 (`rho` is β) | **where ε goes**: inside the root |
 # | Adam | $lr\, \widehat m_t / \sqrt{\widehat V_t}$ | $\alpha_t = lr \sqrt{1-\beta_2^t} / (1-\beta_1^t)$, $W \leftarrow W - \alpha_t\, m_t / (\sqrt{V_t} + \varepsilon)$ | **bias correction** folded into the step size $\alpha_t$; ε added to the *uncorrected* $\sqrt{V_t}$ |
@@ -174,8 +174,8 @@ print(inspect.getsource(optimizers.adam_update))
 # with the real Keras optimizer and the other with our Keras form, on the same 100 batches of
 # 32, and records after every step the largest difference between their weights. Both run in
 # float32, so agreeing formulas can differ by round-off at most (the check allows 1e-6; since
-# our code repeats Keras' operations in Keras' order, the difference measured when this notebook
-# was built was 0, bit for bit).
+# our code repeats Keras' operations in Keras' order, the difference printed below is normally
+# 0, bit for bit).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -191,7 +191,7 @@ for name, difference in differences.items():
 # %% [markdown]
 # How far apart the two families are: the course's and Keras' forms with the same
 # hyperparameters, 100 steps on the ravine of the next section. SGD is identical; SGDM differs by
-# its factor $1-\beta$ (Keras' steps are 10 times larger); AdaGrad by its initial accumulator;
+# its momentum form (Keras' steps are larger); AdaGrad by its initial accumulator;
 # RMSProp and Adam only by ε, which is why they agree to many digits.
 
 # %%
@@ -333,7 +333,7 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 answer = ...  # your code here
 exercises.check_keras_momentum_learning_rate(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: the course's step lr·m_t, with m_t = β·m_{t−1} + (1−β)·g_t, unrolls to
 # Keras' velocity when Keras' learning rate is lr·(1−β).
 answer = 0.1 * (1 - 0.9)
@@ -355,7 +355,7 @@ print(f"same 50-step path on the ravine: {same_path}")
 answer = ...  # your code here
 exercises.check_first_adam_step(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: m_1 = 0.1·g and V_1 = 0.001·g²; corrected, m̂_1 = g and V̂_1 = g², so η_1 = lr·g/|g|.
 g = exercises.ADAM_GRADIENT
 m_hat = (0.1 * g) / (1 - 0.9)
@@ -373,7 +373,7 @@ exercises.check_first_adam_step(answer)
 answer = ...  # your code here
 exercises.check_adagrad_step_ratio(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: V_t = t·g², so the step lr·g/√(t·g²) = lr/√t; step 100 / step 1 = 1/√100.
 answer = 1 / np.sqrt(100)
 exercises.check_adagrad_step_ratio(answer)

@@ -23,8 +23,8 @@
 # | 5 fit | `model.fit(x, y, batch_size, epochs, ...)` | the training loop (执行训练过程) |
 # | 6 summary | `model.summary()` | the structure and the parameter count (打印网络结构, 统计参数数目) |
 #
-# In TensorFlow's words: TensorFlow is the wood, Keras the boards made from it. Simple
-# houses are quickest built from boards; special ones start from the wood.
+# The source's notes put it as an analogy: TensorFlow is the wood, Keras the boards made
+# from it. Simple houses are quickest built from boards; special ones start from the wood.
 #
 # **In this chapter you will**
 #
@@ -40,6 +40,10 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import time
 
 import keras
@@ -47,11 +51,9 @@ import numpy as np
 import tensorflow as tf
 from sklearn import datasets
 
-from course_lib import checks, data, notebook, plots, recipe
+from course_lib import checks, data, plots, recipe
 from course_lib.exercises import recipe as exercises
 from course_lib.widgets.recipe import recipe_panel
-
-notebook.setup()
 
 # %% [markdown]
 # The source writes `tf.keras.layers.Dense` and `tf.keras.models.Sequential`; with Keras 3
@@ -165,9 +167,13 @@ for name, (metric, label, prediction) in examples.items():
 # %% [markdown]
 # All three give 0.5: one right, one wrong. Mixing them up fails silently: `Accuracy` on
 # integer labels and probabilities compares 1 with 0.695 and finds nothing equal.
-# (In `compile`, the *string* `"accuracy"` is a shortcut that Keras resolves from the loss: with a
-# sparse CE loss it becomes `sparse_categorical_accuracy`. The class `Accuracy` is the
-# exact-equality one.)
+# (In `compile`, the *string* `"accuracy"` (or `"acc"`) is a shortcut that Keras resolves
+# from the **shapes** of the labels and the predictions, not from the loss (`get_metric` in
+# Keras' `trainers/compile_utils.py`): predictions with one column give `BinaryAccuracy`;
+# labels with fewer dimensions than the predictions, or one label column against several
+# prediction columns, give `SparseCategoricalAccuracy`; anything else gives
+# `CategoricalAccuracy`. With iris' integer labels and three probabilities it becomes the
+# sparse one. Only the class `keras.metrics.Accuracy` is the exact-equality one.)
 
 # %% [markdown]
 # ## Step 5: fit (执行训练过程)
@@ -203,8 +209,8 @@ checks.milestone("final validation accuracy", history.history["val_sparse_catego
 # (`0.9500, 0.9417, 0.9333, 0.8833, 0.7083, 0.9167` in epochs 65–70). The reason is subtle
 # and worth knowing: `notebook.setup()` seeds every random generator so that this page is
 # reproducible, and for arrays Keras 3 creates a new shuffling iterator at **every epoch**,
-# seeded the same way, so every epoch visits the 120 rows in the **same order** (checked
-# on the course machine: the first batch of two consecutive epochs is identical). SGD over
+# seeded the same way, so every epoch visits the 120 rows in the **same order** (the first
+# batch of two consecutive epochs is identical). SGD over
 # a fixed order settles into a repeating cycle. The subclassed run below reshuffles at every
 # pass, as the source's TF 2.1 did, and jumps like the source's log.
 
@@ -262,7 +268,7 @@ subclassed.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
 # above. The time goes into the epochs, not the steps: for arrays, `fit` builds a
 # `tf.data` pipeline and at **every epoch** creates a new iterator over it (and runs the
 # epoch callbacks); with 120 samples that overhead is far larger than the training itself.
-# A profile of this `fit` on the course machine put more than half of the time in
+# Under a profiler (`cProfile`), more than half of this `fit`'s time is spent in
 # `make_iterator`.
 #
 # The fix keeps `fit` and the algorithm: give it one endless dataset, reshuffled at each pass
@@ -277,7 +283,8 @@ batch_size = 32
 start = time.perf_counter()
 subclassed_history = subclassed.fit(recipe.repeated_dataset(x_fit, y_fit, batch_size), epochs=500,
                                     steps_per_epoch=int(np.ceil(len(x_fit) / batch_size)),
-                                    validation_data=(x_val, y_val), validation_freq=20, verbose=0)
+                                    validation_data=(x_val, y_val), validation_freq=20, verbose=0,
+                                    shuffle=False)  # the dataset reshuffles itself; fit's own shuffle would be ignored
 print(f"500 epochs in {time.perf_counter() - start:.1f} s, against {fit_seconds:.1f} s above")
 
 # %%
@@ -342,7 +349,7 @@ recipe_panel(x_train, y_train)
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: weights plus biases of each layer
 answer = (4 * 10 + 10) + (10 * 3 + 3)
 exercises.check_parameter_count(answer)
@@ -357,7 +364,7 @@ exercises.check_parameter_count(answer)
 answer = ...  # your code here
 exercises.check_sparse_accuracy(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: argmax of each row against the label, then the share of hits
 predicted = np.argmax(exercises.METRIC_PROBABILITIES, axis=1)
 answer = np.mean(predicted == exercises.METRIC_LABELS)

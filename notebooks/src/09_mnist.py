@@ -26,16 +26,18 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
 import inspect
 
 import keras
 import numpy as np
 
-from course_lib import checks, classifiers, data, notebook, plots
+from course_lib import checks, classifiers, data, plots
 from course_lib.exercises import mnist as exercises
 from course_lib.widgets.images import image_browser_panel
-
-notebook.setup()
 
 # %% [markdown]
 # ## 1 The data (数据集)
@@ -90,7 +92,7 @@ print("x_test: ", x_test.shape, "| y_test[:10]:", y_test[:10])
 # $\hat y$ holds ten probabilities that sum to 1. Training minimises the sparse categorical
 # cross entropy (交叉熵), the minus log of the probability given to the true label $y$:
 #
-# $$\text{loss} = -\log \hat y_{y}.$$
+# $$\text{loss} = -\ln \hat y_{y}.$$
 #
 # Here is the source's model, in `course_lib/classifiers.py`:
 
@@ -242,32 +244,33 @@ image_browser_panel(model, x_test, y_test)
 # %% [markdown]
 # ## Exercise 1: count the parameters (参数个数)
 #
-# Without calling `count_params`, compute how many trainable numbers the model has. Use
-# the layer sizes: 784 inputs, 128 hidden units, 10 outputs.
+# The summary above counted the 128-unit model. Without building it, how many trainable
+# numbers would the same model with a hidden layer twice as wide hold (784 inputs, **256**
+# hidden units, 10 outputs)?
 
 # %%
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: weights plus biases of each Dense layer
-answer = (784 * 128 + 128) + (128 * 10 + 10)
+answer = (784 * 256 + 256) + (256 * 10 + 10)
 exercises.check_parameter_count(answer)
 
 # %% [markdown]
 # ## Exercise 2: accuracy by hand (准确率)
 #
-# From `probabilities` (10 000 × 10) and `y_test`, compute the test accuracy as a fraction
-# between 0 and 1, without `evaluate`.
+# From `probabilities` (10 000 × 10) and `y_test`, compute the accuracy on the **first 1000**
+# test images, as a fraction between 0 and 1, without `evaluate`.
 
 # %%
 answer = ...  # your code here
-exercises.check_accuracy(answer, probabilities, y_test)
+exercises.check_accuracy(answer, probabilities[:1000], y_test[:1000])
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution
-answer = np.mean(np.argmax(probabilities, axis=1) == y_test)
-exercises.check_accuracy(answer, probabilities, y_test)
+answer = np.mean(np.argmax(probabilities[:1000], axis=1) == y_test[:1000])
+exercises.check_accuracy(answer, probabilities[:1000], y_test[:1000])
 
 # %% [markdown]
 # ## Exercise 3: the most confused pair
@@ -279,7 +282,7 @@ exercises.check_accuracy(answer, probabilities, y_test)
 answer = ...  # your code here
 exercises.check_most_confused(answer, probabilities, y_test)
 
-# %% jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: count (true, predicted) pairs, ignore the diagonal, take the largest
 counts = np.zeros((10, 10), dtype=int)
 np.add.at(counts, (y_test, predicted), 1)
