@@ -186,10 +186,12 @@ def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):
 def test_fashion_exercises_accept_the_answer_and_name_the_mistake(capsys):
     assert not fashion.check_parameter_count(...)
     out = capsys.readouterr().out
-    assert "not attempted" in out and "111" not in out
-    assert fashion.check_parameter_count(111_514)
-    assert not fashion.check_parameter_count(111_514 - 250)
-    assert "forgot the biases: each of the 250 units" in capsys.readouterr().out
+    assert "not attempted" in out and "816" not in out
+    sizes = [784, 96, 48, 24, 12, 10]
+    assert sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:])) == 81_622
+    assert fashion.check_parameter_count(81_622)
+    assert not fashion.check_parameter_count(81_622 - 190)
+    assert "forgot the biases: each of the 190 units" in capsys.readouterr().out
     assert not fashion.check_parameter_count(244_522)  # printed by the chapter's summary
     assert "summary above" in capsys.readouterr().out
     recall = fashion.per_class_accuracy(LABELS, PROBABILITIES)

@@ -5,8 +5,9 @@ import numpy as np
 from course_lib import checks, classifiers
 
 
-#: Exercise 1's first width: the panel's network at half the chapter's widths, 784-128-64-32-16-10.
-EXERCISE_FIRST_WIDTH = 128
+#: Exercise 1's first width: a funnel the panel cannot train (its widths are powers of two), so
+#: its caption cannot give the count away: 784-96-48-24-12-10.
+EXERCISE_FIRST_WIDTH = 96
 
 
 def _sizes(first_width):
@@ -18,16 +19,16 @@ def _count(sizes):
 
 
 def check_parameter_count(answer):
-    """How many trainable numbers the 784-128-64-32-16-10 Dense network holds (the panel's first width 128)."""
+    """How many trainable numbers the 784-96-48-24-12-10 Dense network holds."""
     sizes = _sizes(EXERCISE_FIRST_WIDTH)
     weights = sum(n * m for n, m in zip(sizes[:-1], sizes[1:]))
     biases = sum(sizes[1:])
     return checks.check_answer(
-        "parameters of the 784-128-64-32-16-10 network", answer, weights + biases,
+        "parameters of the 784-96-48-24-12-10 network", answer, weights + biases,
         hint="sum over the five Dense layers of inputs × units + units; the first layer has "
              "784 inputs.",
         mistakes={"that is the chapter's 784-256-128-64-32-10 network, counted in the summary above; "
-                  "this one starts at 128 units.": _count(_sizes(classifiers.FASHION_WIDTHS[0])),
+                  "this one starts at 96 units.": _count(_sizes(classifiers.FASHION_WIDTHS[0])),
                   f"you forgot the biases: each of the {biases} units has one.": weights,
                   "those are only the biases; add the weight matrices.": biases,
                   f"that is only the first layer (784×{sizes[1]} + {sizes[1]}); add the four others.":

@@ -323,9 +323,9 @@ epochs_width_panel()
 # %% [markdown]
 # ## Exercise 1: count the parameters (参数个数)
 #
-# The summary above counted the 784-256-128-64-32-10 network. The panel's width slider
-# halves every layer: with a first width of 128 it trains 784-128-64-32-16-10. Compute that
-# network's number of parameters by hand.
+# The summary above counted the 784-256-128-64-32-10 network, and the panel's caption counts
+# each funnel it trains (first widths 8 to 512, every layer half the one before). Compute by
+# hand the number of parameters of a funnel it cannot train: 784-96-48-24-12-10.
 
 # %%
 answer = ...  # your code here
@@ -333,7 +333,7 @@ exercises.check_parameter_count(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: inputs × units + units for each Dense layer
-sizes = [784, 128, 64, 32, 16, 10]
+sizes = [784, 96, 48, 24, 12, 10]
 answer = sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
 exercises.check_parameter_count(answer)
 
