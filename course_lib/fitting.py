@@ -328,7 +328,6 @@ def classifier_runs(train, validation, *, hidden_units=32, regularization="none"
     dropout = validate.in_range("dropout", dropout, 0.0, 0.9)
     learning_rate = validate.positive("learning_rate", learning_rate)
     num_epochs = validate.positive_int("num_epochs", num_epochs)
-    epochs_per_update = validate.positive_int("epochs_per_update", epochs_per_update or num_epochs)
     data = [tf.constant(part, tf.float32) for part in (*train, *validation)]
     weights = tuple(tf.constant(w) for w in initial_weights(hidden_units, seed))
     zeros = tuple(tf.zeros_like(w) for w in weights)
@@ -341,22 +340,16 @@ def classifier_runs(train, validation, *, hidden_units=32, regularization="none"
         return [{"loss": float(loss), "val_loss": float(val)}
                 for loss, val in zip(train_loss.numpy(), val_loss.numpy())]
 
-    def current():
-        return ClassifierRun([w.numpy() for w in state.value[0]],
-                             np.array(history.metrics.get("loss", []), np.float32),
-                             np.array(history.metrics.get("val_loss", []), np.float32), history.seconds,
-                             regularization, float(lam), float(dropout))
-
-    history = training.History()
-    yield current()
-    while history.num_epochs < num_epochs and history.stop_reason == "completed":
-        training.loop(run_epochs, min(epochs_per_update, num_epochs - history.num_epochs),
-                      epochs_per_call=EPOCHS_PER_CALL, checkpoint=state, on_epoch_end=on_epoch_end,
-                      should_stop=should_stop, history=history, progress=False)
+    for history in training.loop_in_slices(run_epochs, num_epochs, epochs_per_update or num_epochs,
+                                           epochs_per_call=EPOCHS_PER_CALL, checkpoint=state,
+                                           on_epoch_end=on_epoch_end, should_stop=should_stop):
         if history.stop_reason == "diverged":
             raise ValueError(f"training diverged (the loss became NaN) with learning_rate {learning_rate}; "
                              "lower it.")
-        yield current()
+        yield ClassifierRun([w.numpy() for w in state.value[0]],
+                            np.array(history.metrics.get("loss", []), np.float32),
+                            np.array(history.metrics.get("val_loss", []), np.float32), history.seconds,
+                            regularization, float(lam), float(dropout))
 
 
 def near_zero_share(kernels, threshold=1e-2):

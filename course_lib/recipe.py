@@ -153,7 +153,6 @@ def softmax_regression_runs(x_train, y_train, x_val, y_val, *, num_epochs=500, l
     learning_rate = validate.positive("learning_rate", learning_rate)
     l2 = validate.non_negative("l2", l2)
     batch_size = validate.positive_int("batch_size", batch_size)
-    epochs_per_update = validate.positive_int("epochs_per_update", epochs_per_update or num_epochs)
     x_train, x_val = np.asarray(x_train, np.float32), np.asarray(x_val, np.float32)
     y_train, y_val = np.asarray(y_train, np.int64), np.asarray(y_val, np.int64)
     if x_train.ndim != 2 or x_val.ndim != 2 or x_train.shape[1] != x_val.shape[1]:
@@ -172,17 +171,9 @@ def softmax_regression_runs(x_train, y_train, x_val, y_val, *, num_epochs=500, l
             tf.constant(count), tf.constant(batch_size), tf.constant(seed))
         return [dict(zip(names, row)) for row in curves.numpy().tolist()]
 
-    def current():
-        history = {name: np.array(run.metrics.get(name, []), np.float32) for name in names}
+    for run in training.loop_in_slices(run_epochs, num_epochs, epochs_per_update or num_epochs, epochs_per_call=EPOCHS_PER_CALL,
+                                       checkpoint=weights, on_epoch_end=on_epoch_end, should_stop=should_stop):
         kernel, bias = weights.value
-        return {"history": history, "kernel": kernel.numpy(), "bias": bias.numpy(),
-                "num_epochs": num_epochs, "learning_rate": learning_rate, "l2": l2,
-                "seconds": run.seconds, "stop_reason": run.stop_reason}
-
-    run = training.History()
-    yield current()
-    while run.num_epochs < num_epochs and run.stop_reason == "completed":
-        training.loop(run_epochs, min(epochs_per_update, num_epochs - run.num_epochs),
-                      epochs_per_call=EPOCHS_PER_CALL, checkpoint=weights, on_epoch_end=on_epoch_end,
-                      should_stop=should_stop, history=run, progress=False)
-        yield current()
+        yield {"history": {name: np.array(run.metrics.get(name, []), np.float32) for name in names},
+               "kernel": kernel.numpy(), "bias": bias.numpy(), "num_epochs": num_epochs,
+               "learning_rate": learning_rate, "l2": l2, "seconds": run.seconds, "stop_reason": run.stop_reason}

@@ -300,6 +300,23 @@ def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch
     return history
 
 
+def loop_in_slices(run_epochs, num_epochs, epochs_per_update, **loop_options):
+    """:func:`loop` cut into slices of ``epochs_per_update`` epochs, yielding its :class:`History`
+    before the first slice and after each one, until the run is done, stopped or diverged.
+
+    The same epochs as one :func:`loop` call; a live panel draws the history between
+    slices. ``loop_options`` are :func:`loop`'s. Taught in chapter 06 (the Playground).
+    """
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    epochs_per_update = validate.positive_int("epochs_per_update", epochs_per_update)
+    history = History()
+    yield history
+    while history.num_epochs < num_epochs and history.stop_reason == "completed":
+        loop(run_epochs, min(epochs_per_update, num_epochs - history.num_epochs), history=history,
+             progress=False, **loop_options)
+        yield history
+
+
 def _diverged(history, checkpoint, epoch, loss, restored_epoch):
     """Stop a run whose loss of ``epoch`` (0-based) is not finite: restore the checkpoint and say what to do."""
     history.stop_reason = "diverged"

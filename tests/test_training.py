@@ -222,3 +222,17 @@ def test_a_checkpoint_puts_back_variables_and_a_hand_written_optimizers_moments(
     assert adam.iterations == 1
     (again,) = adam.step([weight.numpy()], [np.array([0.3, -0.1], np.float32)])
     np.testing.assert_array_equal(again, expected[0])
+
+
+def test_a_loop_in_slices_is_the_loop_with_a_look_between_the_slices():
+    def run_epochs(first_epoch, count):
+        return [{"loss": 1.0 / (first_epoch + index + 1)} for index in range(count)]
+
+    seen = [history.num_epochs for history in training.loop_in_slices(run_epochs, 10, 4)]
+    assert seen == [0, 4, 8, 10]
+    *_, sliced = training.loop_in_slices(run_epochs, 10, 4)
+    assert sliced.metrics["loss"] == training.loop(run_epochs, 10, progress=False).metrics["loss"]
+    stop_after = iter([False, True])
+    *_, stopped = training.loop_in_slices(run_epochs, 10, 4, epochs_per_call=4,
+                                          should_stop=lambda: next(stop_after, True))
+    assert stopped.stop_reason == "stopped" and stopped.num_epochs == 4
