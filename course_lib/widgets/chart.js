@@ -8,8 +8,10 @@
 // When a linked value changes, the state nearest to the controls is shown: no kernel needed.
 // No formula of the course is computed here; every number comes from Python.
 //
-// Vega itself (900 kB) is loaded once per page by the ChartLibrary widget (chart.py), which
-// publishes vega-embed through `library()`; every chart waits for it there.
+// Vega itself (900 kB) is loaded once per page by the ChartLibrary widget (chart.py), whose
+// `bundle` this same module imports in the background and publishes through `library()`; every
+// chart waits for it there. anywidget gives a model two seconds to initialize, too short to
+// parse 900 kB on a busy classroom laptop, so the bundle is never awaited in `initialize`.
 
 /** The page's meeting point between the chart library and the charts (made by whichever comes first). */
 export function library() {
@@ -51,6 +53,17 @@ export function nearestEntry(table, values, exact = []) {
 /** The values of the linked controls, as the model holds them now. */
 export function linkedValues(model) {
   return Object.fromEntries(model.get("linked").map((name) => [name, model.get(name)]));
+}
+
+/** Import the chart library's bundle once per page, in the background, and publish vega-embed. */
+function loadLibrary(bundle) {
+  const shared = library();
+  if (shared.loading) return;
+  shared.loading = true;
+  const url = URL.createObjectURL(new Blob([bundle], { type: "text/javascript" }));
+  import(url)
+    .then((module) => shared.resolve(module.default))
+    .catch((error) => console.error("course chart library:", error));
 }
 
 /** The states of a packed table (gzip-compressed JSON in base64, see pack_table in chart.py). */
@@ -111,4 +124,9 @@ async function render({ model, el }) {
   return () => { if (view) view.finalize(); };
 }
 
-export default { render };
+function initialize({ model }) {
+  const bundle = model.get("bundle"); // only the ChartLibrary model has one
+  if (bundle) loadLibrary(bundle);
+}
+
+export default { initialize, render };

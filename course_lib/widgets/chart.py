@@ -43,12 +43,12 @@ BUNDLE = Path(__file__).with_name("_chart_bundle.mjs")
 
 @lru_cache(maxsize=None)
 def bundle():
-    """The chart library's JavaScript module: Vega, Vega-Lite and vega-embed, published to the glue.
+    """The chart library's JavaScript module: Vega, Vega-Lite and vega-embed, whose default export is ``{vegaEmbed}``.
 
     Made by vl-convert's bundler and cached in a file, so it is made once per
     install (``make install`` makes it; a missing or stale cache is made again).
     """
-    glue = GLUE.read_text(encoding="utf-8") + "\nlibrary().resolve({ vegaEmbed });\n"
+    glue = "export default { vegaEmbed };\n"
     digest = hashlib.sha256(glue.encode("utf-8")).hexdigest()[:16]
     stamp = f"// vl-convert {vl_convert.__version__}, Vega-Lite {VEGA_LITE_VERSION}, glue {digest}\n"
     if BUNDLE.exists():
@@ -64,12 +64,16 @@ def bundle():
 
 
 class ChartLibrary(anywidget.AnyWidget):
-    """Vega for every chart of the page, loaded once (a notebook stores it once, not per chart)."""
+    """Vega for every chart of the page, loaded once (a notebook stores it once, not per chart).
 
-    _esm = traitlets.Unicode().tag(sync=True)
+    Its module is the charts' small glue, which imports ``bundle`` in the background.
+    """
 
-    @traitlets.default("_esm")
-    def _default_esm(self):
+    _esm = GLUE.read_text(encoding="utf-8")
+    bundle = traitlets.Unicode().tag(sync=True)
+
+    @traitlets.default("bundle")
+    def _default_bundle(self):
         return bundle()
 
 
