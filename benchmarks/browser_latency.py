@@ -15,13 +15,15 @@ executes it so its widget state is saved, then in JupyterLab
 1. **with a kernel**: runs every cell (live widgets), presses keys on each panel's
    first slider; a training panel's button is clicked once instead (time to its
    first changed figure) and paused;
-2. **without a kernel**: opens the saved notebook again, shuts its kernel down
-   and presses keys on the panels that work offline.
+2. **without a kernel**: opens the saved notebook again (no cell run), waits for
+   its saved panels, shuts its kernel down and presses keys on the panels that
+   work offline.
 
 Each panel gets ``presses`` key presses, one at a time (the next after the
 figure changed and a pause), so the times are not queued behind each other.
 """
 
+import contextlib
 import json
 import shutil
 import statistics
@@ -189,8 +191,11 @@ def summary(times, lost=0):
             "max": ordered[-1], "count": len(ordered), "lost": lost}
 
 
-def run(*, presses=15, only=(), log=print):
-    """Measure every cheap panel with and without a kernel; returns one row per panel."""
+def run(*, presses=15, only=(), log=print, browser=None):
+    """Measure every panel with and without a kernel; returns one row per panel.
+
+    ``browser`` is a running Playwright Chromium to use (a test session's); by default one is started.
+    """
     from tests.browser.jupyterlab import NotebookPage, offline_panel_cells
     from tests.browser.lab import CHROMIUM, chromium, serve
 
@@ -210,7 +215,7 @@ def run(*, presses=15, only=(), log=print):
             for index, (label, _) in enumerate(cells, start=1)]
     state = notebook.metadata.get("widgets", {})
     try:
-        with serve(served, home) as lab, chromium() as browser:
+        with serve(served, home) as lab, (contextlib.nullcontext(browser) if browser else chromium()) as browser:
             page = NotebookPage(browser, lab, "panels.ipynb")
             page.open()
             page.run_all_cells(len(cells) + 1)
@@ -225,15 +230,14 @@ def run(*, presses=15, only=(), log=print):
             page.close()
             lab.shut_down_kernels()
             page = NotebookPage(browser, lab, "panels.ipynb")
-            page.page.goto(lab.notebook_url("panels.ipynb"))
-            page.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=180_000)
+            page.open()  # the saved state renders once JupyterLab has asked the new kernel for its widgets
+            offline = [row for row in rows if row["offline"]]
+            for row in offline:
+                page.cell(row["index"]).locator(".course-panel").first.wait_for(timeout=60_000)
             lab.shut_down_kernels()
-            for row in rows:
-                if row["offline"]:
-                    panel = page.cell(row["index"]).locator(".course-panel").first
-                    panel.wait_for(timeout=60_000)
-                    row["without_kernel"] = measure(panel, presses)
-                    log(f"  {row['panel']} without a kernel: {row['without_kernel']}")
+            for row in offline:
+                row["without_kernel"] = measure(page.cell(row["index"]).locator(".course-panel").first, presses)
+                log(f"  {row['panel']} without a kernel: {row['without_kernel']}")
             page.close()
     finally:
         shutil.rmtree(home, ignore_errors=True)

@@ -175,31 +175,12 @@ def test_suite_times_a_chapter_without_touching_the_stored_notebook():
 
 
 def test_the_suite_starts_the_long_chapters_first_and_checks_jobs():
-    from pathlib import Path
-
+    
     sources = [Path(f"{name}.py") for name in ("00_welcome", "02_forward", "05_losses", "09_mnist", "10_fashion")]
     ordered = [source.stem[:2] for source in suite.longest_first(sources)]
     assert ordered == ["02", "10", "09", "00", "05"]
     with pytest.raises(ValueError, match="jobs"):
         suite.run(("00",), baseline=False, jobs=0)
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="the browser part needs Chromium")
-def test_browser_latency_times_key_presses_with_and_without_a_kernel():
-    from benchmarks import browser_latency
-
-    result = browser_latency.run(presses=2, only=("welcome",), log=quiet)
-    rows = {row["panel"]: row for row in result["rows"]}
-    line_fit = rows["welcome.line_fit_panel"]
-    assert line_fit["offline"] and line_fit["with_kernel"]["count"] == 2
-    assert line_fit["without_kernel"]["count"] == 2 and line_fit["without_kernel"]["median"] > 0
-    old = rows["line fit (Matplotlib PNG, the old path)"]
-    assert old["with_kernel"]["count"] == 2 and "without_kernel" not in old  # the old path needs its kernel
-    assert 0 < line_fit["stored_bytes"] < 2_000_000
-    meta = bench.metadata("test") | {"seconds": 1.0, "load_average": {"browser": 1.0}}
-    markdown = report.render_markdown({"meta": meta, "browser": result})
-    assert "| welcome.line_fit_panel |" in markdown and "## 4. Key press to figure on screen" in markdown
 
 
 # ------------------------------------------- the old Matplotlib path, kept as the reference
