@@ -25,6 +25,7 @@ figure changed and a pause), so the times are not queued behind each other.
 
 import contextlib
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -40,7 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.latency import panel_factories  # noqa: E402
-from tests.browser.jupyterlab import WIDGET_VIEW  # noqa: E402
+from tests.browser.jupyterlab import WIDGET_STATE, WIDGET_VIEW  # noqa: E402
 
 REFERENCES = [("line fit (Matplotlib PNG, the old path)", "reference_panels.matplotlib_line_fit_panel()"),
               ("line fit (plotly FigureWidget)", "reference_panels.plotly_line_fit_panel()"),
@@ -120,10 +121,9 @@ def stored_bytes(notebook, index):
     The chart library (Vega, about 0.9 MB) is stored once per notebook, whatever the number of
     panels, and is counted apart.
     """
-    state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-    models = state.get("state", {})
-    references = {model_id: set(json.dumps(model["state"]).split("IPY_MODEL_")[1:]) for model_id, model in models.items()}
-    references = {model_id: {ref[:32] for ref in refs} for model_id, refs in references.items()}
+    models = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    references = {model_id: set(re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(model["state"])))
+                  for model_id, model in models.items()}
     reached = set()
     todo = [o["data"][WIDGET_VIEW]["model_id"] for o in notebook.cells[index].outputs if WIDGET_VIEW in o.get("data", {})]
     while todo:

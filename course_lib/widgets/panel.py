@@ -68,9 +68,14 @@ def control_grid(control):
                     "use sliders, dropdowns, toggle buttons or checkboxes")
 
 
+def browser_trait(control):
+    """The trait that holds a control's value in the browser (a selection syncs its index, not its value)."""
+    return "index" if isinstance(control, SELECTIONS) else "value"
+
+
 def browser_value(control):
     """The control's value as the browser holds it (the index of a selection)."""
-    return control.index if isinstance(control, SELECTIONS) else control.value
+    return getattr(control, browser_trait(control))
 
 
 def python_value(control, value):
@@ -147,8 +152,7 @@ class Panel:
         if offline:
             self.chart.table = pack_table(self.tabulate())
             for name, control in self.controls.items():
-                trait = "index" if isinstance(control, SELECTIONS) else "value"
-                self.links.append(widgets.jslink((control, trait), (self.chart, name)))
+                self.links.append(widgets.jslink((control, browser_trait(control)), (self.chart, name)))
                 setattr(self.chart, name, browser_value(control))
         if live:
             self.training.reset()
