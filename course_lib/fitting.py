@@ -24,6 +24,7 @@ import numpy as np
 import tensorflow as tf
 
 from course_lib import losses, optimizers, training, validate
+from course_lib.plots import new_figure
 
 REGULARIZATIONS = ("none", "L1", "L2")
 
@@ -413,3 +414,110 @@ def playground_runs(hidden_units=16, regularization="none", lam=0.001, noise=0.3
                                epochs_per_update=epochs_per_update):
         yield {**classifier_result(run, train, validation, grid_resolution), "hidden_units": int(hidden_units),
                "noise": float(noise), "train_fraction": float(train_fraction), "num_epochs": int(num_epochs)}
+
+
+#: Figure texts stay in English: Matplotlib here finds no CJK font for them (the captions carry the Chinese).
+FIT_NAMES = ("underfitting", "good fit", "overfitting")
+
+
+INSIDE_COLOR, OUTSIDE_COLOR = "#ff7f0e", "#1f77b4"  # Matplotlib's tab:orange and tab:blue
+
+
+def _draw_polynomial(ax, train, coefficients, title):
+    curve_x = np.linspace(-1.0, 1.0, 300)
+    ax.plot(curve_x, target_curve(curve_x), "--", color="gray", label="true curve sin(πx)")
+    ax.scatter(*train, color="black", zorder=3, s=18, label="training points")
+    ax.plot(curve_x, predict_polynomial(coefficients, curve_x), color="tab:red", label="fit")
+    ax.set_ylim(-2.0, 2.0)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title, fontsize=11)
+
+
+def polynomial_fits_figure(train, validation, degrees):
+    """Three fits side by side, from too simple to too flexible; each title gives both errors."""
+    if len(degrees) != len(FIT_NAMES):
+        raise ValueError(f"give {len(FIT_NAMES)} degrees (under-, good and overfitting), got {degrees}.")
+    figure, axes = new_figure(12.0, 3.6, ncols=len(degrees), sharey=True)
+    for ax, degree, name in zip(axes, degrees, FIT_NAMES):
+        coefficients = fit_polynomial(*train, degree)
+        train_mse = mean_squared_error(train[1], predict_polynomial(coefficients, train[0]))
+        val_mse = mean_squared_error(validation[1],
+                                             predict_polynomial(coefficients, validation[0]))
+        _draw_polynomial(ax, train, coefficients,
+                         f"{name}\ndegree {degree}: train MSE {train_mse:.3f}, val MSE {val_mse:.3g}")
+    axes[0].legend(loc="lower left", fontsize=8)
+    return figure
+
+
+def error_curve_figure(errors):
+    """Training and validation MSE against the degree (log scale), the best degree marked."""
+    figure, ax = new_figure(7.0, 3.8)
+    ax.semilogy(errors["degrees"], errors["train_mse"], "o-", label="training error")
+    ax.semilogy(errors["degrees"], errors["validation_mse"], "s-", label="validation error")
+    best = errors["best_degree"]
+    best_error = errors["validation_mse"][list(errors["degrees"]).index(best)]
+    ax.axvline(best, color="tab:green", linestyle=":")
+    ax.annotate(f"best degree {best}\nval MSE {best_error:.3f}", (best, best_error),
+                xytext=(10, 25), textcoords="offset points", color="tab:green")
+    ax.set_xlabel("polynomial degree (model complexity)")
+    ax.set_ylabel("mean squared error")
+    ax.set_title("Training vs validation error")
+    ax.legend()
+    return figure
+
+
+def draw_boundary(ax, result, title=""):
+    """The probability of "inside" as a colour map, the 0.5 boundary, training (filled) and validation (hollow) points."""
+    xs, ys, probability = result["grid"]
+    extent = xs.max()
+    ax.imshow(probability, origin="lower", extent=(-extent, extent, -extent, extent), cmap="RdBu_r",
+              vmin=0.0, vmax=1.0, alpha=0.35, interpolation="bilinear")
+    ax.contour(xs, ys, probability, levels=[0.5], colors="black", linewidths=1.5)
+    circle = np.linspace(0.0, 2.0 * np.pi, 200)
+    radius = np.sqrt(CIRCLE_RADIUS_SQUARED)
+    ax.plot(radius * np.cos(circle), radius * np.sin(circle), ":", color="gray")
+    for (x, y), filled in ((result["train"], True), (result["validation"], False)):
+        colors = np.where(y >= 0.5, INSIDE_COLOR, OUTSIDE_COLOR)
+        if filled:
+            ax.scatter(x[:, 0], x[:, 1], c=colors, s=16, edgecolors="black", linewidths=0.4)
+        else:
+            ax.scatter(x[:, 0], x[:, 1], facecolors="none", edgecolors=colors, s=16, linewidths=0.8)
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title(title, fontsize=10)
+
+
+def _summary(result):
+    run = result["run"]
+    return (f"train loss {run.train_loss[-1]:.3f}, val loss {run.validation_loss[-1]:.3f}\n"
+            f"accuracy train {result['train_accuracy']:.2f}, val {result['validation_accuracy']:.2f}")
+
+
+def boundaries_figure(results):
+    """Decision boundaries side by side; ``results`` maps a title to a :func:`classifier_result`."""
+    figure, axes = new_figure(3.9 * len(results), 4.3, ncols=len(results))
+    for ax, (title, result) in zip(np.atleast_1d(axes), results.items()):
+        draw_boundary(ax, result, f"{title}\n{_summary(result)}")
+    return figure
+
+
+def weight_histograms_figure(runs, threshold=1e-2):
+    """One histogram of the weights |w| (log scale) per run; the title gives the share below ``threshold``."""
+    figure, axes = new_figure(4.4 * len(runs), 3.6, ncols=len(runs), sharey=True)
+    bins = np.logspace(-8, 1, 37)
+    for ax, (title, run) in zip(np.atleast_1d(axes), runs.items()):
+        sizes = np.abs(np.concatenate([np.ravel(w) for w in run.kernels]))
+        ax.hist(np.clip(sizes, bins[0], None), bins=bins, color="tab:purple")
+        ax.set_xscale("log")
+        ax.axvline(threshold, color="tab:red", linestyle=":")
+        share = near_zero_share(run.kernels, threshold)
+        ax.set_title(f"{title}\n{share:.0%} of |w| < {threshold:g}, mean |w| {sizes.mean():.3f}",
+                     fontsize=10)
+        ax.set_xlabel("|w| (log scale)")
+    np.atleast_1d(axes)[0].set_ylabel("number of weights")
+    return figure

@@ -31,6 +31,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from course_lib import validate
+from course_lib.plots import new_figure
 
 #: The five methods of the course, in the order the course introduces them.
 NAMES = ("SGD", "SGDM", "AdaGrad", "RMSProp", "Adam")
@@ -558,3 +559,61 @@ def race(surface="ravine", learning_rate=0.1, beta1=0.9, beta2=0.999, num_steps=
                       "diverged": len(losses) < num_steps + 1}
     return {"surface": SURFACES[surface], "learning_rate": learning_rate, "beta1": beta1,
             "beta2": beta2, "num_steps": num_steps, "runs": runs}
+
+
+#: One colour per method, the same in every figure of the chapter.
+COLORS = {"SGD": "tab:blue", "SGDM": "tab:orange", "AdaGrad": "tab:green",
+          "RMSProp": "tab:red", "Adam": "tab:purple"}
+
+
+def draw_surface(ax, surface):
+    """Contour lines of a surface of ``SURFACES``, its start (○) and minimum (★)."""
+    xs = np.linspace(*surface.x_range, 120)
+    ys = np.linspace(*surface.y_range, 120)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    values = surface.function((grid_x, grid_y))
+    levels = np.geomspace(max(values.min(), 1e-3), values.max(), 15)
+    ax.contour(grid_x, grid_y, values, levels=levels, colors="gray", linewidths=0.6, alpha=0.6)
+    ax.plot(*surface.start, "ko", markerfacecolor="none", markersize=9)
+    ax.plot(*surface.minimum, "k*", markersize=13)
+    ax.set_xlim(surface.x_range)
+    ax.set_ylim(surface.y_range)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.grid(False)
+
+
+def draw_paths(ax, result):
+    """The trajectory of each method of a :func:`race` result over its surface."""
+    surface = result["surface"]
+    draw_surface(ax, surface)
+    for name, run in result["runs"].items():
+        points = run["points"]
+        label = f"{name} (diverged)" if run["diverged"] else name
+        ax.plot(points[:, 0], points[:, 1], color=COLORS[name], linewidth=1.2, label=label)
+        ax.plot(*points[-1], "o", color=COLORS[name], markersize=4)
+    ax.set_title(f"{surface.formula}, lr = {result['learning_rate']:g}, "
+                 f"{result['num_steps']} steps", fontsize=11)
+
+
+def trajectories_figure(results):
+    """Several races side by side, one surface each (the ravine and Rosenbrock), with one legend."""
+    figure, axes = new_figure(6.0 * len(results), 4.6, ncols=len(results))
+    for ax, result in zip(np.atleast_1d(axes), results):
+        draw_paths(ax, result)
+        ax.legend(loc="lower right", fontsize=8)
+    return figure
+
+
+def iris_loss_figure(runs):
+    """The training loss per epoch of each iris run, one curve per optimizer."""
+    figure, ax = new_figure(7.0, 3.8)
+    for run in runs:
+        ax.plot(np.arange(1, len(run.losses) + 1), run.losses, color=COLORS.get(run.name),
+                label=run.name)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss (cross entropy)")
+    ax.set_title("iris: training loss with each optimizer")
+    ax.legend()
+    return figure

@@ -6,9 +6,9 @@ import pytest
 import tensorflow as tf
 
 from course_lib import classifiers, data
-from course_lib.exercises import fashion, mnist
+from course_lib.exercises import classifiers as exercises
 from course_lib.widgets.chart import unpack_table
-from course_lib.widgets.images import epochs_width_panel, image_browser_panel
+from course_lib.widgets.classifiers import epochs_width_panel, image_browser_panel
 
 #: Three classes, four examples: example 1 (label 1, predicted 0) and 3 (label 2, predicted 1) are wrong.
 LABELS = np.array([0, 1, 2, 2])
@@ -162,49 +162,49 @@ def test_image_browser_panel_trains_its_own_model_without_arguments():
 
 
 def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):
-    assert not mnist.check_parameter_count(...)
+    assert not exercises.check_mnist_parameter_count(...)
     out = capsys.readouterr().out
     assert "not attempted" in out and "203" not in out
-    assert mnist.check_parameter_count(203_530)
-    assert not mnist.check_parameter_count(784 * 256 + 256 * 10)
+    assert exercises.check_mnist_parameter_count(203_530)
+    assert not exercises.check_mnist_parameter_count(784 * 256 + 256 * 10)
     assert "forgot the biases" in capsys.readouterr().out
-    assert not mnist.check_parameter_count(101_770)  # printed by the chapter's summary
+    assert not exercises.check_mnist_parameter_count(101_770)  # printed by the chapter's summary
     assert "summary above" in capsys.readouterr().out
-    assert mnist.check_accuracy(0.5, PROBABILITIES, LABELS)
-    assert not mnist.check_accuracy(50.0, PROBABILITIES, LABELS)
+    assert exercises.check_accuracy(0.5, PROBABILITIES, LABELS)
+    assert not exercises.check_accuracy(50.0, PROBABILITIES, LABELS)
     assert "not a percentage" in capsys.readouterr().out
-    assert not mnist.check_accuracy(..., PROBABILITIES, LABELS)
+    assert not exercises.check_accuracy(..., PROBABILITIES, LABELS)
     assert "not attempted yet" in capsys.readouterr().out
     probabilities = np.eye(3)[[0, 0, 0, 2, 1, 1]]
     labels = np.array([0, 1, 1, 2, 2, 1])
-    assert mnist.most_confused_pair(labels, probabilities) == (1, 0)
-    assert mnist.check_most_confused((1, 0), probabilities, labels)
-    assert not mnist.check_most_confused((0, 1), probabilities, labels)
+    assert exercises.most_confused_pair(labels, probabilities) == (1, 0)
+    assert exercises.check_most_confused((1, 0), probabilities, labels)
+    assert not exercises.check_most_confused((0, 1), probabilities, labels)
     assert "swapped" in capsys.readouterr().out
 
 
 def test_fashion_exercises_accept_the_answer_and_name_the_mistake(capsys):
-    assert not fashion.check_parameter_count(...)
+    assert not exercises.check_fashion_parameter_count(...)
     out = capsys.readouterr().out
     assert "not attempted" in out and "816" not in out
     sizes = [784, 96, 48, 24, 12, 10]
     assert sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:])) == 81_622
-    assert fashion.check_parameter_count(81_622)
-    assert not fashion.check_parameter_count(81_622 - 190)
+    assert exercises.check_fashion_parameter_count(81_622)
+    assert not exercises.check_fashion_parameter_count(81_622 - 190)
     assert "forgot the biases: each of the 190 units" in capsys.readouterr().out
-    assert not fashion.check_parameter_count(244_522)  # printed by the chapter's summary
+    assert not exercises.check_fashion_parameter_count(244_522)  # printed by the chapter's summary
     assert "summary above" in capsys.readouterr().out
-    recall = fashion.per_class_accuracy(LABELS, PROBABILITIES)
+    recall = exercises.per_class_accuracy(LABELS, PROBABILITIES)
     np.testing.assert_allclose(recall, [1.0, 0.0, 0.5])
-    assert fashion.check_per_class_accuracy(recall, PROBABILITIES, LABELS)
-    assert not fashion.check_per_class_accuracy([0.5, 0.0, 1.0], PROBABILITIES, LABELS)
+    assert exercises.check_per_class_accuracy(recall, PROBABILITIES, LABELS)
+    assert not exercises.check_per_class_accuracy([0.5, 0.0, 1.0], PROBABILITIES, LABELS)
     assert "precision" in capsys.readouterr().out
     logits = np.random.RandomState(5).normal(size=(4, 10)).astype(np.float32)
     y = np.eye(10, dtype=np.float32)[[1, 2, 3, 4]]
     ce = float(classifiers.cross_entropy_of_logits(y, logits))
     mse = float(classifiers.mse_of_logits(y, logits + 10.0))
-    assert fashion.check_shifted_logits((ce, mse), logits, y)
-    assert not fashion.check_shifted_logits((ce, float(classifiers.mse_of_logits(y, logits))), logits, y)
+    assert exercises.check_shifted_logits((ce, mse), logits, y)
+    assert not exercises.check_shifted_logits((ce, float(classifiers.mse_of_logits(y, logits))), logits, y)
     assert "add the shift first" in capsys.readouterr().out
 
 

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from course_lib import fitting
 from course_lib.exercises import fitting as exercises
-from course_lib.widgets import fitting as figures
+from course_lib.widgets import fitting as fitting_panels
 from course_lib.widgets.chart import unpack_table
 
 # ---------------------------------------------------------------- regression
@@ -213,18 +213,18 @@ def test_playground_is_a_pure_function_with_a_decision_grid():
 def test_figures(circle_split, plain_and_l2):
     train, validation = circle_split
     data = fitting.polynomial_data()
-    assert isinstance(figures.polynomial_fits_figure(*data, degrees=(1, 4, 12)), Figure)
+    assert isinstance(fitting.polynomial_fits_figure(*data, degrees=(1, 4, 12)), Figure)
     with pytest.raises(ValueError, match="3 degrees"):
-        figures.polynomial_fits_figure(*data, degrees=(1, 12))
-    assert isinstance(figures.error_curve_figure(fitting.errors_by_degree(*data)), Figure)
+        fitting.polynomial_fits_figure(*data, degrees=(1, 12))
+    assert isinstance(fitting.error_curve_figure(fitting.errors_by_degree(*data)), Figure)
     results = {name: fitting.classifier_result(run, train, validation)
                for name, run in zip(("plain", "L2"), plain_and_l2)}
-    assert len(figures.boundaries_figure(results).axes) == 2
-    assert len(figures.weight_histograms_figure(dict(zip(("a", "b"), plain_and_l2))).axes) == 2
+    assert len(fitting.boundaries_figure(results).axes) == 2
+    assert len(fitting.weight_histograms_figure(dict(zip(("a", "b"), plain_and_l2))).axes) == 2
 
 
 def test_polynomial_panel_refits_while_dragging():
-    panel = figures.polynomial_panel()
+    panel = fitting_panels.polynomial_panel()
     first_fit, first_caption = panel.chart.datasets["fit"], panel.chart.caption
     assert "degree 3" in first_caption and "validation MSE" in first_caption
     panel.controls["degree"].value = 12
@@ -238,7 +238,7 @@ def test_polynomial_panel_refits_while_dragging():
 
 
 def test_polynomial_panel_holds_every_state_offline():
-    panel = figures.polynomial_panel()
+    panel = fitting_panels.polynomial_panel()
     table = unpack_table(panel.chart.table)
     assert len(table) == 15 * 6 * 7  # degree 0 … 14, noise 0 … 0.625 by 0.125, 15 … 105 points by 15
     assert len(panel.chart.table) < 1_000_000
@@ -251,9 +251,9 @@ def test_polynomial_panel_holds_every_state_offline():
 
 
 def test_playground_panel_trains_live_only_on_the_button():
-    panel = figures.playground_panel()
+    panel = fitting_panels.playground_panel()
     assert panel.button is not None and panel.chart.caption.startswith("untrained network (16 hidden units, no")
-    assert len(panel.chart.datasets["grid"]) == figures.GRID_CELLS ** 2 and panel.chart.datasets["losses"] == []
+    assert len(panel.chart.datasets["grid"]) == fitting_panels.GRID_CELLS ** 2 and panel.chart.datasets["losses"] == []
     panel.controls["regularization"].value = "L2"
     panel.controls["lam"].value = 0.01
     panel.controls["num_epochs"].value = 300

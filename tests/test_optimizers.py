@@ -202,9 +202,9 @@ def test_race_panel_follows_its_controls():
 
 def test_figures_have_one_axis_per_surface():
     results = [optimizers.race(name, 0.01, num_steps=20) for name in optimizers.SURFACES]
-    assert len(optimizer_widgets.trajectories_figure(results).axes) == 2
+    assert len(optimizers.trajectories_figure(results).axes) == 2
     runs = [optimizers.IrisRun("SGD", np.array([1.0, 0.5]), 1.0, 0.1)]
-    assert optimizer_widgets.iris_loss_figure(runs).axes[0].get_ylabel().startswith("training loss")
+    assert optimizers.iris_loss_figure(runs).axes[0].get_ylabel().startswith("training loss")
 
 
 # --- Exercises --------------------------------------------------------------------------

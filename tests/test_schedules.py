@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from course_lib import schedules
-from course_lib.exercises import learning_rate as exercises
+from course_lib.exercises import schedules as exercises
 from course_lib.widgets.chart import unpack_table
-from course_lib.widgets.learning_rate import exponential_decay_panel, learning_rate_regimes_panel
+from course_lib.widgets.schedules import exponential_decay_panel, learning_rate_regimes_panel
 
 
 def test_update_factor_is_one_minus_two_lr():

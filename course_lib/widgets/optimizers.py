@@ -1,4 +1,4 @@
-"""Chapter 07's figures and the optimizer race panel (优化器赛跑).
+"""Chapter 07's optimizer race panel (优化器赛跑).
 
 The race runs the five course-form optimizers of :mod:`course_lib.optimizers`
 from the same start on a 2-D surface and draws their paths over the contour
@@ -12,52 +12,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_lib import optimizers
-from course_lib.plots import new_figure
 from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
-
-#: One colour per method, the same in every figure of the chapter.
-COLORS = {"SGD": "tab:blue", "SGDM": "tab:orange", "AdaGrad": "tab:green",
-          "RMSProp": "tab:red", "Adam": "tab:purple"}
-
-
-def draw_surface(ax, surface):
-    """Contour lines of a surface of ``optimizers.SURFACES``, its start (○) and minimum (★)."""
-    xs = np.linspace(*surface.x_range, 120)
-    ys = np.linspace(*surface.y_range, 120)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    values = surface.function((grid_x, grid_y))
-    levels = np.geomspace(max(values.min(), 1e-3), values.max(), 15)
-    ax.contour(grid_x, grid_y, values, levels=levels, colors="gray", linewidths=0.6, alpha=0.6)
-    ax.plot(*surface.start, "ko", markerfacecolor="none", markersize=9)
-    ax.plot(*surface.minimum, "k*", markersize=13)
-    ax.set_xlim(surface.x_range)
-    ax.set_ylim(surface.y_range)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.grid(False)
-
-
-def draw_paths(ax, result):
-    """The trajectory of each method of a :func:`optimizers.race` result over its surface."""
-    surface = result["surface"]
-    draw_surface(ax, surface)
-    for name, run in result["runs"].items():
-        points = run["points"]
-        label = f"{name} (diverged)" if run["diverged"] else name
-        ax.plot(points[:, 0], points[:, 1], color=COLORS[name], linewidth=1.2, label=label)
-        ax.plot(*points[-1], "o", color=COLORS[name], markersize=4)
-    ax.set_title(f"{surface.formula}, lr = {result['learning_rate']:g}, "
-                 f"{result['num_steps']} steps", fontsize=11)
-
-
-def trajectories_figure(results):
-    """Several races side by side, one surface each (the ravine and Rosenbrock), with one legend."""
-    figure, axes = new_figure(6.0 * len(results), 4.6, ncols=len(results))
-    for ax, result in zip(np.atleast_1d(axes), results):
-        draw_paths(ax, result)
-        ax.legend(loc="lower right", fontsize=8)
-    return figure
 
 
 def race_caption(result):
@@ -75,7 +31,7 @@ def race_caption(result):
 
 #: Losses are drawn on a log scale, floored here where a method reaches the minimum exactly.
 LOSS_FLOOR = 1e-12
-_METHOD_COLORS = {"scale": {"domain": list(COLORS), "range": ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+_METHOD_COLORS = {"scale": {"domain": list(optimizers.COLORS), "range": ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                                                  "#9467bd"]},
                   "title": "method"}
 
@@ -188,17 +144,3 @@ def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0
                  explanation="Five optimizers start at ○ and race to the minimum ★ with the "
                              "same learning rate. β1 is SGDM's β and Adam's β1; β2 is "
                              "RMSProp's β and Adam's β2.")
-
-
-def iris_loss_figure(runs):
-    """The training loss per epoch of each iris run, one curve per optimizer."""
-    figure, ax = new_figure(7.0, 3.8)
-    for run in runs:
-        ax.plot(np.arange(1, len(run.losses) + 1), run.losses, color=COLORS.get(run.name),
-                label=run.name)
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss (cross entropy)")
-    ax.set_title("iris: training loss with each optimizer")
-    ax.legend()
-    return figure

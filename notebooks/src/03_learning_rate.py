@@ -37,8 +37,8 @@ import numpy as np
 import tensorflow as tf
 
 from course_lib import schedules
-from course_lib.exercises import learning_rate as exercises
-from course_lib.widgets.learning_rate import exponential_decay_panel, learning_rate_regimes_panel
+from course_lib.exercises import schedules as exercises
+from course_lib.widgets.schedules import exponential_decay_panel, learning_rate_regimes_panel
 
 # %% [markdown]
 # ## The update rule (参数更新)

@@ -38,7 +38,7 @@ import numpy as np
 
 from course_lib import checks, fitting, plots
 from course_lib.exercises import fitting as exercises
-from course_lib.widgets import fitting as figures
+from course_lib.widgets.fitting import playground_panel, polynomial_panel
 
 # %% [markdown]
 # ## Three fitting states (三种拟合状态)
@@ -113,14 +113,14 @@ print("best degree (lowest validation MSE):", errors["best_degree"])
 # through every training point and swings wildly between them: overfitting.
 
 # %%
-figures.polynomial_fits_figure((x_train, y_train), (x_val, y_val), degrees=(1, errors["best_degree"], 12))
+fitting.polynomial_fits_figure((x_train, y_train), (x_val, y_val), degrees=(1, errors["best_degree"], 12))
 
 # %% [markdown]
 # The classic picture: the training error falls with every degree, the validation error falls,
 # then rises. The best model sits at the bottom of the validation curve.
 
 # %%
-figures.error_curve_figure(errors)
+fitting.error_curve_figure(errors)
 
 # %% [markdown]
 # <a id="remedy-more-data"></a>
@@ -143,7 +143,7 @@ for num_train in (15, 30, 100, 400):
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-figures.polynomial_panel()
+polynomial_panel()
 
 # %% [markdown]
 # ## Classification: the circle data (分类)
@@ -250,7 +250,7 @@ regularized = fitting.classifier_result(with_l2, train, validation)
 print(f"validation loss: {plain.validation_loss[-1]:.3f} without, {with_l2.validation_loss[-1]:.3f} with L2")
 
 # %%
-figures.boundaries_figure({"no regularization": overfit, "L2, λ = 0.01": regularized})
+fitting.boundaries_figure({"no regularization": overfit, "L2, λ = 0.01": regularized})
 
 # %% [markdown]
 # Without the penalty, the boundary stretches out to catch single training points (filled
@@ -281,7 +281,7 @@ for lam in (0.0, 1e-3, 1e-2, 3e-2, 1e-1):
           f"{sweep[lam]['train_accuracy']:9.2f}   {sweep[lam]['validation_accuracy']:7.2f}")
 
 # %%
-figures.boundaries_figure({f"L2, λ = {lam:g}": sweep[lam] for lam in (1e-3, 3e-2, 1e-1)})
+fitting.boundaries_figure({f"L2, λ = {lam:g}": sweep[lam] for lam in (1e-3, 3e-2, 1e-1)})
 
 # %%
 best_lam = min(sweep, key=lambda lam: sweep[lam]["run"].validation_loss[-1])
@@ -310,7 +310,7 @@ for run in (l1_run, l2_run):
           f"validation loss {run.validation_loss[-1]:.3f}")
 
 # %%
-figures.weight_histograms_figure({"L1, λ = 0.003": l1_run, "L2, λ = 0.003": l2_run})
+fitting.weight_histograms_figure({"L1, λ = 0.003": l1_run, "L2, λ = 0.003": l2_run})
 
 # %% [markdown]
 # The claim holds: with L1 most weights sit near zero and a handful stay large (the network
@@ -349,7 +349,7 @@ print(f"validation loss: {plain.validation_loss[-1]:.3f} without, {dropout_run.v
       "with dropout 0.5")
 
 # %%
-figures.boundaries_figure({"no regularization": overfit, "dropout p = 0.5": with_dropout})
+fitting.boundaries_figure({"no regularization": overfit, "dropout p = 0.5": with_dropout})
 
 # %%
 checks.milestone("validation loss with dropout 0.5", dropout_run.validation_loss[-1], at_most=0.6, digits=2)
@@ -372,7 +372,7 @@ print(f"validation loss: {plain.validation_loss[-1]:.3f} with 60 points, "
       f"{large_run.validation_loss[-1]:.3f} with 210 points")
 
 # %%
-figures.boundaries_figure({"60 training points": overfit, "210 training points": more_data})
+fitting.boundaries_figure({"60 training points": overfit, "210 training points": more_data})
 
 # %%
 checks.milestone("validation loss with 210 training points", large_run.validation_loss[-1], at_most=0.6, digits=2)
@@ -397,7 +397,7 @@ print(f"removed {np.sum(~keep)} of {len(keep)} training points; validation loss 
       f"{plain.validation_loss[-1]:.3f} before, {clean_run.validation_loss[-1]:.3f} after cleaning")
 
 # %%
-figures.boundaries_figure({"noisy training set": overfit, "cleaned training set": cleaned})
+fitting.boundaries_figure({"noisy training set": overfit, "cleaned training set": cleaned})
 
 # %%
 checks.milestone("validation loss after cleaning", clean_run.validation_loss[-1], at_most=1.2, digits=2)
@@ -422,7 +422,7 @@ for name, result in (("2 units", underfit), ("32 units", more_data), ("32 units 
           f"validation loss {result['run'].validation_loss[-1]:.3f}")
 
 # %%
-figures.boundaries_figure({"2 hidden units": underfit, "32 hidden units": more_data,
+fitting.boundaries_figure({"2 hidden units": underfit, "32 hidden units": more_data,
                            "32 hidden units, L2 λ = 0.01": large_l2})
 
 # %% [markdown]
@@ -456,7 +456,7 @@ checks.milestone("validation loss with 32 units and L2", large_l2_run.validation
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-playground = figures.playground_panel()
+playground = playground_panel()
 playground
 
 # %%

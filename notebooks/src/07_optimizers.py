@@ -42,7 +42,7 @@ import numpy as np
 
 from course_lib import checks, optimizers
 from course_lib.exercises import optimizers as exercises
-from course_lib.widgets.optimizers import iris_loss_figure, optimizer_race_panel, trajectories_figure
+from course_lib.widgets.optimizers import optimizer_race_panel
 
 # %% [markdown]
 # ## The general framework (优化器的通用框架)
@@ -224,7 +224,7 @@ for result in (ravine, rosenbrock):
         outcome = (f"diverged at step {len(run['losses'])}" if run["diverged"]
                    else f"{run['final_loss']:.3g}")
         print(f"  {name:>8}: {outcome}")
-trajectories_figure([ravine, rosenbrock])
+optimizers.trajectories_figure([ravine, rosenbrock])
 
 # %% [markdown]
 # What to see:
@@ -295,7 +295,7 @@ for run, optimizer in zip(iris_runs, iris_optimizers.values()):
 # %%
 for run in iris_runs:
     checks.milestone(f"{run.name}: iris test accuracy", run.test_accuracy, at_least=0.9)
-iris_loss_figure(iris_runs)
+optimizers.iris_loss_figure(iris_runs)
 
 # %% [markdown]
 # How much of that time is the optimizer itself? Timing `step` alone, on weights the size of

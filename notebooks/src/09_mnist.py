@@ -36,8 +36,8 @@ import keras
 import numpy as np
 
 from course_lib import checks, classifiers, data, plots
-from course_lib.exercises import mnist as exercises
-from course_lib.widgets.images import image_browser_panel
+from course_lib.exercises import classifiers as exercises
+from course_lib.widgets.classifiers import image_browser_panel
 
 # %% [markdown]
 # ## 1 The data (数据集)
@@ -250,12 +250,12 @@ image_browser_panel(model, x_test, y_test)
 
 # %%
 answer = ...  # your code here
-exercises.check_parameter_count(answer)
+exercises.check_mnist_parameter_count(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: weights plus biases of each Dense layer
 answer = (784 * 256 + 256) + (256 * 10 + 10)
-exercises.check_parameter_count(answer)
+exercises.check_mnist_parameter_count(answer)
 
 # %% [markdown]
 # ## Exercise 2: accuracy by hand (准确率)

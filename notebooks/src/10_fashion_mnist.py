@@ -40,8 +40,8 @@ import numpy as np
 import tensorflow as tf
 
 from course_lib import checks, classifiers, data, plots, training
-from course_lib.exercises import fashion as exercises
-from course_lib.widgets.images import epochs_width_panel, image_browser_panel
+from course_lib.exercises import classifiers as exercises
+from course_lib.widgets.classifiers import epochs_width_panel, image_browser_panel
 
 # %% [markdown]
 # ## 1 The data (FASHION 数据集)
@@ -329,13 +329,13 @@ epochs_width_panel()
 
 # %%
 answer = ...  # your code here
-exercises.check_parameter_count(answer)
+exercises.check_fashion_parameter_count(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true}
 # Solution: inputs × units + units for each Dense layer
 sizes = [784, 96, 48, 24, 12, 10]
 answer = sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
-exercises.check_parameter_count(answer)
+exercises.check_fashion_parameter_count(answer)
 
 # %% [markdown]
 # ## Exercise 2: accuracy per class (每类准确率)

@@ -1,0 +1,145 @@
+"""Exercises of the classifier chapters.
+
+Chapter 09 (MNIST): counting the model's parameters and reading its predictions.
+Chapter 10 (Fashion-MNIST): the five-layer network's size, its per-class accuracy, and why MSE of
+logits grows.
+"""
+
+import numpy as np
+
+from course_lib import checks, classifiers
+
+
+# Chapter 09: MNIST
+
+
+#: Exercise 1's hidden width: twice the chapter's 128, whose count the summary prints.
+MNIST_HIDDEN_UNITS = 256
+
+
+def _mnist_count(hidden, pixels=28 * 28, classes=classifiers.NUM_CLASSES):
+    return pixels * hidden + hidden + hidden * classes + classes
+
+
+def check_mnist_parameter_count(answer):
+    """How many trainable numbers Flatten → Dense(256) → Dense(10) holds for a 28×28 image."""
+    hidden, classes, pixels = MNIST_HIDDEN_UNITS, classifiers.NUM_CLASSES, 28 * 28
+    return checks.check_answer(
+        f"parameters of the MNIST model with {hidden} hidden units", answer, _mnist_count(hidden),
+        hint="a Dense layer from n inputs to m units has an n×m weight matrix and m biases; "
+             "Flatten has no parameters.",
+        mistakes={"that is the 128-unit model of the summary above; this one has 256 hidden units.":
+                  _mnist_count(128),
+                  "you forgot the biases: every unit of a Dense layer has one.":
+                  pixels * hidden + hidden * classes,
+                  f"that is only the hidden layer; add the output layer's {hidden}×10 weights and 10 biases.":
+                  pixels * hidden + hidden,
+                  f"that is only the output layer; the hidden layer has 784×{hidden} weights and {hidden} biases.":
+                  hidden * classes + classes})
+
+
+def check_accuracy(answer, probabilities, labels):
+    """The test accuracy computed by hand: the share of images whose most probable class is the label."""
+    probabilities, labels = np.asarray(probabilities), np.asarray(labels)
+    correct = int(np.sum(probabilities.argmax(axis=1) == labels))
+    expected = correct / len(labels)
+    return checks.check_answer(
+        "test accuracy by hand", answer, expected,
+        hint="take the argmax of each row of probabilities, compare with y_test, average the matches.",
+        mistakes={"that is the number of right answers; divide it by the number of test images.": correct,
+                  "that is the error rate (share of wrong answers); the accuracy is 1 minus it.":
+                  1.0 - expected,
+                  "give a fraction between 0 and 1, not a percentage.": 100.0 * expected})
+
+
+def most_confused_pair(labels, probabilities):
+    """(true class, predicted class) of the largest off-diagonal count of the confusion matrix."""
+    labels, probabilities = np.asarray(labels), np.asarray(probabilities)
+    num_classes = probabilities.shape[1]
+    counts = np.zeros((num_classes, num_classes), dtype=int)
+    np.add.at(counts, (labels, probabilities.argmax(axis=1)), 1)
+    np.fill_diagonal(counts, 0)
+    return tuple(int(i) for i in np.unravel_index(counts.argmax(), counts.shape))
+
+
+def check_most_confused(answer, probabilities, labels):
+    """The pair (true digit, predicted digit) that the model mixes up most often."""
+    expected = most_confused_pair(labels, probabilities)
+    return checks.check_answer(
+        "most confused pair (true, predicted)", answer, expected,
+        hint="in the confusion matrix, rows are true digits and columns predictions; "
+             "ignore the diagonal (the right answers) and find the largest count.",
+        mistakes={"you swapped them: give (true digit, predicted digit), rows first.": expected[::-1]})
+
+
+# Chapter 10: Fashion-MNIST
+
+
+#: Exercise 1's first width: a funnel the panel cannot train (its widths are powers of two), so
+#: its caption cannot give the count away: 784-96-48-24-12-10.
+FASHION_FIRST_WIDTH = 96
+
+
+def _fashion_sizes(first_width):
+    return (28 * 28, *classifiers.scaled_widths(first_width), classifiers.NUM_CLASSES)
+
+
+def _fashion_count(sizes):
+    return sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
+
+
+def check_fashion_parameter_count(answer):
+    """How many trainable numbers the 784-96-48-24-12-10 Dense network holds."""
+    sizes = _fashion_sizes(FASHION_FIRST_WIDTH)
+    weights = sum(n * m for n, m in zip(sizes[:-1], sizes[1:]))
+    biases = sum(sizes[1:])
+    return checks.check_answer(
+        "parameters of the 784-96-48-24-12-10 network", answer, weights + biases,
+        hint="sum over the five Dense layers of inputs × units + units; the first layer has "
+             "784 inputs.",
+        mistakes={"that is the chapter's 784-256-128-64-32-10 network, counted in the summary above; "
+                  "this one starts at 96 units.": _fashion_count(_fashion_sizes(classifiers.FASHION_WIDTHS[0])),
+                  f"you forgot the biases: each of the {biases} units has one.": weights,
+                  "those are only the biases; add the weight matrices.": biases,
+                  f"that is only the first layer (784×{sizes[1]} + {sizes[1]}); add the four others.":
+                  sizes[0] * sizes[1] + sizes[1]})
+
+
+def per_class_accuracy(labels, probabilities):
+    """For each class, the share of its test images that the model classifies right (its recall, 召回率)."""
+    labels, predicted = np.asarray(labels), np.asarray(probabilities).argmax(axis=1)
+    num_classes = np.shape(probabilities)[1]
+    return np.array([np.mean(predicted[labels == c] == c) for c in range(num_classes)])
+
+
+def _precision(labels, probabilities):
+    labels, predicted = np.asarray(labels), np.asarray(probabilities).argmax(axis=1)
+    num_classes = np.shape(probabilities)[1]
+    return np.array([np.mean(labels[predicted == c] == c) if np.any(predicted == c) else 0.0
+                     for c in range(num_classes)])
+
+
+def check_per_class_accuracy(answer, probabilities, labels):
+    """The ten per-class accuracies: of the test images of class c, which share is predicted c?"""
+    expected = per_class_accuracy(labels, probabilities)
+    return checks.check_answer(
+        "accuracy per class", answer, expected,
+        hint="for each class c, take the test images whose label is c and average "
+             "(predicted == c) over them; the result has 10 numbers.",
+        mistakes={"you divided by how often each class was *predicted* (that is precision, 精确率); "
+                  "divide by how often it really occurs (the label).": _precision(labels, probabilities),
+                  "give fractions between 0 and 1, not percentages.": 100.0 * expected})
+
+
+def check_shifted_logits(answer, logits, y_one_hot, shift=10.0):
+    """Add ``shift`` to every logit: give (cross entropy, MSE) of the shifted logits for the one-hot labels."""
+    shifted = np.asarray(logits, dtype=np.float32) + shift
+    expected = (float(classifiers.cross_entropy_of_logits(y_one_hot, shifted)),
+                float(classifiers.mse_of_logits(y_one_hot, shifted)))
+    original = (float(classifiers.cross_entropy_of_logits(y_one_hot, logits)),
+                float(classifiers.mse_of_logits(y_one_hot, logits)))
+    return checks.check_answer(
+        f"(cross entropy, MSE) with every logit + {shift:g}", answer, expected, rtol=1e-4,
+        hint="compute both losses on logits + shift with classifiers.cross_entropy_of_logits "
+             "and classifiers.mse_of_logits.",
+        mistakes={"those are the losses of the unshifted logits: add the shift first.": original})
