@@ -37,6 +37,16 @@ from course_lib.plots import new_figure
 NAMES = ("SGD", "SGDM", "AdaGrad", "RMSProp", "Adam")
 
 
+def _float_array(name, value):
+    """``value`` as a float array: integer weights would round every update away (to 0 for small steps)."""
+    array = np.asarray(value)
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    if array.dtype.kind != "f":
+        raise TypeError(f"{name} must hold numbers, got an array of {array.dtype}.")
+    return array
+
+
 class Optimizer:
     """The common interface: hyperparameters, per-weight state, and ``step``."""
 
@@ -59,7 +69,7 @@ class Optimizer:
         The arrays passed in are not modified; the optimizer keeps its moments
         between calls, so call ``step`` once per batch, always with the same weights.
         """
-        weights, gradients = list(weights), list(gradients)
+        weights, gradients = [_float_array("weights", w) for w in weights], list(gradients)
         if len(weights) != len(gradients):
             raise ValueError(f"got {len(weights)} weights but {len(gradients)} gradients; "
                              "give one gradient per weight.")
@@ -68,12 +78,12 @@ class Optimizer:
                 raise ValueError(f"a gradient of shape {np.shape(gradient)} does not fit a weight "
                                  f"of shape {np.shape(weight)}.")
         if self.slots is None:
-            self.slots = [self.new_slots(np.asarray(w)) for w in weights]
+            self.slots = [self.new_slots(w) for w in weights]
         elif len(self.slots) != len(weights):
             raise ValueError(f"this optimizer was started on {len(self.slots)} weights, "
                              f"not {len(weights)}; make a new one for another model.")
         self.iterations += 1
-        return [self.update(np.asarray(w), np.asarray(g, dtype=np.asarray(w).dtype), s)
+        return [self.update(w, _float_array("gradients", g).astype(w.dtype), s)
                 for w, g, s in zip(weights, gradients, self.slots)]
 
     def get_state(self):

@@ -73,6 +73,7 @@ def accuracy(y_true, y_pred):
 
     Taught in chapter 02.
     """
+    y_true, y_pred = tf.convert_to_tensor(y_true), tf.convert_to_tensor(y_pred)
     predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int64)
     if y_true.shape.rank == y_pred.shape.rank:
         y_true = tf.argmax(y_true, axis=-1, output_type=tf.int64)

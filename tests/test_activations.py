@@ -196,3 +196,14 @@ def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert "2 / 256 is the variance" in capsys.readouterr().out
     assert not exercises.check_he_std(np.sqrt(2 / 784))  # the chapter prints this one
     assert "first layer's value" in capsys.readouterr().out
+
+
+def test_a_curve_needs_two_points():
+    with pytest.raises(ValueError, match="num_points must be at least 2"):
+        activations.curves(num_points=1)
+
+
+def test_activation_names_x_when_it_is_not_numbers_and_takes_integers():
+    with pytest.raises(TypeError, match="x must be numbers"):
+        activations.activation("relu", "abc")
+    np.testing.assert_allclose(activations.activation("relu", [1, -2]).numpy(), [1.0, 0.0])

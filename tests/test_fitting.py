@@ -318,3 +318,8 @@ def test_check_rescue(capsys):
     assert exercises.check_rescue({"hidden_units": 32, "regularization": "L2", "lam": 0.01,
                                    "num_epochs": 1000})
     assert "Why" not in capsys.readouterr().out
+
+
+def test_the_error_of_no_points_is_an_error_not_nan():
+    with pytest.raises(ValueError, match="empty"):
+        fitting.mean_squared_error([], [])

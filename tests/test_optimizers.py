@@ -235,3 +235,16 @@ def test_first_adam_step_matches_the_course_optimizer():
     (weights,) = optimizers.Adam(exercises.ADAM_LEARNING_RATE, epsilon=0.0).step(
         [exercises.ADAM_START], [exercises.ADAM_GRADIENT])
     assert exercises.check_first_adam_step(weights)
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: optimizers.SGD(0.1), lambda: optimizers.KerasSGD(0.1),
+                                            lambda: optimizers.KerasAdam(0.1)])
+def test_integer_weights_move_instead_of_rounding_the_step_away(make_optimizer):
+    new_weights, = make_optimizer().step([np.array([1, 2])], [np.array([1, 1])])
+    assert new_weights.dtype.kind == "f"
+    assert np.all(new_weights < [1, 2])
+
+
+def test_weights_that_are_not_numbers_are_named():
+    with pytest.raises(TypeError, match="weights must hold numbers"):
+        optimizers.SGD(0.1).step([np.array(["a"])], [np.array([1.0])])

@@ -236,3 +236,9 @@ def test_a_loop_in_slices_is_the_loop_with_a_look_between_the_slices():
     *_, stopped = training.loop_in_slices(run_epochs, 10, 4, epochs_per_call=4,
                                           should_stop=lambda: next(stop_after, True))
     assert stopped.stop_reason == "stopped" and stopped.num_epochs == 4
+
+
+def test_accuracy_takes_numpy_arrays():
+    probabilities = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    assert float(training.accuracy(np.array([1, 1, 1]), probabilities)) == pytest.approx(2 / 3)
+    assert float(training.accuracy(np.eye(2)[[1, 0, 0]], probabilities)) == pytest.approx(2 / 3)
