@@ -555,6 +555,7 @@ def race(surface="ravine", learning_rate=0.1, beta1=0.9, beta2=0.999, num_steps=
     points, losses, final loss and whether it diverged.
     """
     learning_rate = validate.positive("learning_rate", learning_rate)
+    beta1, beta2 = validate.in_range("beta1", beta1, 0.0, 0.9999), validate.in_range("beta2", beta2, 0.0, 0.9999)
     optimizers = {
         "SGD": SGD(learning_rate),
         "SGDM": SGDM(learning_rate, beta=beta1),
