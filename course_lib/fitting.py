@@ -471,8 +471,8 @@ def draw_boundary(ax, result, title=""):
     """The probability of "inside" as a colour map, the 0.5 boundary, training (filled) and validation (hollow) points."""
     xs, ys, probability = result["grid"]
     extent = xs.max()
-    ax.imshow(probability, origin="lower", extent=(-extent, extent, -extent, extent), cmap="RdBu_r",
-              vmin=0.0, vmax=1.0, alpha=0.35, interpolation="bilinear")
+    image = ax.imshow(probability, origin="lower", extent=(-extent, extent, -extent, extent), cmap="RdBu_r",
+                      vmin=0.0, vmax=1.0, alpha=0.35, interpolation="bilinear")
     ax.contour(xs, ys, probability, levels=[0.5], colors="black", linewidths=1.5)
     circle = np.linspace(0.0, 2.0 * np.pi, 200)
     radius = np.sqrt(CIRCLE_RADIUS_SQUARED)
@@ -490,6 +490,19 @@ def draw_boundary(ax, result, title=""):
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title(title, fontsize=10)
+    return image
+
+
+def _boundary_legend():
+    """What the markers and lines of :func:`draw_boundary` mean."""
+    from matplotlib.lines import Line2D
+
+    point = {"linestyle": "none", "marker": "o", "markersize": 5}
+    return [Line2D([], [], markerfacecolor=INSIDE_COLOR, markeredgecolor="black", label="training, inside", **point),
+            Line2D([], [], markerfacecolor=OUTSIDE_COLOR, markeredgecolor="black", label="training, outside", **point),
+            Line2D([], [], markerfacecolor="none", markeredgecolor="gray", label="validation (hollow)", **point),
+            Line2D([], [], color="black", linewidth=1.5, label="model's boundary (P = 0.5)"),
+            Line2D([], [], color="gray", linestyle=":", label="true circle")]
 
 
 def _summary(result):
@@ -502,7 +515,9 @@ def boundaries_figure(results):
     """Decision boundaries side by side; ``results`` maps a title to a :func:`classifier_result`."""
     figure, axes = new_figure(3.9 * len(results), 4.3, ncols=len(results))
     for ax, (title, result) in zip(np.atleast_1d(axes), results.items()):
-        draw_boundary(ax, result, f"{title}\n{_summary(result)}")
+        image = draw_boundary(ax, result, f"{title}\n{_summary(result)}")
+    figure.colorbar(image, ax=axes, label="predicted P(inside)", shrink=0.7)
+    figure.legend(handles=_boundary_legend(), loc="outside lower center", ncols=3, fontsize=8)
     return figure
 
 
