@@ -225,6 +225,17 @@ def is_not_attempted(*answers):
     return any(answer is NOT_ATTEMPTED for answer in answers)
 
 
+def refuse_numbers(name, hint, **values):
+    """A failed :class:`Verdict` (printed) while any named value is untouched or not one number, else None.
+
+    The opening of every check that takes several numbers (a slope and an intercept, two prices).
+    """
+    if is_not_attempted(*values.values()):
+        return not_attempted(name, hint)
+    problem = numbers_problem(**values)
+    return None if problem is None else fail(name, problem)
+
+
 def fail(name, problem):
     """Print that ``name`` is wrong and why; return a failed :class:`Verdict`."""
     print(f"✗ {name}: {problem}")

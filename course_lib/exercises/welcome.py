@@ -38,12 +38,10 @@ def _why_the_line_misses(w, b):
 def check_best_line(w, b):
     """Slopes and intercepts that bring the demo line's MSE to at most 0.25; a miss says why."""
     name = "best line"
-    if checks.is_not_attempted(w, b):
-        return checks.not_attempted(name, "move the sliders above and copy the values that make "
-                                          "the MSE smallest.")
-    problem = checks.numbers_problem(w=w, b=b)
-    if problem is not None:
-        return checks.fail(name, problem)
+    refused = checks.refuse_numbers(name, "move the sliders above and copy the values that make "
+                                          "the MSE smallest.", w=w, b=b)
+    if refused is not None:
+        return refused
     w, b = float(checks.as_array(w)), float(checks.as_array(b))
     line = f"y = {w:g}·x {'−' if b < 0 else '+'} {abs(b):g}"
     passed = checks.milestone(f"MSE of {line}", _line_mse(w, b), at_most=BEST_LINE_MSE, digits=2)

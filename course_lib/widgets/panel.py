@@ -192,18 +192,29 @@ class Panel:
         """Recompute and redraw from the current control values; show any error in the caption."""
         if self.button is not None:
             self.button.disabled = True
-        start = time.perf_counter()
         try:
-            result = self.compute(**self.values())
-            computed = time.perf_counter()
-            self.show(result)
-        except Exception as error:  # noqa: BLE001 - every error is the reader's to see
-            self.show_error(error)
-            return
+            self._compute_and_show(lambda: self.compute(**self.values()))
         finally:
             if self.button is not None:
                 self.button.disabled = False
+
+    def _compute_and_show(self, produce):
+        """Show the result ``produce()`` returns, timing both halves; False when it failed (said in the caption).
+
+        ``StopIteration`` (a live run that has ended) passes through to the caller.
+        """
+        start = time.perf_counter()
+        try:
+            result = produce()
+            computed = time.perf_counter()
+            self.show(result)
+        except StopIteration:
+            raise
+        except Exception as error:  # noqa: BLE001 - every error is the reader's to see
+            self.show_error(error)
+            return False
         self.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
+        return True
 
     def show(self, result):
         """Draw ``result`` (the chart's data and caption) and keep it as the panel's ``result``."""
@@ -307,20 +318,13 @@ class LiveRun:
 
     def _step(self):
         """Show the next result; False when the run is over or failed."""
-        start = time.perf_counter()
         try:
-            result = next(self.iterator)
-            computed = time.perf_counter()
-            self.panel.show(result)
+            shown = self.panel._compute_and_show(lambda: next(self.iterator))
         except StopIteration:
+            shown = False
+        if not shown:
             self.iterator = None
-            return False
-        except Exception as error:  # noqa: BLE001 - shown in the caption
-            self.iterator = None
-            self.panel.show_error(error)
-            return False
-        self.panel.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
-        return True
+        return shown
 
     def _run(self):
         try:
