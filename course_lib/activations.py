@@ -13,7 +13,7 @@ dead ReLUs (Dead ReLU 问题).
 import numpy as np
 import tensorflow as tf
 
-from course_lib import losses, validate
+from course_lib import losses, notebook, validate
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -215,18 +215,19 @@ def deep_network(activation_name, *, depth=10, width=64, num_inputs=784, num_cla
                  kernel_initializer="glorot_uniform"):
     """``depth`` hidden Dense layers of ``width`` units with one activation, then a linear output layer.
 
-    It seeds Keras with ``seed`` first, so the same arguments always give the same weights.
+    The same arguments always give the same weights (built under :func:`course_lib.notebook.seeded`,
+    which leaves the reader's random state as it was).
     """
     import keras
 
     validate.one_of("activation", activation_name, ACTIVATION_NAMES)
     depth, width = validate.positive_int("depth", depth), validate.positive_int("width", width)
-    keras.utils.set_random_seed(seed)
-    layers = [keras.Input(shape=(num_inputs,))]
-    layers += [keras.layers.Dense(width, activation=activation_name, kernel_initializer=kernel_initializer)
-               for _ in range(depth)]
-    layers.append(keras.layers.Dense(num_classes))
-    return keras.Sequential(layers)
+    with notebook.seeded(seed):
+        layers = [keras.Input(shape=(num_inputs,))]
+        layers += [keras.layers.Dense(width, activation=activation_name, kernel_initializer=kernel_initializer)
+                   for _ in range(depth)]
+        layers.append(keras.layers.Dense(num_classes))
+        return keras.Sequential(layers)
 
 
 def layer_gradient_norms(model, x, y):

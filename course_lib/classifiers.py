@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import losses, training, validate
+from course_lib import losses, notebook, training, validate
 from course_lib.data import load_mnist
 
 IMAGE_SHAPE = (28, 28)
@@ -171,10 +171,10 @@ def quick_mnist_classifier(num_train=12000, num_epochs=1, batch_size=64):
     """
     num_train = validate.positive_int("num_train", num_train)
     (x_train, y_train), (x_test, y_test) = load_mnist()
-    keras.utils.set_random_seed(0)
-    model = compile_like_source(mnist_sequential())
-    model.fit(x_train[:num_train], y_train[:num_train], batch_size=batch_size,
-              epochs=validate.positive_int("num_epochs", num_epochs), verbose=0)
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    with notebook.seeded(0):
+        model = compile_like_source(mnist_sequential())
+        model.fit(x_train[:num_train], y_train[:num_train], batch_size=batch_size, epochs=num_epochs, verbose=0)
     return model, x_test, y_test, predict_probabilities(model, x_test)
 
 
@@ -236,7 +236,8 @@ class FreshRuns:
         for variable, value in zip(model.variables + model.optimizer.variables, initial_state):
             variable.assign(value)
         # A new dataset each run: the same shuffle seed then gives the same order as a brand-new run.
-        train_data = image_dataset(*self.train_data, self.batch_size, shuffle_seed=self.seed)
+        with notebook.seeded(self.seed):
+            train_data = image_dataset(*self.train_data, self.batch_size, shuffle_seed=self.seed)
         test_data = image_dataset(*self.test_data, 1000)
         callback = training.keras_callback(on_epoch_end=on_epoch_end, should_stop=should_stop)
         accuracies = {"train_accuracy": [], "test_accuracy": []}
@@ -259,8 +260,8 @@ class FreshRuns:
     def _model(self, widths):
         """The compiled model of ``widths`` and the values of its variables before any training."""
         if widths not in self.models:
-            keras.utils.set_random_seed(self.seed)
-            model = fashion_mlp(widths)
+            with notebook.seeded(self.seed):
+                model = fashion_mlp(widths)
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
                           loss=keras.losses.CategoricalCrossentropy(from_logits=True),
                           metrics=["categorical_accuracy"])

@@ -6,9 +6,13 @@ prints a short report so that a student can see at a glance which TensorFlow
 and which device the chapter is running on.
 """
 
+import contextlib
 import os
 import platform
+import random
 import warnings
+
+import numpy as np
 
 DEFAULT_SEED = 42
 
@@ -42,6 +46,41 @@ def seed_everything(seed=DEFAULT_SEED):
 
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+
+
+@contextlib.contextmanager
+def seeded(seed):
+    """Run the body with every generator seeded by ``seed``, then give the caller's generators back.
+
+    Library functions that must build the same model every time (the same arguments, the
+    same weights) use it instead of re-seeding the reader's global state: after the call,
+    the reader's Python, NumPy, Keras and TensorFlow random numbers go on as if it had not
+    happened.
+    """
+    import keras
+    import tensorflow as tf
+    from keras.src.backend.common import global_state
+    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+    from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
+    from tensorflow.python.eager import context
+
+    eager = context.context()
+    saved = (random.getstate(), np.random.get_state(),
+             global_state.get_global_attribute(GLOBAL_RANDOM_SEED),
+             global_state.get_global_attribute(GLOBAL_SEED_GENERATOR),
+             eager._seed, eager._rng.getstate() if eager._rng is not None else None)
+    keras.utils.set_random_seed(seed)
+    try:
+        yield
+    finally:
+        python_state, numpy_state, keras_seed, keras_generator, tf_seed, tf_rng_state = saved
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+        global_state.set_global_attribute(GLOBAL_RANDOM_SEED, keras_seed)
+        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, keras_generator)
+        tf.random.set_seed(tf_seed)
+        if tf_rng_state is not None:
+            eager._rng.setstate(tf_rng_state)
 
 
 #: Fonts with Chinese glyphs, by platform: Debian/Ubuntu (fonts-noto-cjk), macOS, Windows.

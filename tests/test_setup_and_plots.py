@@ -78,3 +78,23 @@ def test_figures_are_drawn_for_a_projector():
 
     notebook.plot_style()
     assert mpl.rcParams["figure.dpi"] >= 100 and mpl.rcParams["font.size"] >= 12
+
+
+def _draws():
+    """The next number of each generator a reader may use."""
+    import random
+
+    return (random.random(), float(np.random.rand()), float(keras.random.uniform(())),
+            float(tf.random.uniform(())))
+
+
+def test_seeded_code_leaves_the_readers_random_state_as_it_was():
+    from course_lib import activations
+
+    keras.utils.set_random_seed(123)
+    expected = _draws()
+    keras.utils.set_random_seed(123)
+    first = activations.deep_network("relu", depth=1, width=4, num_inputs=3).get_weights()
+    assert _draws() == expected  # building the model did not re-seed the reader's generators
+    again = activations.deep_network("relu", depth=1, width=4, num_inputs=3).get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))  # and it is the same model each time
