@@ -386,7 +386,8 @@ def mlp(hidden=(64, 64), *, num_inputs=784, num_classes=10, init_stddev=None, ou
     """A Dense ReLU network ending in ``num_classes`` logits (``output="softmax"``: probabilities).
 
     ``init_stddev`` draws every weight from N(0, init_stddev²) instead of Keras'
-    Glorot default, whose spread shrinks with the layer's width. Taught in chapter 11.
+    Glorot default, whose spread shrinks with the layer's width. Seeded with ``seed``: every call
+    gives the same first weights. Taught in chapter 11.
     """
     validate.one_of("output", output, ("logits", "softmax"))
     hidden = [validate.positive_int("hidden", units) for units in hidden]

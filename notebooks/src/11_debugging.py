@@ -112,7 +112,8 @@ checks.milestone("healthy run: problems in the last report", len(monitor.reports
 # Chapter 02 draws the weights from a normal distribution with standard deviation 0.1, as
 # the source does. Forget the `stddev` and `tf.random.normal` gives 1.0; in Keras,
 # `RandomNormal(stddev=1.0)`. Keras' default, Glorot (Xavier) uniform, scales the spread to
-# the layer: $\pm\sqrt{6 / (n_\text{in} + n_\text{out})}$, 0.085 for the first layer here.
+# the layer: $\pm\sqrt{6 / (n_\text{in} + n_\text{out})}$ (the first layer's largest weight in the
+# report above is 0.0841).
 # With 1.0, each layer multiplies the size of its input by about $\sqrt{n_\text{in}}$:
 
 # %%
@@ -244,11 +245,11 @@ for loss_fn, labels in ((keras.losses.CategoricalCrossentropy(from_logits=True),
         print(f"{type(loss_fn).__name__} with labels of shape {labels.shape}:\n  ValueError: {error}")
 
 # %% [markdown]
-# The message gives the shapes; the report says what to change (its table shows no
-# gradient, since there is no loss to differentiate):
+# The message gives the shapes; the report (here of a fresh network) says what to change. Its
+# table shows no gradient, since there is no loss to differentiate:
 
 # %%
-print(debugging.health_report(model, *probe, keras.losses.CategoricalCrossentropy(from_logits=True)))
+print(debugging.health_report(debugging.mlp(), *probe, keras.losses.CategoricalCrossentropy(from_logits=True)))
 
 # %% [markdown]
 # **Fix:** match the loss to the labels: `SparseCategoricalCrossentropy` for class numbers,
@@ -379,9 +380,9 @@ print(debugging.health_report(wine_model, wine_train, wine_y_train, losses.cross
 normalization = keras.layers.Normalization()
 normalization.adapt(wine_train)
 standard_train, standard_test = normalization(wine_train).numpy(), normalization(wine_test).numpy()
-print("standardised training features: means", np.round(standard_train.mean(axis=0), 3).max(),
-      "at most, standard deviations", np.round(standard_train.std(axis=0), 3).min(), "to",
-      np.round(standard_train.std(axis=0), 3).max())
+means, stds = standard_train.mean(axis=0), standard_train.std(axis=0)
+print(f"standardised training features: largest |mean| {np.abs(means).max():.3f}, "
+      f"standard deviations {stds.min():.3f} to {stds.max():.3f}")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
