@@ -77,6 +77,14 @@ def test_links_to_chapters_point_to_existing_notebooks(chapter):
         assert (ROOT / "notebooks" / "src" / target.replace(".ipynb", ".py")).exists(), target
 
 
+def test_readme_lists_every_chapter():
+    """README's chapter table is the one listing written by hand: a new chapter must add its row."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (\d\d) \| \[[^]]+\]\(notebooks/(\d\d_\w+)\.ipynb\)", readme, re.MULTILINE))
+    missing = [source.stem for source in SOURCES if (source.stem[:2], source.stem) not in listed]
+    assert not missing, f"README.md's chapter table has no row for {missing}: add one (see docs/CONTRIBUTING.md)"
+
+
 def test_setup_order_is_enforced():
     assert_setup_comes_first("from course_lib import notebook\n\nnotebook.setup()\nimport keras\n")
     with pytest.raises(AssertionError, match="import keras"):
