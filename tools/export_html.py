@@ -204,7 +204,6 @@ def exporter(cls, template):
                extra_template_paths=[str(TEMPLATES)])
     if cls is SlidesExporter:
         made.reveal_url_prefix = f"{STATIC}/reveal"
-        made.reveal_scroll = True
         made.reveal_theme = "white"  # reveal.js embeds its fonts; some other themes load Google Fonts
         # a panel (controls and two charts) is about 1100 px wide; prompts take room and say nothing in a lecture
         made.reveal_width, made.reveal_height = "1280", "800"
