@@ -16,7 +16,7 @@ LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
 
-.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser execute bench clean
+.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser execute bench site slides clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m course_lib.widgets.chart  # bundle Vega for the panels once
 	touch $(STAMP)
 
-install: $(STAMP)  ## create or update .venv with the course and its tools, at the versions of the lock
+# The scripts of the exported pages (make site, make slides): widget manager, anywidget,
+# MathJax and reveal.js from npm, at the versions of web/package-lock.json. Without npm,
+# install skips them (make lab and make test do not need them; the site's tests skip).
+WEB := web/node_modules/.package-lock.json
+$(WEB): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+
+install: $(STAMP) $(if $(shell command -v npm),$(WEB))  ## create or update .venv with the course and its tools, at the versions of the lock
 
 lock: $(STAMP)  ## after editing pyproject.toml: resolve the lock again, keeping the pins that still fit
 	$(LOCK_COMPILE)
@@ -64,6 +71,12 @@ execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh o
 bench: $(STAMP)  ## measure suite time, training throughput and panel latency into benchmarks/results
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python -m pytest benchmarks/test_timings.py
+
+site: $(STAMP) $(WEB)  ## the course as a website from the stored outputs, in build/site (opens offline)
+	$(BIN)/python tools/export_html.py site $(CHAPTERS)
+
+slides: $(STAMP) $(WEB)  ## a reveal.js deck per chapter from the stored outputs, in build/slides (opens offline)
+	$(BIN)/python tools/export_html.py slides $(CHAPTERS)
 
 clean:
 	rm -rf $(VENV)

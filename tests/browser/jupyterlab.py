@@ -15,6 +15,8 @@ from pathlib import Path
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tools.export_html import WIDGET_STATE, WIDGET_VIEW, is_live, widget_state  # noqa: F401 (shared names)
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 #: Seconds. Run All is allowed as long as nbval allows a cell (see the Makefile); a panel gets a
@@ -54,8 +56,6 @@ PANEL_OUTPUT_JS = """async (panel) => {
     }
     return {image: digest, width, decoded, caption: caption ? caption.innerText.trim() : null};
 }"""
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -305,21 +305,13 @@ def offline_panel_cells(notebook):
     """{cell index: number of panels} of the cells of a stored notebook (a dict) whose panels work offline.
 
     Such a panel holds a chart with a table of its states and linked controls: its saved
-    widget state says so.
+    widget state says so (``tools.export_html.is_live``, which the course site keeps live too).
     """
-    state = notebook["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    offline = {model_id for model_id, model in state.items()
-               if model["state"].get("table") and model["state"].get("linked")}
-
-    def holds_offline_chart(model_id):
-        children = state.get(model_id, {}).get("state", {}).get("children", [])
-        return model_id in offline or any(holds_offline_chart(child.removeprefix("IPY_MODEL_"))
-                                          for child in children)
-
+    state = widget_state(notebook)
     found = {}
     for index, cell in enumerate(notebook["cells"]):
         for output in cell.get("outputs", []):
             view = output.get("data", {}).get(WIDGET_VIEW)
-            if view and holds_offline_chart(view["model_id"]):
+            if view and is_live(state, view["model_id"]):
                 found[index] = found.get(index, 0) + 1
     return found
