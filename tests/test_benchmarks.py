@@ -57,6 +57,8 @@ def test_every_loop_trains_and_is_set_against_the_roofline(tiny_throughput):
         assert row["steps_per_second"] == pytest.approx(row["steps"] / row["seconds"])
         assert row["seconds_per_epoch"] == pytest.approx(math.ceil(60_000 / 32) / row["steps_per_second"])
         assert row["roofline_fraction"] == pytest.approx(row["gflops"] / roofline)
+        assert row["cpu_seconds"] > 0 and row["cpu_roofline_fraction"] == pytest.approx(
+            row["cpu_gflops"] / tiny_throughput["roofline"]["cpu_gflops"])
     with pytest.raises(ValueError):
         throughput.measure(throughput.MODELS[0], "jit", 32, min_seconds=0.1, max_steps=1, fit_steps=1)
 

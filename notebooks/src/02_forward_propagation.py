@@ -185,7 +185,8 @@ checks.milestone("speed-up of a batched tf.function epoch over the source's loop
 # %% [markdown]
 # The per-sample loop needs far longer per epoch than the batched `tf.function` loop (at
 # least 20 times, as checked above; the table shows the factor here): that is why every loop from here on is batched and
-# compiled. `course_lib.training.train` is our step inside `tf.function`, plus a progress bar,
+# compiled. `course_lib.training.train` is our step inside `tf.function` (run many batches per
+# call, so that Python does not run between them either), plus a progress bar,
 # a test after each epoch and a guard against a loss that turns NaN. Its step is the one
 # above, with the update handed to an optimizer:
 

@@ -163,7 +163,8 @@ print(inspect.getsource(classifiers.mse_of_logits))
 print(inspect.getsource(training.make_train_step))
 
 # %% [markdown]
-# `training.train` runs that step over every batch for `num_epochs` epochs, with a progress
+# `training.train` runs that step over every batch for `num_epochs` epochs (many batches per
+# call of one more `tf.function`, so Python does not run between them), with a progress
 # bar, averages the loss and the metrics over each epoch, and evaluates the test set after
 # each epoch (as the source's test loop did). We track MSE and accuracy beside the cross
 # entropy, which is the `loss`.
@@ -238,7 +239,8 @@ print(f"cross entropy              = {float(classifiers.cross_entropy_of_logits(
 #
 # `compile` + `fit` run the same kind of compiled step. We give it the same network,
 # optimizer, loss and batches (`ds_train` shuffles itself, so `fit`'s own `shuffle` is
-# turned off). To keep the chapter quick we train it for 5 epochs and compare with the
+# turned off). `steps_per_execution` makes `fit` run that many batches per call of its
+# compiled step, as `training.train` does: the same training, with Python out of the way. To keep the chapter quick we train it for 5 epochs and compare with the
 # loop's numbers after its 5th epoch: `history` kept the test accuracy of every epoch.
 
 # %%
@@ -247,7 +249,7 @@ fit_epochs = 5
 fit_model = classifiers.fashion_mlp()
 fit_model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-                  metrics=["categorical_accuracy"])
+                  metrics=["categorical_accuracy"], steps_per_execution=training.STEPS_PER_CALL)
 start = time.perf_counter()
 fit_history = fit_model.fit(ds_train, epochs=fit_epochs, validation_data=ds_test, shuffle=False,
                             verbose=2)
@@ -275,9 +277,10 @@ checks.milestone(f"|fit − loop| in test accuracy after {fit_epochs} epochs",
 # The accuracies agree to within the run-to-run spread (they started from different
 # random weights): it is one algorithm. The times per epoch are of the same order, since
 # both compile the step with `tf.function`; they change from run to run with whatever else
-# the machine is doing, often more than between the two ways. Where they differ, it is
-# in the bookkeeping: `fit` keeps its running metrics inside the graph, while our loop reads
-# each batch's numbers back to Python to average them. Write the loop yourself when you
+# the machine is doing, often more than between the two ways. Both keep Python out of the
+# batches: `fit` runs `steps_per_execution` steps per call and keeps its running metrics
+# inside the graph; our loop runs up to `training.STEPS_PER_CALL` steps per call and adds
+# each batch's numbers up there too (`training.make_epoch_function`). Write the loop yourself when you
 # need something `fit` does not do (two losses, a custom update, gradient clipping per
 # layer); otherwise `fit` is less code.
 #
