@@ -224,6 +224,12 @@ def _tests_section(tests):
              + ".", "", "| part | seconds | tests | failed |", "|---|---:|---:|---:|"]
     lines += [f"| {part} | {_s(values['seconds'])} | {values['tests']} | {values['failed']} |"
               for part, values in tests["parts"].items()]
+    if tests.get("panel_cells"):
+        lines += ["", "Each panel cell run alone after its chapter's setup cell, in a fresh kernel in JupyterLab "
+                  "(the bound scales with the machine's load):", "",
+                  "| test | setup cell (s) | panel cell (s) | bound (s) |", "|---|---:|---:|---:|"]
+        lines += [f"| {name} | {_s(cell['setup_seconds'])} | {_s(cell['panel_cell_seconds'])} | "
+                  f"{_s(cell['bound_seconds'])} |" for name, cell in tests["panel_cells"].items()]
     return lines + [""]
 
 

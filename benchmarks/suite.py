@@ -130,19 +130,30 @@ def part_of(classname, name):
         return f"nbval {notebook.group(1)}"
     if classname.startswith("tests.browser"):
         chapter = BROWSER_CHAPTER.search(name)
-        return f"browser {chapter.group(1) if chapter else re.split(r'[[@]', name)[0]}"
+        return "browser " + (chapter.group(1) if chapter else re.split(r"[\[@]", name)[0])
     return "unit"
 
 
 def parts_of_junit(path):
-    """{part: {"seconds", "tests", "failed"}} from a JUnit XML report (see ``part_of``), parts sorted."""
+    """What a JUnit XML report says: the seconds of each part, and what each panel cell alone took.
+
+    Returns ``(parts, panel_cells)``: ``parts`` is {part: {"seconds", "tests", "failed"}} (see
+    ``part_of``), sorted; ``panel_cells`` is {test name: {property: seconds}} of the tests that
+    record ``setup_seconds`` (the browser test of a panel cell run alone after the setup cell).
+    """
     parts = defaultdict(lambda: {"seconds": 0.0, "tests": 0, "failed": 0})
+    panel_cells = {}
     for case in ElementTree.parse(path).iter("testcase"):
-        part = parts[part_of(case.get("classname", ""), case.get("name", ""))]
+        name = case.get("name", "")
+        part = parts[part_of(case.get("classname", ""), name)]
         part["seconds"] += float(case.get("time") or 0)
         part["tests"] += 1
         part["failed"] += any(child.tag in ("failure", "error") for child in case)
-    return {part: {**values, "seconds": round(values["seconds"], 2)} for part, values in sorted(parts.items())}
+        properties = {item.get("name"): float(item.get("value")) for item in case.iter("property")}
+        if "setup_seconds" in properties:
+            panel_cells[name.split("@")[0]] = properties
+    parts = {part: {**values, "seconds": round(values["seconds"], 2)} for part, values in sorted(parts.items())}
+    return parts, panel_cells
 
 
 def run_tests(paths=("tests", "notebooks"), *, jobs=2, timeout=3600, log=print):
@@ -161,7 +172,7 @@ def run_tests(paths=("tests", "notebooks"), *, jobs=2, timeout=3600, log=print):
         except subprocess.TimeoutExpired:
             exit_code, tail = None, [f"stopped after {timeout} s"]
         wall = time.perf_counter() - start
-        parts = parts_of_junit(junit) if junit.exists() else {}
+        parts, panel_cells = parts_of_junit(junit) if junit.exists() else ({}, {})
     log(f"  tests on {jobs} worker(s): {wall:.0f} s, {' '.join(tail)}")
     return {"paths": list(paths), "jobs": jobs, "wall_seconds": wall, "exit_code": exit_code,
-            "summary": " ".join(tail), "parts": parts}
+            "summary": " ".join(tail), "parts": parts, "panel_cells": panel_cells}

@@ -64,10 +64,6 @@ def code_cells(notebook_path):
     return [(index, cell) for index, cell in enumerate(cells) if cell["cell_type"] == "code"]
 
 
-def source(cell):
-    return "".join(cell["source"])
-
-
 def panel_cells(notebook_path):
     """{cell index: number of panels} of the cells tagged ``panel``; the number read from the stored outputs.
 
@@ -97,17 +93,18 @@ def test_panel_runs_alone_after_setup_and_responds(chapter, index, browser, lab,
         problems += page_problems(notebook, chapter)
         setup = notebook.run_cell(setup_index)
         panel = notebook.run_cell(index)
-        bound = MARGIN * (SETUP_SECONDS + OWN_WORK_SECONDS) * slowdown()
+        factor = slowdown()
+        bound = MARGIN * (SETUP_SECONDS + OWN_WORK_SECONDS) * factor
         for name, value in (("setup_seconds", setup["seconds"]), ("panel_cell_seconds", panel["seconds"]),
                             ("bound_seconds", bound)):
             record_property(name, round(value, 2))
         print(f"{chapter.stem} cell {index}: setup cell {setup['seconds']:.1f} s + panel cell "
-              f"{panel['seconds']:.1f} s (bound {bound:.0f} s at a slowdown of {slowdown():.1f})")
+              f"{panel['seconds']:.1f} s (bound {bound:.0f} s at a slowdown of {factor:.1f})")
         problems += run_problems(notebook, {"setup cell": setup, f"panel cell {index}": panel})
         if setup["seconds"] + panel["seconds"] > bound:
             problems.append(f"setup cell {setup['seconds']:.1f} s + panel cell {panel['seconds']:.1f} s exceed "
                             f"{bound:.0f} s ({MARGIN} × ({SETUP_SECONDS} + {OWN_WORK_SECONDS}) s × a slowdown of "
-                            f"{slowdown():.1f}): the panel is not ready in seconds")
+                            f"{factor:.1f}): the panel is not ready in seconds")
         if all(run["status"] == "ok" for run in (setup, panel)):
             problems += panel_problems(notebook, index, count)
     except PlaywrightTimeout as timeout:
