@@ -15,6 +15,13 @@ LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --
 # JupyterLab refuses to run as root (containers, CI) unless told to.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
+# Two workers side by side (pytest-xdist): a chapter's nbval cells, the browser tests and each test
+# module stay together on one worker, longest first (see FIRST_GROUPS in conftest.py). JOBS=1 runs
+# everything in this process, one test after another.
+JOBS ?= 2
+PARALLEL := $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadgroup --no-loadscope-reorder)
+# The ten slowest tests, listed at the end of the run.
+DURATIONS := --durations=10
 
 .PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser execute bench site slides clean
 
@@ -53,14 +60,14 @@ lab: $(STAMP)  ## start JupyterLab on the chapters (localhost, with a token)
 	$(BIN)/jupyter trust notebooks/*.ipynb  # saved panels render only in trusted notebooks
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(AS_ROOT) $(LAB_ARGS)
 
-test: $(STAMP)  ## every test: unit tests, nbval strict over the chapters, browser tests
-	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+test: $(STAMP)  ## every test: unit tests, nbval strict over the chapters, browser tests (JOBS=1: one at a time)
+	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(DURATIONS) tests notebooks
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser"
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest $(NBVAL) notebooks
+	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(DURATIONS) notebooks
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests -m browser

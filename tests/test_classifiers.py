@@ -159,6 +159,18 @@ def test_image_browser_panel_trains_its_own_model_without_arguments():
     panel = image_browser_panel()
     assert panel.result["accuracy"] > 0.85 and panel.controls["index"].max == 99
     assert "The model is right on" in panel.chart.caption
+    assert classifiers.quick_classifier() is classifiers.quick_classifier("mnist")  # trained once per kernel
+    fashion = image_browser_panel(dataset="fashion_mnist")
+    bars = fashion.chart.datasets["probabilities"]
+    assert [bar["class"] for bar in bars][:2] == ["T-shirt/top T恤", "Trouser 裤子"]
+    assert 0.7 < fashion.result["accuracy"] < panel.result["accuracy"]  # clothes are harder than digits
+
+
+def test_image_browser_panel_names_an_unknown_dataset():
+    with pytest.raises(ValueError, match="dataset must be one of 'mnist', 'fashion_mnist'"):
+        image_browser_panel(dataset="cifar10")
+    with pytest.raises(ValueError, match="dataset"):
+        classifiers.quick_classifier("cifar10")
 
 
 def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):

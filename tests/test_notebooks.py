@@ -32,10 +32,27 @@ def code_cells(notebook):
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
+def tags(cell):
+    return cell.metadata.get("tags", [])
+
+
 def test_stored_notebook_is_the_current_source(chapter):
     source, stored = chapter
-    assert [(c.cell_type, c.source) for c in source.cells] == [(c.cell_type, c.source) for c in stored.cells], \
+    assert ([(c.cell_type, c.source, tags(c)) for c in source.cells]
+            == [(c.cell_type, c.source, tags(c)) for c in stored.cells]), \
         "the .ipynb is out of date with notebooks/src: run `make execute`"
+
+
+PANEL_CALL = re.compile(r"\b\w+_panel\(")
+
+
+def test_every_panel_cell_is_tagged_panel(chapter):
+    """The browser tests, slides and site find a chapter's panels by the tag (see docs/CONTRIBUTING.md)."""
+    source, _ = chapter
+    untagged = [c.source for c in code_cells(source) if PANEL_CALL.search(c.source) and "panel" not in tags(c)]
+    stray = [c.source for c in code_cells(source) if "panel" in tags(c) and not PANEL_CALL.search(c.source)]
+    assert not untagged, f"tag these panel cells: `# %% tags=[\"panel\"]`: {untagged}"
+    assert not stray, f"these cells are tagged panel but call no panel factory: {stray}"
 
 
 def test_every_cell_ran_in_order_without_error(chapter):

@@ -120,7 +120,7 @@ for name, state in data.availability().items():
 # squared average. Training a network is exactly this, done by gradient descent instead of
 # by hand, over many more numbers.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 line_fit_panel()
 

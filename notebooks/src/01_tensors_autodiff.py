@@ -132,7 +132,7 @@ except tf.errors.InvalidArgumentError:
 # which 1s are stretched, and where two sizes conflict. Try `2, 1, 3` with `4, 1`, then
 # `4, 3` with `4`, then `32, 28, 28, 1` with `3`.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 broadcast_panel()
 

@@ -95,7 +95,7 @@ for name, learning_rate in schedules.REFERENCE_LEARNING_RATES.items():
 # line is yours; the right plot shows your first steps on the loss curve. The caption names the
 # regime and the update factor. Try 0.5 (one step), 0.75, 1.0 and 1.05.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 learning_rate_regimes_panel()
 
@@ -199,7 +199,7 @@ print(f"hand-written loop:               w after {num_epochs} steps = {w_tensorf
 # - decay 0.8: the rate vanishes so fast that $w$ stops before reaching $-1$;
 # - staircase with decay step 10: the rate drops in steps and the loss curve bends at each drop.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 exponential_decay_panel()
 

@@ -196,7 +196,7 @@ print("smallest second difference on [-8, 8]: MSE", f"{np.diff(sigmoid_mse(w), 2
 # derivative vanish), and change Leaky ReLU's $\alpha$ (at 0 it is ReLU, at 1 the identity).
 # The caption gives the ranges and the largest difference between the two derivatives.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 activation_panel()
 
@@ -241,7 +241,7 @@ checks.check_answer("softmax as printed by the source", probabilities.numpy()[0]
 # peaked the result is: $T \to 0$ puts all mass on the largest logit, $T \to \infty$ makes it
 # uniform. Type other logits (e.g. `10, 0, 0` or `1, 1, 1, 1`) and watch the entropy.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 softmax_panel()
 

@@ -271,7 +271,7 @@ with np.printoptions(suppress=True):
 #
 # **Panel.** Drag $p$ and read both losses and both slopes under the figure.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 ce_vs_mse_panel()
 
@@ -332,7 +332,7 @@ for cost, profit in ((1, 99), (99, 1), (1, 1)):
 # **Panel.** Move COST and PROFIT; the model is refitted when you let go. The right figure
 # shows each day's error: red bars are unsold units, green bars missed sales.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 sales_panel()
 

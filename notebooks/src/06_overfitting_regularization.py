@@ -141,7 +141,7 @@ for num_train in (15, 30, 100, 400):
 # A cheap panel: it refits while you drag. Raise the degree to 10 and more, then raise the
 # number of training points and see the validation error come back down.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 polynomial_panel()
 
@@ -454,7 +454,7 @@ checks.milestone("validation loss with 32 units and L2", large_l2_run.validation
 # switch on one remedy at a time (L2, L1, dropout, a larger train share) and train again;
 # exercise 3 asks for settings that work.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 playground = playground_panel()
 playground

@@ -257,7 +257,7 @@ optimizers.trajectories_figure([ravine, rosenbrock])
 # start lies between 0.006 and 0.007); raise β2 to 0.999 and watch RMSProp's first jump grow to $lr/\sqrt{0.001} \approx 32\,lr$ while Adam's
 # stays at $lr$; set β1 to 0 and SGDM becomes SGD.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 optimizer_race_panel()
 

@@ -236,9 +236,13 @@ plots.image_grid(x_test[mistakes[:24]],
 # the ten classes. Switch to *misclassified* to step through the mistakes only: are they
 # confident mistakes (one tall red bar) or hesitations (two bars of similar height)?
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
-image_browser_panel(model, x_test, y_test)
+if "model" in globals():  # the model trained above
+    browser = image_browser_panel(model, x_test, y_test)
+else:  # this cell run alone, right after the setup cell: a small model trained in seconds
+    browser = image_browser_panel()
+browser
 
 # %% [markdown]
 # ## Exercise 1: count the parameters (参数个数)

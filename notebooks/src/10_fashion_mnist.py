@@ -301,12 +301,13 @@ plots.confusion_matrix(test_labels, test_predictions, data.FASHION_CLASS_NAMES)
 # The probability the GradientTape-trained network gives each class. Switch to
 # *misclassified* and look at how many mistakes are shirts.
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
-image_browser_panel(model, x_test, test_labels,
-                    [f"{english} {chinese}" for english, chinese
-                     in zip(data.FASHION_CLASS_NAMES, data.FASHION_CLASS_NAMES_ZH)],
-                    from_logits=True)
+if "model" in globals():  # the network trained above
+    browser = image_browser_panel(model, x_test, test_labels, dataset="fashion_mnist", from_logits=True)
+else:  # this cell run alone, right after the setup cell: a small model trained in seconds
+    browser = image_browser_panel(dataset="fashion_mnist")
+browser
 
 # %% [markdown]
 # ## 10 Interactive: epochs and width (轮数与宽度)
@@ -319,7 +320,7 @@ image_browser_panel(model, x_test, test_labels,
 # 欠拟合), then 512 with 15 epochs, and watch the gap between training and test accuracy
 # (overfitting, 过拟合, shows there first on so few images).
 
-# %%
+# %% tags=["panel"]
 # NBVAL_IGNORE_OUTPUT
 epochs_width_panel()
 

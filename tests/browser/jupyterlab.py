@@ -1,4 +1,4 @@
-"""Using a chapter in JupyterLab the way a person does: open it, Run All, find the panels, move them.
+"""Using a chapter in JupyterLab the way a person does: open it, run cells, find the panels, move them.
 
 ``NotebookPage`` drives one open notebook; ``PanelView`` one ``course-panel`` in it (see
 ``course_lib/widgets/panel.py``: controls, then a chart's ``<canvas>`` or an ``<img>``, and a
@@ -19,7 +19,7 @@ from tools.export_html import WIDGET_STATE, WIDGET_VIEW, is_live, widget_state  
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-#: Seconds. Run All is allowed as long as nbval allows a cell (see the Makefile); a panel gets a
+#: Seconds. Running cells (one, or Run All) is allowed as long as nbval allows a cell (see the Makefile); a panel gets a
 #: minute to appear and two to redraw (a training panel retrains; this machine may be busy).
 KERNEL_START_TIMEOUT = 180
 RUN_TIMEOUT = 1800
@@ -144,6 +144,26 @@ class NotebookPage:
                     break
             self.page.wait_for_timeout(1000)  # not time.sleep: Playwright delivers frames while it waits
         return self.kernel.replies[first:]
+
+    def run_cell(self, index):
+        """Select the cell at ``index`` and run it with Ctrl+Enter, as a person does; wait for the kernel.
+
+        Returns ``{"status": "ok" | "error" | "aborted" | "no answer", "seconds": …}``: how the
+        execution ended and the seconds from the key press to the kernel's answer (at most
+        ``RUN_TIMEOUT``).
+        """
+        self.wait_for_idle(KERNEL_START_TIMEOUT)
+        cell = self.cell(index)
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-InputPrompt").first.click()  # selects the cell (command mode)
+        first = len(self.kernel.replies)
+        start = time.monotonic()
+        self.page.keyboard.press("Control+Enter")
+        while len(self.kernel.replies) == first and time.monotonic() - start < RUN_TIMEOUT:
+            self.page.wait_for_timeout(100)  # not time.sleep: Playwright delivers frames while it waits
+        seconds = time.monotonic() - start
+        replies = self.kernel.replies[first:]
+        return {"status": replies[0] if replies else "no answer", "seconds": seconds}
 
     def kernel_is_idle(self):
         return self.page.evaluate(KERNEL_IDLE_JS)
