@@ -83,6 +83,9 @@ def forward_pass(weights, biases, x):
     h = tf.convert_to_tensor(x, dtype=tf.float32)
     last = len(weights) - 1
     for index, (w, b) in enumerate(zip(weights, biases)):
+        if h.shape[-1] is not None and h.shape[-1] != w.shape[0]:
+            raise ValueError(f"layer {index + 1} gets {h.shape[-1]} values per example but its weights w{index + 1} "
+                             f"have shape {tuple(w.shape)}: each weight matrix is [inputs, units] of its layer.")
         h = h @ w + b
         if index < last:
             h = tf.nn.relu(h)

@@ -242,6 +242,10 @@ def test_forward_pass_is_the_mlp_call_and_checks_its_lists():
     np.testing.assert_array_equal(forward.forward_pass(model.weights, model.biases, x).numpy(), model(x).numpy())
     with pytest.raises(ValueError, match="one bias per weight"):
         forward.forward_pass(model.weights, model.biases[:1], x)
+    with pytest.raises(ValueError, match="layer 1 gets 4 values per example"):
+        forward.forward_pass(model.weights, model.biases, x[:, :4])
+    with pytest.raises(ValueError, match="layer 2 gets 4 values"):
+        forward.tape_gradients([model.weights[0], tf.transpose(model.weights[1])], model.biases, x, np.zeros((6, 3)))
 
 
 def test_summed_squared_error_is_ten_times_the_mse_on_digits():

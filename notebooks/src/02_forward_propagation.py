@@ -312,38 +312,44 @@ checks.milestone("max |gradient of reduce_sum/b - 10 x gradient of MSE|",
                  forward.max_difference(summed_gradients, ten_times_mean), at_most=1e-6, digits=6)
 
 # %% [markdown]
-# What that does to training: one epoch from the same initial weights, plain SGD at 0.001,
-# three ways: our MSE; the source's `reduce_sum / b`; and `reduce_sum / b` with pixels in
-# [−1, 1], the source's Keras notes exactly. (A few seconds.)
+# What that does to training: one pass over the first 20000 training images from the same
+# initial weights, plain SGD at 0.001, three ways: our MSE; the source's `reduce_sum / b`; and
+# `reduce_sum / b` with pixels in [−1, 1], the two lines of the source's Keras notes on our
+# network. (A few seconds.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-(x_train_pm, _), (x_test_pm, _) = data.load_mnist(scale="-1..1", flatten=True)
+x_train_pm, x_test_pm = 2 * x_train - 1, 2 * x_test - 1  # x_train is x/255, so this is 2x/255 - 1
 print(f"pixels 2x/255 - 1: {x_train_pm.min():.1f}..{x_train_pm.max():.1f}")
+num_images = 20000
 settings = {"MSE, pixels 0..1": (x_train, x_test, forward.mse),
             "reduce_sum/b, pixels 0..1": (x_train, x_test, forward.summed_squared_error),
             "reduce_sum/b, pixels -1..1": (x_train_pm, x_test_pm, forward.summed_squared_error)}
-one_epoch = {}
+one_pass = {}
 for name, (train_pixels, test_pixels, loss_fn) in settings.items():
     run = forward.MLP(seed=0)  # the same initial weights for the three runs
-    training.train(run, forward.batches(train_pixels, y_train, batch_size), loss_fn=loss_fn,
-                   optimizer=keras.optimizers.SGD(learning_rate=learning_rate), num_epochs=1, progress=False)
-    one_epoch[name] = float(training.accuracy(tf.constant(y_test), run(test_pixels)))
-    print(f"{name:27} test accuracy after one epoch at learning rate {learning_rate}: {one_epoch[name]:.4f}")
+    training.train(run, forward.batches(train_pixels[:num_images], y_train[:num_images], batch_size),
+                   loss_fn=loss_fn, optimizer=keras.optimizers.SGD(learning_rate=learning_rate), num_epochs=1,
+                   progress=False)
+    one_pass[name] = float(training.accuracy(tf.constant(y_test), run(test_pixels)))
+    print(f"{name:27} test accuracy after {num_images} images at learning rate {learning_rate}: "
+          f"{one_pass[name]:.4f}")
 
 # %%
-checks.milestone("gain of reduce_sum/b over the MSE at the same learning rate, after one epoch",
-                 one_epoch["reduce_sum/b, pixels 0..1"] - one_epoch["MSE, pixels 0..1"], at_least=0.2, digits=1)
-checks.milestone("gain of pixels in [-1, 1] over pixels in [0, 1], both with reduce_sum/b",
-                 one_epoch["reduce_sum/b, pixels -1..1"] - one_epoch["reduce_sum/b, pixels 0..1"], at_least=0.02, digits=2)
+checks.milestone("test accuracy gained by reduce_sum/b over the MSE at the same learning rate",
+                 one_pass["reduce_sum/b, pixels 0..1"] - one_pass["MSE, pixels 0..1"], at_least=0.1, digits=2)
+checks.milestone("test accuracy gained by pixels in [-1, 1] over [0, 1], both with reduce_sum/b",
+                 one_pass["reduce_sum/b, pixels -1..1"] - one_pass["reduce_sum/b, pixels 0..1"], at_least=0.05,
+                 digits=2)
 
 # %% [markdown]
-# The summed loss is far ahead after one epoch (at least 0.2 in test accuracy, checked above):
+# The summed loss is far ahead (at least 0.10 in test accuracy, checked above):
 # not a better loss, a 10 times larger step. When you compare a learning rate with the
-# source's, check how its loss is scaled first. The [−1, 1] pixels help too, for a reason the
-# next section makes plain: the gradient of a first-layer weight is its input pixel times the
-# error signal, so with pixels in [0, 1] every weight of a black pixel (0) gets no gradient
-# at all, while with −1 every weight learns. On one batch:
+# source's, check how its loss is scaled first. The [−1, 1] pixels help too here (at least
+# 0.05, checked above), for a reason the next section makes plain: the gradient of a
+# first-layer weight is its input pixel times the error signal, so with pixels in [0, 1] the
+# weights of a pixel that is black (0) in every image of a batch get no gradient at all, while
+# with −1 every weight learns. On one batch:
 
 # %%
 for name, pixels in (("0..1", x_train), ("-1..1", x_train_pm)):
@@ -472,6 +478,7 @@ checks.milestone("max |difference| between backward_mse and GradientTape", forwa
 # trained with cross entropy and Adam above, on the same batch:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
 norms = {"MSE, untrained (backward_mse)": forward.gradient_norms(by_hand),
          "cross entropy, untrained": forward.gradient_norms(
              forward.tape_gradients(untrained.weights, untrained.biases, x_batch, y_batch, forward.cross_entropy)),
