@@ -277,3 +277,32 @@ def milestone(name, value, *, at_least=None, at_most=None, digits=3):
     else:
         print(f"✗ {name} = {value:.{digits}f} {missed} {bound:.{digits}f}")
     return Verdict(passed)
+
+
+def check_function(name, function, cases, *, hint):
+    """Run the student's ``function`` on fresh inputs and print whether every result is right.
+
+    A build-it exercise asks for a function, not a number, so a value copied from the
+    chapter cannot pass. ``cases`` holds ``(args, judge)`` pairs: the check calls
+    ``function(*args)`` and ``judge(result)`` returns None when the result is right, else
+    what is wrong (usually :func:`diagnose`'s answer). An exception in the student's code
+    is reported with its type and message instead of a traceback. Returns a :class:`Verdict`.
+    """
+    if function is NOT_ATTEMPTED:
+        return not_attempted(name, hint)
+    if not callable(function):
+        return fail(name, f"give the function itself (its name, without parentheses), got "
+                          f"{type(function).__name__}.")
+    cases = list(cases)
+    for number, (args, judge) in enumerate(cases, start=1):
+        try:
+            result = function(*args)
+        except Exception as error:  # the student's code: report it, do not crash the chapter
+            return fail(name, f"your function raised {type(error).__name__}: {error}")
+        problem = judge(result)
+        if problem is not None:
+            if problem == NOT_YET:
+                problem = f"{NOT_YET} Hint: {hint}"
+            return fail(name, f"on test input {number} of {len(cases)}: {problem}")
+    print(f"✓ {name}: correct on {len(cases)} fresh test inputs.")
+    return Verdict(True)

@@ -19,7 +19,8 @@
 #
 # - check that TensorFlow, Keras and the datasets are ready on your machine;
 # - learn how a chapter is laid out: idea, formula, code, interactive figure, exercise, summary;
-# - try a panel and an exercise, so you know how they behave later.
+# - try a panel and an exercise, so you know how they behave later;
+# - write a first function of your own: one step of gradient descent for a line.
 
 # %% [markdown]
 # ## How to use a chapter
@@ -44,6 +45,8 @@
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
+import numpy as np
 
 from course_lib import data
 from course_lib.exercises import welcome as exercises
@@ -79,12 +82,13 @@ for name, state in data.availability().items():
 # | forward propagation | 前向传播 | 02 |
 # | multilayer perceptron | 多层感知机 | 02 |
 # | gradient descent | 梯度下降 | 02 |
+# | backpropagation | 反向传播 | 02 |
+# | computational graph / chain rule | 计算图 / 链式法则 | 02 |
 # | epoch / batch | 轮 / 批 | 02 |
 # | batch size | 批大小 | 02 |
 # | learning rate | 学习率 | 03 |
 # | exponential decay learning rate | 指数衰减学习率 | 03 |
 # | activation function | 激活函数 | 04 |
-# | backpropagation | 反向传播 | 04 |
 # | vanishing gradient | 梯度消失 | 04 |
 # | loss function | 损失函数 | 05 |
 # | mean squared error | 均方误差 | 05 |
@@ -154,11 +158,43 @@ w, b = 2.0, 1.0
 exercises.check_best_line(w, b)
 
 # %% [markdown]
+# ## Exercise 3: build it, one step of gradient descent
+#
+# The panel let you move $w$ and $b$ by hand. Gradient descent (梯度下降) moves them itself:
+# it computes how the MSE changes when $w$ or $b$ grows (the gradient) and steps the other
+# way, by a learning rate (学习率) $\eta$. With the error $e_i = w x_i + b - y_i$ of each point,
+#
+# $$\frac{\partial\,\mathrm{MSE}}{\partial w} = \frac{2}{n}\sum_{i=1}^{n} e_i\,x_i,\qquad
+#   \frac{\partial\,\mathrm{MSE}}{\partial b} = \frac{2}{n}\sum_{i=1}^{n} e_i,\qquad
+#   w \leftarrow w - \eta\,\frac{\partial\,\mathrm{MSE}}{\partial w},\quad
+#   b \leftarrow b - \eta\,\frac{\partial\,\mathrm{MSE}}{\partial b}.$$
+#
+# Write `gradient_step(w, b, x, y, learning_rate)` returning the new `(w, b)`; `x` and `y` are
+# NumPy arrays of the points. The check runs it on points of its own, then lets your function
+# fit the panel's line from $w = b = 0$. (Chapter 01 shows how TensorFlow computes such
+# gradients for us; chapter 02 how it does it.)
+
+# %%
+gradient_step = ...  # your code here: def gradient_step(w, b, x, y, learning_rate): ...
+exercises.check_gradient_step(gradient_step)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution
+def gradient_step(w, b, x, y, learning_rate):
+    error = w * x + b - y
+    return w - learning_rate * 2 * np.mean(error * x), b - learning_rate * 2 * np.mean(error)
+
+
+exercises.check_gradient_step(gradient_step)
+
+# %% [markdown]
 # ## Summary
 #
 # - Every chapter starts with `notebook.setup()`; it makes the numbers repeatable.
 # - Datasets come from Keras' cache; offline, `python -m course_lib data import DIR` fills it.
 # - Panels respond to their controls; exercises tell you when you have not tried yet,
-#   what is wrong when you are wrong, and ✓ when you are right.
+#   what is wrong when you are wrong, and ✓ when you are right. A "build it" exercise asks for
+#   a function, and its check runs it on inputs of its own.
+# - Gradient descent: $w \leftarrow w - \eta\,\partial\mathrm{MSE}/\partial w$, the same for $b$.
 #
 # Next: [01 Tensors and autodiff](01_tensors_autodiff.ipynb).

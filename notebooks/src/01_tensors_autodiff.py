@@ -21,7 +21,8 @@
 # - create tensors and read their shape and dtype; index, slice and reshape them;
 # - predict the shape of a broadcast operation, with an interactive shape explorer;
 # - update a `tf.Variable` in place with `assign_sub`;
-# - compute gradients with `GradientTape`: `watch`, `persistent`, `gradient`;
+# - compute gradients with `GradientTape`: `watch`, `persistent`, `watch_accessed_variables`,
+#   `gradient` and its `unconnected_gradients`; write a derivative function of your own;
 # - build a `tf.data` pipeline: `from_tensor_slices`, `map`, `shuffle`, `batch`, `repeat`.
 
 # %% [markdown]
@@ -214,6 +215,42 @@ with tf.GradientTape() as outer:
 print("d(x^3)/dx =", float(dy_dx), " d2(x^3)/dx2 =", float(outer.gradient(dy_dx, x)))
 
 # %% [markdown]
+# ### What the tape watches: `watch_accessed_variables`
+#
+# `tf.GradientTape(watch_accessed_variables=True)`, the default, watches every trainable
+# variable the computation reads. With `False` it watches only what `tape.watch` names, and
+# gives `None` for every other variable: a way to ask for the gradient of a few variables of a
+# large model without recording the rest. Here only $w$ is watched, so $\partial y/\partial x$
+# is `None` although $y = x^2 w$ depends on $x$:
+
+# %%
+with tf.GradientTape(watch_accessed_variables=False) as tape:
+    tape.watch(w)
+    y = x ** 2 * w
+dy_dx, dy_dw = tape.gradient(y, [x, w])
+print("watching only w: dy/dx =", dy_dx, " dy/dw =", float(dy_dw))
+print("variables the tape watched:", len(tape.watched_variables()))
+
+# %% [markdown]
+# ### A source the target does not depend on: `unconnected_gradients`
+#
+# When no operation leads from a source to the target, `tape.gradient` returns `None` for that
+# source: that is the default, `unconnected_gradients=tf.UnconnectedGradients.NONE`. The
+# gradient is zero, but `None` says *there is no path*, which is often a bug: a weight the
+# loss forgot to use, or a value computed outside the `with` block. With
+# `tf.UnconnectedGradients.ZERO` the tape returns zeros shaped like the source instead, which
+# an optimizer can apply. Here $y = x^2$ does not use the vector $v$:
+
+# %%
+v = tf.Variable([1.0, 2.0, 3.0])
+with tf.GradientTape(persistent=True) as tape:
+    y = x ** 2
+print("NONE (default):", [None if g is None else g.numpy().tolist() for g in tape.gradient(y, [x, v])])
+print("ZERO:          ", [g.numpy().tolist() for g in
+                          tape.gradient(y, [x, v], unconnected_gradients=tf.UnconnectedGradients.ZERO)])
+del tape
+
+# %% [markdown]
 # ## Feeding data: tf.data (数据管道)
 #
 # `tf.data.Dataset.from_tensor_slices((x, y))` cuts arrays along their first axis into
@@ -292,13 +329,39 @@ answer = sum(1 for _ in tf.data.Dataset.from_tensor_slices((iris_x, iris_y)).bat
 exercises.check_batch_count(answer)
 
 # %% [markdown]
+# ## Exercise 4: build it, a derivative function
+#
+# Write `derivative(f, x)`: it returns $f'(x)$, computed by `GradientTape`, for any function
+# `f` made of TensorFlow operations, at a point `x` given as a **constant** tensor (a scalar or
+# a vector; for a vector, `f` returns one number and the answer is its gradient). The check
+# calls your function on functions and points of its own, one of which does not use `x` at
+# all: its derivative is 0, not `None`.
+
+# %%
+derivative = ...  # your code here: def derivative(f, x): ...
+exercises.check_derivative(derivative)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution
+def derivative(f, x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)  # x is a constant: the tape watches only variables by itself
+        y = f(x)
+    return tape.gradient(y, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+
+exercises.check_derivative(derivative)
+
+# %% [markdown]
 # ## Summary (小结)
 #
 # - A tensor has a shape and a dtype; index, slice and `reshape` it as a NumPy array.
 # - Broadcasting lines shapes up on the right and stretches axes of size 1.
 # - A `tf.Variable` is updated in place with `assign_sub`; `GradientTape` records the forward
 #   computation and `tape.gradient` returns the gradients ($y = x w$: $dy/dw = x = 2$).
+#   `watch_accessed_variables=False` watches only what `tape.watch` names; a source the target
+#   does not depend on gets `None`, or zeros with `unconnected_gradients=tf.UnconnectedGradients.ZERO`.
 # - `tf.data`: `from_tensor_slices`, `map`, `shuffle`, `batch`, `repeat`, and `iter`/`next`.
 #
-# Next: [02 Forward propagation by hand](02_forward_propagation.ipynb), where these pieces
+# Next: [02 Forward and backward propagation by hand](02_forward_propagation.ipynb), where these pieces
 # train a real MNIST classifier.
