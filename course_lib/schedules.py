@@ -10,6 +10,12 @@ multiplies the distance to the minimum ``w = −1`` by the **update factor**
 :func:`regime`. The functions here are plain NumPy (float64), fast enough for
 panels that redraw while a slider is dragged; the chapter runs the same loop in
 TensorFlow to reproduce the source's printed trace.
+
+Three demos decide what the toy loss cannot: :func:`noisy_descent` (with a noisy
+gradient a constant rate stalls at :func:`noise_floor`, a decayed one goes below
+it), :func:`quadratic_descent` (the limit lr < 2/λ_max, :func:`curvature_limit`)
+and :func:`range_test` (a learning rate for a real network, found in a few hundred
+steps).
 """
 
 import functools
@@ -223,6 +229,7 @@ def noise_figure(distances, *, noise_std, floors=None):
     """The distances of :func:`noisy_descent` against the epoch, one curve per labelled schedule.
 
     ``floors`` maps labels to levels drawn as dotted lines (the :func:`noise_floor` of a rate).
+    Taught in chapter 03.
     """
     from course_lib.plots import new_figure
 
@@ -271,7 +278,7 @@ def quadratic_descent(hessian, learning_rate, w_start=QUADRATIC_START, num_steps
     """Gradient descent on ½ wᵀ H w (gradient H w) from ``w_start``: the points and their losses.
 
     Returns ``{"w": (num_steps + 1, dim) points from the start, "loss": the loss at each,
-    "learning_rate": ..., "limit": 2 / λ_max, "hessian": H}``.
+    "learning_rate": ..., "limit": 2 / λ_max, "hessian": H}``. Taught in chapter 03.
     """
     matrix = _hessian(hessian)
     learning_rate = validate.positive("learning_rate", learning_rate)
@@ -297,7 +304,7 @@ PATH_POINTS = 15
 def curvature_figure(runs):
     """Runs of :func:`quadratic_descent` on one 2-D loss: their paths on its contours, and their losses.
 
-    The contour plot shows the first :data:`PATH_POINTS` points of each path.
+    The contour plot shows the first :data:`PATH_POINTS` points of each path. Taught in chapter 03.
     """
     from course_lib.plots import new_figure
 
@@ -330,6 +337,7 @@ def smooth(values, beta=0.9):
     """Exponential moving average of ``values`` with weight ``beta`` on the past, bias-corrected.
 
     Dividing by 1 − beta^(t+1) removes the pull towards 0 of the first values.
+    Taught in chapter 03 (the range test's curve).
     """
     values = np.asarray(values, dtype=np.float64)
     beta = validate.in_range("beta", beta, 0.0, 0.999)
@@ -385,7 +393,10 @@ def range_test(model, x, y, *, loss_fn, optimizer=None, min_rate=1e-4, max_rate=
 
 
 def range_test_figure(result):
-    """The loss of :func:`range_test` against the learning rate (log scale), with the best and suggested rates."""
+    """The loss of :func:`range_test` against the learning rate (log scale), with the best and suggested rates.
+
+    Taught in chapter 03.
+    """
     from course_lib.plots import new_figure
 
     figure, ax = new_figure(7.0, 3.6)
