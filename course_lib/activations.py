@@ -245,20 +245,25 @@ def layer_gradient_norms(model, x, y):
 
 
 def dead_unit_fractions(model, x):
-    """For each hidden ReLU layer, the fraction of units that output 0 for every example of ``x``.
+    """For each hidden ReLU or Leaky ReLU layer, the fraction of units whose input is negative for every example of ``x``.
 
-    Such a unit is dead (Dead ReLU): its gradient is 0 on all the data, so no update can
-    ever bring it back.
+    A ReLU unit there is dead (Dead ReLU): its output and its gradient are 0 on all the
+    data, so no update can ever bring it back. A Leaky ReLU unit there still passes the
+    gradient times α, so it can come back. Taught in chapter 04.
     """
     fractions, h = [], tf.convert_to_tensor(x)
     for layer in model.layers:
         h = layer(h)
-        if getattr(layer, "activation", None) is not None and layer.activation.__name__ == "relu":
-            fires = tf.reduce_any(h > 0, axis=0)
+        if getattr(layer, "activation", None) is not None and layer.activation.__name__ in RECTIFIERS:
+            fires = tf.reduce_any(h > 0, axis=0)  # for both, the output is > 0 exactly where the input is
             fractions.append(1.0 - float(tf.reduce_mean(tf.cast(fires, tf.float32))))
     if not fractions:
-        raise ValueError("the model has no Dense layer with a ReLU activation.")
+        raise ValueError("the model has no Dense layer with a ReLU or Leaky ReLU activation.")
     return np.array(fractions)
+
+
+#: The Keras activations whose units :func:`dead_unit_fractions` counts.
+RECTIFIERS = ("relu", "leaky_relu")
 
 
 def he_normal_std(fan_in):

@@ -10,6 +10,12 @@ multiplies the distance to the minimum ``w = −1`` by the **update factor**
 :func:`regime`. The functions here are plain NumPy (float64), fast enough for
 panels that redraw while a slider is dragged; the chapter runs the same loop in
 TensorFlow to reproduce the source's printed trace.
+
+Three demos decide what the toy loss cannot: :func:`noisy_descent` (with a noisy
+gradient a constant rate stalls at :func:`noise_floor`, a decayed one goes below
+it), :func:`quadratic_descent` (the limit lr < 2/λ_max, :func:`curvature_limit`)
+and :func:`range_test` (a learning rate for a real network, found in a few hundred
+steps).
 """
 
 import functools
@@ -80,6 +86,16 @@ def regime(learning_rate):
     return "diverging", factor
 
 
+def _learning_rates(learning_rates):
+    """``learning_rates`` as a non-empty 1-D float64 array of positive rates, else a ValueError."""
+    rates = np.asarray(learning_rates, dtype=np.float64)
+    if rates.ndim != 1 or rates.size == 0:
+        raise ValueError(f"learning_rates must be a non-empty 1-D sequence, got shape {rates.shape}.")
+    for rate in rates:
+        validate.positive("learning_rate", float(rate))
+    return rates
+
+
 def gradient_descent(learning_rates, w_start=W_START, *, rate_name="learning_rate"):
     """Gradient descent on (w + 1)² with one learning rate per epoch, as the source's loop does.
 
@@ -88,11 +104,7 @@ def gradient_descent(learning_rates, w_start=W_START, *, rate_name="learning_rat
     A run that diverges past float64's range is refused (its curve would be inf and NaN);
     ``rate_name`` is the argument the message names.
     """
-    rates = np.asarray(learning_rates, dtype=np.float64)
-    if rates.ndim != 1 or rates.size == 0:
-        raise ValueError(f"learning_rates must be a non-empty 1-D sequence, got shape {rates.shape}.")
-    for rate in rates:
-        validate.positive("learning_rate", float(rate))
+    rates = _learning_rates(learning_rates)
     w = validate.finite("w_start", w_start)
     ws, losses = np.empty_like(rates), np.empty_like(rates)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -180,3 +192,227 @@ def compare_with_source(lines):
         return checks.Verdict(False)
     print(f"✓ all {len(SOURCE_TRACE)} lines printed by the source are reproduced character for character")
     return checks.Verdict(True)
+
+
+def noise_floor(learning_rate, noise_std):
+    """The root-mean-square distance |w + 1| at which a constant rate settles when the gradient is noisy.
+
+    One step maps the distance d to (1 − 2·lr)·d − lr·noise; its variance settles where
+    v = (1 − 2·lr)²·v + lr²·noise², that is at v = lr·noise² / (4·(1 − lr)), for 0 < lr < 1.
+    Taught in chapter 03.
+    """
+    learning_rate = validate.positive("learning_rate", learning_rate)
+    if learning_rate >= 1.0:
+        raise ValueError(f"learning_rate must be below 1 for the distance to settle, got {learning_rate!r}.")
+    noise_std = validate.non_negative("noise_std", noise_std)
+    return noise_std / 2.0 * np.sqrt(learning_rate / (1.0 - learning_rate))
+
+
+def noisy_descent(learning_rates, noise_std, *, num_runs=500, seed=0, w_start=W_START):
+    """Gradient descent on (w + 1)² whose gradient is 2(w + 1) plus Gaussian noise, as a mini-batch gives it.
+
+    Runs ``num_runs`` descents at once, each drawing its own noise of standard deviation
+    ``noise_std`` at every step (seeded by ``seed``), with one learning rate per epoch, and
+    returns the root-mean-square distance to the minimum, sqrt(mean over the runs of
+    (w + 1)²), after each step. A constant rate stops at :func:`noise_floor`; a decaying rate
+    keeps lowering it. Taught in chapter 03.
+    """
+    rates = _learning_rates(learning_rates)
+    noise_std = validate.non_negative("noise_std", noise_std)
+    num_runs = validate.positive_int("num_runs", num_runs)
+    generator = np.random.default_rng(seed)
+    w = np.full(num_runs, validate.finite("w_start", w_start))
+    distances = np.empty_like(rates)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch, rate in enumerate(rates):
+            gradient = 2.0 * (w - W_MINIMUM) + noise_std * generator.standard_normal(num_runs)
+            w = w - rate * gradient
+            distances[epoch] = np.sqrt(np.mean((w - W_MINIMUM) ** 2))
+    return distances
+
+
+def noise_figure(distances, *, noise_std, floors=None):
+    """The distances of :func:`noisy_descent` against the epoch, one curve per labelled schedule.
+
+    ``floors`` maps labels to levels drawn as dotted lines (the :func:`noise_floor` of a rate).
+    Taught in chapter 03.
+    """
+    from course_lib.plots import new_figure
+
+    figure, ax = new_figure(7.0, 3.6)
+    for label, distance in distances.items():
+        ax.semilogy(np.arange(1, len(distance) + 1), distance, label=label)
+    for label, level in (floors or {}).items():
+        ax.axhline(level, color="gray", linestyle=":", label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("RMS distance |w + 1| over the runs")
+    ax.set_title(f"gradient descent on (w + 1)² with gradient noise of std {noise_std:g}")
+    ax.legend()
+    return figure
+
+
+#: Chapter 03's 2-D quadratic loss ½ wᵀ H w (minimum at w = 0): its Hessian, whose curvatures
+#: (eigenvalues) are 7 and 2 along two slanted directions, and the start of the descent.
+QUADRATIC_HESSIAN = np.array([[6.0, 2.0], [2.0, 3.0]])
+QUADRATIC_START = np.array([-3.0, 4.0])
+
+
+def _hessian(hessian):
+    """``hessian`` as a symmetric positive definite float64 matrix, else a ValueError."""
+    matrix = np.asarray(hessian, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or not np.all(np.isfinite(matrix)):
+        raise ValueError(f"hessian must be a square matrix of finite numbers, got shape {matrix.shape}.")
+    if not np.allclose(matrix, matrix.T):
+        raise ValueError("hessian must be symmetric: a matrix of second derivatives always is.")
+    if np.linalg.eigvalsh(matrix).min() <= 0:
+        raise ValueError("hessian must be positive definite (every curvature > 0), so that the loss has one minimum.")
+    return matrix
+
+
+def curvature_limit(hessian):
+    """2 / λ_max, λ_max the largest eigenvalue of ``hessian``: the learning rates below it converge.
+
+    Along an eigenvector of curvature λ one step of gradient descent on ½ wᵀ H w multiplies
+    the distance to the minimum by 1 − lr·λ, as 1 − 2·lr does on (w + 1)² (curvature 2).
+    All of them shrink only if |1 − lr·λ| < 1 for every λ, that is lr < 2 / λ_max.
+    Taught in chapter 03.
+    """
+    return float(2.0 / np.linalg.eigvalsh(_hessian(hessian)).max())
+
+
+def quadratic_descent(hessian, learning_rate, w_start=QUADRATIC_START, num_steps=30):
+    """Gradient descent on ½ wᵀ H w (gradient H w) from ``w_start``: the points and their losses.
+
+    Returns ``{"w": (num_steps + 1, dim) points from the start, "loss": the loss at each,
+    "learning_rate": ..., "limit": 2 / λ_max, "hessian": H}``. Taught in chapter 03.
+    """
+    matrix = _hessian(hessian)
+    learning_rate = validate.positive("learning_rate", learning_rate)
+    num_steps = validate.positive_int("num_steps", num_steps)
+    w = np.asarray(w_start, dtype=np.float64)
+    if w.shape != (matrix.shape[0],) or not np.all(np.isfinite(w)):
+        raise ValueError(f"w_start must hold {matrix.shape[0]} finite numbers, got {w_start!r}.")
+    points = [w]
+    with np.errstate(over="ignore", invalid="ignore"):  # above the limit the path may overflow
+        for _ in range(num_steps):
+            w = w - learning_rate * matrix @ w
+            points.append(w)
+        points = np.array(points)
+        loss = 0.5 * np.einsum("ni,ij,nj->n", points, matrix, points)
+    return {"w": points, "loss": loss,
+            "learning_rate": learning_rate, "limit": curvature_limit(matrix), "hessian": matrix}
+
+
+#: How many points of each path :func:`curvature_figure` draws on the contours.
+PATH_POINTS = 15
+
+
+def curvature_figure(runs):
+    """Runs of :func:`quadratic_descent` on one 2-D loss: their paths on its contours, and their losses.
+
+    The contour plot shows the first :data:`PATH_POINTS` points of each path. Taught in chapter 03.
+    """
+    from course_lib.plots import new_figure
+
+    figure, (left, right) = new_figure(10.0, 4.0, ncols=2)
+    extent = 1.1 * max(np.abs(run["w"][:PATH_POINTS]).max() for run in runs)
+    grid = np.linspace(-extent, extent, 201)
+    w1, w2 = np.meshgrid(grid, grid)
+    matrix = runs[0]["hessian"]
+    loss = 0.5 * (matrix[0, 0] * w1 ** 2 + 2 * matrix[0, 1] * w1 * w2 + matrix[1, 1] * w2 ** 2)
+    left.contour(w1, w2, loss, levels=np.geomspace(0.05, loss.max(), 12), colors="#bbbbbb", linewidths=0.8)
+    for run in runs:
+        label = f"lr {run['learning_rate']:.3f} = {run['learning_rate'] / run['limit']:.2f} · 2/λ_max"
+        left.plot(run["w"][:PATH_POINTS, 0], run["w"][:PATH_POINTS, 1], "o-", markersize=3, label=label)
+        right.semilogy(np.arange(len(run["loss"])), run["loss"], label=label)
+    left.plot(0, 0, "k*", markersize=10, label="minimum")
+    left.set_xlim(-extent, extent)
+    left.set_ylim(-extent, extent)
+    left.set_xlabel("w₁")
+    left.set_ylabel("w₂")
+    left.set_title("paths on the contours of ½ wᵀHw")
+    left.legend(fontsize=8, loc="lower right")
+    right.set_xlabel("step")
+    right.set_ylabel("loss ½ wᵀHw")
+    right.set_title("loss per step")
+    right.legend(fontsize=8)
+    return figure
+
+
+def smooth(values, beta=0.9):
+    """Exponential moving average of ``values`` with weight ``beta`` on the past, bias-corrected.
+
+    Dividing by 1 − beta^(t+1) removes the pull towards 0 of the first values.
+    Taught in chapter 03 (the range test's curve).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    beta = validate.in_range("beta", beta, 0.0, 0.999)
+    average, smoothed = 0.0, np.empty_like(values)
+    for index, value in enumerate(values):
+        average = beta * average + (1.0 - beta) * value
+        smoothed[index] = average / (1.0 - beta ** (index + 1))
+    return smoothed
+
+
+def range_test(model, x, y, *, loss_fn, optimizer=None, min_rate=1e-4, max_rate=10.0, num_steps=200,
+               batch_size=64, beta=0.9, stop_factor=4.0):
+    """The learning-rate range test: train with a rate that grows from ``min_rate`` to ``max_rate``.
+
+    Each of ``num_steps`` mini-batch steps (of ``batch_size`` rows of ``x``, ``y``, in order)
+    multiplies the rate by (max_rate / min_rate)^(1 / num_steps): an ``ExponentialDecay``
+    schedule with a decay rate above 1. The loss first falls faster as the rate grows, then
+    blows up; the run stops when the smoothed loss (:func:`smooth`) exceeds ``stop_factor``
+    times its lowest value or stops being finite. ``optimizer`` makes the optimizer from the
+    schedule (default ``keras.optimizers.SGD``); it trains ``model`` in place, so pass a fresh
+    model. Returns ``{"learning_rate", "loss", "smoothed"}`` per step, ``"best"`` (the rate
+    at the lowest smoothed loss) and ``"suggested"`` = best / 10, a rate safely below the blow-up.
+    Taught in chapter 03.
+    """
+    import keras
+    import tensorflow as tf
+
+    from course_lib import training
+
+    min_rate, max_rate = validate.positive("min_rate", min_rate), validate.positive("max_rate", max_rate)
+    if max_rate <= min_rate:
+        raise ValueError(f"max_rate must be larger than min_rate, got {min_rate!r} and {max_rate!r}.")
+    num_steps = validate.positive_int("num_steps", num_steps)
+    batch_size = validate.positive_int("batch_size", batch_size)
+    stop_factor = validate.positive("stop_factor", stop_factor)
+    validate.same_length(x, y)
+    if len(x) < num_steps * batch_size:
+        raise ValueError(f"x holds {len(x)} rows; {num_steps} steps of {batch_size} need {num_steps * batch_size}.")
+    schedule = keras.optimizers.schedules.ExponentialDecay(min_rate, decay_steps=num_steps,
+                                                           decay_rate=max_rate / min_rate)
+    train_step = training.make_train_step(model, loss_fn, (optimizer or keras.optimizers.SGD)(learning_rate=schedule), {})
+    rates, losses = [], []
+    for step in range(num_steps):
+        rows = slice(step * batch_size, (step + 1) * batch_size)
+        rates.append(float(schedule(step)))
+        losses.append(float(train_step(tf.constant(x[rows]), tf.constant(y[rows]))["loss"]))
+        smoothed = smooth(losses, beta)
+        if not np.isfinite(smoothed[-1]) or smoothed[-1] > stop_factor * np.min(smoothed):
+            break
+    best = rates[int(np.argmin(smoothed))]
+    return {"learning_rate": np.array(rates), "loss": np.array(losses), "smoothed": smoothed,
+            "best": best, "suggested": best / 10.0}
+
+
+def range_test_figure(result):
+    """The loss of :func:`range_test` against the learning rate (log scale), with the best and suggested rates.
+
+    Taught in chapter 03.
+    """
+    from course_lib.plots import new_figure
+
+    figure, ax = new_figure(7.0, 3.6)
+    ax.semilogx(result["learning_rate"], result["loss"], color="#bbbbbb", linewidth=0.8, label="loss of each batch")
+    ax.semilogx(result["learning_rate"], result["smoothed"], label="smoothed loss")
+    ax.axvline(result["best"], color="#d62728", linestyle=":", label=f"lowest smoothed loss, lr {result['best']:.2g}")
+    ax.axvline(result["suggested"], color="#2ca02c", linestyle="--", label=f"suggested lr {result['suggested']:.2g}")
+    ax.set_ylim(0, 1.5 * result["smoothed"][0])
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("training loss (cross entropy)")
+    ax.set_title("learning-rate range test: one step per rate")
+    ax.legend(fontsize=8)
+    return figure

@@ -124,6 +124,9 @@ def test_dead_unit_fractions_counts_units_that_never_fire():
     fractions = activations.dead_unit_fractions(model, x)
     assert fractions[0] == pytest.approx(0.5)
     assert len(fractions) == 2
+    leaky = activations.deep_network("leaky_relu", depth=2, width=8, num_inputs=3, seed=1)
+    leaky.layers[0].bias.assign(bias)  # the same four units negative on every input
+    assert activations.dead_unit_fractions(leaky, x)[0] == pytest.approx(0.5)
     with pytest.raises(ValueError):
         activations.dead_unit_fractions(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), x)
 
@@ -207,3 +210,54 @@ def test_activation_names_x_when_it_is_not_numbers_and_takes_integers():
     with pytest.raises(TypeError, match="x must be numbers"):
         activations.activation("relu", "abc")
     np.testing.assert_allclose(activations.activation("relu", [1, -2]).numpy(), [1.0, 0.0])
+
+
+def test_leaky_relu_units_negative_on_every_input_still_get_a_gradient():
+    import tensorflow as tf
+
+    x = np.random.default_rng(0).random((50, 3)).astype(np.float32)
+    gradients = {}
+    for name in ("relu", "leaky_relu"):
+        model = activations.deep_network(name, depth=1, width=4, num_inputs=3, seed=1)
+        model.layers[0].bias.assign(np.full(4, -100.0, np.float32))  # every unit negative on every input
+        assert activations.dead_unit_fractions(model, x)[0] == 1.0
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(model(x))
+        gradients[name] = float(tf.norm(tape.gradient(loss, model.layers[0].kernel)))
+    assert gradients["relu"] == 0.0 and gradients["leaky_relu"] > 0.0  # dead, and not dead
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-np.asarray(x)))
+
+
+def _not_written(x):
+    return ...
+
+
+def test_silu_exercise_runs_the_functions_on_fresh_inputs(capsys):
+    import tensorflow as tf
+
+    assert not exercises.check_silu(..., ...)
+    assert not exercises.check_silu(_not_written, _not_written)
+    assert capsys.readouterr().out.count("not attempted") == 2
+    assert exercises.check_silu(lambda x: x * _sigmoid(x), lambda x: _sigmoid(x) * (1 + np.asarray(x) * (1 - _sigmoid(x))))
+    assert exercises.check_silu(lambda x: x * tf.nn.sigmoid(x),
+                                lambda x: tf.nn.sigmoid(x) * (1 + x * (1 - tf.nn.sigmoid(x))))
+    assert capsys.readouterr().out.count("correct") == 4
+    # the inputs are the check's own: not the chapter's grid, and 0 among them
+    x = exercises._silu_inputs().numpy()
+    assert len(x) == 65 and 0.0 in x and np.all(np.abs(x) <= 8) and len(np.unique(np.round(np.diff(x), 6))) > 10
+
+
+@pytest.mark.parametrize("silu, derivative, hint", [
+    (lambda x: x * _sigmoid(x), _sigmoid, "first term of the product rule"),
+    (lambda x: x * _sigmoid(x), lambda x: _sigmoid(x) * (1 - _sigmoid(x)), "the sigmoid's derivative"),
+    (lambda x: x * _sigmoid(x), lambda x: np.asarray(x) * _sigmoid(x), "silu(x) itself"),
+    (_sigmoid, _sigmoid, "σ(x) alone"),
+    (lambda x: x * _sigmoid(x), lambda x: undefined_name, "raised NameError"),  # noqa: F821
+    (lambda x: x * _sigmoid(x), 0.5, "pass your two functions"),
+])
+def test_silu_exercise_names_the_mistake(silu, derivative, hint, capsys):
+    assert not exercises.check_silu(silu, derivative)
+    assert hint in capsys.readouterr().out

@@ -222,3 +222,60 @@ def test_stable_cross_entropy_refuses_labels_that_are_not_one_hot(labels):
         losses.stable_softmax_cross_entropy(np.array(labels), np.array([[1.0, 2.0]]))
     soft = losses.stable_softmax_cross_entropy(np.array([[0.25, 0.75]]), np.array([[1.0, 2.0]]))
     assert np.isfinite(soft).all()  # probabilities as targets stay allowed
+
+
+def _cross_entropy(y_true, y_pred):
+    import tensorflow as tf
+
+    return -tf.reduce_sum(y_true * tf.math.log(y_pred), axis=-1)
+
+
+def _not_written(y_true, y_pred):
+    return ...
+
+
+def test_cross_entropy_function_exercise_checks_values_and_a_real_fit(capsys):
+    assert not exercises.check_cross_entropy_function(...)
+    assert not exercises.check_cross_entropy_function(_not_written)
+    assert capsys.readouterr().out.count("not attempted") == 2
+    assert exercises.check_cross_entropy_function(_cross_entropy)
+    out = capsys.readouterr().out
+    assert "✓ cross_entropy on 12 fresh rows" in out and "✓ iris weights after fit" in out
+    # the fresh inputs: one-hot labels, rows of probabilities that are never 0 and add up to 1
+    labels, probabilities = exercises._fresh_labels_and_probabilities()
+    assert labels.shape == probabilities.shape == (12, 5)
+    np.testing.assert_allclose(probabilities.numpy().sum(axis=1), 1.0, rtol=1e-6)
+    assert probabilities.numpy().min() > 0 and set(np.unique(labels.numpy())) == {0.0, 1.0}
+
+
+def test_cross_entropy_function_exercise_fails_a_loss_that_trains_differently(capsys):
+    import tensorflow as tf
+
+    def numpy_loss(y_true, y_pred):  # right values eagerly, but NumPy cannot run inside fit's graph
+        return -np.sum(y_true * np.log(y_pred), axis=-1)
+
+    assert not exercises.check_cross_entropy_function(numpy_loss)
+    assert "use TensorFlow operations" in capsys.readouterr().out
+
+    def doubled_in_fit(y_true, y_pred):  # right on eager tensors, twice the loss on fit's symbolic ones
+        factor = 2.0 if not tf.executing_eagerly() else 1.0
+        return factor * _cross_entropy(y_true, y_pred)
+
+    assert not exercises.check_cross_entropy_function(doubled_in_fit)
+    assert "iris weights after fit" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("loss, hint", [
+    (lambda t, p: -_cross_entropy(t, p), "minus in front"),
+    (lambda t, p: _cross_entropy(t, p) / 5, "mean over the classes"),
+    (lambda t, p: _cross_entropy(t, p) / np.log(10), "base 10"),
+    (lambda t, p: -np.sum(np.log(p), axis=-1), "multiply each log by its label"),
+    (lambda t, p: np.mean(_cross_entropy(t, p)), "mean over the rows"),
+    (lambda t, p: np.sum(_cross_entropy(t, p)), "sum over the rows"),
+    (lambda t, p: _cross_entropy(p, t), "log of y_true"),
+    (lambda t, p: undefined_name, "raised NameError"),  # noqa: F821
+    (0.3, "pass your function itself"),
+])
+def test_cross_entropy_function_exercise_names_the_mistake(loss, hint, capsys):
+    assert not exercises.check_cross_entropy_function(loss)
+    assert hint in capsys.readouterr().out

@@ -187,3 +187,170 @@ def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert "chapter's table" in capsys.readouterr().out
     assert not exercises.check_largest_converging_rate(2 / 3)
     assert "not 3(w + 1)" in capsys.readouterr().out
+
+
+def test_noisy_descent_settles_at_the_noise_floor_and_decay_goes_below_it():
+    constant = schedules.noisy_descent(np.full(300, 0.2), 2.0, num_runs=4000, seed=1)
+    assert np.mean(constant[100:]) == pytest.approx(schedules.noise_floor(0.2, 2.0), rel=0.05)
+    decayed = schedules.noisy_descent(schedules.exponential_decay(0.2, 0.95, 1, np.arange(100)), 2.0, seed=1)
+    assert decayed[-1] < 0.5 * schedules.noise_floor(0.2, 2.0)
+    # without noise it is the exact descent of gradient_descent
+    exact = schedules.noisy_descent(np.full(10, 0.3), 0.0, num_runs=3)
+    np.testing.assert_allclose(exact, np.abs(schedules.gradient_descent(np.full(10, 0.3))["w"] + 1))
+    # seeded: the same numbers on every call, others for another seed
+    np.testing.assert_array_equal(schedules.noisy_descent([0.2] * 5, 1.0, seed=3),
+                                  schedules.noisy_descent([0.2] * 5, 1.0, seed=3))
+    assert not np.array_equal(schedules.noisy_descent([0.2] * 5, 1.0, seed=3),
+                              schedules.noisy_descent([0.2] * 5, 1.0, seed=4))
+
+
+def test_noise_floor_formula_and_arguments():
+    assert schedules.noise_floor(0.5, 2.0) == pytest.approx(1.0)
+    assert schedules.noise_floor(0.2, 0.0) == 0.0
+    for bad in ((1.0, 1.0), (0.0, 1.0), (0.2, -1.0)):
+        with pytest.raises(ValueError):
+            schedules.noise_floor(*bad)
+    with pytest.raises(ValueError):
+        schedules.noisy_descent([0.2], -1.0)
+    with pytest.raises(ValueError):
+        schedules.noisy_descent([0.2], 1.0, num_runs=0)
+
+
+def test_noise_figure_is_labelled():
+    figure = schedules.noise_figure({"a": np.ones(5), "b": np.full(5, 0.5)}, noise_std=2.0, floors={"floor": 0.7})
+    ax = figure.axes[0]
+    assert ax.get_xlabel() == "epoch" and "distance" in ax.get_ylabel() and "std 2" in ax.get_title()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "floor"]
+
+
+def test_curvature_limit_is_two_over_the_largest_eigenvalue():
+    assert schedules.curvature_limit(schedules.QUADRATIC_HESSIAN) == pytest.approx(2 / 7)
+    assert schedules.curvature_limit([[2.0]]) == pytest.approx(1.0)  # (w + 1)²: the chapter's table
+    for bad in ([[1.0, 2.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, -1.0]], [1.0, 2.0], [[np.nan]]):
+        with pytest.raises(ValueError):
+            schedules.curvature_limit(bad)
+
+
+@pytest.mark.parametrize("factor, converges", [(0.5, True), (0.99, True), (1.01, False), (1.5, False)])
+def test_quadratic_descent_converges_exactly_below_the_limit(factor, converges):
+    limit = schedules.curvature_limit(schedules.QUADRATIC_HESSIAN)
+    run = schedules.quadratic_descent(schedules.QUADRATIC_HESSIAN, factor * limit, num_steps=2000)
+    assert run["w"].shape == (2001, 2) and run["loss"][0] == pytest.approx(27.0)
+    assert (run["loss"][-1] < 1e-6) == converges
+    # one step is w − lr·H w
+    np.testing.assert_allclose(run["w"][1], schedules.QUADRATIC_START
+                               - factor * limit * schedules.QUADRATIC_HESSIAN @ schedules.QUADRATIC_START)
+    with pytest.raises(ValueError):
+        schedules.quadratic_descent(schedules.QUADRATIC_HESSIAN, 0.1, w_start=[1.0, 2.0, 3.0])
+
+
+def test_curvature_figure_draws_paths_and_losses():
+    limit = schedules.curvature_limit(schedules.QUADRATIC_HESSIAN)
+    runs = [schedules.quadratic_descent(schedules.QUADRATIC_HESSIAN, f * limit) for f in (0.9, 1.1)]
+    left, right = schedules.curvature_figure(runs).axes
+    assert (left.get_xlabel(), left.get_ylabel(), right.get_xlabel()) == ("w₁", "w₂", "step")
+    labels = [t.get_text() for t in left.get_legend().get_texts()]
+    assert labels == ["lr 0.257 = 0.90 · 2/λ_max", "lr 0.314 = 1.10 · 2/λ_max", "minimum"]
+    assert left.get_title() and right.get_title() and right.get_legend() is not None
+
+
+def test_smooth_is_a_bias_corrected_moving_average():
+    np.testing.assert_allclose(schedules.smooth([3.0, 3.0, 3.0]), [3.0, 3.0, 3.0])
+    assert schedules.smooth([1.0, 3.0], beta=0.5)[1] == pytest.approx((0.25 * 1 + 0.5 * 3) / 0.75)
+    with pytest.raises(ValueError):
+        schedules.smooth([1.0], beta=1.0)
+
+
+def _range_test_model():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+
+
+def test_range_test_raises_the_rate_until_the_loss_blows_up():
+    from course_lib import data, losses
+
+    x, y = data.load_iris(shuffle_seed=116)
+    x, y = np.tile(x, (4, 1)), np.tile(y, 4)  # 600 rows: 60 steps of 10
+    result = schedules.range_test(_range_test_model(), x, y, loss_fn=losses.cross_entropy_of_logits,
+                                  min_rate=1e-3, max_rate=100.0, num_steps=60, batch_size=10)
+    rates = result["learning_rate"]
+    np.testing.assert_allclose(rates[1:] / rates[:-1], 1e5 ** (1 / 60), rtol=1e-5)  # exponential growth
+    assert rates[0] == pytest.approx(1e-3)
+    assert len(rates) < 60  # it stopped: at rate 100 on unscaled iris the loss explodes
+    smoothed = result["smoothed"]
+    assert not np.isfinite(smoothed[-1]) or smoothed[-1] > 4 * smoothed.min()
+    assert result["best"] == rates[np.argmin(smoothed)] and result["suggested"] == pytest.approx(result["best"] / 10)
+    figure = schedules.range_test_figure(result)
+    ax = figure.axes[0]
+    assert ax.get_xscale() == "log" and "learning rate" in ax.get_xlabel() and ax.get_legend() is not None
+
+
+@pytest.mark.parametrize("arguments", [
+    {"min_rate": 1.0, "max_rate": 0.5}, {"min_rate": 0.0}, {"num_steps": 0}, {"num_steps": 1000}])
+def test_range_test_rejects_bad_arguments(arguments):
+    from course_lib import losses
+
+    x, y = np.zeros((100, 4), np.float32), np.zeros(100, np.int64)
+    with pytest.raises(ValueError):
+        schedules.range_test(_range_test_model(), x, y, loss_fn=losses.cross_entropy_of_logits,
+                             **{"num_steps": 10, "batch_size": 10, **arguments})
+
+
+def _schedule_class(rate_of):
+    """A LearningRateSchedule subclass as the exercise's starter writes it, with ``rate_of(self, step)``."""
+    import keras
+
+    class Schedule(keras.optimizers.schedules.LearningRateSchedule):
+        def __init__(self, initial_learning_rate, decay_steps, decay_rate):
+            self.initial_learning_rate = initial_learning_rate
+            self.decay_steps = decay_steps
+            self.decay_rate = decay_rate
+
+        def __call__(self, step):
+            return rate_of(self, step)
+
+    return Schedule
+
+
+def test_schedule_exercise_runs_the_class_and_a_fit(capsys):
+    import tensorflow as tf
+
+    assert not exercises.check_exponential_decay_schedule(...)
+    assert not exercises.check_exponential_decay_schedule(_schedule_class(lambda self, step: ...))
+    assert "not attempted" in capsys.readouterr().out
+    right = _schedule_class(lambda self, step: self.initial_learning_rate
+                            * self.decay_rate ** (tf.cast(step, tf.float32) / self.decay_steps))
+    assert exercises.check_exponential_decay_schedule(right)
+    out = capsys.readouterr().out
+    assert "✓" in out and "learning rate after fit (12 SGD steps): correct" in out
+    assert not exercises.check_exponential_decay_schedule(right(0.1, 1, 0.9))
+    assert "pass your class itself" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("rate_of, hint", [
+    (lambda self, step: self.initial_learning_rate * self.decay_rate ** tf_floor(step / self.decay_steps),
+     "staircase"),
+    (lambda self, step: self.initial_learning_rate * self.decay_rate ** tf_float(step), "not step:"),
+    (lambda self, step: self.initial_learning_rate + 0.0 * tf_float(step), "does not change"),
+    (lambda self, step: self.initial_learning_rate * self.decay_rate ** (step // self.decay_steps),
+     "integer tensor"),
+    (lambda self, step: self.initial_learning_rate * self.decay_rate ** (float(step) / self.decay_steps),
+     "symbolic tensor"),
+])
+def test_schedule_exercise_names_the_mistake(rate_of, hint, capsys):
+    assert not exercises.check_exponential_decay_schedule(_schedule_class(rate_of))
+    assert hint in capsys.readouterr().out
+
+
+def tf_float(step):
+    import tensorflow as tf
+
+    return tf.cast(step, tf.float32)
+
+
+def tf_floor(value):
+    import tensorflow as tf
+
+    return tf.floor(tf_float(value))

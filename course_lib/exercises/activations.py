@@ -1,4 +1,4 @@
-"""Chapter 04 exercises: a derivative by hand, softmax, and He initialisation."""
+"""Chapter 04 exercises: a derivative by hand, softmax, He initialisation, and an activation of your own."""
 
 import numpy as np
 
@@ -45,3 +45,66 @@ def check_he_std(answer):
                   "sqrt(1 / fan_in) is LeCun's rule (for SELU); He doubles the variance for ReLU.":
                   np.sqrt(1 / fan_in),
                   f"that is the first layer's value, for 784 inputs; this layer has {fan_in}.": np.sqrt(2 / 784)})
+
+
+#: How many fresh inputs the SiLU check draws, and from where.
+SILU_NUM_INPUTS, SILU_RANGE, SILU_SEED = 64, 8.0, 2024
+
+
+def _silu_inputs():
+    """Inputs the chapter never shows: seeded uniform draws on [−8, 8], plus 0, as a float64 tensor."""
+    import tensorflow as tf
+
+    draws = np.random.default_rng(SILU_SEED).uniform(-SILU_RANGE, SILU_RANGE, SILU_NUM_INPUTS)
+    return tf.constant(np.sort(np.append(draws, 0.0)))
+
+
+def _call(function, x, name):
+    """``function(x)`` as a float64 array, or (None, what went wrong)."""
+    try:
+        value = function(x)
+    except Exception as error:  # the student's code: report it as a hint, not a traceback
+        return None, f"calling {name} raised {type(error).__name__}: {error}"
+    return value, None
+
+
+def check_silu(silu, silu_derivative):
+    """Your SiLU (x·σ(x)) and its derivative, as two functions, on fresh inputs.
+
+    The function is compared with ``tf.nn.silu``; the derivative with what ``GradientTape``
+    gives for ``tf.nn.silu`` on the same inputs.
+    """
+    import tensorflow as tf
+
+    name = "SiLU"
+    hint = "silu(x) returns x · σ(x); for the derivative use the product rule and σ' = σ(1 − σ)."
+    if checks.is_not_attempted(silu, silu_derivative):
+        return checks.not_attempted(name, hint)
+    if not (callable(silu) and callable(silu_derivative)):
+        return checks.fail(name, "pass your two functions themselves (silu, silu_derivative), not their values.")
+    x = _silu_inputs()
+    values, problem = _call(silu, x, "silu")
+    derivatives, derivative_problem = _call(silu_derivative, x, "silu_derivative")
+    if problem is not None or derivative_problem is not None:
+        return checks.fail(name, problem or derivative_problem)
+    if checks.is_not_attempted(values, derivatives):
+        return checks.not_attempted(name, hint)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        expected = tf.nn.silu(x)
+    expected_derivative = tape.gradient(expected, x).numpy()
+    s, xs = tf.nn.sigmoid(x).numpy(), x.numpy()
+    passed = checks.check_answer(
+        "silu(x) against tf.nn.silu on 65 fresh inputs", values, expected.numpy(), rtol=1e-6, atol=1e-9,
+        hint="SiLU multiplies the input by its sigmoid: x · 1 / (1 + e^(−x)).",
+        mistakes={"that is σ(x) alone: multiply it by x.": s,
+                  "that is x · σ(−x) = x · (1 − σ(x)): the sigmoid of x, not of −x.": xs * (1 - s)})
+    return checks.check_answer(
+        "silu_derivative(x) against GradientTape on the same inputs", derivatives, expected_derivative,
+        rtol=1e-6, atol=1e-9,
+        hint="product rule: (x·σ)' = σ + x·σ', with σ' = σ(1 − σ).",
+        mistakes={"that is only σ(x), the first term of the product rule; add x·σ'(x).": s,
+                  "that is σ'(x) = σ(1 − σ), the sigmoid's derivative; SiLU is x·σ(x), use the product rule.":
+                  s * (1 - s),
+                  "that is x·σ'(x) alone; the product rule adds σ(x).": xs * s * (1 - s),
+                  "that is silu(x) itself, not its derivative.": xs * s}) and passed

@@ -1,6 +1,8 @@
-"""Chapter 05 exercises: cross entropy by hand, and the gradient of softmax + CE."""
+"""Chapter 05 exercises: cross entropy by hand, the gradient of softmax + CE, the cautious
+forecast, and a cross-entropy loss of your own used in ``fit``."""
 
 import numpy as np
+import tensorflow as tf
 
 from course_lib import checks, losses
 
@@ -78,3 +80,98 @@ def check_cautious_forecast(cost, profit):
         return checks.Verdict(True)
     return checks.fail(label, f"{share:.2f}, not between {low:.2f} and {high:.2f}. Why: "
                               f"{_why_the_forecast_misses(float(cost), float(profit), share)}")
+
+
+#: How many fresh rows and classes the cross-entropy check draws, and its seed.
+CE_NUM_ROWS, CE_NUM_CLASSES, CE_SEED = 12, 5, 515
+#: The fit the check runs with your loss: iris, Dense(3, softmax), SGD, a few epochs.
+CE_FIT_EPOCHS, CE_FIT_BATCH_SIZE, CE_FIT_LEARNING_RATE = 3, 16, 0.1
+
+
+def _fresh_labels_and_probabilities():
+    """One-hot labels and softmax probabilities the chapter never shows (seeded), as float32 tensors."""
+    generator = np.random.default_rng(CE_SEED)
+    labels = np.eye(CE_NUM_CLASSES)[generator.integers(0, CE_NUM_CLASSES, CE_NUM_ROWS)]
+    logits = generator.normal(0.0, 2.0, (CE_NUM_ROWS, CE_NUM_CLASSES))
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return tf.constant(labels, tf.float32), tf.constant(probabilities, tf.float32)
+
+
+def _fit_iris(loss):
+    """The weights of iris's softmax model after a short ``fit`` with ``loss`` (one-hot labels)."""
+    import keras
+
+    from course_lib import data
+
+    x, y = data.load_iris(shuffle_seed=116)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=CE_FIT_LEARNING_RATE), loss=loss)
+    model.fit(x, np.eye(3, dtype=np.float32)[y], batch_size=CE_FIT_BATCH_SIZE, epochs=CE_FIT_EPOCHS,
+              shuffle=False, verbose=0)
+    return np.concatenate([w.numpy().ravel() for w in model.weights])
+
+
+_KERAS_FIT = []  # the reference fit, run once per session
+
+
+def check_cross_entropy_function(cross_entropy):
+    """Your ``cross_entropy(y_true, y_pred)`` on fresh probabilities, then as the loss of a real ``fit``.
+
+    It must return one loss per row, −Σ y_true · ln y_pred over the last axis, as
+    ``keras.losses.categorical_crossentropy`` does on probabilities; ``fit`` averages them.
+    The fit's weights are compared with the same fit using Keras' own loss.
+    """
+    import keras
+
+    name = "cross-entropy loss"
+    hint = "return −Σ y_true · ln(y_pred) over the last axis (axis=-1): tf.reduce_sum(..., axis=-1)."
+    if checks.is_not_attempted(cross_entropy):
+        return checks.not_attempted(name, hint)
+    if not callable(cross_entropy):
+        return checks.fail(name, "pass your function itself (cross_entropy), not a value it returned.")
+    labels, probabilities = _fresh_labels_and_probabilities()
+    try:
+        given = cross_entropy(labels, probabilities)
+    except Exception as error:  # the student's code: report it as a hint, not a traceback
+        return checks.fail(name, f"calling it raised {type(error).__name__}: {error}")
+    if checks.is_not_attempted(given):
+        return checks.not_attempted(name, hint)
+    expected = keras.losses.categorical_crossentropy(labels, probabilities).numpy()
+    y, p = labels.numpy(), probabilities.numpy()
+    per_element = -y * np.log(p)
+    values = checks.as_array(given)
+    if values is not None and values.shape == ():
+        for reduction, total in (("mean", expected.mean()), ("sum", expected.sum())):
+            if np.isclose(float(values), total, rtol=1e-4):
+                return checks.fail(name, f"that is the {reduction} over the rows: return one loss per row "
+                                         "(reduce over axis=-1 only); Keras averages them itself.")
+    if values is not None and values.size and not np.all(np.isfinite(values)):
+        return checks.fail(name, "your loss is infinite or NaN on probabilities that are never 0: did you take "
+                                 "the log of y_true, whose zeros give ln 0? Keras passes (y_true, y_pred) in "
+                                 "that order; the label multiplies the log of the prediction.")
+    passed = checks.check_answer(
+        f"cross_entropy on {CE_NUM_ROWS} fresh rows of {CE_NUM_CLASSES} probabilities", given, expected,
+        rtol=1e-4, atol=1e-6, hint=hint,
+        mistakes={"the sign: ln of a probability is negative, so the loss needs a minus in front.":
+                  -expected,
+                  "that is the mean over the classes: sum −y_true · ln y_pred over them instead.":
+                  per_element.mean(axis=-1),
+                  "that is the log in base 10; cross entropy uses the natural log, tf.math.log.":
+                  -np.sum(y * np.log10(p), axis=-1),
+                  "that is −Σ ln y_pred over every class: multiply each log by its label first.":
+                  -np.sum(np.log(p), axis=-1)})
+    if not passed:
+        return passed
+    try:
+        weights = _fit_iris(cross_entropy)
+    except Exception as error:  # inside fit the loss runs on symbolic tensors
+        return checks.fail(name, f"fit with your loss raised {type(error).__name__}: {error}. Inside fit the "
+                                 "tensors are symbolic: use TensorFlow operations (tf.math.log, tf.reduce_sum), "
+                                 "not NumPy.")
+    if not _KERAS_FIT:
+        _KERAS_FIT.append(_fit_iris(keras.losses.CategoricalCrossentropy()))
+    return checks.check_answer(
+        f"iris weights after fit(loss=cross_entropy), {CE_FIT_EPOCHS} epochs", weights, _KERAS_FIT[0],
+        rtol=1e-4, atol=1e-5,
+        hint="the values are right but fit trained differently: return one loss per row, as a tensor.")

@@ -1,5 +1,7 @@
 """Chapter 03 exercises: the update factor and the decayed learning rate."""
 
+import numpy as np
+
 from course_lib import checks, schedules
 
 
@@ -50,3 +52,86 @@ def check_largest_converging_rate(answer):
                   "the gradient of 3(w + 1)² is 6(w + 1), not 3(w + 1): the factor is 1 − 6·lr.": 2 / EDGE_SCALE,
                   "that is the edge of the oscillating regime for (w + 1)²; redo it with the gradient "
                   "6(w + 1).": 0.5})
+
+
+#: The schedule the build-it exercise's check asks for: new numbers, not the chapter's.
+BUILD_SCHEDULE = {"initial_learning_rate": 0.05, "decay_steps": 7, "decay_rate": 0.8}
+#: Optimizer steps at which the check asks the schedule for its rate, and the training run it uses.
+BUILD_STEPS = (0, 3, 7, 12, 30, 101)
+BUILD_EPOCHS, BUILD_BATCH_SIZE = 3, 16
+
+
+def _rates_of(schedule, steps):
+    """The rates ``schedule`` gives at ``steps``, each asked as the optimizer asks: an int64 tensor."""
+    import tensorflow as tf
+
+    return [schedule(tf.constant(step, tf.int64)) for step in steps]
+
+
+def _fit_with(schedule):
+    """Fit a small iris model for a few epochs with SGD(learning_rate=schedule); return the optimizer."""
+    import keras
+
+    from course_lib import data
+
+    x, y = data.load_iris(shuffle_seed=116)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    optimizer = keras.optimizers.SGD(learning_rate=schedule)
+    model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x[:64], y[:64], batch_size=BUILD_BATCH_SIZE, epochs=BUILD_EPOCHS, shuffle=False, verbose=0)
+    return optimizer
+
+
+def check_exponential_decay_schedule(schedule_class):
+    """Your ``LearningRateSchedule`` class: the rates it gives, and a real ``fit`` driven by it.
+
+    The check builds the schedule with :data:`BUILD_SCHEDULE`, asks it for the rate at
+    :data:`BUILD_STEPS` (int64 tensors, as an optimizer passes them) and compares with the
+    formula of ``keras.optimizers.schedules.ExponentialDecay``; then it fits a small iris
+    model with ``SGD(learning_rate=your schedule)`` and compares the optimizer's rate after
+    the last step with the formula's.
+    """
+    import keras
+
+    name = "exponential-decay schedule"
+    if checks.is_not_attempted(schedule_class):
+        return checks.not_attempted(name, "write the class above and pass the class itself.")
+    if not (isinstance(schedule_class, type) and issubclass(schedule_class, keras.optimizers.schedules.LearningRateSchedule)):
+        return checks.fail(name, "pass your class itself (MyExponentialDecay, not MyExponentialDecay(...)), a "
+                                 "subclass of keras.optimizers.schedules.LearningRateSchedule, so that the "
+                                 "check can build it with its own numbers.")
+    try:
+        schedule = schedule_class(**BUILD_SCHEDULE)
+        given = _rates_of(schedule, BUILD_STEPS)
+    except Exception as error:  # the student's code: report any failure as a hint, not a traceback
+        return checks.fail(name, f"calling your schedule raised {type(error).__name__}: {error}. The optimizer "
+                                 "passes `step` as an integer tensor: tf.cast(step, tf.float32) before dividing.")
+    if any(rate is checks.NOT_ATTEMPTED for rate in given):
+        return checks.not_attempted(name, "__call__ must return initial_learning_rate · decay_rate^(step / decay_steps).")
+    initial, steps, rate = (BUILD_SCHEDULE[key] for key in ("initial_learning_rate", "decay_steps", "decay_rate"))
+    step = np.array(BUILD_STEPS, dtype=np.float64)
+    expected = schedules.exponential_decay(initial, rate, steps, step)
+    verdict = checks.check_answer(
+        f"{name}: rates at steps {list(BUILD_STEPS)}", given, expected, rtol=1e-5,
+        hint="lr = initial_learning_rate · decay_rate ** (step / decay_steps), with the numbers stored in __init__.",
+        mistakes={"that is the staircase schedule: do not round step / decay_steps down.":
+                  schedules.exponential_decay(initial, rate, steps, step, staircase=True),
+                  "the exponent is step / decay_steps, not step: the rate falls decay_steps times too fast.":
+                  initial * rate ** step,
+                  "the exponent is step / decay_steps, not step · decay_steps.": initial * rate ** (step * steps),
+                  "your rate does not change: use `step` in the exponent.": np.full(len(step), initial)})
+    if not verdict:
+        return verdict
+    try:
+        optimizer = _fit_with(schedule_class(**BUILD_SCHEDULE))
+    except Exception as error:  # the student's code runs inside fit's compiled step
+        return checks.fail(name, f"fit with your schedule raised {type(error).__name__}: {error}. Inside fit, "
+                                 "`step` is a symbolic tensor: compute with TensorFlow operations (tf.cast, **, *), "
+                                 "not float(step) or step.numpy().")
+    iterations = int(optimizer.iterations)
+    return checks.check_answer(
+        f"{name}: learning rate after fit ({iterations} SGD steps)", float(optimizer.learning_rate),
+        schedules.exponential_decay(initial, rate, steps, iterations), rtol=1e-5,
+        hint="the rates are right when the check asks, but not inside fit: compute the rate from `step` "
+             "in __call__, not once in __init__.")

@@ -23,8 +23,10 @@
 # - compute every derivative with `GradientTape` and check it against the one worked out by hand;
 # - measure the properties the source asks of a good activation, and its pros and cons;
 # - **measure** two classic failures: vanishing gradients (梯度消失) in a deep sigmoid network,
-#   and dead ReLUs after a too-large learning rate;
-# - see what the source's beginner advice, including He initialisation, means in Keras.
+#   and dead ReLUs after a too-large learning rate, and what Leaky ReLU does against them;
+# - see what the source's beginner advice, including He initialisation, means in Keras, and
+#   measure what standardized inputs change;
+# - write an activation and its derivative yourself.
 
 # %% [markdown]
 # ## Setup
@@ -40,7 +42,7 @@ import numpy as np
 import tensorflow as tf
 from IPython.display import Markdown
 
-from course_lib import activations, checks, data
+from course_lib import activations, checks, data, recipe
 from course_lib.exercises import activations as exercises
 from course_lib.plots import new_figure
 from course_lib.widgets.activations import activation_panel, draw_curves, softmax_panel
@@ -127,6 +129,28 @@ draw_curves(activations.curves("sigmoid"))[0]
 
 # %%
 draw_curves(activations.curves("tanh"))[0]
+
+# %% [markdown]
+# The source calls tanh a sigmoid "stretched and shifted" (tanh是通过sigmoid函数放大平移得到). Exactly:
+#
+# $$2\sigma(2x) - 1 = \frac{2}{1 + e^{-2x}} - 1 = \frac{1 - e^{-2x}}{1 + e^{-2x}} = \tanh(x),$$
+#
+# the sigmoid squeezed twice as steep, stretched from $(0, 1)$ to $(0, 2)$ and moved down by 1.
+# So tanh inherits the sigmoid's shape and saturation, and its derivative at 0 is
+# $2 \cdot 2 \cdot \sigma'(0) = 1$ instead of $\tfrac14$. Checked numerically with TensorFlow on
+# 1201 points of $[-6, 6]$ (float64):
+
+# %%
+x = tf.constant(np.linspace(-6.0, 6.0, 1201))
+tanh_values = tf.math.tanh(x).numpy()
+stretched_sigmoid = (2 * tf.nn.sigmoid(2 * x) - 1).numpy()
+tanh_difference = np.max(np.abs(tanh_values - stretched_sigmoid))
+checks.check_answer("tanh(x) = 2σ(2x) − 1 on [−6, 6], to 1e-12", stretched_sigmoid, tanh_values, rtol=0, atol=1e-12,
+                    hint="the identity holds exactly; only float64 rounding separates the two.")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(f"largest |tanh(x) − (2σ(2x) − 1)| on the grid: {tanh_difference:.1e} (float64 rounding)")
 
 # %% [markdown]
 # ### ReLU (ReLU 函数)
@@ -294,12 +318,12 @@ checks.milestone("ReLU: first-layer gradient / output-layer gradient", relu_rati
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-def train_relu_mlp(learning_rate, num_epochs=1, batch_size=128):
-    """A 784-256-256-10 ReLU network trained with Adam on 10 000 MNIST images."""
+def train_mlp(learning_rate, num_epochs=1, batch_size=128, activation="relu"):
+    """A 784-256-256-10 network (ReLU unless told otherwise) trained with Adam on 10 000 MNIST images."""
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(784,)),
-                              keras.layers.Dense(256, activation="relu"),
-                              keras.layers.Dense(256, activation="relu"),
+                              keras.layers.Dense(256, activation=activation),
+                              keras.layers.Dense(256, activation=activation),
                               keras.layers.Dense(10)])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
@@ -307,22 +331,50 @@ def train_relu_mlp(learning_rate, num_epochs=1, batch_size=128):
     return model
 
 
-dead = {}
+dead, test_accuracy = {}, {}
 for learning_rate in (1e-3, 0.1):
-    model = train_relu_mlp(learning_rate)
+    model = train_mlp(learning_rate)
     dead[learning_rate] = activations.dead_unit_fractions(model, x_train[:5000])
-    accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
+    test_accuracy[learning_rate] = model.evaluate(x_test, y_test, verbose=0)[1]
     print(f"learning rate {learning_rate}: dead units per hidden layer {np.round(dead[learning_rate], 3)}, "
-          f"test accuracy {accuracy:.3f}")
+          f"test accuracy {test_accuracy[learning_rate]:.3f}")
 
 # %%
 checks.milestone("dead units in layer 1 at learning rate 1e-3", dead[1e-3][0], at_most=0.1)
 checks.milestone("dead units in layer 1 at learning rate 0.1", dead[0.1][0], at_least=0.5)
 
 # %% [markdown]
+# ### The remedy, measured: Leaky ReLU
+#
+# Leaky ReLU's slope $\alpha$ for $x < 0$ (Keras' `activation="leaky_relu"` uses 0.2) passes a
+# gradient even to a unit whose input is negative on every example, so such a unit is pushed
+# back instead of being left for dead. The same run at learning rate 0.1, with Leaky ReLU in
+# both hidden layers; `dead_unit_fractions` counts the units whose input is negative on all
+# 5 000 images, as for ReLU:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+model = train_mlp(0.1, activation="leaky_relu")
+leaky_negative = activations.dead_unit_fractions(model, x_train[:5000])
+leaky_accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
+print(f"Leaky ReLU, learning rate 0.1: units negative on every image per hidden layer "
+      f"{np.round(leaky_negative, 3)}, test accuracy {leaky_accuracy:.3f}")
+
+# %%
+checks.milestone("Leaky ReLU at 0.1: units of layer 1 negative on every image", leaky_negative[0], at_most=0.5)
+checks.milestone("ReLU at 0.1: test accuracy", test_accuracy[0.1], at_most=0.5)
+checks.milestone("Leaky ReLU at 0.1: test accuracy", leaky_accuracy, at_least=0.6)
+
+# %% [markdown]
+# With the same seed, data and learning rate, Leaky ReLU keeps most of the first layer working
+# and the network learns, where the ReLU network is left at a fraction of its units and
+# guesses. It does not make 0.1 a good learning rate: the run at 1e-3 above still does better.
+# Leaky ReLU removes the failure that cannot be undone; the learning rate is still yours to fix.
+
+# %% [markdown]
 # Most of the first layer died in a few dozen steps at learning rate 0.1, and those units stay
-# dead however long training continues. Remedies: a smaller learning rate, Leaky ReLU, or a
-# careful initialisation (next section).
+# dead however long training continues. Remedies: a smaller learning rate, Leaky ReLU (as
+# measured above), or a careful initialisation (next section).
 #
 # ## Advice for beginners (对于初学者的建议)
 #
@@ -358,6 +410,79 @@ for initializer in (keras.initializers.HeNormal(seed=0), keras.initializers.Rand
         spreads.append(float(tf.math.reduce_std(h)))
     print(f"{type(initializer).__name__:>12}: activation std after layers 1, 5, 10: "
           f"{spreads[0]:.2e} {spreads[4]:.2e} {spreads[9]:.2e}")
+
+# %% [markdown]
+# ## Standardized inputs, measured (输入特征标准化)
+#
+# Rule 3: shift and scale every input feature to mean 0 and standard deviation 1,
+# $x' = (x - \mu) / \sigma$, with $\mu$ and $\sigma$ measured on the training set and applied
+# unchanged to the validation and test sets. Why it matters: the first layer computes $xW$,
+# so the loss's curvature along a weight grows with the size of the input it multiplies. For
+# softmax regression the Hessian is about $p(1-p)$ times the inputs' second moments
+# $E[x x^\top]$ (with a 1 appended for the bias). Large features raise the largest curvature
+# $\lambda_{max}$, and by chapter 03's rule $lr < 2/\lambda_{max}$ they lower the largest
+# learning rate that converges.
+#
+# Measured on chapter 08's problem: iris (4 features, in cm), the source's model
+# (`Dense(3, softmax)`, sparse CE plus the L2 penalty), mini-batch SGD at the source's
+# learning rate 0.1 for 200 epochs, once on the raw features and once standardized.
+# `recipe.train_softmax_regression` is chapter 08's compiled version of that `fit`.
+
+# %%
+x_iris, y_iris = data.load_iris(shuffle_seed=116)
+(x_fit, y_fit), (x_val, y_val) = recipe.split_like_keras(x_iris, y_iris, 0.2)
+mean, std = x_fit.mean(axis=0), x_fit.std(axis=0)
+iris_inputs = {"raw": (x_fit, x_val), "standardized": ((x_fit - mean) / std, (x_val - mean) / std)}
+print("training-set means:", np.round(mean, 2), " standard deviations:", np.round(std, 2))
+for name, (inputs, _) in iris_inputs.items():
+    with_bias = np.c_[inputs, np.ones(len(inputs))].astype(np.float64)
+    second_moments = with_bias.T @ with_bias / len(with_bias)
+    print(f"{name:>12}: largest eigenvalue of E[x xᵀ] = {np.linalg.eigvalsh(second_moments).max():.2f}")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+iris_runs = {name: recipe.train_softmax_regression(train, y_fit, val, y_val, num_epochs=200, learning_rate=0.1)
+             for name, (train, val) in iris_inputs.items()}
+loss_rise, worst_val_accuracy = {}, {}
+for name, run in iris_runs.items():
+    loss_rise[name] = float(np.max(np.diff(run["history"]["loss"][100:])))
+    worst_val_accuracy[name] = float(run["history"]["val_accuracy"][100:].min())
+    print(f"{name:>12}, epochs 101–200: largest rise of the training loss from one epoch to the next "
+          f"{loss_rise[name]:+.3f}, lowest validation accuracy {worst_val_accuracy[name]:.3f}, "
+          f"final training loss {run['history']['loss'][-1]:.3f}")
+
+# %%
+figure, (left, right) = new_figure(10.0, 3.6, ncols=2)
+for name, run in iris_runs.items():
+    epochs = np.arange(1, len(run["history"]["loss"]) + 1)
+    left.plot(epochs, run["history"]["loss"], label=f"{name} features")
+    right.plot(epochs, run["history"]["val_accuracy"], label=f"{name} features")
+left.set_xlabel("epoch")
+left.set_ylabel("training loss (CE + L2)")
+left.set_title("iris, SGD at learning rate 0.1: training loss")
+right.set_xlabel("epoch")
+right.set_ylabel("validation accuracy")
+right.set_title("validation accuracy (30 flowers)")
+left.legend()
+right.legend(loc="lower right")
+figure
+
+# %%
+checks.milestone("raw features: largest rise of the training loss in epochs 101–200", loss_rise["raw"],
+                 at_least=0.05)
+checks.milestone("standardized: largest rise of the training loss in epochs 101–200", loss_rise["standardized"],
+                 at_most=0.001)
+checks.milestone("standardized: lowest validation accuracy in epochs 101–200", worst_val_accuracy["standardized"],
+                 at_least=0.9)
+
+# %% [markdown]
+# The raw features average up to 5.89 cm, so their second moments are large: $\lambda_{max}$ is more than
+# 20 times that of the standardized features, and at learning rate 0.1 SGD overshoots along the
+# steep direction. The training loss jumps up from one epoch to the next and the validation
+# accuracy swings, the jumps of chapter 08's curves. Standardized, the same model, rate and
+# epochs give a loss that only goes down and a validation accuracy that stays high. The
+# cure costs two numbers per feature; keep them with the model, since every input it will
+# ever see must be standardized with the same $\mu$ and $\sigma$.
 
 # %% [markdown]
 # ## Exercise 1: a derivative by hand
@@ -405,6 +530,39 @@ answer = np.sqrt(2 / 256)
 exercises.check_he_std(answer)
 
 # %% [markdown]
+# ## Exercise 4 (build it): SiLU and its derivative
+#
+# Newer networks (EfficientNet, many transformers) use **SiLU**, also called swish:
+# $\mathrm{SiLU}(x) = x\,\sigma(x)$, smooth, with a small dip below 0 for negative $x$
+# (Keras: `activation="silu"`). Write `silu(x)` and its derivative `silu_derivative(x)` by
+# hand, with NumPy or TensorFlow operations. The check calls both on inputs of its own and
+# compares them with `tf.nn.silu` and with what `GradientTape` gives for it.
+
+# %%
+def silu(x):
+    return ...  # your code here
+
+
+def silu_derivative(x):
+    return ...  # your code here
+
+
+exercises.check_silu(silu, silu_derivative)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the product rule, (x·σ)' = σ + x·σ(1 − σ)
+def silu(x):
+    return x * tf.nn.sigmoid(x)
+
+
+def silu_derivative(x):
+    s = tf.nn.sigmoid(x)
+    return s * (1 + x * (1 - s))
+
+
+exercises.check_silu(silu, silu_derivative)
+
+# %% [markdown]
 # ## Summary (小结)
 #
 # - An activation makes a network non-linear; without it depth adds nothing.
@@ -412,9 +570,13 @@ exercises.check_he_std(answer)
 #   vanishes for large $|x|$, and in a deep sigmoid network the first layers get gradients a
 #   million times smaller than the last.
 # - ReLU keeps the gradient at 1 for $x > 0$ and is cheap, but units can die, for example after
-#   a too-large learning rate; Leaky ReLU keeps a slope $\alpha$ for $x < 0$.
+#   a too-large learning rate; Leaky ReLU keeps a slope $\alpha$ for $x < 0$, and in the same
+#   run most of its units stay alive and the network learns.
+# - tanh is a stretched sigmoid: $\tanh(x) = 2\sigma(2x) - 1$.
 # - Softmax turns logits into probabilities; a temperature sharpens or flattens them.
 # - Beginners: ReLU, a small learning rate, standardized inputs, He initialisation
 #   (`keras.initializers.HeNormal`, standard deviation $\sqrt{2/n_{in}}$).
+# - Unscaled inputs raise the loss's curvature: on iris at learning rate 0.1 the raw features
+#   make the loss jump, standardized ones train smoothly.
 #
 # Next: [05 Loss functions](05_losses.ipynb).

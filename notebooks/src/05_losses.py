@@ -23,7 +23,8 @@
 # - write a **custom loss** (自定义损失函数) for a sales forecast and watch the fitted model
 #   move when the prices change;
 # - compare the gradients of MSE and CE with respect to the logits, by `GradientTape` and by
-#   their closed form.
+#   their closed form;
+# - write a cross-entropy loss yourself and train a model with it.
 
 # %% [markdown]
 # ## Setup
@@ -61,6 +62,30 @@ by_keras = keras.losses.MeanSquaredError()(y_true, y_pred)
 print(f"MSE by hand: {float(by_hand):.4f}   keras.losses.MeanSquaredError: {float(by_keras):.4f}")
 
 # %% [markdown]
+# **MSE as a squared norm (二范数).** Put all the errors in one vector, or matrix,
+# $e = y - y\_$. The sum of their squares is the squared Euclidean norm $\|e\|^2$, so
+#
+# $$\mathrm{MSE} = \frac{\|y - y\_\|^2}{n},$$
+#
+# $n$ the number of entries. The source's example compares one-hot labels of 5 samples and 4
+# classes with a random output (its `tf.random.normal([5, 4])` is unseeded; seeded here) in
+# three ways. `tf.norm` of a matrix is the norm over all its entries, so $n = 5 \cdot 4 = 20$,
+# not 5; the source's `tf.losses.MSE` is Keras' `keras.losses.mean_squared_error`, which
+# averages each row, and the mean of the 5 row means is the mean of all 20 squares. All three
+# equal `losses.mse`, the course's one MSE:
+
+# %%
+y = tf.one_hot([1, 2, 3, 0, 2], depth=4)  # the source's labels, four classes
+out = tf.random.normal([5, 4], seed=5)    # a model's output
+loss1 = tf.reduce_mean(tf.square(y - out))
+loss2 = tf.square(tf.norm(y - out)) / (5 * 4)  # the squared-norm form
+loss3 = tf.reduce_mean(keras.losses.mean_squared_error(y, out))
+print(f"reduce_mean(square): {float(loss1):.4f}   ‖y − out‖² / 20: {float(loss2):.4f}   "
+      f"mean of mean_squared_error: {float(loss3):.4f}")
+checks.check_answer("‖y − out‖² / n equals losses.mse", float(loss2), float(losses.mse(y, out)), rtol=1e-6,
+                    hint="n counts every entry: 5 samples times 4 classes.")
+
+# %% [markdown]
 # ## 2. Cross entropy (交叉熵)
 #
 # Cross entropy compares a predicted distribution $y$ with the label's distribution $y\_$;
@@ -95,6 +120,26 @@ for name, prediction in (("H1", [0.6, 0.4]), ("H2", [0.8, 0.2])):
     by_formula = losses.cross_entropy(label, prediction)
     by_keras = float(keras.losses.categorical_crossentropy(label, prediction))
     print(f"{name}((1, 0), {tuple(prediction)}) = {by_formula:.3f}   (Keras: {by_keras:.3f})")
+
+# %% [markdown]
+# **Seed figure.** The source's notes add three examples with four classes, the answer being
+# class 1: a uniform prediction, whose cross entropy they call large (交叉熵1.38很大), a wrong
+# one (预测错了, 2.3) and a right one (预测对了, 0.35). Their `tf.losses.categorical_crossentropy`
+# is the same function as `keras.losses.categorical_crossentropy`:
+
+# %%
+answer_class_1 = [0.0, 1.0, 0.0, 0.0]
+source_predictions = {"uniform": [0.25, 0.25, 0.25, 0.25], "wrong": [0.1, 0.1, 0.7, 0.1],
+                      "right": [0.1, 0.7, 0.1, 0.1]}
+for name, prediction in source_predictions.items():
+    by_keras = float(keras.losses.categorical_crossentropy(answer_class_1, prediction))
+    print(f"{name:>7} {prediction}: Keras {by_keras:.3f}   losses.cross_entropy "
+          f"{losses.cross_entropy(answer_class_1, prediction):.3f}   −ln(p of class 1) {-np.log(prediction[1]):.3f}")
+
+# %% [markdown]
+# The source's 1.38, 2.3 and 0.35 are these numbers cut short. Only the probability of the
+# true class counts: $\ln 4 = 1.386$ for the uniform guess, $-\ln 0.1 = 2.303$ when class 1
+# gets 0.1, whichever wrong class takes the rest, and $-\ln 0.7 = 0.357$ when it gets 0.7.
 
 # %% [markdown]
 # With a label that is not one-hot, say $p = (0.7, 0.3)$, the three properties show:
@@ -209,6 +254,21 @@ p = np.array([[0.6], [0.8], [0.3]])
 by_hand = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
 by_keras = keras.losses.binary_crossentropy(y_true, p).numpy()
 print("by hand:", np.round(by_hand[:, 0], 4), "  keras.losses.binary_crossentropy:", np.round(by_keras, 4))
+
+# %% [markdown]
+# **Seed figure.** The source's binary examples pass a label and a prediction of two entries
+# each: `binary_crossentropy([1, 0], [0.9, 0.1])`, right (预测对了, 0.1), and, for a wrong
+# prediction, `categorical_crossentropy([1, 0], [0.1, 0.9])` (预测错了, 2.3), the categorical loss.
+# Binary CE treats each entry as its own yes/no question and averages over the last axis;
+# categorical CE reads the row as one distribution. On a two-class distribution they agree:
+# both entries of the binary loss give $-\ln p_0$, since $1 - p_1 = p_0$.
+
+# %%
+for label, prediction in (([1.0, 0.0], [0.9, 0.1]), ([1.0, 0.0], [0.1, 0.9])):
+    binary = float(keras.losses.binary_crossentropy(label, prediction))
+    categorical = float(keras.losses.categorical_crossentropy(label, prediction))
+    print(f"label {label}, prediction {prediction}: binary CE {binary:.3f}, categorical CE {categorical:.3f}, "
+          f"−ln {prediction[0]} = {-np.log(prediction[0]):.3f}")
 
 # %% [markdown]
 # ## 6. Sparse versus categorical (稀疏与独热标签)
@@ -385,11 +445,39 @@ cost, profit = 4, 1
 exercises.check_cautious_forecast(cost, profit)
 
 # %% [markdown]
+# ## Exercise 4 (build it): a cross-entropy loss for `fit`
+#
+# Keras accepts any function `loss(y_true, y_pred)` as a loss: `model.compile(loss=...)`.
+# Write `cross_entropy(y_true, y_pred)` for one-hot labels and predicted probabilities: it
+# returns **one loss per row**, $-\sum_k y\_{}_k \ln y_k$ (Keras averages the rows itself).
+# Inside `fit` it runs on symbolic tensors in a compiled graph, so use TensorFlow operations
+# (`tf.math.log`, `tf.reduce_sum`). The check compares it with
+# `keras.losses.categorical_crossentropy` on labels and probabilities of its own, then trains
+# the iris model (`Dense(3, softmax)`, SGD) with `compile(loss=cross_entropy)` and `fit`, and
+# compares the weights with the same fit using Keras' own loss.
+
+# %%
+def cross_entropy(y_true, y_pred):
+    return ...  # your code here
+
+
+exercises.check_cross_entropy_function(cross_entropy)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: multiply each log by its label, sum over the classes (the last axis), negate
+def cross_entropy(y_true, y_pred):
+    return -tf.reduce_sum(y_true * tf.math.log(y_pred), axis=-1)
+
+
+exercises.check_cross_entropy_function(cross_entropy)
+
+# %% [markdown]
 # ## Summary (小结)
 #
-# - **MSE** (均方误差) $\frac1n\sum (y - y\_)^2$ for regression; **CE** (交叉熵) $-\sum y\_
-#   \ln y$ for classification: $H_1 = 0.511 > H_2 = 0.223$, so $(0.8, 0.2)$ is closer to
-#   $(1, 0)$.
+# - **MSE** (均方误差) $\frac1n\sum (y - y\_)^2 = \|y - y\_\|^2/n$ for regression; **CE**
+#   (交叉熵) $-\sum y\_ \ln y$ for classification: $H_1 = 0.511 > H_2 = 0.223$, so $(0.8, 0.2)$
+#   is closer to $(1, 0)$. With a one-hot label CE is $-\ln$ of the true class's probability:
+#   1.386 for a uniform guess over 4 classes, 2.303 at 0.1, 0.357 at 0.7.
 # - Softmax then CE equals `tf.nn.softmax_cross_entropy_with_logits`; computed from logits
 #   with the log-sum-exp trick it never overflows. Prefer `from_logits=True`.
 # - Binary CE for one sigmoid output; sparse CE for integer labels, categorical CE for
