@@ -266,3 +266,23 @@ def milestone(name, value, *, at_least=None, at_most=None, digits=3):
     else:
         print(f"✗ {name} = {value:.{digits}f} {missed} {bound:.{digits}f}")
     return Verdict(passed)
+
+
+def call_answer(name, function, *args, hint, run=None):
+    """Run a build-it exercise's answer, ``function(*args)``: ``(result, None)``, or ``(None, failed Verdict)``.
+
+    The student's answer is a function (or a model factory); the check calls it on
+    inputs the student has not seen (``run(function, *args)`` instead, when given, to
+    call it several times). Left as ``...`` it prints "not attempted yet" with
+    ``hint``; anything not callable, or a call that raises, prints what went wrong
+    instead of a traceback from inside the check.
+    """
+    if function is NOT_ATTEMPTED:
+        return None, not_attempted(name, hint)
+    if not callable(function):
+        return None, fail(name, f"give the function itself (its name, without parentheses), "
+                                f"not a {type(function).__name__}.")
+    try:
+        return (function(*args) if run is None else run(function, *args)), None
+    except Exception as error:  # the student's code: report any error as a hint, not a traceback
+        return None, fail(name, f"calling your function raised {type(error).__name__}: {error}")

@@ -117,3 +117,14 @@ def test_number_problem_accepts_one_number_only():
     assert checks.number_problem(None) == checks.NONE_HINT
     assert checks.numbers_problem(w=1.0, b="2").startswith("b: your answer is the text '2'")
     assert checks.numbers_problem(w=1.0, b=2.0) is None
+
+
+def test_call_answer_runs_the_function_and_reports_what_went_wrong(capsys):
+    assert checks.call_answer("square", lambda x: x * x, 3, hint="x·x") == (9, None)
+    assert checks.call_answer("twice", lambda x: x + 1, 3, hint="", run=lambda f, x: f(f(x))) == (5, None)
+    result, verdict = checks.call_answer("square", ..., 3, hint="multiply x by itself")
+    assert result is None and not verdict and "not attempted yet. Hint: multiply" in capsys.readouterr().out
+    result, verdict = checks.call_answer("square", 9, 3, hint="")
+    assert not verdict and "without parentheses" in capsys.readouterr().out
+    result, verdict = checks.call_answer("square", lambda x: x / 0, 3, hint="")
+    assert not verdict and "raised ZeroDivisionError" in capsys.readouterr().out
