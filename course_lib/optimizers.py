@@ -450,19 +450,31 @@ class KerasNadam(Optimizer):
         return {"m": _zeros(weight), "v": _zeros(weight), "u_product": np.ones((), weight.dtype)}
 
     def update(self, weight, gradient, slots):
-        """Keras' Nadam update at this optimizer's step count."""
-        cast = lambda value: _cast(value, weight)  # noqa: E731
-        beta_1, beta_2, decay = cast(self.beta_1), cast(self.beta_2), cast(0.96)
+        """Keras' Nadam update at this optimizer's step count.
+
+        The powers are TensorFlow's: NumPy's float32 ``power`` differs from it in the last
+        bit for many exponents, and Nadam's three powers per step would let that grow past
+        the round-off :func:`compare_with_keras` allows.
+        """
+        import tensorflow as tf
+
+        def cast(value):
+            return _cast(value, weight)
+
+        def power(base, exponent):
+            return cast(tf.pow(tf.constant(base, weight.dtype), tf.constant(exponent, weight.dtype)).numpy())
+
+        beta_1, beta_2 = cast(self.beta_1), cast(self.beta_2)
         t = self.iterations
-        slots["u_product"] = slots["u_product"] * beta_1 * (cast(1.0) - cast(0.5) * np.power(decay, cast(t)))
-        u_t = beta_1 * (cast(1.0) - cast(0.5) * np.power(decay, cast(t)))
-        u_t_1 = beta_1 * (cast(1.0) - cast(0.5) * np.power(decay, cast(t + 1)))
+        slots["u_product"] = slots["u_product"] * beta_1 * (cast(1.0) - cast(0.5) * power(0.96, t))
+        u_t = beta_1 * (cast(1.0) - cast(0.5) * power(0.96, t))
+        u_t_1 = beta_1 * (cast(1.0) - cast(0.5) * power(0.96, t + 1))
         u_product_t_1 = slots["u_product"] * u_t_1
         slots["m"] = slots["m"] + (gradient - slots["m"]) * (cast(1.0) - beta_1)
         slots["v"] = slots["v"] + (np.square(gradient) - slots["v"]) * (cast(1.0) - beta_2)
         m_hat = u_t_1 * slots["m"] / (cast(1.0) - u_product_t_1) + (cast(1.0) - u_t) * gradient / (
             cast(1.0) - slots["u_product"])
-        v_hat = slots["v"] / (cast(1.0) - np.power(beta_2, cast(t)))
+        v_hat = slots["v"] / (cast(1.0) - power(self.beta_2, t))
         return weight - m_hat * cast(self.learning_rate) / (np.sqrt(v_hat) + cast(self.epsilon))
 
 
