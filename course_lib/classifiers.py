@@ -337,7 +337,7 @@ def overfitting_figure(results):
     return figure
 
 
-def small_convnet(filters=(16, 32)):
+def small_convnet(filters=(32, 64)):
     """A small convolutional network (卷积神经网络) for 28×28 images: Conv2D + MaxPooling per entry of ``filters``.
 
     Each block is a 3×3 ``Conv2D`` with ReLU and a 2×2 max pooling; then the feature maps

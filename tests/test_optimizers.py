@@ -302,7 +302,7 @@ def test_budget_race_tunes_each_method_on_validation_data():
                                      num_epochs=3, batch_size=20, hidden_units=8)
     assert list(results) == ["SGD", "Adam"]
     assert results["SGD"]["best_learning_rate"] == 0.3 and len(results["SGD"]["val_accuracies"]) == 2
-    assert results["SGD"]["test_accuracy"] >= 0.8 and results["Adam"]["test_accuracy"] >= 0.8
+    assert results["SGD"]["test_accuracy"] >= 0.7 and results["Adam"]["test_accuracy"] >= 0.7  # chance: 0.5
     figure = optimizers.budget_figure(results)
     assert figure.axes[0].get_xlabel().startswith("learning rate") and len(figure.axes) == 2
     with pytest.raises(ValueError, match="learning_rates"):

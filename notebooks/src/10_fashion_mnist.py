@@ -233,7 +233,7 @@ checks.milestone("test CE after the last epoch minus its lowest", test_ce[-1] - 
 # ### Fixing it: dropout and early stopping (Dropout 与提前停止)
 #
 # Two of chapter 06's remedies, measured. To keep the chapter quick, the runs use 3 000
-# training images (overfitting shows sooner with less data), 15 epochs, and 2 000 images
+# training images (overfitting shows sooner with less data), up to 30 epochs, and 2 000 images
 # from the end of the training set as a **validation** set: early stopping must choose its
 # epoch on data that is neither trained on nor used for the final score. Then each is
 # scored once on the 10 000 test images.
@@ -242,14 +242,14 @@ checks.milestone("test CE after the last epoch minus its lowest", test_ce[-1] - 
 # - **dropout**: a `Dropout(0.3)` layer after each hidden layer (30 % of the units switched
 #   off at random in each training step, none at test time);
 # - **early stopping** (提前停止): the plain network with
-#   `keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)`:
-#   training stops when the validation loss has not improved for 3 epochs, and the weights of
+#   `keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)`:
+#   training stops when the validation loss has not improved for 5 epochs, and the weights of
 #   its best epoch are put back.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 fixes = classifiers.overfitting_fixes((x_train[:3000], y_train[:3000]), (x_train[-2000:], y_train[-2000:]),
-                                      (x_test, y_test), num_epochs=15)
+                                      (x_test, y_test), num_epochs=30, patience=5)
 print(f"{'fix':>14} | epochs | training CE | validation CE | test CE | test accuracy | time (s)")
 for fix, result in fixes.items():
     print(f"{fix:>14} | {result['num_epochs']:6d} | {result['train_loss'][-1]:11.3f} | "
