@@ -536,3 +536,77 @@ def weight_histograms_figure(runs, threshold=1e-2):
         ax.set_xlabel("|w| (log scale)")
     np.atleast_1d(axes)[0].set_ylabel("number of weights")
     return figure
+
+
+# ---------------------------------------------------------------- learning curves and early stopping
+
+
+def learning_curves(degrees=(3, 12), sizes=(15, 20, 30, 50, 100, 200, 400), noise=0.25, num_seeds=20):
+    """Training and validation MSE of least-squares polynomials against the number of training points.
+
+    For each training-set size, ``num_seeds`` datasets of :func:`polynomial_data` (seeds
+    0, 1, …) are fitted with each degree; the **median** over the seeds is kept (a
+    flexible fit on few points now and then explodes, which would swamp a mean).
+    Returns ``{"sizes", "noise_floor", degree: {"train_mse", "validation_mse"}}``.
+    Taught in chapter 06.
+    """
+    sizes = [validate.positive_int("size", size) for size in sizes]
+    num_seeds = validate.positive_int("num_seeds", num_seeds)
+    degrees = [_whole_number("degree", degree) for degree in degrees]
+    curves = {"sizes": np.array(sizes), "noise_floor": float(noise) ** 2}
+    for degree in degrees:
+        runs = np.array([[errors_by_degree(*polynomial_data(size, noise=noise, seed=seed), degrees=[degree])
+                          for seed in range(num_seeds)] for size in sizes])
+        curves[degree] = {name: np.median([[run[name][0] for run in row] for row in runs], axis=1)
+                          for name in ("train_mse", "validation_mse")}
+    return curves
+
+
+def learning_curves_figure(curves):
+    """Training (dashed) and validation (solid) MSE against the training-set size, one colour per degree."""
+    figure, ax = new_figure(7.5, 3.8)
+    degrees = [key for key in curves if key not in ("sizes", "noise_floor")]
+    for degree, color in zip(degrees, ("tab:blue", "tab:red", "tab:green", "tab:purple")):
+        ax.loglog(curves["sizes"], curves[degree]["train_mse"], "o--", color=color, label=f"degree {degree}: training")
+        ax.loglog(curves["sizes"], curves[degree]["validation_mse"], "s-", color=color,
+                  label=f"degree {degree}: validation")
+    ax.axhline(curves["noise_floor"], color="gray", linestyle=":", label="noise variance (the floor)")
+    ax.set_xlabel("number of training points (log scale)")
+    ax.set_ylabel("median MSE (log scale)")
+    ax.set_title("Learning curves: error against training-set size")
+    ax.legend(fontsize=8)
+    return figure
+
+
+def keras_circle_network(hidden_units=32, learning_rate=0.01, seed=0):
+    """The circle network of :func:`train_classifier` as a compiled Keras model, for ``fit`` and its callbacks.
+
+    2 inputs → ``hidden_units`` ReLU → 1 logit; binary cross entropy on the logit, Adam.
+    Taught in chapter 06 (early stopping with ``keras.callbacks.EarlyStopping``).
+    """
+    import keras
+
+    keras.utils.set_random_seed(_seed(seed))
+    model = keras.Sequential([keras.Input((2,)),
+                              keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
+                                                 activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(validate.positive("learning_rate", learning_rate)),
+                  loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    return model
+
+
+def early_stopping_figure(history, stopped_epoch, best_epoch, title):
+    """Training and validation loss of a ``fit`` history, the best epoch and the stopping epoch marked (1-based)."""
+    figure, ax = new_figure(7.5, 3.8)
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    ax.plot(epochs, history["loss"], label="training loss")
+    ax.plot(epochs, history["val_loss"], label="validation loss")
+    ax.axvline(best_epoch, color="tab:green", linestyle=":", label=f"best epoch {best_epoch}: weights restored")
+    if stopped_epoch:
+        ax.axvline(stopped_epoch, color="tab:red", linestyle="--", label=f"stopped after epoch {stopped_epoch}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("binary cross entropy")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return figure

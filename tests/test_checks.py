@@ -152,3 +152,14 @@ def test_check_function_reports_untouched_uncallable_and_crashing_answers(capsys
     assert "your function raised ZeroDivisionError: float division by zero" in capsys.readouterr().out
     assert not checks.check_function("square", lambda value: None, cases, hint="")
     assert "without `return` gives None" in capsys.readouterr().out
+
+
+def test_call_answer_runs_the_function_and_reports_what_went_wrong(capsys):
+    assert checks.call_answer("square", lambda x: x * x, 3, hint="x·x") == (9, None)
+    assert checks.call_answer("twice", lambda x: x + 1, 3, hint="", run=lambda f, x: f(f(x))) == (5, None)
+    result, verdict = checks.call_answer("square", ..., 3, hint="multiply x by itself")
+    assert result is None and not verdict and "not attempted yet. Hint: multiply" in capsys.readouterr().out
+    result, verdict = checks.call_answer("square", 9, 3, hint="")
+    assert not verdict and "without parentheses" in capsys.readouterr().out
+    result, verdict = checks.call_answer("square", lambda x: x / 0, 3, hint="")
+    assert not verdict and "raised ZeroDivisionError" in capsys.readouterr().out

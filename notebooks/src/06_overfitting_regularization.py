@@ -22,6 +22,8 @@
 # - train a small network on points labelled by $x_1^2 + x_2^2 < 2$ and see its decision boundary
 #   (决策边界) overfit, then tame it with L2, more data, data cleaning and dropout;
 # - measure what L1 and L2 do to the weights (L1: many near zero; L2: small but not zero);
+# - draw learning curves (error against the number of training points) and read them;
+# - stop training early with `keras.callbacks.EarlyStopping(restore_best_weights=True)`;
 # - try every remedy yourself in a panel in the spirit of TensorFlow Playground.
 
 # %% [markdown]
@@ -136,6 +138,41 @@ for num_train in (15, 30, 100, 400):
     print(f"{num_train:>4} training points: degree-12 validation MSE {degree_12['validation_mse'][0]:.3g}")
 
 # %% [markdown]
+# ### Learning curves (学习曲线)
+#
+# The same question asked the other way round: keep the model and plot the error against
+# the **number of training points**. That is a *learning curve*, the tool that tells whether
+# more data would help. Each point below is the median over 20 datasets (seeds 0 to 19) of
+# that size, for a model of the right complexity (degree 3) and a too flexible one
+# (degree 12).
+
+# %%
+curves = fitting.learning_curves(degrees=(3, 12), sizes=(15, 20, 30, 50, 100, 200, 400), num_seeds=20)
+print(" points | degree 3: train   val   | degree 12: train   val")
+for index, size in enumerate(curves["sizes"]):
+    print(f"{size:7d} | {curves[3]['train_mse'][index]:15.3f} {curves[3]['validation_mse'][index]:6.3f}"
+          f" | {curves[12]['train_mse'][index]:16.3f} {curves[12]['validation_mse'][index]:8.3g}")
+fitting.learning_curves_figure(curves)
+
+# %% [markdown]
+# How to read them. The training error *rises* with more points (more points are harder to
+# pass through) and the validation error falls; both close in on the noise variance
+# $0.25^2 = 0.0625$ that no model can beat.
+#
+# - **Degree 12** (high variance, overfitting): a huge gap between the two curves at small
+#   sizes. More data is the cure: by 400 points it is as good as degree 3.
+# - **Degree 3** (about right): the curves meet early. Once they touch the floor, more data
+#   buys nothing; only a better model or cleaner data could.
+# - An **underfitting** model would show both curves meeting *above* the floor: more data
+#   would not help it either, more features or parameters would.
+
+# %%
+checks.milestone("degree 12, validation MSE with 15 points ÷ with 400", curves[12]["validation_mse"][0]
+                 / curves[12]["validation_mse"][-1], at_least=100.0, digits=0)
+checks.milestone("degree 12 with 400 points: validation MSE − noise variance",
+                 curves[12]["validation_mse"][-1] - curves["noise_floor"], at_most=0.01, digits=2)
+
+# %% [markdown]
 # ### Panel: degree, noise and training points
 #
 # A cheap panel: it refits while you drag. Raise the degree to 10 and more, then raise the
@@ -200,6 +237,58 @@ plots.training_curves({"loss": plain.train_loss.tolist(), "val_loss": plain.vali
 # %%
 checks.milestone("training accuracy without regularization", overfit["train_accuracy"], at_least=0.95, digits=2)
 checks.milestone("validation loss without regularization", plain.validation_loss[-1], at_least=0.8, digits=2)
+
+# %% [markdown]
+# ### Early stopping in Keras (早停, `EarlyStopping`)
+#
+# Keras stops a `fit` for you: `keras.callbacks.EarlyStopping` watches a metric after every
+# epoch (here `val_loss`) and ends the training once it has not improved for `patience`
+# epochs; with `restore_best_weights=True` it puts back the weights of the best epoch at the
+# end. The same network (2-32-1, binary cross entropy, Adam 0.01, the whole training set per
+# step) as a Keras model, allowed up to 1000 epochs, with a patience of 50:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+keras_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.01)
+early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=50, restore_best_weights=True)
+fit_history = keras_model.fit(x_train, y_train, batch_size=len(x_train), epochs=1000, validation_data=(x_val, y_val),
+                              callbacks=[early_stopping], verbose=0).history
+kept_loss = keras_model.evaluate(x_val, y_val, verbose=0)
+print(f"stopped after epoch {early_stopping.stopped_epoch + 1} of 1000; best epoch {early_stopping.best_epoch + 1}; "
+      f"validation loss: last epoch {fit_history['val_loss'][-1]:.3f}, lowest {min(fit_history['val_loss']):.3f}, "
+      f"of the weights kept {kept_loss:.3f}")
+
+# %%
+checks.milestone("epochs run before early stopping (of 1000 allowed)", len(fit_history["loss"]), at_most=400, digits=0)
+checks.milestone("validation loss of the kept weights minus the lowest seen", abs(kept_loss - min(fit_history["val_loss"])),
+                 at_most=1e-4, digits=4)
+fitting.early_stopping_figure(fit_history, early_stopping.stopped_epoch + 1, early_stopping.best_epoch + 1,
+                              "circle network with EarlyStopping(patience=50, restore_best_weights=True)")
+
+# %% [markdown]
+# One detail to know, read in `keras/src/callbacks/early_stopping.py` (Keras 3.15): the best
+# weights are put back in `on_train_end` **whenever** `restore_best_weights=True` and a best
+# epoch was seen, also when `fit` reaches its last epoch before the patience runs out. (Older
+# `tf.keras`, as in TensorFlow 2.0 to 2.2, restored them only when the callback itself stopped
+# the training, keras-team/keras issue 12511: a run that finished its epochs kept its last
+# weights.) Measured: the same network, `epochs` ending 25 epochs after the best one, so
+# patience never runs out:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+short_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.01)
+short_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=50, restore_best_weights=True)
+short_history = short_model.fit(x_train, y_train, batch_size=len(x_train), epochs=early_stopping.best_epoch + 26,
+                                validation_data=(x_val, y_val), callbacks=[short_stopping], verbose=0).history
+short_kept = short_model.evaluate(x_val, y_val, verbose=0)
+print(f"ran all {len(short_history['loss'])} epochs (stopped_epoch = {short_stopping.stopped_epoch}); "
+      f"validation loss: last epoch {short_history['val_loss'][-1]:.3f}, of the weights kept {short_kept:.3f}")
+
+# %%
+checks.milestone("short run: kept weights' validation loss minus the lowest seen",
+                 abs(short_kept - min(short_history["val_loss"])), at_most=1e-4, digits=4)
+checks.milestone("short run: last epoch's validation loss minus the kept weights'",
+                 short_history["val_loss"][-1] - short_kept, at_least=0.001, digits=3)
 
 # %% [markdown]
 # ## Regularization (正则化缓解过拟合)
@@ -536,5 +625,11 @@ exercises.check_rescue(answer)
 # - **Regularization** (正则化): $\mathrm{loss} + \lambda J(W)$ on the weights, not the biases.
 #   Measured here: L1 left most weights near zero (sparse), L2 kept them small but not zero.
 #   In Keras: `kernel_regularizer=keras.regularizers.L2(λ)` and `keras.layers.Dropout(p)`.
+# - **Early stopping** (早停): `keras.callbacks.EarlyStopping(monitor="val_loss", patience=...,
+#   restore_best_weights=True)` ends `fit` when the validation loss stops improving and keeps
+#   the best epoch's weights (in Keras 3 also when `fit` ran out of epochs first).
+# - **Learning curves** (学习曲线), error against the number of training points, tell whether
+#   more data would help: a wide gap between training and validation error says yes, curves
+#   that meet at the noise floor say no.
 #
 # Next: [07 Optimizers (优化器)](07_optimizers.ipynb), where Adam, used above, is built from scratch.

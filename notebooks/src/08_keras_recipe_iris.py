@@ -237,6 +237,40 @@ checks.check_answer("parameters of the iris model", model.count_params(), 15,
                     hint="4·3 weights plus 3 biases.")
 
 # %% [markdown]
+# ### `model.build`: the source's 984-parameter summary
+#
+# Without `keras.Input`, a `Sequential` model does not know its input size and has no
+# weights yet: each `Dense` creates its kernel the first time it sees data (its `build`).
+# `model.build(input_shape=...)` does that without data. The source builds a network
+# 10 → 16 → 32 → 8 this way, with `None` for the batch size, and prints its summary:
+
+# %%
+stack = keras.Sequential([  # the names are the source's, given explicitly so that they do not depend on
+    keras.layers.Dense(16, activation="relu", name="dense"),  # how many layers this session made before
+    keras.layers.Dense(32, activation="relu", name="dense_1"),
+    keras.layers.Dense(8, name="dense_2"),
+], name="sequential")
+# dense: W 10×16, b 16 → 10·16 + 16 = 176 parameters; dense_1: 16·32 + 32 = 544; dense_2: 32·8 + 8 = 264
+print("built before build():", stack.built)
+stack.build(input_shape=(None, 10))  # 10 input features, any batch size
+print("built after build():", stack.built)
+for variable in stack.trainable_variables:
+    print(f"{variable.path:<28} {tuple(variable.shape)}")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+stack.summary()
+
+# %%
+checks.check_answer("parameters of the source's 10-16-32-8 network", stack.count_params(), 984,
+                    hint="10·16 + 16, 16·32 + 32 and 32·8 + 8.")
+
+# %% [markdown]
+# 176 + 544 + 264 = **984**, the source's total. One difference when you list the weights:
+# the source printed `p.name` and got `dense/kernel:0`; in Keras 3 a variable's `name` is
+# only `kernel`, and the layer-qualified name is its `path` (as printed above).
+
+# %% [markdown]
 # ## The same recipe with a subclassed `Model` (用类搭建网络)
 #
 # `Sequential` covers a chain of layers. A network with branches or skip connections
@@ -371,6 +405,39 @@ answer = np.mean(predicted == exercises.METRIC_LABELS)
 exercises.check_sparse_accuracy(answer)
 
 # %% [markdown]
+# ## Exercise 3 (build it): the six steps for a 4-10-3 network
+#
+# Write `build_and_train(x_train, y_train)`: it gets the course's 120 training flowers
+# (steps 1 and 2 are done for you) and must build a network with **one hidden layer of 10
+# units** (4 → 10 → 3), `compile` it, `fit` it, and return the trained model (calling
+# `summary()` on it is step 6). The check trains it by calling your function, then measures
+# its accuracy on the 30 held-out flowers it never saw: at least 0.9 passes.
+
+# %%
+def build_and_train(x_train, y_train):
+    ...  # your code here: Sequential, compile, fit; return the model
+
+
+exercises.check_iris_network(...)  # replace ... by build_and_train when your function is written
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the recipe with a hidden layer; Adam at 0.01 needs far fewer epochs than SGD at 0.1.
+def build_and_train(x_train, y_train):
+    model = keras.Sequential([
+        keras.Input(shape=(4,)),
+        keras.layers.Dense(10, activation="relu"),
+        keras.layers.Dense(3, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy(),
+                  metrics=["sparse_categorical_accuracy"])
+    model.fit(x_train, y_train, batch_size=32, epochs=100, verbose=0)
+    return model
+
+
+exercises.check_iris_network(build_and_train)
+
+# %% [markdown]
 # ## Summary (小结)
 #
 # - The six steps (八股): import → train/test data → `Sequential` (or a `Model` subclass)
@@ -378,6 +445,9 @@ exercises.check_sparse_accuracy(answer)
 # - The source's iris model is one `Dense(3, softmax)` with L2: 15 parameters, validation
 #   accuracy ≥ 0.9 after 500 epochs of SGD at 0.1.
 # - Keras 3 spells the learning rate out: `SGD(learning_rate=0.1)`, not `lr=0.1`.
+# - Without `keras.Input`, `model.build(input_shape=(None, n))` creates the weights; the
+#   source's 10-16-32-8 network has 984 parameters. A variable's layer-qualified name is its
+#   `path` in Keras 3.
 # - `accuracy` compares values, `categorical_accuracy` one-hot labels with probabilities,
 #   `sparse_categorical_accuracy` integer labels with probabilities.
 # - `validation_split` holds out the last rows (shuffle first); `validation_freq` validates
