@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 # (pyproject.toml keeps the loose ranges). nbval compares outputs strictly, so the
 # stored notebooks hold only with the versions that produced them.
 LOCK := requirements/lock.txt
-INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev]"
+INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev,lecture]"
 # uv resolves for Linux, macOS and Windows, Python 3.10 and later, at once: a pin that
 # differs between them carries an environment marker. An existing pin is kept while it fits.
-LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --universal \
+LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra lecture --universal \
 	--python-version 3.10 --annotation-style line --custom-compile-command "make upgrade" -o $(LOCK)
 # JupyterLab refuses to run as root (containers, CI) unless told to.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
