@@ -16,7 +16,7 @@ LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
 
-.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser execute bench clean
+.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser test-binder execute bench clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ test-notebooks: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests -m browser
+
+test-binder: $(STAMP)  ## build binder/ as repo2docker would (fresh venv, postBuild, offline) and run chapter 00 in it; minutes
+	COURSE_BINDER_BUILD=1 $(BIN)/python -m pytest tests/test_binder.py -v
 
 execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh outputs (CHAPTERS="03 05" for some)
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
