@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 # (pyproject.toml keeps the loose ranges). nbval compares outputs strictly, so the
 # stored notebooks hold only with the versions that produced them.
 LOCK := requirements/lock.txt
-INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev]"
+INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev,lecture]"
 # uv resolves for Linux, macOS and Windows, Python 3.10 and later, at once: a pin that
 # differs between them carries an environment marker. An existing pin is kept while it fits.
-LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --universal \
+LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra lecture --universal \
 	--python-version 3.10 --annotation-style line --custom-compile-command "make upgrade" -o $(LOCK)
 # JupyterLab refuses to run as root (containers, CI) unless told to.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -23,7 +23,7 @@ PARALLEL := $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadgroup --no-loadscope
 # The ten slowest tests, listed at the end of the run.
 DURATIONS := --durations=10
 
-.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser execute bench site slides clean
+.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser test-binder execute bench site slides clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,9 @@ test-notebooks: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests -m browser
+
+test-binder: $(STAMP)  ## build binder/ as repo2docker would (fresh venv, postBuild, offline) and run chapter 00 in it; minutes
+	COURSE_BINDER_BUILD=1 $(BIN)/python -m pytest tests/test_binder.py -v
 
 execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh outputs (CHAPTERS="03 05" for some)
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)

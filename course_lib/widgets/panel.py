@@ -38,13 +38,26 @@ import weakref
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib.widgets.chart import Chart, linked_chart, pack_table
+from course_lib.widgets.chart import Chart, linked_chart, pack_table, presenting
 
 LOG = logging.getLogger(__name__)
 PANEL_CLASS = "course-panel"
 #: The most states an offline panel may precompute; past it, coarsen the controls' steps.
 MAX_TABLE_ENTRIES = 4000
 SELECTIONS = (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)
+#: The presenter setting (``notebook.setup(presenter=True)``) marks a panel with this class and
+#: puts PRESENTER_CSS in its header: a style the saved widget state carries, so the panel keeps
+#: its large controls in a chapter opened without a kernel and in the slides.
+PRESENTER_CLASS = "course-presenter"
+PRESENTER_CSS = ("<style>"
+                 f".{PRESENTER_CLASS} .widget-label, .{PRESENTER_CLASS} .widget-readout, "
+                 f".{PRESENTER_CLASS} .widget-html-content, .{PRESENTER_CLASS} .widget-dropdown select, "
+                 f".{PRESENTER_CLASS} .widget-toggle-button, .{PRESENTER_CLASS} .widget-button, "
+                 f".{PRESENTER_CLASS} .widget-checkbox label, .{PRESENTER_CLASS} .course-panel-caption "
+                 "{font-size: 20px; line-height: 1.4; height: auto}"
+                 f" .{PRESENTER_CLASS} .widget-slider .noUi-handle {{transform: scale(1.5)}}"
+                 f" .{PRESENTER_CLASS} .widget-inline-hbox {{margin-bottom: 10px}}"
+                 "</style>")
 
 
 def error_caption(error):
@@ -141,13 +154,17 @@ class Panel:
             self.button = widgets.Button(description=button, button_style="primary", icon="play")
             self.button.on_click(lambda _: self.refresh())
             inputs.append(self.button)
-        header = widgets.HTML(f"<b>{html.escape(title)}</b>"
+        presenter = presenting()
+        header = widgets.HTML((PRESENTER_CSS if presenter else "") + f"<b>{html.escape(title)}</b>"
                               + (f"<br><span>{explanation}</span>" if explanation else ""))
         self.widget = widgets.VBox([
             header,
-            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="300px")), self.chart]),
+            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="420px" if presenter else "300px")),
+                          self.chart]),
         ])
         self.widget.add_class(PANEL_CLASS)
+        if presenter:
+            self.widget.add_class(PRESENTER_CLASS)
         self.links = []
         if offline:
             self.chart.table = pack_table(self.tabulate())

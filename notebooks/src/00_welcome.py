@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 00 Welcome and setup (欢迎与环境准备)
 #
 # This course teaches how a neural network is **optimized** (神经网络优化): the learning
@@ -22,7 +22,7 @@
 # - try a panel and an exercise, so you know how they behave later;
 # - write a first function of your own: one step of gradient descent for a line.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## How to use a chapter
 #
 # Run the cells from top to bottom with **Shift+Enter**. Every chapter starts with one call,
@@ -37,10 +37,10 @@
 # - Shared code lives in the small library `course_lib`; open its modules when a chapter
 #   names one: they are meant to be read.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -52,7 +52,7 @@ from course_lib import data
 from course_lib.exercises import welcome as exercises
 from course_lib.widgets.welcome import line_fit_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The line above says which TensorFlow and Keras you have and which device runs the
 # chapters: `CPU`, a CUDA GPU, or an Apple GPU through Metal. Everything in this course runs
 # on a CPU in minutes; a GPU makes the MNIST chapters faster but is never needed.
@@ -67,11 +67,11 @@ from course_lib.widgets.welcome import line_fit_panel
 # python -m course_lib data import /path/to/datasets
 # ```
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for name, state in data.availability().items():
     print(f"{name:>14}: {state}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary (术语表)
 #
 # | English | 中文 | chapter |
@@ -111,7 +111,7 @@ for name, state in data.availability().items():
 # | accuracy | 准确率 | 09 |
 # | clothing classification | 服装分类 | 10 |
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try a widget
 #
 # A model is a formula with numbers to choose. Here the formula is a line,
@@ -124,35 +124,35 @@ for name, state in data.availability().items():
 # squared average. Training a network is exactly this, done by gradient descent instead of
 # by hand, over many more numbers.
 
-# %% tags=["panel"]
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 line_fit_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: pixels
 #
 # A 28×28 MNIST image is flattened into one row before a dense layer. How many numbers
 # does that row hold?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_pixel_count(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 answer = 28 * 28
 exercises.check_pixel_count(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: your best line
 #
 # Use the panel to find a slope and an intercept whose MSE is at most 0.25.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 w, b = ..., ...  # your values here
 exercises.check_best_line(w, b)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: the points were made from y = 2x + 1 plus noise
 w, b = 2.0, 1.0
 exercises.check_best_line(w, b)
@@ -187,7 +187,7 @@ def gradient_step(w, b, x, y, learning_rate):
 
 exercises.check_gradient_step(gradient_step)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Every chapter starts with `notebook.setup()`; it makes the numbers repeatable.

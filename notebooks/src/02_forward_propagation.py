@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 02 Forward and backward propagation by hand (前向传播与反向传播)
 #
 # Before Keras builds networks for us, we build one ourselves: the MNIST classifier of the
@@ -30,10 +30,10 @@
 # - compute gradients by backpropagation yourself and check them against `GradientTape`;
 # - explore learning rate, batch size and loss in a panel, one epoch at a time.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -49,7 +49,7 @@ from course_lib import checks, data, forward, plots, training
 from course_lib.exercises import forward as exercises
 from course_lib.widgets.forward import train_one_epoch_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The data (数据集)
 #
 # As in the source, the 28×28 images become rows of 784 pixels scaled to 0..1, and the
@@ -57,14 +57,14 @@ from course_lib.widgets.forward import train_one_epoch_panel
 # that the network's 10 outputs can be compared with them. Test labels stay integers: to
 # test we only compare the predicted digit with the true one.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 (x_train, y_train), (x_test, y_test_one_hot) = data.load_mnist(flatten=True, one_hot=True)
 y_test = y_test_one_hot.argmax(axis=1)
 print("x_train", x_train.shape, x_train.dtype, f"pixels {x_train.min():.1f}..{x_train.max():.1f}")
 print("y_train", y_train.shape, "first label", y_train[0])
 print("x_test ", x_test.shape, " y_test", y_test.shape, "first labels", y_test[:5])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The network (网络)
 #
 # Each layer multiplies its input by a weight matrix, adds a bias and, except for the last
@@ -78,12 +78,12 @@ print("x_test ", x_test.shape, " y_test", y_test.shape, "first labels", y_test[:
 # truncated normal distribution with standard deviation 0.1 and the biases at zero, as in the
 # source. `forward.MLP` is exactly this, in a dozen lines: open `course_lib/forward.py`.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 model = forward.MLP()
 for variable in model.weights + model.biases:
     print(f"{variable.name:6} shape {variable.shape}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Counting parameters (参数量)
 #
 # A dense layer from $n_\text{in}$ inputs to $n_\text{out}$ units has
@@ -91,7 +91,7 @@ for variable in model.weights + model.biases:
 # 超参数, "hyperparameters"; they are parameters (参数), learned by training. Hyperparameters
 # are the numbers *we* choose: learning rate, batch size, epochs.)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 counts = forward.parameter_counts()
 for (n_in, n_out), count in zip(zip(forward.LAYER_SIZES, forward.LAYER_SIZES[1:]), counts):
     print(f"{n_in:>4} -> {n_out:<4} {n_in} x {n_out} + {n_out} = {count}")
@@ -99,18 +99,18 @@ print("total", sum(counts))
 checks.check_answer("parameter counts of the source", counts, [200960, 32896, 1290],
                     hint="weights plus biases of each layer")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One forward pass
 #
 # Calling the model on a batch gives 10 scores per image; the predicted digit is the one with
 # the highest score. Untrained, the scores are noise:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 out = model(x_train[:128])
 print("out", out.shape, "predicted digits", tf.argmax(out, axis=1)[:10].numpy())
 print(f"MSE of the untrained network: {float(forward.mse(y_train[:128], out)):.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The loss and the training step (损失与训练)
 #
 # The source's loss is the mean squared error between the one-hot label and the 10 outputs,
@@ -125,7 +125,7 @@ print(f"MSE of the untrained network: {float(forward.mse(y_train[:128], out)):.2
 # replace the variable by a plain tensor, which the tape no longer watches.) Here is the
 # source's step, written out once:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 learning_rate = 1e-3
 
 
@@ -139,10 +139,10 @@ def sgd_step(x, y):
     return loss
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # and the source's test loop: predict a digit for every test image, count the right ones.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 def test_accuracy(model, batch_size=1000):
     """Share of test images whose highest score is the true digit."""
     correct = 0
@@ -172,7 +172,7 @@ print(f"||y - out||^2 / (10 b) = {float(as_norm):.4f}   forward.mse = {float(for
 checks.check_answer("the squared norm over 10 b is the MSE", as_norm, forward.mse(y_train[:128], out),
                     hint="square the norm, divide by the number of entries", rtol=1e-5)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why batch size and `tf.function` matter (批大小与 tf.function)
 #
 # The source first fed the images **one at a time** (`from_tensor_slices` without `.batch`),
@@ -186,7 +186,7 @@ checks.check_answer("the squared norm over 10 b is the MSE", as_norm, forward.ms
 #
 # We time a few hundred steps of each loop and extrapolate to one epoch (60000 images):
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 loops = {
     "batch of 1, eager (the source)": forward.time_epoch(sgd_step, forward.batches(x_train, y_train, 1),
@@ -200,12 +200,12 @@ for name, timing in loops.items():
     print(f"{name:31} {timing['seconds_per_step'] * 1000:7.2f} ms per step x {timing['steps_per_epoch']:5} "
           f"steps = {timing['seconds_per_epoch']:7.1f} s per epoch")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 speedup = (loops["batch of 1, eager (the source)"]["seconds_per_epoch"]
            / loops["batch of 128, tf.function"]["seconds_per_epoch"])
 checks.milestone("speed-up of a batched tf.function epoch over the source's loop", speedup, at_least=20, digits=0)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The per-sample loop needs far longer per epoch than the batched `tf.function` loop (at
 # least 20 times, as checked above; the table shows the factor here): that is why every loop from here on is batched and
 # compiled. `course_lib.training.train` is our step inside `tf.function` (run many batches per
@@ -213,17 +213,17 @@ checks.milestone("speed-up of a batched tf.function epoch over the source's loop
 # a test after each epoch and a guard against a loss that turns NaN. Its step is the one
 # above, with the update handed to an optimizer:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 print(inspect.getsource(training.make_train_step))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The source's run: MSE + SGD, learning rate 0.001, 50 epochs
 #
 # A fresh network, the source's settings: batches of 128 in the original order, MSE, plain
 # gradient descent (`keras.optimizers.SGD` does exactly our `assign_sub` update). The source
 # reports test accuracy 0.7847 after 50 epochs. This takes a minute or two.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 batch_size, num_epochs = 128, 50
 train_batches = forward.batches(x_train, y_train, batch_size)
@@ -235,15 +235,15 @@ history = training.train(model, train_batches, loss_fn=forward.mse,
                          validation_data=test_batches)
 print(f"test accuracy after {history.num_epochs} epochs: {test_accuracy(model):.4f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 mse_sgd_accuracy = test_accuracy(model)
 checks.milestone("MSE + SGD(0.001) test accuracy after 50 epochs", mse_sgd_accuracy, at_least=0.70)
 checks.milestone("MSE + SGD(0.001) test accuracy after 50 epochs", mse_sgd_accuracy, at_most=0.86)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 plots.training_curves(history, ("loss", "accuracy"), title="MSE + SGD(0.001): slow, still climbing")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The loss still falls after 50 epochs: the network is not stuck, it moves too slowly. Two
 # reasons:
 #
@@ -269,7 +269,7 @@ plots.training_curves(history, ("loss", "accuracy"), title="MSE + SGD(0.001): sl
 # for 5 epochs instead of 50. (The source's Fashion-MNIST notes write `optimizers.Adam(lr=1e-3)`;
 # Keras 3 only accepts `learning_rate=`.)
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 model = forward.MLP()
 history = training.train(model, train_batches, loss_fn=forward.cross_entropy,
@@ -277,7 +277,7 @@ history = training.train(model, train_batches, loss_fn=forward.cross_entropy,
                          metrics={"accuracy": training.accuracy}, validation_data=test_batches)
 print(f"test accuracy after {history.num_epochs} epochs: {test_accuracy(model):.4f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("cross entropy + Adam(0.001) test accuracy after 5 epochs", test_accuracy(model), at_least=0.97)
 
 # %% [markdown]
@@ -512,7 +512,7 @@ checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the
 #   most images. With a constant learning rate the steps shrink with it: chapter 03 looks at
 #   the learning rate near a minimum.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: one epoch at a time
 #
 # The panel trains the same network with **plain SGD** on 6000 training images and tests it on
@@ -529,41 +529,41 @@ checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the
 # Train with changed settings starts a new run from the same initial weights, so runs compare
 # fairly.
 
-# %% tags=["panel"]
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 train_one_epoch_panel()  # loads the same MNIST arrays itself: the cell also runs right after the setup cell
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: count the parameters
 #
 # The source's other script uses a wider network, 784-512-256-10. How many parameters
 # (weights and biases) does it have in total?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 answer = (784 * 512 + 512) + (512 * 256 + 256) + (256 * 10 + 10)
 exercises.check_parameter_count(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: steps per epoch
 #
 # How many training steps make one epoch over the 60000 training images with batch size
 # 256 (the loops above use 128)?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_steps_per_epoch(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: 234 full batches of 256 and one last batch of 96 images
 answer = len(forward.batches(x_train, y_train, 256))
 exercises.check_steps_per_epoch(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: the forward pass yourself
 #
 # `exercises.small_network()` gives the weights `[w1, w2, w3]` and biases `[b1, b2, b3]` of a
@@ -571,13 +571,13 @@ exercises.check_steps_per_epoch(answer)
 # scores for the first 5 test images with `@`, `+` and `tf.nn.relu`: ReLU after each hidden
 # layer, none after the last.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 x = x_test[:5]
 weights, biases = exercises.small_network()
 answer = ...  # your code here
 exercises.check_forward_pass(answer, x, trained_model=model)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 w1, w2, w3 = weights
 b1, b2, b3 = biases
@@ -622,7 +622,7 @@ def backward_cross_entropy(weights, biases, x, y):
 
 exercises.check_backward_pass(backward_cross_entropy)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # - A dense layer is $h = \mathrm{relu}(xW + b)$; the 784-256-128-10 network has

@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 07 Optimizers (优化器)
 #
 # Gradient descent says *which way* to move the weights; an **optimizer** (优化器) decides
@@ -30,10 +30,10 @@
 # - compare all nine at a fixed budget on Fashion-MNIST, each at its own tuned learning rate;
 # - write one step of NAG yourself and check it against Keras.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -48,7 +48,7 @@ from course_lib import checks, optimizers
 from course_lib.exercises import optimizers as exercises
 from course_lib.widgets.optimizers import optimizer_race_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The general framework (优化器的通用框架)
 #
 # Optimizers that use only the gradient are **first-order** (一阶优化); second-order ones
@@ -70,10 +70,10 @@ from course_lib.widgets.optimizers import optimizer_race_panel
 # `course_lib.optimizers` the framework is one class, `CourseOptimizer`, whose `update` is steps
 # 3 and 4, and each method only says what its moments are. Here is the framework:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 print(inspect.getsource(optimizers.CourseOptimizer.update))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The course writes no ε in step 3. The code adds a tiny $\varepsilon = 10^{-8}$ to $\sqrt{V_t}$
 # for AdaGrad, RMSProp and Adam, because a weight whose gradients have all been 0 (a dead ReLU
 # unit, say) would otherwise get $0/0$ = NaN; `epsilon=0` gives the course's formula exactly.
@@ -81,7 +81,7 @@ print(inspect.getsource(optimizers.CourseOptimizer.update))
 # Every optimizer of the chapter has the same small interface: `step(weights, gradients)` takes
 # lists of NumPy arrays and returns the new weights, keeping the moments inside.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The five methods in the course's formulas
 #
 # ### 1. SGD (随机梯度下降, no momentum)
@@ -131,25 +131,25 @@ print(inspect.getsource(optimizers.CourseOptimizer.update))
 #
 # Each method's `moments` in `course_lib.optimizers` is those formulas, line for line:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 for name, method in optimizers.COURSE_OPTIMIZERS.items():
     print(f"# --- {name}")
     print(inspect.getsource(method.moments))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # One step of each from the same weights and gradient shows the difference in kind. SGD and
 # SGDM scale the gradient, so a gradient of 3.0 moves its weight 30 times further than one of
 # 0.1. The adaptive methods divide by the gradient's own size: at $t = 1$, AdaGrad and Adam
 # move **every** weight by exactly $lr$, and RMSProp by $lr/\sqrt{1-\beta}$, whatever its
 # gradient.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 weights, gradient = np.array([1.0, -2.0]), np.array([0.1, -3.0])
 for name, method in optimizers.COURSE_OPTIMIZERS.items():
     (new_weights,) = method(learning_rate=0.1).step([weights], [gradient])
     print(f"{name:>8}: step W_1 − W_0 = {np.round(new_weights - weights, 4)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The same five in Keras' formulas (Keras 的写法)
 #
 # `keras.optimizers` implements the same ideas with four differences, read from
@@ -168,10 +168,10 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 # The `Keras*` classes of `course_lib.optimizers` repeat Keras' operations in Keras' order,
 # in float32. Adam, for example (`KerasAdam.update` calls it):
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 print(inspect.getsource(optimizers.adam_update))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Checking them against `keras.optimizers`, step for step
 #
 # `compare_with_keras` builds two identical iris networks (4 → 8 ReLU → 3 softmax), trains one
@@ -181,24 +181,24 @@ print(inspect.getsource(optimizers.adam_update))
 # our code repeats Keras' operations in Keras' order, the difference printed below is normally
 # 0, bit for bit).
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 differences = {name: optimizers.compare_with_keras(name, num_steps=100) for name in optimizers.NAMES}
 for name, difference in differences.items():
     print(f"{name:>8}: largest weight difference over 100 steps = {difference.max():.2e}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for name, difference in differences.items():
     checks.milestone(f"Keras-form {name} matches keras.optimizers over {len(difference)} steps: "
                      "largest difference", difference.max(), at_most=1e-6, digits=6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # How far apart the two families are: the course's and Keras' forms with the same
 # hyperparameters, 100 steps on the ravine of the next section. SGD is identical; SGDM differs by
 # its momentum form (Keras' steps are larger); AdaGrad by its initial accumulator;
 # RMSProp and Adam only by ε, which is why they agree to many digits.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for name in optimizers.NAMES:
     keras_form, _ = optimizers.keras_pair(name)
     course_form = optimizers.COURSE_OPTIMIZERS[name](learning_rate=keras_form.learning_rate)  # β's alike
@@ -259,7 +259,7 @@ for name, difference in more_differences.items():
     checks.milestone(f"Keras-form {name} matches keras.optimizers over {len(difference)} steps: "
                      "largest difference", difference.max(), at_most=1e-6, digits=6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Trajectories on two surfaces (二维曲面上的轨迹)
 #
 # Two classic test functions, both starting at ○ with the minimum at ★:
@@ -272,7 +272,7 @@ for name, difference in more_differences.items():
 # The same learning rate for all five (0.4 on the ravine, 0.02 on Rosenbrock), β1 = 0.9,
 # β2 = 0.99.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 ravine = optimizers.race("ravine", learning_rate=0.4, beta2=0.99, num_steps=100)
 rosenbrock = optimizers.race("rosenbrock", learning_rate=0.02, beta2=0.99, num_steps=500)
 for result in (ravine, rosenbrock):
@@ -283,7 +283,7 @@ for result in (ravine, rosenbrock):
         print(f"  {name:>8}: {outcome}")
 optimizers.trajectories_figure([ravine, rosenbrock])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # What to see:
 #
 # - **SGD** zigzags across the ravine (its step across, $lr \cdot 4y$, overshoots) while it
@@ -305,7 +305,7 @@ optimizers.trajectories_figure([ravine, rosenbrock])
 # once", shows in their first steps; whether they also *arrive* first depends on $lr$, as
 # the panel shows.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Optimizer race (优化器赛跑)
 #
 # Pick the function and move the learning rate (a log scale), β1 (SGDM's β and Adam's β1) and
@@ -314,7 +314,7 @@ optimizers.trajectories_figure([ravine, rosenbrock])
 # start lies between 0.006 and 0.007); raise β2 to 0.999 and watch RMSProp's first jump grow to $lr/\sqrt{0.001} \approx 32\,lr$ while Adam's
 # stays at $lr$; set β1 to 0 and SGDM becomes SGD.
 
-# %% tags=["panel"]
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 optimizer_race_panel()
 
@@ -337,7 +337,7 @@ for surface, num_steps in (("ravine", 100), ("rosenbrock", 500)):
 # shrinking) stay furthest. On the ravine RMSProp, whose steps ignore the 40× difference in
 # steepness, is best by far.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Iris with each optimizer (用不同优化器训练鸢尾花)
 #
 # Last, the five on a real task: the course's iris classifier, trained with each optimizer, with
@@ -347,7 +347,7 @@ for surface, num_steps in (("ravine", 100), ("rosenbrock", 500)):
 # from `GradientTape`; the update is ours (`optimizers.train_iris`). SGD, SGDM and AdaGrad use
 # lr = 0.1; RMSProp and Adam, whose steps are about lr in size whatever the gradient, lr = 0.01.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 num_epochs = 200
 iris_optimizers = {
@@ -364,20 +364,20 @@ for run, optimizer in zip(iris_runs, iris_optimizers.values()):
     print(f"{run.name:>9} | {optimizer.learning_rate:>5g} | {run.losses[-1]:10.4f} | "
           f"{run.test_accuracy:13.3f} | {run.seconds:8.2f} | {1000 * run.seconds / num_epochs:12.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The accuracies, checked (the times above depend on the machine and on what else runs on it,
 # so they are not):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for run in iris_runs:
     checks.milestone(f"{run.name}: iris test accuracy", run.test_accuracy, at_least=0.9)
 optimizers.iris_loss_figure(iris_runs)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # How much of that time is the optimizer itself? Timing `step` alone, on weights the size of
 # this network's (a 4×3 kernel and 3 biases), 1000 times each:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 weights = [np.zeros((4, 3), np.float32), np.zeros(3, np.float32)]
 gradients = [np.full((4, 3), 0.1, np.float32), np.full(3, 0.1, np.float32)]
@@ -388,7 +388,7 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
         optimizer.step(weights, gradients)
     print(f"{name:>8}: {(time.perf_counter() - start) * 1000:.1f} µs per update")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # An update costs a fraction of a millisecond, mostly Python bookkeeping rather than arithmetic
 # on 15 numbers, while an epoch of 4 batches takes tens of milliseconds: the time goes into
 # calling TensorFlow for the gradient and moving the weights between TensorFlow and NumPy, the
@@ -453,18 +453,18 @@ optimizers.budget_figure(budget)
 # over long runs. The curves on the left also show why a fair comparison tunes each method:
 # at a rate of 1.0 SGD collapses while SGDM and NAG are at their best.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: SGDM in Keras' form
 #
 # The course's SGDM with $lr = 0.1$, $\beta = 0.9$ and Keras' `SGD(momentum=0.9)` take exactly
 # the same steps for one value of Keras' `learning_rate`. Which? (Write out both for a constant
 # gradient, or compare the two update rules in the table above.)
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_keras_momentum_learning_rate(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: the course's step lr·m_t, with m_t = β·m_{t−1} + (1−β)·g_t, unrolls to
 # Keras' velocity when Keras' learning rate is lr·(1−β).
 answer = 0.1 * (1 - 0.9)
@@ -474,7 +474,7 @@ same_path = np.allclose(
     optimizers.trajectory(optimizers.KerasSGD(learning_rate=answer, momentum=0.9), "ravine", 50)[0])
 print(f"same 50-step path on the ravine: {same_path}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: Adam's first step
 #
 # The course's Adam, with $lr = 0.01$, β1 = 0.9, β2 = 0.999 and no ε, starts at
@@ -482,11 +482,11 @@ print(f"same 50-step path on the ravine: {same_path}")
 # [0.5, −3.0, 0.0001]. What are the weights after the first step? Work it out with the
 # formulas (by hand or with NumPy), not with `optimizers.Adam`.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_first_adam_step(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: m_1 = 0.1·g and V_1 = 0.001·g²; corrected, m̂_1 = g and V̂_1 = g², so η_1 = lr·g/|g|.
 g = exercises.ADAM_GRADIENT
 m_hat = (0.1 * g) / (1 - 0.9)
@@ -494,17 +494,17 @@ v_hat = (0.001 * g ** 2) / (1 - 0.999)
 answer = exercises.ADAM_START - 0.01 * m_hat / np.sqrt(v_hat)
 exercises.check_first_adam_step(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: AdaGrad slows down
 #
 # AdaGrad gets the same gradient $g$ at every step. How large is its 100th step as a fraction
 # of its first one?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_adagrad_step_ratio(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: V_t = t·g², so the step lr·g/√(t·g²) = lr/√t; step 100 / step 1 = 1/√100.
 answer = 1 / np.sqrt(100)
 exercises.check_adagrad_step_ratio(answer)
@@ -535,7 +535,7 @@ def nag_step(weight, gradient, velocity, learning_rate, momentum):
 
 exercises.check_nag_step(nag_step)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # - Every optimizer here is the framework $\eta_t = lr \cdot m_t / \sqrt{V_t}$,
