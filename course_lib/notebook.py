@@ -72,7 +72,7 @@ def seeded(seed):
     saved = (random.getstate(), np.random.get_state(),
              global_state.get_global_attribute(GLOBAL_RANDOM_SEED),
              global_state.get_global_attribute(GLOBAL_SEED_GENERATOR),
-             eager._seed, eager._rng.getstate() if eager._rng is not None else None)
+             eager._seed, getattr(eager, "_rng", None) and eager._rng.getstate())  # no _rng before a first seed
     keras.utils.set_random_seed(seed)
     try:
         yield
