@@ -150,16 +150,16 @@ def max_difference(gradients, reference):
 
 
 def gradient_norms(gradients):
-    """The Euclidean norm ‖∂L/∂W‖ and ‖∂L/∂b‖ of each layer, from a ``(weight_gradients, bias_gradients)`` pair."""
+    """The Euclidean norms ‖∂L/∂W‖ and ‖∂L/∂b‖ of each layer, from ``(weight_gradients, bias_gradients)``."""
     weight_gradients, bias_gradients = gradients
     return {"weights": [float(tf.norm(g)) for g in weight_gradients],
             "biases": [float(tf.norm(g)) for g in bias_gradients]}
 
 
 def gradient_size_figure(norms_by_loss, *, title="Gradient size layer by layer"):
-    """Bars of ‖∂L/∂W‖ and ‖∂L/∂b‖ for each layer, one colour per loss (a log scale: sizes differ tenfold).
+    """Bars of ‖∂L/∂W‖ and ‖∂L/∂b‖ for each layer, one colour per case (log scale: sizes differ tenfold).
 
-    ``norms_by_loss`` maps a label ("MSE", "cross entropy") to :func:`gradient_norms`.
+    ``norms_by_loss`` maps a label ("MSE, untrained", "cross entropy, trained") to :func:`gradient_norms`.
     """
     if not norms_by_loss:
         raise ValueError("give the gradient norms of at least one loss.")

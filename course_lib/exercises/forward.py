@@ -91,7 +91,7 @@ BACKWARD_TEST_NETWORKS = ((6, 5, 4, 3, 7), (12, 8, 8, 10, 16), (784, 32, 16, 10,
 
 
 def _test_network(sizes, seed):
-    """Weights, biases, a batch ``x`` and one-hot labels ``y`` for the layer ``sizes`` (the last item is the batch size)."""
+    """Weights, biases, a batch ``x`` and one-hot labels ``y`` for ``sizes``: layer sizes, then the batch size."""
     *layers, batch = sizes
     rng = np.random.RandomState(seed)
     pairs = list(zip(layers[:-1], layers[1:]))
@@ -147,7 +147,10 @@ def _cross_entropy_output_gradient(out, y):
 
 
 def _judge_backward(result, weights, biases, x, y):
-    """None when ``result`` holds the six right gradients, else what is wrong with the first wrong one, from the output back."""
+    """None when ``result`` holds the six right gradients, else what is wrong with the first wrong one.
+
+    The gradients are judged from the output back (∂L/∂b3 first), as the errors propagate.
+    """
     expected = forward.tape_gradients(weights, biases, x, y, forward.cross_entropy)
     if not (isinstance(result, (list, tuple)) and len(result) == 2
             and all(isinstance(part, (list, tuple)) and len(part) == len(weights) for part in result)):
@@ -176,9 +179,11 @@ def _gradient_problem(given, wanted, kind, mistakes):
         return (f"shape {shape} is the transpose of W's shape {wanted.shape}: ∂L/∂W = hᵀ @ δ "
                 "(the layer's input, transposed, times δ), which has W's shape.")
     if kind == 1 and shape is not None and len(shape) == 2 and shape[1:] == wanted.shape:
-        return "one row per sample: sum δ over the batch axis (tf.reduce_sum(delta, axis=0)), as b has one value per unit."
+        return ("one row per sample: sum δ over the batch axis (tf.reduce_sum(delta, axis=0)), as b has one "
+                "value per unit.")
     if kind == 0 and shape == wanted.shape and wanted.shape[0] == wanted.shape[1]:
-        mistakes = {**mistakes, "transposed: ∂L/∂W = hᵀ @ δ, the layer's input transposed on the left.": wanted.T}
+        transposed = "transposed: ∂L/∂W = hᵀ @ δ, the layer's input transposed on the left."
+        mistakes = {**mistakes, transposed: wanted.T}
     return checks.diagnose(given, wanted, rtol=1e-4, atol=1e-6, mistakes=mistakes)
 
 

@@ -1,4 +1,4 @@
-"""Chapter 01 exercises: a broadcast shape, a gradient by GradientTape, batches of a tf.data pipeline, and a derivative function."""
+"""Chapter 01 exercises: a broadcast shape, a gradient by GradientTape, tf.data batches, a derivative function."""
 
 import math
 

@@ -316,7 +316,7 @@ checks.milestone("max |gradient of reduce_sum/b - 10 x gradient of MSE|",
 # What that does to training: one pass over the first 20000 training images from the same
 # initial weights, plain SGD at 0.001, three ways: our MSE; the source's `reduce_sum / b`; and
 # `reduce_sum / b` with pixels in [−1, 1], the two lines of the source's Keras notes on our
-# network. (A few seconds.)
+# network. (Three short runs.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
