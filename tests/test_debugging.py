@@ -231,6 +231,7 @@ def test_draw_break_it_leaves_out_losses_a_log_axis_cannot_show():
 def test_break_it_panel_trains_live_and_reports():
     panel = break_it_panel(num_train=300, num_test=100, num_epochs=2)
     assert "untrained" in panel.chart.caption and "inputs not scaled" in panel.chart.caption
+    assert "⚠" not in panel.chart.caption  # the mark of an error caption; findings are not errors
     assert [row["state"] for row in panel.chart.datasets["layers"]].count("exploding") == 3
     panel.controls["bug"].value = "learning rate too large"
     panel.button.click()
