@@ -62,7 +62,8 @@ def test_labels_that_do_not_fit_the_loss_are_named():
     assert sparse_labels_categorical_loss.loss is None
     assert all(row["gradient_norm"] is None for row in sparse_labels_categorical_loss.layers)
     one_hot = np.eye(10)[Y]
-    one_hot_sparse_loss = report_of(model, y=one_hot, loss_fn=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    sparse_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    one_hot_sparse_loss = report_of(model, y=one_hot, loss_fn=sparse_loss)
     assert "label_shape" in one_hot_sparse_loss.kinds and "one-hot" in dict(one_hot_sparse_loss.problems)["label_shape"]
     assert report_of(model, y=one_hot, loss_fn=keras.losses.CategoricalCrossentropy(from_logits=True)).ok
     out_of_range = report_of(model, y=Y + 1)  # labels 1-10 for outputs 0-9
