@@ -233,7 +233,8 @@ def _check_labels(y, outputs, loss, kind, from_logits, problems):
         uniform = math.log(classes)
         if loss is not None and math.isfinite(loss) and loss > LARGE_LOSS * uniform:
             problems.append(("large_loss", f"the cross entropy is {loss:.4g}, over {LARGE_LOSS:g} × "
-                                           f"{uniform:.3f} (ln {classes}, the loss of a uniform guess): the outputs are huge "
+                                           f"{uniform:.3f} (ln {classes}, the loss of a uniform guess): "
+                                           "the outputs are huge "
                                            f"(up to {np.max(np.abs(outputs)):.3g}) and confidently wrong; "
                                            "check the initialisation and the input scale."))
     probabilities = (np.all(outputs >= 0) and np.all(outputs <= 1)

@@ -62,7 +62,8 @@ def test_labels_that_do_not_fit_the_loss_are_named():
     assert sparse_labels_categorical_loss.loss is None
     assert all(row["gradient_norm"] is None for row in sparse_labels_categorical_loss.layers)
     one_hot = np.eye(10)[Y]
-    one_hot_sparse_loss = report_of(model, y=one_hot, loss_fn=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    sparse_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    one_hot_sparse_loss = report_of(model, y=one_hot, loss_fn=sparse_loss)
     assert "label_shape" in one_hot_sparse_loss.kinds and "one-hot" in dict(one_hot_sparse_loss.problems)["label_shape"]
     assert report_of(model, y=one_hot, loss_fn=keras.losses.CategoricalCrossentropy(from_logits=True)).ok
     out_of_range = report_of(model, y=Y + 1)  # labels 1-10 for outputs 0-9
@@ -231,6 +232,7 @@ def test_draw_break_it_leaves_out_losses_a_log_axis_cannot_show():
 def test_break_it_panel_trains_live_and_reports():
     panel = break_it_panel(num_train=300, num_test=100, num_epochs=2)
     assert "untrained" in panel.chart.caption and "inputs not scaled" in panel.chart.caption
+    assert "⚠" not in panel.chart.caption  # the mark of an error caption; findings are not errors
     assert [row["state"] for row in panel.chart.datasets["layers"]].count("exploding") == 3
     panel.controls["bug"].value = "learning rate too large"
     panel.button.click()

@@ -107,7 +107,9 @@ def check_fixed_model(answer):
     passed = checks.milestone(f"{name}: test accuracy after {MODEL_EPOCHS} epochs", accuracy,
                               at_least=MODEL_ACCURACY, digits=2)
     if not passed:
-        print(f"  The health report after training:\n{debugging.health_report(model, x_train[:256], y_train[:256], losses.cross_entropy_of_logits, history=history)}")
+        report = debugging.health_report(model, x_train[:256], y_train[:256], losses.cross_entropy_of_logits,
+                                         history=history)
+        print(f"  The health report after training:\n{report}")
     return passed
 
 

@@ -74,9 +74,12 @@ def draw_break_it(result):
                   + (f" ({result['stop_reason']})" if result["stop_reason"] != "completed" else "") + ".")
     if report.ok:
         verdict = "Health report: ✓ no problem found."
-    else:
-        verdict = "Health report: " + " ".join(f"⚠ <b>{html.escape(debugging.PROBLEM_KINDS[kind])}</b>: "
-                                               f"{html.escape(message)}" for kind, message in report.problems)
+    else:  # not the ⚠ of an error caption: these are findings, the panel works
+        count = len(report.problems)
+        verdict = (f"Health report, {count} problem{'s' if count > 1 else ''}: "
+                   + " ".join(f"({number}) <b>{html.escape(debugging.PROBLEM_KINDS[kind])}</b>: "
+                              f"{html.escape(message)}"
+                              for number, (kind, message) in enumerate(report.problems, start=1)))
     return datasets, f"{status}<br>{verdict}"
 
 

@@ -392,12 +392,15 @@ for name, (train_features, test_features) in (("raw", (wine_train, wine_test)),
     wine_model = debugging.mlp(hidden=(16,), num_inputs=debugging.WINE_FEATURES, num_classes=3)
     wine_runs[name] = training.train(
         wine_model, batches(train_features, wine_y_train), loss_fn=losses.cross_entropy_of_logits,
-        optimizer=keras.optimizers.Adam(learning_rate=0.01), num_epochs=30, metrics={"accuracy": training.accuracy},
+        optimizer=keras.optimizers.Adam(learning_rate=0.01), num_epochs=30,
+        metrics={"accuracy": training.accuracy},
         validation_data=tf.data.Dataset.from_tensor_slices((test_features, wine_y_test)).batch(100))
-    print(f"{name:>12}: loss {wine_runs[name].last('loss'):.3f}, test accuracy {wine_runs[name].last('val_accuracy'):.3f}")
+    run = wine_runs[name]
+    print(f"{name:>12}: loss {run.last('loss'):.3f}, test accuracy {run.last('val_accuracy'):.3f}")
 
 # %%
-checks.milestone("wine, standardised: test accuracy", wine_runs["standardised"].last("val_accuracy"), at_least=0.95, digits=2)
+checks.milestone("wine, standardised: test accuracy", wine_runs["standardised"].last("val_accuracy"),
+                 at_least=0.95, digits=2)
 checks.milestone("wine, standardised minus raw: test accuracy", wine_runs["standardised"].last("val_accuracy")
                  - wine_runs["raw"].last("val_accuracy"), at_least=0.1, digits=2)
 
