@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import data, losses, training, validate
+from course_lib import data, losses, notebook, training, validate
 
 #: A layer whose gradient norm is above this explodes (a healthy MNIST network starts below 1);
 #: below :data:`VANISHING_NORM`, it vanishes.
@@ -387,8 +387,8 @@ def mlp(hidden=(64, 64), *, num_inputs=784, num_classes=10, init_stddev=None, ou
     """A Dense ReLU network ending in ``num_classes`` logits (``output="softmax"``: probabilities).
 
     ``init_stddev`` draws every weight from N(0, init_stddev²) instead of Keras'
-    Glorot default, whose spread shrinks with the layer's width. Seeded with ``seed``: every call
-    gives the same first weights. Taught in chapter 11.
+    Glorot default, whose spread shrinks with the layer's width. Built under :func:`course_lib.notebook.seeded`: every call
+    gives the same first weights, and the reader's random state is left as it was. Taught in chapter 11.
     """
     validate.one_of("output", output, ("logits", "softmax"))
     hidden = [validate.positive_int("hidden", units) for units in hidden]
@@ -397,13 +397,14 @@ def mlp(hidden=(64, 64), *, num_inputs=784, num_classes=10, init_stddev=None, ou
     else:
         initializer = keras.initializers.RandomNormal(stddev=validate.positive("init_stddev", init_stddev),
                                                       seed=seed)
-    keras.utils.set_random_seed(seed)
-    layers = [keras.Input((validate.positive_int("num_inputs", num_inputs),))]
-    layers += [keras.layers.Dense(units, activation="relu", kernel_initializer=initializer) for units in hidden]
-    layers.append(keras.layers.Dense(validate.positive_int("num_classes", num_classes),
-                                     activation="softmax" if output == "softmax" else None,
-                                     kernel_initializer=initializer))
-    return keras.Sequential(layers)
+    with notebook.seeded(seed):
+        layers = [keras.Input((validate.positive_int("num_inputs", num_inputs),))]
+        layers += [keras.layers.Dense(units, activation="relu", kernel_initializer=initializer)
+                   for units in hidden]
+        layers.append(keras.layers.Dense(validate.positive_int("num_classes", num_classes),
+                                         activation="softmax" if output == "softmax" else None,
+                                         kernel_initializer=initializer))
+        return keras.Sequential(layers)
 
 
 WINE_FEATURES = 13
