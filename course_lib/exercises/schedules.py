@@ -1,4 +1,4 @@
-"""Chapter 03 exercises: the update factor and the decayed learning rate."""
+"""Chapter 03 exercises: the update factor, the decayed learning rate, and a schedule of your own."""
 
 import numpy as np
 
