@@ -7,16 +7,23 @@ STAMP := $(VENV)/.installed
 # (pyproject.toml keeps the loose ranges). nbval compares outputs strictly, so the
 # stored notebooks hold only with the versions that produced them.
 LOCK := requirements/lock.txt
-INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev]"
+INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev,lecture]"
 # uv resolves for Linux, macOS and Windows, Python 3.10 and later, at once: a pin that
 # differs between them carries an environment marker. An existing pin is kept while it fits.
-LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --universal \
+LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra lecture --universal \
 	--python-version 3.10 --annotation-style line --custom-compile-command "make upgrade" -o $(LOCK)
 # JupyterLab refuses to run as root (containers, CI) unless told to.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
+# Two workers side by side (pytest-xdist): a chapter's nbval cells, the browser tests and each test
+# module stay together on one worker, longest first (see FIRST_GROUPS in conftest.py). JOBS=1 runs
+# everything in this process, one test after another.
+JOBS ?= 2
+PARALLEL := $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadgroup --no-loadscope-reorder)
+# The ten slowest tests, listed at the end of the run.
+DURATIONS := --durations=10
 
-.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser execute bench clean
+.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser test-binder execute bench site slides clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +32,14 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m course_lib.widgets.chart  # bundle Vega for the panels once
 	touch $(STAMP)
 
-install: $(STAMP)  ## create or update .venv with the course and its tools, at the versions of the lock
+# The scripts of the exported pages (make site, make slides): widget manager, anywidget,
+# MathJax and reveal.js from npm, at the versions of web/package-lock.json. Without npm,
+# install skips them (make lab and make test do not need them; the site's tests skip).
+WEB := web/node_modules/.package-lock.json
+$(WEB): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+
+install: $(STAMP) $(if $(shell command -v npm),$(WEB))  ## create or update .venv with the course and its tools, at the versions of the lock
 
 lock: $(STAMP)  ## after editing pyproject.toml: resolve the lock again, keeping the pins that still fit
 	$(LOCK_COMPILE)
@@ -46,17 +60,20 @@ lab: $(STAMP)  ## start JupyterLab on the chapters (localhost, with a token)
 	$(BIN)/jupyter trust notebooks/*.ipynb  # saved panels render only in trusted notebooks
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(AS_ROOT) $(LAB_ARGS)
 
-test: $(STAMP)  ## every test: unit tests, nbval strict over the chapters, browser tests
-	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+test: $(STAMP)  ## every test: unit tests, nbval strict over the chapters, browser tests (JOBS=1: one at a time)
+	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(DURATIONS) tests notebooks
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser"
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest $(NBVAL) notebooks
+	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(DURATIONS) notebooks
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests -m browser
+
+test-binder: $(STAMP)  ## build binder/ as repo2docker would (fresh venv, postBuild, offline) and run chapter 00 in it; minutes
+	COURSE_BINDER_BUILD=1 $(BIN)/python -m pytest tests/test_binder.py -v
 
 execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh outputs (CHAPTERS="03 05" for some)
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
@@ -64,6 +81,12 @@ execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh o
 bench: $(STAMP)  ## measure suite time, training throughput and panel latency into benchmarks/results
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python -m pytest benchmarks/test_timings.py
+
+site: $(STAMP) $(WEB)  ## the course as a website from the stored outputs, in build/site (opens offline)
+	$(BIN)/python tools/export_html.py site $(CHAPTERS)
+
+slides: $(STAMP) $(WEB)  ## a reveal.js deck per chapter from the stored outputs, in build/slides (opens offline)
+	$(BIN)/python tools/export_html.py slides $(CHAPTERS)
 
 clean:
 	rm -rf $(VENV)

@@ -32,6 +32,11 @@ def findings(results):
     for chapter in results.get("suite", {}).get("chapters", []):
         if chapter["error"]:
             found.append(f"chapter {chapter['chapter']} failed after {_s(chapter['seconds'])} s: {chapter['error']}")
+    tests = results.get("tests")
+    if tests and tests["exit_code"] != 0:
+        failed = [part for part, values in tests["parts"].items() if values["failed"]]
+        found.append(f"the test suite ended with exit code {tests['exit_code']} ({tests['summary']}); "
+                     f"failures in: {', '.join(failed) or 'none recorded'}")
     for panel in results.get("panels", []):
         name = f"{panel['module']}.{panel['factory']}" if panel.get("factory") else panel["module"]
         if "error" in panel:
@@ -126,7 +131,10 @@ def _throughput_section(throughput):
     samples = roofline["samples_gflops"]
     lines = ["## 2. Training throughput", "",
              f"Roofline: {roofline['how']}: **{roofline['gflops']:.1f} GFLOP/s** (samples "
-             f"{min(samples):.1f} to {max(samples):.1f}, median {np.median(samples):.1f}).", "",
+             f"{min(samples):.1f} to {max(samples):.1f}, median {np.median(samples):.1f})."
+             + (f" Per CPU-second of the process (all its threads): **{roofline['cpu_gflops']:.1f} GFLOP/s**; "
+                "*of CPU roofline* sets each loop's FLOPs per CPU-second against it, a share that other "
+                "programs on the cores change little." if "cpu_gflops" in roofline else ""), "",
              "| model | FLOPs forward / sample | FLOPs of one training epoch (3x forward) | taught in |",
              "|---|---:|---:|---|"]
     for model in throughput["models"]:
@@ -136,16 +144,18 @@ def _throughput_section(throughput):
               "Speed-up is against the eager loop of the same model and batch size.", "",
               "First call: the first step alone (for `tf.function` the tracing of the graph; for `fit` a "
               "3-step warm-up `fit`, compiling included).", "",
-              "| model | batch | loop | steps timed | steps/s | s/epoch | GFLOP/s | of roofline | speed-up "
-              "| first call (s) | loss |",
-              "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| model | batch | loop | steps timed | steps/s | s/epoch | GFLOP/s | of roofline | of CPU roofline "
+              "| speed-up | first call (s) | loss |",
+              "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     eager = {(r["model"], r["batch_size"]): r["steps_per_second"] for r in throughput["rows"] if r["loop"] == "eager"}
     for row in throughput["rows"]:
         base = eager.get((row["model"], row["batch_size"]))
         speedup = f"{row['steps_per_second'] / base:.1f}x" if base else "–"
         lines.append(f"| {row['model']} | {row['batch_size']} | {row['loop']} | {row['steps']} | "
                      f"{row['steps_per_second']:.1f} | {row['seconds_per_epoch']:.2f} | {row['gflops']:.1f} | "
-                     f"{row['roofline_fraction']:.0%} | {speedup} | {row['first_step_seconds']:.2f} | "
+                     f"{row['roofline_fraction']:.0%} | "
+                     + (f"{row['cpu_roofline_fraction']:.0%}" if "cpu_roofline_fraction" in row else "–")
+                     + f" | {speedup} | {row['first_step_seconds']:.2f} | "
                      f"{row['loss']:.3f} |")
     lines += ["", "![throughput](throughput.png)", ""]
     return lines
@@ -209,6 +219,25 @@ def _browser_section(browser):
     return lines
 
 
+def _tests_section(tests):
+    workers = f"{tests['jobs']} workers side by side" if tests["jobs"] > 1 else "one test at a time"
+    lines = ["## 5. Test suite", "",
+             f"`pytest {' '.join(tests['paths'])}` as `make test` runs it ({workers}): "
+             f"**{_s(tests['wall_seconds'])} s** wall, {tests['summary'] or 'no summary'}. Each part adds up "
+             "its tests' own times (setup, run, teardown)"
+             + (", so on several workers the parts add up to more than the wall time" if tests["jobs"] > 1 else "")
+             + ".", "", "| part | seconds | tests | failed |", "|---|---:|---:|---:|"]
+    lines += [f"| {part} | {_s(values['seconds'])} | {values['tests']} | {values['failed']} |"
+              for part, values in tests["parts"].items()]
+    if tests.get("panel_cells"):
+        lines += ["", "Each panel cell run alone after its chapter's setup cell, in a fresh kernel in JupyterLab "
+                  "(the bound scales with the machine's load):", "",
+                  "| test | setup cell (s) | panel cell (s) | bound (s) |", "|---|---:|---:|---:|"]
+        lines += [f"| {name} | {_s(cell['setup_seconds'])} | {_s(cell['panel_cell_seconds'])} | "
+                  f"{_s(cell['bound_seconds'])} |" for name, cell in tests["panel_cells"].items()]
+    return lines + [""]
+
+
 def render_markdown(results, notes=""):
     """The whole report as Markdown: conditions of the run, the three tables, findings and ``notes``."""
     meta = results["meta"]
@@ -231,6 +260,8 @@ def render_markdown(results, notes=""):
         lines += _panels_section(results["panels"])
     if "browser" in results:
         lines += _browser_section(results["browser"])
+    if "tests" in results:
+        lines += _tests_section(results["tests"])
     found = findings(results)
     lines += ["## Findings", "", f"Limits of the issue: cheap panel over 100 ms median, training panel over "
               f"2 s, training loop under {ROOFLINE_FLOOR:.0%} of the roofline at batch {FINDING_BATCH_SIZE}.", ""]

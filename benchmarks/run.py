@@ -1,4 +1,4 @@
-"""``make bench``: time the notebook suite, the training loops and the panels; write ``benchmarks/results/``.
+"""``make bench``: time the notebook suite, the training loops, the panels and the test suite; write ``benchmarks/results/``.
 
     .venv/bin/python benchmarks/run.py                      # everything (12-15 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --parts panels       # one part
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import browser_latency, latency, report, suite, throughput  # noqa: E402
 from course_lib import notebook  # noqa: E402
 
-PARTS = ("suite", "throughput", "panels", "browser")
+PARTS = ("suite", "throughput", "panels", "browser", "tests")
 RESULTS = ROOT / "benchmarks" / "results"
 NOTES = ROOT / "benchmarks" / "NOTES.md"
 
@@ -39,6 +39,7 @@ SETTINGS = {
                        "num_samples": throughput.EPOCH_SIZE, "matmul_size": 1024},
         "panels": {"only": (), "values_per_control": 4, "repeats": 2, "max_clicks": 3, "budget_seconds": 4.0},
         "browser": {"presses": 15},
+        "tests": {"paths": ("tests", "notebooks"), "jobs": min(2, os.cpu_count() or 1)},
     },
     "quick": {
         "suite": {"prefixes": ("00",), "jobs": 1},
@@ -47,6 +48,7 @@ SETTINGS = {
         "panels": {"only": ("welcome",), "values_per_control": 2, "repeats": 1, "max_clicks": 1,
                    "budget_seconds": 5.0},
         "browser": {"presses": 2, "only": ("welcome",)},
+        "tests": {"paths": ("tests/test_checks.py",), "jobs": 1},
     },
 }
 
@@ -97,7 +99,8 @@ def run(parts=PARTS, *, quick=False, jobs=None, output=RESULTS, log=functools.pa
     steps = {"suite": lambda: suite.run(log=log, **settings["suite"]),
              "throughput": lambda: throughput.run(log=log, **settings["throughput"]),
              "panels": lambda: latency.run(log=log, **settings["panels"]),
-             "browser": lambda: browser_latency.run(log=log, **settings["browser"])}
+             "browser": lambda: browser_latency.run(log=log, **settings["browser"]),
+             "tests": lambda: suite.run_tests(log=log, **settings["tests"])}
     for part in PARTS:
         if part in parts:
             log(f"{part} ...")

@@ -13,7 +13,7 @@ dead ReLUs (Dead ReLU 问题).
 import numpy as np
 import tensorflow as tf
 
-from course_lib import losses, validate
+from course_lib import losses, notebook, validate
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -66,7 +66,21 @@ def activation(name, x, alpha=DEFAULT_ALPHA):
         "relu": tf.nn.relu,
         "leaky_relu": lambda t: tf.nn.leaky_relu(t, alpha=alpha),
     }
-    return functions[name](tf.convert_to_tensor(x))
+    return functions[name](_numeric_tensor(x))
+
+
+def _numeric_tensor(x):
+    """``x`` as a float tensor (integers become float64), or a TypeError naming ``x``."""
+    if isinstance(x, (tf.Tensor, tf.Variable)):
+        if not (x.dtype.is_floating or x.dtype.is_integer):
+            raise TypeError(f"x must hold numbers, got a tensor of {x.dtype.name}.")
+        return tf.cast(x, tf.float64) if x.dtype.is_integer else x
+    array = np.asarray(x)
+    if array.dtype.kind in "biu":
+        array = array.astype(np.float64)
+    if array.dtype.kind != "f":
+        raise TypeError(f"x must be numbers (an array, a list or a tensor), got {x!r} of type {type(x).__name__}.")
+    return tf.convert_to_tensor(array)
 
 
 def analytic_derivative(name, x, alpha=DEFAULT_ALPHA):
@@ -148,7 +162,10 @@ def curves(name="sigmoid", x_range=(-6.0, 6.0), alpha=DEFAULT_ALPHA, num_points=
     low, high = (validate.finite("x_range", bound) for bound in x_range)
     if high <= low:
         raise ValueError(f"x_range must go from low to high, got {x_range!r}.")
-    x = np.linspace(low, high, validate.positive_int("num_points", num_points))
+    num_points = validate.positive_int("num_points", num_points)
+    if num_points < 2:
+        raise ValueError(f"num_points must be at least 2 to draw a curve, got {num_points}.")
+    x = np.linspace(low, high, num_points)
     by_tape = tape_derivative(name, x, alpha)
     by_hand = analytic_derivative(name, x, alpha)
     return {"name": name, "alpha": _check_alpha(alpha), "x": x, "y": activation(name, x, alpha).numpy(),
@@ -198,18 +215,19 @@ def deep_network(activation_name, *, depth=10, width=64, num_inputs=784, num_cla
                  kernel_initializer="glorot_uniform"):
     """``depth`` hidden Dense layers of ``width`` units with one activation, then a linear output layer.
 
-    It seeds Keras with ``seed`` first, so the same arguments always give the same weights.
+    The same arguments always give the same weights (built under :func:`course_lib.notebook.seeded`,
+    which leaves the reader's random state as it was).
     """
     import keras
 
     validate.one_of("activation", activation_name, ACTIVATION_NAMES)
     depth, width = validate.positive_int("depth", depth), validate.positive_int("width", width)
-    keras.utils.set_random_seed(seed)
-    layers = [keras.Input(shape=(num_inputs,))]
-    layers += [keras.layers.Dense(width, activation=activation_name, kernel_initializer=kernel_initializer)
-               for _ in range(depth)]
-    layers.append(keras.layers.Dense(num_classes))
-    return keras.Sequential(layers)
+    with notebook.seeded(seed):
+        layers = [keras.Input(shape=(num_inputs,))]
+        layers += [keras.layers.Dense(width, activation=activation_name, kernel_initializer=kernel_initializer)
+                   for _ in range(depth)]
+        layers.append(keras.layers.Dense(num_classes))
+        return keras.Sequential(layers)
 
 
 def layer_gradient_norms(model, x, y):

@@ -225,6 +225,17 @@ def is_not_attempted(*answers):
     return any(answer is NOT_ATTEMPTED for answer in answers)
 
 
+def refuse_numbers(name, hint, **values):
+    """A failed :class:`Verdict` (printed) while any named value is untouched or not one number, else None.
+
+    The opening of every check that takes several numbers (a slope and an intercept, two prices).
+    """
+    if is_not_attempted(*values.values()):
+        return not_attempted(name, hint)
+    problem = numbers_problem(**values)
+    return None if problem is None else fail(name, problem)
+
+
 def fail(name, problem):
     """Print that ``name`` is wrong and why; return a failed :class:`Verdict`."""
     print(f"✗ {name}: {problem}")
@@ -266,3 +277,88 @@ def milestone(name, value, *, at_least=None, at_most=None, digits=3):
     else:
         print(f"✗ {name} = {value:.{digits}f} {missed} {bound:.{digits}f}")
     return Verdict(passed)
+
+
+def call_answer(name, function, *args, hint, run=None):
+    """Run a build-it exercise's answer, ``function(*args)``: ``(result, None)``, or ``(None, failed Verdict)``.
+
+    The student's answer is a function (or a model factory); the check calls it on
+    inputs the student has not seen (``run(function, *args)`` instead, when given, to
+    call it several times). Left as ``...`` it prints "not attempted yet" with
+    ``hint``; anything not callable, or a call that raises, prints what went wrong
+    instead of a traceback from inside the check.
+    """
+    if function is NOT_ATTEMPTED:
+        return None, not_attempted(name, hint)
+    if not callable(function):
+        return None, fail(name, f"give the function itself (its name, without parentheses), "
+                                f"not a {type(function).__name__}.")
+    try:
+        return (function(*args) if run is None else run(function, *args)), None
+    except Exception as error:  # the student's code: report any error as a hint, not a traceback
+        return None, fail(name, f"calling your function raised {type(error).__name__}: {error}")
+
+
+def check_trained_model(name, build_and_train, train, test, *, at_least, time_limit, hint, low_hint,
+                        num_parameters=None):
+    """Build it: call ``build_and_train(x_train, y_train)`` and score the Keras model it returns on ``test``.
+
+    The model must give one score per class for each test row (the classes are those
+    of ``y_train``, integer labels), have ``num_parameters`` when given, train within
+    ``time_limit`` seconds and reach an accuracy of ``at_least`` on the test rows, which
+    the student's function never sees. ``low_hint`` is shown with a low accuracy.
+    Chapters 08 and 09 use it.
+    """
+    import time
+
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = train, test
+    start = time.perf_counter()
+    model, verdict = call_answer(name, build_and_train, np.array(x_train), np.array(y_train), hint=hint)
+    if verdict is not None:
+        return verdict
+    seconds = time.perf_counter() - start
+    if not isinstance(model, keras.Model):
+        return fail(name, f"your function returned a {type(model).__name__}; return the trained keras model "
+                          "itself (the one you called fit on).")
+    if num_parameters is not None and (not model.built or model.count_params() != num_parameters):
+        count = model.count_params() if model.built else "no"
+        return fail(name, f"the model has {count} parameters, not {num_parameters}: check the layer sizes "
+                          "and the input shape.")
+    num_classes = int(np.max(y_train)) + 1
+    outputs = np.asarray(model.predict(x_test, batch_size=1000, verbose=0))
+    if outputs.shape != (len(x_test), num_classes):
+        return fail(name, f"the model gives outputs of shape {outputs.shape}; it needs one score per class, "
+                          f"({len(x_test)}, {num_classes}).")
+    if seconds > time_limit:
+        return fail(name, f"training took {seconds:.0f} s, more than {time_limit:.0f} s; "
+                          "fewer epochs or a smaller network will do.")
+    accuracy = float(np.mean(np.argmax(outputs, axis=1) == y_test))
+    if accuracy < at_least:
+        return fail(name, f"test accuracy {accuracy:.4f} is below {at_least}. {low_hint}")
+    print(f"✓ {name}: at least {at_least} (trained in the time limit).")
+    return Verdict(True)
+
+
+def check_function(name, function, cases, *, hint):
+    """Run the student's ``function`` on fresh inputs and print whether every result is right.
+
+    A build-it exercise asks for a function, not a number, so a value copied from the
+    chapter cannot pass. ``cases`` holds ``(args, judge)`` pairs: the check calls
+    ``function(*args)`` and ``judge(result)`` returns None when the result is right, else
+    what is wrong (usually :func:`diagnose`'s answer). An exception in the student's code
+    is reported with its type and message instead of a traceback. Returns a :class:`Verdict`.
+    """
+    cases = list(cases)
+    for number, (args, judge) in enumerate(cases, start=1):
+        result, verdict = call_answer(name, function, *args, hint=hint)
+        if verdict is not None:
+            return verdict
+        problem = judge(result)
+        if problem is not None:
+            if problem == NOT_YET:
+                problem = f"{NOT_YET} Hint: {hint}"
+            return fail(name, f"on test input {number} of {len(cases)}: {problem}")
+    print(f"✓ {name}: correct on {len(cases)} fresh test inputs.")
+    return Verdict(True)

@@ -7,12 +7,14 @@ of the Fashion-MNIST example. Around them sits what both chapters share: the
 probabilities, and the pure ``compute`` of the test-image browser panel.
 """
 
+import functools
+
 import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import losses, training, validate
-from course_lib.data import load_mnist
+from course_lib import losses, notebook, training, validate
+from course_lib.data import load_fashion_mnist, load_mnist
 
 IMAGE_SHAPE = (28, 28)
 NUM_CLASSES = 10
@@ -59,32 +61,40 @@ class MnistModel(keras.Model):
         return self.d2(x)
 
 
-def compile_like_source(model, learning_rate=1e-3):
+def compile_like_source(model, learning_rate=1e-3, steps_per_execution=training.STEPS_PER_CALL):
     """Compile ``model`` as the source's MNIST code does: Adam, sparse cross entropy, sparse accuracy.
 
     The source wrote ``optimizer='adam'``, which is Adam with learning rate 0.001;
     ``learning_rate`` makes that number visible. The labels are integers 0–9 and
     the model ends in softmax, hence sparse cross entropy with ``from_logits=False``.
+    ``steps_per_execution`` batches run per call of the compiled training step: the
+    same training as one batch per call, without going back to Python in between.
     """
     learning_rate = validate.positive("learning_rate", learning_rate)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
-                  metrics=["sparse_categorical_accuracy"])
+                  metrics=["sparse_categorical_accuracy"],
+                  steps_per_execution=validate.positive_int("steps_per_execution", steps_per_execution))
     return model
 
 
-def fashion_mlp(widths=FASHION_WIDTHS):
+def fashion_mlp(widths=FASHION_WIDTHS, *, dropout=0.0):
     """The source's Fashion-MNIST network: Dense layers of ``widths`` with ReLU, then Dense(10) logits.
 
     The last layer has no activation: it returns **logits** (未归一化的分数), and the
     loss applies softmax itself (``from_logits=True``), which is numerically safer.
-    The input is a flattened image of 784 pixels.
+    The input is a flattened image of 784 pixels. ``dropout`` > 0 puts a ``Dropout``
+    layer of that rate after every hidden layer (chapter 10's fix for overfitting).
     """
     widths = [validate.positive_int("width", width) for width in widths]
+    dropout = validate.in_range("dropout", dropout, 0.0, 0.9)
     if not widths:
         raise ValueError("widths must name at least one hidden layer, e.g. (256, 128, 64, 32).")
     layers = [keras.Input((IMAGE_SHAPE[0] * IMAGE_SHAPE[1],))]
-    layers += [keras.layers.Dense(width, activation="relu") for width in widths]
+    for width in widths:
+        layers.append(keras.layers.Dense(width, activation="relu"))
+        if dropout > 0:
+            layers.append(keras.layers.Dropout(dropout))
     layers.append(keras.layers.Dense(NUM_CLASSES))
     return keras.Sequential(layers, name="fashion_mlp")
 
@@ -163,18 +173,27 @@ def image_prediction(images, labels, probabilities, class_names, index, subset="
     }
 
 
-def quick_mnist_classifier(num_train=12000, num_epochs=1, batch_size=64):
-    """A small MNIST model trained in seconds, with the test images and its probabilities.
+#: The datasets a panel can train its own small classifier on, and their loaders.
+QUICK_DATASETS = {"mnist": load_mnist, "fashion_mnist": load_fashion_mnist}
 
-    Panels use it when no trained model is handed to them. Returns
-    ``(model, x_test, y_test, probabilities)``; it reaches about 0.91 test accuracy.
+
+@functools.cache
+def quick_classifier(dataset="mnist", num_train=12000, num_epochs=1, batch_size=64):
+    """A small model trained in seconds on ``dataset``, with the test images and its probabilities.
+
+    Panels use it when no trained model is handed to them, so that a panel cell runs
+    right after a chapter's setup cell. Returns ``(model, x_test, y_test, probabilities)``;
+    the MNIST model reaches about 0.91 test accuracy. The result is kept for the
+    kernel's lifetime (running the panel cell again does not train again): treat it as
+    read-only.
     """
+    validate.one_of("dataset", dataset, QUICK_DATASETS)
     num_train = validate.positive_int("num_train", num_train)
-    (x_train, y_train), (x_test, y_test) = load_mnist()
-    keras.utils.set_random_seed(0)
-    model = compile_like_source(mnist_sequential())
-    model.fit(x_train[:num_train], y_train[:num_train], batch_size=batch_size,
-              epochs=validate.positive_int("num_epochs", num_epochs), verbose=0)
+    (x_train, y_train), (x_test, y_test) = QUICK_DATASETS[dataset]()
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    with notebook.seeded(0):
+        model = compile_like_source(mnist_sequential())
+        model.fit(x_train[:num_train], y_train[:num_train], batch_size=batch_size, epochs=num_epochs, verbose=0)
     return model, x_test, y_test, predict_probabilities(model, x_test)
 
 
@@ -236,7 +255,8 @@ class FreshRuns:
         for variable, value in zip(model.variables + model.optimizer.variables, initial_state):
             variable.assign(value)
         # A new dataset each run: the same shuffle seed then gives the same order as a brand-new run.
-        train_data = image_dataset(*self.train_data, self.batch_size, shuffle_seed=self.seed)
+        with notebook.seeded(self.seed):
+            train_data = image_dataset(*self.train_data, self.batch_size, shuffle_seed=self.seed)
         test_data = image_dataset(*self.test_data, 1000)
         callback = training.keras_callback(on_epoch_end=on_epoch_end, should_stop=should_stop)
         accuracies = {"train_accuracy": [], "test_accuracy": []}
@@ -259,11 +279,115 @@ class FreshRuns:
     def _model(self, widths):
         """The compiled model of ``widths`` and the values of its variables before any training."""
         if widths not in self.models:
-            keras.utils.set_random_seed(self.seed)
-            model = fashion_mlp(widths)
+            with notebook.seeded(self.seed):
+                model = fashion_mlp(widths)
             model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
                           loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-                          metrics=["categorical_accuracy"])
+                          metrics=["categorical_accuracy"], steps_per_execution=training.STEPS_PER_CALL)
             model.optimizer.build(model.trainable_variables)
             self.models[widths] = model, [v.numpy() for v in model.variables + model.optimizer.variables]
         return self.models[widths]
+
+
+# --- Chapter 10: overfitting and its fixes, and a convolutional network ------------------
+
+#: The fixes :func:`overfitting_fixes` compares with the plain network.
+FIXES = ("none", "dropout", "early stopping")
+
+
+def _compiled_fashion_model(model, learning_rate):
+    """``model`` compiled as chapter 10 trains: Adam, cross entropy of one-hot labels and logits, accuracy."""
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True), metrics=["categorical_accuracy"])
+    return model
+
+
+def overfitting_fixes(train, validation, test, *, num_epochs=20, dropout=0.3, patience=3, batch_size=128,
+                      learning_rate=1e-3, seed=0):
+    """Train the source's network as it is, with dropout, and with early stopping; score each on ``test``.
+
+    ``train``, ``validation`` and ``test`` are ``(x, y)`` pairs (flattened images,
+    one-hot labels). Every run starts from the same seed and trains up to
+    ``num_epochs`` with ``fit``; early stopping watches the cross entropy on
+    ``validation`` (never on ``test``) and, with ``restore_best_weights=True``, keeps the
+    weights of its best epoch. Returns ``{fix: {"train_loss", "val_loss" (per epoch),
+    "test_loss", "test_accuracy", "num_epochs", "seconds"}}`` for the fixes of :data:`FIXES`.
+    Taught in chapter 10.
+    """
+    import time
+
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    patience = validate.positive_int("patience", patience)
+    results = {}
+    for fix in FIXES:
+        keras.utils.set_random_seed(seed)
+        model = _compiled_fashion_model(fashion_mlp(dropout=dropout if fix == "dropout" else 0.0), learning_rate)
+        callbacks = ([keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)]
+                     if fix == "early stopping" else [])
+        start = time.perf_counter()
+        history = model.fit(*train, batch_size=batch_size, epochs=num_epochs, validation_data=validation,
+                            callbacks=callbacks, verbose=0)
+        seconds = time.perf_counter() - start
+        test_loss, test_accuracy = model.evaluate(*test, batch_size=1000, verbose=0)
+        results[fix] = {"train_loss": history.history["loss"], "val_loss": history.history["val_loss"],
+                        "test_loss": float(test_loss), "test_accuracy": float(test_accuracy),
+                        "num_epochs": len(history.history["loss"]), "seconds": seconds}
+    return results
+
+
+def overfitting_figure(results):
+    """Training and validation cross entropy per epoch of each run of :func:`overfitting_fixes`."""
+    from course_lib.plots import new_figure
+
+    figure, ax = new_figure(8.0, 3.8)
+    colors = dict(zip(FIXES, ("tab:red", "tab:blue", "tab:green")))
+    for fix, result in results.items():
+        epochs = np.arange(1, result["num_epochs"] + 1)
+        ax.plot(epochs, result["train_loss"], "--", color=colors[fix], label=f"{fix}: training")
+        ax.plot(epochs, result["val_loss"], "-", color=colors[fix], label=f"{fix}: validation")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cross entropy")
+    ax.set_title("overfitting and two fixes (training: dashed, validation: solid)")
+    ax.legend(fontsize=8, ncol=3)
+    return figure
+
+
+def small_convnet(filters=(32, 64)):
+    """A small convolutional network (卷积神经网络) for 28×28 images: Conv2D + MaxPooling per entry of ``filters``.
+
+    Each block is a 3×3 ``Conv2D`` with ReLU and a 2×2 max pooling; then the feature maps
+    are flattened into Dense(10) logits. A convolution slides the same small filter over
+    the whole image, so it finds an edge or a texture wherever it is, with few weights.
+    Taught in chapter 10.
+    """
+    filters = [validate.positive_int("filters", count) for count in filters]
+    layers = [keras.Input((*IMAGE_SHAPE, 1))]
+    for count in filters:
+        layers += [keras.layers.Conv2D(count, 3, activation="relu"), keras.layers.MaxPooling2D(2)]
+    layers += [keras.layers.Flatten(), keras.layers.Dense(NUM_CLASSES)]
+    return keras.Sequential(layers, name="small_convnet")
+
+
+def dense_against_conv(train, test, *, num_epochs=2, batch_size=64, learning_rate=1e-3, seed=0):
+    """The source's Dense network and :func:`small_convnet` on the same images and epochs; test accuracy and time.
+
+    ``train`` and ``test`` are ``(x, y)`` pairs of flattened images and one-hot labels;
+    the convolutional network sees them as 28×28×1 images. Returns ``{"dense": ...,
+    "conv": ...}``, each with ``test_accuracy``, ``seconds`` and ``num_parameters``.
+    Taught in chapter 10.
+    """
+    import time
+
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    results = {}
+    for name, model_fn, shape in (("dense", fashion_mlp, (-1, IMAGE_SHAPE[0] * IMAGE_SHAPE[1])),
+                                  ("conv", small_convnet, (-1, *IMAGE_SHAPE, 1))):
+        keras.utils.set_random_seed(seed)
+        model = _compiled_fashion_model(model_fn(), learning_rate)
+        start = time.perf_counter()
+        model.fit(np.reshape(train[0], shape), train[1], batch_size=batch_size, epochs=num_epochs, verbose=0)
+        seconds = time.perf_counter() - start
+        _, accuracy = model.evaluate(np.reshape(test[0], shape), test[1], batch_size=1000, verbose=0)
+        results[name] = {"test_accuracy": float(accuracy), "seconds": seconds,
+                         "num_parameters": model.count_params()}
+    return results

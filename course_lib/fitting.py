@@ -471,8 +471,8 @@ def draw_boundary(ax, result, title=""):
     """The probability of "inside" as a colour map, the 0.5 boundary, training (filled) and validation (hollow) points."""
     xs, ys, probability = result["grid"]
     extent = xs.max()
-    ax.imshow(probability, origin="lower", extent=(-extent, extent, -extent, extent), cmap="RdBu_r",
-              vmin=0.0, vmax=1.0, alpha=0.35, interpolation="bilinear")
+    image = ax.imshow(probability, origin="lower", extent=(-extent, extent, -extent, extent), cmap="RdBu_r",
+                      vmin=0.0, vmax=1.0, alpha=0.35, interpolation="bilinear")
     ax.contour(xs, ys, probability, levels=[0.5], colors="black", linewidths=1.5)
     circle = np.linspace(0.0, 2.0 * np.pi, 200)
     radius = np.sqrt(CIRCLE_RADIUS_SQUARED)
@@ -490,6 +490,19 @@ def draw_boundary(ax, result, title=""):
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title(title, fontsize=10)
+    return image
+
+
+def _boundary_legend():
+    """What the markers and lines of :func:`draw_boundary` mean."""
+    from matplotlib.lines import Line2D
+
+    point = {"linestyle": "none", "marker": "o", "markersize": 5}
+    return [Line2D([], [], markerfacecolor=INSIDE_COLOR, markeredgecolor="black", label="training, inside", **point),
+            Line2D([], [], markerfacecolor=OUTSIDE_COLOR, markeredgecolor="black", label="training, outside", **point),
+            Line2D([], [], markerfacecolor="none", markeredgecolor="gray", label="validation (hollow)", **point),
+            Line2D([], [], color="black", linewidth=1.5, label="model's boundary (P = 0.5)"),
+            Line2D([], [], color="gray", linestyle=":", label="true circle")]
 
 
 def _summary(result):
@@ -502,7 +515,9 @@ def boundaries_figure(results):
     """Decision boundaries side by side; ``results`` maps a title to a :func:`classifier_result`."""
     figure, axes = new_figure(3.9 * len(results), 4.3, ncols=len(results))
     for ax, (title, result) in zip(np.atleast_1d(axes), results.items()):
-        draw_boundary(ax, result, f"{title}\n{_summary(result)}")
+        image = draw_boundary(ax, result, f"{title}\n{_summary(result)}")
+    figure.colorbar(image, ax=axes, label="predicted P(inside)", shrink=0.7)
+    figure.legend(handles=_boundary_legend(), loc="outside lower center", ncols=3, fontsize=8)
     return figure
 
 
@@ -520,4 +535,78 @@ def weight_histograms_figure(runs, threshold=1e-2):
                      fontsize=10)
         ax.set_xlabel("|w| (log scale)")
     np.atleast_1d(axes)[0].set_ylabel("number of weights")
+    return figure
+
+
+# ---------------------------------------------------------------- learning curves and early stopping
+
+
+def learning_curves(degrees=(3, 12), sizes=(15, 20, 30, 50, 100, 200, 400), noise=0.25, num_seeds=20):
+    """Training and validation MSE of least-squares polynomials against the number of training points.
+
+    For each training-set size, ``num_seeds`` datasets of :func:`polynomial_data` (seeds
+    0, 1, …) are fitted with each degree; the **median** over the seeds is kept (a
+    flexible fit on few points now and then explodes, which would swamp a mean).
+    Returns ``{"sizes", "noise_floor", degree: {"train_mse", "validation_mse"}}``.
+    Taught in chapter 06.
+    """
+    sizes = [validate.positive_int("size", size) for size in sizes]
+    num_seeds = validate.positive_int("num_seeds", num_seeds)
+    degrees = [_whole_number("degree", degree) for degree in degrees]
+    curves = {"sizes": np.array(sizes), "noise_floor": float(noise) ** 2}
+    for degree in degrees:
+        runs = np.array([[errors_by_degree(*polynomial_data(size, noise=noise, seed=seed), degrees=[degree])
+                          for seed in range(num_seeds)] for size in sizes])
+        curves[degree] = {name: np.median([[run[name][0] for run in row] for row in runs], axis=1)
+                          for name in ("train_mse", "validation_mse")}
+    return curves
+
+
+def learning_curves_figure(curves):
+    """Training (dashed) and validation (solid) MSE against the training-set size, one colour per degree."""
+    figure, ax = new_figure(7.5, 3.8)
+    degrees = [key for key in curves if key not in ("sizes", "noise_floor")]
+    for degree, color in zip(degrees, ("tab:blue", "tab:red", "tab:green", "tab:purple")):
+        ax.loglog(curves["sizes"], curves[degree]["train_mse"], "o--", color=color, label=f"degree {degree}: training")
+        ax.loglog(curves["sizes"], curves[degree]["validation_mse"], "s-", color=color,
+                  label=f"degree {degree}: validation")
+    ax.axhline(curves["noise_floor"], color="gray", linestyle=":", label="noise variance (the floor)")
+    ax.set_xlabel("number of training points (log scale)")
+    ax.set_ylabel("median MSE (log scale)")
+    ax.set_title("Learning curves: error against training-set size")
+    ax.legend(fontsize=8)
+    return figure
+
+
+def keras_circle_network(hidden_units=32, learning_rate=0.01, seed=0):
+    """The circle network of :func:`train_classifier` as a compiled Keras model, for ``fit`` and its callbacks.
+
+    2 inputs → ``hidden_units`` ReLU → 1 logit; binary cross entropy on the logit, Adam.
+    Taught in chapter 06 (early stopping with ``keras.callbacks.EarlyStopping``).
+    """
+    import keras
+
+    keras.utils.set_random_seed(_seed(seed))
+    model = keras.Sequential([keras.Input((2,)),
+                              keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
+                                                 activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(validate.positive("learning_rate", learning_rate)),
+                  loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    return model
+
+
+def early_stopping_figure(history, stopped_epoch, best_epoch, title):
+    """Training and validation loss of a ``fit`` history, the best epoch and the stopping epoch marked (1-based)."""
+    figure, ax = new_figure(7.5, 3.8)
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    ax.plot(epochs, history["loss"], label="training loss")
+    ax.plot(epochs, history["val_loss"], label="validation loss")
+    ax.axvline(best_epoch, color="tab:green", linestyle=":", label=f"best epoch {best_epoch}: weights restored")
+    if stopped_epoch:
+        ax.axvline(stopped_epoch, color="tab:red", linestyle="--", label=f"stopped after epoch {stopped_epoch}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("binary cross entropy")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
     return figure

@@ -6,10 +6,12 @@ so every weight matrix, bias and matrix product is in sight:
     h1 = relu(x @ w1 + b1),  h2 = relu(h1 @ w2 + b2),  out = h2 @ w3 + b3.
 
 This module keeps what the chapter reuses: the network (:class:`MLP`), the two
-losses it compares (the source's MSE on one-hot labels and cross entropy), the
-parameter count of each layer, the timing of a training loop (batch of 1 and
-eager, as the source ran it, against batches under ``tf.function``) and the
-train-one-epoch run behind the chapter's panel.
+losses it compares (the source's MSE on one-hot labels and cross entropy) and the
+source's other scaling of the MSE (:func:`summed_squared_error`), the parameter
+count of each layer, the gradients ``GradientTape`` gives and their size layer by
+layer (the reference for the chapter's backward pass by hand, 反向传播), the timing
+of a training loop (batch of 1 and eager, as the source ran it, against batches
+under ``tf.function``) and the train-one-epoch run behind the chapter's panel.
 """
 
 import time
@@ -17,7 +19,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from course_lib import losses, validate
+from course_lib import losses, plots, validate
 
 #: Pixels in, two hidden layers, ten digits out: the network of the source notes.
 LAYER_SIZES = (784, 256, 128, 10)
@@ -67,14 +69,27 @@ class MLP(tf.Module):
                        for index, n_out in enumerate(sizes[1:], start=1)]
 
     def __call__(self, x, training=False):
-        """The forward pass: ``h = relu(h @ w + b)`` for each hidden layer, then ``out = h @ w + b``."""
-        h = tf.convert_to_tensor(x, dtype=tf.float32)
-        last = len(self.weights) - 1
-        for index, (w, b) in enumerate(zip(self.weights, self.biases)):
-            h = h @ w + b
-            if index < last:
-                h = tf.nn.relu(h)
-        return h
+        """The output scores of the batch ``x``: :func:`forward_pass` with this network's variables."""
+        return forward_pass(self.weights, self.biases, x)
+
+
+def forward_pass(weights, biases, x):
+    """The forward pass: ``h = relu(h @ w + b)`` for each hidden layer, then ``out = h @ w + b``.
+
+    ``weights`` and ``biases`` are lists (variables, tensors or arrays), one per layer.
+    """
+    if len(weights) != len(biases) or not weights:
+        raise ValueError(f"give one bias per weight matrix, got {len(weights)} weights and {len(biases)} biases.")
+    h = tf.convert_to_tensor(x, dtype=tf.float32)
+    last = len(weights) - 1
+    for index, (w, b) in enumerate(zip(weights, biases)):
+        if h.shape[-1] is not None and h.shape[-1] != w.shape[0]:
+            raise ValueError(f"layer {index + 1} gets {h.shape[-1]} values per example but its weights w{index + 1} "
+                             f"have shape {tuple(w.shape)}: each weight matrix is [inputs, units] of its layer.")
+        h = h @ w + b
+        if index < last:
+            h = tf.nn.relu(h)
+    return h
 
 
 def _truncated_normal(shape, stddev, seed, index):
@@ -89,6 +104,79 @@ mse, cross_entropy = losses.mse, losses.cross_entropy_of_logits
 
 #: The losses the chapter compares, by the name its panel shows.
 LOSSES = {"MSE": mse, "cross entropy": cross_entropy}
+
+
+def summed_squared_error(y_true, y_pred):
+    """The source's Keras notes' loss, ``reduce_sum(square(out − y)) / b``: squared errors summed over the classes.
+
+    It is the mean over the batch of each sample's summed squared error, so it is
+    ``num_classes`` times :func:`mse` (10 times for digits), and so are its
+    gradients: plain SGD on it at a learning rate η moves exactly as SGD on the MSE
+    at 10·η. Chapter 02 measures that.
+    """
+    y_pred = tf.convert_to_tensor(y_pred)
+    if y_pred.shape.rank != 2:
+        raise ValueError(f"y_pred must be a batch of score rows [b, classes], got shape {y_pred.shape}.")
+    error = tf.cast(y_true, y_pred.dtype) - y_pred
+    return tf.reduce_sum(tf.square(error)) / tf.cast(tf.shape(y_pred)[0], y_pred.dtype)
+
+
+def tape_gradients(weights, biases, x, y, loss_fn=mse):
+    """The gradients of ``loss_fn(y, forward_pass(weights, biases, x))`` by ``GradientTape``.
+
+    Returns ``(weight_gradients, bias_gradients)``, two lists of tensors shaped like
+    ``weights`` and ``biases``: the reference that chapter 02's backward pass by hand
+    is checked against. Plain arrays are watched, so any network can be given.
+    """
+    weights = [tf.convert_to_tensor(w, tf.float32) for w in weights]
+    biases = [tf.convert_to_tensor(b, tf.float32) for b in biases]
+    with tf.GradientTape() as tape:
+        tape.watch(weights + biases)
+        loss = loss_fn(tf.convert_to_tensor(y, tf.float32), forward_pass(weights, biases, x))
+    gradients = tape.gradient(loss, weights + biases)
+    return gradients[:len(weights)], gradients[len(weights):]
+
+
+def max_difference(gradients, reference):
+    """The largest absolute difference between two ``(weight_gradients, bias_gradients)`` pairs, entry by entry."""
+    pairs = list(zip(gradients[0], reference[0])) + list(zip(gradients[1], reference[1]))
+    if len(gradients[0]) != len(reference[0]) or len(gradients[1]) != len(reference[1]):
+        raise ValueError("the two sets of gradients have different numbers of layers.")
+    for given, expected in pairs:
+        if tuple(np.shape(given)) != tuple(np.shape(expected)):
+            raise ValueError(f"a gradient has shape {tuple(np.shape(given))} where {tuple(np.shape(expected))} "
+                             "was expected: each gradient has the shape of its variable.")
+    return max(float(np.max(np.abs(np.asarray(given) - np.asarray(expected)))) for given, expected in pairs)
+
+
+def gradient_norms(gradients):
+    """The Euclidean norm ‖∂L/∂W‖ and ‖∂L/∂b‖ of each layer, from a ``(weight_gradients, bias_gradients)`` pair."""
+    weight_gradients, bias_gradients = gradients
+    return {"weights": [float(tf.norm(g)) for g in weight_gradients],
+            "biases": [float(tf.norm(g)) for g in bias_gradients]}
+
+
+def gradient_size_figure(norms_by_loss, *, title="Gradient size layer by layer"):
+    """Bars of ‖∂L/∂W‖ and ‖∂L/∂b‖ for each layer, one colour per loss (a log scale: sizes differ tenfold).
+
+    ``norms_by_loss`` maps a label ("MSE", "cross entropy") to :func:`gradient_norms`.
+    """
+    if not norms_by_loss:
+        raise ValueError("give the gradient norms of at least one loss.")
+    figure, axes = plots.new_figure(9.0, 3.8, ncols=2)
+    width = 0.8 / len(norms_by_loss)
+    for ax, kind, symbol in zip(axes, ("weights", "biases"), ("W", "b")):
+        for offset, (label, norms) in enumerate(norms_by_loss.items()):
+            layers = np.arange(1, len(norms[kind]) + 1)
+            ax.bar(layers + (offset - (len(norms_by_loss) - 1) / 2) * width, norms[kind], width, label=label)
+        ax.set_yscale("log")
+        ax.set_xticks(layers, [f"layer {layer}" for layer in layers])
+        ax.set_xlabel("layer (1 = next to the input)")
+        ax.set_ylabel(f"‖∂L/∂{symbol}‖ (norm, no unit)")
+        ax.set_title(f"∂L/∂{symbol}")
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=len(norms_by_loss))
+    figure.suptitle(title)
+    return figure
 
 
 def batches(x, y, batch_size):

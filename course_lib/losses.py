@@ -44,6 +44,13 @@ def _same_shape(y_true, other, other_name):
                          "they must match (one row per sample, one column per class).")
 
 
+def _one_hot_or_distribution(y_true):
+    """A ValueError unless every row of ``y_true`` is a probability distribution (one-hot labels are)."""
+    if np.any(y_true < 0) or not np.allclose(y_true.sum(axis=-1), 1.0, atol=1e-6):
+        raise ValueError("y_true must hold one-hot labels (or probabilities): entries in [0, 1], each row "
+                         "summing to 1; class indices such as [2, 0] need keras.utils.to_categorical first.")
+
+
 def cross_entropy(y_true, y_pred):
     """H(y_true, y_pred) = −Σ y_true · ln y_pred over the last axis: one number per sample.
 
@@ -78,7 +85,23 @@ def mse(y_true, y_pred):
     chapter 10 prints it beside the cross entropy.
     """
     y_pred = tf.convert_to_tensor(y_pred)
-    return tf.reduce_mean(tf.square(tf.cast(y_true, y_pred.dtype) - y_pred))
+    y_true = tf.cast(y_true, y_pred.dtype)
+    _static_shapes_match(y_true, y_pred)
+    return tf.reduce_mean(tf.square(y_true - y_pred))
+
+
+def _static_shapes_match(y_true, y_pred):
+    """A ValueError where broadcasting would silently pair the wrong entries, or there are none to average.
+
+    Only shapes known before running are checked, so the check also holds inside a ``tf.function``.
+    """
+    if y_true.shape.is_fully_defined() and y_pred.shape.is_fully_defined():
+        if y_true.shape != y_pred.shape:
+            raise ValueError(f"y_true has shape {tuple(y_true.shape)} but y_pred has shape "
+                             f"{tuple(y_pred.shape)}; they must match (broadcasting would pair the wrong "
+                             "entries; reshape one of them).")
+        if y_pred.shape.num_elements() == 0:
+            raise ValueError("y_true and y_pred are empty: there is no error to average.")
 
 
 def naive_softmax_cross_entropy(y_true, logits, dtype="float32"):
@@ -89,6 +112,7 @@ def naive_softmax_cross_entropy(y_true, logits, dtype="float32"):
     """
     y_true, logits = _array("y_true", y_true), _array("logits", logits)
     _same_shape(y_true, logits, "logits")
+    _one_hot_or_distribution(y_true)
     z = tf.constant(logits, dtype=dtype)
     exp = tf.exp(z)
     probabilities = exp / tf.reduce_sum(exp, axis=-1, keepdims=True)
@@ -103,6 +127,7 @@ def stable_softmax_cross_entropy(y_true, logits, dtype="float32"):
     """
     y_true, logits = _array("y_true", y_true), _array("logits", logits)
     _same_shape(y_true, logits, "logits")
+    _one_hot_or_distribution(y_true)
     z = tf.constant(logits, dtype=dtype)
     largest = tf.reduce_max(z, axis=-1, keepdims=True)
     log_sum_exp = tf.math.log(tf.reduce_sum(tf.exp(z - largest), axis=-1)) + largest[..., 0]
@@ -156,7 +181,9 @@ def sales_loss(y_true, y_pred, cost, profit):
     ``profit``. Works on NumPy arrays and on tensors (returns a scalar tensor).
     """
     cost, profit = validate.non_negative("cost", cost), validate.non_negative("profit", profit)
-    error = tf.cast(y_pred, tf.float64) - tf.cast(y_true, tf.float64)
+    y_true, y_pred = tf.cast(y_true, tf.float64), tf.cast(y_pred, tf.float64)
+    _static_shapes_match(y_true, y_pred)
+    error = y_pred - y_true
     return tf.reduce_sum(tf.where(error > 0, cost * error, -profit * error))
 
 

@@ -35,6 +35,18 @@ from course_lib.plots import new_figure
 
 #: The five methods of the course, in the order the course introduces them.
 NAMES = ("SGD", "SGDM", "AdaGrad", "RMSProp", "Adam")
+#: The five, and the four the course names in its history without writing them out.
+ALL_NAMES = NAMES + ("NAG", "AdaDelta", "Nadam", "AdamW")
+
+
+def _float_array(name, value):
+    """``value`` as a float array: integer weights would round every update away (to 0 for small steps)."""
+    array = np.asarray(value)
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    if array.dtype.kind != "f":
+        raise TypeError(f"{name} must hold numbers, got an array of {array.dtype}.")
+    return array
 
 
 class Optimizer:
@@ -59,7 +71,7 @@ class Optimizer:
         The arrays passed in are not modified; the optimizer keeps its moments
         between calls, so call ``step`` once per batch, always with the same weights.
         """
-        weights, gradients = list(weights), list(gradients)
+        weights, gradients = [_float_array("weights", w) for w in weights], list(gradients)
         if len(weights) != len(gradients):
             raise ValueError(f"got {len(weights)} weights but {len(gradients)} gradients; "
                              "give one gradient per weight.")
@@ -68,12 +80,12 @@ class Optimizer:
                 raise ValueError(f"a gradient of shape {np.shape(gradient)} does not fit a weight "
                                  f"of shape {np.shape(weight)}.")
         if self.slots is None:
-            self.slots = [self.new_slots(np.asarray(w)) for w in weights]
+            self.slots = [self.new_slots(w) for w in weights]
         elif len(self.slots) != len(weights):
             raise ValueError(f"this optimizer was started on {len(self.slots)} weights, "
                              f"not {len(weights)}; make a new one for another model.")
         self.iterations += 1
-        return [self.update(np.asarray(w), np.asarray(g, dtype=np.asarray(w).dtype), s)
+        return [self.update(w, _float_array("gradients", g).astype(w.dtype), s)
                 for w, g, s in zip(weights, gradients, self.slots)]
 
     def get_state(self):
@@ -202,6 +214,87 @@ class Adam(CourseOptimizer):
 COURSE_OPTIMIZERS = {"SGD": SGD, "SGDM": SGDM, "AdaGrad": AdaGrad, "RMSProp": RMSProp, "Adam": Adam}
 
 
+# --- The methods the course names but does not show -------------------------------------
+
+
+class NAG(SGDM):
+    """Nesterov's accelerated gradient (NAG): SGDM that looks ahead before it steps.
+
+    NAG takes the gradient where momentum is about to carry the weights, not where they
+    are. Rewritten for a gradient at the current weights (as Keras does), the look-ahead
+    becomes a first moment that counts the newest gradient twice: m̃_t = β·m_t + (1−β)·g_t.
+    Taught in chapter 07.
+    """
+
+    def moments(self, gradient, slots):
+        """m_t as SGDM's, then the look-ahead m̃_t = β·m_t + (1−β)·g_t; V_t = 1."""
+        m, ones = super().moments(gradient, slots)
+        return self.beta * m + (1 - self.beta) * gradient, ones
+
+
+class AdaDelta(CourseOptimizer):
+    """AdaDelta: RMSProp whose learning rate is replaced by the RMS of its own past steps.
+
+    η_t = √(D_{t−1} + ε) / √(V_t + ε) · g_t with V_t the average of g² and D_t the
+    average of η²: the step has the weight's own units, so the paper needs no learning
+    rate; ``learning_rate`` (1 in the paper, 0.001 by default in Keras) only scales it.
+    Taught in chapter 07.
+    """
+
+    def __init__(self, learning_rate=1.0, beta=0.95, *, epsilon=1e-6):
+        super().__init__(learning_rate, epsilon=epsilon)
+        self.beta = validate.in_range("beta", beta, 0.0, 0.9999)
+
+    def new_slots(self, weight):
+        """The averages of squared gradients (V) and squared steps (D), both starting at 0."""
+        return {"v": _zeros(weight), "d": _zeros(weight)}
+
+    def moments(self, gradient, slots):
+        """m_t = √(D_{t−1} + ε)·g_t (the last steps' size in place of lr), V_t = β·V_{t−1} + (1−β)·g_t² + ε."""
+        slots["v"] = self.beta * slots["v"] + (1 - self.beta) * gradient ** 2
+        return np.sqrt(slots["d"] + self.epsilon) * gradient, slots["v"] + self.epsilon
+
+    def update(self, weight, gradient, slots):
+        """The framework's step with ε already inside V_t, then D_t = β·D_{t−1} + (1−β)·η_t²."""
+        m, v = self.moments(gradient, slots)
+        step = m / np.sqrt(v)
+        slots["d"] = self.beta * slots["d"] + (1 - self.beta) * step ** 2
+        return weight - self.learning_rate * step
+
+
+class Nadam(Adam):
+    """Nadam: Adam with NAG's look-ahead in its first moment, m̃_t = β1·m̂_t + (1−β1)·g_t/(1−β1^t).
+
+    Taught in chapter 07.
+    """
+
+    def moments(self, gradient, slots):
+        """Adam's corrected moments, the first one looking ahead as NAG's does."""
+        m_hat, v_hat = super().moments(gradient, slots)
+        return self.beta1 * m_hat + (1 - self.beta1) * gradient / (1 - self.beta1 ** self.iterations), v_hat
+
+
+class AdamW(Adam):
+    """AdamW: Adam plus weight decay taken *beside* the adaptive step, W ← W − lr·(m̂/√V̂ + λ·W).
+
+    An L2 penalty λ·ΣW² in the loss would put 2λW into g_t, where Adam divides it by
+    √V̂: weights with large gradients would hardly be pulled to 0. AdamW (decoupled
+    weight decay) shrinks every weight by the same share lr·λ. Taught in chapter 07.
+    """
+
+    def __init__(self, learning_rate=0.01, beta1=0.9, beta2=0.999, weight_decay=0.004, *, epsilon=1e-8):
+        super().__init__(learning_rate, beta1, beta2, epsilon=epsilon)
+        self.weight_decay = validate.non_negative("weight_decay", weight_decay)
+
+    def update(self, weight, gradient, slots):
+        """W shrunk by the share lr·λ, then Adam's step (Keras' order)."""
+        return super().update(weight * (1 - self.learning_rate * self.weight_decay), gradient, slots)
+
+
+#: The four methods the course names in its history but does not write out.
+MORE_COURSE_OPTIMIZERS = {"NAG": NAG, "AdaDelta": AdaDelta, "Nadam": Nadam, "AdamW": AdamW}
+
+
 # --- Keras' formulas (keras/src/optimizers/{sgd,adagrad,rmsprop,adam}.py) -----------------
 # Each update repeats Keras' operations in Keras' order, in the weight's dtype, so that
 # float32 results agree with keras.optimizers to the last bits most of the time.
@@ -241,20 +334,26 @@ class KerasSGD(Optimizer):
     with lr inside, where the course's SGDM takes an *average* of gradients.
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0):
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
         super().__init__(learning_rate)
         self.momentum = validate.in_range("momentum", momentum, 0.0, 0.9999)
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"nesterov must be True or False, got {nesterov!r}.")
+        self.nesterov = nesterov
 
     def new_slots(self, weight):
         """A velocity per weight when there is momentum."""
         return {"velocity": _zeros(weight)} if self.momentum != 0 else {}
 
     def update(self, weight, gradient, slots):
-        """Keras' SGD update (without Nesterov)."""
+        """Keras' SGD update; with ``nesterov=True`` the step is μ·velocity − lr·g (NAG's look-ahead)."""
         learning_rate = _cast(self.learning_rate, weight)
         if self.momentum == 0:
             return weight - gradient * learning_rate
-        slots["velocity"] = slots["velocity"] * _cast(self.momentum, weight) - gradient * learning_rate
+        momentum = _cast(self.momentum, weight)
+        slots["velocity"] = slots["velocity"] * momentum - gradient * learning_rate
+        if self.nesterov:
+            return weight + (slots["velocity"] * momentum - gradient * learning_rate)
         return weight + slots["velocity"]
 
 
@@ -319,6 +418,89 @@ class KerasAdam(Optimizer):
         return weight
 
 
+class KerasAdadelta(Optimizer):
+    """``keras.optimizers.Adadelta``: the course's AdaDelta with ε inside both roots and lr = 0.001 by default."""
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.rho = validate.in_range("rho", rho, 0.0, 0.9999)
+        self.epsilon = validate.non_negative("epsilon", epsilon)
+
+    def new_slots(self, weight):
+        """The averages of squared gradients and of squared steps, starting at 0."""
+        return {"accumulated_grad": _zeros(weight), "accumulated_delta_var": _zeros(weight)}
+
+    def update(self, weight, gradient, slots):
+        """acc_g = ρ·acc_g + (1−ρ)·g²; Δ = −√(acc_Δ + ε)·g / √(acc_g + ε); acc_Δ = ρ·acc_Δ + (1−ρ)·Δ²; W += lr·Δ."""
+        rho, epsilon = _cast(self.rho, weight), _cast(self.epsilon, weight)
+        one_minus_rho = _cast(1 - self.rho, weight)
+        slots["accumulated_grad"] = rho * slots["accumulated_grad"] + one_minus_rho * np.square(gradient)
+        delta = -(np.sqrt(slots["accumulated_delta_var"] + epsilon) * gradient
+                  / np.sqrt(slots["accumulated_grad"] + epsilon))
+        slots["accumulated_delta_var"] = rho * slots["accumulated_delta_var"] + one_minus_rho * np.square(delta)
+        return weight + _cast(self.learning_rate, weight) * delta
+
+
+class KerasNadam(Optimizer):
+    """``keras.optimizers.Nadam``: Adam with a look-ahead first moment and a momentum schedule.
+
+    Keras follows Dozat's paper: the β1 of step t is u_t = β1·(1 − 0.5·0.96^t), which
+    starts at β1/2 and grows towards β1, and the bias correction divides by 1 − Π u
+    instead of 1 − β1^t.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.beta_1 = validate.in_range("beta_1", beta_1, 0.0, 0.9999)
+        self.beta_2 = validate.in_range("beta_2", beta_2, 0.0, 0.9999)
+        self.epsilon = validate.non_negative("epsilon", epsilon)
+
+    def new_slots(self, weight):
+        """The two moments, and the product of the u's so far (kept per weight, the same for all)."""
+        return {"m": _zeros(weight), "v": _zeros(weight), "u_product": np.ones((), weight.dtype)}
+
+    def update(self, weight, gradient, slots):
+        """Keras' Nadam update at this optimizer's step count.
+
+        The powers are TensorFlow's: NumPy's float32 ``power`` differs from it in the last
+        bit for many exponents, and Nadam's three powers per step would let that grow past
+        the round-off :func:`compare_with_keras` allows.
+        """
+        import tensorflow as tf
+
+        def cast(value):
+            return _cast(value, weight)
+
+        def power(base, exponent):
+            return cast(tf.pow(tf.constant(base, weight.dtype), tf.constant(exponent, weight.dtype)).numpy())
+
+        beta_1, beta_2 = cast(self.beta_1), cast(self.beta_2)
+        t = self.iterations
+        slots["u_product"] = slots["u_product"] * beta_1 * (cast(1.0) - cast(0.5) * power(0.96, t))
+        u_t = beta_1 * (cast(1.0) - cast(0.5) * power(0.96, t))
+        u_t_1 = beta_1 * (cast(1.0) - cast(0.5) * power(0.96, t + 1))
+        u_product_t_1 = slots["u_product"] * u_t_1
+        slots["m"] = slots["m"] + (gradient - slots["m"]) * (cast(1.0) - beta_1)
+        slots["v"] = slots["v"] + (np.square(gradient) - slots["v"]) * (cast(1.0) - beta_2)
+        m_hat = u_t_1 * slots["m"] / (cast(1.0) - u_product_t_1) + (cast(1.0) - u_t) * gradient / (
+            cast(1.0) - slots["u_product"])
+        v_hat = slots["v"] / (cast(1.0) - power(self.beta_2, t))
+        return weight - m_hat * cast(self.learning_rate) / (np.sqrt(v_hat) + cast(self.epsilon))
+
+
+class KerasAdamW(KerasAdam):
+    """``keras.optimizers.AdamW``: W ← W − W·λ·lr (every weight, biases too), then Keras' Adam step."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+        self.weight_decay = validate.non_negative("weight_decay", weight_decay)
+
+    def update(self, weight, gradient, slots):
+        """The decay Keras applies before every step, then :meth:`KerasAdam.update`."""
+        decayed = weight - weight * _cast(self.weight_decay, weight) * _cast(self.learning_rate, weight)
+        return super().update(decayed, gradient, slots)
+
+
 #: For each method, the hand-written Keras form and the real Keras optimizer, as factories
 #: taking the same keyword arguments (SGDM is Keras' SGD with momentum).
 KERAS_FORMS = {
@@ -327,6 +509,10 @@ KERAS_FORMS = {
     "AdaGrad": (KerasAdagrad, "Adagrad", {"learning_rate": 0.1}),
     "RMSProp": (KerasRMSprop, "RMSprop", {"learning_rate": 0.01}),
     "Adam": (KerasAdam, "Adam", {"learning_rate": 0.01}),
+    "NAG": (KerasSGD, "SGD", {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}),
+    "AdaDelta": (KerasAdadelta, "Adadelta", {"learning_rate": 1.0}),
+    "Nadam": (KerasNadam, "Nadam", {"learning_rate": 0.01}),
+    "AdamW": (KerasAdamW, "AdamW", {"learning_rate": 0.01, "weight_decay": 0.004}),
 }
 
 
@@ -337,7 +523,7 @@ def keras_pair(name, **hyperparameters):
     """
     import keras
 
-    validate.one_of("name", name, NAMES)
+    validate.one_of("name", name, ALL_NAMES)
     own_class, keras_name, defaults = KERAS_FORMS[name]
     settings = {**defaults, **hyperparameters}
     return own_class(**settings), getattr(keras.optimizers, keras_name)(**settings)
@@ -420,6 +606,33 @@ def compare_with_keras(name, num_steps=100, batch_size=32, **hyperparameters):
     return np.array(differences)
 
 
+def train_by_hand(optimizer, model, batches, loss_and_gradients, *, num_epochs, on_epoch_end=None,
+                  should_stop=None):
+    """Train ``model`` with a hand-written ``optimizer``: one :meth:`Optimizer.step` per batch.
+
+    ``batches`` is a list of ``(x, y)`` batches, ``loss_and_gradients`` the compiled
+    function of :func:`make_gradient_function`. The epochs run through
+    :func:`course_lib.training.loop` (``on_epoch_end`` and ``should_stop`` are its; a
+    diverging run stops with the weights and the optimizer's moments of the last good
+    epoch); returns its :class:`~course_lib.training.History`. Taught in chapter 07.
+    """
+    from course_lib import training
+
+    num_samples = sum(len(x) for x, _ in batches)
+
+    def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
+        total = 0.0
+        for x, y in batches:
+            loss, gradients = loss_and_gradients(x, y)
+            apply_step(optimizer, model, gradients)
+            total += float(loss) * len(x)
+        return [{"loss": total / num_samples}]
+
+    return training.loop(run_epochs, num_epochs, progress=False, on_epoch_end=on_epoch_end,
+                         should_stop=should_stop,
+                         checkpoint=training.Checkpoint(model.trainable_variables, states=[optimizer]))
+
+
 @dataclass
 class IrisRun:
     """What :func:`train_iris` measured: the loss of each epoch, the test accuracy and the time."""
@@ -435,14 +648,10 @@ def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1, on_
     """Train the course's iris classifier with a hand-written ``optimizer``; return an :class:`IrisRun`.
 
     Mini-batches of ``batch_size`` in a fixed order, cross-entropy loss, ``num_epochs``
-    passes of :func:`course_lib.training.loop` (``on_epoch_end`` and ``should_stop`` are
-    its; a diverging run stops with the weights and the optimizer's moments of the last
-    good epoch); the time covers the training loop only.
+    passes of :func:`train_by_hand`; the time covers the training loop only.
     """
     import keras
     import tensorflow as tf
-
-    from course_lib import training
 
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     batch_size = validate.positive_int("batch_size", batch_size)
@@ -450,21 +659,122 @@ def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1, on_
     model = iris_model(seed)
     loss_and_gradients = make_gradient_function(model, keras.losses.SparseCategoricalCrossentropy())
     batches = list(tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(batch_size))
-
-    def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
-        total = 0.0
-        for x, y in batches:
-            loss, gradients = loss_and_gradients(x, y)
-            apply_step(optimizer, model, gradients)
-            total += float(loss) * len(x)
-        return [{"loss": total / len(x_train)}]
-
-    history = training.loop(run_epochs, num_epochs, progress=False, on_epoch_end=on_epoch_end,
-                            should_stop=should_stop,
-                            checkpoint=training.Checkpoint(model.trainable_variables, states=[optimizer]))
+    history = train_by_hand(optimizer, model, batches, loss_and_gradients, num_epochs=num_epochs,
+                            on_epoch_end=on_epoch_end, should_stop=should_stop)
     predictions = np.argmax(model(x_test).numpy(), axis=1)
     return IrisRun(name or type(optimizer).__name__, np.array(history.metrics["loss"]),
                    float(np.mean(predictions == y_test)), history.seconds)
+
+
+# --- All nine at a fixed budget ---------------------------------------------------------
+
+#: Every course-form optimizer by name: the five of the course and the four it only names.
+ALL_COURSE_OPTIMIZERS = {**COURSE_OPTIMIZERS, **MORE_COURSE_OPTIMIZERS}
+
+#: The learning rates tried for each method at a fixed budget: three, a factor of about 3
+#: apart, around where each kind of method works (AdaDelta's is a multiplier of its own step).
+BUDGET_LEARNING_RATES = {
+    "SGD": (0.1, 0.3, 1.0), "SGDM": (0.1, 0.3, 1.0), "NAG": (0.1, 0.3, 1.0),
+    "AdaGrad": (0.003, 0.01, 0.03), "RMSProp": (0.0003, 0.001, 0.003), "AdaDelta": (1.0, 3.0, 10.0),
+    "Adam": (0.001, 0.003, 0.01), "Nadam": (0.001, 0.003, 0.01), "AdamW": (0.001, 0.003, 0.01),
+}
+
+
+def fashion_budget_data(num_train=2000, num_validation=1000, num_test=2000):
+    """Small Fashion-MNIST slices for :func:`budget_race`: flattened pixels in [0, 1], integer labels.
+
+    Training images are the first ``num_train`` of the training set, validation images
+    its last ``num_validation`` (never trained on), test images the first ``num_test``
+    of the test set. Returns ``(x_train, y_train), (x_val, y_val), (x_test, y_test)``.
+    """
+    from course_lib import data
+
+    num_train, num_validation, num_test = (validate.positive_int(name, value) for name, value in (
+        ("num_train", num_train), ("num_validation", num_validation), ("num_test", num_test)))
+    (x, y), (x_test, y_test) = data.load_fashion_mnist(flatten=True)
+    if num_train + num_validation > len(x):
+        raise ValueError(f"num_train + num_validation must be at most {len(x)}, got {num_train + num_validation}.")
+    return ((x[:num_train], y[:num_train]), (x[len(x) - num_validation:], y[len(y) - num_validation:]),
+            (x_test[:num_test], y_test[:num_test]))
+
+
+def budget_race(train, validation, test, *, learning_rates=None, num_epochs=1, batch_size=50,
+                hidden_units=64, seed=0):
+    """Every course-form optimizer at the same budget, each with the learning rate that suits it best.
+
+    A 784-``hidden_units``-10 ReLU network, the same starting weights and batches for
+    every run, trained ``num_epochs`` passes over ``train`` with each method and each of
+    its ``learning_rates`` (``{name: rates}``, :data:`BUDGET_LEARNING_RATES` by default);
+    the rate kept is the one with the best accuracy on ``validation``, and only that
+    run is scored on ``test``. Returns ``{name: {"learning_rates", "val_accuracies",
+    "best_learning_rate", "test_accuracy", "test_loss", "seconds"}}``.
+    """
+    import keras
+    import tensorflow as tf
+
+    learning_rates = dict(BUDGET_LEARNING_RATES if learning_rates is None else learning_rates)
+    for name, rates in learning_rates.items():
+        validate.one_of("learning_rates name", name, list(ALL_COURSE_OPTIMIZERS))
+        if not len(rates):
+            raise ValueError(f"learning_rates[{name!r}] is empty; give at least one learning rate.")
+        [validate.positive("learning_rate", rate) for rate in rates]
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    batch_size = validate.positive_int("batch_size", batch_size)
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = train, validation, test
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((x_train.shape[1],)),
+                              keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
+                                                 activation="relu"),
+                              keras.layers.Dense(int(max(y_train.max(), y_val.max(), y_test.max())) + 1)])
+    start_weights = model.get_weights()
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    loss_and_gradients = make_gradient_function(model, loss_fn)
+    batches = list(tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(batch_size))
+
+    def accuracy(x, y):
+        return float(np.mean(np.argmax(model(x).numpy(), axis=1) == y))
+
+    results = {}
+    for name, rates in learning_rates.items():
+        val_accuracies, best, seconds = [], None, 0.0
+        for rate in rates:
+            model.set_weights(start_weights)
+            history = train_by_hand(ALL_COURSE_OPTIMIZERS[name](learning_rate=rate), model, batches,
+                                    loss_and_gradients, num_epochs=num_epochs)
+            seconds += history.seconds
+            val_accuracies.append(accuracy(x_val, y_val) if history.stop_reason == "completed" else 0.0)
+            if best is None or val_accuracies[-1] > best[1]:
+                best = (rate, val_accuracies[-1], accuracy(x_test, y_test),
+                        float(loss_fn(y_test, model(x_test))))
+        results[name] = {"learning_rates": tuple(rates), "val_accuracies": val_accuracies,
+                         "best_learning_rate": best[0], "test_accuracy": best[2], "test_loss": best[3],
+                         "seconds": seconds}
+    return results
+
+
+def budget_figure(results):
+    """Validation accuracy against learning rate for each method (left), test accuracy at its best rate (right)."""
+    figure, (left, right) = new_figure(11.0, 3.8, ncols=2)
+    names = list(results)
+    for name in names:
+        result = results[name]
+        left.plot(result["learning_rates"], result["val_accuracies"], "o-", color=COLORS.get(name),
+                  label=name)
+    left.set_xscale("log")
+    left.set_xlabel("learning rate (log scale)")
+    left.set_ylabel("validation accuracy")
+    left.set_title("choosing each method's learning rate")
+    left.legend(fontsize=8, ncol=2)
+    accuracies = [results[name]["test_accuracy"] for name in names]
+    right.barh(names, accuracies, color=[COLORS.get(name, "gray") for name in names])
+    for index, (name, value) in enumerate(zip(names, accuracies)):
+        right.text(value, index, f" {value:.3f} (lr {results[name]['best_learning_rate']:g})", va="center",
+                   fontsize=8)
+    right.set_xlim(min(accuracies) - 0.05, max(accuracies) + 0.06)
+    right.invert_yaxis()
+    right.set_xlabel("test accuracy at the chosen learning rate")
+    right.set_title("same budget, each at its best learning rate")
+    return figure
 
 
 # --- 2-D surfaces and trajectories ------------------------------------------------------
@@ -537,33 +847,53 @@ def trajectory(optimizer, surface, num_steps=200):
     return np.array(points), np.array(losses)
 
 
-def race(surface="ravine", learning_rate=0.1, beta1=0.9, beta2=0.999, num_steps=200):
+#: How the race picks each method's learning rate: the slider's for all, or each its best on the surface.
+LEARNING_RATE_CHOICES = ("one for all", "each its best")
+
+#: The learning rates :func:`race` tries for each method with ``"each its best"``: 1e-4 to 1, 4 per decade.
+RACE_LEARNING_RATES = tuple(float(rate) for rate in np.round(np.logspace(-4, 0, 17), 6))
+
+
+def race(surface="ravine", learning_rate=0.1, beta1=0.9, beta2=0.999, num_steps=200, lr_choice="one for all"):
     """The five course-form optimizers from the same start on one surface: the optimizer race.
 
-    ``beta1`` is SGDM's β and Adam's β1, ``beta2`` RMSProp's β and Adam's β2; all five
-    share ``learning_rate``. Returns a dict with the surface and, per method, its
-    points, losses, final loss and whether it diverged.
+    ``beta1`` is SGDM's β and Adam's β1, ``beta2`` RMSProp's β and Adam's β2. With
+    ``lr_choice="one for all"`` all five share ``learning_rate``; with ``"each its best"``
+    each runs with the rate of :data:`RACE_LEARNING_RATES` that ends lowest after
+    ``num_steps`` (a fair race: a method's best rate is not another's). Returns a dict
+    with the surface and, per method, its learning rate, points, losses, final loss and
+    whether it diverged.
     """
     learning_rate = validate.positive("learning_rate", learning_rate)
-    optimizers = {
-        "SGD": SGD(learning_rate),
-        "SGDM": SGDM(learning_rate, beta=beta1),
-        "AdaGrad": AdaGrad(learning_rate),
-        "RMSProp": RMSProp(learning_rate, beta=beta2),
-        "Adam": Adam(learning_rate, beta1=beta1, beta2=beta2),
-    }
+    beta1, beta2 = validate.in_range("beta1", beta1, 0.0, 0.9999), validate.in_range("beta2", beta2, 0.0, 0.9999)
+    validate.one_of("lr_choice", lr_choice, LEARNING_RATE_CHOICES)
+
+    def make(name, rate):
+        return {"SGD": lambda: SGD(rate), "SGDM": lambda: SGDM(rate, beta=beta1),
+                "AdaGrad": lambda: AdaGrad(rate), "RMSProp": lambda: RMSProp(rate, beta=beta2),
+                "Adam": lambda: Adam(rate, beta1=beta1, beta2=beta2)}[name]()
+
+    def run(name, rate):
+        points, losses = trajectory(make(name, rate), surface, num_steps)
+        diverged = len(losses) < num_steps + 1
+        return {"learning_rate": rate, "points": points, "losses": losses, "final_loss": float(losses[-1]),
+                "diverged": diverged}
+
     runs = {}
-    for name, optimizer in optimizers.items():
-        points, losses = trajectory(optimizer, surface, num_steps)
-        runs[name] = {"points": points, "losses": losses, "final_loss": float(losses[-1]),
-                      "diverged": len(losses) < num_steps + 1}
+    for name in NAMES:
+        if lr_choice == "one for all":
+            runs[name] = run(name, learning_rate)
+        else:
+            tries = [run(name, rate) for rate in RACE_LEARNING_RATES]
+            runs[name] = min(tries, key=lambda t: (t["diverged"], t["final_loss"]))
     return {"surface": SURFACES[surface], "learning_rate": learning_rate, "beta1": beta1,
-            "beta2": beta2, "num_steps": num_steps, "runs": runs}
+            "beta2": beta2, "num_steps": num_steps, "lr_choice": lr_choice, "runs": runs}
 
 
 #: One colour per method, the same in every figure of the chapter.
 COLORS = {"SGD": "tab:blue", "SGDM": "tab:orange", "AdaGrad": "tab:green",
-          "RMSProp": "tab:red", "Adam": "tab:purple"}
+          "RMSProp": "tab:red", "Adam": "tab:purple", "NAG": "tab:brown", "AdaDelta": "tab:pink",
+          "Nadam": "tab:olive", "AdamW": "tab:cyan"}
 
 
 def draw_surface(ax, surface):
@@ -590,10 +920,13 @@ def draw_paths(ax, result):
     for name, run in result["runs"].items():
         points = run["points"]
         label = f"{name} (diverged)" if run["diverged"] else name
+        if result.get("lr_choice", "one for all") != "one for all":
+            label += f", lr {run['learning_rate']:g}"
         ax.plot(points[:, 0], points[:, 1], color=COLORS[name], linewidth=1.2, label=label)
         ax.plot(*points[-1], "o", color=COLORS[name], markersize=4)
-    ax.set_title(f"{surface.formula}, lr = {result['learning_rate']:g}, "
-                 f"{result['num_steps']} steps", fontsize=11)
+    rate = (f"lr = {result['learning_rate']:g}" if result.get("lr_choice", "one for all") == "one for all"
+            else "each its best lr")
+    ax.set_title(f"{surface.formula}, {rate}, {result['num_steps']} steps", fontsize=11)
 
 
 def trajectories_figure(results):

@@ -19,11 +19,23 @@ def new_figure(width=7.0, height=3.6, *, nrows=1, ncols=1, **subplot_kw):
     return figure, axes
 
 
+#: Axis labels in words for the metric identifiers Keras records.
+METRIC_WORDS = {"loss": "loss", "accuracy": "accuracy", "sparse_categorical_accuracy": "accuracy",
+                "categorical_accuracy": "accuracy", "mse": "mean squared error",
+                "mean_squared_error": "mean squared error"}
+
+
+def metric_words(metric):
+    """A metric identifier in words, for an axis label (``sparse_categorical_accuracy`` → accuracy)."""
+    return METRIC_WORDS.get(metric, metric.replace("_", " "))
+
+
 def training_curves(history, metrics=("loss",), *, title=""):
     """One subplot per metric, training and validation curves against the epoch.
 
     ``history`` is a Keras ``History``, a :class:`course_lib.training.History`, or a
     dict of per-epoch lists; validation series are found under ``val_<metric>``.
+    Axes are labelled in words, not with Keras' metric identifiers.
     """
     series = getattr(history, "history", None) or getattr(history, "metrics", None) or history
     figure, axes = new_figure(4.2 * len(metrics), 3.4, ncols=len(metrics))
@@ -32,14 +44,16 @@ def training_curves(history, metrics=("loss",), *, title=""):
         if metric not in series:
             raise ValueError(f"the history has no {metric!r}; it has {sorted(series)}.")
         epochs = np.arange(1, len(series[metric]) + 1)
-        ax.plot(epochs, series[metric], label=f"training {metric}")
+        words = metric_words(metric)
+        ax.plot(epochs, series[metric], label=f"training {words}")
         validation = series.get(f"val_{metric}")
         if validation is not None and len(validation):
             every = max(1, len(epochs) // len(validation))
             ax.plot(epochs[every - 1::every][:len(validation)], validation, "o-",
-                    label=f"validation {metric}")
+                    label=f"validation {words}")
         ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
+        ax.set_ylabel(words)
+        ax.set_title(words, fontsize=10)
         ax.legend()
     if title:
         figure.suptitle(title)
@@ -62,19 +76,24 @@ def image_grid(images, titles=None, *, columns=8, cmap="gray", size=1.3):
     return figure
 
 
-def confusion_matrix(y_true, y_pred, class_names):
-    """The confusion matrix as a heat map with counts; rows are true classes, columns predictions."""
+def confusion_matrix(y_true, y_pred, class_names, *, title="Confusion matrix"):
+    """The confusion matrix as a heat map with counts; rows are true classes, columns predictions.
+
+    The title gives the number of images and the accuracy (the diagonal's share).
+    """
     n = len(class_names)
     counts = np.zeros((n, n), dtype=int)
     np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
     figure, ax = new_figure(6.0, 5.2)
-    ax.imshow(counts, cmap="Blues")
+    image = ax.imshow(counts, cmap="Blues")
+    figure.colorbar(image, ax=ax, label="number of images", shrink=0.8)
+    ax.set_title(f"{title}: {counts.sum()} images, accuracy {np.trace(counts) / counts.sum():.3f}", fontsize=11)
     ax.grid(False)
     for (row, column), count in np.ndenumerate(counts):
         ax.text(column, row, count, ha="center", va="center", fontsize=8,
                 color="white" if count > counts.max() / 2 else "black")
     ax.set_xticks(range(n), class_names, rotation=45, ha="right")
     ax.set_yticks(range(n), class_names)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
     return figure

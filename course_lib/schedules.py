@@ -96,11 +96,13 @@ def _learning_rates(learning_rates):
     return rates
 
 
-def gradient_descent(learning_rates, w_start=W_START):
+def gradient_descent(learning_rates, w_start=W_START, *, rate_name="learning_rate"):
     """Gradient descent on (w + 1)² with one learning rate per epoch, as the source's loop does.
 
     Returns ``{"w": w after each step, "loss": loss before each step, "learning_rate": ...}``,
     the three numbers the source prints per epoch. ``learning_rates`` is a 1-D sequence.
+    A run that diverges past float64's range is refused (its curve would be inf and NaN);
+    ``rate_name`` is the argument the message names.
     """
     rates = _learning_rates(learning_rates)
     w = validate.finite("w_start", w_start)
@@ -110,6 +112,10 @@ def gradient_descent(learning_rates, w_start=W_START):
             losses[epoch] = loss_of(w)
             w = w - rate * 2.0 * (w - W_MINIMUM)
             ws[epoch] = w
+    if not (np.all(np.isfinite(ws)) and np.all(np.isfinite(losses))):
+        first = int(np.argmin(np.isfinite(ws) & np.isfinite(losses)))
+        raise ValueError(f"{rate_name} {rates[0]:g} makes w diverge beyond the largest float after "
+                         f"{first} epochs; give a smaller {rate_name} or fewer epochs.")
     return {"w": ws, "loss": losses, "learning_rate": rates}
 
 
@@ -143,7 +149,7 @@ def decay_run(base_learning_rate=0.2, decay_rate=0.99, decay_steps=1, num_epochs
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     rates = exponential_decay(base_learning_rate, decay_rate, decay_steps, np.arange(num_epochs),
                               staircase=staircase)
-    run = gradient_descent(rates)
+    run = gradient_descent(rates, rate_name="base_learning_rate")
     run.update(first_regime=regime(rates[0]), last_regime=regime(rates[-1]), staircase=bool(staircase))
     return run
 

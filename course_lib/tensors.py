@@ -26,7 +26,7 @@ def parse_shape(text):
         raise ValueError(f"a shape is written as text such as '4, 3', got {text!r}.")
     stripped = text.strip().strip("()[]").strip()
     parts = [part for part in re.split(r"[,\s]+", stripped) if part]
-    if not all(part.isdigit() for part in parts):
+    if not all(part.isdecimal() for part in parts):  # isdigit() also takes "²", which int() refuses
         raise ValueError(f"{text!r} is not a shape: write sizes as whole numbers separated by commas, "
                          "such as 4, 1, 3 (or nothing for a scalar).")
     return tuple(validate.positive_int("a size", int(part)) for part in parts)

@@ -6,7 +6,10 @@
 
 - :func:`train` trains a model (a ``keras.Model`` or any ``tf.Module`` with
   ``trainable_variables``) with a Keras optimizer: each batch runs the compiled
-  step of :func:`make_train_step`; each epoch gives a dict of metrics.
+  step of :func:`make_train_step`; each epoch gives a dict of metrics. The steps
+  run many at a time inside one more ``tf.function`` (:func:`make_epoch_function`),
+  so that Python does not stand between two batches; the batches, their order and
+  the numbers are those of a Python ``for`` loop calling the step once per batch.
 - :func:`loop` is the epoch loop itself, for a run whose epoch is not "one
   Keras-optimizer step per batch" (a hand-written optimizer, epochs compiled into
   one graph): give it ``run_epochs(first_epoch, count) -> [logs, ...]`` and it adds
@@ -73,6 +76,7 @@ def accuracy(y_true, y_pred):
 
     Taught in chapter 02.
     """
+    y_true, y_pred = tf.convert_to_tensor(y_true), tf.convert_to_tensor(y_pred)
     predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int64)
     if y_true.shape.rank == y_pred.shape.rank:
         y_true = tf.argmax(y_true, axis=-1, output_type=tf.int64)
@@ -128,7 +132,7 @@ def make_eval_step(model, loss_fn, metrics):
     return eval_step
 
 
-#: Compiled steps of the last few (model, loss, optimizer, metrics) combinations, so that a
+#: Compiled epochs of the last few (model, loss, optimizer, metrics) combinations, so that a
 #: panel calling :func:`train` once per click traces its step once, not on every click.
 #: Each entry keeps its objects alive, so their ids cannot be reused while it is cached.
 _COMPILED_STEPS = OrderedDict()
@@ -137,12 +141,13 @@ _COMPILED_STEPS_LOCK = threading.Lock()  # a panel's thread and the notebook may
 
 
 def _compiled_steps(model, loss_fn, optimizer, metrics):
-    """The (train_step, eval_step) pair for these objects, compiled once and reused."""
+    """The (train, evaluate) pair of :func:`make_epoch_function`s for these objects, compiled once and reused."""
     key = (id(model), id(loss_fn), id(optimizer), tuple((name, id(fn)) for name, fn in metrics.items()))
+    names = ("loss", *metrics)
     with _COMPILED_STEPS_LOCK:
         if key not in _COMPILED_STEPS:
-            _COMPILED_STEPS[key] = (make_train_step(model, loss_fn, optimizer, metrics),
-                                    make_eval_step(model, loss_fn, metrics),
+            _COMPILED_STEPS[key] = (make_epoch_function(make_train_step(model, loss_fn, optimizer, metrics), names),
+                                    make_epoch_function(make_eval_step(model, loss_fn, metrics), names),
                                     (model, loss_fn, optimizer, metrics))
             if len(_COMPILED_STEPS) > _MAX_COMPILED_STEPS:
                 _COMPILED_STEPS.popitem(last=False)
@@ -151,33 +156,80 @@ def _compiled_steps(model, loss_fn, optimizer, metrics):
 
 
 def warm_up(model, loss_fn, optimizer, x, y, metrics=None):
-    """Trace the compiled step for batches shaped like ``x`` and ``y``, of any batch size, without training.
+    """Trace the compiled epoch for batches shaped like ``x`` and ``y``, of any batch size, without training.
 
     A live panel calls it when it is built, so that its first press on Train shows
     an update at once instead of waiting a second for TensorFlow to trace the step.
     """
-    train_step, _ = _compiled_steps(model, loss_fn, optimizer, dict(metrics or {}))
-    train_step.get_concrete_function(*(tf.TensorSpec([None, *np.shape(a)[1:]], tf.as_dtype(a.dtype))
-                                       for a in (x, y)))
+    metrics = dict(metrics or {})
+    run_steps, _ = _compiled_steps(model, loss_fn, optimizer, metrics)
+    batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(len(x))  # batch size unknown: any fits
+    run_steps.get_concrete_function(iter(batches), {name: tf.constant(0.0, tf.float64) for name in ("loss", *metrics)},
+                                    tf.constant(0.0, tf.float64))
 
 
-def _run_epoch(step, dataset):
-    """Mean of each metric over the dataset, each batch weighted by its size."""
-    totals, count = {}, 0
-    for x, y in dataset:
-        values = step(x, y)
-        size = int(tf.shape(x)[0])
-        for name, value in values.items():
-            totals[name] = totals.get(name, 0.0) + float(value) * size
-        count += size
+#: Batches per call of a compiled epoch (see :func:`make_epoch_function`): enough that Python's
+#: overhead per call (a fraction of a millisecond) is spread over many steps, few enough that a
+#: Ctrl-C, which Python sees only between calls, stops a run within a second or so.
+STEPS_PER_CALL = 200
+
+
+def make_epoch_function(step, names):
+    """Up to :data:`STEPS_PER_CALL` calls of ``step(x, y)`` compiled into one graph, adding up its metrics.
+
+    ``run_steps(iterator, totals, count)`` takes batches from a ``tf.data`` iterator
+    until it runs dry or the call has made its steps, and returns ``(totals, count,
+    steps)``: each metric of ``names`` summed over the batches, weighted by their
+    size, the number of examples and the number of batches. The sums are float64, in
+    batch order, so they are the very numbers a Python loop adding ``float(value) *
+    size`` gets, without Python and a copy to the host between the steps.
+    ``step`` itself stays the readable one-batch step of :func:`make_train_step`.
+    Taught in chapter 10 (with the step it runs).
+    """
+    names = tuple(names)
+
+    @tf.function
+    def run_steps(iterator, totals, count):
+        steps = tf.constant(0)
+        for _ in tf.range(STEPS_PER_CALL):
+            batch = iterator.get_next_as_optional()
+            if not batch.has_value():
+                break
+            x, y = batch.get_value()
+            values = step(x, y)
+            size = tf.cast(tf.shape(x)[0], tf.float64)
+            totals = {name: totals[name] + tf.cast(values[name], tf.float64) * size for name in names}
+            count += size
+            steps += 1
+        return totals, count, steps
+
+    return run_steps
+
+
+def run_epoch(run_steps, names, dataset):
+    """Mean of each metric of ``names`` over ``dataset``, each batch weighted by its size.
+
+    ``run_steps`` is a :func:`make_epoch_function`; it is called until the dataset
+    runs dry, so Python runs once per :data:`STEPS_PER_CALL` batches, not once per batch.
+    """
+    iterator = iter(dataset)
+    totals = {name: tf.constant(0.0, tf.float64) for name in names}
+    count = tf.constant(0.0, tf.float64)
+    while True:
+        totals, count, steps = run_steps(iterator, totals, count)
+        if int(steps) < STEPS_PER_CALL:
+            break
+    count = float(count)
     if count == 0:
         raise ValueError("The dataset is empty: it yielded no batch.")
-    return {name: total / count for name, total in totals.items()}
+    return {name: float(total) / count for name, total in totals.items()}
 
 
 def evaluate(model, dataset, loss_fn, metrics=None):
     """The loss and ``metrics`` of ``model`` over ``dataset`` (batched ``(x, y)`` pairs). Taught in chapter 02."""
-    return _run_epoch(make_eval_step(model, loss_fn, dict(metrics or {})), dataset)
+    metrics = dict(metrics or {})
+    names = ("loss", *metrics)
+    return run_epoch(make_epoch_function(make_eval_step(model, loss_fn, metrics), names), names, dataset)
 
 
 class Checkpoint:
@@ -360,12 +412,13 @@ def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, valid
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     _check_learning_rate(optimizer)
     metrics = dict(metrics or {})
-    train_step, eval_step = _compiled_steps(model, loss_fn, optimizer, metrics)
+    train_epoch, eval_epoch = _compiled_steps(model, loss_fn, optimizer, metrics)
+    names = ("loss", *metrics)
 
     def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
-        logs = _run_epoch(train_step, dataset)
+        logs = run_epoch(train_epoch, names, dataset)
         if validation_data is not None and math.isfinite(logs["loss"]):
-            logs.update({f"val_{k}": v for k, v in _run_epoch(eval_step, validation_data).items()})
+            logs.update({f"val_{k}": v for k, v in run_epoch(eval_epoch, names, validation_data).items()})
         return [logs]
 
     return loop(run_epochs, num_epochs, checkpoint=Checkpoint(training_state(model, optimizer)),

@@ -13,4 +13,8 @@ def line_fit(w, b):
     """The line y = w·x + b on the demo points and its mean squared error (MSE)."""
     w, b = validate.finite("w", w), validate.finite("b", b)
     predictions = w * POINTS_X + b
-    return {"w": w, "b": b, "predictions": predictions, "mse": float(losses.mse(POINTS_Y, predictions))}
+    mse = float(losses.mse(POINTS_Y, predictions))
+    if not np.isfinite(mse):
+        raise ValueError(f"w = {w:g} and b = {b:g} are too large: the squared error overflows; "
+                         "keep them within a few thousand.")
+    return {"w": w, "b": b, "predictions": predictions, "mse": mse}

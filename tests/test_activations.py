@@ -201,6 +201,17 @@ def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert "first layer's value" in capsys.readouterr().out
 
 
+def test_a_curve_needs_two_points():
+    with pytest.raises(ValueError, match="num_points must be at least 2"):
+        activations.curves(num_points=1)
+
+
+def test_activation_names_x_when_it_is_not_numbers_and_takes_integers():
+    with pytest.raises(TypeError, match="x must be numbers"):
+        activations.activation("relu", "abc")
+    np.testing.assert_allclose(activations.activation("relu", [1, -2]).numpy(), [1.0, 0.0])
+
+
 def test_leaky_relu_units_negative_on_every_input_still_get_a_gradient():
     import tensorflow as tf
 

@@ -57,6 +57,8 @@ def test_every_loop_trains_and_is_set_against_the_roofline(tiny_throughput):
         assert row["steps_per_second"] == pytest.approx(row["steps"] / row["seconds"])
         assert row["seconds_per_epoch"] == pytest.approx(math.ceil(60_000 / 32) / row["steps_per_second"])
         assert row["roofline_fraction"] == pytest.approx(row["gflops"] / roofline)
+        assert row["cpu_seconds"] > 0 and row["cpu_roofline_fraction"] == pytest.approx(
+            row["cpu_gflops"] / tiny_throughput["roofline"]["cpu_gflops"])
     with pytest.raises(ValueError):
         throughput.measure(throughput.MODELS[0], "jit", 32, min_seconds=0.1, max_steps=1, fit_steps=1)
 
@@ -181,6 +183,66 @@ def test_the_suite_starts_the_long_chapters_first_and_checks_jobs():
     assert ordered == ["02", "10", "09", "00", "05"]
     with pytest.raises(ValueError, match="jobs"):
         suite.run(("00",), baseline=False, jobs=0)
+
+
+def makefile_variable(name):
+    """The value of ``NAME := value`` in the Makefile."""
+    line = next(line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith(f"{name} :="))
+    return line.split(":=", 1)[1].strip()
+
+
+def test_the_benchmark_runs_the_tests_as_make_test_does():
+    assert makefile_variable("NBVAL").split() == list(suite.NBVAL_OPTIONS)
+    assert makefile_variable("PARALLEL") == f"$(if $(filter 1,$(JOBS)),,-n $(JOBS) {' '.join(suite.PARALLEL_OPTIONS)})"
+    assert makefile_variable("DURATIONS") == suite.DURATIONS_OPTION
+    assert "$(NBVAL) $(PARALLEL) $(DURATIONS) tests notebooks" in (ROOT / "Makefile").read_text()
+    command = suite.test_command(["tests"], 2, "j.xml")
+    assert command[command.index("-n") + 1] == "2" and "--dist" in command and command[-1] == "tests"
+    assert "-n" not in suite.test_command(["tests"], 1, "j.xml")
+    with pytest.raises(ValueError, match="jobs"):
+        suite.test_command(["tests"], 0, "j.xml")
+
+
+JUNIT = """<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">
+<testcase classname="notebooks.09_mnist.ipynb" name="Cell 0" time="4.5"/>
+<testcase classname="notebooks.09_mnist.ipynb" name="Cell 1@notebooks/09_mnist.ipynb" time="60.25"><failure message="x"/></testcase>
+<testcase classname="tests.browser.test_panels" name="test_panel_runs_alone_after_setup_and_responds[09_mnist-cell35]@browser" time="50">
+<properties><property name="setup_seconds" value="9.5"/><property name="panel_cell_seconds" value="4.25"/>
+<property name="bound_seconds" value="60.0"/></properties></testcase>
+<testcase classname="tests.browser.test_panels" name="test_offline_panels_respond_without_a_kernel[09_mnist]" time="20"/>
+<testcase classname="tests.browser.test_browser_latency" name="test_browser_latency_times_key_presses@browser" time="30"/>
+<testcase classname="tests.test_checks" name="test_milestone" time="0.5"/>
+<testcase classname="tests.test_data" name="test_load[mnist]" time="1.5"><error message="y"/></testcase>
+</testsuite></testsuites>"""
+
+
+def test_the_test_suite_is_split_into_unit_nbval_and_browser_per_chapter(tmp_path):
+    (tmp_path / "junit.xml").write_text(JUNIT)
+    parts, panel_cells = suite.parts_of_junit(tmp_path / "junit.xml")
+    assert panel_cells == {"test_panel_runs_alone_after_setup_and_responds[09_mnist-cell35]":
+                           {"setup_seconds": 9.5, "panel_cell_seconds": 4.25, "bound_seconds": 60.0}}
+    assert parts == {
+        "browser 09_mnist": {"seconds": 70.0, "tests": 2, "failed": 0},
+        "browser test_browser_latency_times_key_presses": {"seconds": 30.0, "tests": 1, "failed": 0},
+        "nbval 09_mnist": {"seconds": 64.75, "tests": 2, "failed": 1},
+        "unit": {"seconds": 2.0, "tests": 2, "failed": 1},
+    }
+    tests = {"paths": ["tests", "notebooks"], "jobs": 2, "wall_seconds": 100.0, "exit_code": 1,
+             "summary": "2 failed, 5 passed in 100.0s", "parts": parts, "panel_cells": panel_cells}
+    results = {"meta": bench.metadata("test") | {"seconds": 1.0, "load_average": {"tests": 1.0}}, "tests": tests}
+    markdown = report.render_markdown(results)
+    assert "## 5. Test suite" in markdown and "**100.0 s** wall" in markdown
+    assert "| nbval 09_mnist | 64.8 | 2 | 1 |" in markdown and "| browser 09_mnist | 70.0 | 2 | 0 |" in markdown
+    assert "| test_panel_runs_alone_after_setup_and_responds[09_mnist-cell35] | 9.5 | 4.2 | 60.0 |" in markdown
+    assert any("exit code 1" in finding and "nbval 09_mnist, unit" in finding for finding in report.findings(results))
+
+
+@pytest.mark.slow
+def test_the_test_suite_is_timed_from_a_real_run():
+    result = suite.run_tests(("tests/test_checks.py",), jobs=1, timeout=600, log=quiet)
+    assert result["exit_code"] == 0 and "passed" in result["summary"]
+    assert list(result["parts"]) == ["unit"] and result["parts"]["unit"]["tests"] > 5
+    assert 0 < result["parts"]["unit"]["seconds"] < result["wall_seconds"]
 
 
 # ------------------------------------------- the old Matplotlib path, kept as the reference

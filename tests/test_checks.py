@@ -117,3 +117,49 @@ def test_number_problem_accepts_one_number_only():
     assert checks.number_problem(None) == checks.NONE_HINT
     assert checks.numbers_problem(w=1.0, b="2").startswith("b: your answer is the text '2'")
     assert checks.numbers_problem(w=1.0, b=2.0) is None
+
+
+def test_check_function_runs_the_function_on_every_case(capsys):
+    calls = []
+
+    def square(value):
+        calls.append(value)
+        return value ** 2
+
+    cases = [((value,), lambda result, value=value: checks.diagnose(result, value * value)) for value in (2.0, -3.0)]
+    assert checks.check_function("square", square, cases, hint="multiply x by itself")
+    assert calls == [2.0, -3.0]
+    assert capsys.readouterr().out == "✓ square: correct on 2 fresh test inputs.\n"
+
+
+def test_check_function_names_the_failing_case_and_its_problem(capsys):
+    cases = [((2.0,), lambda result: checks.diagnose(result, 4.0)),
+             ((3.0,), lambda result: checks.diagnose(result, 9.0, mistakes={"you doubled it": 6.0}))]
+    assert not checks.check_function("square", lambda value: value * 2 if value > 2 else value ** 2, cases,
+                                     hint="multiply x by itself")
+    assert capsys.readouterr().out == "✗ square: on test input 2 of 2: you doubled it\n"
+    assert not checks.check_function("square", lambda value: 1.0, cases[:1], hint="multiply x by itself")
+    assert "not the expected value yet. Hint: multiply x by itself" in capsys.readouterr().out
+
+
+def test_check_function_reports_untouched_uncallable_and_crashing_answers(capsys):
+    cases = [((2.0,), lambda result: checks.diagnose(result, 4.0))]
+    assert not checks.check_function("square", ..., cases, hint="multiply x by itself")
+    assert "not attempted yet. Hint: multiply x by itself" in capsys.readouterr().out
+    assert not checks.check_function("square", 4.0, cases, hint="")
+    assert "give the function itself" in capsys.readouterr().out
+    assert not checks.check_function("square", lambda value: value / 0, cases, hint="")
+    assert "your function raised ZeroDivisionError: float division by zero" in capsys.readouterr().out
+    assert not checks.check_function("square", lambda value: None, cases, hint="")
+    assert "without `return` gives None" in capsys.readouterr().out
+
+
+def test_call_answer_runs_the_function_and_reports_what_went_wrong(capsys):
+    assert checks.call_answer("square", lambda x: x * x, 3, hint="x·x") == (9, None)
+    assert checks.call_answer("twice", lambda x: x + 1, 3, hint="", run=lambda f, x: f(f(x))) == (5, None)
+    result, verdict = checks.call_answer("square", ..., 3, hint="multiply x by itself")
+    assert result is None and not verdict and "not attempted yet. Hint: multiply" in capsys.readouterr().out
+    result, verdict = checks.call_answer("square", 9, 3, hint="")
+    assert not verdict and "without parentheses" in capsys.readouterr().out
+    result, verdict = checks.call_answer("square", lambda x: x / 0, 3, hint="")
+    assert not verdict and "raised ZeroDivisionError" in capsys.readouterr().out

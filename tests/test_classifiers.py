@@ -159,6 +159,18 @@ def test_image_browser_panel_trains_its_own_model_without_arguments():
     panel = image_browser_panel()
     assert panel.result["accuracy"] > 0.85 and panel.controls["index"].max == 99
     assert "The model is right on" in panel.chart.caption
+    assert classifiers.quick_classifier() is classifiers.quick_classifier("mnist")  # trained once per kernel
+    fashion = image_browser_panel(dataset="fashion_mnist")
+    bars = fashion.chart.datasets["probabilities"]
+    assert [bar["class"] for bar in bars][:2] == ["T-shirt/top T恤", "Trouser 裤子"]
+    assert 0.7 < fashion.result["accuracy"] < panel.result["accuracy"]  # clothes are harder than digits
+
+
+def test_image_browser_panel_names_an_unknown_dataset():
+    with pytest.raises(ValueError, match="dataset must be one of 'mnist', 'fashion_mnist'"):
+        image_browser_panel(dataset="cifar10")
+    with pytest.raises(ValueError, match="dataset"):
+        classifiers.quick_classifier("cifar10")
 
 
 def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):
@@ -278,3 +290,68 @@ def test_fresh_runs_report_each_epoch_and_stop_on_request():
     full = runs(4, (16, 8, 4, 2))
     assert full["num_epochs"] == 4
     np.testing.assert_array_equal(full["test_accuracy"][:2], result["test_accuracy"])
+
+
+# --- Chapter 10: overfitting, its fixes, and a convolutional network ----------------------
+
+
+def small_fashion_slices(num_train=600):
+    (x, y), (x_test, y_test) = data.load_fashion_mnist(flatten=True, one_hot=True)
+    return (x[:num_train], y[:num_train]), (x[-300:], y[-300:]), (x_test[:500], y_test[:500])
+
+
+def test_fashion_mlp_can_carry_dropout():
+    plain, dropped = classifiers.fashion_mlp((16, 8)), classifiers.fashion_mlp((16, 8), dropout=0.3)
+    assert [type(layer).__name__ for layer in dropped.layers] == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    assert dropped.count_params() == plain.count_params()
+    with pytest.raises(ValueError, match="dropout"):
+        classifiers.fashion_mlp(dropout=1.5)
+
+
+def test_overfitting_fixes_trains_three_runs_and_stops_early():
+    train, validation, test = small_fashion_slices()
+    results = classifiers.overfitting_fixes(train, validation, test, num_epochs=12, patience=2, batch_size=100)
+    assert list(results) == list(classifiers.FIXES)
+    assert results["none"]["num_epochs"] == 12 and results["dropout"]["num_epochs"] == 12
+    stopped = results["early stopping"]
+    assert stopped["num_epochs"] < 12                        # 600 images overfit within 12 epochs
+    assert results["none"]["val_loss"][-1] > min(results["none"]["val_loss"])
+    assert stopped["test_loss"] < results["none"]["test_loss"]
+    assert results["dropout"]["train_loss"][-1] > results["none"]["train_loss"][-1]
+    figure = classifiers.overfitting_figure(results)
+    assert figure.axes[0].get_ylabel() == "cross entropy" and len(figure.axes[0].get_lines()) == 6
+
+
+def test_small_convnet_and_the_comparison_with_the_dense_network():
+    conv = classifiers.small_convnet()
+    assert conv.output_shape == (None, 10)
+    # conv 3·3·1·32 + 32, conv 3·3·32·64 + 64, dense 5·5·64·10 + 10
+    assert conv.count_params() == 320 + 18496 + 16010
+    train, _, test = small_fashion_slices(num_train=1000)
+    results = classifiers.dense_against_conv(train, test, num_epochs=1, batch_size=100)
+    assert set(results) == {"dense", "conv"}
+    assert results["conv"]["num_parameters"] == conv.count_params()
+    assert results["dense"]["test_accuracy"] > 0.5 and results["conv"]["test_accuracy"] > 0.3   # chance: 0.1
+    with pytest.raises(ValueError, match="filters"):
+        classifiers.small_convnet((0,))
+
+
+def test_mnist_build_it_exercise_scores_on_the_test_set(capsys):
+    assert not classifiers_exercises_check(...)
+    assert "not attempted" in capsys.readouterr().out
+
+    def too_little(x_train, y_train):  # 2 000 images, one epoch: about 0.85, far from 0.98
+        keras.utils.set_random_seed(0)
+        model = classifiers.compile_like_source(classifiers.mnist_sequential(32))
+        model.fit(x_train[:2000], y_train[:2000], batch_size=100, epochs=1, verbose=0)
+        return model
+
+    assert not classifiers_exercises_check(too_little)
+    out = capsys.readouterr().out
+    assert "below 0.98" in out and "512" in out
+    assert not classifiers_exercises_check(lambda x, y: "a model")
+    assert "returned a str" in capsys.readouterr().out
+
+
+def classifiers_exercises_check(answer):
+    return exercises.check_mnist_beats_098(answer)

@@ -318,3 +318,42 @@ def test_check_rescue(capsys):
     assert exercises.check_rescue({"hidden_units": 32, "regularization": "L2", "lam": 0.01,
                                    "num_epochs": 1000})
     assert "Why" not in capsys.readouterr().out
+
+
+def test_the_error_of_no_points_is_an_error_not_nan():
+    with pytest.raises(ValueError, match="empty"):
+        fitting.mean_squared_error([], [])
+
+
+# ---------------------------------------------------------------- learning curves and early stopping (chapter 06)
+
+
+def test_learning_curves_close_the_gap_with_more_data():
+    curves = fitting.learning_curves(degrees=(3, 12), sizes=(15, 400), num_seeds=5)
+    assert list(curves["sizes"]) == [15, 400] and curves["noise_floor"] == pytest.approx(0.0625)
+    flexible = curves[12]
+    assert flexible["validation_mse"][0] > 10 * flexible["validation_mse"][1]   # few points: wild fits
+    assert flexible["train_mse"][0] < flexible["train_mse"][1]                  # more points are harder to pass through
+    assert abs(flexible["validation_mse"][1] - 0.0625) < 0.02
+    figure = fitting.learning_curves_figure(curves)
+    assert isinstance(figure, Figure) and "training points" in figure.axes[0].get_xlabel()
+    assert len(figure.axes[0].get_lines()) == 5
+    with pytest.raises(ValueError, match="size"):
+        fitting.learning_curves(sizes=(0, 10))
+
+
+def test_early_stopping_restores_the_best_weights_even_when_fit_ends_first():
+    """Keras 3's EarlyStopping restores in on_train_end, also when patience never ran out."""
+    x, y = fitting.circle_data(num_samples=300, noise=0.4)
+    (x_train, y_train), (x_val, y_val) = fitting.split(x, y, train_fraction=0.2)
+    model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.01)
+    assert model.count_params() == 2 * 32 + 32 + 32 + 1
+    stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=1000, restore_best_weights=True)
+    history = model.fit(x_train, y_train, batch_size=len(x_train), epochs=120, validation_data=(x_val, y_val),
+                        callbacks=[stopping], verbose=0).history
+    assert stopping.stopped_epoch == 0 and len(history["loss"]) == 120
+    kept = model.evaluate(x_val, y_val, verbose=0)
+    assert kept == pytest.approx(min(history["val_loss"]), abs=1e-5)
+    assert history["val_loss"][-1] > kept + 1e-3   # the last epoch was not the best one
+    figure = fitting.early_stopping_figure(history, 0, stopping.best_epoch + 1, "test")
+    assert figure.axes[0].get_ylabel() == "binary cross entropy"

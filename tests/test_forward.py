@@ -234,3 +234,118 @@ def test_forward_pass_exercise(capsys):
     assert "shape (2, 10)" in capsys.readouterr().out
     assert exercises.check_forward_pass(h2 @ w3 + b3, x, trained_model=model)
     assert capsys.readouterr().out == "✓ forward pass: correct.\n"
+
+
+def test_forward_pass_is_the_mlp_call_and_checks_its_lists():
+    model = forward.MLP((5, 4, 3), seed=1)
+    x = np.random.RandomState(2).normal(size=(6, 5)).astype(np.float32)
+    np.testing.assert_array_equal(forward.forward_pass(model.weights, model.biases, x).numpy(), model(x).numpy())
+    with pytest.raises(ValueError, match="one bias per weight"):
+        forward.forward_pass(model.weights, model.biases[:1], x)
+    with pytest.raises(ValueError, match="layer 1 gets 4 values per example"):
+        forward.forward_pass(model.weights, model.biases, x[:, :4])
+    with pytest.raises(ValueError, match="layer 2 gets 4 values"):
+        forward.tape_gradients([model.weights[0], tf.transpose(model.weights[1])], model.biases, x, np.zeros((6, 3)))
+
+
+def test_summed_squared_error_is_ten_times_the_mse_on_digits():
+    rng = np.random.RandomState(0)
+    y = np.eye(10, dtype=np.float32)[rng.randint(10, size=7)]
+    out = rng.normal(size=(7, 10)).astype(np.float32)
+    summed = float(forward.summed_squared_error(y, out))
+    assert summed == pytest.approx(np.sum((out - y) ** 2) / 7, rel=1e-6)
+    assert summed == pytest.approx(10 * float(forward.mse(y, out)), rel=1e-6)
+    with pytest.raises(ValueError, match="y_pred"):
+        forward.summed_squared_error(y[0], out[0])
+
+
+def test_tape_gradients_match_the_closed_form_of_a_linear_layer():
+    rng = np.random.RandomState(3)
+    w, b = rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=3).astype(np.float32)
+    x, y = rng.normal(size=(5, 4)).astype(np.float32), rng.normal(size=(5, 3)).astype(np.float32)
+    (d_w,), (d_b,) = forward.tape_gradients([w], [b], x, y)
+    delta = 2 * (x @ w + b - y) / y.size  # one layer: no ReLU, the MSE's δ directly
+    np.testing.assert_allclose(d_w.numpy(), x.T @ delta, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(d_b.numpy(), delta.sum(axis=0), rtol=1e-5, atol=1e-7)
+
+
+def test_tape_gradients_leave_switched_off_relu_units_without_gradient():
+    x = np.array([[1.0, 2.0]], np.float32)
+    w1, b1 = np.array([[0.5, -1.0], [0.25, 0.5]], np.float32), np.array([0.0, -0.5], np.float32)
+    w2, b2 = np.array([[2.0], [-1.0]], np.float32), np.array([0.5], np.float32)
+    (d_w1, d_w2), (d_b1, d_b2) = forward.tape_gradients([w1, w2], [b1, b2], x, np.array([[1.0]], np.float32))
+    np.testing.assert_allclose(d_w1.numpy(), [[6.0, 0.0], [12.0, 0.0]])
+    np.testing.assert_allclose(d_w2.numpy(), [[3.0], [0.0]])
+    np.testing.assert_allclose(d_b1.numpy(), [6.0, 0.0])
+    np.testing.assert_allclose(d_b2.numpy(), [3.0])
+
+
+def test_max_difference_compares_every_entry_and_rejects_mismatched_shapes():
+    one = ([np.zeros((2, 3)), np.zeros((3, 1))], [np.zeros(3), np.zeros(1)])
+    other = ([np.zeros((2, 3)), np.full((3, 1), 0.25)], [np.array([0.0, -0.5, 0.0]), np.zeros(1)])
+    assert forward.max_difference(one, other) == 0.5
+    assert forward.max_difference(one, one) == 0.0
+    with pytest.raises(ValueError, match="shape"):
+        forward.max_difference(one, ([np.zeros((3, 2)), np.zeros((3, 1))], one[1]))
+    with pytest.raises(ValueError, match="layers"):
+        forward.max_difference(one, (one[0][:1], one[1][:1]))
+
+
+def test_gradient_norms_and_their_figure():
+    gradients = ([np.full((2, 2), 1.5), np.array([[3.0], [4.0]])], [np.zeros(2), np.array([2.0])])
+    norms = forward.gradient_norms(gradients)
+    assert norms == {"weights": [3.0, 5.0], "biases": [0.0, 2.0]}
+    figure = forward.gradient_size_figure({"MSE": norms, "cross entropy": forward.gradient_norms(gradients)})
+    axes = figure.axes
+    assert [ax.get_title() for ax in axes] == ["∂L/∂W", "∂L/∂b"]
+    assert axes[0].get_yscale() == "log" and "norm" in axes[0].get_ylabel()
+    assert len(axes[0].patches) == 4 and [t.get_text() for t in figure.legends[0].get_texts()] == \
+        ["MSE", "cross entropy"]
+    with pytest.raises(ValueError):
+        forward.gradient_size_figure({})
+
+
+def _backward_cross_entropy(weights, biases, x, y, *, mask=True, divide=True, transpose_first=False):
+    w1, w2, w3 = weights
+    b1, b2, b3 = biases
+    z1 = x @ w1 + b1
+    z2 = tf.nn.relu(z1) @ w2 + b2
+    out = tf.nn.relu(z2) @ w3 + b3
+    delta3 = (tf.nn.softmax(out) - y) / (out.shape[0] if divide else 1)
+    delta2 = (delta3 @ tf.transpose(w3)) * (tf.cast(z2 > 0, tf.float32) if mask else 1)
+    delta1 = (delta2 @ tf.transpose(w2)) * (tf.cast(z1 > 0, tf.float32) if mask else 1)
+    d_w1 = tf.transpose(x) @ delta1
+    weight_gradients = [tf.transpose(d_w1) if transpose_first else d_w1,
+                        tf.transpose(tf.nn.relu(z1)) @ delta2, tf.transpose(tf.nn.relu(z2)) @ delta3]
+    return weight_gradients, [tf.reduce_sum(delta, axis=0) for delta in (delta1, delta2, delta3)]
+
+
+def test_backward_pass_exercise_runs_the_function_and_names_the_slip(capsys):
+    assert not exercises.check_backward_pass(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_backward_pass(_backward_cross_entropy)
+    assert capsys.readouterr().out == "✓ backward pass of cross entropy: correct on 3 fresh test inputs.\n"
+    slips = {"forgot the ReLU mask": {"mask": False}, "divide by the batch size": {"divide": False},
+             "transpose of W's shape": {"transpose_first": True}}
+    for hint, options in slips.items():
+        assert not exercises.check_backward_pass(lambda *args, options=options: _backward_cross_entropy(*args, **options))
+        assert hint in capsys.readouterr().out
+    assert not exercises.check_backward_pass(lambda w, b, x, y: (w, b))
+    assert "∂L/∂b3:" in capsys.readouterr().out
+
+
+def test_backward_pass_exercise_turns_down_a_tape_and_a_wrong_structure(capsys):
+    def with_the_library(weights, biases, x, y):
+        return forward.tape_gradients(weights, biases, x, y, forward.cross_entropy)
+
+    def with_a_tape(weights, biases, x, y):
+        with tf.GradientTape() as tape:
+            tape.watch(weights)
+            loss = tf.reduce_sum(weights[0])
+        return tape.gradient(loss, weights), biases
+
+    for function in (with_the_library, with_a_tape):
+        assert not exercises.check_backward_pass(function)
+        assert "asks a tape for the gradients" in capsys.readouterr().out
+    assert not exercises.check_backward_pass(lambda w, b, x, y: w + b)
+    assert "return two lists" in capsys.readouterr().out

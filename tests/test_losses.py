@@ -202,6 +202,28 @@ def test_mse_is_the_mean_over_every_entry_for_tensors_and_arrays():
     assert float(losses.mse(y_true, tf.constant(y_pred, tf.float32))) == pytest.approx(1.125)
 
 
+@pytest.mark.parametrize("y_pred", [np.zeros(4), np.zeros((1, 4))])
+def test_mse_and_the_sales_loss_refuse_shapes_that_would_broadcast(y_pred):
+    # (n, 1) against (n,) broadcast to (n, n): a number n times too large, with no word.
+    with pytest.raises(ValueError, match="y_true has shape \\(4, 1\\) but y_pred has shape"):
+        losses.mse(np.ones((4, 1)), y_pred)
+    with pytest.raises(ValueError, match="y_true has shape \\(4, 1\\) but y_pred has shape"):
+        losses.sales_loss(np.ones((4, 1)), y_pred, cost=1.0, profit=99.0)
+
+
+def test_mse_of_nothing_is_an_error_not_nan():
+    with pytest.raises(ValueError, match="empty"):
+        losses.mse([], [])
+
+
+@pytest.mark.parametrize("labels", [[[2.0, 0.0]], [[0.5, 0.2]], [[-1.0, 2.0]]])
+def test_stable_cross_entropy_refuses_labels_that_are_not_one_hot(labels):
+    with pytest.raises(ValueError, match="one-hot"):
+        losses.stable_softmax_cross_entropy(np.array(labels), np.array([[1.0, 2.0]]))
+    soft = losses.stable_softmax_cross_entropy(np.array([[0.25, 0.75]]), np.array([[1.0, 2.0]]))
+    assert np.isfinite(soft).all()  # probabilities as targets stay allowed
+
+
 def _cross_entropy(y_true, y_pred):
     import tensorflow as tf
 

@@ -32,10 +32,27 @@ def code_cells(notebook):
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
+def tags(cell):
+    return cell.metadata.get("tags", [])
+
+
 def test_stored_notebook_is_the_current_source(chapter):
     source, stored = chapter
-    assert [(c.cell_type, c.source) for c in source.cells] == [(c.cell_type, c.source) for c in stored.cells], \
+    assert ([(c.cell_type, c.source, tags(c)) for c in source.cells]
+            == [(c.cell_type, c.source, tags(c)) for c in stored.cells]), \
         "the .ipynb is out of date with notebooks/src: run `make execute`"
+
+
+PANEL_CALL = re.compile(r"\b\w+_panel\(")
+
+
+def test_every_panel_cell_is_tagged_panel(chapter):
+    """The browser tests, slides and site find a chapter's panels by the tag (see docs/CONTRIBUTING.md)."""
+    source, _ = chapter
+    untagged = [c.source for c in code_cells(source) if PANEL_CALL.search(c.source) and "panel" not in tags(c)]
+    stray = [c.source for c in code_cells(source) if "panel" in tags(c) and not PANEL_CALL.search(c.source)]
+    assert not untagged, f"tag these panel cells: `# %% tags=[\"panel\"]`: {untagged}"
+    assert not stray, f"these cells are tagged panel but call no panel factory: {stray}"
 
 
 def test_every_cell_ran_in_order_without_error(chapter):
@@ -77,6 +94,14 @@ def test_links_to_chapters_point_to_existing_notebooks(chapter):
         assert (ROOT / "notebooks" / "src" / target.replace(".ipynb", ".py")).exists(), target
 
 
+def test_readme_lists_every_chapter():
+    """README's chapter table is the one listing written by hand: a new chapter must add its row."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (\d\d) \| \[[^]]+\]\(notebooks/(\d\d_\w+)\.ipynb\)", readme, re.MULTILINE))
+    missing = [source.stem for source in SOURCES if (source.stem[:2], source.stem) not in listed]
+    assert not missing, f"README.md's chapter table has no row for {missing}: add one (see docs/CONTRIBUTING.md)"
+
+
 def test_setup_order_is_enforced():
     assert_setup_comes_first("from course_lib import notebook\n\nnotebook.setup()\nimport keras\n")
     with pytest.raises(AssertionError, match="import keras"):
@@ -97,3 +122,52 @@ def test_chapter_follows_the_template(chapter):
     assert all(c.metadata["jupyter"].get("outputs_hidden") for c in solutions), \
         "a solution's output shows its answer: hide it too (outputs_hidden)"
     assert any(cell.source.startswith("## Summary") for cell in source.cells if cell.cell_type == "markdown")
+
+
+#: A measured-looking number in prose: two or more decimals, thousands in groups, or a percentage.
+PROSE_NUMBER = re.compile(r"(?<![\w.])(\d+\.\d{2,}|\d{1,3}(?:[ ,]\d{3})+|\d+(?:\.\d+)?\s?%)(?![\w.])")
+SEEDS = ROOT.parent / "shared" / "seeds"
+#: Numbers the prose may give without an output, each with the reason.
+PROSE_NUMBERS_NOT_MEASURED = {("03_learning_rate", "0.75"): "a slider value the reader is asked to try"}
+
+
+def _spellings(number):
+    """The ways an output or the source may print a prose number: '244 522' is also 244522 and 244,522."""
+    plain = number.replace(" ", "").replace(",", "").rstrip("%").strip()
+    return {number, plain, f"{int(plain):,}" if plain.isdigit() else plain, f"{int(plain):_}" if plain.isdigit() else plain}
+
+
+def _rounds_to(number, text):
+    """Whether ``text`` holds a number that rounds to ``number`` (the source prints 16.709985…, prose 16.71)."""
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return any(f"{float(found):.{decimals}f}" == number for found in re.findall(r"\d+\.\d+", text))
+
+
+def test_every_measured_number_in_the_prose_is_an_output_or_the_sources():
+    """A figure the prose quotes is printed by the chapter (so nbval keeps it true) or is the source's.
+
+    Formulas ($…$) are left out; code and outputs both count, since a number set in code
+    (a learning rate) and a number printed (an accuracy) are both on the page.
+    """
+    if not SEEDS.is_dir():
+        pytest.skip(f"the source texts are not at {SEEDS}")
+    seeds = "\n".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    stray = []
+    for source in SOURCES:
+        stored = nbformat.read(ROOT / "notebooks" / f"{source.stem}.ipynb", as_version=4)
+        page = "\n".join(cell.source for cell in code_cells(stored)) + "\n".join(
+            str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", "")) +
+            str(output.get("data", {}).get("text/html", ""))
+            for cell in code_cells(stored) for output in cell.outputs)
+        for cell in stored.cells:
+            if cell.cell_type != "markdown":
+                continue
+            prose = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", "", cell.source, flags=re.S)
+            for number in PROSE_NUMBER.findall(prose):
+                spellings = _spellings(number)
+                if (any(s in page or s in seeds for s in spellings) or _rounds_to(number, seeds)
+                        or (source.stem, number) in PROSE_NUMBERS_NOT_MEASURED):
+                    continue
+                stray.append(f"{source.stem}: {number!r}")
+    assert not stray, ("numbers in the prose that no output prints and the source does not have; print them "
+                       "through a check or say where they come from: " + ", ".join(stray))

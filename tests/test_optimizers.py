@@ -117,10 +117,10 @@ def test_keras_adam_adds_epsilon_to_the_uncorrected_root():
 
 def test_keras_pair_refuses_an_unknown_method():
     with pytest.raises(ValueError, match="name"):
-        optimizers.keras_pair("Nadam")
+        optimizers.keras_pair("Lion")
 
 
-@pytest.mark.parametrize("name", optimizers.NAMES)
+@pytest.mark.parametrize("name", optimizers.ALL_NAMES)
 def test_keras_forms_match_keras_step_for_step_on_a_real_model(name):
     differences = optimizers.compare_with_keras(name, num_steps=100)
     assert len(differences) == 100
@@ -235,3 +235,123 @@ def test_first_adam_step_matches_the_course_optimizer():
     (weights,) = optimizers.Adam(exercises.ADAM_LEARNING_RATE, epsilon=0.0).step(
         [exercises.ADAM_START], [exercises.ADAM_GRADIENT])
     assert exercises.check_first_adam_step(weights)
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: optimizers.SGD(0.1), lambda: optimizers.KerasSGD(0.1),
+                                            lambda: optimizers.KerasAdam(0.1)])
+def test_integer_weights_move_instead_of_rounding_the_step_away(make_optimizer):
+    new_weights, = make_optimizer().step([np.array([1, 2])], [np.array([1, 1])])
+    assert new_weights.dtype.kind == "f"
+    assert np.all(new_weights < [1, 2])
+
+
+def test_weights_that_are_not_numbers_are_named():
+    with pytest.raises(TypeError, match="weights must hold numbers"):
+        optimizers.SGD(0.1).step([np.array(["a"])], [np.array([1.0])])
+
+
+# --- The four the course only names (taught in chapter 07) ------------------------------
+
+def test_nag_course_form_is_keras_nesterov_with_lr_times_one_minus_beta():
+    gradients = [G * k for k in (1.0, -0.5, 2.0, 0.3, 1.1)]
+    course = run(optimizers.NAG(0.1, beta=0.9), gradients)
+    keras_form = run(optimizers.KerasSGD(0.01, momentum=0.9, nesterov=True), gradients)
+    np.testing.assert_allclose(course, keras_form, rtol=1e-12)
+    assert np.abs(course - run(optimizers.SGDM(0.1, beta=0.9), gradients)).max() > 1e-3
+
+
+def test_adadelta_course_form_is_keras_adadelta_with_the_same_epsilon():
+    gradients = [G * k for k in (1.0, -0.5, 2.0)]
+    np.testing.assert_allclose(run(optimizers.AdaDelta(1.0, beta=0.95, epsilon=1e-7), gradients),
+                               run(optimizers.KerasAdadelta(1.0, rho=0.95, epsilon=1e-7), gradients), rtol=1e-12)
+    # its first step is √ε / √((1−β)·g² + ε)·g: tiny, whatever the gradient's size
+    first = run(optimizers.AdaDelta(1.0, epsilon=1e-6), [G]) - W
+    assert np.abs(first).max() < 1e-2
+
+
+def test_nadam_first_moment_looks_ahead():
+    """Step 1 of the course's Nadam: m̂ = g, so m̃ = β1·g + (1−β1)·g/(1−β1) = (β1 + 1)·g, over √V̂ = |g|."""
+    weights = run(optimizers.Nadam(0.01, epsilon=0.0), [G])
+    np.testing.assert_allclose(weights, W - 0.01 * 1.9 * np.sign(G))
+
+
+def test_adamw_decays_every_weight_by_the_same_share():
+    zero = np.zeros(3)
+    weights = run(optimizers.AdamW(0.01, weight_decay=0.5), [zero])
+    np.testing.assert_allclose(weights, W * (1 - 0.01 * 0.5))
+    np.testing.assert_allclose(run(optimizers.AdamW(0.01, weight_decay=0.0), [G]), run(optimizers.Adam(0.01), [G]))
+    with pytest.raises(ValueError, match="weight_decay"):
+        optimizers.AdamW(weight_decay=-1.0)
+    with pytest.raises(TypeError, match="nesterov"):
+        optimizers.KerasSGD(nesterov="yes")
+
+
+def test_race_with_each_its_best_learning_rate_is_at_least_as_good():
+    shared = optimizers.race("rosenbrock", 0.02, num_steps=100)
+    fair = optimizers.race("rosenbrock", 0.02, num_steps=100, lr_choice="each its best")
+    assert shared["runs"]["SGD"]["diverged"] and not fair["runs"]["SGD"]["diverged"]
+    for name in optimizers.NAMES:
+        assert fair["runs"][name]["learning_rate"] in optimizers.RACE_LEARNING_RATES
+        if not shared["runs"][name]["diverged"]:
+            assert fair["runs"][name]["final_loss"] <= shared["runs"][name]["final_loss"]
+    with pytest.raises(ValueError, match="lr_choice"):
+        optimizers.race("ravine", lr_choice="tuned")
+
+
+def test_race_panel_can_give_each_method_its_best_rate():
+    panel = optimizer_widgets.optimizer_race_panel(surface="rosenbrock", learning_rate=0.02)
+    assert "SGD <b>diverged</b>" in panel.chart.caption
+    panel.controls["lr_choice"].value = "each its best"
+    assert "each its best lr" in panel.chart.caption and "SGD (lr 0.00" in panel.chart.caption
+    assert "diverged" not in panel.chart.caption
+
+
+def test_budget_race_tunes_each_method_on_validation_data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 20)).astype(np.float32)
+    y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
+    parts = ((x[:200], y[:200]), (x[200:250], y[200:250]), (x[250:], y[250:]))
+    results = optimizers.budget_race(*parts, learning_rates={"SGD": (1e-4, 0.3), "Adam": (0.01,)},
+                                     num_epochs=3, batch_size=20, hidden_units=8)
+    assert list(results) == ["SGD", "Adam"]
+    assert results["SGD"]["best_learning_rate"] == 0.3 and len(results["SGD"]["val_accuracies"]) == 2
+    assert results["SGD"]["test_accuracy"] >= 0.7 and results["Adam"]["test_accuracy"] >= 0.7  # chance: 0.5
+    figure = optimizers.budget_figure(results)
+    assert figure.axes[0].get_xlabel().startswith("learning rate") and len(figure.axes) == 2
+    with pytest.raises(ValueError, match="learning_rates"):
+        optimizers.budget_race(*parts, learning_rates={"Lion": (0.1,)})
+    with pytest.raises(ValueError, match="learning_rate"):
+        optimizers.budget_race(*parts, learning_rates={"SGD": (-0.1,)})
+
+
+def test_fashion_budget_data_keeps_validation_apart_from_training():
+    (x_train, y_train), (x_val, _), (x_test, _) = optimizers.fashion_budget_data(100, 50, 30)
+    assert x_train.shape == (100, 784) and x_val.shape == (50, 784) and x_test.shape == (30, 784)
+    assert 0.0 <= x_train.min() and x_train.max() <= 1.0 and y_train.dtype == np.int64
+    with pytest.raises(ValueError, match="num_train"):
+        optimizers.fashion_budget_data(num_train=60000)
+
+
+def good_nag(weight, gradient, velocity, learning_rate, momentum):
+    velocity = momentum * velocity - learning_rate * gradient
+    return weight + momentum * velocity - learning_rate * gradient, velocity
+
+
+def plain_momentum(weight, gradient, velocity, learning_rate, momentum):
+    velocity = momentum * velocity - learning_rate * gradient
+    return weight + velocity, velocity
+
+
+def test_nag_build_it_exercise(capsys):
+    assert not exercises.check_nag_step(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_nag_step(good_nag) and exercises.check_nag_step(good_nag, seed=3)
+    assert not exercises.check_nag_step(plain_momentum)
+    assert "plain momentum" in capsys.readouterr().out
+    assert not exercises.check_nag_step(lambda *args: 1 / 0)
+    assert "ZeroDivisionError" in capsys.readouterr().out
+    assert not exercises.check_nag_step(good_nag(1.0, 1.0, 0.0, 0.1, 0.9))
+    assert "without parentheses" in capsys.readouterr().out
+    # the inputs are fresh: a function that returns one fixed answer cannot pass twice
+    fixed = good_nag(np.zeros((3, 4)), np.ones((3, 4)), np.zeros((3, 4)), 0.1, 0.9)
+    assert not exercises.check_nag_step(lambda *args: fixed)

@@ -39,7 +39,7 @@ def test_conda_environment_installs_the_project_itself_with_the_lock():
     dependencies = load_environment()["dependencies"]
     pip_sections = [d["pip"] for d in dependencies if isinstance(d, dict)]
     conda_packages = [d.split("=")[0] for d in dependencies if isinstance(d, str)]
-    assert pip_sections == [["-c requirements/lock.txt", "-e .[test,dev]"]], \
+    assert pip_sections == [["-c requirements/lock.txt", "-e .[test,dev,lecture]"]], \
         "environment.yml must install the project with the lock, not a second list"
     assert sorted(conda_packages) == ["pip", "python"]
 
@@ -101,7 +101,7 @@ def test_the_lock_pins_every_dependency_once_on_every_target_within_its_range():
 
     project = load_project()["project"]
     wanted = [Requirement(r) for r in project["dependencies"]]
-    wanted += [Requirement(r) for extra in ("test", "dev") for r in project["optional-dependencies"][extra]]
+    wanted += [Requirement(r) for extra in ("test", "dev", "lecture") for r in project["optional-dependencies"][extra]]
     for target in TARGETS:
         pinned = {}
         for pin in pins_for(target, lock_pins()):  # raises on a package pinned twice
@@ -121,7 +121,7 @@ def test_the_lock_pins_exact_versions_only():
 
 def test_install_and_ci_use_the_lock():
     makefile = (ROOT / "Makefile").read_text()
-    assert 'pip install -q -c $(LOCK) -e ".[test,dev]"' in makefile
+    assert 'pip install -q -c $(LOCK) -e ".[test,dev,lecture]"' in makefile
     assert "LOCK := requirements/lock.txt" in makefile
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make install" in ci and "bash tools/oldest_stack.sh" in ci

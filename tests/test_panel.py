@@ -163,3 +163,23 @@ def test_a_run_that_fails_says_so_in_the_caption_and_logs_the_traceback(caplog):
     assert panel.result["epoch"] == 2  # the last good state stays
     assert any(record.exc_info and "the loss went away" in str(record.exc_info[1]) for record in caplog.records)
     assert not panel.button.disabled
+
+
+def test_the_presenter_setting_enlarges_a_panels_controls_and_chart_text():
+    from course_lib.widgets import chart
+    from course_lib.widgets.panel import PRESENTER_CLASS, PRESENTER_CSS
+
+    screen = line_fit_panel()
+    chart.set_presenter(True)
+    try:
+        presented = line_fit_panel()
+    finally:
+        chart.set_presenter(False)
+    assert PRESENTER_CLASS in presented.widget._dom_classes and PRESENTER_CLASS not in screen.widget._dom_classes
+    header, body = presented.widget.children
+    assert header.value.startswith(PRESENTER_CSS) and "font-size: 20px" in PRESENTER_CSS
+    assert "<style>" not in screen.widget.children[0].value
+    assert body.children[0].layout.min_width == "420px"
+    assert presented.chart.spec["config"]["axis"]["labelFontSize"] > screen.chart.spec["config"]["axis"]["labelFontSize"]
+    assert presented.first_png != screen.first_png  # the picture for viewers without widgets is drawn larger too
+    assert presented.chart.table == screen.chart.table  # the same states, only drawn larger

@@ -148,3 +148,33 @@ def test_exercises_check_both_ways(capsys):
     assert not exercises.check_sparse_accuracy(np.int64(0))  # an integer mean: the share was cut off
     assert "integer dtype" in capsys.readouterr().out
     assert exercises.check_sparse_accuracy(0.75)
+
+
+def iris_network(num_epochs, hidden_units=10, learning_rate=0.01):
+    """A build_and_train answer: the recipe for a 4-hidden_units-3 network."""
+
+    def build_and_train(x_train, y_train):
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(hidden_units, activation="relu"),
+                                  keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                      loss="sparse_categorical_crossentropy")
+        model.fit(x_train, y_train, batch_size=120, epochs=num_epochs, verbose=0)
+        return model
+
+    return build_and_train
+
+
+def test_iris_network_build_it_exercise(capsys):
+    keras.utils.set_random_seed(0)
+    assert not exercises.check_iris_network(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_iris_network(iris_network(300, learning_rate=0.05))
+    assert "✓" in capsys.readouterr().out
+    assert not exercises.check_iris_network(iris_network(1, hidden_units=8))
+    assert "has 67 parameters, not 83" in capsys.readouterr().out
+    assert not exercises.check_iris_network(iris_network(1, learning_rate=1e-4))   # one tiny step: untrained
+    assert "below 0.9" in capsys.readouterr().out
+    assert not exercises.check_iris_network(lambda x, y: "model")
+    assert "returned a str" in capsys.readouterr().out
+    assert not exercises.check_iris_network(iris_network(1), time_limit=0.0)
+    assert "more than 0 s" in capsys.readouterr().out

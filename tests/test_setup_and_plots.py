@@ -78,3 +78,73 @@ def test_figures_are_drawn_for_a_projector():
 
     notebook.plot_style()
     assert mpl.rcParams["figure.dpi"] >= 100 and mpl.rcParams["font.size"] >= 12
+
+
+def _draws():
+    """The next number of each generator a reader may use."""
+    import random
+
+    return (random.random(), float(np.random.rand()), float(keras.random.uniform(())),
+            float(tf.random.uniform(())))
+
+
+def test_seeded_code_leaves_the_readers_random_state_as_it_was():
+    from course_lib import activations
+
+    keras.utils.set_random_seed(123)
+    expected = _draws()
+    keras.utils.set_random_seed(123)
+    first = activations.deep_network("relu", depth=1, width=4, num_inputs=3).get_weights()
+    assert _draws() == expected  # building the model did not re-seed the reader's generators
+    again = activations.deep_network("relu", depth=1, width=4, num_inputs=3).get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))  # and it is the same model each time
+
+
+@pytest.fixture
+def restore_screen_setting():
+    """Put the screen setting back after a test that turns the presenter setting on."""
+    from course_lib.widgets import chart
+
+    yield
+    chart.set_presenter(False)
+    notebook.plot_style()
+
+
+def test_the_presenter_setting_enlarges_figure_and_chart_text(restore_screen_setting, capsys):
+    import matplotlib as mpl
+
+    from course_lib.widgets import chart
+
+    notebook.setup(seed=3)
+    screen = {key: mpl.rcParams[key] for key in notebook.FONT_SIZES}
+    assert not chart.presenting() and chart.course_config() == chart.CONFIG
+    notebook.setup(seed=3, presenter=True)
+    assert "presenter setting" in capsys.readouterr().out
+    for key, size in screen.items():
+        assert mpl.rcParams[key] == pytest.approx(size * notebook.PRESENTER_SCALE), key
+    assert mpl.rcParams["font.size"] >= 18
+    config = chart.course_config()
+    assert config["axis"]["labelFontSize"] == 18 and config["title"]["fontSize"] == 21
+    assert config["view"] == chart.CONFIG["view"]  # only sizes of text change
+    made = chart.Chart(spec={"mark": "point", "config": {"axis": {"labelFontSize": 10}}})
+    assert made.spec["config"]["title"]["fontSize"] == 21
+    assert made.spec["config"]["axis"] == {"labelFontSize": 10, "titleFontSize": 20}  # a spec's own config wins
+    notebook.setup(seed=3, presenter=False)
+    assert {key: mpl.rcParams[key] for key in notebook.FONT_SIZES} == screen
+    assert chart.course_config() == chart.CONFIG
+
+
+@pytest.mark.parametrize("value, on", [("1", True), ("true", True), ("YES", True), ("0", False), ("", False)])
+def test_the_presenter_setting_follows_the_environment(value, on, monkeypatch, restore_screen_setting):
+    from course_lib.widgets import chart
+
+    monkeypatch.setenv(notebook.PRESENTER_VARIABLE, value)
+    notebook.setup(seed=3, report=False)
+    assert chart.presenting() is on
+    notebook.setup(seed=3, report=False, presenter=False)  # the argument wins over the environment
+    assert chart.presenting() is False
+
+
+def test_the_presenter_setting_is_true_or_false():
+    with pytest.raises(TypeError, match="presenter must be True, False or None"):
+        notebook.setup(presenter="yes")

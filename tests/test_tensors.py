@@ -127,3 +127,35 @@ def test_batch_count_exercise(capsys):
     assert "one pass" in capsys.readouterr().out
     counted = sum(1 for _ in tf.data.Dataset.from_tensor_slices(np.zeros(150)).batch(32).repeat(2))
     assert exercises.check_batch_count(counted)
+
+
+def _derivative(f, x, unconnected=tf.UnconnectedGradients.ZERO):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return tape.gradient(y, x, unconnected_gradients=unconnected)
+
+
+def test_derivative_exercise_runs_the_function_on_its_own_cases(capsys):
+    assert not exercises.check_derivative(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_derivative(_derivative)
+    assert capsys.readouterr().out == "✓ derivative(f, x): correct on 4 fresh test inputs.\n"
+    assert exercises.check_derivative(lambda f, x: _derivative(f, tf.Variable(x)))  # a Variable is watched too
+    capsys.readouterr()
+
+
+def test_derivative_exercise_names_each_slip(capsys):
+    def unwatched(f, x):
+        with tf.GradientTape() as tape:
+            y = f(x)
+        return tape.gradient(y, x)
+
+    assert not exercises.check_derivative(unwatched)
+    assert "on test input 1 of 4: your answer is None. A GradientTape gives None" in capsys.readouterr().out
+    assert not exercises.check_derivative(lambda f, x: _derivative(f, x, tf.UnconnectedGradients.NONE))
+    assert "on test input 4 of 4: this f does not use x" in capsys.readouterr().out
+    assert not exercises.check_derivative(lambda f, x: f(x))
+    assert "that is f(x) itself" in capsys.readouterr().out
+    assert not exercises.check_derivative(lambda f, x: 2 * _derivative(f, x))
+    assert "2 times the expected one" in capsys.readouterr().out

@@ -236,3 +236,42 @@ def test_a_loop_in_slices_is_the_loop_with_a_look_between_the_slices():
     *_, stopped = training.loop_in_slices(run_epochs, 10, 4, epochs_per_call=4,
                                           should_stop=lambda: next(stop_after, True))
     assert stopped.stop_reason == "stopped" and stopped.num_epochs == 4
+
+
+def test_accuracy_takes_numpy_arrays():
+    probabilities = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    assert float(training.accuracy(np.array([1, 1, 1]), probabilities)) == pytest.approx(2 / 3)
+    assert float(training.accuracy(np.eye(2)[[1, 0, 0]], probabilities)) == pytest.approx(2 / 3)
+
+
+def test_compiled_epochs_learn_exactly_what_a_python_loop_over_the_same_steps_learns():
+    """``train`` runs many steps per call; the loop it replaced called the step once per batch.
+
+    Same batches (reshuffled each epoch, a short last batch), same step, same
+    optimizer: the weights, Adam's moments and every logged number must be equal to
+    the last bit, since the chapters' printed figures depend on them.
+    """
+    from benchmarks import reference_training
+
+    runs = []
+    for train in (reference_training.train, training.train):
+        model, _ = regression_problem()
+        x = np.linspace(-1, 1, 250, dtype=np.float32)[:, None]
+        dataset = tf.data.Dataset.from_tensor_slices((x, 3 * x - 1)).shuffle(250, seed=1).batch(32)
+        optimizer = keras.optimizers.Adam(learning_rate=0.05)
+        options = {} if train is reference_training.train else {"progress": False}
+        history = train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=3, validation_data=dataset,
+                        metrics={"mae": lambda y, p: tf.reduce_mean(tf.abs(y - p))}, **options)
+        runs.append((history.metrics, [v.numpy() for v in model.trainable_variables + optimizer.variables]))
+    (reference_metrics, reference_state), (metrics, state) = runs
+    assert metrics == reference_metrics and len(metrics["loss"]) == 3
+    for reference, value in zip(reference_state, state, strict=True):
+        np.testing.assert_array_equal(value, reference)
+
+
+def test_an_epoch_longer_than_one_call_is_run_whole(monkeypatch):
+    monkeypatch.setattr(training, "STEPS_PER_CALL", 3)  # 8 batches: calls of 3, 3 and 2
+    model, dataset = regression_problem(num_samples=256, batch_size=32)
+    optimizer = keras.optimizers.SGD(learning_rate=0.1)
+    training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=2, progress=False)
+    assert int(optimizer.iterations.numpy()) == 2 * 8

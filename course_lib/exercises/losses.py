@@ -64,12 +64,11 @@ def check_cautious_forecast(cost, profit):
     ratio; a miss says why: the prices swapped, equal, or too far or not far enough apart.
     """
     name = "cautious forecast"
-    if checks.is_not_attempted(cost, profit):
-        return checks.not_attempted(name, "COST is charged for each cake over-predicted, PROFIT for "
-                                          "each sale missed; use the quantile rule of section 8.")
-    problem = checks.numbers_problem(COST=cost, PROFIT=profit)
-    if problem is not None:
-        return checks.fail(name, problem)
+    refused = checks.refuse_numbers(name, "COST is charged for each cake over-predicted, PROFIT for "
+                                          "each sale missed; use the quantile rule of section 8.",
+                                    COST=cost, PROFIT=profit)
+    if refused is not None:
+        return refused
     try:
         share = losses.fit_sales_model(cost, profit)["above_share"]
     except ValueError as error:

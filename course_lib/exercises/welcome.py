@@ -1,7 +1,10 @@
-"""Chapter 00 exercises: warming up with the checks."""
+"""Chapter 00 exercises: warming up with the checks, and a first function of your own (a gradient step)."""
 
-from course_lib import checks
-from course_lib.welcome import line_fit
+import numpy as np
+import tensorflow as tf
+
+from course_lib import checks, losses, validate
+from course_lib.welcome import POINTS_X, POINTS_Y, line_fit
 
 
 def check_pixel_count(answer):
@@ -38,15 +41,73 @@ def _why_the_line_misses(w, b):
 def check_best_line(w, b):
     """Slopes and intercepts that bring the demo line's MSE to at most 0.25; a miss says why."""
     name = "best line"
-    if checks.is_not_attempted(w, b):
-        return checks.not_attempted(name, "move the sliders above and copy the values that make "
-                                          "the MSE smallest.")
-    problem = checks.numbers_problem(w=w, b=b)
-    if problem is not None:
-        return checks.fail(name, problem)
+    refused = checks.refuse_numbers(name, "move the sliders above and copy the values that make "
+                                          "the MSE smallest.", w=w, b=b)
+    if refused is not None:
+        return refused
     w, b = float(checks.as_array(w)), float(checks.as_array(b))
     line = f"y = {w:g}·x {'−' if b < 0 else '+'} {abs(b):g}"
     passed = checks.milestone(f"MSE of {line}", _line_mse(w, b), at_most=BEST_LINE_MSE, digits=2)
     if not passed:
         print(f"  Why: {_why_the_line_misses(w, b)}")
+    return passed
+
+
+def _step(w, b, x, y, learning_rate, *, factor=2.0, mean=True, sign=-1.0, slope_times_x=True, swapped=False):
+    """One gradient-descent step on the MSE of the line, with one of the usual slips switched on."""
+    error = w * x + b - y
+    reduce = np.mean if mean else np.sum
+    d_w = factor * reduce(error * x if slope_times_x else error)
+    d_b = factor * reduce(error)
+    if swapped:
+        d_w, d_b = d_b, d_w
+    return np.array([w + sign * learning_rate * d_w, b + sign * learning_rate * d_b])
+
+
+#: Known slips of the gradient step, by the hint they get, as the options of :func:`_step` they switch on.
+STEP_SLIPS = {
+    "you stepped uphill: subtract learning_rate × gradient, w − η·∂MSE/∂w.": {"sign": 1.0},
+    "the derivative of the square brings a factor 2: ∂MSE/∂w = (2/n) Σ (ŷ − y)·x.": {"factor": 1.0},
+    "the MSE is a mean: divide the sum by n (or use np.mean), as the loss does.": {"mean": False},
+    "∂MSE/∂w has a factor x inside the sum: ŷ = w·x + b, so ∂ŷ/∂w = x.": {"slope_times_x": False},
+    "you swapped the two gradients: w moves with ∂MSE/∂w, b with ∂MSE/∂b.": {"swapped": True},
+}
+
+
+def _judge_step(result, w, b, x, y, learning_rate):
+    """None when ``result`` is the new (w, b) of one step, else what is wrong."""
+    with tf.GradientTape() as tape:  # the reference: the tape on the course's one MSE
+        line = tf.Variable([w, b], dtype=tf.float64)
+        loss = losses.mse(y, line[0] * x + line[1])
+    expected = line.numpy() - learning_rate * tape.gradient(loss, line).numpy()
+    mistakes = {hint: _step(w, b, x, y, learning_rate, **slip) for hint, slip in STEP_SLIPS.items()}
+    return checks.diagnose(result, expected, rtol=1e-6, atol=1e-9, mistakes=mistakes)
+
+
+def check_gradient_step(gradient_step, num_steps=100, learning_rate=0.1):
+    """Your ``gradient_step(w, b, x, y, learning_rate)`` -> ``(new_w, new_b)``: one step of gradient descent on the MSE.
+
+    The check runs it on points of its own, then, when it is right, runs ``num_steps`` of
+    your steps from w = b = 0 on the chapter's points and prints the line they reach, which
+    must bring the MSE under the bound of exercise 2.
+    """
+    rng = np.random.RandomState(2024)
+    cases = []
+    for _ in range(3):
+        x = rng.uniform(-3.0, 3.0, 8)
+        y = 3.0 * x - 2.0 + rng.normal(0.0, 0.5, 8)
+        args = (float(rng.normal()), float(rng.normal()), x, y, float(rng.uniform(0.01, 0.2)))
+        cases.append((args, lambda result, args=args: _judge_step(result, *args)))
+    passed = checks.check_function(
+        "gradient_step", gradient_step, cases,
+        hint="the error is ŷ − y with ŷ = w·x + b; ∂MSE/∂w = (2/n) Σ error·x, ∂MSE/∂b = (2/n) Σ error; "
+             "return (w − learning_rate·∂MSE/∂w, b − learning_rate·∂MSE/∂b).")
+    if passed:
+        w = b = 0.0
+        for _ in range(validate.positive_int("num_steps", num_steps)):
+            w, b = (float(value) for value in gradient_step(w, b, POINTS_X, POINTS_Y, learning_rate))
+        print(f"{num_steps} of your steps from w = b = 0 on the chapter's points reach "
+              f"y = {w:.2f}·x {'−' if b < 0 else '+'} {abs(b):.2f}")
+        passed = checks.milestone("MSE of the line your steps reach", _line_mse(w, b), at_most=BEST_LINE_MSE,
+                                  digits=2)
     return passed

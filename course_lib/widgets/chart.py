@@ -37,6 +37,8 @@ SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE_VERSION.split('.'
 CONFIG = {"axis": {"labelFontSize": 12, "titleFontSize": 13},
           "legend": {"labelFontSize": 12, "titleFontSize": 12},
           "title": {"fontSize": 14}, "view": {"stroke": "#ddd"}}
+#: How much larger chart text is in the presenter setting (``notebook.setup(presenter=True)``).
+PRESENTER_SCALE = 1.5
 GLUE = Path(__file__).with_name("chart.js")
 BUNDLE = Path(__file__).with_name("_chart_bundle.mjs")
 
@@ -78,6 +80,27 @@ class ChartLibrary(anywidget.AnyWidget):
 
 
 _library = None
+_presenter = False
+
+
+def set_presenter(on):
+    """Make the charts made from now on with text for a projector (``on``) or for a screen."""
+    global _presenter
+    _presenter = bool(on)
+
+
+def presenting():
+    """Whether the presenter setting is on (see ``set_presenter``)."""
+    return _presenter
+
+
+def course_config():
+    """The config every chart starts from: ``CONFIG``, its font sizes scaled up in the presenter setting."""
+    if not _presenter:
+        return CONFIG
+    return {part: {key: round(value * PRESENTER_SCALE) if key.lower().endswith("fontsize") else value
+                   for key, value in settings.items()}
+            for part, settings in CONFIG.items()}
 
 
 def shared_library():
@@ -108,7 +131,7 @@ class Chart(anywidget.AnyWidget):
     @traitlets.validate("spec")
     def _with_course_config(self, proposal):
         spec = dict(proposal["value"])
-        config = {**CONFIG}
+        config = {**course_config()}
         for key, value in spec.get("config", {}).items():
             config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) else value
         spec["config"] = config

@@ -4,13 +4,19 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_lib import classifiers, validate
-from course_lib.data import MNIST_CLASS_NAMES, load_fashion_mnist
+from course_lib.data import (FASHION_CLASS_NAMES, FASHION_CLASS_NAMES_ZH, MNIST_CLASS_NAMES,
+                             load_fashion_mnist)
 from course_lib.widgets import chart
 from course_lib.widgets.panel import Panel
 
 
 #: How many images (or mistakes) the browser's slider reaches: each one's pixels are stored in the panel.
 BROWSER_SAMPLE = 100
+#: The class names a browser shows by default, per dataset: digits, or clothes in English and Chinese.
+DEFAULT_CLASS_NAMES = {
+    "mnist": MNIST_CLASS_NAMES,
+    "fashion_mnist": [f"{english} {chinese}" for english, chinese in zip(FASHION_CLASS_NAMES, FASHION_CLASS_NAMES_ZH)],
+}
 #: What a bar's colour says, and the colour.
 BAR_ROLES = {"predicted, right": "#2ca02c", "predicted, wrong": "#d62728", "true class": "#1f77b4",
              "other class": "#b0b0b0"}
@@ -76,23 +82,26 @@ def draw_image_prediction(result):
 
 
 def image_browser_panel(model=None, x_test=None, y_test=None, class_names=None, *,
-                        from_logits=False, index=0, subset="all"):
+                        from_logits=False, index=0, subset="all", dataset="mnist"):
     """Step through test images and see the probability the model gives each class.
 
-    ``model`` is a trained classifier (the chapter's); without one a small MNIST
-    model is trained in a few seconds. ``x_test``/``y_test`` default to MNIST's
-    test set, ``class_names`` to the digits; ``from_logits`` says that the model
+    ``model`` is a trained classifier (the chapter's); without one a small model is
+    trained in a few seconds on ``dataset`` ("mnist" or "fashion_mnist"), so that the
+    panel cell runs right after the chapter's setup cell. ``x_test``/``y_test``
+    default to that dataset's test set, ``class_names`` to its classes (digits, or
+    the English and Chinese names of the clothes); ``from_logits`` says that the model
     returns logits. The probabilities are computed once, for the whole test set.
     The slider reaches the first :data:`BROWSER_SAMPLE` images (or mistakes): the
     panel stores those states, so it answers without a kernel.
     """
+    validate.one_of("dataset", dataset, DEFAULT_CLASS_NAMES)
     if model is None:
-        model, x_test, y_test, probabilities = classifiers.quick_mnist_classifier()
+        model, x_test, y_test, probabilities = classifiers.quick_classifier(dataset)
     else:
         if x_test is None or y_test is None:
             raise ValueError("give x_test and y_test with the model, the images it should classify.")
         probabilities = classifiers.predict_probabilities(model, x_test, from_logits=from_logits)
-    class_names = list(MNIST_CLASS_NAMES if class_names is None else class_names)
+    class_names = list(DEFAULT_CLASS_NAMES[dataset] if class_names is None else class_names)
 
     def compute(index, subset):
         return classifiers.image_prediction(x_test, y_test, probabilities, class_names, index, subset)

@@ -18,20 +18,23 @@ from course_lib.widgets.panel import Panel
 
 def race_caption(result):
     """The final loss of each method after the race, and which diverged, as HTML."""
+    each_its_best = result["lr_choice"] != "one for all"
     parts = []
     for name, run in result["runs"].items():
+        rate = f" (lr {run['learning_rate']:g})" if each_its_best else ""
         if run["diverged"]:
-            parts.append(f"{name} <b>diverged</b> at step {len(run['losses'])}")
+            parts.append(f"{name}{rate} <b>diverged</b> at step {len(run['losses'])}")
         else:
-            parts.append(f"{name} <b>{run['final_loss']:.4g}</b>")
+            parts.append(f"{name}{rate} <b>{run['final_loss']:.4g}</b>")
+    rate = "each its best lr" if each_its_best else f"lr {result['learning_rate']:g}"
     return (f"{result['surface'].name} {result['surface'].formula}: final loss after "
-            f"{result['num_steps']} steps (lr {result['learning_rate']:g}, β1 {result['beta1']:g}, "
+            f"{result['num_steps']} steps ({rate}, β1 {result['beta1']:g}, "
             f"β2 {result['beta2']:g}): " + ", ".join(parts))
 
 
 #: Losses are drawn on a log scale, floored here where a method reaches the minimum exactly.
 LOSS_FLOOR = 1e-12
-_METHOD_COLORS = {"scale": {"domain": list(optimizers.COLORS), "range": ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+_METHOD_COLORS = {"scale": {"domain": list(optimizers.NAMES), "range": ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                                                  "#9467bd"]},
                   "title": "method"}
 
@@ -116,8 +119,9 @@ def draw_race(result):
     return datasets, race_caption(result)
 
 
-def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0.99, num_steps=100):
-    """Surface, learning rate, β1, β2 and steps → the five optimizers' paths and loss curves.
+def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0.99, num_steps=100,
+                         lr_choice="one for all"):
+    """Surface, learning rate (one for all, or each its best), β1, β2 and steps → the five paths and loss curves.
 
     Cheap (five runs of a few hundred NumPy steps), so it redraws while dragging. It needs
     its kernel: five paths and loss curves take about 9 kB per state packed at 100 steps
@@ -131,6 +135,8 @@ def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0
         "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-4, max=0,
                                                 step=0.1, description="lr (学习率)",
                                                 readout_format=".4f"),
+        "lr_choice": widgets.ToggleButtons(options=list(optimizers.LEARNING_RATE_CHOICES), value=lr_choice,
+                                           description="lr for"),
         "beta1": widgets.FloatSlider(value=beta1, min=0.0, max=0.99, step=0.01,
                                      description="β1 (SGDM, Adam)"),
         "beta2": widgets.FloatSlider(value=beta2, min=0.5, max=0.999, step=0.001,
@@ -141,6 +147,7 @@ def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0
     for control in controls.values():
         control.style.description_width = "120px"
     return Panel("Optimizer race (优化器赛跑)", controls, optimizers.race, draw_race, spec=RACE_SPEC,
-                 explanation="Five optimizers start at ○ and race to the minimum ★ with the "
-                             "same learning rate. β1 is SGDM's β and Adam's β1; β2 is "
+                 explanation="Five optimizers start at ○ and race to the minimum ★, with the "
+                             "same learning rate or each with the rate (of 17 from 1e-4 to 1) that "
+                             "ends lowest. β1 is SGDM's β and Adam's β1; β2 is "
                              "RMSProp's β and Adam's β2.")

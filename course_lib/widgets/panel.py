@@ -38,13 +38,26 @@ import weakref
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib.widgets.chart import Chart, linked_chart, pack_table
+from course_lib.widgets.chart import Chart, linked_chart, pack_table, presenting
 
 LOG = logging.getLogger(__name__)
 PANEL_CLASS = "course-panel"
 #: The most states an offline panel may precompute; past it, coarsen the controls' steps.
 MAX_TABLE_ENTRIES = 4000
 SELECTIONS = (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)
+#: The presenter setting (``notebook.setup(presenter=True)``) marks a panel with this class and
+#: puts PRESENTER_CSS in its header: a style the saved widget state carries, so the panel keeps
+#: its large controls in a chapter opened without a kernel and in the slides.
+PRESENTER_CLASS = "course-presenter"
+PRESENTER_CSS = ("<style>"
+                 f".{PRESENTER_CLASS} .widget-label, .{PRESENTER_CLASS} .widget-readout, "
+                 f".{PRESENTER_CLASS} .widget-html-content, .{PRESENTER_CLASS} .widget-dropdown select, "
+                 f".{PRESENTER_CLASS} .widget-toggle-button, .{PRESENTER_CLASS} .widget-button, "
+                 f".{PRESENTER_CLASS} .widget-checkbox label, .{PRESENTER_CLASS} .course-panel-caption "
+                 "{font-size: 20px; line-height: 1.4; height: auto}"
+                 f" .{PRESENTER_CLASS} .widget-slider .noUi-handle {{transform: scale(1.5)}}"
+                 f" .{PRESENTER_CLASS} .widget-inline-hbox {{margin-bottom: 10px}}"
+                 "</style>")
 
 
 def error_caption(error):
@@ -141,13 +154,17 @@ class Panel:
             self.button = widgets.Button(description=button, button_style="primary", icon="play")
             self.button.on_click(lambda _: self.refresh())
             inputs.append(self.button)
-        header = widgets.HTML(f"<b>{html.escape(title)}</b>"
+        presenter = presenting()
+        header = widgets.HTML((PRESENTER_CSS if presenter else "") + f"<b>{html.escape(title)}</b>"
                               + (f"<br><span>{explanation}</span>" if explanation else ""))
         self.widget = widgets.VBox([
             header,
-            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="300px")), self.chart]),
+            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="420px" if presenter else "300px")),
+                          self.chart]),
         ])
         self.widget.add_class(PANEL_CLASS)
+        if presenter:
+            self.widget.add_class(PRESENTER_CLASS)
         self.links = []
         if offline:
             self.chart.table = pack_table(self.tabulate())
@@ -192,18 +209,29 @@ class Panel:
         """Recompute and redraw from the current control values; show any error in the caption."""
         if self.button is not None:
             self.button.disabled = True
-        start = time.perf_counter()
         try:
-            result = self.compute(**self.values())
-            computed = time.perf_counter()
-            self.show(result)
-        except Exception as error:  # noqa: BLE001 - every error is the reader's to see
-            self.show_error(error)
-            return
+            self._compute_and_show(lambda: self.compute(**self.values()))
         finally:
             if self.button is not None:
                 self.button.disabled = False
+
+    def _compute_and_show(self, produce):
+        """Show the result ``produce()`` returns, timing both halves; False when it failed (said in the caption).
+
+        ``StopIteration`` (a live run that has ended) passes through to the caller.
+        """
+        start = time.perf_counter()
+        try:
+            result = produce()
+            computed = time.perf_counter()
+            self.show(result)
+        except StopIteration:
+            raise
+        except Exception as error:  # noqa: BLE001 - every error is the reader's to see
+            self.show_error(error)
+            return False
         self.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
+        return True
 
     def show(self, result):
         """Draw ``result`` (the chart's data and caption) and keep it as the panel's ``result``."""
@@ -307,20 +335,13 @@ class LiveRun:
 
     def _step(self):
         """Show the next result; False when the run is over or failed."""
-        start = time.perf_counter()
         try:
-            result = next(self.iterator)
-            computed = time.perf_counter()
-            self.panel.show(result)
+            shown = self.panel._compute_and_show(lambda: next(self.iterator))
         except StopIteration:
+            shown = False
+        if not shown:
             self.iterator = None
-            return False
-        except Exception as error:  # noqa: BLE001 - shown in the caption
-            self.iterator = None
-            self.panel.show_error(error)
-            return False
-        self.panel.timings.append({"compute": computed - start, "draw": time.perf_counter() - computed})
-        return True
+        return shown
 
     def _run(self):
         try:

@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 00 Welcome and setup (欢迎与环境准备)
 #
 # This course teaches how a neural network is **optimized** (神经网络优化): the learning
@@ -19,9 +19,10 @@
 #
 # - check that TensorFlow, Keras and the datasets are ready on your machine;
 # - learn how a chapter is laid out: idea, formula, code, interactive figure, exercise, summary;
-# - try a panel and an exercise, so you know how they behave later.
+# - try a panel and an exercise, so you know how they behave later;
+# - write a first function of your own: one step of gradient descent for a line.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## How to use a chapter
 #
 # Run the cells from top to bottom with **Shift+Enter**. Every chapter starts with one call,
@@ -36,20 +37,22 @@
 # - Shared code lives in the small library `course_lib`; open its modules when a chapter
 #   names one: they are meant to be read.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 
+import numpy as np
+
 from course_lib import data
 from course_lib.exercises import welcome as exercises
 from course_lib.widgets.welcome import line_fit_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The line above says which TensorFlow and Keras you have and which device runs the
 # chapters: `CPU`, a CUDA GPU, or an Apple GPU through Metal. Everything in this course runs
 # on a CPU in minutes; a GPU makes the MNIST chapters faster but is never needed.
@@ -64,11 +67,11 @@ from course_lib.widgets.welcome import line_fit_panel
 # python -m course_lib data import /path/to/datasets
 # ```
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for name, state in data.availability().items():
     print(f"{name:>14}: {state}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary (术语表)
 #
 # | English | 中文 | chapter |
@@ -79,12 +82,13 @@ for name, state in data.availability().items():
 # | forward propagation | 前向传播 | 02 |
 # | multilayer perceptron | 多层感知机 | 02 |
 # | gradient descent | 梯度下降 | 02 |
+# | backpropagation | 反向传播 | 02 |
+# | computational graph / chain rule | 计算图 / 链式法则 | 02 |
 # | epoch / batch | 轮 / 批 | 02 |
 # | batch size | 批大小 | 02 |
 # | learning rate | 学习率 | 03 |
 # | exponential decay learning rate | 指数衰减学习率 | 03 |
 # | activation function | 激活函数 | 04 |
-# | backpropagation | 反向传播 | 04 |
 # | vanishing gradient | 梯度消失 | 04 |
 # | loss function | 损失函数 | 05 |
 # | mean squared error | 均方误差 | 05 |
@@ -107,7 +111,7 @@ for name, state in data.availability().items():
 # | accuracy | 准确率 | 09 |
 # | clothing classification | 服装分类 | 10 |
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try a widget
 #
 # A model is a formula with numbers to choose. Here the formula is a line,
@@ -120,45 +124,77 @@ for name, state in data.availability().items():
 # squared average. Training a network is exactly this, done by gradient descent instead of
 # by hand, over many more numbers.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 line_fit_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: pixels
 #
 # A 28×28 MNIST image is flattened into one row before a dense layer. How many numbers
 # does that row hold?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_pixel_count(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 answer = 28 * 28
 exercises.check_pixel_count(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: your best line
 #
 # Use the panel to find a slope and an intercept whose MSE is at most 0.25.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 w, b = ..., ...  # your values here
 exercises.check_best_line(w, b)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: the points were made from y = 2x + 1 plus noise
 w, b = 2.0, 1.0
 exercises.check_best_line(w, b)
 
 # %% [markdown]
+# ## Exercise 3: build it, one step of gradient descent
+#
+# The panel let you move $w$ and $b$ by hand. Gradient descent (梯度下降) moves them itself:
+# it computes how the MSE changes when $w$ or $b$ grows (the gradient) and steps the other
+# way, by a learning rate (学习率) $\eta$. With the error $e_i = w x_i + b - y_i$ of each point,
+#
+# $$\frac{\partial\,\mathrm{MSE}}{\partial w} = \frac{2}{n}\sum_{i=1}^{n} e_i\,x_i,\qquad
+#   \frac{\partial\,\mathrm{MSE}}{\partial b} = \frac{2}{n}\sum_{i=1}^{n} e_i,\qquad
+#   w \leftarrow w - \eta\,\frac{\partial\,\mathrm{MSE}}{\partial w},\quad
+#   b \leftarrow b - \eta\,\frac{\partial\,\mathrm{MSE}}{\partial b}.$$
+#
+# Write `gradient_step(w, b, x, y, learning_rate)` returning the new `(w, b)`; `x` and `y` are
+# NumPy arrays of the points. The check runs it on points of its own, then lets your function
+# fit the panel's line from $w = b = 0$. (Chapter 01 shows how TensorFlow computes such
+# gradients for us; chapter 02 how it does it.)
+
+# %%
+gradient_step = ...  # your code here: def gradient_step(w, b, x, y, learning_rate): ...
+exercises.check_gradient_step(gradient_step)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution
+def gradient_step(w, b, x, y, learning_rate):
+    error = w * x + b - y
+    return w - learning_rate * 2 * np.mean(error * x), b - learning_rate * 2 * np.mean(error)
+
+
+exercises.check_gradient_step(gradient_step)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Every chapter starts with `notebook.setup()`; it makes the numbers repeatable.
 # - Datasets come from Keras' cache; offline, `python -m course_lib data import DIR` fills it.
 # - Panels respond to their controls; exercises tell you when you have not tried yet,
-#   what is wrong when you are wrong, and ✓ when you are right.
+#   what is wrong when you are wrong, and ✓ when you are right. A "build it" exercise asks for
+#   a function, and its check runs it on inputs of its own.
+# - Gradient descent: $w \leftarrow w - \eta\,\partial\mathrm{MSE}/\partial w$, the same for $b$.
 #
 # Next: [01 Tensors and autodiff](01_tensors_autodiff.ipynb).

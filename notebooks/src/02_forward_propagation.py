@@ -6,15 +6,16 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
-# # 02 Forward propagation by hand (前向传播)
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 02 Forward and backward propagation by hand (前向传播与反向传播)
 #
 # Before Keras builds networks for us, we build one ourselves: the MNIST classifier of the
 # source notes, **784-256-128-10**, from six raw `tf.Variable`s. We write the forward pass
 # (前向传播), the loss, the gradient step and the test loop by hand, and reproduce the
 # source's result: mean squared error (均方误差, MSE) with plain gradient descent at learning
 # rate 0.001 reaches only about **0.78** test accuracy after 50 epochs. Then we find out why,
-# and fix it.
+# and fix it. Last, we open up `GradientTape`: the backward pass (反向传播) that gives the
+# gradients, by the chain rule, first on paper, then for the whole network.
 #
 # **In this chapter you will**
 #
@@ -24,12 +25,15 @@
 #   seconds or hours;
 # - reproduce the source's MSE + SGD run, then reach at least 0.97 with cross entropy (交叉熵)
 #   and a better optimizer;
+# - see why the source's other loss, `reduce_sum(...)/b`, trains 10 times faster at the
+#   "same" learning rate;
+# - compute gradients by backpropagation yourself and check them against `GradientTape`;
 # - explore learning rate, batch size and loss in a panel, one epoch at a time.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -38,13 +42,14 @@ notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 import inspect
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from course_lib import checks, data, forward, plots, training
 from course_lib.exercises import forward as exercises
 from course_lib.widgets.forward import train_one_epoch_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The data (数据集)
 #
 # As in the source, the 28×28 images become rows of 784 pixels scaled to 0..1, and the
@@ -52,14 +57,14 @@ from course_lib.widgets.forward import train_one_epoch_panel
 # that the network's 10 outputs can be compared with them. Test labels stay integers: to
 # test we only compare the predicted digit with the true one.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 (x_train, y_train), (x_test, y_test_one_hot) = data.load_mnist(flatten=True, one_hot=True)
 y_test = y_test_one_hot.argmax(axis=1)
 print("x_train", x_train.shape, x_train.dtype, f"pixels {x_train.min():.1f}..{x_train.max():.1f}")
 print("y_train", y_train.shape, "first label", y_train[0])
 print("x_test ", x_test.shape, " y_test", y_test.shape, "first labels", y_test[:5])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The network (网络)
 #
 # Each layer multiplies its input by a weight matrix, adds a bias and, except for the last
@@ -73,12 +78,12 @@ print("x_test ", x_test.shape, " y_test", y_test.shape, "first labels", y_test[:
 # truncated normal distribution with standard deviation 0.1 and the biases at zero, as in the
 # source. `forward.MLP` is exactly this, in a dozen lines: open `course_lib/forward.py`.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 model = forward.MLP()
 for variable in model.weights + model.biases:
     print(f"{variable.name:6} shape {variable.shape}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Counting parameters (参数量)
 #
 # A dense layer from $n_\text{in}$ inputs to $n_\text{out}$ units has
@@ -86,7 +91,7 @@ for variable in model.weights + model.biases:
 # 超参数, "hyperparameters"; they are parameters (参数), learned by training. Hyperparameters
 # are the numbers *we* choose: learning rate, batch size, epochs.)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 counts = forward.parameter_counts()
 for (n_in, n_out), count in zip(zip(forward.LAYER_SIZES, forward.LAYER_SIZES[1:]), counts):
     print(f"{n_in:>4} -> {n_out:<4} {n_in} x {n_out} + {n_out} = {count}")
@@ -94,18 +99,18 @@ print("total", sum(counts))
 checks.check_answer("parameter counts of the source", counts, [200960, 32896, 1290],
                     hint="weights plus biases of each layer")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One forward pass
 #
 # Calling the model on a batch gives 10 scores per image; the predicted digit is the one with
 # the highest score. Untrained, the scores are noise:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 out = model(x_train[:128])
 print("out", out.shape, "predicted digits", tf.argmax(out, axis=1)[:10].numpy())
 print(f"MSE of the untrained network: {float(forward.mse(y_train[:128], out)):.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The loss and the training step (损失与训练)
 #
 # The source's loss is the mean squared error between the one-hot label and the 10 outputs,
@@ -120,7 +125,7 @@ print(f"MSE of the untrained network: {float(forward.mse(y_train[:128], out)):.2
 # replace the variable by a plain tensor, which the tape no longer watches.) Here is the
 # source's step, written out once:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 learning_rate = 1e-3
 
 
@@ -134,10 +139,10 @@ def sgd_step(x, y):
     return loss
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # and the source's test loop: predict a digit for every test image, count the right ones.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 def test_accuracy(model, batch_size=1000):
     """Share of test images whose highest score is the true digit."""
     correct = 0
@@ -150,6 +155,24 @@ def test_accuracy(model, batch_size=1000):
 print(f"test accuracy before training: {test_accuracy(model):.2f} (a guess among 10 digits)")
 
 # %% [markdown]
+# ### The MSE as a squared norm (二范数)
+#
+# The source also writes the same loss with the Euclidean norm (二范数)
+# $\lVert A\rVert = \sqrt{\sum_{ik} A_{ik}^2}$ of the whole error matrix: squaring the norm
+# gives back the sum of squares, and dividing by the $10\,b$ entries gives the mean,
+#
+# $$\mathcal{L}_\mathrm{MSE} = \frac{\lVert y - \mathrm{out}\rVert^2}{10\,b} .$$
+#
+# `tf.norm` of a matrix is this norm by default (`ord="euclidean"`, over all entries):
+
+# %%
+out = model(x_train[:128])
+as_norm = tf.square(tf.norm(y_train[:128] - out)) / (128 * 10)
+print(f"||y - out||^2 / (10 b) = {float(as_norm):.4f}   forward.mse = {float(forward.mse(y_train[:128], out)):.4f}")
+checks.check_answer("the squared norm over 10 b is the MSE", as_norm, forward.mse(y_train[:128], out),
+                    hint="square the norm, divide by the number of entries", rtol=1e-5)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why batch size and `tf.function` matter (批大小与 tf.function)
 #
 # The source first fed the images **one at a time** (`from_tensor_slices` without `.batch`),
@@ -163,7 +186,7 @@ print(f"test accuracy before training: {test_accuracy(model):.2f} (a guess among
 #
 # We time a few hundred steps of each loop and extrapolate to one epoch (60000 images):
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 loops = {
     "batch of 1, eager (the source)": forward.time_epoch(sgd_step, forward.batches(x_train, y_train, 1),
@@ -177,29 +200,30 @@ for name, timing in loops.items():
     print(f"{name:31} {timing['seconds_per_step'] * 1000:7.2f} ms per step x {timing['steps_per_epoch']:5} "
           f"steps = {timing['seconds_per_epoch']:7.1f} s per epoch")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 speedup = (loops["batch of 1, eager (the source)"]["seconds_per_epoch"]
            / loops["batch of 128, tf.function"]["seconds_per_epoch"])
 checks.milestone("speed-up of a batched tf.function epoch over the source's loop", speedup, at_least=20, digits=0)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The per-sample loop needs far longer per epoch than the batched `tf.function` loop (at
 # least 20 times, as checked above; the table shows the factor here): that is why every loop from here on is batched and
-# compiled. `course_lib.training.train` is our step inside `tf.function`, plus a progress bar,
+# compiled. `course_lib.training.train` is our step inside `tf.function` (run many batches per
+# call, so that Python does not run between them either), plus a progress bar,
 # a test after each epoch and a guard against a loss that turns NaN. Its step is the one
 # above, with the update handed to an optimizer:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 print(inspect.getsource(training.make_train_step))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The source's run: MSE + SGD, learning rate 0.001, 50 epochs
 #
 # A fresh network, the source's settings: batches of 128 in the original order, MSE, plain
 # gradient descent (`keras.optimizers.SGD` does exactly our `assign_sub` update). The source
 # reports test accuracy 0.7847 after 50 epochs. This takes a minute or two.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 batch_size, num_epochs = 128, 50
 train_batches = forward.batches(x_train, y_train, batch_size)
@@ -211,15 +235,15 @@ history = training.train(model, train_batches, loss_fn=forward.mse,
                          validation_data=test_batches)
 print(f"test accuracy after {history.num_epochs} epochs: {test_accuracy(model):.4f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 mse_sgd_accuracy = test_accuracy(model)
 checks.milestone("MSE + SGD(0.001) test accuracy after 50 epochs", mse_sgd_accuracy, at_least=0.70)
 checks.milestone("MSE + SGD(0.001) test accuracy after 50 epochs", mse_sgd_accuracy, at_most=0.86)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 plots.training_curves(history, ("loss", "accuracy"), title="MSE + SGD(0.001): slow, still climbing")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The loss still falls after 50 epochs: the network is not stuck, it moves too slowly. Two
 # reasons:
 #
@@ -245,7 +269,7 @@ plots.training_curves(history, ("loss", "accuracy"), title="MSE + SGD(0.001): sl
 # for 5 epochs instead of 50. (The source's Fashion-MNIST notes write `optimizers.Adam(lr=1e-3)`;
 # Keras 3 only accepts `learning_rate=`.)
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 model = forward.MLP()
 history = training.train(model, train_batches, loss_fn=forward.cross_entropy,
@@ -253,10 +277,242 @@ history = training.train(model, train_batches, loss_fn=forward.cross_entropy,
                          metrics={"accuracy": training.accuracy}, validation_data=test_batches)
 print(f"test accuracy after {history.num_epochs} epochs: {test_accuracy(model):.4f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("cross entropy + Adam(0.001) test accuracy after 5 epochs", test_accuracy(model), at_least=0.97)
 
 # %% [markdown]
+# ## The source's other version: `reduce_sum(...) / b` and pixels in [−1, 1]
+#
+# The source's notes on the same network written with Keras layers differ from ours in two
+# lines:
+#
+# ```python
+# x = 2 * tf.convert_to_tensor(x, dtype=tf.float32) / 255. - 1  # pixels scaled to [-1, 1]
+# loss = tf.reduce_sum(tf.square(out - y)) / x.shape[0]         # divided by b only
+# ```
+#
+# - The loss **sums** the squared errors over the 10 outputs and averages over the batch only,
+#   so it is exactly 10 times our MSE, $\frac{1}{b}\sum_{i,k}(y_{ik}-\mathrm{out}_{ik})^2 = 10\,\mathcal{L}_\mathrm{MSE}$,
+#   and so is every gradient. Plain SGD at learning rate 0.001 on it takes the steps that SGD
+#   at **0.01** takes on the MSE: the same "learning rate 0.001" is a 10 times larger step.
+# - Pixels $2x/255 - 1$ lie in $[-1, 1]$: the black background becomes −1 instead of 0.
+#
+# `forward.summed_squared_error` is the source's loss. On one batch, with a fresh network:
+
+# %%
+x_batch, y_batch = x_train[:128], y_train[:128]
+untrained = forward.MLP(seed=0)
+out = untrained(x_batch)
+summed, mean = forward.summed_squared_error(y_batch, out), forward.mse(y_batch, out)
+print(f"reduce_sum(...)/b = {float(summed):.4f}   MSE = {float(mean):.4f}   ratio {float(summed / mean):.4f}")
+summed_gradients = forward.tape_gradients(untrained.weights, untrained.biases, x_batch, y_batch,
+                                          forward.summed_squared_error)
+mean_gradients = forward.tape_gradients(untrained.weights, untrained.biases, x_batch, y_batch, forward.mse)
+ten_times_mean = ([10 * g for g in mean_gradients[0]], [10 * g for g in mean_gradients[1]])
+checks.milestone("max |gradient of reduce_sum/b - 10 x gradient of MSE|",
+                 forward.max_difference(summed_gradients, ten_times_mean), at_most=1e-6, digits=6)
+
+# %% [markdown]
+# What that does to training: one pass over the first 20000 training images from the same
+# initial weights, plain SGD at 0.001, three ways: our MSE; the source's `reduce_sum / b`; and
+# `reduce_sum / b` with pixels in [−1, 1], the two lines of the source's Keras notes on our
+# network. (A few seconds.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+x_train_pm, x_test_pm = 2 * x_train - 1, 2 * x_test - 1  # x_train is x/255, so this is 2x/255 - 1
+print(f"pixels 2x/255 - 1: {x_train_pm.min():.1f}..{x_train_pm.max():.1f}")
+num_images = 20000
+settings = {"MSE, pixels 0..1": (x_train, x_test, forward.mse),
+            "reduce_sum/b, pixels 0..1": (x_train, x_test, forward.summed_squared_error),
+            "reduce_sum/b, pixels -1..1": (x_train_pm, x_test_pm, forward.summed_squared_error)}
+one_pass = {}
+for name, (train_pixels, test_pixels, loss_fn) in settings.items():
+    run = forward.MLP(seed=0)  # the same initial weights for the three runs
+    training.train(run, forward.batches(train_pixels[:num_images], y_train[:num_images], batch_size),
+                   loss_fn=loss_fn, optimizer=keras.optimizers.SGD(learning_rate=learning_rate), num_epochs=1,
+                   progress=False)
+    one_pass[name] = float(training.accuracy(tf.constant(y_test), run(test_pixels)))
+    print(f"{name:27} test accuracy after {num_images} images at learning rate {learning_rate}: "
+          f"{one_pass[name]:.4f}")
+
+# %%
+checks.milestone("test accuracy gained by reduce_sum/b over the MSE at the same learning rate",
+                 one_pass["reduce_sum/b, pixels 0..1"] - one_pass["MSE, pixels 0..1"], at_least=0.1, digits=2)
+checks.milestone("test accuracy gained by pixels in [-1, 1] over [0, 1], both with reduce_sum/b",
+                 one_pass["reduce_sum/b, pixels -1..1"] - one_pass["reduce_sum/b, pixels 0..1"], at_least=0.05,
+                 digits=2)
+
+# %% [markdown]
+# The summed loss is far ahead (at least 0.10 in test accuracy, checked above):
+# not a better loss, a 10 times larger step. When you compare a learning rate with the
+# source's, check how its loss is scaled first. The [−1, 1] pixels help too here (at least
+# 0.05, checked above), for a reason the next section makes plain: the gradient of a
+# first-layer weight is its input pixel times the error signal, so with pixels in [0, 1] the
+# weights of a pixel that is black (0) in every image of a batch get no gradient at all, while
+# with −1 every weight learns. On one batch:
+
+# %%
+for name, pixels in (("0..1", x_train), ("-1..1", x_train_pm)):
+    weight_gradients, _ = forward.tape_gradients(untrained.weights, untrained.biases, pixels[:128], y_batch)
+    zero_rows = float(tf.reduce_mean(tf.cast(tf.reduce_all(weight_gradients[0] == 0, axis=1), tf.float32)))
+    print(f"pixels {name:5}: share of input pixels whose 256 first-layer weights get no gradient {zero_rows:.3f}")
+
+# %% [markdown]
+# ## Where the gradients come from: backpropagation (反向传播)
+#
+# `tape.gradient` has given us every gradient so far. It computes them by **backpropagation**:
+# the forward pass is a chain of simple operations (the **computational graph**, 计算图), and
+# the chain rule (链式法则) multiplies their local derivatives from the loss back to each
+# weight. Here it is on a network small enough to follow on paper: 2 inputs, 2 ReLU units,
+# 1 output, one sample, loss $L = (\mathrm{out} - y)^2$.
+#
+# ```
+#   x ──► z1 = x W1 + b1 ──► h1 = relu(z1) ──► out = h1 W2 + b2 ──► L = (out − y)²
+#                 ◄── ∂L/∂z1 ◄──────── ∂L/∂h1 ◄──────────── ∂L/∂out ◄──
+# ```
+#
+# Going back, each arrow applies one rule:
+#
+# - $\partial L/\partial\mathrm{out} = 2(\mathrm{out} - y)$;
+# - through $\mathrm{out} = h_1 W_2 + b_2$: $\partial L/\partial W_2 = h_1^\top\,\partial L/\partial\mathrm{out}$,
+#   $\partial L/\partial b_2 = \partial L/\partial\mathrm{out}$ and $\partial L/\partial h_1 = \partial L/\partial\mathrm{out}\;W_2^\top$;
+# - through ReLU: $\partial L/\partial z_1 = \partial L/\partial h_1 \odot \mathbb{1}[z_1 > 0]$, since
+#   ReLU's slope is 1 where the unit is on and 0 where it is off;
+# - through $z_1 = x W_1 + b_1$: $\partial L/\partial W_1 = x^\top\,\partial L/\partial z_1$ and
+#   $\partial L/\partial b_1 = \partial L/\partial z_1$.
+#
+# The numbers (the second hidden unit is off, so nothing flows back through it):
+
+# %%
+def show(name, value):
+    """Print a small tensor rounded, so that it reads like a line of working on paper."""
+    print(f"{name:>9} = {(np.round(np.asarray(value, dtype=float), 4) + 0.0).tolist()}")
+
+
+x = tf.constant([[1.0, 2.0]])
+y = tf.constant([[1.0]])
+w1, b1 = tf.constant([[0.5, -1.0], [0.25, 0.5]]), tf.constant([0.0, -0.5])
+w2, b2 = tf.constant([[2.0], [-1.0]]), tf.constant([0.5])
+# forward
+z1 = x @ w1 + b1
+h1 = tf.nn.relu(z1)
+out = h1 @ w2 + b2
+loss = forward.mse(y, out)  # one sample, one output: (out - y)^2
+for name, value in (("z1", z1), ("h1", h1), ("out", out), ("L", loss)):
+    show(name, value)
+# backward
+d_out = 2 * (out - y)
+d_w2, d_b2 = tf.transpose(h1) @ d_out, d_out[0]
+d_h1 = d_out @ tf.transpose(w2)
+d_z1 = d_h1 * tf.cast(z1 > 0, tf.float32)
+d_w1, d_b1 = tf.transpose(x) @ d_z1, d_z1[0]
+for name, value in (("dL/dout", d_out), ("dL/dW2", d_w2), ("dL/db2", d_b2), ("dL/dh1", d_h1),
+                    ("dL/dz1", d_z1), ("dL/dW1", d_w1), ("dL/db1", d_b1)):
+    show(name, value)
+
+# %% [markdown]
+# Check each line by hand: $z_1 = (1\cdot 0.5 + 2\cdot 0.25,\; -1 + 2\cdot 0.5 - 0.5)$, and so
+# on. The tape agrees with every number:
+
+# %%
+by_hand = ([d_w1, d_w2], [d_b1, d_b2])
+by_tape = forward.tape_gradients([w1, w2], [b1, b2], x, y)
+checks.milestone("max |difference| between the chain rule by hand and GradientTape",
+                 forward.max_difference(by_hand, by_tape), at_most=1e-6, digits=6)
+
+# %% [markdown]
+# ### The backward pass of the 784-256-128-10 network
+#
+# The chapter's network is the same chain, one layer longer, on a batch of $b$ images. Write
+# $\delta_\ell = \partial L/\partial z_\ell$ for the gradient at the pre-activation
+# $z_\ell = h_{\ell-1}W_\ell + b_\ell$ of layer $\ell$ ($h_0 = x$, $z_3 = \mathrm{out}$). For the
+# MSE, averaged over $10\,b$ entries:
+#
+# $$\delta_3 = \frac{2(\mathrm{out} - y)}{10\,b},\qquad
+#   \frac{\partial L}{\partial W_\ell} = h_{\ell-1}^\top\,\delta_\ell,\qquad
+#   \frac{\partial L}{\partial b_\ell} = \sum_{i=1}^{b}\delta_{\ell,i},\qquad
+#   \delta_{\ell-1} = \big(\delta_\ell W_\ell^\top\big)\odot\mathbb{1}[z_{\ell-1} > 0].$$
+#
+# Each gradient has the shape of its variable: $h_{\ell-1}^\top\delta_\ell$ is
+# $[n_\text{in}, b]\times[b, n_\text{out}]$, and the sum over the batch adds up what each image
+# asks of the bias. As tensors:
+
+# %%
+def backward_mse(weights, biases, x, y):
+    """The six gradients of the MSE of the 3-layer network, by the chain rule, without a tape."""
+    w1, w2, w3 = weights
+    b1, b2, b3 = biases
+    # forward, keeping what the backward pass needs
+    z1 = x @ w1 + b1
+    h1 = tf.nn.relu(z1)
+    z2 = h1 @ w2 + b2
+    h2 = tf.nn.relu(z2)
+    out = h2 @ w3 + b3
+    # backward, from the loss to the input
+    num_images, num_classes = out.shape
+    delta3 = 2 * (out - y) / (num_images * num_classes)
+    d_w3, d_b3 = tf.transpose(h2) @ delta3, tf.reduce_sum(delta3, axis=0)
+    delta2 = (delta3 @ tf.transpose(w3)) * tf.cast(z2 > 0, tf.float32)
+    d_w2, d_b2 = tf.transpose(h1) @ delta2, tf.reduce_sum(delta2, axis=0)
+    delta1 = (delta2 @ tf.transpose(w2)) * tf.cast(z1 > 0, tf.float32)
+    d_w1, d_b1 = tf.transpose(x) @ delta1, tf.reduce_sum(delta1, axis=0)
+    return [d_w1, d_w2, d_w3], [d_b1, d_b2, d_b3]
+
+
+# %% [markdown]
+# On a batch of 128 training images, against `GradientTape`:
+
+# %%
+x_batch, y_batch = tf.constant(x_train[:128]), tf.constant(y_train[:128])
+by_hand = backward_mse(untrained.weights, untrained.biases, x_batch, y_batch)
+by_tape = forward.tape_gradients(untrained.weights, untrained.biases, x_batch, y_batch)
+for name, gradient in zip(["dL/dW1", "dL/dW2", "dL/dW3", "dL/db1", "dL/db2", "dL/db3"], by_hand[0] + by_hand[1]):
+    print(f"{name} shape {str(gradient.shape):12}")
+checks.milestone("max |difference| between backward_mse and GradientTape", forward.max_difference(by_hand, by_tape),
+                 at_most=1e-6, digits=6)
+
+# %% [markdown]
+# That is all `tape.gradient` does for this network: it keeps the forward values and runs
+# these lines backwards. How large is each gradient, layer by layer? For the untrained
+# network with the MSE (our backward pass) and with cross entropy, and for the network
+# trained with cross entropy and Adam above, on the same batch:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+norms = {"MSE, untrained (backward_mse)": forward.gradient_norms(by_hand),
+         "cross entropy, untrained": forward.gradient_norms(
+             forward.tape_gradients(untrained.weights, untrained.biases, x_batch, y_batch, forward.cross_entropy)),
+         "cross entropy, trained 5 epochs": forward.gradient_norms(
+             forward.tape_gradients(model.weights, model.biases, x_batch, y_batch, forward.cross_entropy))}
+for label, sizes in norms.items():
+    print(f"{label:31} ||dL/dW|| of layers 1, 2, 3:", ", ".join(f"{n:.3f}" for n in sizes["weights"]))
+forward.gradient_size_figure(norms, title="Gradient size layer by layer, one batch of 128 training images")
+
+# %%
+for label in ("MSE, untrained (backward_mse)", "cross entropy, untrained"):
+    sizes = norms[label]["weights"]
+    checks.milestone(f"{label}: largest / smallest ||dL/dW|| over the layers", max(sizes) / min(sizes),
+                     at_most=2.0, digits=1)
+shrink = [trained / untrained for trained, untrained in
+          zip(norms["cross entropy, trained 5 epochs"]["weights"], norms["cross entropy, untrained"]["weights"])]
+checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the layers", max(shrink),
+                 at_most=0.5, digits=1)
+
+# %% [markdown]
+# Two things to read in the figure:
+#
+# - **From the output back to the first layer, the size changes little** (less than a factor
+#   2 between layers, checked above, for both losses): each $\delta$ is the one above times
+#   $W^\top$ and a ReLU mask, and with this initialisation and three layers those products
+#   neither shrink nor blow up the signal. In deep networks with saturating activations they
+#   do: vanishing gradients (梯度消失), chapter 04.
+# - **Training shrinks the gradient** (to at most half in every layer, checked above), because
+#   $\delta_3 = (\mathrm{softmax}(\mathrm{out}) - y)/b$ is small once the network is right on
+#   most images. With a constant learning rate the steps shrink with it: chapter 03 looks at
+#   the learning rate near a minimum.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: one epoch at a time
 #
 # The panel trains the same network with **plain SGD** on 6000 training images and tests it on
@@ -273,41 +529,41 @@ checks.milestone("cross entropy + Adam(0.001) test accuracy after 5 epochs", tes
 # Train with changed settings starts a new run from the same initial weights, so runs compare
 # fairly.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
-train_one_epoch_panel((x_train, y_train, x_test, y_test))
+train_one_epoch_panel()  # loads the same MNIST arrays itself: the cell also runs right after the setup cell
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: count the parameters
 #
 # The source's other script uses a wider network, 784-512-256-10. How many parameters
 # (weights and biases) does it have in total?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 answer = (784 * 512 + 512) + (512 * 256 + 256) + (256 * 10 + 10)
 exercises.check_parameter_count(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: steps per epoch
 #
 # How many training steps make one epoch over the 60000 training images with batch size
 # 256 (the loops above use 128)?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_steps_per_epoch(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: 234 full batches of 256 and one last batch of 96 images
 answer = len(forward.batches(x_train, y_train, 256))
 exercises.check_steps_per_epoch(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: the forward pass yourself
 #
 # `exercises.small_network()` gives the weights `[w1, w2, w3]` and biases `[b1, b2, b3]` of a
@@ -315,13 +571,13 @@ exercises.check_steps_per_epoch(answer)
 # scores for the first 5 test images with `@`, `+` and `tf.nn.relu`: ReLU after each hidden
 # layer, none after the last.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 x = x_test[:5]
 weights, biases = exercises.small_network()
 answer = ...  # your code here
 exercises.check_forward_pass(answer, x, trained_model=model)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 w1, w2, w3 = weights
 b1, b2, b3 = biases
@@ -331,6 +587,42 @@ answer = h2 @ w3 + b3
 exercises.check_forward_pass(answer, x, trained_model=model)
 
 # %% [markdown]
+# ## Exercise 4: the backward pass of cross entropy
+#
+# Write `backward_cross_entropy(weights, biases, x, y)`: the six gradients of the cross
+# entropy of a 3-layer ReLU network (as `forward.cross_entropy`: softmax of the scores, mean
+# over the batch), by the chain rule, without a tape. Only the start changes from
+# `backward_mse`; derive it first. With $p = \mathrm{softmax}(\mathrm{out})$ and one-hot $y$,
+# $L = -\frac{1}{b}\sum_i\sum_k y_{ik}\log p_{ik}$, and
+# $\partial L/\partial \mathrm{out}_{ik} = (p_{ik} - y_{ik})/b$. Return
+# `[d_w1, d_w2, d_w3], [d_b1, d_b2, d_b3]`. The check runs your function on networks and
+# batches it makes up, and compares every gradient with the tape's, from ∂L/∂b3 back.
+
+# %%
+backward_cross_entropy = ...  # your code here: def backward_cross_entropy(weights, biases, x, y): ...
+exercises.check_backward_pass(backward_cross_entropy)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution
+def backward_cross_entropy(weights, biases, x, y):
+    w1, w2, w3 = weights
+    b1, b2, b3 = biases
+    z1 = x @ w1 + b1
+    h1 = tf.nn.relu(z1)
+    z2 = h1 @ w2 + b2
+    h2 = tf.nn.relu(z2)
+    out = h2 @ w3 + b3
+    delta3 = (tf.nn.softmax(out) - y) / out.shape[0]
+    delta2 = (delta3 @ tf.transpose(w3)) * tf.cast(z2 > 0, tf.float32)
+    delta1 = (delta2 @ tf.transpose(w2)) * tf.cast(z1 > 0, tf.float32)
+    weight_gradients = [tf.transpose(x) @ delta1, tf.transpose(h1) @ delta2, tf.transpose(h2) @ delta3]
+    bias_gradients = [tf.reduce_sum(delta, axis=0) for delta in (delta1, delta2, delta3)]
+    return weight_gradients, bias_gradients
+
+
+exercises.check_backward_pass(backward_cross_entropy)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # - A dense layer is $h = \mathrm{relu}(xW + b)$; the 784-256-128-10 network has
@@ -342,5 +634,11 @@ exercises.check_forward_pass(answer, x, trained_model=model)
 # - MSE on one-hot labels with SGD at 0.001 learns slowly (≈ 0.78 after 50 epochs); cross
 #   entropy with Adam passes 0.97 in 5 epochs. Chapters 03 (learning rate), 05 (losses) and 07
 #   (optimizers) take these three knobs apart.
+# - The MSE is $\lVert y - \mathrm{out}\rVert^2/(10b)$. The source's `reduce_sum(...)/b` is 10
+#   times the MSE, gradients included: at the same learning rate it takes 10 times larger steps.
+# - Backpropagation: $\delta_3 = \partial L/\partial\mathrm{out}$, then for each layer back
+#   $\partial L/\partial W = h^\top\delta$, $\partial L/\partial b = \sum_\text{batch}\delta$,
+#   $\delta_\text{below} = (\delta W^\top)\odot\mathbb{1}[z > 0]$; it matches `GradientTape`
+#   to float precision.
 #
 # Next: [03 Learning rate and exponential decay](03_learning_rate.ipynb).

@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 03 Learning rate and exponential decay (学习率, 指数衰减学习率)
 #
 # Gradient descent moves every parameter a little against its gradient. *How* little is the
@@ -27,10 +27,10 @@
 #   network with the learning-rate range test;
 # - write your own schedule and train with it.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -44,7 +44,7 @@ from course_lib import checks, data, losses, schedules
 from course_lib.exercises import schedules as exercises
 from course_lib.widgets.schedules import exponential_decay_panel, learning_rate_regimes_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The update rule (参数更新)
 #
 # Gradient descent updates a parameter $w$ with
@@ -70,7 +70,7 @@ from course_lib.widgets.schedules import exponential_decay_panel, learning_rate_
 # `course_lib.schedules` holds this as a few lines of NumPy. A check of the formula against
 # TensorFlow's own gradient:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 w = tf.Variable(5.0)
 with tf.GradientTape() as tape:
     loss = tf.square(w + 1)
@@ -80,11 +80,11 @@ for learning_rate in schedules.REFERENCE_LEARNING_RATES.values():
     name, factor = schedules.regime(learning_rate)
     print(f"lr = {learning_rate:<5} update factor {factor:+.2f}  → {name}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The same four learning rates for 40 epochs. The distance to $-1$ after 40 steps should be
 # $6 \cdot |1 - 2\,lr|^{40}$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 num_epochs = 40
 for name, learning_rate in schedules.REFERENCE_LEARNING_RATES.items():
     run = schedules.gradient_descent(np.full(num_epochs, learning_rate))
@@ -92,18 +92,18 @@ for name, learning_rate in schedules.REFERENCE_LEARNING_RATES.items():
     print(f"{name:>12} (lr {learning_rate:<4}): w = {run['w'][-1]:+.6f}, |w + 1| = {distance:.4g}, "
           f"6·|1 − 2·lr|^{num_epochs} = {6 * abs(1 - 2 * learning_rate) ** num_epochs:.4g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Panel: the four regimes
 #
 # Move the learning rate. The thin lines are one reference learning rate per regime, the black
 # line is yours; the right plot shows your first steps on the loss curve. The caption names the
 # regime and the update factor. Try 0.5 (one step), 0.75, 1.0 and 1.05.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 learning_rate_regimes_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exponential decay (指数衰减学习率)
 #
 # A good learning rate early on is not a good one late: far from the minimum large steps save
@@ -118,7 +118,7 @@ learning_rate_regimes_panel()
 # epochs and then drops. Here is the source's loop, with the course's names. It prints
 # `loss` as it was *before* the step, `w` after it.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 base_learning_rate = 0.2  # LR_BASE, 初始学习率
 decay_rate = 0.99         # LR_DECAY, 学习率衰减率
 decay_steps = 1           # LR_STEP: decay after this many epochs
@@ -135,19 +135,19 @@ for epoch in range(num_epochs):
     lines.append(schedules.trace_line(epoch, w.numpy(), loss, learning_rate))
     print(lines[-1])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Seed figure.** The source printed epochs 0, 1 and 26–39; every one of those lines is
 # reproduced character for character, even `12.959999`: the loss at epoch 1 is $(2.6 + 1)^2 = 12.96$,
 # but 2.6 has no exact float32 representation, and the loop runs in float32 as the source's does:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 schedules.compare_with_source(lines)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The library version (`schedules.exponential_decay` and `schedules.gradient_descent`, in
 # float64 and NumPy, used by the panels) gives the same trajectory:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 rates = schedules.exponential_decay(base_learning_rate, decay_rate, decay_steps, np.arange(num_epochs))
 run = schedules.gradient_descent(rates)
 w_tensorflow = np.array([float(line.split("w is ")[1].split(",")[0]) for line in lines])
@@ -155,7 +155,7 @@ print(f"lr at epochs 0, 1, 39: {rates[0]:.6f} {rates[1]:.6f} {rates[-1]:.6f}")
 print("NumPy float64 and the TensorFlow float32 trace agree to its 6 printed decimals:",
       bool(np.max(np.abs(run["w"] - w_tensorflow)) < 1e-6))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The same schedule in Keras
 #
 # Keras ships the formula as `keras.optimizers.schedules.ExponentialDecay(initial_learning_rate,
@@ -164,7 +164,7 @@ print("NumPy float64 and the TensorFlow float32 trace agree to its 6 printed dec
 # of meaning: Keras counts **optimizer steps** (batches), not epochs. With one update per epoch,
 # as here, the two are the same; with 100 batches per epoch, `decay_steps=100` decays once per epoch.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 schedule = keras.optimizers.schedules.ExponentialDecay(
     initial_learning_rate=base_learning_rate, decay_steps=decay_steps, decay_rate=decay_rate)
 staircase_schedule = keras.optimizers.schedules.ExponentialDecay(
@@ -177,11 +177,11 @@ print("smooth:    Keras and course_lib agree to 1e-7:", bool(np.max(np.abs(keras
 print("staircase: Keras and course_lib agree to 1e-7:", bool(np.max(np.abs(keras_staircase - ours_staircase)) < 1e-7))
 print("staircase rates at epochs 0, 9, 10, 19, 20:", np.round(ours_staircase[[0, 9, 10, 19, 20]], 6))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # (Keras computes in float32, so the two differ in the 8th decimal.) And the optimizer, driven by
 # the schedule, walks the same path as the hand-written loop:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 w = tf.Variable(5.0)
 optimizer = keras.optimizers.SGD(learning_rate=schedule)
 for epoch in range(num_epochs):
@@ -192,7 +192,7 @@ print(f"Keras SGD with ExponentialDecay: w after {num_epochs} steps = {w.numpy()
       f"optimizer steps counted: {int(optimizer.iterations)}")
 print(f"hand-written loop:               w after {num_epochs} steps = {w_tensorflow[-1]:.6f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Panel: exponential decay
 #
 # All four numbers of the schedule, and the number of epochs. Things to try:
@@ -203,15 +203,15 @@ print(f"hand-written loop:               w after {num_epochs} steps = {w_tensorf
 # - decay 0.8: the rate vanishes so fast that $w$ stops before reaching $-1$;
 # - staircase with decay step 10: the rate drops in steps and the loss curve bends at each drop.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 exponential_decay_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A schedule that decays too fast can freeze training: the sum of all future steps is finite.
 # With decay 0.8 the rates add up to $0.2 / (1 - 0.8) = 1$ at most, and $w$ stalls:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for rate in (0.99, 0.8):
     stalled = schedules.decay_run(base_learning_rate=0.2, decay_rate=rate, num_epochs=200)
     print(f"decay {rate}: lr after 200 epochs {stalled['learning_rate'][-1]:.2e}, "
@@ -369,48 +369,48 @@ checks.milestone("suggested learning rate", range_test["suggested"], at_most=0.2
 # source's MNIST runs use SGD at 0.001, on the flat part of this curve: chapter 02 shows how
 # slowly that learns).
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: three steps by hand
 #
 # Start at $w = 5$ on $(w+1)^2$ with a constant learning rate of 0.7. What is $w$ after three
 # steps? Use the update factor, not a loop.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_w_after_three_steps(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: the distance 6 is multiplied by 1 − 2·0.7 = −0.4 three times
 answer = -1 + 6 * (1 - 2 * 0.7) ** 3
 exercises.check_w_after_three_steps(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: a staircase schedule
 #
 # Base learning rate 0.2, decay rate 0.96, decay step 10, staircase. What is the learning rate
 # at epoch 25?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_staircase_rate(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: floor(25 / 10) = 2 decays
 answer = 0.2 * 0.96 ** (25 // 10)
 exercises.check_staircase_rate(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: the edge of divergence
 #
 # The table above gives the four regimes for $(w+1)^2$. Now take the steeper loss
 # $3\,(w+1)^2$, same minimum at $w = -1$. What is the smallest constant learning rate at which
 # gradient descent on it no longer converges? Derive the update factor as above.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_largest_converging_rate(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: the gradient is 6(w + 1), the factor 1 − 6·lr; it reaches −1 at lr = 1/3
 answer = 1 / 3
 exercises.check_largest_converging_rate(answer)
@@ -457,7 +457,7 @@ class MyExponentialDecay(keras.optimizers.schedules.LearningRateSchedule):
 
 exercises.check_exponential_decay_schedule(MyExponentialDecay)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # - On $(w+1)^2$ one gradient step multiplies the distance to the minimum by $1 - 2\,lr$:

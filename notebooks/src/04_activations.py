@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 04 Activation functions (激活函数)
 #
 # A neuron adds up its weighted inputs and passes the sum through a function $\varphi$, the
@@ -28,10 +28,10 @@
 #   measure what standardized inputs change;
 # - write an activation and its derivative yourself.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -47,13 +47,13 @@ from course_lib.exercises import activations as exercises
 from course_lib.plots import new_figure
 from course_lib.widgets.activations import activation_panel, draw_curves, softmax_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why a non-linear function (非线性)
 #
 # Two dense layers without activation, $x W_1 W_2$, are exactly one dense layer with the matrix
 # $W_1 W_2$: depth buys nothing. A quick check with two Keras layers (no biases, to keep it short):
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 x = tf.random.normal([5, 4], seed=1)
 first = keras.layers.Dense(8, use_bias=False)
 second = keras.layers.Dense(3, use_bias=False)
@@ -64,7 +64,7 @@ print("two linear layers equal one layer with W1 @ W2:",
 with_relu = second(tf.nn.relu(first(x)))
 print("with a ReLU in between they do not:", not np.allclose(with_relu.numpy(), one_layer.numpy(), atol=1e-5))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The functions and their values
 #
 # | name | formula | TensorFlow | output range (值域) |
@@ -77,7 +77,7 @@ print("with a ReLU in between they do not:", not np.allclose(with_relu.numpy(), 
 # **Seed figure.** The source's notes apply each function to `tf.linspace` inputs (float64) and
 # print the result; the same calls here, compared with the printed values:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for name in activations.ACTIVATION_NAMES:
     inputs, values, printed = activations.source_values(name)
     print(f"{activations.TF_CALLS[name]} on {np.round(inputs, 8).tolist()}:")
@@ -85,7 +85,7 @@ for name in activations.ACTIVATION_NAMES:
     checks.check_answer(f"{name} as printed by the source", values, printed, atol=5e-9, rtol=0,
                         hint="the source rounds to 8 decimals.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Derivatives: by hand and by `GradientTape`
 #
 # Backpropagation (反向传播) multiplies the derivatives of the activations layer by layer, so the
@@ -101,7 +101,7 @@ for name in activations.ACTIVATION_NAMES:
 # $10^{-16}$, except Leaky ReLU's $3 \cdot 10^{-9}$: TensorFlow stores $\alpha$ as a float32,
 # 0.2 becomes 0.2000000030.)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 x = np.linspace(-6.0, 6.0, 1201)
 for name in activations.ACTIVATION_NAMES:
     by_tape = activations.tape_derivative(name, x)
@@ -109,7 +109,7 @@ for name in activations.ACTIVATION_NAMES:
     print(f"{name:>10}: GradientTape equals the formula to 1e-8: {bool(np.max(np.abs(by_tape - by_hand)) < 1e-8)}; "
           f"largest derivative {by_tape.max():.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Sigmoid (Sigmoid 函数)
 #
 # Pros (优点): output in $(0, 1)$, monotonic and continuous, a bounded output keeps optimization
@@ -117,17 +117,17 @@ for name in activations.ACTIVATION_NAMES:
 # Cons (缺点): (1) vanishing gradients, $\sigma' \le 0.25$; (2) the output is not centred on 0,
 # which slows convergence; (3) the exponential is costly.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 draw_curves(activations.curves("sigmoid"))[0]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Tanh (Tanh 函数)
 #
 # Pros: output in $(-1, 1)$ and centred on 0, monotonic and continuous, bounded, usable as an
 # output layer; converges faster than sigmoid. Cons: (1) still vanishing gradients for large
 # $|x|$; (2) the exponential is costly.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 draw_curves(activations.curves("tanh"))[0]
 
 # %% [markdown]
@@ -152,7 +152,7 @@ checks.check_answer("tanh(x) = 2σ(2x) − 1 on [−6, 6], to 1e-12", stretched_
 # NBVAL_IGNORE_OUTPUT
 print(f"largest |tanh(x) − (2σ(2x) − 1)| on the grid: {tanh_difference:.1e} (float64 rounding)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### ReLU (ReLU 函数)
 #
 # Pros: (1) no vanishing gradient for $x > 0$; (2) only a comparison with 0, so fast; (3)
@@ -160,10 +160,10 @@ print(f"largest |tanh(x) − (2σ(2x) − 1)| on the grid: {tanh_difference:.1e}
 # not centred on 0; (2) the **Dead ReLU** problem: a unit whose input is negative for every
 # example never fires again, and its weights are never updated (measured below).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 draw_curves(activations.curves("relu"))[0]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Leaky ReLU (Leaky ReLU 函数)
 #
 # A small slope $\alpha$ for $x < 0$ keeps a gradient flowing, so a unit cannot die. In theory
@@ -171,10 +171,10 @@ draw_curves(activations.curves("relu"))[0]
 # always better than ReLU. TensorFlow's default is $\alpha = 0.2$ (Keras' `LeakyReLU` layer
 # uses a different default, `negative_slope=0.3`).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 draw_curves(activations.curves("leaky_relu"))[0]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The properties of a good activation
 #
 # The source lists four: **non-linear** (非线性: then a deep network can approximate any
@@ -185,10 +185,10 @@ draw_curves(activations.curves("leaky_relu"))[0]
 # makes gradient methods more stable; an unbounded one calls for a smaller learning rate.
 # `activations.properties` measures each on a grid (read its docstring for the tests):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 Markdown(activations.properties_table())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Monotonic does not make the loss convex.** Take one sigmoid neuron, one input $x = 1$
 # with label 1, and the MSE: $L(w) = (\sigma(w) - 1)^2$. A convex function lies below its
 # chords, so $L(-3)$ would be at most the mean of $L(-6)$ and $L(0)$. It is not. What is
@@ -196,7 +196,7 @@ Markdown(activations.properties_table())
 # output (logistic regression), $-\ln\sigma(w)$ here: the loss, not the monotonic activation,
 # makes the difference.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 def sigmoid_mse(w):
     return (1 / (1 + np.exp(-w)) - 1) ** 2
 
@@ -213,18 +213,18 @@ w = np.linspace(-8, 8, 321)
 print("smallest second difference on [-8, 8]: MSE", f"{np.diff(sigmoid_mse(w), 2).min():.1e},",
       "CE", f"{np.diff(sigmoid_ce(w), 2).min():.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Panel: activation explorer
 #
 # Choose a function, zoom out with the x range (try $[-20, 20]$ for sigmoid and watch the
 # derivative vanish), and change Leaky ReLU's $\alpha$ (at 0 it is ReLU, at 1 the identity).
 # The caption gives the ranges and the largest difference between the two derivatives.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 activation_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Softmax (softmax 函数)
 #
 # Softmax turns the outputs of the last layer (logits, 未归一化的得分) into a probability
@@ -236,7 +236,7 @@ activation_panel()
 # Its derivative is a matrix, since every output depends on every logit:
 # $\partial p_i / \partial z_j = p_i(\delta_{ij} - p_j)$, i.e. $\mathrm{diag}(p) - p p^\top$.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 logits = [2.0, 1.0, 0.1]
 probabilities = tf.nn.softmax(tf.constant(logits)).numpy()
 print("softmax(2, 1, 0.1) =", np.round(probabilities, 4), "sum", round(float(probabilities.sum()), 6))
@@ -244,13 +244,13 @@ by_hand, by_tape = activations.softmax_jacobians(logits)
 print("Jacobian diag(p) − p pᵀ equals GradientTape.jacobian to 1e-12:", bool(np.max(np.abs(by_hand - by_tape)) < 1e-12))
 print(np.round(by_hand, 4))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Seed figure.** The source's notes draw 10 random logits with
 # `tf.random.uniform([1, 10], minval=-2, maxval=2)` without a seed, so they cannot be drawn
 # again; starting from the logits they printed, `tf.nn.softmax(logits, axis=1)` gives the
 # probabilities they printed, which sum to 1:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 source_logits, source_probabilities = activations.SOURCE_SOFTMAX
 probabilities = tf.nn.softmax(tf.constant([source_logits], dtype=tf.float32), axis=1)
 print(repr(probabilities.numpy()))
@@ -258,18 +258,18 @@ print("sum:", tf.reduce_sum(probabilities, axis=1).numpy())
 checks.check_answer("softmax as printed by the source", probabilities.numpy()[0], source_probabilities,
                     atol=5e-8, rtol=0, hint="the source prints float32 values to 8 decimals.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Panel: softmax and temperature
 #
 # Dividing the logits by a **temperature** $T$ before softmax keeps their order but changes how
 # peaked the result is: $T \to 0$ puts all mass on the largest logit, $T \to \infty$ makes it
 # uniform. Type other logits (e.g. `10, 0, 0` or `1, 1, 1, 1`) and watch the entropy.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 softmax_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Vanishing gradients, measured (梯度消失)
 #
 # Backpropagation multiplies, layer by layer from the output back to the input, the weights and
@@ -278,7 +278,7 @@ softmax_panel()
 # units, identical except for the activation (same Glorot initialisation, same seed), and
 # measure the norm of the loss gradient of each layer's kernel on 512 MNIST images:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 (x_train, y_train), (x_test, y_test) = data.load_mnist(flatten=True)
 x_batch, y_batch = x_train[:512], y_train[:512]
 gradient_norms = {name: activations.layer_gradient_norms(activations.deep_network(name, depth=10), x_batch, y_batch)
@@ -286,7 +286,7 @@ gradient_norms = {name: activations.layer_gradient_norms(activations.deep_networ
 for name, norms in gradient_norms.items():
     print(f"{name:>7}: gradient norm of the first hidden layer / of the output layer = {norms[0] / norms[-1]:.1e}")
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 figure, ax = new_figure(7.0, 3.6)
 for name, norms in gradient_norms.items():
     ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=name)
@@ -296,18 +296,18 @@ ax.set_title("gradient norm per layer, 10 hidden layers, at initialisation")
 ax.legend()
 figure
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The sigmoid network's first layer gets a gradient about a million times smaller than its
 # output layer: with one learning rate for all layers, the first layers barely move. The ReLU
 # network's gradients stay within a factor of a few across the depth:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 sigmoid_ratio = gradient_norms["sigmoid"][0] / gradient_norms["sigmoid"][-1]
 relu_ratio = gradient_norms["relu"][0] / gradient_norms["relu"][-1]
 checks.milestone("sigmoid: first-layer gradient / output-layer gradient", sigmoid_ratio, at_most=1e-3, digits=3)
 checks.milestone("ReLU: first-layer gradient / output-layer gradient", relu_ratio, at_least=0.1, digits=1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Dead ReLUs, measured (Dead ReLU 问题)
 #
 # A too-large learning rate can push a ReLU unit's bias and weights so far that its input is
@@ -316,7 +316,7 @@ checks.milestone("ReLU: first-layer gradient / output-layer gradient", relu_rati
 # 10 000 MNIST images with Adam at its usual learning rate 1e-3 and at 0.1, then count the
 # hidden units that output 0 for all of 5 000 training images.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 def train_mlp(learning_rate, num_epochs=1, batch_size=128, activation="relu"):
     """A 784-256-256-10 network (ReLU unless told otherwise) trained with Adam on 10 000 MNIST images."""
@@ -339,7 +339,7 @@ for learning_rate in (1e-3, 0.1):
     print(f"learning rate {learning_rate}: dead units per hidden layer {np.round(dead[learning_rate], 3)}, "
           f"test accuracy {test_accuracy[learning_rate]:.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("dead units in layer 1 at learning rate 1e-3", dead[1e-3][0], at_most=0.1)
 checks.milestone("dead units in layer 1 at learning rate 0.1", dead[0.1][0], at_least=0.5)
 
@@ -371,7 +371,7 @@ checks.milestone("Leaky ReLU at 0.1: test accuracy", leaky_accuracy, at_least=0.
 # guesses. It does not make 0.1 a good learning rate: the run at 1e-3 above still does better.
 # Leaky ReLU removes the failure that cannot be undone; the learning rate is still yours to fix.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Most of the first layer died in a few dozen steps at learning rate 0.1, and those units stay
 # dead however long training continues. Remedies: a smaller learning rate, Leaky ReLU (as
 # measured above), or a careful initialisation (next section).
@@ -390,18 +390,18 @@ checks.milestone("Leaky ReLU at 0.1: test accuracy", leaky_accuracy, at_least=0.
 # distribution truncated at two standard deviations, widened so that the standard deviation
 # after truncation is exactly $\sqrt{2/n_{in}}$. Measured on a 784 × 256 kernel:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 kernel = keras.initializers.HeNormal(seed=0)(shape=(784, 256)).numpy()
 print(f"sqrt(2 / 784) = {activations.he_normal_std(784):.4f}")
 print(f"HeNormal kernel: mean {kernel.mean():+.4f}, standard deviation {kernel.std():.4f}, "
       f"largest |w| / sqrt(2/784) = {np.abs(kernel).max() / activations.he_normal_std(784):.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Why $\sqrt{2/n_{in}}$: ReLU zeroes half of its inputs, halving the signal's variance; the 2
 # compensates, so the activations keep their size through many layers. With a naive small
 # initialisation (normal, standard deviation 0.01) the signal fades layer after layer:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 for initializer in (keras.initializers.HeNormal(seed=0), keras.initializers.RandomNormal(stddev=0.01, seed=0)):
     model = activations.deep_network("relu", depth=10, width=256, kernel_initializer=initializer)
     h, spreads = tf.constant(x_batch), []
@@ -484,47 +484,47 @@ checks.milestone("standardized: lowest validation accuracy in epochs 101–200",
 # cure costs two numbers per feature; keep them with the model, since every input it will
 # ever see must be standardized with the same $\mu$ and $\sigma$.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: a derivative by hand
 #
 # What is the derivative of tanh at $x = 1$? Use NumPy, not `GradientTape` (then check with it).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_tanh_derivative(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: tanh'(x) = 1 − tanh(x)²
 answer = 1 - np.tanh(1.0) ** 2
 exercises.check_tanh_derivative(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: softmax without `tf.nn.softmax`
 #
 # Compute softmax of the logits $(2, 1, 0.1)$ with NumPy; the answer is an array of three
 # probabilities.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_softmax(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 exponentials = np.exp(np.array([2.0, 1.0, 0.1]))
 answer = exponentials / exponentials.sum()
 exercises.check_softmax(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: He initialisation
 #
 # The second hidden layer of the 784-256-128-10 network reads the 256 outputs of the first.
 # What standard deviation does He initialisation use for its weights?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_he_std(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 answer = np.sqrt(2 / 256)
 exercises.check_he_std(answer)
@@ -562,7 +562,7 @@ def silu_derivative(x):
 
 exercises.check_silu(silu, silu_derivative)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # - An activation makes a network non-linear; without it depth adds nothing.

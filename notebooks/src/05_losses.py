@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 05 Loss functions (损失函数)
 #
 # A **loss function** (损失函数, loss) measures the gap between the prediction $y$ and the
@@ -26,10 +26,10 @@
 #   their closed form;
 # - write a cross-entropy loss yourself and train a model with it.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -43,7 +43,7 @@ from course_lib import checks, losses
 from course_lib.exercises import losses as exercises
 from course_lib.widgets.losses import ce_vs_mse_panel, sales_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Mean squared error (均方误差)
 #
 # For regression the usual loss is the mean of the squared errors:
@@ -54,7 +54,7 @@ from course_lib.widgets.losses import ce_vs_mse_panel, sales_panel
 # `keras.losses.MeanSquaredError()` (the source's `tf.losses.mean_squared_error` is an alias
 # of the same Keras function; note that Keras takes the label first: `loss(y_true, y_pred)`).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 y_true = np.array([1.0, 2.0, 3.0, 4.0])
 y_pred = np.array([1.5, 2.0, 2.0, 4.5])
 by_hand = tf.reduce_mean(tf.square(y_pred - y_true))
@@ -85,7 +85,7 @@ print(f"reduce_mean(square): {float(loss1):.4f}   ‖y − out‖² / 20: {float
 checks.check_answer("‖y − out‖² / n equals losses.mse", float(loss2), float(losses.mse(y, out)), rtol=1e-6,
                     hint="n counts every entry: 5 samples times 4 classes.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Cross entropy (交叉熵)
 #
 # Cross entropy compares a predicted distribution $y$ with the label's distribution $y\_$;
@@ -114,7 +114,7 @@ checks.check_answer("‖y − out‖² / n equals losses.mse", float(loss2), flo
 # formula above in NumPy; `keras.losses.categorical_crossentropy` (the source's
 # `tf.losses.categorical_crossentropy`) gives the same numbers.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 label = [1.0, 0.0]
 for name, prediction in (("H1", [0.6, 0.4]), ("H2", [0.8, 0.2])):
     by_formula = losses.cross_entropy(label, prediction)
@@ -141,17 +141,17 @@ for name, prediction in source_predictions.items():
 # true class counts: $\ln 4 = 1.386$ for the uniform guess, $-\ln 0.1 = 2.303$ when class 1
 # gets 0.1, whichever wrong class takes the rest, and $-\ln 0.7 = 0.357$ when it gets 0.7.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With a label that is not one-hot, say $p = (0.7, 0.3)$, the three properties show:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 p, q = np.array([0.7, 0.3]), np.array([0.6, 0.4])
 entropy, divergence = losses.cross_entropy(p, p), float(np.sum(p * np.log(p / q)))
 print(f"H(p, q) = {losses.cross_entropy(p, q):.4f} = H(p) {entropy:.4f} + KL(p‖q) {divergence:.4f}")
 print(f"H(q, p) = {losses.cross_entropy(q, p):.4f}   (not symmetric)")
 print(f"H(p, p) = {entropy:.4f}   (not 0: p is not one-hot)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Softmax with cross entropy (softmax 与交叉熵结合)
 #
 # A network's last layer gives raw scores, the **logits** $z$, not probabilities. Softmax
@@ -160,7 +160,7 @@ print(f"H(p, p) = {entropy:.4f}   (not 0: p is not one-hot)")
 # `tf.nn.softmax_cross_entropy_with_logits(labels, logits)`. The source checks on five
 # samples that the two routes agree; here is its code, with the two results it printed.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 y_ = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]])
 y = np.array([[12, 3, 2], [3, 10, 3], [2, 1, 5], [4, 6, 1.2], [3, 6, 1]])
 y_sm = tf.nn.softmax(y)
@@ -169,12 +169,12 @@ loss_2 = tf.nn.softmax_cross_entropy_with_logits(y_, y)
 print("分步计算的结果 (step by step):", loss_1)
 print("和步计算的结果 (in one step):", loss_2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Both vectors are the source's `[1.68795487e-04 1.82210289e-03 6.58839038e-02 2.13415060e+00
 # 5.49852354e-02]`. The fourth sample has the largest loss: its label is class 0 but its
 # largest logit (6) is class 1. The cell below checks the agreement to float64 precision.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.check_answer("softmax then CE equals softmax_cross_entropy_with_logits",
                     loss_1.numpy(), loss_2.numpy(), rtol=1e-12,
                     hint="the two routes compute the same formula.")
@@ -182,7 +182,7 @@ checks.check_answer("the source's printed vector", loss_2.numpy(),
                     [1.68795487e-04, 1.82210289e-03, 6.58839038e-02, 2.13415060e+00, 5.49852354e-02],
                     rtol=1e-8, hint="the source printed 9 significant digits.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. `from_logits` and numerical stability (数值稳定性)
 #
 # Why does TensorFlow offer the one-step function, and Keras losses the flag
@@ -200,7 +200,7 @@ checks.check_answer("the source's printed vector", loss_2.numpy(),
 # probability is ever taken. `losses.naive_softmax_cross_entropy` and
 # `losses.stable_softmax_cross_entropy` are the two versions, in float32 like a network.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 labels = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 logits = np.array([[2.0, 1.0, 0.1], [1000.0, 0.0, -1000.0], [0.0, 200.0, -5.0]])
 naive = losses.naive_softmax_cross_entropy(labels, logits)
@@ -210,13 +210,13 @@ print("naive softmax then CE:", np.round(naive, 4))
 print("log-sum-exp (stable): ", np.round(stable, 4) + 0.0)
 print("tf.nn...with_logits:  ", np.round(with_logits, 4) + 0.0)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The first row has small logits and all three agree. The other two overflow: $e^{1000}$
 # and $e^{200}$ are `inf` in float32, and the naive loss is `NaN` although the right answer
 # is 0 (the model is certain and right). Now make a model confidently **wrong**, with logits
 # small enough not to overflow:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 wrong_label = np.array([[1.0, 0.0, 0.0]])
 wrong_logits = np.array([[-120.0, 0.0, 0.0]])
 probabilities = tf.nn.softmax(wrong_logits.astype(np.float32))
@@ -227,7 +227,7 @@ print("Keras with from_logits=True:",
       np.round(keras.losses.categorical_crossentropy(wrong_label, wrong_logits.astype(np.float32),
                                                      from_logits=True).numpy(), 4))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The true loss is $120 + \ln 2 \approx 120.69$. The naive version returns `inf`: the true
 # class's probability, about $e^{-120}/2 \approx 4 \cdot 10^{-53}$, is below the smallest
 # float32 and rounds to 0. Keras on probabilities returns
@@ -237,7 +237,7 @@ print("Keras with from_logits=True:",
 # `from_logits=True`**, or keep a softmax layer and `from_logits=False` (the default, what
 # the source does) when the model is small and well behaved, as in chapter 08.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Binary cross entropy (二元交叉熵)
 #
 # With two classes one output is enough: $p = P(\text{class } 1)$, usually from a sigmoid.
@@ -248,7 +248,7 @@ print("Keras with from_logits=True:",
 # `keras.losses.BinaryCrossentropy` averages it over the samples. The source's $H_1$ and
 # $H_2$ come back when the label is 1 and $p$ is 0.6 or 0.8:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 y_true = np.array([[1.0], [1.0], [0.0]])
 p = np.array([[0.6], [0.8], [0.3]])
 by_hand = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
@@ -270,7 +270,7 @@ for label, prediction in (([1.0, 0.0], [0.9, 0.1]), ([1.0, 0.0], [0.1, 0.9])):
     print(f"label {label}, prediction {prediction}: binary CE {binary:.3f}, categorical CE {categorical:.3f}, "
           f"−ln {prediction[0]} = {-np.log(prediction[0]):.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Sparse versus categorical (稀疏与独热标签)
 #
 # The same loss comes in two spellings, depending on how the labels are stored:
@@ -283,7 +283,7 @@ for label, prediction in (([1.0, 0.0], [0.9, 0.1]), ([1.0, 0.0], [0.1, 0.9])):
 # The numbers are identical; the sparse version just saves building the one-hot matrix,
 # which matters with many classes. Both accept `from_logits=True`.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 class_numbers = np.argmax(y_, axis=1)
 print("integer labels:", class_numbers)
 sparse = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction=None)(class_numbers, y)
@@ -292,7 +292,7 @@ with np.printoptions(suppress=True):
     print("sparse:     ", np.round(sparse.numpy(), 6))
     print("categorical:", np.round(categorical.numpy(), 6))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Gradients of MSE and CE with respect to the logits (梯度)
 #
 # What training feels is not the loss but its gradient. For softmax followed by CE the
@@ -309,7 +309,7 @@ with np.printoptions(suppress=True):
 # `losses.logit_gradients` computes both with `GradientTape` and with these formulas; on the
 # source's five samples they agree.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 gradients = losses.logit_gradients(y_, y)
 for name in ("ce", "mse"):
     checks.check_answer(f"{name.upper()} gradient: GradientTape = closed form",
@@ -320,7 +320,7 @@ with np.printoptions(suppress=True):
     print("largest |gradient| per sample, CE: ", np.round(np.abs(gradients["ce_tape"]).max(axis=1), 4))
     print("largest |gradient| per sample, MSE:", np.round(np.abs(gradients["mse_tape"]).max(axis=1), 4))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Look at the fourth sample, the wrong one: its CE gradient is large (0.88), its MSE
 # gradient seven times smaller (0.12). With one true-class probability $p$ and two classes this becomes
 # one line. Write $z$ for the true class's logit minus the other's, so that $p = \sigma(z)$
@@ -331,11 +331,11 @@ with np.printoptions(suppress=True):
 #
 # **Panel.** Drag $p$ and read both losses and both slopes under the figure.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 ce_vs_mse_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. A custom loss: the sales forecast (自定义损失函数)
 #
 # The loss should say what an error *costs*, and costs are rarely symmetric. The source
@@ -352,11 +352,11 @@ ce_vs_mse_panel()
 # true sales $y\_ = x_1 + x_2 + $ noise in $[-0.05, 0.05)$, and the model $y = x_1 w_1 + x_2
 # w_2$ without a bias.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 x, y_sales = losses.make_sales_data()
 print("x:", x.shape, " y_:", y_sales.shape, " first day:", np.round(x[0], 4), np.round(y_sales[0], 4))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # **Which way will the model move?** Raise every forecast by a small $\delta$. Each
 # under-predicted day saves $\text{PROFIT}\cdot\delta$, each over-predicted day costs
 # $\text{COST}\cdot\delta$. At the minimum the two balance, so the share of over-predicted
@@ -372,7 +372,7 @@ print("x:", x.shape, " y_:", y_sales.shape, " first day:", np.round(x[0], 4), np
 # `losses.fit_sales_model` fits $w$ by gradient descent on this loss (a `tf.function` loop;
 # the loss is piecewise linear, so the step shrinks to 0 to settle at the kink).
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 for cost, profit in ((1, 99), (99, 1), (1, 1)):
     fit = losses.fit_sales_model(cost, profit, x, y_sales)
     predicted = fit["predictions"][:, None]
@@ -383,7 +383,7 @@ for cost, profit in ((1, 99), (99, 1), (1, 1)):
           f"over-predicted on {fit['above_share']:.0%} of the days "
           f"(theory {fit['quantile']:.0%}), loss {float(source_loss):.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # As predicted: with PROFIT 99 both weights rise above 1 and 31 of the 32 days are
 # over-predicted (99 % of 32 days is 31.7, so 31 is as close as whole days get); with COST 99
 # both fall below 1 and no day is; with equal prices the fit is the median, half and half. The same rule, "the forecast sits at the PROFIT/(COST+PROFIT) quantile", explains
@@ -392,42 +392,42 @@ for cost, profit in ((1, 99), (99, 1), (1, 1)):
 # **Panel.** Move COST and PROFIT; the model is refitted when you let go. The right figure
 # shows each day's error: red bars are unsold units, green bars missed sales.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 sales_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: cross entropy by hand
 #
 # The label is $(0, 1, 0)$ and the prediction $(0.2, 0.7, 0.1)$. What is the cross entropy
 # $H(y\_, y)$? Use NumPy.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_cross_entropy(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: only the true class's probability counts
 answer = -np.log(0.7)
 exercises.check_cross_entropy(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: the gradient of softmax + CE
 #
 # For the logits $z = (2, 1, 0.1)$ and the label $(1, 0, 0)$, compute $\partial H / \partial
 # z$ with the closed form, as a NumPy array of three numbers.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_logit_gradient(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: softmax minus one-hot
 z = np.array([2.0, 1.0, 0.1])
 answer = np.exp(z) / np.sum(np.exp(z)) - np.array([1.0, 0.0, 0.0])
 exercises.check_logit_gradient(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: a cautious forecast
 #
 # The shop now sells fresh cakes: an unsold cake is thrown away and costs a lot, a missed
@@ -435,11 +435,11 @@ exercises.check_logit_gradient(answer)
 # COST and a PROFIT (between 1 and 99) such that the fitted forecast is above the true sales
 # on 15 % to 25 % of the days.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 cost, profit = ..., ...  # your values here
 exercises.check_cautious_forecast(cost, profit)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: the forecast sits at the PROFIT / (COST + PROFIT) quantile: 1 / (4 + 1) = 20 %
 cost, profit = 4, 1
 exercises.check_cautious_forecast(cost, profit)
@@ -471,7 +471,7 @@ def cross_entropy(y_true, y_pred):
 
 exercises.check_cross_entropy_function(cross_entropy)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # - **MSE** (均方误差) $\frac1n\sum (y - y\_)^2 = \|y - y\_\|^2/n$ for regression; **CE**

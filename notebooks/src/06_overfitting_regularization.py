@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 06 Under- and overfitting, regularization (欠拟合与过拟合, 正则化)
 #
 # A network is trained on some data and used on other data. Training makes the error on the
@@ -22,12 +22,14 @@
 # - train a small network on points labelled by $x_1^2 + x_2^2 < 2$ and see its decision boundary
 #   (决策边界) overfit, then tame it with L2, more data, data cleaning and dropout;
 # - measure what L1 and L2 do to the weights (L1: many near zero; L2: small but not zero);
+# - draw learning curves (error against the number of training points) and read them;
+# - stop training early with `keras.callbacks.EarlyStopping(restore_best_weights=True)`;
 # - try every remedy yourself in a panel in the spirit of TensorFlow Playground.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -40,7 +42,7 @@ from course_lib import checks, fitting, plots
 from course_lib.exercises import fitting as exercises
 from course_lib.widgets.fitting import playground_panel, polynomial_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Three fitting states (三种拟合状态)
 #
 # The source course draws each state for a regression (回归) and a classification (分类)
@@ -75,7 +77,7 @@ from course_lib.widgets.fitting import playground_panel, polynomial_panel
 # - increase the regularization parameter (增大正则化参数): [the λ sweep, small λ](#remedy-lambda)
 # - dropout (在训练过程中随机删除一些隐藏层的神经元): [dropout on the hidden layer](#remedy-dropout)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Regression: polynomials of growing degree (回归)
 #
 # The data are 15 noisy samples of one wave, $y = \sin(\pi x) + \varepsilon$ with
@@ -89,22 +91,22 @@ from course_lib.widgets.fitting import playground_panel, polynomial_panel
 #
 # $$\mathrm{MSE} = \frac1n \sum_{i=1}^n (\hat y_i - y_i)^2 .$$
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 (x_train, y_train), (x_val, y_val) = fitting.polynomial_data(num_train=15, noise=0.25)
 print(f"{len(x_train)} training points, {len(x_val)} validation points")
 print("first features of x =", round(x_train[0], 3), ":", np.round(fitting.polynomial_features(x_train[:1], 3), 3))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # For every degree from 0 to 12: fit on the training points, measure on both sets.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 errors = fitting.errors_by_degree((x_train, y_train), (x_val, y_val), degrees=range(0, 13))
 print("degree   train MSE   validation MSE")
 for degree, train_mse, val_mse in zip(errors["degrees"], errors["train_mse"], errors["validation_mse"]):
     print(f"{degree:>6}   {train_mse:9.4f}   {val_mse:14.3g}")
 print("best degree (lowest validation MSE):", errors["best_degree"])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # <a id="remedy-features"></a>
 # Side by side, the three states. Degree 1 is a straight line: it cannot bend to the wave and
 # underfits (both errors high). Adding the features $x^2, x^3, x^4$ (**增加输入特征项**, the
@@ -112,40 +114,75 @@ print("best degree (lowest validation MSE):", errors["best_degree"])
 # noise variance $0.25^2 = 0.0625$, the floor no model can beat. Degree 12 passes almost
 # through every training point and swings wildly between them: overfitting.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.polynomial_fits_figure((x_train, y_train), (x_val, y_val), degrees=(1, errors["best_degree"], 12))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The classic picture: the training error falls with every degree, the validation error falls,
 # then rises. The best model sits at the bottom of the validation curve.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.error_curve_figure(errors)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <a id="remedy-more-data"></a>
 # ### More data tames the flexible model (增大训练集)
 #
 # Keep degree 12 and give it more training points from the same source: the wiggles have
 # nowhere to hide, and its validation error comes down to the level of the best small model.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for num_train in (15, 30, 100, 400):
     more_train, more_val = fitting.polynomial_data(num_train=num_train, noise=0.25)
     degree_12 = fitting.errors_by_degree(more_train, more_val, degrees=[12])
     print(f"{num_train:>4} training points: degree-12 validation MSE {degree_12['validation_mse'][0]:.3g}")
 
 # %% [markdown]
+# ### Learning curves (学习曲线)
+#
+# The same question asked the other way round: keep the model and plot the error against
+# the **number of training points**. That is a *learning curve*, the tool that tells whether
+# more data would help. Each point below is the median over 20 datasets (seeds 0 to 19) of
+# that size, for a model of the right complexity (degree 3) and a too flexible one
+# (degree 12).
+
+# %%
+curves = fitting.learning_curves(degrees=(3, 12), sizes=(15, 20, 30, 50, 100, 200, 400), num_seeds=20)
+print(" points | degree 3: train   val   | degree 12: train   val")
+for index, size in enumerate(curves["sizes"]):
+    print(f"{size:7d} | {curves[3]['train_mse'][index]:15.3f} {curves[3]['validation_mse'][index]:6.3f}"
+          f" | {curves[12]['train_mse'][index]:16.3f} {curves[12]['validation_mse'][index]:8.3g}")
+fitting.learning_curves_figure(curves)
+
+# %% [markdown]
+# How to read them. The training error *rises* with more points (more points are harder to
+# pass through) and the validation error falls; both close in on the noise variance
+# $0.25^2 = 0.0625$ that no model can beat.
+#
+# - **Degree 12** (high variance, overfitting): a huge gap between the two curves at small
+#   sizes. More data is the cure: by 400 points it is as good as degree 3.
+# - **Degree 3** (about right): the curves meet early. Once they touch the floor, more data
+#   buys nothing; only a better model or cleaner data could.
+# - An **underfitting** model would show both curves meeting *above* the floor: more data
+#   would not help it either, more features or parameters would.
+
+# %%
+checks.milestone("degree 12, validation MSE with 15 points ÷ with 400", curves[12]["validation_mse"][0]
+                 / curves[12]["validation_mse"][-1], at_least=100.0, digits=0)
+checks.milestone("degree 12 with 400 points: validation MSE − noise variance",
+                 curves[12]["validation_mse"][-1] - curves["noise_floor"], at_most=0.01, digits=2)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Panel: degree, noise and training points
 #
 # A cheap panel: it refits while you drag. Raise the degree to 10 and more, then raise the
 # number of training points and see the validation error come back down.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 polynomial_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Classification: the circle data (分类)
 #
 # The source course's classification example: points $x = (x_1, x_2)$ drawn from a standard
@@ -154,7 +191,7 @@ polynomial_panel()
 # noise of standard deviation 0.4: near the circle some points land on the wrong side. We keep
 # only a fifth of the 300 points for training, so that a flexible network can overfit.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 x, y = fitting.circle_data(num_samples=300, noise=0.4)
 (x_train, y_train), (x_val, y_val) = fitting.split(x, y, train_fraction=0.2)
 train, validation = (x_train, y_train), (x_val, y_val)
@@ -162,7 +199,7 @@ print(f"{len(x_train)} training and {len(x_val)} validation points; "
       f"{y.mean():.0%} inside the circle; "
       f"{fitting.mislabelled(x, y).mean():.0%} moved to the wrong side by the noise")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The network
 #
 # One hidden layer of ReLU units and a sigmoid output for "inside":
@@ -179,7 +216,7 @@ print(f"{len(x_train)} training and {len(x_val)} validation points; "
 #
 # First without any remedy: 32 hidden units (129 weights) for 60 points, 1000 epochs.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 plain = fitting.train_classifier(train, validation, hidden_units=32, num_epochs=1000)
 overfit = fitting.classifier_result(plain, train, validation)
@@ -187,21 +224,73 @@ print(f"trained in {plain.seconds:.2f} s; final loss: train {plain.train_loss[-1
       f"validation {plain.validation_loss[-1]:.3f}; lowest validation loss "
       f"{plain.validation_loss.min():.3f} at epoch {plain.validation_loss.argmin() + 1}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The training loss goes on falling; the validation loss turns round (at the epoch printed
 # above) and climbs. From there on the network learns the noise of its 60 points. Stopping
 # the training where the validation loss is lowest is called **early stopping** (早停); the
 # remedies below keep the network from overfitting in the first place.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 plots.training_curves({"loss": plain.train_loss.tolist(), "val_loss": plain.validation_loss.tolist()},
                       title="circle network, no regularization")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("training accuracy without regularization", overfit["train_accuracy"], at_least=0.95, digits=2)
 checks.milestone("validation loss without regularization", plain.validation_loss[-1], at_least=0.8, digits=2)
 
 # %% [markdown]
+# ### Early stopping in Keras (早停, `EarlyStopping`)
+#
+# Keras stops a `fit` for you: `keras.callbacks.EarlyStopping` watches a metric after every
+# epoch (here `val_loss`) and ends the training once it has not improved for `patience`
+# epochs; with `restore_best_weights=True` it puts back the weights of the best epoch at the
+# end. The same network (2-32-1, binary cross entropy, Adam 0.01, the whole training set per
+# step) as a Keras model, allowed up to 1000 epochs, with a patience of 50:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+keras_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.01)
+early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=50, restore_best_weights=True)
+fit_history = keras_model.fit(x_train, y_train, batch_size=len(x_train), epochs=1000, validation_data=(x_val, y_val),
+                              callbacks=[early_stopping], verbose=0).history
+kept_loss = keras_model.evaluate(x_val, y_val, verbose=0)
+print(f"stopped after epoch {early_stopping.stopped_epoch + 1} of 1000; best epoch {early_stopping.best_epoch + 1}; "
+      f"validation loss: last epoch {fit_history['val_loss'][-1]:.3f}, lowest {min(fit_history['val_loss']):.3f}, "
+      f"of the weights kept {kept_loss:.3f}")
+
+# %%
+checks.milestone("epochs run before early stopping (of 1000 allowed)", len(fit_history["loss"]), at_most=400, digits=0)
+checks.milestone("validation loss of the kept weights minus the lowest seen", abs(kept_loss - min(fit_history["val_loss"])),
+                 at_most=1e-4, digits=4)
+fitting.early_stopping_figure(fit_history, early_stopping.stopped_epoch + 1, early_stopping.best_epoch + 1,
+                              "circle network with EarlyStopping(patience=50, restore_best_weights=True)")
+
+# %% [markdown]
+# One detail to know, read in `keras/src/callbacks/early_stopping.py` (Keras 3.15): the best
+# weights are put back in `on_train_end` **whenever** `restore_best_weights=True` and a best
+# epoch was seen, also when `fit` reaches its last epoch before the patience runs out. (Older
+# `tf.keras`, as in TensorFlow 2.0 to 2.2, restored them only when the callback itself stopped
+# the training, keras-team/keras issue 12511: a run that finished its epochs kept its last
+# weights.) Measured: the same network, `epochs` ending 25 epochs after the best one, so
+# patience never runs out:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+short_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.01)
+short_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=50, restore_best_weights=True)
+short_history = short_model.fit(x_train, y_train, batch_size=len(x_train), epochs=early_stopping.best_epoch + 26,
+                                validation_data=(x_val, y_val), callbacks=[short_stopping], verbose=0).history
+short_kept = short_model.evaluate(x_val, y_val, verbose=0)
+print(f"ran all {len(short_history['loss'])} epochs (stopped_epoch = {short_stopping.stopped_epoch}); "
+      f"validation loss: last epoch {short_history['val_loss'][-1]:.3f}, of the weights kept {short_kept:.3f}")
+
+# %%
+checks.milestone("short run: kept weights' validation loss minus the lowest seen",
+                 abs(short_kept - min(short_history["val_loss"])), at_most=1e-4, digits=4)
+checks.milestone("short run: last epoch's validation loss minus the kept weights'",
+                 short_history["val_loss"][-1] - short_kept, at_least=0.001, digits=3)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Regularization (正则化缓解过拟合)
 #
 # Regularization adds a measure of the model's complexity to the loss, weighted by a
@@ -226,7 +315,7 @@ checks.milestone("validation loss without regularization", plain.validation_loss
 # adds $\lambda \sum w^2$ to the loss, the same term as `fitting.penalty`; checked here on
 # the trained network's weights:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 lam = 0.01
 layer = keras.layers.Dense(32, kernel_regularizer=keras.regularizers.L2(lam))
 layer.build((None, 2))
@@ -236,32 +325,32 @@ our_penalty = float(fitting.penalty([plain.weights[0]], "L2", lam))
 print("Keras' L2 penalty of W1 equals fitting.penalty to float32 precision:",
       np.isclose(keras_penalty, our_penalty, rtol=1e-5))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <a id="remedy-regularization"></a>
 # ### L2 against overfitting (采用正则化)
 #
 # The same network, the same data and epochs, with L2 and $\lambda = 0.01$:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 with_l2 = fitting.train_classifier(train, validation, hidden_units=32, regularization="L2",
                                    lam=0.01, num_epochs=1000)
 regularized = fitting.classifier_result(with_l2, train, validation)
 print(f"validation loss: {plain.validation_loss[-1]:.3f} without, {with_l2.validation_loss[-1]:.3f} with L2")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.boundaries_figure({"no regularization": overfit, "L2, λ = 0.01": regularized})
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Without the penalty, the boundary stretches out to catch single training points (filled
 # dots) and gets many validation points (hollow) wrong; with it, the boundary is a smooth,
 # round shape close to the true circle (dotted). The training accuracy drops a little, the
 # validation loss drops a lot.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("validation loss with L2 (λ = 0.01)", with_l2.validation_loss[-1], at_most=0.55, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <a id="remedy-lambda"></a>
 # ### How large a λ? (增大 / 减少正则化参数)
 #
@@ -269,7 +358,7 @@ checks.milestone("validation loss with L2 (λ = 0.01)", with_l2.validation_loss[
 # 增大正则化参数); too large, and the penalty crushes every weight to zero: the network gives
 # every point the same answer, the more common class, and underfits (lower λ, 减少正则化参数).
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 sweep = {}
 print("     λ   train loss   val loss   train acc   val acc")
@@ -280,15 +369,15 @@ for lam in (0.0, 1e-3, 1e-2, 3e-2, 1e-1):
     print(f"{lam:6g}   {run.train_loss[-1]:10.3f}   {run.validation_loss[-1]:8.3f}   "
           f"{sweep[lam]['train_accuracy']:9.2f}   {sweep[lam]['validation_accuracy']:7.2f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.boundaries_figure({f"L2, λ = {lam:g}": sweep[lam] for lam in (1e-3, 3e-2, 1e-1)})
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 best_lam = min(sweep, key=lambda lam: sweep[lam]["run"].validation_loss[-1])
 checks.milestone("validation loss at the best λ", sweep[best_lam]["run"].validation_loss[-1], at_most=0.55, digits=2)
 checks.milestone("training accuracy at λ = 0.1 (underfitting)", sweep[0.1]["train_accuracy"], at_most=0.75, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### L1 or L2? Sparse against small weights (正则化的选择)
 #
 # The source course says: L1 regularization is likely to turn many weights to zero, making the
@@ -297,7 +386,7 @@ checks.milestone("training accuracy at λ = 0.1 (underfitting)", sweep[0.1]["tra
 # here on a wider network (64 hidden units, 256 weights), with the same λ for both. "Near zero"
 # means $|w| < 0.01$; the histograms use a log scale to show the sizes over many decades.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 l1_run = fitting.train_classifier(train, validation, hidden_units=64, regularization="L1", lam=3e-3,
                                   num_epochs=1500)
@@ -309,10 +398,10 @@ for run in (l1_run, l2_run):
           f"{fitting.near_zero_share(run.kernels, 1e-3):.0%} of |w| < 0.001, median |w| {np.median(sizes):.4f}, "
           f"validation loss {run.validation_loss[-1]:.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.weight_histograms_figure({"L1, λ = 0.003": l1_run, "L2, λ = 0.003": l2_run})
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The claim holds: with L1 most weights sit near zero and a handful stay large (the network
 # keeps only the connections it needs); with L2 most weights are small, between 0.01 and 1,
 # but not zero. Why: the gradient of $\lambda|w|$ is $\pm\lambda$ whatever the size of $w$, a
@@ -321,11 +410,11 @@ fitting.weight_histograms_figure({"L1, λ = 0.003": l1_run, "L2, λ = 0.003": l2
 # never quite gets there. With Adam the L1 weights do not land exactly on 0 but keep hovering
 # around it, most of them below 0.001.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("share of near-zero weights with L1", fitting.near_zero_share(l1_run.kernels), at_least=0.75, digits=2)
 checks.milestone("share of near-zero weights with L2", fitting.near_zero_share(l2_run.kernels), at_most=0.5, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # <a id="remedy-dropout"></a>
 # ## Dropout
 #
@@ -341,20 +430,20 @@ checks.milestone("share of near-zero weights with L2", fitting.near_zero_share(l
 # fragile co-adapted features that memorize single points. In Keras it is a layer,
 # `keras.layers.Dropout(p)`, active only when the model is called with `training=True`.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 dropout_run = fitting.train_classifier(train, validation, hidden_units=32, dropout=0.5, num_epochs=1000)
 with_dropout = fitting.classifier_result(dropout_run, train, validation)
 print(f"validation loss: {plain.validation_loss[-1]:.3f} without, {dropout_run.validation_loss[-1]:.3f} "
       "with dropout 0.5")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.boundaries_figure({"no regularization": overfit, "dropout p = 0.5": with_dropout})
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("validation loss with dropout 0.5", dropout_run.validation_loss[-1], at_most=0.6, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The other remedies, measured
 #
 # <a id="remedy-more-data-network"></a>
@@ -363,7 +452,7 @@ checks.milestone("validation loss with dropout 0.5", dropout_run.validation_loss
 # The same 32-unit network without any regularization, trained on 70% of the points (210)
 # instead of 20% (60):
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 large_train, large_validation = fitting.split(x, y, train_fraction=0.7)
 large_run = fitting.train_classifier(large_train, large_validation, hidden_units=32, num_epochs=1000)
@@ -371,13 +460,13 @@ more_data = fitting.classifier_result(large_run, large_train, large_validation)
 print(f"validation loss: {plain.validation_loss[-1]:.3f} with 60 points, "
       f"{large_run.validation_loss[-1]:.3f} with 210 points")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.boundaries_figure({"60 training points": overfit, "210 training points": more_data})
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("validation loss with 210 training points", large_run.validation_loss[-1], at_most=0.6, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <a id="remedy-cleaning"></a>
 # ### Data cleaning (数据清洗)
 #
@@ -387,7 +476,7 @@ checks.milestone("validation loss with 210 training points", large_run.validatio
 # a model keeps getting wrong. The validation set is left as it is: it stands for the noisy
 # world the model will meet.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 keep = ~fitting.mislabelled(x_train, y_train)
 clean_train = (x_train[keep], y_train[keep])
@@ -396,13 +485,13 @@ cleaned = fitting.classifier_result(clean_run, clean_train, validation)
 print(f"removed {np.sum(~keep)} of {len(keep)} training points; validation loss "
       f"{plain.validation_loss[-1]:.3f} before, {clean_run.validation_loss[-1]:.3f} after cleaning")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.boundaries_figure({"noisy training set": overfit, "cleaned training set": cleaned})
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("validation loss after cleaning", clean_run.validation_loss[-1], at_most=1.2, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # <a id="remedy-parameters"></a>
 # ### More parameters against underfitting (增加网络参数)
 #
@@ -410,7 +499,7 @@ checks.milestone("validation loss after cleaning", clean_run.validation_loss[-1]
 # cannot close a circle, whatever the training. More hidden units give it the corners it
 # needs. All on the larger training set (210 points): 2 units, 32 units, and 32 units with L2.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 tiny_run = fitting.train_classifier(large_train, large_validation, hidden_units=2, num_epochs=1000)
 underfit = fitting.classifier_result(tiny_run, large_train, large_validation)
@@ -421,23 +510,23 @@ for name, result in (("2 units", underfit), ("32 units", more_data), ("32 units 
     print(f"{name:>14}: training accuracy {result['train_accuracy']:.2f}, "
           f"validation loss {result['run'].validation_loss[-1]:.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fitting.boundaries_figure({"2 hidden units": underfit, "32 hidden units": more_data,
                            "32 hidden units, L2 λ = 0.01": large_l2})
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The training accuracy rises from about 0.77 to 0.90 with the extra units: the underfitting
 # is gone. The validation loss of the plain 32-unit network is no better than the 2-unit one,
 # though: 1000 epochs without a penalty already overfit a little even on 210 points (see its
 # dents). The remedies combine: enough units to draw the circle, and L2 to keep them honest,
 # give the lowest validation loss of the three.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("training accuracy with 2 hidden units (underfitting)", underfit["train_accuracy"], at_most=0.8, digits=2)
 checks.milestone("training accuracy with 32 hidden units", more_data["train_accuracy"], at_least=0.85, digits=2)
 checks.milestone("validation loss with 32 units and L2", large_l2_run.validation_loss[-1], at_most=0.45, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Playground (in the spirit of TensorFlow Playground)
 #
 # Every remedy in one panel. Set the hidden units, the regularization and its λ, dropout,
@@ -454,12 +543,12 @@ checks.milestone("validation loss with 32 units and L2", large_l2_run.validation
 # switch on one remedy at a time (L2, L1, dropout, a larger train share) and train again;
 # exercise 3 asks for settings that work.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 playground = playground_panel()
 playground
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 playground.button.click()  # what Train does: the run plays in the background
 playground.training.wait()
@@ -467,7 +556,7 @@ run = playground.result["run"]
 print(f"{len(run.train_loss)} epochs trained in {run.seconds:.2f} s, shown in "
       f"{len(playground.timings) - 1} updates")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: the best degree
 #
 # New data from the same curve: 20 training points, drawn with another seed,
@@ -476,37 +565,37 @@ print(f"{len(run.train_loss)} epochs trained in {run.seconds:.2f} s, shown in "
 # `fitting.errors_by_degree` (a dict with `"degrees"`, `"train_mse"` and `"validation_mse"`)
 # and pick the degree yourself, without reading its `"best_degree"`.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_best_degree(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 new_errors = fitting.errors_by_degree(*fitting.polynomial_data(**exercises.DEGREE_DATA))
 answer = int(new_errors["degrees"][np.argmin(new_errors["validation_mse"])])
 exercises.check_best_degree(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: an L2 penalty by hand
 #
 # A tiny network has the weights below. Compute its L2 penalty term $\lambda \cdot J(W)$ with
 # $\lambda = 0.01$, as Keras' `L2(0.01)` would add it to the loss.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for name, value in exercises.TINY_WEIGHTS.items():
     print(f"{name} = {value.tolist()}")
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_l2_penalty(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: only the kernels, squared, summed, times λ
 weights = exercises.TINY_WEIGHTS
 answer = 0.01 * (np.sum(weights["W1"] ** 2) + np.sum(weights["W2"] ** 2))
 exercises.check_l2_penalty(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: rescue an overfitting network
 #
 # On very noisy data (noise 0.5) with only 15% of the points for training, find Playground
@@ -515,16 +604,16 @@ exercises.check_l2_penalty(answer)
 # `hidden_units`, `regularization`, `lam`, `dropout` and `num_epochs` (the noise and the train
 # share are fixed). Try them in the panel first.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here, e.g. {"hidden_units": 16, "regularization": "L2", "lam": 0.001}
 exercises.check_rescue(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: L2 strong enough to keep the boundary round
 answer = {"hidden_units": 32, "regularization": "L2", "lam": 0.01, "num_epochs": 1000}
 exercises.check_rescue(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # - **Underfitting** (欠拟合): training and validation error both high. Remedies: more input
@@ -536,5 +625,11 @@ exercises.check_rescue(answer)
 # - **Regularization** (正则化): $\mathrm{loss} + \lambda J(W)$ on the weights, not the biases.
 #   Measured here: L1 left most weights near zero (sparse), L2 kept them small but not zero.
 #   In Keras: `kernel_regularizer=keras.regularizers.L2(λ)` and `keras.layers.Dropout(p)`.
+# - **Early stopping** (早停): `keras.callbacks.EarlyStopping(monitor="val_loss", patience=...,
+#   restore_best_weights=True)` ends `fit` when the validation loss stops improving and keeps
+#   the best epoch's weights (in Keras 3 also when `fit` ran out of epochs first).
+# - **Learning curves** (学习曲线), error against the number of training points, tell whether
+#   more data would help: a wide gap between training and validation error says yes, curves
+#   that meet at the noise floor say no.
 #
 # Next: [07 Optimizers (优化器)](07_optimizers.ipynb), where Adam, used above, is built from scratch.

@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 08 The six-step Keras recipe on iris (八股)
 #
 # Until now every chapter wrote its training loop by hand. Keras (`tf.keras`), the high-level
@@ -35,10 +35,10 @@
 # - write the same model as a subclass of `keras.Model`;
 # - see why 500 epochs of 120 samples are slow in `fit`, and make them fast.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 1: import (导入模块)
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -55,7 +55,7 @@ from course_lib import checks, data, plots, recipe
 from course_lib.exercises import recipe as exercises
 from course_lib.widgets.recipe import recipe_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The source writes `tf.keras.layers.Dense` and `tf.keras.models.Sequential`; with Keras 3
 # the same classes are `keras.layers.Dense` and `keras.Sequential` (`tf.keras` still points
 # to them), which is what this chapter uses.
@@ -67,7 +67,7 @@ from course_lib.widgets.recipe import recipe_panel
 # rows come sorted by class, so the source shuffles features and labels with the **same**
 # seed, 116, to keep every row with its label:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 x_train = datasets.load_iris().data
 y_train = datasets.load_iris().target
 
@@ -79,17 +79,17 @@ np.random.shuffle(y_train)
 print("x_train:", x_train.shape, " y_train:", y_train.shape)
 print("first rows:\n", x_train[:3], "\nlabels:", y_train[:10])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # `course_lib.data.load_iris(shuffle_seed=116)` does exactly this (the later chapters use
 # it); the check below makes sure.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 x_iris, y_iris = data.load_iris(shuffle_seed=116)
 checks.check_answer("load_iris(shuffle_seed=116) equals the source's shuffle",
                     np.c_[x_iris, y_iris], np.c_[x_train, y_train], rtol=1e-6,
                     hint="both shuffle with a RandomState seeded 116.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # There is no separate test set here: `fit` will hold out the last 20 % of the rows
 # (`validation_split=0.2`), 30 flowers, to validate on.
 #
@@ -107,25 +107,25 @@ checks.check_answer("load_iris(shuffle_seed=116) equals the source's shuffle",
 # count the parameters before training (the source's TF 2.1 printed "multiple" instead of
 # an output shape, because the model was built on the first batch).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 model = keras.Sequential([
     keras.Input(shape=(4,)),
     keras.layers.Dense(3, activation="softmax", kernel_regularizer=keras.regularizers.l2()),
 ], name="iris_sequential")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 4: compile (配置训练方法)
 #
 # `compile` names the optimizer, the loss and the metrics. The source writes
 # `tf.keras.optimizers.SGD(lr=0.1)`. That no longer works:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 try:
     keras.optimizers.SGD(lr=0.1)
 except ValueError as error:
     print(f"SGD(lr=0.1) → ValueError: {error}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **What changed:** `lr` was an old alias that TF 2's Keras still accepted with a warning;
 # Keras 3 removed it, and the argument is spelled out: `learning_rate=0.1`. The rest of the source's call works as is.
 #
@@ -134,12 +134,12 @@ except ValueError as error:
 #   (`from_logits=False`, see chapter 05).
 # - **metrics**: `sparse_categorical_accuracy`, for the same reason; see the next section.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
               loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
               metrics=["sparse_categorical_accuracy"])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Which accuracy? (评测指标)
 #
 # The three accuracy metrics differ in what they expect $y\_$ (the label) and $y$ (the
@@ -153,7 +153,7 @@ model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
 #
 # The source's examples, each with a second sample that is wrong:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 probabilities = np.array([[0.256, 0.695, 0.048], [0.6, 0.3, 0.1]])
 examples = {
     "accuracy": (keras.metrics.Accuracy(), [[1], [2]], [[1], [0]]),
@@ -164,7 +164,7 @@ for name, (metric, label, prediction) in examples.items():
     metric.update_state(label, prediction)
     print(f"{name:>28}: {float(metric.result()):.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # All three give 0.5: one right, one wrong. Mixing them up fails silently: `Accuracy` on
 # integer labels and probabilities compares 1 with 0.695 and finds nothing equal.
 # (In `compile`, the *string* `"accuracy"` (or `"acc"`) is a shortcut that Keras resolves
@@ -175,7 +175,7 @@ for name, (metric, label, prediction) in examples.items():
 # `CategoricalAccuracy`. With iris' integer labels and three probabilities it becomes the
 # sparse one. Only the class `keras.metrics.Accuracy` is the exact-equality one.)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 5: fit (执行训练过程)
 #
 # The source's call, unchanged: mini-batches of 32, 500 epochs (轮), the last 20 % of the
@@ -184,7 +184,7 @@ for name, (metric, label, prediction) in examples.items():
 # values. `verbose=0` keeps the 500-line log out of the page; the table printed below shows
 # every 100th epoch. This cell takes a while (see the end of the chapter for why).
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 start = time.perf_counter()
 history = model.fit(x_train, y_train, batch_size=32, epochs=500, validation_split=0.2,
@@ -198,12 +198,12 @@ for index in range(4, 25, 5):
           f"{history.history['sparse_categorical_accuracy'][epoch - 1]:.4f}     "
           f"{history.history['val_loss'][index]:.4f}     {history.history['val_sparse_categorical_accuracy'][index]:.4f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 print("validations:", len(history.history["val_loss"]), " epochs:", len(history.history["loss"]))
 checks.milestone("final validation accuracy", history.history["val_sparse_categorical_accuracy"][-1],
                  at_least=0.9)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The training curves, from the `History` object that `fit` returns (the validation points
 # sit every 20 epochs). They are smooth, while the source's log jumps
 # (`0.9500, 0.9417, 0.9333, 0.8833, 0.7083, 0.9167` in epochs 65–70). The reason is subtle
@@ -214,36 +214,70 @@ checks.milestone("final validation accuracy", history.history["val_sparse_catego
 # a fixed order settles into a repeating cycle. The subclassed run below reshuffles at every
 # pass, as the source's TF 2.1 did, and jumps like the source's log.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 plots.training_curves(history, metrics=("loss", "sparse_categorical_accuracy"),
                       title="iris, Sequential, SGD(learning_rate=0.1)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 6: summary (打印网络结构, 统计参数数目)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 model.summary()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # One `Dense` layer from 4 inputs to 3 units holds $4 \times 3 = 12$ weights and $3$
 # biases: **15 trainable parameters**, as in the source. After `compile` and `fit`, Keras 3
 # also lists two optimizer variables (its step counter and learning rate), which the
 # source's TF 2.1 did not; they are not part of the model.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 print("trainable parameters:", sum(int(np.prod(w.shape)) for w in model.trainable_weights))
 checks.check_answer("parameters of the iris model", model.count_params(), 15,
                     hint="4·3 weights plus 3 biases.")
 
 # %% [markdown]
+# ### `model.build`: the source's 984-parameter summary
+#
+# Without `keras.Input`, a `Sequential` model does not know its input size and has no
+# weights yet: each `Dense` creates its kernel the first time it sees data (its `build`).
+# `model.build(input_shape=...)` does that without data. The source builds a network
+# 10 → 16 → 32 → 8 this way, with `None` for the batch size, and prints its summary:
+
+# %%
+stack = keras.Sequential([  # the names are the source's, given explicitly so that they do not depend on
+    keras.layers.Dense(16, activation="relu", name="dense"),  # how many layers this session made before
+    keras.layers.Dense(32, activation="relu", name="dense_1"),
+    keras.layers.Dense(8, name="dense_2"),
+], name="sequential")
+# dense: W 10×16, b 16 → 10·16 + 16 = 176 parameters; dense_1: 16·32 + 32 = 544; dense_2: 32·8 + 8 = 264
+print("built before build():", stack.built)
+stack.build(input_shape=(None, 10))  # 10 input features, any batch size
+print("built after build():", stack.built)
+for variable in stack.trainable_variables:
+    print(f"{variable.path:<28} {tuple(variable.shape)}")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+stack.summary()
+
+# %%
+checks.check_answer("parameters of the source's 10-16-32-8 network", stack.count_params(), 984,
+                    hint="10·16 + 16, 16·32 + 32 and 32·8 + 8.")
+
+# %% [markdown]
+# 176 + 544 + 264 = **984**, the source's total. One difference when you list the weights:
+# the source printed `p.name` and got `dense/kernel:0`; in Keras 3 a variable's `name` is
+# only `kernel`, and the layer-qualified name is its `path` (as printed above).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The same recipe with a subclassed `Model` (用类搭建网络)
 #
 # `Sequential` covers a chain of layers. A network with branches or skip connections
 # (跳连) needs a class: build the layers in `__init__`, write the forward pass in `call`.
 # Steps 1, 2, 4, 5 and 6 stay the same; only step 3 changes:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 class IrisModel(keras.Model):
     """The source's iris network as a class: one Dense(3, softmax) with an L2 penalty."""
 
@@ -261,7 +295,7 @@ subclassed.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
                    metrics=["sparse_categorical_accuracy"])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why was step 5 slow, and how to make it fast (加速)
 #
 # 500 epochs of 4 mini-batches are only 2000 tiny SGD steps, yet `fit` took many seconds
@@ -276,7 +310,7 @@ subclassed.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
 # only works with arrays, so the same split is passed explicitly
 # (`recipe.split_like_keras`: the last 20 % of the rows).
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 (x_fit, y_fit), (x_val, y_val) = recipe.split_like_keras(x_train, y_train, 0.2)
 batch_size = 32
@@ -287,24 +321,24 @@ subclassed_history = subclassed.fit(recipe.repeated_dataset(x_fit, y_fit, batch_
                                     shuffle=False)  # the dataset reshuffles itself; fit's own shuffle would be ignored
 print(f"500 epochs in {time.perf_counter() - start:.1f} s, against {fit_seconds:.1f} s above")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.check_answer("parameters of the subclassed model", subclassed.count_params(), 15,
                     hint="the same Dense(3) on 4 inputs.")
 last_five = subclassed_history.history["val_sparse_categorical_accuracy"][-5:]
 checks.milestone("subclassed model, mean validation accuracy of the last 5 validations",
                  np.mean(last_five), at_least=0.8)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The subclassed model learns the same way, but with a fresh order every epoch its curves
 # jump as the source's did: a learning rate of 0.1 on unscaled features (petal lengths up to
 # 6.9 cm) makes some mini-batch steps overshoot. A single validation can land on such a jump,
 # so the check above averages the last five validations.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 plots.training_curves(subclassed_history, metrics=("loss", "sparse_categorical_accuracy"),
                       title="iris, subclassed IrisModel, one iterator")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Panel: epochs, learning rate and L2 (训练面板)
 #
 # For a panel even that is too slow: a button press should retrain in about a second. The
@@ -317,14 +351,14 @@ plots.training_curves(subclassed_history, metrics=("loss", "sparse_categorical_a
 # at the same weights as `fit` (to float32 rounding, as `tests/test_recipe.py` checks); the
 # cell below times it against the `fit` above.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 recipe.train_softmax_regression(x_fit, y_fit, x_val, y_val, num_epochs=20)  # the one trace
 fast = recipe.train_softmax_regression(x_fit, y_fit, x_val, y_val, num_epochs=500, learning_rate=0.1)
 print(f"compiled loop: 500 epochs in {fast['seconds']:.2f} s "
       f"(fit with arrays: {fit_seconds:.1f} s); final validation accuracy {fast['history']['val_accuracy'][-1]:.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Press **Train**: the curves grow while the model trains, every 25 epochs (Pause keeps what
 # was learned, Reset starts again). Try, and press **Train** after each change:
 #
@@ -335,42 +369,75 @@ print(f"compiled loop: 500 epochs in {fast['seconds']:.2f} s "
 #   (chapter 06).
 # - **epochs** 20: the model has not finished learning yet.
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
-recipe_panel(x_train, y_train)
+recipe_panel()  # loads the same shuffled iris itself: the cell also runs right after the setup cell
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: counting parameters
 #
 # A network takes the 4 iris features, has a hidden `Dense(10)` layer and an output
 # `Dense(3)`. How many parameters does `summary` report as trainable?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: weights plus biases of each layer
 answer = (4 * 10 + 10) + (10 * 3 + 3)
 exercises.check_parameter_count(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: a metric by hand
 #
 # `exercises.METRIC_LABELS` holds four integer labels and `exercises.METRIC_PROBABILITIES`
 # the model's probabilities for them. Compute `sparse_categorical_accuracy` with NumPy.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_sparse_accuracy(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: argmax of each row against the label, then the share of hits
 predicted = np.argmax(exercises.METRIC_PROBABILITIES, axis=1)
 answer = np.mean(predicted == exercises.METRIC_LABELS)
 exercises.check_sparse_accuracy(answer)
 
 # %% [markdown]
+# ## Exercise 3 (build it): the six steps for a 4-10-3 network
+#
+# Write `build_and_train(x_train, y_train)`: it gets the course's 120 training flowers
+# (steps 1 and 2 are done for you) and must build a network with **one hidden layer of 10
+# units** (4 → 10 → 3), `compile` it, `fit` it, and return the trained model (calling
+# `summary()` on it is step 6). The check trains it by calling your function, then measures
+# its accuracy on the 30 held-out flowers it never saw: at least 0.9 passes.
+
+# %%
+def build_and_train(x_train, y_train):
+    ...  # your code here: Sequential, compile, fit; return the model
+
+
+exercises.check_iris_network(...)  # replace ... by build_and_train when your function is written
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the recipe with a hidden layer; Adam at 0.01 needs far fewer epochs than SGD at 0.1.
+def build_and_train(x_train, y_train):
+    model = keras.Sequential([
+        keras.Input(shape=(4,)),
+        keras.layers.Dense(10, activation="relu"),
+        keras.layers.Dense(3, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy(),
+                  metrics=["sparse_categorical_accuracy"])
+    model.fit(x_train, y_train, batch_size=32, epochs=100, verbose=0)
+    return model
+
+
+exercises.check_iris_network(build_and_train)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # - The six steps (八股): import → train/test data → `Sequential` (or a `Model` subclass)
@@ -378,6 +445,9 @@ exercises.check_sparse_accuracy(answer)
 # - The source's iris model is one `Dense(3, softmax)` with L2: 15 parameters, validation
 #   accuracy ≥ 0.9 after 500 epochs of SGD at 0.1.
 # - Keras 3 spells the learning rate out: `SGD(learning_rate=0.1)`, not `lr=0.1`.
+# - Without `keras.Input`, `model.build(input_shape=(None, n))` creates the weights; the
+#   source's 10-16-32-8 network has 984 parameters. A variable's layer-qualified name is its
+#   `path` in Keras 3.
 # - `accuracy` compares values, `categorical_accuracy` one-hot labels with probabilities,
 #   `sparse_categorical_accuracy` integer labels with probabilities.
 # - `validation_split` holds out the last rows (shuffle first); `validation_freq` validates

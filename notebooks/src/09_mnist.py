@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 09 MNIST handwritten digits (MNIST 手写数字识别)
 #
 # Chapter 08 taught the six-step recipe (八股) on 150 iris flowers. Here the same six steps
@@ -21,10 +21,10 @@
 # - read the result beyond one accuracy: training curves, the confusion matrix (混淆矩阵),
 #   the digits the model gets wrong, and the probability it gives each class.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -39,7 +39,7 @@ from course_lib import checks, classifiers, data, plots
 from course_lib.exercises import classifiers as exercises
 from course_lib.widgets.classifiers import image_browser_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 The data (数据集)
 #
 # MNIST (手写数字) has 60 000 training and 10 000 test images of the digits 0–9, each 28×28
@@ -47,40 +47,40 @@ from course_lib.widgets.classifiers import image_browser_panel
 # `keras.datasets.mnist.load_data()` is what the source calls; `data.load_mnist` wraps it
 # (with an offline fallback) and scales the pixels for us. First the raw pixels:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 (pixels_train, labels_train), _ = data.load_mnist(scale="none")
 print("x_train.shape:", pixels_train.shape, pixels_train.dtype)
 np.set_printoptions(linewidth=150)
 print("x_train[0]:\n", pixels_train[0])
 print("y_train[0]:", labels_train[0])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # You can almost see the 5 in the numbers. As an image (`imshow` with a grey colour map,
 # as the source's `plt.imshow(x_train[0], cmap='gray')`):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 figure, ax = plots.new_figure(3.0, 3.0)
 ax.imshow(pixels_train[0], cmap="gray")
 ax.set_title(f"x_train[0], label {labels_train[0]}")
 ax.axis("off")
 figure
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # And the first 16 training images with their labels:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 plots.image_grid(pixels_train[:16], [f"label {label}" for label in labels_train[:16]])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The network works with the pixels scaled to $[0, 1]$ (the source's `x_train / 255.0`):
 # inputs of the size of the initial weights keep the first steps of training sensible.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 (x_train, y_train), (x_test, y_test) = data.load_mnist(scale="0..1")
 print("x_train:", x_train.shape, x_train.dtype, f"range [{x_train.min():.1f}, {x_train.max():.1f}]")
 print("x_test: ", x_test.shape, "| y_test[:10]:", y_test[:10])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 The model (网络结构)
 #
 # `Flatten` (拉直) lays the 28×28 image out as a row $x$ of 784 numbers; a hidden layer of 128
@@ -96,22 +96,22 @@ print("x_test: ", x_test.shape, "| y_test[:10]:", y_test[:10])
 #
 # Here is the source's model, in `course_lib/classifiers.py`:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 print(inspect.getsource(classifiers.mnist_sequential))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # One change from the source: `keras.Input((28, 28))` tells the model its input shape, so
 # `summary()` can count the parameters before training (the source's model learnt its
 # shape from the first batch, and `summary()` had to wait until after `fit`).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 seed = 1
 notebook.seed_everything(seed)
 model = classifiers.mnist_sequential()
 model.summary()
 print("trainable parameters:", model.count_params())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # $784 \cdot 128 + 128 = 100\,480$ in the hidden layer and $128 \cdot 10 + 10 = 1\,290$ in the
 # output layer. `Flatten` only rearranges, it has nothing to learn.
 #
@@ -120,28 +120,28 @@ print("trainable parameters:", model.count_params())
 # `compile` chooses optimizer, loss and metric; the source's choices, with Adam's learning
 # rate spelt out (the source's `optimizer='adam'` means exactly this):
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 print(inspect.getsource(classifiers.compile_like_source))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # `fit` trains 5 epochs in batches of 32, as the source. It validates on the test set after
 # every epoch (`validation_freq=1`); that is the source's choice for a short demo. In a
 # real project the test set is kept untouched until the end and validation uses a split
 # of the training data (`validation_split=0.2`, as chapter 08 did).
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 num_epochs, batch_size = 5, 32
 classifiers.compile_like_source(model)
 history = model.fit(x_train, y_train, batch_size=batch_size, epochs=num_epochs,
                     validation_data=(x_test, y_test), validation_freq=1, verbose=2)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
 checks.milestone(f"test accuracy of the Sequential model after {num_epochs} epochs",
                  test_accuracy, at_least=0.975)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The seed figure of the course: at least 0.975 after five epochs (the exact value moves
 # by a few thousandths with the seed and the machine; the line above only prints the bound
 # it reached).
@@ -151,11 +151,11 @@ checks.milestone(f"test accuracy of the Sequential model after {num_epochs} epoc
 # `fit` returns a `History` whose `.history` dict holds one value per epoch for the loss and
 # each metric, for training and validation:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 plots.training_curves(history, metrics=("loss", "sparse_categorical_accuracy"),
                       title="MNIST, Sequential model")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The training loss keeps falling; the test loss falls more slowly and flattens. The gap
 # between them is the start of overfitting (过拟合, chapter 06): after five epochs it is
 # still small.
@@ -165,15 +165,15 @@ plots.training_curves(history, metrics=("loss", "sparse_categorical_accuracy"),
 # `Sequential` can only stack layers. Subclassing `keras.Model` writes the forward pass as
 # Python: create the layers in `__init__`, use them in `call`. The source's `MnistModel`:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 print(inspect.getsource(classifiers.MnistModel))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # We seed the random generators again with the same seed, so the subclassed model starts
 # from the same initial weights and sees the same batches in the same order as the
 # `Sequential` one.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 notebook.seed_everything(seed)
 subclassed_model = classifiers.compile_like_source(classifiers.MnistModel())
@@ -181,30 +181,29 @@ subclassed_history = subclassed_model.fit(x_train, y_train, batch_size=batch_siz
                                           validation_data=(x_test, y_test), validation_freq=1,
                                           verbose=2)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 print("trainable parameters:", subclassed_model.count_params())
 _, subclassed_accuracy = subclassed_model.evaluate(x_test, y_test, verbose=0)
 checks.milestone(f"test accuracy of the subclassed model after {num_epochs} epochs",
                  subclassed_accuracy, at_least=0.975)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 same = np.array_equal(model.predict(x_test, verbose=0), subclassed_model.predict(x_test, verbose=0))
 print("the two models give identical predictions:", same)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Same parameters, same initial weights, same batches: the two models are one computation
 # written two ways, and they agree to the last bit. With another seed both would land
-# elsewhere. Over the seeds we tried (42, 1, 2, 3, 4) the test accuracy after 5 epochs
-# was 0.9747, 0.9779, 0.9760, 0.9766 and 0.9774: the third decimal is noise, and 0.975 is
-# a floor the source's recipe reaches for most seeds (4 of those 5), not all. This chapter
-# uses seed 1.
+# elsewhere: the initial weights and the order of the batches change, and with them the
+# third decimal of the test accuracy. That is why the chapter checks a floor (0.975) rather
+# than an exact value. This chapter uses seed 1.
 #
 # ## 6 Where the model goes wrong (混淆矩阵与错例)
 #
 # `model.predict` gives the ten probabilities for each test image; the predicted class is
 # the most probable one (`argmax`).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 probabilities = classifiers.predict_probabilities(model, x_test)
 predicted = probabilities.argmax(axis=1)
 print("probabilities:", probabilities.shape, "| each row sums to",
@@ -212,77 +211,81 @@ print("probabilities:", probabilities.shape, "| each row sums to",
 print("first ten predictions:", predicted[:10])
 print("first ten labels:     ", y_test[:10])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The **confusion matrix** (混淆矩阵) counts, for each true digit (row), how often each digit
 # was predicted (column). The diagonal holds the right answers; everything else is a mistake.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 plots.confusion_matrix(y_test, predicted, data.MNIST_CLASS_NAMES)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # And some of the mistakes themselves, with what the model said and what the label says.
 # Many are digits a person would hesitate over too.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 mistakes = classifiers.misclassified(y_test, probabilities)
 print(f"{len(mistakes)} of {len(y_test)} test digits are misclassified")
 plots.image_grid(x_test[mistakes[:24]],
                  [f"pred {predicted[i]} / true {y_test[i]}" for i in mistakes[:24]], columns=8)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 Interactive: browse the test set (测试图片浏览)
 #
 # Drag the slider to see a test digit and the probability the trained model gives each of
 # the ten classes. Switch to *misclassified* to step through the mistakes only: are they
 # confident mistakes (one tall red bar) or hesitations (two bars of similar height)?
 
-# %%
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
-image_browser_panel(model, x_test, y_test)
+if "model" in globals():  # the model trained above
+    browser = image_browser_panel(model, x_test, y_test)
+else:  # this cell run alone, right after the setup cell: a small model trained in seconds
+    browser = image_browser_panel()
+browser
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: count the parameters (参数个数)
 #
 # The summary above counted the 128-unit model. Without building it, how many trainable
 # numbers would the same model with a hidden layer twice as wide hold (784 inputs, **256**
 # hidden units, 10 outputs)?
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_mnist_parameter_count(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: weights plus biases of each Dense layer
 answer = (784 * 256 + 256) + (256 * 10 + 10)
 exercises.check_mnist_parameter_count(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: accuracy by hand (准确率)
 #
 # From `probabilities` (10 000 × 10) and `y_test`, compute the accuracy on the **first 1000**
 # test images, as a fraction between 0 and 1, without `evaluate`.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_accuracy(answer, probabilities[:1000], y_test[:1000])
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 answer = np.mean(np.argmax(probabilities[:1000], axis=1) == y_test[:1000])
 exercises.check_accuracy(answer, probabilities[:1000], y_test[:1000])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: the most confused pair
 #
 # Which mistake does the model make most often? Give it as a pair
 # `(true digit, predicted digit)`, read from the confusion matrix above or computed.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_most_confused(answer, probabilities, y_test)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: count (true, predicted) pairs, ignore the diagonal, take the largest
 counts = np.zeros((10, 10), dtype=int)
 np.add.at(counts, (y_test, predicted), 1)
@@ -291,6 +294,43 @@ answer = np.unravel_index(counts.argmax(), counts.shape)
 exercises.check_most_confused(answer, probabilities, y_test)
 
 # %% [markdown]
+# ## Exercise 4 (build it): beat 0.98
+#
+# The source's model ends just short of 0.98 after five epochs. Write
+# `build_and_train(x_train, y_train)`: it gets the 60 000 training images (28×28, pixels
+# in $[0, 1]$) and their integer labels and returns a trained Keras model that scores at
+# least **0.98** on the 10 000 test images, which your function never sees. The check
+# calls your function, times it (a limit of a few minutes) and scores the model. Any idea
+# from the chapters is allowed: more units, more epochs, dropout (chapter 06), another
+# optimizer (chapter 07), a `Conv2D` layer (chapter 10).
+
+# %%
+def build_and_train(x_train, y_train):
+    ...  # your code here: build, compile, fit; return the model
+
+
+exercises.check_mnist_beats_098(...)  # replace ... by build_and_train when your function is written
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: four times the hidden units, dropout against overfitting, larger batches to keep it quick
+def build_and_train(x_train, y_train):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(512, activation="relu"),
+        keras.layers.Dropout(0.2),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["sparse_categorical_accuracy"])
+    model.fit(x_train, y_train, batch_size=128, epochs=5, verbose=0)
+    return model
+
+
+exercises.check_mnist_beats_098(build_and_train)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - MNIST: 60 000 + 10 000 grey images of 28×28 pixels (0–255), scaled to $[0, 1]$ before

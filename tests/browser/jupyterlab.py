@@ -1,4 +1,4 @@
-"""Using a chapter in JupyterLab the way a person does: open it, Run All, find the panels, move them.
+"""Using a chapter in JupyterLab the way a person does: open it, run cells, find the panels, move them.
 
 ``NotebookPage`` drives one open notebook; ``PanelView`` one ``course-panel`` in it (see
 ``course_lib/widgets/panel.py``: controls, then a chart's ``<canvas>`` or an ``<img>``, and a
@@ -15,9 +15,11 @@ from pathlib import Path
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tools.export_html import WIDGET_STATE, WIDGET_VIEW, is_live, widget_state  # noqa: F401 (shared names)
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-#: Seconds. Run All is allowed as long as nbval allows a cell (see the Makefile); a panel gets a
+#: Seconds. Running cells (one, or Run All) is allowed as long as nbval allows a cell (see the Makefile); a panel gets a
 #: minute to appear and two to redraw (a training panel retrains; this machine may be busy).
 KERNEL_START_TIMEOUT = 180
 RUN_TIMEOUT = 1800
@@ -54,8 +56,6 @@ PANEL_OUTPUT_JS = """async (panel) => {
     }
     return {image: digest, width, decoded, caption: caption ? caption.innerText.trim() : null};
 }"""
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -144,6 +144,26 @@ class NotebookPage:
                     break
             self.page.wait_for_timeout(1000)  # not time.sleep: Playwright delivers frames while it waits
         return self.kernel.replies[first:]
+
+    def run_cell(self, index):
+        """Select the cell at ``index`` and run it with Ctrl+Enter, as a person does; wait for the kernel.
+
+        Returns ``{"status": "ok" | "error" | "aborted" | "no answer", "seconds": …}``: how the
+        execution ended and the seconds from the key press to the kernel's answer (at most
+        ``RUN_TIMEOUT``).
+        """
+        self.wait_for_idle(KERNEL_START_TIMEOUT)
+        cell = self.cell(index)
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-InputPrompt").first.click()  # selects the cell (command mode)
+        first = len(self.kernel.replies)
+        start = time.monotonic()
+        self.page.keyboard.press("Control+Enter")
+        while len(self.kernel.replies) == first and time.monotonic() - start < RUN_TIMEOUT:
+            self.page.wait_for_timeout(100)  # not time.sleep: Playwright delivers frames while it waits
+        seconds = time.monotonic() - start
+        replies = self.kernel.replies[first:]
+        return {"status": replies[0] if replies else "no answer", "seconds": seconds}
 
     def kernel_is_idle(self):
         return self.page.evaluate(KERNEL_IDLE_JS)
@@ -305,21 +325,13 @@ def offline_panel_cells(notebook):
     """{cell index: number of panels} of the cells of a stored notebook (a dict) whose panels work offline.
 
     Such a panel holds a chart with a table of its states and linked controls: its saved
-    widget state says so.
+    widget state says so (``tools.export_html.is_live``, which the course site keeps live too).
     """
-    state = notebook["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    offline = {model_id for model_id, model in state.items()
-               if model["state"].get("table") and model["state"].get("linked")}
-
-    def holds_offline_chart(model_id):
-        children = state.get(model_id, {}).get("state", {}).get("children", [])
-        return model_id in offline or any(holds_offline_chart(child.removeprefix("IPY_MODEL_"))
-                                          for child in children)
-
+    state = widget_state(notebook)
     found = {}
     for index, cell in enumerate(notebook["cells"]):
         for output in cell.get("outputs", []):
             view = output.get("data", {}).get(WIDGET_VIEW)
-            if view and holds_offline_chart(view["model_id"]):
+            if view and is_live(state, view["model_id"]):
                 found[index] = found.get(index, 0) + 1
     return found

@@ -1,0 +1,535 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 11 When training goes wrong (常见错误与调试)
+#
+# On your own problem, the first run rarely works: the loss is NaN, or stuck, or the
+# accuracy stays at 10%. Python raises no error, so nothing says where the fault is. This
+# chapter breaks a small MNIST network in the ways students break it first, one at a
+# time: each failure is **reproduced** (its symptom printed), **diagnosed** with one
+# reusable check, and **fixed**.
+#
+# **In this chapter you will**
+#
+# - use a training **health report** (训练健康检查), `debugging.health_report`, that looks at a
+#   model on one batch: NaN or inf, gradient norms layer by layer, dead ReLU units, a loss that
+#   stopped moving, inputs that were not scaled, labels and outputs that do not fit the loss;
+# - meet six failures: a too-large initialisation (初始化) or learning rate (学习率),
+#   unscaled pixels, sparse vs one-hot labels, softmax followed by `from_logits=True`, a
+#   `None` gradient, unstandardised features;
+# - break a network on purpose in a panel, and find the bug in three broken snippets.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from course_lib import notebook
+
+notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
+
+import warnings
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from course_lib import checks, debugging, losses, plots, training
+from course_lib.exercises import debugging as exercises
+from course_lib.widgets.debugging import break_it_panel
+
+# %% [markdown]
+# ## 1 A healthy run, and its health report (训练健康检查)
+#
+# The patient: a 784-64-64-10 ReLU network that outputs logits, trained with the cross
+# entropy from logits (chapter 05) and Adam on the first 2 000 MNIST training images,
+# tested on 1 000 test images. Small, so that every experiment below takes seconds.
+
+# %%
+num_epochs, batch_size, learning_rate = 5, 64, 1e-3
+(x_train, y_train), (x_test, y_test) = debugging.mnist_slice(num_train=2000, num_test=1000)
+print("x_train:", x_train.shape, "pixels from", x_train.min(), "to", x_train.max(), "| y_train:", y_train[:8])
+
+
+def batches(x, y):
+    """The training set in shuffled batches of ``batch_size``, a new order every epoch."""
+    return tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0).batch(batch_size)
+
+
+test_data = tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(1000)
+
+# %% [markdown]
+# The report runs the model on one batch (here 256 training images) under a
+# `GradientTape`, and looks at everything a failed run leaves behind:
+#
+# | check | what it looks at | a problem when |
+# |---|---|---|
+# | NaN or inf | loss, outputs, weights, gradients | any value is not finite |
+# | gradient norm $\lVert \partial L / \partial W_\ell \rVert$ | each layer $\ell$ | above 100 (exploding, 梯度爆炸) or below $10^{-6}$ (vanishing, 梯度消失) |
+# | `None` gradient | each variable | the tape found no path from the loss to it |
+# | dead ReLU units (死亡神经元) | each ReLU layer | more than half its units output 0 for every example |
+# | the loss | the cross entropy | above $3 \ln 10$ while a uniform guess gives $\ln 10 = 2.303$ |
+# | the loss over epochs | a run's history | NaN, or no change over 3 epochs while still high |
+# | the inputs | `x` | values above 10 (pixels 0–255, raw features) |
+# | labels, outputs, loss | `y`, the outputs, the loss | sparse vs one-hot mismatch; probabilities given to a `from_logits` loss, or logits to one without |
+
+# %%
+probe = x_train[:256], y_train[:256]
+model = debugging.mlp()
+print(debugging.health_report(model, *probe, losses.cross_entropy_of_logits))
+
+# %% [markdown]
+# An untrained network guesses about uniformly: its loss is close to $\ln 10 = 2.303$, its
+# gradients are below 1, no unit is dead. Now train it, with a `HealthMonitor` that makes a
+# report after every epoch of the course's one training loop (`training.train`; for
+# `model.fit`, pass `monitor.keras_callback()` as a callback):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+monitor = debugging.HealthMonitor(model, *probe, losses.cross_entropy_of_logits)
+healthy = training.train(model, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
+                         optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=num_epochs,
+                         metrics={"accuracy": training.accuracy}, validation_data=test_data,
+                         on_epoch_end=monitor.on_epoch_end)
+print("losses per epoch:", np.round(healthy.metrics["loss"], 3))
+print(monitor.reports[-1])
+
+# %%
+checks.milestone("healthy run: test accuracy", healthy.last("val_accuracy"), at_least=0.85, digits=2)
+checks.milestone("healthy run: problems in the last report", len(monitor.reports[-1].problems), at_most=0, digits=0)
+
+# %% [markdown]
+# This is the reference: every broken run below is compared with it.
+#
+# ## 2 Too large an initialisation (初始化过大)
+#
+# Chapter 02 draws the weights from a normal distribution with standard deviation 0.1, as
+# the source does. Forget the `stddev` and `tf.random.normal` gives 1.0; in Keras,
+# `RandomNormal(stddev=1.0)`. Keras' default, Glorot (Xavier) uniform, scales the spread to
+# the layer: $\pm\sqrt{6 / (n_\text{in} + n_\text{out})}$ (the first layer's largest weight in the
+# report above is 0.0841).
+# With 1.0, each layer multiplies the size of its input by about $\sqrt{n_\text{in}}$:
+
+# %%
+big_init = debugging.mlp(init_stddev=1.0)
+big_init_report = debugging.health_report(big_init, *probe, losses.cross_entropy_of_logits)
+print(big_init_report)
+
+# %% [markdown]
+# **Symptom:** the untrained loss is in the hundreds, not 2.3: the logits are huge, so the
+# network is *confidently* wrong. **Diagnosis:** the report flags the loss and the gradient
+# norms, over a hundred times those of the healthy network. Trained for the same 5 epochs:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+big_init_run = training.train(big_init, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
+                              optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=num_epochs,
+                              metrics={"accuracy": training.accuracy}, validation_data=test_data)
+print("losses per epoch:", np.round(big_init_run.metrics["loss"], 1))
+
+# %%
+checks.milestone("N(0, 1) initialisation: loss after 5 epochs", big_init_run.last("loss"), at_least=10.0, digits=0)
+checks.milestone("N(0, 1) initialisation: test accuracy", big_init_run.last("val_accuracy"), at_most=0.5, digits=2)
+
+# %% [markdown]
+# **Fix:** leave Keras' default initializer (or `"he_normal"`, made for ReLU), or scale
+# the standard deviation to the layer, as Glorot does. That is the healthy run above.
+#
+# ## 3 Too large a learning rate: NaN, or a dead network (学习率过大)
+#
+# ### NaN with the MSE
+#
+# The source's first networks train on the mean squared error of one-hot labels (chapter
+# 02). With plain gradient descent and learning rate 3, each step overshoots further, the
+# numbers overflow to inf, and inf − inf is NaN. The course's training loop stops at the
+# first non-finite loss and puts back the last good weights:
+
+# %%
+one_hot_train = np.eye(10, dtype=np.float32)[y_train]
+mse_model = debugging.mlp()
+nan_run = training.train(mse_model, batches(x_train, one_hot_train), loss_fn=losses.mse,
+                         optimizer=keras.optimizers.SGD(learning_rate=3.0), num_epochs=num_epochs, progress=False)
+print("stop reason:", nan_run.stop_reason)
+print(debugging.health_report(mse_model, probe[0], one_hot_train[:256], losses.mse, history=nan_run))
+
+# %% [markdown]
+# ### A dead network with the cross entropy
+#
+# The cross entropy from logits never overflows (chapter 05's log-sum-exp trick), so the
+# same mistake fails more quietly. With learning rate 10, the first steps throw the weights
+# far; most ReLU units end up below zero for every image and never come back, and the
+# network gives every image the same answer: the loss sits near $\ln 10$ and the accuracy
+# near 10%.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+dead_model = debugging.mlp()
+dead_monitor = debugging.HealthMonitor(dead_model, *probe, losses.cross_entropy_of_logits)
+dead_run = training.train(dead_model, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
+                          optimizer=keras.optimizers.SGD(learning_rate=10.0), num_epochs=8,
+                          metrics={"accuracy": training.accuracy}, validation_data=test_data,
+                          on_epoch_end=dead_monitor.on_epoch_end)
+print("losses per epoch:", np.round(dead_run.metrics["loss"], 3))
+print(dead_monitor.reports[-1])
+
+# %%
+dead_report = dead_monitor.reports[-1]
+checks.milestone("learning rate 10: share of dead units in the second hidden layer",
+                 dead_report.layers[1]["dead_share"], at_least=0.9, digits=1)
+checks.milestone("learning rate 10: test accuracy", dead_run.last("val_accuracy"), at_most=0.2, digits=1)
+print("the report finds:", dead_report.kinds)
+
+# %% [markdown]
+# **Fix:** a learning rate that fits the optimizer (chapter 03): for SGD here 0.1, for Adam
+# 0.001. When a loss turns NaN or freezes at $\ln(\text{classes})$, divide the learning
+# rate by 10 and train again from fresh weights: the dead units do not recover.
+#
+# ## 4 Forgetting to scale the pixels (忘记归一化像素)
+#
+# `mnist.load_data()` gives pixels as integers from 0 to 255. Forget the `/ 255.0` and
+# every input is 255 times larger; so are the first layer's outputs, the logits, and the
+# gradients:
+
+# %%
+(raw_train, _), (raw_test, _) = debugging.mnist_slice(num_train=2000, num_test=1000, scale="none")
+unscaled_model = debugging.mlp()
+print(debugging.health_report(unscaled_model, raw_train[:256], y_train[:256], losses.cross_entropy_of_logits))
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+raw_test_data = tf.data.Dataset.from_tensor_slices((raw_test, y_test)).batch(1000)
+unscaled_run = training.train(unscaled_model, batches(raw_train, y_train), loss_fn=losses.cross_entropy_of_logits,
+                              optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=num_epochs,
+                              metrics={"accuracy": training.accuracy}, validation_data=raw_test_data)
+print("losses per epoch:", np.round(unscaled_run.metrics["loss"], 3))
+
+# %%
+checks.milestone("unscaled pixels: test accuracy below the healthy run's by", healthy.last("val_accuracy")
+                 - unscaled_run.last("val_accuracy"), at_least=0.05, digits=2)
+
+# %%
+figure, ax = plots.new_figure(6.0, 3.4)
+for name, run in (("pixels scaled to 0–1", healthy), ("pixels left at 0–255", unscaled_run)):
+    ax.semilogy(np.arange(1, num_epochs + 1), run.metrics["loss"], "o-", label=name)
+ax.set(xlabel="epoch", ylabel="training loss (log scale)", title="the same network, scaled or unscaled pixels")
+ax.legend()
+figure
+
+# %% [markdown]
+# Adam adapts its steps to the gradients' size, so the unscaled network still
+# learns, but it starts from a loss in the hundreds and stays behind. With plain SGD the
+# same mistake overflows. **Fix:** `x / 255.0` (`data.load_mnist` does it by default).
+#
+# ## 5 Sparse or one-hot labels? (稀疏标签与独热标签)
+#
+# MNIST's labels are class numbers (`5`); one-hot labels are rows (`[0,0,0,0,0,1,0,0,0,0]`).
+# Keras has a loss for each: `SparseCategoricalCrossentropy` for numbers,
+# `CategoricalCrossentropy` for one-hot rows. Give one the other's labels and Keras 3
+# refuses with a `ValueError` (its `categorical_crossentropy` and
+# `sparse_categorical_crossentropy` compare the shapes first; see
+# `keras/src/backend/tensorflow/nn.py`), both in `fit` and called directly:
+
+# %%
+logits = model(probe[0])
+for loss_fn, labels in ((keras.losses.CategoricalCrossentropy(from_logits=True), probe[1]),
+                        (keras.losses.SparseCategoricalCrossentropy(from_logits=True), np.eye(10)[probe[1]])):
+    try:
+        loss_fn(labels, logits)
+    except ValueError as error:
+        print(f"{type(loss_fn).__name__} with labels of shape {labels.shape}:\n  ValueError: {error}")
+
+# %% [markdown]
+# The message gives the shapes; the report (here of a fresh network) says what to change. Its
+# table shows no gradient, since there is no loss to differentiate:
+
+# %%
+print(debugging.health_report(debugging.mlp(), *probe, keras.losses.CategoricalCrossentropy(from_logits=True)))
+
+# %% [markdown]
+# **Fix:** match the loss to the labels: `SparseCategoricalCrossentropy` for class numbers,
+# or one-hot the labels (`keras.utils.to_categorical(y, 10)`) for `CategoricalCrossentropy`.
+# The course's `losses.cross_entropy_of_logits` takes either, by looking at the ranks.
+#
+# ## 6 Softmax, then `from_logits=True` (重复 softmax)
+#
+# `from_logits=True` tells the loss: "these are logits, apply softmax yourself". If the last
+# layer already applied softmax, the loss applies it a second time, to numbers between 0 and
+# 1. Softmax of such numbers is nearly flat: even a perfect prediction (1 for the right
+# class, 0 elsewhere) scores $-\ln\frac{e}{e + 9} = \ln(1 + 9/e)$:
+
+# %%
+floor = np.log(1 + 9 / np.e)
+print(f"lowest possible loss after a double softmax: {floor:.4f}")
+
+# %% [markdown]
+# The source computes its loss with the raw TensorFlow op,
+# `tf.nn.softmax_cross_entropy_with_logits`, which cannot know where its input came from.
+# `debugging.softmax_cross_entropy_on_probabilities` is that op fed with a softmax output:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+softmax_model = debugging.mlp(output="softmax")
+double_softmax = debugging.softmax_cross_entropy_on_probabilities
+double_run = training.train(softmax_model, batches(x_train, y_train), loss_fn=double_softmax,
+                            optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=num_epochs,
+                            metrics={"accuracy": training.accuracy}, validation_data=test_data)
+print("losses per epoch:", np.round(double_run.metrics["loss"], 3))
+double_report = debugging.health_report(softmax_model, *probe, double_softmax, from_logits=True)
+print(double_report)
+
+# %%
+checks.milestone("softmax + from_logits: loss after 5 epochs", double_run.last("loss"), at_least=floor, digits=3)
+checks.milestone("softmax + from_logits: test accuracy below the healthy run's by",
+                 healthy.last("val_accuracy") - double_run.last("val_accuracy"), at_least=0.03, digits=2)
+print("the report finds:", double_report.kinds)
+
+# %% [markdown]
+# **Symptom:** the loss stalls above 1.46 while the accuracy still creeps up (softmax keeps
+# the order of the outputs), slower than the healthy run, because the gradients are flattened
+# too. **Diagnosis:** the outputs are rows that sum to 1, and the loss takes logits.
+#
+# Keras' own losses catch the common case. A Keras softmax (`activation="softmax"`) leaves its
+# input on the output tensor, and `categorical_crossentropy` with `from_logits=True` uses it
+# instead, with a warning (`_get_logits` in `keras/src/backend/tensorflow/nn.py`). The rescue
+# ends where the tensor does: predictions saved as NumPy, for example, carry nothing:
+
+# %%
+sparse_from_logits = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+probabilities = softmax_model(probe[0])
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    rescued = float(sparse_from_logits(probe[1], probabilities))
+right = float(keras.losses.SparseCategoricalCrossentropy()(probe[1], probabilities))
+wrong = float(sparse_from_logits(probe[1], softmax_model.predict(probe[0], verbose=0)))
+print("from_logits=True on the Keras softmax tensor gives the right loss:", bool(np.isclose(rescued, right)),
+      "| warned:", any("from_logits=True" in str(warning.message) for warning in caught))
+checks.milestone("from_logits=True on the same probabilities as NumPy", wrong, at_least=floor, digits=3)
+
+# %% [markdown]
+# **Fix:** one softmax only. Either the last layer outputs logits (no activation) and the
+# loss has `from_logits=True`, which is the numerically safer choice (chapter 05), or the
+# layer applies softmax and the loss has `from_logits=False`.
+#
+# ## 7 A `None` gradient (梯度为 None)
+#
+# `tape.gradient` returns `None` when it finds no path from the loss to the value: no
+# error, and `optimizer.apply_gradients` then skips that variable (with only a log warning).
+# Three ways to get there, each explained by `debugging.why_no_gradient`:
+
+# %%
+x, y = tf.constant([1.0, 2.0, 3.0]), tf.constant([2.0, 4.0, 6.0])
+w_int = tf.Variable(1)  # an integer: 1, not 1.0
+w_constant = tf.constant(1.0)  # a constant, not a Variable
+w_numpy = tf.Variable(1.0)
+with tf.GradientTape(persistent=True) as tape:
+    loss_int = tf.reduce_mean((tf.cast(w_int, tf.float32) * x - y) ** 2)
+    loss_constant = tf.reduce_mean((w_constant * x - y) ** 2)
+    loss_numpy = tf.reduce_mean((w_numpy.numpy() * x - y) ** 2)  # .numpy() leaves the tape
+for name, loss_value, value in (("integer variable", loss_int, w_int), ("constant", loss_constant, w_constant),
+                                ("through .numpy()", loss_numpy, w_numpy)):
+    print(f"{name:>17}: gradient {tape.gradient(loss_value, value)}; {debugging.why_no_gradient(value)}")
+del tape
+
+# %% [markdown]
+# In a model, the report lists every variable without a gradient. A hand-written line
+# $\hat y = w x + b$ whose bias was created as an integer:
+
+# %%
+class Line(tf.Module):
+    def __init__(self):
+        self.w, self.b = tf.Variable([[0.5]], name="w"), tf.Variable([0], name="b")
+
+    def __call__(self, x):
+        return x @ self.w + tf.cast(self.b, tf.float32)
+
+
+print(debugging.health_report(Line(), [[1.0], [2.0], [3.0]], [[2.0], [4.0], [6.0]], losses.mse))
+
+# %% [markdown]
+# **Fix:** floating-point variables (`tf.Variable(0.0)`), `tape.watch(x)` for a constant
+# you want the gradient of (an input, for instance), and TensorFlow operations all the way
+# from the variable to the loss (`tf.reduce_mean`, not `np.mean`; no `.numpy()` inside).
+#
+# ## 8 Unstandardised features (特征未标准化)
+#
+# Pixels share one scale; measured features rarely do. The wine data of scikit-learn
+# (178 wines, 13 chemical measurements, 3 cultivars) has hues near 1 and proline in the
+# hundreds to over a thousand:
+
+# %%
+(wine_train, wine_y_train), (wine_test, wine_y_test) = debugging.wine_data()
+print(f"{len(wine_train)} training and {len(wine_test)} test wines")
+print("feature standard deviations:", np.round(wine_train.std(axis=0), 2))
+wine_model = debugging.mlp(hidden=(16,), num_inputs=debugging.WINE_FEATURES, num_classes=3)
+print(debugging.health_report(wine_model, wine_train, wine_y_train, losses.cross_entropy_of_logits))
+
+# %% [markdown]
+# One step that suits proline is a thousand times too large for hue. The fix is to
+# **standardise** (标准化) each feature with the mean and the standard deviation of the
+# *training* set, $x' = (x - \mu_\text{train}) / \sigma_\text{train}$, and to apply the same
+# numbers to the test set. Keras has it as a layer, `keras.layers.Normalization`, whose
+# `adapt` measures $\mu$ and $\sigma$:
+
+# %%
+normalization = keras.layers.Normalization()
+normalization.adapt(wine_train)
+standard_train, standard_test = normalization(wine_train).numpy(), normalization(wine_test).numpy()
+means, stds = standard_train.mean(axis=0), standard_train.std(axis=0)
+print(f"standardised training features: largest |mean| {np.abs(means).max():.3f}, "
+      f"standard deviations {stds.min():.3f} to {stds.max():.3f}")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+wine_runs = {}
+for name, (train_features, test_features) in (("raw", (wine_train, wine_test)),
+                                              ("standardised", (standard_train, standard_test))):
+    wine_model = debugging.mlp(hidden=(16,), num_inputs=debugging.WINE_FEATURES, num_classes=3)
+    wine_runs[name] = training.train(
+        wine_model, batches(train_features, wine_y_train), loss_fn=losses.cross_entropy_of_logits,
+        optimizer=keras.optimizers.Adam(learning_rate=0.01), num_epochs=30, metrics={"accuracy": training.accuracy},
+        validation_data=tf.data.Dataset.from_tensor_slices((test_features, wine_y_test)).batch(100))
+    print(f"{name:>12}: loss {wine_runs[name].last('loss'):.3f}, test accuracy {wine_runs[name].last('val_accuracy'):.3f}")
+
+# %%
+checks.milestone("wine, standardised: test accuracy", wine_runs["standardised"].last("val_accuracy"), at_least=0.95, digits=2)
+checks.milestone("wine, standardised minus raw: test accuracy", wine_runs["standardised"].last("val_accuracy")
+                 - wine_runs["raw"].last("val_accuracy"), at_least=0.1, digits=2)
+
+# %% [markdown]
+# ## 9 Interactive: break it on purpose (故意弄坏它)
+#
+# Choose a bug and press **Train**: the network trains live on the 2 000 images, and the
+# report is made again after every epoch. Left, the training loss (log scale); right, each
+# layer's gradient norm now, red when exploding, grey when dead or vanishing. The caption
+# gives the report. Try each bug, and find which ones the report catches *before* training
+# (epoch 0) and which only show while it runs.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+break_it_panel()
+
+# %% [markdown]
+# ## Exercise 1: find the bug, a `None` gradient
+#
+# This function should return the derivative of the MSE of a line through the origin,
+# $\frac{d}{dw}\,\mathrm{mean}((w x - y)^2)$ at $w = w_0$. It returns `None`:
+
+# %%
+def broken_slope_gradient(w0, x, y):
+    w = tf.constant(w0)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((w * x - y) ** 2)
+    return tape.gradient(loss, w)
+
+
+print(broken_slope_gradient(0.5, x, y))
+
+# %% [markdown]
+# Write a fixed `slope_gradient(w0, x, y)` and give the function itself. The check calls it on
+# three cases of its own and compares with the derivative worked out by hand.
+
+# %%
+answer = ...  # your code here: answer = slope_gradient
+exercises.check_slope_gradient(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: a Variable (a float), which the tape watches by itself
+def slope_gradient(w0, x, y):
+    w = tf.Variable(float(w0))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((w * x - y) ** 2)
+    return tape.gradient(loss, w)
+
+
+answer = slope_gradient
+exercises.check_slope_gradient(answer)
+
+# %% [markdown]
+# ## Exercise 2: find the bugs, a model that cannot learn
+#
+# This model is meant for a loss on logits, `losses.cross_entropy_of_logits`. It has two
+# bugs; the report shows them:
+
+# %%
+def broken_model():
+    initializer = keras.initializers.RandomNormal(stddev=1.0)
+    return keras.Sequential([keras.Input((784,)),
+                             keras.layers.Dense(64, activation="relu", kernel_initializer=initializer),
+                             keras.layers.Dense(10, activation="softmax", kernel_initializer=initializer)])
+
+
+print(debugging.health_report(broken_model(), *probe, losses.cross_entropy_of_logits).kinds)
+
+# %% [markdown]
+# Write `fixed_model()`, which returns a new, fixed model, and give the function. The check
+# runs the health report on it, then trains it for 3 epochs on MNIST images this chapter
+# did not use and needs a test accuracy of 0.85.
+
+# %%
+answer = ...  # your code here: answer = fixed_model
+exercises.check_fixed_model(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: logits out (no softmax), Keras' default initialisation
+def fixed_model():
+    return keras.Sequential([keras.Input((784,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(10)])
+
+
+answer = fixed_model
+exercises.check_fixed_model(answer)
+
+# %% [markdown]
+# ## Exercise 3: find the bugs, standardisation
+#
+# This function standardises the features, but it has two bugs (compare it with
+# section 8's rule):
+
+# %%
+def broken_standardize(x_train, x_test):
+    mean, std = x_test.mean(), x_test.std()
+    return (x_train - mean) / std, (x_test - mean) / std
+
+
+# %% [markdown]
+# Write a fixed `standardize(x_train, x_test)` with NumPy, returning both sets, and give the
+# function. The check calls it on its own split of the wine data.
+
+# %%
+answer = ...  # your code here: answer = standardize
+exercises.check_standardize(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: per feature (axis=0), with the training set's statistics for both sets
+def standardize(x_train, x_test):
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    return (x_train - mean) / std, (x_test - mean) / std
+
+
+answer = standardize
+exercises.check_standardize(answer)
+
+# %% [markdown]
+# ## Summary (小结)
+#
+# When a run fails, run `debugging.health_report(model, x, y, loss_fn)` on a batch (and a
+# `HealthMonitor` during training), then read the symptom:
+#
+# | symptom | likely cause | fix |
+# |---|---|---|
+# | loss NaN or inf | learning rate or initialisation too large; a log of 0 | divide the learning rate by 10; Keras' default initializer; losses from logits |
+# | untrained loss ≫ ln(classes), gradient norms ≫ 1 | initialisation too large, unscaled inputs | Glorot / He initialisation; `x / 255.0` |
+# | loss stuck near ln(classes), accuracy ≈ 1/classes, dead units | learning rate too large, units died | smaller learning rate, fresh weights |
+# | loss barely moving from the start | learning rate too small | a larger learning rate |
+# | `ValueError` about `target.shape` | sparse labels with a categorical loss, or the reverse | `SparseCategoricalCrossentropy` for class numbers |
+# | loss stalls above 1.46 (10 classes) | softmax and `from_logits=True` | logits out, `from_logits=True` |
+# | gradient `None` | integer variable, unwatched constant, `.numpy()` inside the tape | float `tf.Variable`, `tape.watch`, TensorFlow ops only |
+# | slow, jumpy training on tabular data | features on different scales | standardise with the training set's μ and σ (`keras.layers.Normalization`) |
+#
+# Previous: [10 Fashion-MNIST](10_fashion_mnist.ipynb).

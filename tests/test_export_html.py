@@ -1,0 +1,100 @@
+"""How the site and the decks are prepared from the stored chapters (tools/export_html.py), without a browser.
+
+The browser test (tests/browser/test_site.py) opens what is built; these check the choices
+made before: which panels stay live, what saved widget state a page keeps, the slides of a
+chapter without slide metadata, the links between chapters, the bilingual titles.
+"""
+
+import re
+
+import nbformat
+import pytest
+
+from tools import export_html
+
+CHAPTERS = export_html.chapters()
+
+
+def stored(path):
+    return nbformat.read(path, as_version=4)
+
+
+def views(notebook):
+    return [output["data"][export_html.WIDGET_VIEW]["model_id"] for cell in notebook.cells
+            if cell.cell_type == "code" for output in cell.outputs
+            if export_html.WIDGET_VIEW in output.get("data", {})]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
+def test_a_page_keeps_its_live_panels_and_shows_the_others_as_pictures(chapter):
+    notebook = stored(chapter)
+    state = export_html.widget_state(notebook)
+    panels = [view for view in views(notebook) if export_html.is_panel(state, view)]
+    live = [view for view in panels if export_html.is_live(state, view)]
+
+    assert export_html.keep_live_panels(notebook) == (len(live), len(panels) - len(live))
+
+    kept_views = views(notebook)
+    assert [view for view in kept_views if view in panels] == live
+    kept = export_html.widget_state(notebook)
+    if not kept_views:
+        assert kept == {}
+    for model_id, model in kept.items():  # nothing is kept that refers to a model left out
+        assert export_html.references(model["state"]) <= set(kept), model_id
+    if live:
+        assert any(model["model_name"] == "LinkModel" for model in kept.values()), "the controls' links"
+    for cell in notebook.cells:
+        for index, output in enumerate(cell.get("outputs", [])):
+            if output.get("data", {}).get("text/html") == export_html.KERNEL_NOTE:
+                assert "image/png" in cell.outputs[index - 1]["data"], "the note follows the panel's picture"
+    notes = sum(output.get("data", {}).get("text/html") == export_html.KERNEL_NOTE
+                for cell in notebook.cells for output in cell.get("outputs", []))
+    assert notes == len(panels) - len(live)
+
+
+def test_the_kernel_free_panels_are_those_the_panels_doc_lists():
+    live = {chapter.stem[:2] for chapter in CHAPTERS if export_html.keep_live_panels(stored(chapter))[0]}
+    assert live == {"00", "03", "05", "06", "09", "10"}
+
+
+def test_a_page_without_live_widgets_loads_no_widget_state():
+    notebook = stored(next(path for path in CHAPTERS if path.name.startswith("01_")))
+    assert export_html.keep_live_panels(notebook) == (0, 1)
+    assert "widgets" not in notebook.metadata
+
+
+def notebook_of(*cells):
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def test_a_chapter_without_slide_metadata_gets_a_slide_per_heading_and_skips_its_solutions():
+    solution = nbformat.v4.new_code_cell("answer = 3", metadata={"jupyter": {"source_hidden": True}})
+    notebook = notebook_of(nbformat.v4.new_markdown_cell("# Title (标题)"), nbformat.v4.new_code_cell("x = 1"),
+                           nbformat.v4.new_markdown_cell("## Idea\ntext"), nbformat.v4.new_markdown_cell("more"),
+                           solution)
+    export_html.mark_slides(notebook)
+    assert [cell.metadata.get("slideshow", {}).get("slide_type") for cell in notebook.cells] == \
+        ["slide", None, "slide", None, "skip"]
+
+
+def test_slide_metadata_written_by_the_author_is_kept():
+    notebook = notebook_of(nbformat.v4.new_markdown_cell("# Title", metadata={"slideshow": {"slide_type": "slide"}}),
+                           nbformat.v4.new_markdown_cell("## Aside", metadata={}))
+    export_html.mark_slides(notebook)
+    assert "slideshow" not in notebook.cells[1].metadata
+
+
+def test_links_between_chapters_point_at_their_pages():
+    notebook = notebook_of(nbformat.v4.new_markdown_cell(
+        "Next: [chapter 03](03_learning_rate.ipynb), see [the decay](03_learning_rate.ipynb#decay) "
+        "and [the docs](https://www.tensorflow.org/a.ipynb)."))
+    export_html.link_chapters(notebook, ".slides.html")
+    assert notebook.cells[0].source == (
+        "Next: [chapter 03](03_learning_rate.slides.html), see [the decay](03_learning_rate.slides.html#decay) "
+        "and [the docs](https://www.tensorflow.org/a.ipynb).")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
+def test_every_chapter_title_is_bilingual(chapter):
+    title = export_html.chapter_title(stored(chapter))
+    assert re.fullmatch(r"\d\d [^()]+ \([^()]*[\u4e00-\u9fff][^()]*\)", title), title

@@ -1,0 +1,69 @@
+"""The slides each chapter source marks (``slideshow`` metadata on its ``# %%`` lines).
+
+A lecture gets the idea, the formula, the panel and the take-away: every section is a slide,
+every panel is on screen, the setup cell and the solutions are not. How the slides present in
+JupyterLab is tested in ``tests/browser/test_slideshow.py``; docs/teaching.md lists the types.
+"""
+
+import re
+
+import jupytext
+import pytest
+
+from tests.helpers import ROOT
+
+SOURCES = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
+TYPES = {"slide", "subslide", "fragment", "notes", "skip", None}
+PANEL_CALL = re.compile(r"\b\w+_panel\(")
+
+
+def slide_type(cell):
+    return cell.metadata.get("slideshow", {}).get("slide_type")
+
+
+def heading(cell):
+    """The cell's first Markdown heading line without its anchors ('## Setup'), or ''."""
+    lines = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("<a id=")]
+    return lines[0] if lines and lines[0].startswith("#") else ""
+
+
+@pytest.fixture(params=SOURCES, ids=[source.stem for source in SOURCES])
+def cells(request):
+    return jupytext.read(request.param).cells
+
+
+def test_every_slide_type_is_one_jupyter_knows(cells):
+    assert {slide_type(cell) for cell in cells} <= TYPES
+
+
+def test_the_title_opens_the_deck_and_sections_are_slides(cells):
+    assert slide_type(cells[0]) == "slide" and heading(cells[0]).startswith("# ")
+    for cell in cells:
+        title = heading(cell)
+        if title.startswith("## "):
+            expected = ("skip" if title == "## Setup" else
+                        "subslide" if title.startswith("## Exercise") else "slide")
+            assert slide_type(cell) == expected, f"{title!r} is {slide_type(cell)}, not {expected}"
+        elif title.startswith("### "):
+            assert slide_type(cell) == "subslide", f"{title!r} is {slide_type(cell)}, not subslide"
+    assert heading(cells[-1]).startswith("## Summary") and slide_type(cells[-1]) == "slide"
+
+
+def test_setup_and_solutions_are_skipped_and_every_panel_is_shown(cells):
+    code = [cell for cell in cells if cell.cell_type == "code"]
+    assert slide_type(next(cell for cell in code if "notebook.setup(" in cell.source)) == "skip"
+    solutions = [cell for cell in code if cell.metadata.get("jupyter", {}).get("source_hidden")]
+    assert solutions and all(slide_type(cell) == "skip" for cell in solutions)
+    panels = [cell for cell in code if PANEL_CALL.search(cell.source) and "NBVAL_IGNORE_OUTPUT" in cell.source]
+    assert panels, "a chapter shows at least one panel"
+    hidden = [cell.source.splitlines()[1] for cell in panels if slide_type(cell) in {"skip", "notes"}]
+    assert not hidden, f"panels left out of the slides: {hidden}"
+
+
+def test_the_build_carries_the_slides_into_the_notebook():
+    from tools.execute_notebooks import build
+
+    source = SOURCES[0]
+    built = build(source)
+    assert [slide_type(cell) for cell in built.cells] == [slide_type(cell) for cell in jupytext.read(source).cells]
+    assert slide_type(built.cells[0]) == "slide"
