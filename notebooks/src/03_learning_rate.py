@@ -248,7 +248,7 @@ noisy_rates = {
     "constant lr 0.01": np.full(num_epochs, 0.01),
     "decayed lr 0.2 · 0.95^epoch": schedules.exponential_decay(0.2, 0.95, 1, np.arange(num_epochs)),
 }
-distances = {label: schedules.noisy_descent(rates, noise_std) for label, rates in noisy_rates.items()}
+distances = {label: schedules.noisy_descent(rates, noise_std, num_runs=500) for label, rates in noisy_rates.items()}
 for label, distance in distances.items():
     print(f"{label:>27}: RMS distance |w + 1| after {num_epochs} epochs = {distance[-1]:.3f}")
 print(f"noise floor of lr 0.2 by the formula: {schedules.noise_floor(0.2, noise_std):.3f}")
@@ -336,8 +336,8 @@ schedules.curvature_figure(runs)
 # the smoothed loss's minimum divided by 10, safely below the blow-up. The growing rate is an
 # exponential schedule once more: `ExponentialDecay` with a decay rate above 1,
 # $10^{-4} \cdot (10^{5})^{step/200}$. `schedules.range_test` runs it with plain SGD on the
-# 784-128-10 ReLU network, over 200 batches of 64 MNIST images (12 800 images, a fifth of an
-# epoch), and stops once the loss has blown up.
+# 784-128-10 ReLU network, over 200 batches of 64 MNIST images (a fifth of an epoch), and
+# stops once the loss has blown up.
 
 # %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
