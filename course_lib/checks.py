@@ -279,14 +279,15 @@ def milestone(name, value, *, at_least=None, at_most=None, digits=3):
     return Verdict(passed)
 
 
-def call_answer(name, function, *args, hint, run=None):
+def call_answer(name, function, *args, hint, run=None, error_hint=None):
     """Run a build-it exercise's answer, ``function(*args)``: ``(result, None)``, or ``(None, failed Verdict)``.
 
-    The student's answer is a function (or a model factory); the check calls it on
-    inputs the student has not seen (``run(function, *args)`` instead, when given, to
-    call it several times). Left as ``...`` it prints "not attempted yet" with
-    ``hint``; anything not callable, or a call that raises, prints what went wrong
-    instead of a traceback from inside the check.
+    The student's answer is a function (or a model factory, or a class); the check calls
+    it on inputs the student has not seen (``run(function, *args)`` instead, when given, to
+    call it several times or train with it). Left as ``...`` it prints "not attempted yet"
+    with ``hint``; anything not callable, or a call that raises, prints what went wrong
+    instead of a traceback from inside the check, followed by ``error_hint`` when the
+    check knows the usual cause of an error (a NumPy call inside ``fit``'s graph).
     """
     if function is NOT_ATTEMPTED:
         return None, not_attempted(name, hint)
@@ -296,7 +297,8 @@ def call_answer(name, function, *args, hint, run=None):
     try:
         return (function(*args) if run is None else run(function, *args)), None
     except Exception as error:  # the student's code: report any error as a hint, not a traceback
-        return None, fail(name, f"calling your function raised {type(error).__name__}: {error}")
+        return None, fail(name, f"calling your function raised {type(error).__name__}: {error}"
+                                + (f" {error_hint}" if error_hint else ""))
 
 
 def check_trained_model(name, build_and_train, train, test, *, at_least, time_limit, hint, low_hint,

@@ -256,7 +256,7 @@ def test_silu_exercise_runs_the_functions_on_fresh_inputs(capsys):
     (lambda x: x * _sigmoid(x), lambda x: np.asarray(x) * _sigmoid(x), "silu(x) itself"),
     (_sigmoid, _sigmoid, "σ(x) alone"),
     (lambda x: x * _sigmoid(x), lambda x: undefined_name, "raised NameError"),  # noqa: F821
-    (lambda x: x * _sigmoid(x), 0.5, "pass your two functions"),
+    (lambda x: x * _sigmoid(x), 0.5, "give the function itself"),
 ])
 def test_silu_exercise_names_the_mistake(silu, derivative, hint, capsys):
     assert not exercises.check_silu(silu, derivative)

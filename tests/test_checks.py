@@ -163,3 +163,5 @@ def test_call_answer_runs_the_function_and_reports_what_went_wrong(capsys):
     assert not verdict and "without parentheses" in capsys.readouterr().out
     result, verdict = checks.call_answer("square", lambda x: x / 0, 3, hint="")
     assert not verdict and "raised ZeroDivisionError" in capsys.readouterr().out
+    result, verdict = checks.call_answer("square", lambda x: x / 0, 3, hint="", error_hint="Divide by x, not 0.")
+    assert not verdict and "raised ZeroDivisionError: division by zero Divide by x, not 0." in capsys.readouterr().out

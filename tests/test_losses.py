@@ -274,7 +274,7 @@ def test_cross_entropy_function_exercise_fails_a_loss_that_trains_differently(ca
     (lambda t, p: np.sum(_cross_entropy(t, p)), "sum over the rows"),
     (lambda t, p: _cross_entropy(p, t), "log of y_true"),
     (lambda t, p: undefined_name, "raised NameError"),  # noqa: F821
-    (0.3, "pass your function itself"),
+    (0.3, "give the function itself"),
 ])
 def test_cross_entropy_function_exercise_names_the_mistake(loss, hint, capsys):
     assert not exercises.check_cross_entropy_function(loss)

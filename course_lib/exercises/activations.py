@@ -59,15 +59,6 @@ def _silu_inputs():
     return tf.constant(np.sort(np.append(draws, 0.0)))
 
 
-def _call(function, x, name):
-    """``function(x)`` as a float64 array, or (None, what went wrong)."""
-    try:
-        value = function(x)
-    except Exception as error:  # the student's code: report it as a hint, not a traceback
-        return None, f"calling {name} raised {type(error).__name__}: {error}"
-    return value, None
-
-
 def check_silu(silu, silu_derivative):
     """Your SiLU (x·σ(x)) and its derivative, as two functions, on fresh inputs.
 
@@ -78,15 +69,13 @@ def check_silu(silu, silu_derivative):
 
     name = "SiLU"
     hint = "silu(x) returns x · σ(x); for the derivative use the product rule and σ' = σ(1 − σ)."
-    if checks.is_not_attempted(silu, silu_derivative):
-        return checks.not_attempted(name, hint)
-    if not (callable(silu) and callable(silu_derivative)):
-        return checks.fail(name, "pass your two functions themselves (silu, silu_derivative), not their values.")
     x = _silu_inputs()
-    values, problem = _call(silu, x, "silu")
-    derivatives, derivative_problem = _call(silu_derivative, x, "silu_derivative")
-    if problem is not None or derivative_problem is not None:
-        return checks.fail(name, problem or derivative_problem)
+    values, verdict = checks.call_answer(f"{name}: silu", silu, x, hint=hint)
+    if verdict is not None:
+        return verdict
+    derivatives, verdict = checks.call_answer(f"{name}: silu_derivative", silu_derivative, x, hint=hint)
+    if verdict is not None:
+        return verdict
     if checks.is_not_attempted(values, derivatives):
         return checks.not_attempted(name, hint)
     with tf.GradientTape() as tape:

@@ -1,4 +1,4 @@
-"""Chapter 03 exercises: the update factor and the decayed learning rate."""
+"""Chapter 03 exercises: the update factor, the decayed learning rate, and a schedule of your own."""
 
 import numpy as np
 
@@ -95,26 +95,26 @@ def check_exponential_decay_schedule(schedule_class):
     import keras
 
     name = "exponential-decay schedule"
-    if checks.is_not_attempted(schedule_class):
-        return checks.not_attempted(name, "write the class above and pass the class itself.")
-    if not (isinstance(schedule_class, type) and issubclass(schedule_class, keras.optimizers.schedules.LearningRateSchedule)):
+    hint = "__call__ must return initial_learning_rate · decay_rate^(step / decay_steps)."
+    if schedule_class is not checks.NOT_ATTEMPTED and not (
+            isinstance(schedule_class, type)
+            and issubclass(schedule_class, keras.optimizers.schedules.LearningRateSchedule)):
         return checks.fail(name, "pass your class itself (MyExponentialDecay, not MyExponentialDecay(...)), a "
                                  "subclass of keras.optimizers.schedules.LearningRateSchedule, so that the "
                                  "check can build it with its own numbers.")
-    try:
-        schedule = schedule_class(**BUILD_SCHEDULE)
-        given = _rates_of(schedule, BUILD_STEPS)
-    except Exception as error:  # the student's code: report any failure as a hint, not a traceback
-        return checks.fail(name, f"calling your schedule raised {type(error).__name__}: {error}. The optimizer "
-                                 "passes `step` as an integer tensor: tf.cast(step, tf.float32) before dividing.")
+    given, verdict = checks.call_answer(
+        name, schedule_class, hint=hint, run=lambda cls: _rates_of(cls(**BUILD_SCHEDULE), BUILD_STEPS),
+        error_hint="The optimizer passes `step` as an integer tensor: tf.cast(step, tf.float32) before dividing.")
+    if verdict is not None:
+        return verdict
     if any(rate is checks.NOT_ATTEMPTED for rate in given):
-        return checks.not_attempted(name, "__call__ must return initial_learning_rate · decay_rate^(step / decay_steps).")
+        return checks.not_attempted(name, hint)
     initial, steps, rate = (BUILD_SCHEDULE[key] for key in ("initial_learning_rate", "decay_steps", "decay_rate"))
     step = np.array(BUILD_STEPS, dtype=np.float64)
     expected = schedules.exponential_decay(initial, rate, steps, step)
     verdict = checks.check_answer(
         f"{name}: rates at steps {list(BUILD_STEPS)}", given, expected, rtol=1e-5,
-        hint="lr = initial_learning_rate · decay_rate ** (step / decay_steps), with the numbers stored in __init__.",
+        hint=f"{hint} Use the numbers stored in __init__.",
         mistakes={"that is the staircase schedule: do not round step / decay_steps down.":
                   schedules.exponential_decay(initial, rate, steps, step, staircase=True),
                   "the exponent is step / decay_steps, not step: the rate falls decay_steps times too fast.":
@@ -123,12 +123,12 @@ def check_exponential_decay_schedule(schedule_class):
                   "your rate does not change: use `step` in the exponent.": np.full(len(step), initial)})
     if not verdict:
         return verdict
-    try:
-        optimizer = _fit_with(schedule_class(**BUILD_SCHEDULE))
-    except Exception as error:  # the student's code runs inside fit's compiled step
-        return checks.fail(name, f"fit with your schedule raised {type(error).__name__}: {error}. Inside fit, "
-                                 "`step` is a symbolic tensor: compute with TensorFlow operations (tf.cast, **, *), "
-                                 "not float(step) or step.numpy().")
+    optimizer, verdict = checks.call_answer(
+        f"{name} in fit", schedule_class, hint=hint, run=lambda cls: _fit_with(cls(**BUILD_SCHEDULE)),
+        error_hint="Inside fit, `step` is a symbolic tensor: compute with TensorFlow operations (tf.cast, **, *), "
+                   "not float(step) or step.numpy().")
+    if verdict is not None:
+        return verdict
     iterations = int(optimizer.iterations)
     return checks.check_answer(
         f"{name}: learning rate after fit ({iterations} SGD steps)", float(optimizer.learning_rate),

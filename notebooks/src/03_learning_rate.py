@@ -217,7 +217,7 @@ for rate in (0.99, 0.8):
     print(f"decay {rate}: lr after 200 epochs {stalled['learning_rate'][-1]:.2e}, "
           f"w = {stalled['w'][-1]:.6f}, loss = {stalled['loss'][-1]:.2e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why decay wins: noisy gradients (带噪声的梯度)
 #
 # On $(w+1)^2$ the gradient is exact, and there decay does not pay: compare the 40-epoch
@@ -240,7 +240,7 @@ for rate in (0.99, 0.8):
 # epochs, seeded) and measures the root-mean-square distance to $-1$ over the runs, for three
 # schedules: the constant 0.2, a small constant 0.01, and 0.2 decayed by 0.95 per epoch.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 noise_std = 2.0
 num_epochs = 100
 noisy_rates = {
@@ -248,30 +248,31 @@ noisy_rates = {
     "constant lr 0.01": np.full(num_epochs, 0.01),
     "decayed lr 0.2 · 0.95^epoch": schedules.exponential_decay(0.2, 0.95, 1, np.arange(num_epochs)),
 }
-distances = {label: schedules.noisy_descent(rates, noise_std) for label, rates in noisy_rates.items()}
+distances = {label: schedules.noisy_descent(rates, noise_std, num_runs=500) for label, rates in noisy_rates.items()}
 for label, distance in distances.items():
     print(f"{label:>27}: RMS distance |w + 1| after {num_epochs} epochs = {distance[-1]:.3f}")
 print(f"noise floor of lr 0.2 by the formula: {schedules.noise_floor(0.2, noise_std):.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 schedules.noise_figure(distances, noise_std=noise_std,
                        floors={"noise floor of lr 0.2 (formula)": schedules.noise_floor(0.2, noise_std)})
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 decayed = distances["decayed lr 0.2 · 0.95^epoch"][-1]
 checks.milestone("decayed distance / distance at constant lr 0.2", decayed / distances["constant lr 0.2"][-1],
                  at_most=0.5)
 checks.milestone("decayed distance / distance at constant lr 0.01", decayed / distances["constant lr 0.01"][-1],
                  at_most=0.5)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The large constant rate gets near quickly, then rattles at its floor (0.485 measured, 0.500
 # by the formula). The small constant rate is quiet but slow: after 100 epochs it has not
 # arrived. The decayed rate has both: large steps while the distance is large, and a floor
 # that keeps sinking, so it ends about 4 times closer than the constant 0.2. This is the
 # source's argument for decay (先用较大的学习率, 快速得到较优解, 然后逐步减小学习率, 使模型在训练后期稳定),
 # and the noise is what makes it true.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The curvature limit: $lr < 2/\lambda_{max}$ (曲率与学习率上限)
 #
 # On $(w+1)^2$ the edge of divergence was $lr = 1$, where the update factor $1 - 2\,lr$
@@ -289,7 +290,7 @@ checks.milestone("decayed distance / distance at constant lr 0.01", decayed / di
 # tapes give its Hessian: the inner one the gradient, the outer one the gradient of each
 # gradient component, one row of $H$ each. `tf.linalg.eigvalsh` gives the curvatures:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 w = tf.Variable(schedules.QUADRATIC_START)
 with tf.GradientTape(persistent=True) as outer:
     with tf.GradientTape() as inner:
@@ -303,20 +304,20 @@ print("Hessian by GradientTape:", hessian.tolist())
 print("curvatures (eigenvalues):", np.round(curvatures, 6).tolist(), f" λ_max = {curvatures.max():.6f}")
 print(f"limit 2 / λ_max = {limit:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Gradient descent from $w = (-3, 4)$ for 40 steps, at 10 % below and 10 % above the limit:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 runs = [schedules.quadratic_descent(hessian, factor * limit, num_steps=40) for factor in (0.9, 1.1)]
 for run in runs:
     factors = 1 - run["learning_rate"] * curvatures
     print(f"lr {run['learning_rate']:.4f} = {run['learning_rate'] / limit:.1f} · 2/λ_max: update factors "
           f"{np.round(factors, 3).tolist()}, loss {run['loss'][0]:.1f} → {run['loss'][-1]:.3g} after 40 steps")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 schedules.curvature_figure(runs)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Below the limit the path zigzags across the steep direction (factor $-0.8$: each jump
 # lands on the other side, a little shorter) and slides straight along the flat one (factor
 # 0.486). Above it the steep factor is $-1.2$: the zigzag grows by 20 % per step and the loss
@@ -324,7 +325,8 @@ schedules.curvature_figure(runs)
 # enough to diverge. On a network $\lambda_{max}$ is rarely computed (and it changes during
 # training); chapter 04 shows how unscaled inputs raise it, and the next section finds the
 # edge by experiment instead.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Finding a learning rate: the range test (学习率范围测试)
 #
 # The **learning-rate range test** trains a fresh network for a few hundred mini-batch steps
@@ -334,10 +336,10 @@ schedules.curvature_figure(runs)
 # the smoothed loss's minimum divided by 10, safely below the blow-up. The growing rate is an
 # exponential schedule once more: `ExponentialDecay` with a decay rate above 1,
 # $10^{-4} \cdot (10^{5})^{step/200}$. `schedules.range_test` runs it with plain SGD on the
-# 784-128-10 ReLU network, over 200 batches of 64 MNIST images (12 800 images, a fifth of an
-# epoch), and stops once the loss has blown up.
+# 784-128-10 ReLU network, over 200 batches of 64 MNIST images (a fifth of an epoch), and
+# stops once the loss has blown up.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 (x_train, y_train), (x_test, y_test) = data.load_mnist(flatten=True)
 batch_size = 64
@@ -357,11 +359,11 @@ print(f"{len(range_test['loss'])} steps; lowest smoothed loss at lr {range_test[
       f"suggested lr {range_test['suggested']:.3g}")
 schedules.range_test_figure(range_test)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("suggested learning rate", range_test["suggested"], at_least=0.01)
 checks.milestone("suggested learning rate", range_test["suggested"], at_most=0.2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # At the smallest rates a few steps of SGD change nothing; a little past the lowest point
 # the loss explodes. The rule is deliberately cautious: the lowest point sits close to the
 # blow-up, and a rate that survived a few steps there may not survive a long run. The test
@@ -415,7 +417,7 @@ exercises.check_largest_converging_rate(answer)
 answer = 1 / 3
 exercises.check_largest_converging_rate(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 4 (build it): your own exponential-decay schedule
 #
 # Write the schedule as Keras writes its own: a subclass of
@@ -426,7 +428,7 @@ exercises.check_largest_converging_rate(answer)
 # The check builds your class with numbers of its own, asks it for the rate at several steps,
 # then trains a small model with `fit` and `SGD(learning_rate=MyExponentialDecay(...))`.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 class MyExponentialDecay(keras.optimizers.schedules.LearningRateSchedule):
     """lr = initial_learning_rate · decay_rate^(step / decay_steps), as ExponentialDecay."""
 
@@ -441,7 +443,7 @@ class MyExponentialDecay(keras.optimizers.schedules.LearningRateSchedule):
 
 exercises.check_exponential_decay_schedule(MyExponentialDecay)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: cast the integer step to float before dividing
 class MyExponentialDecay(keras.optimizers.schedules.LearningRateSchedule):
     """lr = initial_learning_rate · decay_rate^(step / decay_steps), as ExponentialDecay."""

@@ -130,7 +130,7 @@ draw_curves(activations.curves("sigmoid"))[0]
 # %% slideshow={"slide_type": "fragment"}
 draw_curves(activations.curves("tanh"))[0]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The source calls tanh a sigmoid "stretched and shifted" (tanh是通过sigmoid函数放大平移得到). Exactly:
 #
 # $$2\sigma(2x) - 1 = \frac{2}{1 + e^{-2x}} - 1 = \frac{1 - e^{-2x}}{1 + e^{-2x}} = \tanh(x),$$
@@ -140,7 +140,7 @@ draw_curves(activations.curves("tanh"))[0]
 # $2 \cdot 2 \cdot \sigma'(0) = 1$ instead of $\tfrac14$. Checked numerically with TensorFlow on
 # 1201 points of $[-6, 6]$ (float64):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 x = tf.constant(np.linspace(-6.0, 6.0, 1201))
 tanh_values = tf.math.tanh(x).numpy()
 stretched_sigmoid = (2 * tf.nn.sigmoid(2 * x) - 1).numpy()
@@ -148,7 +148,7 @@ tanh_difference = np.max(np.abs(tanh_values - stretched_sigmoid))
 checks.check_answer("tanh(x) = 2σ(2x) − 1 on [−6, 6], to 1e-12", stretched_sigmoid, tanh_values, rtol=0, atol=1e-12,
                     hint="the identity holds exactly; only float64 rounding separates the two.")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 print(f"largest |tanh(x) − (2σ(2x) − 1)| on the grid: {tanh_difference:.1e} (float64 rounding)")
 
@@ -343,7 +343,7 @@ for learning_rate in (1e-3, 0.1):
 checks.milestone("dead units in layer 1 at learning rate 1e-3", dead[1e-3][0], at_most=0.1)
 checks.milestone("dead units in layer 1 at learning rate 0.1", dead[0.1][0], at_least=0.5)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The remedy, measured: Leaky ReLU
 #
 # Leaky ReLU's slope $\alpha$ for $x < 0$ (Keras' `activation="leaky_relu"` uses 0.2) passes a
@@ -352,7 +352,7 @@ checks.milestone("dead units in layer 1 at learning rate 0.1", dead[0.1][0], at_
 # both hidden layers; `dead_unit_fractions` counts the units whose input is negative on all
 # 5 000 images, as for ReLU:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 model = train_mlp(0.1, activation="leaky_relu")
 leaky_negative = activations.dead_unit_fractions(model, x_train[:5000])
@@ -360,12 +360,12 @@ leaky_accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
 print(f"Leaky ReLU, learning rate 0.1: units negative on every image per hidden layer "
       f"{np.round(leaky_negative, 3)}, test accuracy {leaky_accuracy:.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("Leaky ReLU at 0.1: units of layer 1 negative on every image", leaky_negative[0], at_most=0.5)
 checks.milestone("ReLU at 0.1: test accuracy", test_accuracy[0.1], at_most=0.5)
 checks.milestone("Leaky ReLU at 0.1: test accuracy", leaky_accuracy, at_least=0.6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With the same seed, data and learning rate, Leaky ReLU keeps most of the first layer working
 # and the network learns, where the ReLU network is left at a fraction of its units and
 # guesses. It does not make 0.1 a good learning rate: the run at 1e-3 above still does better.
@@ -411,7 +411,7 @@ for initializer in (keras.initializers.HeNormal(seed=0), keras.initializers.Rand
     print(f"{type(initializer).__name__:>12}: activation std after layers 1, 5, 10: "
           f"{spreads[0]:.2e} {spreads[4]:.2e} {spreads[9]:.2e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Standardized inputs, measured (输入特征标准化)
 #
 # Rule 3: shift and scale every input feature to mean 0 and standard deviation 1,
@@ -428,7 +428,7 @@ for initializer in (keras.initializers.HeNormal(seed=0), keras.initializers.Rand
 # learning rate 0.1 for 200 epochs, once on the raw features and once standardized.
 # `recipe.train_softmax_regression` is chapter 08's compiled version of that `fit`.
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 x_iris, y_iris = data.load_iris(shuffle_seed=116)
 (x_fit, y_fit), (x_val, y_val) = recipe.split_like_keras(x_iris, y_iris, 0.2)
 mean, std = x_fit.mean(axis=0), x_fit.std(axis=0)
@@ -439,7 +439,7 @@ for name, (inputs, _) in iris_inputs.items():
     second_moments = with_bias.T @ with_bias / len(with_bias)
     print(f"{name:>12}: largest eigenvalue of E[x xᵀ] = {np.linalg.eigvalsh(second_moments).max():.2f}")
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 iris_runs = {name: recipe.train_softmax_regression(train, y_fit, val, y_val, num_epochs=200, learning_rate=0.1)
              for name, (train, val) in iris_inputs.items()}
@@ -451,7 +451,7 @@ for name, run in iris_runs.items():
           f"{loss_rise[name]:+.3f}, lowest validation accuracy {worst_val_accuracy[name]:.3f}, "
           f"final training loss {run['history']['loss'][-1]:.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 figure, (left, right) = new_figure(10.0, 3.6, ncols=2)
 for name, run in iris_runs.items():
     epochs = np.arange(1, len(run["history"]["loss"]) + 1)
@@ -467,7 +467,7 @@ left.legend()
 right.legend(loc="lower right")
 figure
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("raw features: largest rise of the training loss in epochs 101–200", loss_rise["raw"],
                  at_least=0.05)
 checks.milestone("standardized: largest rise of the training loss in epochs 101–200", loss_rise["standardized"],
@@ -475,7 +475,7 @@ checks.milestone("standardized: largest rise of the training loss in epochs 101�
 checks.milestone("standardized: lowest validation accuracy in epochs 101–200", worst_val_accuracy["standardized"],
                  at_least=0.9)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The raw features average up to 5.89 cm, so their second moments are large: $\lambda_{max}$ is more than
 # 20 times that of the standardized features, and at learning rate 0.1 SGD overshoots along the
 # steep direction. The training loss jumps up from one epoch to the next and the validation
@@ -529,7 +529,7 @@ exercises.check_he_std(answer)
 answer = np.sqrt(2 / 256)
 exercises.check_he_std(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 4 (build it): SiLU and its derivative
 #
 # Newer networks (EfficientNet, many transformers) use **SiLU**, also called swish:
@@ -538,7 +538,7 @@ exercises.check_he_std(answer)
 # hand, with NumPy or TensorFlow operations. The check calls both on inputs of its own and
 # compares them with `tf.nn.silu` and with what `GradientTape` gives for it.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 def silu(x):
     return ...  # your code here
 
@@ -549,7 +549,7 @@ def silu_derivative(x):
 
 exercises.check_silu(silu, silu_derivative)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: the product rule, (x·σ)' = σ + x·σ(1 − σ)
 def silu(x):
     return x * tf.nn.sigmoid(x)

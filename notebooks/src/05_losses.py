@@ -61,7 +61,7 @@ by_hand = tf.reduce_mean(tf.square(y_pred - y_true))
 by_keras = keras.losses.MeanSquaredError()(y_true, y_pred)
 print(f"MSE by hand: {float(by_hand):.4f}   keras.losses.MeanSquaredError: {float(by_keras):.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **MSE as a squared norm (二范数).** Put all the errors in one vector, or matrix,
 # $e = y - y\_$. The sum of their squares is the squared Euclidean norm $\|e\|^2$, so
 #
@@ -74,7 +74,7 @@ print(f"MSE by hand: {float(by_hand):.4f}   keras.losses.MeanSquaredError: {floa
 # averages each row, and the mean of the 5 row means is the mean of all 20 squares. All three
 # equal `losses.mse`, the course's one MSE:
 
-# %%
+# %% slideshow={"slide_type": "notes"}
 y = tf.one_hot([1, 2, 3, 0, 2], depth=4)  # the source's labels, four classes
 out = tf.random.normal([5, 4], seed=5)    # a model's output
 loss1 = tf.reduce_mean(tf.square(y - out))
@@ -121,13 +121,13 @@ for name, prediction in (("H1", [0.6, 0.4]), ("H2", [0.8, 0.2])):
     by_keras = float(keras.losses.categorical_crossentropy(label, prediction))
     print(f"{name}((1, 0), {tuple(prediction)}) = {by_formula:.3f}   (Keras: {by_keras:.3f})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Seed figure.** The source's notes add three examples with four classes, the answer being
 # class 1: a uniform prediction, whose cross entropy they call large (交叉熵1.38很大), a wrong
 # one (预测错了, 2.3) and a right one (预测对了, 0.35). Their `tf.losses.categorical_crossentropy`
 # is the same function as `keras.losses.categorical_crossentropy`:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 answer_class_1 = [0.0, 1.0, 0.0, 0.0]
 source_predictions = {"uniform": [0.25, 0.25, 0.25, 0.25], "wrong": [0.1, 0.1, 0.7, 0.1],
                       "right": [0.1, 0.7, 0.1, 0.1]}
@@ -136,7 +136,7 @@ for name, prediction in source_predictions.items():
     print(f"{name:>7} {prediction}: Keras {by_keras:.3f}   losses.cross_entropy "
           f"{losses.cross_entropy(answer_class_1, prediction):.3f}   −ln(p of class 1) {-np.log(prediction[1]):.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The source's 1.38, 2.3 and 0.35 are these numbers cut short. Only the probability of the
 # true class counts: $\ln 4 = 1.386$ for the uniform guess, $-\ln 0.1 = 2.303$ when class 1
 # gets 0.1, whichever wrong class takes the rest, and $-\ln 0.7 = 0.357$ when it gets 0.7.
@@ -255,7 +255,7 @@ by_hand = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
 by_keras = keras.losses.binary_crossentropy(y_true, p).numpy()
 print("by hand:", np.round(by_hand[:, 0], 4), "  keras.losses.binary_crossentropy:", np.round(by_keras, 4))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Seed figure.** The source's binary examples pass a label and a prediction of two entries
 # each: `binary_crossentropy([1, 0], [0.9, 0.1])`, right (预测对了, 0.1), and, for a wrong
 # prediction, `categorical_crossentropy([1, 0], [0.1, 0.9])` (预测错了, 2.3), the categorical loss.
@@ -263,7 +263,7 @@ print("by hand:", np.round(by_hand[:, 0], 4), "  keras.losses.binary_crossentrop
 # categorical CE reads the row as one distribution. On a two-class distribution they agree:
 # both entries of the binary loss give $-\ln p_0$, since $1 - p_1 = p_0$.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for label, prediction in (([1.0, 0.0], [0.9, 0.1]), ([1.0, 0.0], [0.1, 0.9])):
     binary = float(keras.losses.binary_crossentropy(label, prediction))
     categorical = float(keras.losses.categorical_crossentropy(label, prediction))
@@ -444,7 +444,7 @@ exercises.check_cautious_forecast(cost, profit)
 cost, profit = 4, 1
 exercises.check_cautious_forecast(cost, profit)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 4 (build it): a cross-entropy loss for `fit`
 #
 # Keras accepts any function `loss(y_true, y_pred)` as a loss: `model.compile(loss=...)`.
@@ -456,14 +456,14 @@ exercises.check_cautious_forecast(cost, profit)
 # the iris model (`Dense(3, softmax)`, SGD) with `compile(loss=cross_entropy)` and `fit`, and
 # compares the weights with the same fit using Keras' own loss.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 def cross_entropy(y_true, y_pred):
     return ...  # your code here
 
 
 exercises.check_cross_entropy_function(cross_entropy)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: multiply each log by its label, sum over the classes (the last axis), negate
 def cross_entropy(y_true, y_pred):
     return -tf.reduce_sum(y_true * tf.math.log(y_pred), axis=-1)
