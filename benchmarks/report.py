@@ -142,8 +142,9 @@ def _throughput_section(throughput):
                      f"{model['train_flops_per_epoch'] / 1e9:.1f} G | {model['chapter']} |")
     lines += ["", f"One epoch = {throughput['epoch_size']:,} images; s/epoch is extrapolated from the timed steps. "
               "Speed-up is against the eager loop of the same model and batch size.", "",
-              "First call: the first step alone (for `tf.function` the tracing of the graph; for `fit` a "
-              "3-step warm-up `fit`, compiling included).", "",
+              "First call: the first step alone (for `tf.function` the tracing of the graph; for `fit` and "
+              "`train` a 3-step warm-up epoch, compiling included). `fit` and `train` are timed over an epoch "
+              "(the steps timed), as a chapter runs them.", "",
               "| model | batch | loop | steps timed | steps/s | s/epoch | GFLOP/s | of roofline | of CPU roofline "
               "| speed-up | first call (s) | loss |",
               "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

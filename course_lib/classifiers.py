@@ -61,20 +61,17 @@ class MnistModel(keras.Model):
         return self.d2(x)
 
 
-def compile_like_source(model, learning_rate=1e-3, steps_per_execution=training.STEPS_PER_CALL):
+def compile_like_source(model, learning_rate=1e-3):
     """Compile ``model`` as the source's MNIST code does: Adam, sparse cross entropy, sparse accuracy.
 
     The source wrote ``optimizer='adam'``, which is Adam with learning rate 0.001;
     ``learning_rate`` makes that number visible. The labels are integers 0–9 and
     the model ends in softmax, hence sparse cross entropy with ``from_logits=False``.
-    ``steps_per_execution`` batches run per call of the compiled training step: the
-    same training as one batch per call, without going back to Python in between.
     """
     learning_rate = validate.positive("learning_rate", learning_rate)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
-                  metrics=["sparse_categorical_accuracy"],
-                  steps_per_execution=validate.positive_int("steps_per_execution", steps_per_execution))
+                  metrics=["sparse_categorical_accuracy"])
     return model
 
 

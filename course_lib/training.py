@@ -164,8 +164,8 @@ def warm_up(model, loss_fn, optimizer, x, y, metrics=None):
     metrics = dict(metrics or {})
     run_steps, _ = _compiled_steps(model, loss_fn, optimizer, metrics)
     batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(len(x))  # batch size unknown: any fits
-    run_steps.get_concrete_function(iter(batches), {name: tf.constant(0.0, tf.float64) for name in ("loss", *metrics)},
-                                    tf.constant(0.0, tf.float64))
+    zeros = {name: tf.constant(0.0, tf.float64) for name in ("loss", *metrics)}
+    run_steps.get_concrete_function(iter(batches), zeros, tf.constant(0.0, tf.float64))
 
 
 #: Batches per call of a compiled epoch (see :func:`make_epoch_function`): enough that Python's

@@ -303,8 +303,9 @@ print(f"cross entropy              = {float(classifiers.cross_entropy_of_logits(
 # `compile` + `fit` run the same kind of compiled step. We give it the same network,
 # optimizer, loss and batches (`ds_train` shuffles itself, so `fit`'s own `shuffle` is
 # turned off). `steps_per_execution` makes `fit` run that many batches per call of its
-# compiled step, as `training.train` does: the same training, with Python out of the way. To keep the chapter quick we train it for 5 epochs and compare with the
-# loop's numbers after its 5th epoch: `history` kept the test accuracy of every epoch.
+# compiled step, as `training.train` does: the same training, with Python out of the way.
+# To keep the chapter quick we train it for 5 epochs and compare with the loop's numbers
+# after its 5th epoch: `history` kept the test accuracy of every epoch.
 
 # %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
@@ -343,8 +344,8 @@ checks.milestone(f"|fit − loop| in test accuracy after {fit_epochs} epochs",
 # the machine is doing, often more than between the two ways. Both keep Python out of the
 # batches: `fit` runs `steps_per_execution` steps per call and keeps its running metrics
 # inside the graph; our loop runs up to `training.STEPS_PER_CALL` steps per call and adds
-# each batch's numbers up there too (`training.make_epoch_function`). Write the loop yourself when you
-# need something `fit` does not do (two losses, a custom update, gradient clipping per
+# each batch's numbers up there too (`training.make_epoch_function`). Write the loop
+# yourself when you need something `fit` does not do (two losses, a custom update, gradient clipping per
 # layer); otherwise `fit` is less code.
 #
 # ## 8 Where the network goes wrong (混淆矩阵)
