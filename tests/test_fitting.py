@@ -219,7 +219,7 @@ def test_figures(circle_split, plain_and_l2):
     assert isinstance(fitting.error_curve_figure(fitting.errors_by_degree(*data)), Figure)
     results = {name: fitting.classifier_result(run, train, validation)
                for name, run in zip(("plain", "L2"), plain_and_l2)}
-    assert len(fitting.boundaries_figure(results).axes) == 2
+    assert len(fitting.boundaries_figure(results).axes) == 3  # two maps and their colorbar
     assert len(fitting.weight_histograms_figure(dict(zip(("a", "b"), plain_and_l2))).axes) == 2
 
 
