@@ -157,7 +157,7 @@ exercises.check_best_line(w, b)
 w, b = 2.0, 1.0
 exercises.check_best_line(w, b)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: build it, one step of gradient descent
 #
 # The panel let you move $w$ and $b$ by hand. Gradient descent (梯度下降) moves them itself:
@@ -178,7 +178,7 @@ exercises.check_best_line(w, b)
 gradient_step = ...  # your code here: def gradient_step(w, b, x, y, learning_rate): ...
 exercises.check_gradient_step(gradient_step)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 def gradient_step(w, b, x, y, learning_rate):
     error = w * x + b - y

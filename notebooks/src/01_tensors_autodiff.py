@@ -214,7 +214,7 @@ with tf.GradientTape() as outer:
     dy_dx = inner.gradient(y, x)
 print("d(x^3)/dx =", float(dy_dx), " d2(x^3)/dx2 =", float(outer.gradient(dy_dx, x)))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the tape watches: `watch_accessed_variables`
 #
 # `tf.GradientTape(watch_accessed_variables=True)`, the default, watches every trainable
@@ -231,7 +231,7 @@ dy_dx, dy_dw = tape.gradient(y, [x, w])
 print("watching only w: dy/dx =", dy_dx, " dy/dw =", float(dy_dw))
 print("variables the tape watched:", len(tape.watched_variables()))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A source the target does not depend on: `unconnected_gradients`
 #
 # When no operation leads from a source to the target, `tape.gradient` returns `None` for that
@@ -328,7 +328,7 @@ iris_x, iris_y = data.load_iris()
 answer = sum(1 for _ in tf.data.Dataset.from_tensor_slices((iris_x, iris_y)).batch(32).repeat(2))
 exercises.check_batch_count(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 4: build it, a derivative function
 #
 # Write `derivative(f, x)`: it returns $f'(x)$, computed by `GradientTape`, for any function
@@ -341,7 +341,7 @@ exercises.check_batch_count(answer)
 derivative = ...  # your code here: def derivative(f, x): ...
 exercises.check_derivative(derivative)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 def derivative(f, x):
     with tf.GradientTape() as tape:

@@ -154,7 +154,7 @@ def test_accuracy(model, batch_size=1000):
 
 print(f"test accuracy before training: {test_accuracy(model):.2f} (a guess among 10 digits)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The MSE as a squared norm (二范数)
 #
 # The source also writes the same loss with the Euclidean norm (二范数)
@@ -280,7 +280,7 @@ print(f"test accuracy after {history.num_epochs} epochs: {test_accuracy(model):.
 # %% slideshow={"slide_type": "fragment"}
 checks.milestone("cross entropy + Adam(0.001) test accuracy after 5 epochs", test_accuracy(model), at_least=0.97)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The source's other version: `reduce_sum(...) / b` and pixels in [−1, 1]
 #
 # The source's notes on the same network written with Keras layers differ from ours in two
@@ -358,7 +358,7 @@ for name, pixels in (("0..1", x_train), ("-1..1", x_train_pm)):
     zero_rows = float(tf.reduce_mean(tf.cast(tf.reduce_all(weight_gradients[0] == 0, axis=1), tf.float32)))
     print(f"pixels {name:5}: share of input pixels whose 256 first-layer weights get no gradient {zero_rows:.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where the gradients come from: backpropagation (反向传播)
 #
 # `tape.gradient` has given us every gradient so far. It computes them by **backpropagation**:
@@ -421,7 +421,7 @@ by_tape = forward.tape_gradients([w1, w2], [b1, b2], x, y)
 checks.milestone("max |difference| between the chain rule by hand and GradientTape",
                  forward.max_difference(by_hand, by_tape), at_most=1e-6, digits=6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The backward pass of the 784-256-128-10 network
 #
 # The chapter's network is the same chain, one layer longer, on a batch of $b$ images. Write
@@ -586,7 +586,7 @@ h2 = tf.nn.relu(h1 @ w2 + b2)
 answer = h2 @ w3 + b3
 exercises.check_forward_pass(answer, x, trained_model=model)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 4: the backward pass of cross entropy
 #
 # Write `backward_cross_entropy(weights, biases, x, y)`: the six gradients of the cross
@@ -602,7 +602,7 @@ exercises.check_forward_pass(answer, x, trained_model=model)
 backward_cross_entropy = ...  # your code here: def backward_cross_entropy(weights, biases, x, y): ...
 exercises.check_backward_pass(backward_cross_entropy)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 def backward_cross_entropy(weights, biases, x, y):
     w1, w2, w3 = weights

@@ -137,7 +137,7 @@ for num_train in (15, 30, 100, 400):
     degree_12 = fitting.errors_by_degree(more_train, more_val, degrees=[12])
     print(f"{num_train:>4} training points: degree-12 validation MSE {degree_12['validation_mse'][0]:.3g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Learning curves (学习曲线)
 #
 # The same question asked the other way round: keep the model and plot the error against
@@ -238,7 +238,7 @@ plots.training_curves({"loss": plain.train_loss.tolist(), "val_loss": plain.vali
 checks.milestone("training accuracy without regularization", overfit["train_accuracy"], at_least=0.95, digits=2)
 checks.milestone("validation loss without regularization", plain.validation_loss[-1], at_least=0.8, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Early stopping in Keras (早停, `EarlyStopping`)
 #
 # Keras stops a `fit` for you: `keras.callbacks.EarlyStopping` watches a metric after every

@@ -206,7 +206,7 @@ for name in optimizers.NAMES:
     print(f"{name:>8} (lr {keras_form.learning_rate:g}): course {np.round(end_points[0], 4)}, "
           f"Keras {np.round(end_points[1], 4)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The four the course only names: NAG, AdaDelta, Nadam, AdamW
 #
 # The course's history line, SGD → SGDM → **NAG** → AdaGrad → **AdaDelta** → Adam → **Nadam**,
@@ -398,7 +398,7 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 # weights. What really differs is the loss curve: how fast each method, at these learning
 # rates, brings the loss down.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## At a fixed budget, each at its best learning rate (固定预算下的比较)
 #
 # On iris all five reach test accuracy 1.000 after 200 epochs, so that comparison separates
@@ -509,7 +509,7 @@ exercises.check_adagrad_step_ratio(answer)
 answer = 1 / np.sqrt(100)
 exercises.check_adagrad_step_ratio(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 4 (build it): one NAG step, as Keras takes it
 #
 # Write `nag_step(weight, gradient, velocity, learning_rate, momentum)`, one update of
@@ -525,7 +525,7 @@ def nag_step(weight, gradient, velocity, learning_rate, momentum):
 
 exercises.check_nag_step(...)  # replace ... by nag_step when your function is written
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: Keras' velocity sums the past steps (lr inside); NAG then steps by where that
 # velocity is about to carry the weight, momentum·velocity, plus the current gradient step.
 def nag_step(weight, gradient, velocity, learning_rate, momentum):

@@ -236,7 +236,7 @@ print("trainable parameters:", sum(int(np.prod(w.shape)) for w in model.trainabl
 checks.check_answer("parameters of the iris model", model.count_params(), 15,
                     hint="4·3 weights plus 3 biases.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `model.build`: the source's 984-parameter summary
 #
 # Without `keras.Input`, a `Sequential` model does not know its input size and has no
@@ -404,7 +404,7 @@ predicted = np.argmax(exercises.METRIC_PROBABILITIES, axis=1)
 answer = np.mean(predicted == exercises.METRIC_LABELS)
 exercises.check_sparse_accuracy(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3 (build it): the six steps for a 4-10-3 network
 #
 # Write `build_and_train(x_train, y_train)`: it gets the course's 120 training flowers
@@ -420,7 +420,7 @@ def build_and_train(x_train, y_train):
 
 exercises.check_iris_network(...)  # replace ... by build_and_train when your function is written
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: the recipe with a hidden layer; Adam at 0.01 needs far fewer epochs than SGD at 0.1.
 def build_and_train(x_train, y_train):
     model = keras.Sequential([

@@ -293,7 +293,7 @@ np.fill_diagonal(counts, 0)
 answer = np.unravel_index(counts.argmax(), counts.shape)
 exercises.check_most_confused(answer, probabilities, y_test)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 4 (build it): beat 0.98
 #
 # The source's model ends just short of 0.98 after five epochs. Write
@@ -311,7 +311,7 @@ def build_and_train(x_train, y_train):
 
 exercises.check_mnist_beats_098(...)  # replace ... by build_and_train when your function is written
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: four times the hidden units, dropout against overfitting, larger batches to keep it quick
 def build_and_train(x_train, y_train):
     keras.utils.set_random_seed(0)

@@ -210,7 +210,7 @@ checks.milestone("training cross entropy, last epoch ÷ first", history.metrics[
 plots.training_curves(history, metrics=("loss", "mse", "accuracy"),
                       title="Fashion-MNIST, GradientTape loop (loss = cross entropy)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What these curves show: overfitting (过拟合)
 #
 # Look at the two cross entropies side by side: the training one keeps falling, the test one
@@ -230,7 +230,7 @@ checks.milestone("test CE ÷ training CE after the last epoch", test_ce[-1] / tr
 checks.milestone("test CE after the last epoch minus its lowest", test_ce[-1] - test_ce.min(), at_least=0.03,
                  digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Fixing it: dropout and early stopping (Dropout 与提前停止)
 #
 # Two of chapter 06's remedies, measured. To keep the chapter quick, the runs use 3 000

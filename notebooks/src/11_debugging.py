@@ -6,7 +6,7 @@
 #       format_name: percent
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 11 When training goes wrong (常见错误与调试)
 #
 # On your own problem, the first run rarely works: the loss is NaN, or stuck, or the
@@ -25,10 +25,10 @@
 #   `None` gradient, unstandardised features;
 # - break a network on purpose in a panel, and find the bug in three broken snippets.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # NBVAL_IGNORE_OUTPUT
 from course_lib import notebook
 
@@ -44,7 +44,7 @@ from course_lib import checks, debugging, losses, plots, training
 from course_lib.exercises import debugging as exercises
 from course_lib.widgets.debugging import break_it_panel
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 A healthy run, and its health report (训练健康检查)
 #
 # The patient: a 784-64-64-10 ReLU network that outputs logits, trained with the cross
@@ -158,7 +158,7 @@ nan_run = training.train(mse_model, batches(x_train, one_hot_train), loss_fn=los
 print("stop reason:", nan_run.stop_reason)
 print(debugging.health_report(mse_model, probe[0], one_hot_train[:256], losses.mse, history=nan_run))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A dead network with the cross entropy
 #
 # The cross entropy from logits never overflows (chapter 05's log-sum-exp trick), so the
@@ -404,7 +404,7 @@ checks.milestone("wine, standardised: test accuracy", wine_runs["standardised"].
 checks.milestone("wine, standardised minus raw: test accuracy", wine_runs["standardised"].last("val_accuracy")
                  - wine_runs["raw"].last("val_accuracy"), at_least=0.1, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9 Interactive: break it on purpose (故意弄坏它)
 #
 # Choose a bug and press **Train**: the network trains live on the 2 000 images, and the
@@ -413,11 +413,11 @@ checks.milestone("wine, standardised minus raw: test accuracy", wine_runs["stand
 # gives the report. Try each bug, and find which ones the report catches *before* training
 # (epoch 0) and which only show while it runs.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 break_it_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: find the bug, a `None` gradient
 #
 # This function should return the derivative of the MSE of a line through the origin,
@@ -441,7 +441,7 @@ print(broken_slope_gradient(0.5, x, y))
 answer = ...  # your code here: answer = slope_gradient
 exercises.check_slope_gradient(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: a Variable (a float), which the tape watches by itself
 def slope_gradient(w0, x, y):
     w = tf.Variable(float(w0))
@@ -453,7 +453,7 @@ def slope_gradient(w0, x, y):
 answer = slope_gradient
 exercises.check_slope_gradient(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: find the bugs, a model that cannot learn
 #
 # This model is meant for a loss on logits, `losses.cross_entropy_of_logits`. It has two
@@ -478,7 +478,7 @@ print(debugging.health_report(broken_model(), *probe, losses.cross_entropy_of_lo
 answer = ...  # your code here: answer = fixed_model
 exercises.check_fixed_model(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: logits out (no softmax), Keras' default initialisation
 def fixed_model():
     return keras.Sequential([keras.Input((784,)), keras.layers.Dense(64, activation="relu"),
@@ -488,7 +488,7 @@ def fixed_model():
 answer = fixed_model
 exercises.check_fixed_model(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: find the bugs, standardisation
 #
 # This function standardises the features, but it has two bugs (compare it with
@@ -508,7 +508,7 @@ def broken_standardize(x_train, x_test):
 answer = ...  # your code here: answer = standardize
 exercises.check_standardize(answer)
 
-# %% jupyter={"source_hidden": true, "outputs_hidden": true}
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: per feature (axis=0), with the training set's statistics for both sets
 def standardize(x_train, x_test):
     mean, std = x_train.mean(axis=0), x_train.std(axis=0)
@@ -518,7 +518,7 @@ def standardize(x_train, x_test):
 answer = standardize
 exercises.check_standardize(answer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
 # When a run fails, run `debugging.health_report(model, x, y, loss_fn)` on a batch (and a
