@@ -413,7 +413,7 @@ checks.milestone("wine, standardised minus raw: test accuracy", wine_runs["stand
 # gives the report. Try each bug, and find which ones the report catches *before* training
 # (epoch 0) and which only show while it runs.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% tags=["panel"] slideshow={"slide_type": "subslide"}
 # NBVAL_IGNORE_OUTPUT
 break_it_panel()
 
