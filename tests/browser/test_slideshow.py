@@ -61,8 +61,8 @@ DECK_WALK_JS = """async ([stopAt, maxSteps, timeout]) => {
     const pause = (ms) => new Promise((done) => setTimeout(done, ms));
     const visited = [];
     let now = state();
-    const direction = async () => {  // the remote may still be updating: the end is an end for half a second
-        for (const until = performance.now() + 500; performance.now() < until; await pause(50)) {
+    const direction = async () => {  // the remote may still be updating: the end is an end for two seconds
+        for (const until = performance.now() + 2000; performance.now() < until; await pause(50)) {
             now = state();
             if (now.down || now.forward) return now.down ? 'down' : 'forward';
         }
@@ -75,6 +75,7 @@ DECK_WALK_JS = """async ([stopAt, maxSteps, timeout]) => {
         document.querySelector(`.jp-Deck-Remote .jp-deck-mod-direction-${going}`).click();
         const deadline = performance.now() + timeout;
         while (JSON.stringify(state().shown) === before && performance.now() < deadline) await pause(20);
+        await pause(150);  // the deck's fade-in (0.1 s); a click before it is over can be lost
         let settled = JSON.stringify(state());
         for (let same = 0; same < 3; ) {
             await pause(40);
