@@ -14,14 +14,12 @@ is something below, else forward), as Space does. It checks that
   and its caption.
 
 The slides are those the chapter's source marks (``notebooks/src``, ``slideshow`` metadata on
-the ``# %%`` lines): they are laid onto the stored outputs cell by cell, matched by their code,
-so the test checks the sources' slides even before the chapters are executed again.
+the ``# %%`` lines), which the build carries into the stored notebook (``tests/test_slides.py``).
 """
 
 import json
 import urllib.request
 
-import jupytext
 import pytest
 
 from tests.browser.jupyterlab import (ARTIFACTS, RENDER_TIMEOUT, ROOT, WIDGET_VIEW, NotebookPage,
@@ -31,7 +29,6 @@ from tests.browser.test_panels import PANEL_CALL, changed, rendering_problems, w
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 
-SOURCES = NOTEBOOKS / "src"
 SHOTS = ARTIFACTS.parent / "slideshow"
 SHOWN = {"slide", "subslide", "fragment"}
 HIDDEN = {"skip", "notes"}
@@ -96,25 +93,9 @@ def chapters():
 
 
 def slide_types(chapter):
-    """The stored notebook of ``chapter`` with each cell's slide type from its source; and those types.
-
-    Cells are matched by position when the source has the same cells (in number and kind) as
-    the stored notebook, else by their text; a stored cell the source no longer has keeps its own.
-    """
+    """The stored notebook of ``chapter`` and each cell's slide type (None where it has none)."""
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
-    source = jupytext.read(SOURCES / f"{chapter.stem}.py").cells
-    if [cell.cell_type for cell in source] == [cell["cell_type"] for cell in notebook["cells"]]:
-        marked = [cell.metadata.get("slideshow") for cell in source]
-    else:
-        by_text = {cell.source: cell.metadata.get("slideshow") for cell in source}
-        marked = [by_text.get("".join(cell["source"])) for cell in notebook["cells"]]
-    types = []
-    for cell, slideshow in zip(notebook["cells"], marked):
-        slideshow = slideshow or cell["metadata"].get("slideshow")
-        if slideshow:
-            cell["metadata"]["slideshow"] = slideshow
-        types.append((slideshow or {}).get("slide_type"))
-    return notebook, types
+    return notebook, [cell["metadata"].get("slideshow", {}).get("slide_type") for cell in notebook["cells"]]
 
 
 def put(lab, path, payload):
