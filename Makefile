@@ -15,11 +15,11 @@ LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --
 # JupyterLab refuses to run as root (containers, CI) unless told to.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
-# Two workers side by side (pytest-xdist): a chapter's nbval cells, the browser tests and each test
-# module stay together on one worker, longest first (see FIRST_GROUPS in conftest.py). JOBS=1 runs
+# Two workers side by side (pytest-xdist): each file (a chapter's nbval cells, a test module) stays
+# together on one worker, the longest first (see FIRST_FILES in conftest.py). JOBS=1 runs
 # everything in this process, one test after another.
 JOBS ?= 2
-PARALLEL := $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadgroup --no-loadscope-reorder)
+PARALLEL := $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadfile --no-loadscope-reorder)
 # The ten slowest tests, listed at the end of the run.
 DURATIONS := --durations=10
 

@@ -32,32 +32,23 @@ if IPyNbCell is not None:
     IPyNbCell.compare_outputs = compare_outputs
 
 
-#: With ``pytest -n 2 --dist loadgroup`` (``make test``) each of these runs on one worker as a whole,
-#: and the longest start first, so that the two workers end together: the browser tests (one
-#: JupyterLab and one Chromium for all of them), then the chapters that train for minutes.
-FIRST_GROUPS = ("browser", "notebooks/02_", "notebooks/10_", "notebooks/09_")
-
-
-def xdist_group(item):
-    """The group of a test under ``--dist loadgroup``: "browser" for a browser test, else its file.
-
-    A chapter's nbval cells share one kernel and run in order, so a notebook is one group; a
-    test module is one too, so that its module-scoped fixtures are built once.
-    """
-    return "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+#: Under ``pytest -n 2 --dist loadfile`` (``make test``) each file runs on one worker as a whole (a
+#: chapter's nbval cells share one kernel and run in order), and these start first, so that the
+#: two workers end together: the browser tests (one JupyterLab and one Chromium), then the
+#: chapters that train for minutes. (``--dist loadgroup`` would keep every browser test on one
+#: worker, but pytest-xdist 3.8 cannot group tests under pytest 9.2: it renames a test's
+#: ``_nodeid``, which pytest no longer reads.)
+FIRST_FILES = ("tests/browser/test_panels.py", "notebooks/02_", "notebooks/10_", "notebooks/09_")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup``, give every test its group, longest groups first (see ``FIRST_GROUPS``)."""
-    if not getattr(config.option, "loadgroup", False):  # set on the workers of an xdist loadgroup run
+    """On an xdist worker, put the files of ``FIRST_FILES`` first, in that order; the rest as collected."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
         return
 
     def rank(item):
-        group = xdist_group(item)
-        return next((place for place, prefix in enumerate(FIRST_GROUPS) if group.startswith(prefix)),
-                    len(FIRST_GROUPS))
+        return next((place for place, prefix in enumerate(FIRST_FILES) if item.nodeid.startswith(prefix)),
+                    len(FIRST_FILES))
 
-    items.sort(key=rank)  # stable: the tests of a group, a notebook's cells above all, keep their order
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+    items.sort(key=rank)  # stable: the tests of a file, a notebook's cells above all, keep their order

@@ -104,7 +104,7 @@ def longest_first(sources):
 #: pytest's options in ``make test`` (the Makefile's NBVAL, PARALLEL and DURATIONS; a test checks they agree).
 NBVAL_OPTIONS = ("--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
                  "--nbval-cell-timeout", "1800")
-PARALLEL_OPTIONS = ("--dist", "loadgroup", "--no-loadscope-reorder")
+PARALLEL_OPTIONS = ("--dist", "loadfile", "--no-loadscope-reorder")
 DURATIONS_OPTION = "--durations=10"
 #: A browser test's chapter: the start of its parameter, ``[09_mnist-cell35]`` or ``[09_mnist]``.
 BROWSER_CHAPTER = re.compile(r"\[(\d\d_[A-Za-z0-9_]+?)(-cell\d+)?\]")
@@ -122,8 +122,8 @@ def part_of(classname, name):
     """The part of the suite a test belongs to: ``nbval <chapter>``, ``browser <chapter>`` or ``unit``.
 
     ``classname`` and ``name`` are a JUnit test case's: nbval's cells are classed under their
-    notebook (``notebooks.09_mnist.ipynb``), the browser tests under ``tests.browser``; under
-    ``--dist loadgroup`` a name ends with ``@`` and its group.
+    notebook (``notebooks.09_mnist.ipynb``), the browser tests under ``tests.browser``; a name
+    may end with ``@`` and an xdist group.
     """
     notebook = re.search(r"(\d\d_[A-Za-z0-9_]+)\.ipynb", classname)
     if notebook:
