@@ -22,6 +22,12 @@ lists of NumPy arrays and returns the new weights, keeping its moments inside.
 :func:`trajectory` and :func:`race` run them on the 2-D surfaces of
 :data:`SURFACES` (a ravine and Rosenbrock's banana valley); :func:`train_iris`
 trains the iris classifier with any of them.
+
+Four methods the course names without writing them out follow the same pattern:
+:class:`NAG`, :class:`AdaDelta`, :class:`Nadam` and :class:`AdamW` in the course's
+form, each with its Keras form checked the same way. :func:`budget_race` compares
+all nine at a fixed budget on Fashion-MNIST, each with the learning rate that suits
+it best on validation data.
 """
 
 import copy

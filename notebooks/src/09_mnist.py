@@ -297,7 +297,7 @@ exercises.check_most_confused(answer, probabilities, y_test)
 # `build_and_train(x_train, y_train)`: it gets the 60 000 training images (28×28, pixels
 # in $[0, 1]$) and their integer labels and returns a trained Keras model that scores at
 # least **0.98** on the 10 000 test images, which your function never sees. The check
-# calls your function, times it (a limit of a few minutes) and scores the model. Any idea
+# calls your function, times it (a limit of ten minutes) and scores the model. Any idea
 # from the chapters is allowed: more units, more epochs, dropout (chapter 06), another
 # optimizer (chapter 07), a `Conv2D` layer (chapter 10).
 
