@@ -213,9 +213,10 @@ plots.training_curves(history, metrics=("loss", "mse", "accuracy"),
 # ### What these curves show: overfitting (过拟合)
 #
 # Look at the two cross entropies side by side: the training one keeps falling, the test one
-# stops falling after a few epochs and then **rises**, while the test accuracy stalls. That
-# is **overfitting** (chapter 06): after its best epoch the network learns its training
-# images by heart, and grows more confident on the test images it gets wrong.
+# reaches its lowest value before the last epoch (printed below) and then **rises**, while
+# the test accuracy stalls. At the end the test cross entropy is about twice the training
+# one. That is **overfitting** (chapter 06): after its best epoch the network learns its
+# training images by heart, and grows more confident on the test images it gets wrong.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
