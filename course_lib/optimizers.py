@@ -22,6 +22,12 @@ lists of NumPy arrays and returns the new weights, keeping its moments inside.
 :func:`trajectory` and :func:`race` run them on the 2-D surfaces of
 :data:`SURFACES` (a ravine and Rosenbrock's banana valley); :func:`train_iris`
 trains the iris classifier with any of them.
+
+Four methods the course names without writing them out follow the same pattern:
+:class:`NAG`, :class:`AdaDelta`, :class:`Nadam` and :class:`AdamW` in the course's
+form, each with its Keras form checked the same way. :func:`budget_race` compares
+all nine at a fixed budget on Fashion-MNIST, each with the learning rate that suits
+it best on validation data.
 """
 
 import copy
@@ -686,6 +692,7 @@ def fashion_budget_data(num_train=2000, num_validation=1000, num_test=2000):
     Training images are the first ``num_train`` of the training set, validation images
     its last ``num_validation`` (never trained on), test images the first ``num_test``
     of the test set. Returns ``(x_train, y_train), (x_val, y_val), (x_test, y_test)``.
+    Taught in chapter 07.
     """
     from course_lib import data
 
@@ -707,7 +714,7 @@ def budget_race(train, validation, test, *, learning_rates=None, num_epochs=1, b
     its ``learning_rates`` (``{name: rates}``, :data:`BUDGET_LEARNING_RATES` by default);
     the rate kept is the one with the best accuracy on ``validation``, and only that
     run is scored on ``test``. Returns ``{name: {"learning_rates", "val_accuracies",
-    "best_learning_rate", "test_accuracy", "test_loss", "seconds"}}``.
+    "best_learning_rate", "test_accuracy", "test_loss", "seconds"}}``. Taught in chapter 07.
     """
     import keras
     import tensorflow as tf
@@ -753,7 +760,10 @@ def budget_race(train, validation, test, *, learning_rates=None, num_epochs=1, b
 
 
 def budget_figure(results):
-    """Validation accuracy against learning rate for each method (left), test accuracy at its best rate (right)."""
+    """Validation accuracy against learning rate for each method (left), test accuracy at its best rate (right).
+
+    Taught in chapter 07.
+    """
     figure, (left, right) = new_figure(11.0, 3.8, ncols=2)
     names = list(results)
     for name in names:

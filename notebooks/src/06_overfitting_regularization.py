@@ -244,13 +244,14 @@ checks.milestone("validation loss without regularization", plain.validation_loss
 # Keras stops a `fit` for you: `keras.callbacks.EarlyStopping` watches a metric after every
 # epoch (here `val_loss`) and ends the training once it has not improved for `patience`
 # epochs; with `restore_best_weights=True` it puts back the weights of the best epoch at the
-# end. The same network (2-32-1, binary cross entropy, Adam 0.01, the whole training set per
-# step) as a Keras model, allowed up to 1000 epochs, with a patience of 50:
+# end. The same network (2-32-1, binary cross entropy, the whole training set per step) as a
+# Keras model, with Adam at 0.03 so that it overfits sooner, allowed up to 1000 epochs, with
+# a patience of 20:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-keras_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.01)
-early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=50, restore_best_weights=True)
+keras_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
+early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
 fit_history = keras_model.fit(x_train, y_train, batch_size=len(x_train), epochs=1000, validation_data=(x_val, y_val),
                               callbacks=[early_stopping], verbose=0).history
 kept_loss = keras_model.evaluate(x_val, y_val, verbose=0)
@@ -263,7 +264,7 @@ checks.milestone("epochs run before early stopping (of 1000 allowed)", len(fit_h
 checks.milestone("validation loss of the kept weights minus the lowest seen", abs(kept_loss - min(fit_history["val_loss"])),
                  at_most=1e-4, digits=4)
 fitting.early_stopping_figure(fit_history, early_stopping.stopped_epoch + 1, early_stopping.best_epoch + 1,
-                              "circle network with EarlyStopping(patience=50, restore_best_weights=True)")
+                              "circle network with EarlyStopping(patience=20, restore_best_weights=True)")
 
 # %% [markdown]
 # One detail to know, read in `keras/src/callbacks/early_stopping.py` (Keras 3.15): the best
@@ -271,14 +272,14 @@ fitting.early_stopping_figure(fit_history, early_stopping.stopped_epoch + 1, ear
 # epoch was seen, also when `fit` reaches its last epoch before the patience runs out. (Older
 # `tf.keras`, as in TensorFlow 2.0 to 2.2, restored them only when the callback itself stopped
 # the training, keras-team/keras issue 12511: a run that finished its epochs kept its last
-# weights.) Measured: the same network, `epochs` ending 25 epochs after the best one, so
+# weights.) Measured: the same network, `epochs` ending 10 epochs after the best one, so
 # patience never runs out:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-short_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.01)
-short_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=50, restore_best_weights=True)
-short_history = short_model.fit(x_train, y_train, batch_size=len(x_train), epochs=early_stopping.best_epoch + 26,
+short_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
+short_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
+short_history = short_model.fit(x_train, y_train, batch_size=len(x_train), epochs=early_stopping.best_epoch + 11,
                                 validation_data=(x_val, y_val), callbacks=[short_stopping], verbose=0).history
 short_kept = short_model.evaluate(x_val, y_val, verbose=0)
 print(f"ran all {len(short_history['loss'])} epochs (stopped_epoch = {short_stopping.stopped_epoch}); "

@@ -421,7 +421,8 @@ def build_and_train(x_train, y_train):
 exercises.check_iris_network(...)  # replace ... by build_and_train when your function is written
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
-# Solution: the recipe with a hidden layer; Adam at 0.01 needs far fewer epochs than SGD at 0.1.
+# Solution: the recipe with a hidden layer; Adam at 0.01 in batches of 8 needs far fewer epochs than
+# the source's 500 of SGD.
 def build_and_train(x_train, y_train):
     model = keras.Sequential([
         keras.Input(shape=(4,)),
@@ -431,7 +432,7 @@ def build_and_train(x_train, y_train):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
                   loss=keras.losses.SparseCategoricalCrossentropy(),
                   metrics=["sparse_categorical_accuracy"])
-    model.fit(x_train, y_train, batch_size=32, epochs=100, verbose=0)
+    model.fit(x_train, y_train, batch_size=8, epochs=30, verbose=0)
     return model
 
 

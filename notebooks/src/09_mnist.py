@@ -300,7 +300,7 @@ exercises.check_most_confused(answer, probabilities, y_test)
 # `build_and_train(x_train, y_train)`: it gets the 60 000 training images (28×28, pixels
 # in $[0, 1]$) and their integer labels and returns a trained Keras model that scores at
 # least **0.98** on the 10 000 test images, which your function never sees. The check
-# calls your function, times it (a limit of a few minutes) and scores the model. Any idea
+# calls your function, times it (a limit of ten minutes) and scores the model. Any idea
 # from the chapters is allowed: more units, more epochs, dropout (chapter 06), another
 # optimizer (chapter 07), a `Conv2D` layer (chapter 10).
 
@@ -312,19 +312,23 @@ def build_and_train(x_train, y_train):
 exercises.check_mnist_beats_098(...)  # replace ... by build_and_train when your function is written
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
-# Solution: four times the hidden units, dropout against overfitting, larger batches to keep it quick
+# Solution: two convolution blocks (chapter 10 explains Conv2D) see strokes wherever they are; two
+# epochs pass 0.98, where the Dense model needs more than five.
 def build_and_train(x_train, y_train):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
         keras.Input((28, 28)),
+        keras.layers.Reshape((28, 28, 1)),
+        keras.layers.Conv2D(32, 3, activation="relu"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(64, 3, activation="relu"),
+        keras.layers.MaxPooling2D(2),
         keras.layers.Flatten(),
-        keras.layers.Dense(512, activation="relu"),
-        keras.layers.Dropout(0.2),
         keras.layers.Dense(10, activation="softmax"),
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["sparse_categorical_accuracy"])
-    model.fit(x_train, y_train, batch_size=128, epochs=5, verbose=0)
+    model.fit(x_train, y_train, batch_size=128, epochs=2, verbose=0)
     return model
 
 
@@ -339,6 +343,8 @@ exercises.check_mnist_beats_098(build_and_train)
 #   parameters and reaches a test accuracy of at least 0.975 in 5 epochs of Adam.
 # - `Sequential` stacks layers; a subclassed `Model` writes the forward pass in `call` and
 #   gives the same network. `keras.Input` lets `summary()` count parameters before training.
+# - Beating 0.98 takes more than the source's model: two `Conv2D` blocks do it in two epochs
+#   (exercise 4).
 # - One accuracy hides where the errors are: the confusion matrix and the misclassified
 #   digits show which digits are mixed up, and the probabilities show how sure the model was.
 #

@@ -214,9 +214,10 @@ plots.training_curves(history, metrics=("loss", "mse", "accuracy"),
 # ### What these curves show: overfitting (过拟合)
 #
 # Look at the two cross entropies side by side: the training one keeps falling, the test one
-# stops falling after a few epochs and then **rises**, while the test accuracy stalls. That
-# is **overfitting** (chapter 06): after its best epoch the network learns its training
-# images by heart, and grows more confident on the test images it gets wrong.
+# reaches its lowest value before the last epoch (printed below) and then **rises**, while
+# the test accuracy stalls. At the end the test cross entropy is about twice the training
+# one. That is **overfitting** (chapter 06): after its best epoch the network learns its
+# training images by heart, and grows more confident on the test images it gets wrong.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -260,7 +261,7 @@ for fix, result in fixes.items():
 # %%
 for fix in ("dropout", "early stopping"):
     checks.milestone(f"test CE, plain network minus {fix}", fixes["none"]["test_loss"] - fixes[fix]["test_loss"],
-                     at_least=0.03, digits=2)
+                     at_least=0.1, digits=2)
 classifiers.overfitting_figure(fixes)
 
 # %% [markdown]
