@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import numpy as np
 import tensorflow as tf
 
-from course_lib import losses, optimizers, training, validate
+from course_lib import losses, notebook, optimizers, training, validate
 from course_lib.plots import new_figure
 
 REGULARIZATIONS = ("none", "L1", "L2")
@@ -586,11 +586,11 @@ def keras_circle_network(hidden_units=32, learning_rate=0.01, seed=0):
     """
     import keras
 
-    keras.utils.set_random_seed(_seed(seed))
-    model = keras.Sequential([keras.Input((2,)),
-                              keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
-                                                 activation="relu"),
-                              keras.layers.Dense(1)])
+    with notebook.seeded(_seed(seed)):
+        model = keras.Sequential([keras.Input((2,)),
+                                  keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
+                                                     activation="relu"),
+                                  keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.Adam(validate.positive("learning_rate", learning_rate)),
                   loss=keras.losses.BinaryCrossentropy(from_logits=True))
     return model

@@ -36,7 +36,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from course_lib import validate
+from course_lib import notebook, validate
 from course_lib.plots import new_figure
 
 #: The five methods of the course, in the order the course introduces them.
@@ -728,11 +728,11 @@ def budget_race(train, validation, test, *, learning_rates=None, num_epochs=1, b
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     batch_size = validate.positive_int("batch_size", batch_size)
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = train, validation, test
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((x_train.shape[1],)),
-                              keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
-                                                 activation="relu"),
-                              keras.layers.Dense(int(max(y_train.max(), y_val.max(), y_test.max())) + 1)])
+    with notebook.seeded(seed):
+        model = keras.Sequential([keras.Input((x_train.shape[1],)),
+                                  keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
+                                                     activation="relu"),
+                                  keras.layers.Dense(int(max(y_train.max(), y_val.max(), y_test.max())) + 1)])
     start_weights = model.get_weights()
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     loss_and_gradients = make_gradient_function(model, loss_fn)
