@@ -4,7 +4,7 @@ forecast, and a cross-entropy loss of your own used in ``fit``."""
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, losses
+from course_lib import checks, losses, notebook
 
 
 def check_cross_entropy(answer):
@@ -104,11 +104,11 @@ def _fit_iris(loss):
     from course_lib import data
 
     x, y = data.load_iris(shuffle_seed=116)
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=CE_FIT_LEARNING_RATE), loss=loss)
-    model.fit(x, np.eye(3, dtype=np.float32)[y], batch_size=CE_FIT_BATCH_SIZE, epochs=CE_FIT_EPOCHS,
-              shuffle=False, verbose=0)
+    with notebook.seeded(0):
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=CE_FIT_LEARNING_RATE), loss=loss)
+        model.fit(x, np.eye(3, dtype=np.float32)[y], batch_size=CE_FIT_BATCH_SIZE, epochs=CE_FIT_EPOCHS,
+                  shuffle=False, verbose=0)
     return np.concatenate([w.numpy().ravel() for w in model.weights])
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib import checks, schedules
+from course_lib import checks, notebook, schedules
 
 
 def check_w_after_three_steps(answer):
@@ -75,11 +75,11 @@ def _fit_with(schedule):
     from course_lib import data
 
     x, y = data.load_iris(shuffle_seed=116)
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
-    optimizer = keras.optimizers.SGD(learning_rate=schedule)
-    model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(x[:64], y[:64], batch_size=BUILD_BATCH_SIZE, epochs=BUILD_EPOCHS, shuffle=False, verbose=0)
+    with notebook.seeded(0):
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+        optimizer = keras.optimizers.SGD(learning_rate=schedule)
+        model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(x[:64], y[:64], batch_size=BUILD_BATCH_SIZE, epochs=BUILD_EPOCHS, shuffle=False, verbose=0)
     return optimizer
 
 
