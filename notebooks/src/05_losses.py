@@ -62,7 +62,8 @@ by_keras = keras.losses.MeanSquaredError()(y_true, y_pred)
 print(f"MSE by hand: {float(by_hand):.4f}   keras.losses.MeanSquaredError: {float(by_keras):.4f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **MSE as a squared norm (二范数).** Put all the errors in one vector, or matrix,
+# **MSE as a squared norm (二范数)**, met in chapter 02 on the network's outputs, here on the
+# source's own example. Put all the errors in one vector, or matrix,
 # $e = y - y\_$. The sum of their squares is the squared Euclidean norm $\|e\|^2$, so
 #
 # $$\mathrm{MSE} = \frac{\|y - y\_\|^2}{n},$$

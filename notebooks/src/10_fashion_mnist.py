@@ -501,4 +501,4 @@ exercises.check_shifted_logits(answer, test_logits[:100], y_test[:100])
 # - A small `Conv2D` network matches the Dense one with a seventh of its parameters; images
 #   call for convolutions, sequences for recurrent layers such as `keras.layers.LSTM`.
 #
-# Previous: [09 MNIST](09_mnist.ipynb).
+# Previous: [09 MNIST](09_mnist.ipynb). Next: [11 When training goes wrong (常见错误与调试)](11_debugging.ipynb).
