@@ -383,13 +383,20 @@ class KerasAdagrad(Optimizer):
         return weight - step / np.sqrt(slots["accumulator"] + _cast(self.epsilon, weight))
 
 
-class KerasRMSprop(Optimizer):
-    """``keras.optimizers.RMSprop`` (no momentum, not centered): ε sits inside the root."""
+class _KerasDecayingAverages(Optimizer):
+    """Keras' optimizers that keep decaying averages of squares: their decay ρ and the ε inside their roots."""
 
-    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7):
+    def __init__(self, learning_rate, rho, epsilon):
         super().__init__(learning_rate)
         self.rho = validate.in_range("rho", rho, 0.0, 0.9999)
         self.epsilon = validate.non_negative("epsilon", epsilon)
+
+
+class KerasRMSprop(_KerasDecayingAverages):
+    """``keras.optimizers.RMSprop`` (no momentum, not centered): ε sits inside the root."""
+
+    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7):
+        super().__init__(learning_rate, rho, epsilon)
 
     def new_slots(self, weight):
         """The average of squared gradients, starting at 0."""
@@ -424,13 +431,11 @@ class KerasAdam(Optimizer):
         return weight
 
 
-class KerasAdadelta(Optimizer):
+class KerasAdadelta(_KerasDecayingAverages):
     """``keras.optimizers.Adadelta``: the course's AdaDelta with ε inside both roots and lr = 0.001 by default."""
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7):
-        super().__init__(learning_rate)
-        self.rho = validate.in_range("rho", rho, 0.0, 0.9999)
-        self.epsilon = validate.non_negative("epsilon", epsilon)
+        super().__init__(learning_rate, rho, epsilon)
 
     def new_slots(self, weight):
         """The averages of squared gradients and of squared steps, starting at 0."""
