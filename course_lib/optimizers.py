@@ -410,14 +410,18 @@ class KerasRMSprop(_KerasDecayingAverages):
         return weight - step / np.sqrt(slots["velocity"] + _cast(self.epsilon, weight))
 
 
-class KerasAdam(Optimizer):
-    """``keras.optimizers.Adam``: bias correction folded into the step size, ε added to √v (uncorrected)."""
+class _KerasTwoMoments(Optimizer):
+    """Keras' Adam family: the decays β1 and β2 of the two moments, and ε."""
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
         super().__init__(learning_rate)
         self.beta_1 = validate.in_range("beta_1", beta_1, 0.0, 0.9999)
         self.beta_2 = validate.in_range("beta_2", beta_2, 0.0, 0.9999)
         self.epsilon = validate.non_negative("epsilon", epsilon)
+
+
+class KerasAdam(_KerasTwoMoments):
+    """``keras.optimizers.Adam``: bias correction folded into the step size, ε added to √v (uncorrected)."""
 
     def new_slots(self, weight):
         """The first and second moments, starting at 0."""
@@ -452,19 +456,13 @@ class KerasAdadelta(_KerasDecayingAverages):
         return weight + _cast(self.learning_rate, weight) * delta
 
 
-class KerasNadam(Optimizer):
+class KerasNadam(_KerasTwoMoments):
     """``keras.optimizers.Nadam``: Adam with a look-ahead first moment and a momentum schedule.
 
     Keras follows Dozat's paper: the β1 of step t is u_t = β1·(1 − 0.5·0.96^t), which
     starts at β1/2 and grows towards β1, and the bias correction divides by 1 − Π u
     instead of 1 − β1^t.
     """
-
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(learning_rate)
-        self.beta_1 = validate.in_range("beta_1", beta_1, 0.0, 0.9999)
-        self.beta_2 = validate.in_range("beta_2", beta_2, 0.0, 0.9999)
-        self.epsilon = validate.non_negative("epsilon", epsilon)
 
     def new_slots(self, weight):
         """The two moments, and the product of the u's so far (kept per weight, the same for all)."""
