@@ -357,3 +357,36 @@ def test_mnist_build_it_exercise_scores_on_the_test_set(capsys):
 
 def classifiers_exercises_check(answer):
     return exercises.check_mnist_beats_098(answer)
+
+
+def test_the_train_step_exercise_compares_the_students_step_with_the_chapters(capsys):
+    def right(model, optimizer, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(keras.losses.categorical_crossentropy(y, model(x, training=True), from_logits=True))
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return loss
+
+    def no_update(model, optimizer, x, y):
+        return tf.reduce_mean(keras.losses.categorical_crossentropy(y, model(x), from_logits=True))
+
+    def probabilities_loss(model, optimizer, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(keras.losses.categorical_crossentropy(y, model(x)))  # from_logits forgotten
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return loss
+
+    def ascent(model, optimizer, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(keras.losses.categorical_crossentropy(y, model(x), from_logits=True))
+            uphill = -loss  # gradient ascent
+        gradients = tape.gradient(uphill, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return loss
+
+    assert not exercises.check_train_step(...) and "not attempted yet" in capsys.readouterr().out
+    assert exercises.check_train_step(right) and "✓ train_step" in capsys.readouterr().out
+    assert not exercises.check_train_step(no_update) and "did not change" in capsys.readouterr().out
+    assert not exercises.check_train_step(probabilities_loss) and "from_logits=True" in capsys.readouterr().out
+    assert not exercises.check_train_step(ascent) and "check the sign" in capsys.readouterr().out

@@ -357,3 +357,21 @@ def test_early_stopping_restores_the_best_weights_even_when_fit_ends_first():
     assert history["val_loss"][-1] > kept + 1e-3   # the last epoch was not the best one
     figure = fitting.early_stopping_figure(history, 0, stopping.best_epoch + 1, "test")
     assert figure.axes[0].get_ylabel() == "binary cross entropy"
+
+
+def test_the_regularizer_exercise_runs_the_students_function_in_keras(capsys):
+    import tensorflow as tf
+
+    assert not exercises.check_regularizer(...)
+    assert "not attempted yet" in capsys.readouterr().out
+    assert exercises.check_regularizer(lambda kernel: 0.01 * tf.reduce_sum(tf.square(kernel)))
+    assert capsys.readouterr().out.count("✓") == 2
+    slips = {"forgot to multiply by λ": lambda k: tf.reduce_sum(tf.square(k)),
+             "L1 penalty": lambda k: 0.01 * tf.reduce_sum(tf.abs(k)),
+             "half the penalty": lambda k: 0.01 * tf.nn.l2_loss(k),
+             "mean of the squares": lambda k: 0.01 * tf.reduce_mean(tf.square(k))}
+    for hint, slip in slips.items():
+        assert not exercises.check_regularizer(slip)
+        assert hint in capsys.readouterr().out
+    assert not exercises.check_regularizer(lambda kernel: 0.01 * float(np.sum(np.square(kernel))))
+    assert "use tf operations" in capsys.readouterr().out  # NumPy and float() fail in fit's graph

@@ -7,7 +7,7 @@ logits grows.
 
 import numpy as np
 
-from course_lib import checks, classifiers
+from course_lib import checks, classifiers, notebook, training
 
 
 # Chapter 09: MNIST
@@ -165,3 +165,66 @@ def check_shifted_logits(answer, logits, y_one_hot, shift=10.0):
         hint="compute both losses on logits + shift with classifiers.cross_entropy_of_logits "
              "and classifiers.mse_of_logits.",
         mistakes={"those are the losses of the unshifted logits: add the shift first.": original})
+
+
+def _step_results(train_step, optimizer_name, seed, num_steps=3):
+    """Weights after ``num_steps`` of ``train_step(model, optimizer, x, y)`` on batches of the check's own, and the losses."""
+    import keras
+
+    rng = np.random.RandomState(seed)
+    with notebook.seeded(seed):
+        model = classifiers.fashion_mlp((16,))
+    optimizer = {"SGD": keras.optimizers.SGD(0.1), "Adam": keras.optimizers.Adam(0.01)}[optimizer_name]
+    losses = []
+    for _ in range(num_steps):
+        x = rng.rand(32, 784).astype(np.float32)
+        y = np.eye(classifiers.NUM_CLASSES, dtype=np.float32)[rng.randint(0, classifiers.NUM_CLASSES, 32)]
+        losses.append(train_step(model, optimizer, x, y))
+    return [w.numpy() for w in model.trainable_variables], losses
+
+
+def _course_step(model, optimizer, x, y):
+    """The reference: chapter 10's step (``training.make_train_step``), one batch."""
+    import keras
+
+    loss_fn = keras.losses.CategoricalCrossentropy(from_logits=True)
+    return training.make_train_step(model, loss_fn, optimizer, {})(x, y)["loss"]
+
+
+def check_train_step(train_step):
+    """Build it: your ``train_step(model, optimizer, x, y)``, one step with ``GradientTape``, returning the loss.
+
+    The check runs three of your steps with SGD and with Adam on a fresh network and
+    batches of its own, and compares the weights and the losses with the chapter's step.
+    """
+    name = "train_step"
+    hint = ("under tf.GradientTape(), logits = model(x, training=True) and the cross entropy from logits; "
+            "then tape.gradient(loss, model.trainable_variables), optimizer.apply_gradients(zip(...)); "
+            "return the loss.")
+    for number, (optimizer_name, seed) in enumerate((("SGD", 10), ("Adam", 11)), start=1):
+        result, verdict = checks.call_answer(name, train_step, optimizer_name, seed, hint=hint, run=_step_results)
+        if verdict is not None:
+            return verdict
+        weights, losses = result
+        expected_weights, expected_losses = _step_results(_course_step, optimizer_name, seed)
+        start = [w.numpy() for w in _fresh_weights(seed)]
+        if all(np.array_equal(w, w0) for w, w0 in zip(weights, start)):
+            return checks.fail(name, f"run {number} ({optimizer_name}): the weights did not change; "
+                                     "call optimizer.apply_gradients(zip(gradients, model.trainable_variables)).")
+        # The first loss comes before any update: it tells a wrong loss from a wrong update.
+        problem = checks.diagnose(losses[0], float(expected_losses[0]), rtol=1e-4)
+        if problem is not None:
+            return checks.fail(name, f"run {number} ({optimizer_name}), the loss your step returned: {problem} "
+                                     "Return the batch's mean cross entropy computed from the logits "
+                                     "(from_logits=True).")
+        if not all(np.allclose(w, e, rtol=1e-4, atol=1e-6) for w, e in zip(weights, expected_weights)):
+            return checks.fail(name, f"run {number} ({optimizer_name}): the losses are right but the weights "
+                                     "went elsewhere: take the gradient of that loss with respect to "
+                                     "model.trainable_variables and apply it once (check the sign).")
+    print(f"✓ {name}: three steps with SGD and with Adam give the chapter's weights and losses.")
+    return checks.Verdict(True)
+
+
+def _fresh_weights(seed):
+    with notebook.seeded(seed):
+        return classifiers.fashion_mlp((16,)).trainable_variables

@@ -100,3 +100,55 @@ def check_rescue(answer):
     if not passed:
         print(f"  Why: {_why_the_rescue_misses(result['run'])}")
     return passed
+
+
+#: The λ of exercise 4's regularizer.
+REGULARIZER_LAMBDA = 0.01
+
+
+def _judge_regularizer(result, kernel):
+    """None when ``result`` is Keras' ``L2(0.01)`` of ``kernel``, else what is wrong."""
+    squares = float(np.sum(kernel.astype(np.float64) ** 2))
+    mistakes = {
+        "you forgot to multiply by λ = 0.01.": squares,
+        "that is the L1 penalty λ·Σ|w|; L2 squares the weights.":
+            REGULARIZER_LAMBDA * float(np.sum(np.abs(kernel))),
+        "that is half the penalty, as tf.nn.l2_loss computes it; Keras' L2 has no ½.": REGULARIZER_LAMBDA * squares / 2,
+        "you took the mean of the squares; J(W) is their sum.": REGULARIZER_LAMBDA * float(np.mean(kernel ** 2)),
+        "you took the square root: J(W) is the squared norm Σw².": REGULARIZER_LAMBDA * np.sqrt(squares),
+    }
+    return checks.diagnose(result, REGULARIZER_LAMBDA * squares, rtol=1e-5, mistakes=mistakes)
+
+
+def check_regularizer(regularizer):
+    """Build it: your ``regularizer(kernel)``, λ·Σw² with λ = 0.01, on fresh kernels and inside a real layer.
+
+    The check compares it with ``keras.regularizers.L2(0.01)`` on three kernels of its own,
+    then calls it inside a ``tf.function`` (as ``fit`` does) and as the
+    ``kernel_regularizer`` of a ``Dense`` layer, whose penalty must show in ``model.losses``.
+    """
+    import keras
+    import tensorflow as tf
+
+    rng = np.random.RandomState(6)
+    kernels = [rng.normal(0.0, scale, shape).astype(np.float32)
+               for scale, shape in ((0.5, (4, 3)), (2.0, (2, 5)), (0.1, (7, 1)))]
+    cases = [((tf.constant(kernel),), lambda result, kernel=kernel: _judge_regularizer(result, kernel))
+             for kernel in kernels]
+    name = "L2 regularizer"
+    hint = "return 0.01 * tf.reduce_sum(tf.square(kernel)), written with TensorFlow operations."
+    if not checks.check_function(name, regularizer, cases, hint=hint):
+        return checks.Verdict(False)
+    compiled, verdict = checks.call_answer(name, tf.function(regularizer), tf.constant(kernels[0]), hint=hint,
+                                           error_hint="inside fit, Keras calls the regularizer on tensors in a "
+                                                      "graph: use tf operations, not NumPy or float().")
+    if verdict is not None:
+        return verdict
+    layer = keras.layers.Dense(3, kernel_regularizer=regularizer)
+    model = keras.Sequential([keras.Input((4,)), layer])
+    layer.kernel.assign(kernels[0])
+    model(np.ones((1, 4), np.float32))
+    expected = float(keras.regularizers.L2(REGULARIZER_LAMBDA)(kernels[0]))
+    return checks.check_answer("the penalty a Dense layer adds with kernel_regularizer=your function",
+                               float(sum(model.losses)), expected, rtol=1e-5,
+                               hint="the layer calls your function on its kernel; return one number.")

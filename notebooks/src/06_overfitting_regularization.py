@@ -37,6 +37,7 @@ notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from course_lib import checks, fitting, plots
 from course_lib.exercises import fitting as exercises
@@ -613,6 +614,26 @@ exercises.check_rescue(answer)
 # Solution: L2 strong enough to keep the boundary round
 answer = {"hidden_units": 32, "regularization": "L2", "lam": 0.01, "num_epochs": 1000}
 exercises.check_rescue(answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 4 (build it): your own L2 regularizer
+#
+# Keras adds a penalty to the loss through `kernel_regularizer=`, which takes any function
+# of the layer's kernel. Write `my_l2(kernel)` returning $\lambda \sum w^2$ with
+# $\lambda = 0.01$, as `keras.regularizers.L2(0.01)` does. The check calls it on kernels of
+# its own, inside a `tf.function` (as `fit` does) and as the regularizer of a `Dense` layer.
+
+# %% slideshow={"slide_type": "skip"}
+my_l2 = ...  # your code here: def my_l2(kernel): return ...
+exercises.check_regularizer(my_l2)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: TensorFlow operations, so that the function also runs inside fit's graph
+def my_l2(kernel):
+    return 0.01 * tf.reduce_sum(tf.square(kernel))
+
+
+exercises.check_regularizer(my_l2)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)

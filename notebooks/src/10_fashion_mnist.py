@@ -483,6 +483,32 @@ answer = (float(classifiers.cross_entropy_of_logits(y_test[:100], shifted)),
           float(classifiers.mse_of_logits(y_test[:100], shifted)))
 exercises.check_shifted_logits(answer, test_logits[:100], y_test[:100])
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 4 (build it): the training step (训练步)
+#
+# Write the step of section 5 yourself: `train_step(model, optimizer, x, y)` runs the model
+# on the batch under a `GradientTape`, computes the cross entropy from the logits, applies
+# the gradients with the optimizer and returns the loss. The check runs three of your steps
+# with SGD and with Adam on a network and batches of its own and compares the weights with
+# the chapter's step.
+
+# %% slideshow={"slide_type": "skip"}
+train_step = ...  # your code here: def train_step(model, optimizer, x, y): ...
+exercises.check_train_step(train_step)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: the tape records the forward pass, the optimizer applies its gradient
+def train_step(model, optimizer, x, y):
+    with tf.GradientTape() as tape:
+        loss = keras.losses.categorical_crossentropy(y, model(x, training=True), from_logits=True)
+        loss = tf.reduce_mean(loss)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss
+
+
+exercises.check_train_step(train_step)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #

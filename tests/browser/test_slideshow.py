@@ -25,7 +25,7 @@ import pytest
 from tests.browser.jupyterlab import (ARTIFACTS, RENDER_TIMEOUT, ROOT, WIDGET_VIEW, NotebookPage,
                                       PanelView, PlaywrightTimeout, move_control, offline_panel_cells)
 from tests.browser.lab import CHROMIUM, NOTEBOOKS, SKIP_REASON
-from tests.browser.test_panels import PANEL_CALL, changed, rendering_problems, wait_until
+from tests.browser.test_panels import PANEL_TAG, changed, rendering_problems, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
 
@@ -122,9 +122,9 @@ def not_presenting(lab):
 
 
 def panel_cells(notebook):
-    """Indices of the cells that display a panel: they call a panel factory and their outputs hold widgets."""
+    """Indices of the cells that display a panel: tagged as panel cells, and their outputs hold widgets."""
     return [index for index, cell in enumerate(notebook["cells"])
-            if cell["cell_type"] == "code" and PANEL_CALL.search("".join(cell["source"]))
+            if cell["cell_type"] == "code" and PANEL_TAG in cell["metadata"].get("tags", [])
             and any(WIDGET_VIEW in output.get("data", {}) for output in cell["outputs"])]
 
 
