@@ -136,7 +136,7 @@ def check_regularizer(regularizer):
     cases = [((tf.constant(kernel),), lambda result, kernel=kernel: _judge_regularizer(result, kernel))
              for kernel in kernels]
     name = "L2 regularizer"
-    hint = "return 0.01 * tf.reduce_sum(tf.square(kernel)), written with TensorFlow operations."
+    hint = "the penalty of exercise 2 as a function of one kernel, written with TensorFlow operations."
     if not checks.check_function(name, regularizer, cases, hint=hint):
         return checks.Verdict(False)
     compiled, verdict = checks.call_answer(name, tf.function(regularizer), tf.constant(kernels[0]), hint=hint,
