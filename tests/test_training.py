@@ -72,7 +72,15 @@ def test_a_diverging_run_stops_with_the_last_good_weights(capsys):
     assert "training diverged" in message and "Lower the learning rate" in message
 
 
-def test_ctrl_c_keeps_what_was_learned(capsys):
+@pytest.fixture
+def ctrl_c_raises():
+    """Ctrl-C raises KeyboardInterrupt, as in a kernel or a terminal (a pytest-xdist worker ignores SIGINT)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_keeps_what_was_learned(capsys, ctrl_c_raises):
     model, dataset = regression_problem(num_samples=256, batch_size=8)
     initial = [v.numpy().copy() for v in model.trainable_variables]
     batches_seen = []
