@@ -51,7 +51,7 @@ from course_lib.widgets.debugging import break_it_panel
 # entropy from logits (chapter 05) and Adam on the first 2 000 MNIST training images,
 # tested on 1 000 test images. Small, so that every experiment below takes seconds.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 num_epochs, batch_size, learning_rate = 5, 64, 1e-3
 (x_train, y_train), (x_test, y_test) = debugging.mnist_slice(num_train=2000, num_test=1000)
 print("x_train:", x_train.shape, "pixels from", x_train.min(), "to", x_train.max(), "| y_train:", y_train[:8])
@@ -64,7 +64,7 @@ def batches(x, y):
 
 test_data = tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(1000)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The report runs the model on one batch (here 256 training images) under a
 # `GradientTape`, and looks at everything a failed run leaves behind:
 #
@@ -79,18 +79,18 @@ test_data = tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(1000)
 # | the inputs | `x` | values above 10 (pixels 0–255, raw features) |
 # | labels, outputs, loss | `y`, the outputs, the loss | sparse vs one-hot mismatch; probabilities given to a `from_logits` loss, or logits to one without |
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 probe = x_train[:256], y_train[:256]
 model = debugging.mlp()
 print(debugging.health_report(model, *probe, losses.cross_entropy_of_logits))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # An untrained network guesses about uniformly: its loss is close to $\ln 10 = 2.303$, its
 # gradients are below 1, no unit is dead. Now train it, with a `HealthMonitor` that makes a
 # report after every epoch of the course's one training loop (`training.train`; for
 # `model.fit`, pass `monitor.keras_callback()` as a callback):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 monitor = debugging.HealthMonitor(model, *probe, losses.cross_entropy_of_logits)
 healthy = training.train(model, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
@@ -100,11 +100,11 @@ healthy = training.train(model, batches(x_train, y_train), loss_fn=losses.cross_
 print("losses per epoch:", np.round(healthy.metrics["loss"], 3))
 print(monitor.reports[-1])
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("healthy run: test accuracy", healthy.last("val_accuracy"), at_least=0.85, digits=2)
 checks.milestone("healthy run: problems in the last report", len(monitor.reports[-1].problems), at_most=0, digits=0)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # This is the reference: every broken run below is compared with it.
 #
 # ## 2 Too large an initialisation (初始化过大)
@@ -116,28 +116,28 @@ checks.milestone("healthy run: problems in the last report", len(monitor.reports
 # report above is 0.0841).
 # With 1.0, each layer multiplies the size of its input by about $\sqrt{n_\text{in}}$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 big_init = debugging.mlp(init_stddev=1.0)
 big_init_report = debugging.health_report(big_init, *probe, losses.cross_entropy_of_logits)
 print(big_init_report)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Symptom:** the untrained loss is in the hundreds, not 2.3: the logits are huge, so the
 # network is *confidently* wrong. **Diagnosis:** the report flags the loss and the gradient
 # norms, over a hundred times those of the healthy network. Trained for the same 5 epochs:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 big_init_run = training.train(big_init, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
                               optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=num_epochs,
                               metrics={"accuracy": training.accuracy}, validation_data=test_data)
 print("losses per epoch:", np.round(big_init_run.metrics["loss"], 1))
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("N(0, 1) initialisation: loss after 5 epochs", big_init_run.last("loss"), at_least=10.0, digits=0)
 checks.milestone("N(0, 1) initialisation: test accuracy", big_init_run.last("val_accuracy"), at_most=0.5, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Fix:** leave Keras' default initializer (or `"he_normal"`, made for ReLU), or scale
 # the standard deviation to the layer, as Glorot does. That is the healthy run above.
 #
@@ -150,7 +150,7 @@ checks.milestone("N(0, 1) initialisation: test accuracy", big_init_run.last("val
 # numbers overflow to inf, and inf − inf is NaN. The course's training loop stops at the
 # first non-finite loss and puts back the last good weights:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 one_hot_train = np.eye(10, dtype=np.float32)[y_train]
 mse_model = debugging.mlp()
 nan_run = training.train(mse_model, batches(x_train, one_hot_train), loss_fn=losses.mse,
@@ -167,7 +167,7 @@ print(debugging.health_report(mse_model, probe[0], one_hot_train[:256], losses.m
 # network gives every image the same answer: the loss sits near $\ln 10$ and the accuracy
 # near 10%.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 dead_model = debugging.mlp()
 dead_monitor = debugging.HealthMonitor(dead_model, *probe, losses.cross_entropy_of_logits)
@@ -178,14 +178,14 @@ dead_run = training.train(dead_model, batches(x_train, y_train), loss_fn=losses.
 print("losses per epoch:", np.round(dead_run.metrics["loss"], 3))
 print(dead_monitor.reports[-1])
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 dead_report = dead_monitor.reports[-1]
 checks.milestone("learning rate 10: share of dead units in the second hidden layer",
                  dead_report.layers[1]["dead_share"], at_least=0.9, digits=1)
 checks.milestone("learning rate 10: test accuracy", dead_run.last("val_accuracy"), at_most=0.2, digits=1)
 print("the report finds:", dead_report.kinds)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Fix:** a learning rate that fits the optimizer (chapter 03): for SGD here 0.1, for Adam
 # 0.001. When a loss turns NaN or freezes at $\ln(\text{classes})$, divide the learning
 # rate by 10 and train again from fresh weights: the dead units do not recover.
@@ -196,12 +196,12 @@ print("the report finds:", dead_report.kinds)
 # every input is 255 times larger; so are the first layer's outputs, the logits, and the
 # gradients:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 (raw_train, _), (raw_test, _) = debugging.mnist_slice(num_train=2000, num_test=1000, scale="none")
 unscaled_model = debugging.mlp()
 print(debugging.health_report(unscaled_model, raw_train[:256], y_train[:256], losses.cross_entropy_of_logits))
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 raw_test_data = tf.data.Dataset.from_tensor_slices((raw_test, y_test)).batch(1000)
 unscaled_run = training.train(unscaled_model, batches(raw_train, y_train), loss_fn=losses.cross_entropy_of_logits,
@@ -209,11 +209,11 @@ unscaled_run = training.train(unscaled_model, batches(raw_train, y_train), loss_
                               metrics={"accuracy": training.accuracy}, validation_data=raw_test_data)
 print("losses per epoch:", np.round(unscaled_run.metrics["loss"], 3))
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("unscaled pixels: test accuracy below the healthy run's by", healthy.last("val_accuracy")
                  - unscaled_run.last("val_accuracy"), at_least=0.05, digits=2)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 figure, ax = plots.new_figure(6.0, 3.4)
 for name, run in (("pixels scaled to 0–1", healthy), ("pixels left at 0–255", unscaled_run)):
     ax.semilogy(np.arange(1, num_epochs + 1), run.metrics["loss"], "o-", label=name)
@@ -221,7 +221,7 @@ ax.set(xlabel="epoch", ylabel="training loss (log scale)", title="the same netwo
 ax.legend()
 figure
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Adam adapts its steps to the gradients' size, so the unscaled network still
 # learns, but it starts from a loss in the hundreds and stays behind. With plain SGD the
 # same mistake overflows. **Fix:** `x / 255.0` (`data.load_mnist` does it by default).
@@ -235,7 +235,7 @@ figure
 # `sparse_categorical_crossentropy` compare the shapes first; see
 # `keras/src/backend/tensorflow/nn.py`), both in `fit` and called directly:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 logits = model(probe[0])
 for loss_fn, labels in ((keras.losses.CategoricalCrossentropy(from_logits=True), probe[1]),
                         (keras.losses.SparseCategoricalCrossentropy(from_logits=True), np.eye(10)[probe[1]])):
@@ -244,14 +244,14 @@ for loss_fn, labels in ((keras.losses.CategoricalCrossentropy(from_logits=True),
     except ValueError as error:
         print(f"{type(loss_fn).__name__} with labels of shape {labels.shape}:\n  ValueError: {error}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The message gives the shapes; the report (here of a fresh network) says what to change. Its
 # table shows no gradient, since there is no loss to differentiate:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 print(debugging.health_report(debugging.mlp(), *probe, keras.losses.CategoricalCrossentropy(from_logits=True)))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Fix:** match the loss to the labels: `SparseCategoricalCrossentropy` for class numbers,
 # or one-hot the labels (`keras.utils.to_categorical(y, 10)`) for `CategoricalCrossentropy`.
 # The course's `losses.cross_entropy_of_logits` takes either, by looking at the ranks.
@@ -263,16 +263,16 @@ print(debugging.health_report(debugging.mlp(), *probe, keras.losses.CategoricalC
 # 1. Softmax of such numbers is nearly flat: even a perfect prediction (1 for the right
 # class, 0 elsewhere) scores $-\ln\frac{e}{e + 9} = \ln(1 + 9/e)$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 floor = np.log(1 + 9 / np.e)
 print(f"lowest possible loss after a double softmax: {floor:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The source computes its loss with the raw TensorFlow op,
 # `tf.nn.softmax_cross_entropy_with_logits`, which cannot know where its input came from.
 # `debugging.softmax_cross_entropy_on_probabilities` is that op fed with a softmax output:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 softmax_model = debugging.mlp(output="softmax")
 double_softmax = debugging.softmax_cross_entropy_on_probabilities
@@ -283,13 +283,13 @@ print("losses per epoch:", np.round(double_run.metrics["loss"], 3))
 double_report = debugging.health_report(softmax_model, *probe, double_softmax, from_logits=True)
 print(double_report)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("softmax + from_logits: loss after 5 epochs", double_run.last("loss"), at_least=floor, digits=3)
 checks.milestone("softmax + from_logits: test accuracy below the healthy run's by",
                  healthy.last("val_accuracy") - double_run.last("val_accuracy"), at_least=0.03, digits=2)
 print("the report finds:", double_report.kinds)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Symptom:** the loss stalls above 1.46 while the accuracy still creeps up (softmax keeps
 # the order of the outputs), slower than the healthy run, because the gradients are flattened
 # too. **Diagnosis:** the outputs are rows that sum to 1, and the loss takes logits.
@@ -299,7 +299,7 @@ print("the report finds:", double_report.kinds)
 # instead, with a warning (`_get_logits` in `keras/src/backend/tensorflow/nn.py`). The rescue
 # ends where the tensor does: predictions saved as NumPy, for example, carry nothing:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 sparse_from_logits = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 probabilities = softmax_model(probe[0])
 with warnings.catch_warnings(record=True) as caught:
@@ -311,7 +311,7 @@ print("from_logits=True on the Keras softmax tensor gives the right loss:", bool
       "| warned:", any("from_logits=True" in str(warning.message) for warning in caught))
 checks.milestone("from_logits=True on the same probabilities as NumPy", wrong, at_least=floor, digits=3)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Fix:** one softmax only. Either the last layer outputs logits (no activation) and the
 # loss has `from_logits=True`, which is the numerically safer choice (chapter 05), or the
 # layer applies softmax and the loss has `from_logits=False`.
@@ -322,7 +322,7 @@ checks.milestone("from_logits=True on the same probabilities as NumPy", wrong, a
 # error, and `optimizer.apply_gradients` then skips that variable (with only a log warning).
 # Three ways to get there, each explained by `debugging.why_no_gradient`:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 x, y = tf.constant([1.0, 2.0, 3.0]), tf.constant([2.0, 4.0, 6.0])
 w_int = tf.Variable(1)  # an integer: 1, not 1.0
 w_constant = tf.constant(1.0)  # a constant, not a Variable
@@ -336,11 +336,11 @@ for name, loss_value, value in (("integer variable", loss_int, w_int), ("constan
     print(f"{name:>17}: gradient {tape.gradient(loss_value, value)}; {debugging.why_no_gradient(value)}")
 del tape
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # In a model, the report lists every variable without a gradient. A hand-written line
 # $\hat y = w x + b$ whose bias was created as an integer:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 class Line(tf.Module):
     def __init__(self):
         self.w, self.b = tf.Variable([[0.5]], name="w"), tf.Variable([0], name="b")
@@ -351,7 +351,7 @@ class Line(tf.Module):
 
 print(debugging.health_report(Line(), [[1.0], [2.0], [3.0]], [[2.0], [4.0], [6.0]], losses.mse))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Fix:** floating-point variables (`tf.Variable(0.0)`), `tape.watch(x)` for a constant
 # you want the gradient of (an input, for instance), and TensorFlow operations all the way
 # from the variable to the loss (`tf.reduce_mean`, not `np.mean`; no `.numpy()` inside).
@@ -362,21 +362,21 @@ print(debugging.health_report(Line(), [[1.0], [2.0], [3.0]], [[2.0], [4.0], [6.0
 # (178 wines, 13 chemical measurements, 3 cultivars) has hues near 1 and proline in the
 # hundreds to over a thousand:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 (wine_train, wine_y_train), (wine_test, wine_y_test) = debugging.wine_data()
 print(f"{len(wine_train)} training and {len(wine_test)} test wines")
 print("feature standard deviations:", np.round(wine_train.std(axis=0), 2))
 wine_model = debugging.mlp(hidden=(16,), num_inputs=debugging.WINE_FEATURES, num_classes=3)
 print(debugging.health_report(wine_model, wine_train, wine_y_train, losses.cross_entropy_of_logits))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # One step that suits proline is a thousand times too large for hue. The fix is to
 # **standardise** (标准化) each feature with the mean and the standard deviation of the
 # *training* set, $x' = (x - \mu_\text{train}) / \sigma_\text{train}$, and to apply the same
 # numbers to the test set. Keras has it as a layer, `keras.layers.Normalization`, whose
 # `adapt` measures $\mu$ and $\sigma$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 normalization = keras.layers.Normalization()
 normalization.adapt(wine_train)
 standard_train, standard_test = normalization(wine_train).numpy(), normalization(wine_test).numpy()
@@ -384,7 +384,7 @@ means, stds = standard_train.mean(axis=0), standard_train.std(axis=0)
 print(f"standardised training features: largest |mean| {np.abs(means).max():.3f}, "
       f"standard deviations {stds.min():.3f} to {stds.max():.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 wine_runs = {}
 for name, (train_features, test_features) in (("raw", (wine_train, wine_test)),
@@ -398,7 +398,7 @@ for name, (train_features, test_features) in (("raw", (wine_train, wine_test)),
     run = wine_runs[name]
     print(f"{name:>12}: loss {run.last('loss'):.3f}, test accuracy {run.last('val_accuracy'):.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("wine, standardised: test accuracy", wine_runs["standardised"].last("val_accuracy"),
                  at_least=0.95, digits=2)
 checks.milestone("wine, standardised minus raw: test accuracy", wine_runs["standardised"].last("val_accuracy")
@@ -423,7 +423,7 @@ break_it_panel()
 # This function should return the derivative of the MSE of a line through the origin,
 # $\frac{d}{dw}\,\mathrm{mean}((w x - y)^2)$ at $w = w_0$. It returns `None`:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 def broken_slope_gradient(w0, x, y):
     w = tf.constant(w0)
     with tf.GradientTape() as tape:
@@ -433,11 +433,11 @@ def broken_slope_gradient(w0, x, y):
 
 print(broken_slope_gradient(0.5, x, y))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Write a fixed `slope_gradient(w0, x, y)` and give the function itself. The check calls it on
 # three cases of its own and compares with the derivative worked out by hand.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 answer = ...  # your code here: answer = slope_gradient
 exercises.check_slope_gradient(answer)
 
@@ -459,7 +459,7 @@ exercises.check_slope_gradient(answer)
 # This model is meant for a loss on logits, `losses.cross_entropy_of_logits`. It has two
 # bugs; the report shows them:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 def broken_model():
     initializer = keras.initializers.RandomNormal(stddev=1.0)
     return keras.Sequential([keras.Input((784,)),
@@ -469,12 +469,12 @@ def broken_model():
 
 print(debugging.health_report(broken_model(), *probe, losses.cross_entropy_of_logits).kinds)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Write `fixed_model()`, which returns a new, fixed model, and give the function. The check
 # runs the health report on it, then trains it for 3 epochs on MNIST images this chapter
 # did not use and needs a test accuracy of 0.85.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 answer = ...  # your code here: answer = fixed_model
 exercises.check_fixed_model(answer)
 
@@ -494,17 +494,17 @@ exercises.check_fixed_model(answer)
 # This function standardises the features, but it has two bugs (compare it with
 # section 8's rule):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 def broken_standardize(x_train, x_test):
     mean, std = x_test.mean(), x_test.std()
     return (x_train - mean) / std, (x_test - mean) / std
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Write a fixed `standardize(x_train, x_test)` with NumPy, returning both sets, and give the
 # function. The check calls it on its own split of the wine data.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 answer = ...  # your code here: answer = standardize
 exercises.check_standardize(answer)
 
