@@ -165,7 +165,7 @@ print(f"test accuracy before training: {test_accuracy(model):.2f} (a guess among
 #
 # `tf.norm` of a matrix is this norm by default (`ord="euclidean"`, over all entries):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 out = model(x_train[:128])
 as_norm = tf.square(tf.norm(y_train[:128] - out)) / (128 * 10)
 print(f"||y - out||^2 / (10 b) = {float(as_norm):.4f}   forward.mse = {float(forward.mse(y_train[:128], out)):.4f}")
@@ -299,7 +299,7 @@ checks.milestone("cross entropy + Adam(0.001) test accuracy after 5 epochs", tes
 #
 # `forward.summed_squared_error` is the source's loss. On one batch, with a fresh network:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 x_batch, y_batch = x_train[:128], y_train[:128]
 untrained = forward.MLP(seed=0)
 out = untrained(x_batch)
@@ -312,13 +312,13 @@ ten_times_mean = ([10 * g for g in mean_gradients[0]], [10 * g for g in mean_gra
 checks.milestone("max |gradient of reduce_sum/b - 10 x gradient of MSE|",
                  forward.max_difference(summed_gradients, ten_times_mean), at_most=1e-6, digits=6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # What that does to training: one pass over the first 20000 training images from the same
 # initial weights, plain SGD at 0.001, three ways: our MSE; the source's `reduce_sum / b`; and
 # `reduce_sum / b` with pixels in [−1, 1], the two lines of the source's Keras notes on our
 # network. (Three short runs.)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 x_train_pm, x_test_pm = 2 * x_train - 1, 2 * x_test - 1  # x_train is x/255, so this is 2x/255 - 1
 print(f"pixels 2x/255 - 1: {x_train_pm.min():.1f}..{x_train_pm.max():.1f}")
@@ -336,14 +336,14 @@ for name, (train_pixels, test_pixels, loss_fn) in settings.items():
     print(f"{name:27} test accuracy after {num_images} images at learning rate {learning_rate}: "
           f"{one_pass[name]:.4f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("test accuracy gained by reduce_sum/b over the MSE at the same learning rate",
                  one_pass["reduce_sum/b, pixels 0..1"] - one_pass["MSE, pixels 0..1"], at_least=0.1, digits=2)
 checks.milestone("test accuracy gained by pixels in [-1, 1] over [0, 1], both with reduce_sum/b",
                  one_pass["reduce_sum/b, pixels -1..1"] - one_pass["reduce_sum/b, pixels 0..1"], at_least=0.05,
                  digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The summed loss is far ahead (at least 0.10 in test accuracy, checked above):
 # not a better loss, a 10 times larger step. When you compare a learning rate with the
 # source's, check how its loss is scaled first. The [−1, 1] pixels help too here (at least
@@ -352,7 +352,7 @@ checks.milestone("test accuracy gained by pixels in [-1, 1] over [0, 1], both wi
 # weights of a pixel that is black (0) in every image of a batch get no gradient at all, while
 # with −1 every weight learns. On one batch:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for name, pixels in (("0..1", x_train), ("-1..1", x_train_pm)):
     weight_gradients, _ = forward.tape_gradients(untrained.weights, untrained.biases, pixels[:128], y_batch)
     zero_rows = float(tf.reduce_mean(tf.cast(tf.reduce_all(weight_gradients[0] == 0, axis=1), tf.float32)))
@@ -384,7 +384,7 @@ for name, pixels in (("0..1", x_train), ("-1..1", x_train_pm)):
 #
 # The numbers (the second hidden unit is off, so nothing flows back through it):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 def show(name, value):
     """Print a small tensor rounded, so that it reads like a line of working on paper."""
     print(f"{name:>9} = {(np.round(np.asarray(value, dtype=float), 4) + 0.0).tolist()}")
@@ -411,11 +411,11 @@ for name, value in (("dL/dout", d_out), ("dL/dW2", d_w2), ("dL/db2", d_b2), ("dL
                     ("dL/dz1", d_z1), ("dL/dW1", d_w1), ("dL/db1", d_b1)):
     show(name, value)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Check each line by hand: $z_1 = (1\cdot 0.5 + 2\cdot 0.25,\; -1 + 2\cdot 0.5 - 0.5)$, and so
 # on. The tape agrees with every number:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 by_hand = ([d_w1, d_w2], [d_b1, d_b2])
 by_tape = forward.tape_gradients([w1, w2], [b1, b2], x, y)
 checks.milestone("max |difference| between the chain rule by hand and GradientTape",
@@ -438,7 +438,7 @@ checks.milestone("max |difference| between the chain rule by hand and GradientTa
 # $[n_\text{in}, b]\times[b, n_\text{out}]$, and the sum over the batch adds up what each image
 # asks of the bias. As tensors:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 def backward_mse(weights, biases, x, y):
     """The six gradients of the MSE of the 3-layer network, by the chain rule, without a tape."""
     w1, w2, w3 = weights
@@ -460,10 +460,10 @@ def backward_mse(weights, biases, x, y):
     return [d_w1, d_w2, d_w3], [d_b1, d_b2, d_b3]
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # On a batch of 128 training images, against `GradientTape`:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 x_batch, y_batch = tf.constant(x_train[:128]), tf.constant(y_train[:128])
 by_hand = backward_mse(untrained.weights, untrained.biases, x_batch, y_batch)
 by_tape = forward.tape_gradients(untrained.weights, untrained.biases, x_batch, y_batch)
@@ -472,13 +472,13 @@ for name, gradient in zip(["dL/dW1", "dL/dW2", "dL/dW3", "dL/db1", "dL/db2", "dL
 checks.milestone("max |difference| between backward_mse and GradientTape", forward.max_difference(by_hand, by_tape),
                  at_most=1e-6, digits=6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # That is all `tape.gradient` does for this network: it keeps the forward values and runs
 # these lines backwards. How large is each gradient, layer by layer? For the untrained
 # network with the MSE (our backward pass) and with cross entropy, and for the network
 # trained with cross entropy and Adam above, on the same batch:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 norms = {"MSE, untrained (backward_mse)": forward.gradient_norms(by_hand),
          "cross entropy, untrained": forward.gradient_norms(
@@ -489,7 +489,7 @@ for label, sizes in norms.items():
     print(f"{label:31} ||dL/dW|| of layers 1, 2, 3:", ", ".join(f"{n:.3f}" for n in sizes["weights"]))
 forward.gradient_size_figure(norms, title="Gradient size layer by layer, one batch of 128 training images")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for label in ("MSE, untrained (backward_mse)", "cross entropy, untrained"):
     sizes = norms[label]["weights"]
     checks.milestone(f"{label}: largest / smallest ||dL/dW|| over the layers", max(sizes) / min(sizes),
@@ -499,7 +499,7 @@ shrink = [trained / untrained for trained, untrained in
 checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the layers", max(shrink),
                  at_most=0.5, digits=1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Two things to read in the figure:
 #
 # - **From the output back to the first layer, the size changes little** (less than a factor
@@ -598,7 +598,7 @@ exercises.check_forward_pass(answer, x, trained_model=model)
 # `[d_w1, d_w2, d_w3], [d_b1, d_b2, d_b3]`. The check runs your function on networks and
 # batches it makes up, and compares every gradient with the tape's, from ∂L/∂b3 back.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 backward_cross_entropy = ...  # your code here: def backward_cross_entropy(weights, biases, x, y): ...
 exercises.check_backward_pass(backward_cross_entropy)
 

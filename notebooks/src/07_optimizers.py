@@ -233,12 +233,12 @@ for name in optimizers.NAMES:
 # Their code in `course_lib.optimizers` (NAG and Nadam only change the first moment; AdaDelta
 # and AdamW change the update):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for name, method in optimizers.MORE_COURSE_OPTIMIZERS.items():
     print(f"# --- {name}")
     print(inspect.getsource(method.update if name in ("AdaDelta", "AdamW") else method.moments))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Keras writes them with its usual differences (read from `sgd.py` with `nesterov=True`,
 # `adadelta.py`, `nadam.py`, `adamw.py` and `base_optimizer.py`'s `_apply_weight_decay`):
 # NAG's velocity sums steps with lr inside, as Keras' SGDM does; AdaDelta's ε is 1e-7 and sits
@@ -248,14 +248,14 @@ for name, method in optimizers.MORE_COURSE_OPTIMIZERS.items():
 # Adam's step. Our Keras forms of the four, checked as before (20 steps each here; the unit
 # tests run 100):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 more_differences = {name: optimizers.compare_with_keras(name, num_steps=20)
                     for name in optimizers.MORE_COURSE_OPTIMIZERS}
 for name, difference in more_differences.items():
     print(f"{name:>8}: largest weight difference over 20 steps = {difference.max():.2e}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for name, difference in more_differences.items():
     checks.milestone(f"Keras-form {name} matches keras.optimizers over {len(difference)} steps: "
                      "largest difference", difference.max(), at_most=1e-6, digits=6)
@@ -319,20 +319,20 @@ optimizers.trajectories_figure([ravine, rosenbrock])
 # NBVAL_IGNORE_OUTPUT
 optimizer_race_panel()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # One learning rate for all five is not a fair race: 0.02 is too large for SGD on Rosenbrock
 # and far too small for AdaGrad. Set **lr for** to *each its best* and every method runs
 # with the rate, out of 17 from $10^{-4}$ to 1 (four per decade), that ends lowest. The
 # same choice, printed:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for surface, num_steps in (("ravine", 100), ("rosenbrock", 500)):
     fair = optimizers.race(surface, beta2=0.99, num_steps=num_steps, lr_choice="each its best")
     print(f"{surface}, {num_steps} steps, each at its best learning rate:")
     for name, run in fair["runs"].items():
         print(f"  {name:>8}: lr {run['learning_rate']:<8g} final loss {run['final_loss']:.3g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # At its own best rate every method survives Rosenbrock; SGDM and Adam get closest to the
 # minimum, plain SGD (held to a tiny rate by the steep walls) and AdaGrad (whose steps keep
 # shrinking) stay furthest. On the ravine RMSProp, whose steps ignore the 40× difference in
@@ -414,7 +414,7 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 #   *validation* images (the end of the training set, never trained on), and only that run is
 #   scored on 2 000 test images. Choosing the rate on the test set would flatter every method.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 budget_start = time.perf_counter()
 budget = optimizers.budget_race(*optimizers.fashion_budget_data(num_train=5000), batch_size=100)
@@ -426,11 +426,11 @@ for name, result in budget.items():
           f"{result['test_accuracy']:13.3f} | {result['test_loss']:.3f}")
 print(f"27 runs of one epoch in {time.perf_counter() - budget_start:.1f} s")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The figure: validation accuracy against the learning rate for each method (left) and the
 # test accuracy each reaches at its chosen rate (right). The checks below hold on every run:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 test_accuracy = {name: result["test_accuracy"] for name, result in budget.items()}
 checks.milestone("Adam's test accuracy minus SGD's, one epoch each at its best lr",
                  test_accuracy["Adam"] - test_accuracy["SGD"], at_least=0.05)
@@ -443,7 +443,7 @@ checks.milestone("worst method with momentum minus best without",
                  - max(test_accuracy[name] for name in without_momentum), at_least=0.01)
 optimizers.budget_figure(budget)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Now the methods differ. With 50 steps, every method with momentum (SGDM, NAG, Adam, Nadam,
 # AdamW) is ahead of every one without (SGD, AdaGrad, RMSProp, AdaDelta), as the last check
 # says: momentum lets a step carry what the previous ones learned, which counts most when
@@ -519,7 +519,7 @@ exercises.check_adagrad_step_ratio(answer)
 # three steps on random weights, gradients and hyperparameters it draws afresh, carrying your
 # velocity from step to step, and compares the weights with Keras'.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 def nag_step(weight, gradient, velocity, learning_rate, momentum):
     ...  # your code here
 

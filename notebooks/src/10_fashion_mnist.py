@@ -219,14 +219,14 @@ plots.training_curves(history, metrics=("loss", "mse", "accuracy"),
 # one. That is **overfitting** (chapter 06): after its best epoch the network learns its
 # training images by heart, and grows more confident on the test images it gets wrong.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 train_ce, test_ce = np.array(history.metrics["loss"]), np.array(history.metrics["val_loss"])
 best_epoch = int(np.argmin(test_ce))
 print(f"last epoch ({num_epochs}): training CE {train_ce[-1]:.3f}, test CE {test_ce[-1]:.3f}")
 print(f"lowest test CE {test_ce[best_epoch]:.3f}, after epoch {best_epoch + 1}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("test CE ÷ training CE after the last epoch", test_ce[-1] / train_ce[-1], at_least=1.5, digits=1)
 checks.milestone("test CE after the last epoch minus its lowest", test_ce[-1] - test_ce.min(), at_least=0.03,
                  digits=2)
@@ -248,7 +248,7 @@ checks.milestone("test CE after the last epoch minus its lowest", test_ce[-1] - 
 #   training stops when the validation loss has not improved for 5 epochs, and the weights of
 #   its best epoch are put back.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 fixes = classifiers.overfitting_fixes((x_train[:3000], y_train[:3000]), (x_train[-2000:], y_train[-2000:]),
                                       (x_test, y_test), num_epochs=30, patience=5)
@@ -258,13 +258,13 @@ for fix, result in fixes.items():
           f"{min(result['val_loss']):13.3f} | {result['test_loss']:7.3f} | {result['test_accuracy']:13.3f} | "
           f"{result['seconds']:8.1f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 for fix in ("dropout", "early stopping"):
     checks.milestone(f"test CE, plain network minus {fix}", fixes["none"]["test_loss"] - fixes[fix]["test_loss"],
                      at_least=0.1, digits=2)
 classifiers.overfitting_figure(fixes)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Both fixes lower the test cross entropy: the network's confidence is better placed. The
 # test *accuracy* moves much less (compare the column): on 3 000 images the plain network
 # is wrong on the same hard shirts and pullovers either way, it is just wrong with more
@@ -368,23 +368,23 @@ plots.confusion_matrix(test_labels, test_predictions, data.FASHION_CLASS_NAMES)
 # strongest answer of each 2×2 patch. `classifiers.small_convnet` stacks two such blocks
 # (32 and 64 filters) and a Dense(10) layer of logits:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 print(inspect.getsource(classifiers.small_convnet))
 classifiers.small_convnet().summary()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A full test of the claim needs all 60 000 images and several epochs, minutes on a laptop.
 # Here is a small, fair version: both networks on the same 10 000 training images, 3 epochs,
 # batches of 64, Adam 10⁻³, scored on the 10 000 test images.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 versus = classifiers.dense_against_conv((x_train[:10000], y_train[:10000]), (x_test, y_test), num_epochs=3)
 for name, result in versus.items():
     print(f"{name:>5}: {result['num_parameters']:7,d} parameters, test accuracy {result['test_accuracy']:.4f}, "
           f"{result['seconds']:.1f} s")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("convolutional network's test accuracy (10 000 images, 3 epochs)",
                  versus["conv"]["test_accuracy"], at_least=0.82)
 checks.milestone("conv minus Dense test accuracy, same images and epochs",
@@ -392,7 +392,7 @@ checks.milestone("conv minus Dense test accuracy, same images and epochs",
 checks.milestone("Dense parameters ÷ conv parameters",
                  versus["dense"]["num_parameters"] / versus["conv"]["num_parameters"], at_least=7.0, digits=1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With a seventh of the parameters, the convolutional network does about as well as the
 # Dense one on this small budget (the check allows it one point less), and each of its epochs costs more time (the filters run
 # at every position of the image). This run does not reach 0.89, and it cannot settle the
