@@ -147,7 +147,7 @@ for num_train in (15, 30, 100, 400):
 # that size, for a model of the right complexity (degree 3) and a too flexible one
 # (degree 12).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 curves = fitting.learning_curves(degrees=(3, 12), sizes=(15, 20, 30, 50, 100, 200, 400), num_seeds=20)
 print(" points | degree 3: train   val   | degree 12: train   val")
 for index, size in enumerate(curves["sizes"]):
@@ -155,7 +155,7 @@ for index, size in enumerate(curves["sizes"]):
           f" | {curves[12]['train_mse'][index]:16.3f} {curves[12]['validation_mse'][index]:8.3g}")
 fitting.learning_curves_figure(curves)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # How to read them. The training error *rises* with more points (more points are harder to
 # pass through) and the validation error falls; both close in on the noise variance
 # $0.25^2 = 0.0625$ that no model can beat.
@@ -167,7 +167,7 @@ fitting.learning_curves_figure(curves)
 # - An **underfitting** model would show both curves meeting *above* the floor: more data
 #   would not help it either, more features or parameters would.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("degree 12, validation MSE with 15 points ÷ with 400", curves[12]["validation_mse"][0]
                  / curves[12]["validation_mse"][-1], at_least=100.0, digits=0)
 checks.milestone("degree 12 with 400 points: validation MSE − noise variance",
@@ -249,7 +249,7 @@ checks.milestone("validation loss without regularization", plain.validation_loss
 # Keras model, with Adam at 0.03 so that it overfits sooner, allowed up to 1000 epochs, with
 # a patience of 20:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 keras_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
 early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
@@ -260,14 +260,14 @@ print(f"stopped after epoch {early_stopping.stopped_epoch + 1} of 1000; best epo
       f"validation loss: last epoch {fit_history['val_loss'][-1]:.3f}, lowest {min(fit_history['val_loss']):.3f}, "
       f"of the weights kept {kept_loss:.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("epochs run before early stopping (of 1000 allowed)", len(fit_history["loss"]), at_most=400, digits=0)
 checks.milestone("validation loss of the kept weights minus the lowest seen", abs(kept_loss - min(fit_history["val_loss"])),
                  at_most=1e-4, digits=4)
 fitting.early_stopping_figure(fit_history, early_stopping.stopped_epoch + 1, early_stopping.best_epoch + 1,
                               "circle network with EarlyStopping(patience=20, restore_best_weights=True)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # One detail to know, read in `keras/src/callbacks/early_stopping.py` (Keras 3.15): the best
 # weights are put back in `on_train_end` **whenever** `restore_best_weights=True` and a best
 # epoch was seen, also when `fit` reaches its last epoch before the patience runs out. (Older
@@ -276,7 +276,7 @@ fitting.early_stopping_figure(fit_history, early_stopping.stopped_epoch + 1, ear
 # weights.) Measured: the same network, `epochs` ending 10 epochs after the best one, so
 # patience never runs out:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 short_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
 short_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
@@ -286,7 +286,7 @@ short_kept = short_model.evaluate(x_val, y_val, verbose=0)
 print(f"ran all {len(short_history['loss'])} epochs (stopped_epoch = {short_stopping.stopped_epoch}); "
       f"validation loss: last epoch {short_history['val_loss'][-1]:.3f}, of the weights kept {short_kept:.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.milestone("short run: kept weights' validation loss minus the lowest seen",
                  abs(short_kept - min(short_history["val_loss"])), at_most=1e-4, digits=4)
 checks.milestone("short run: last epoch's validation loss minus the kept weights'",

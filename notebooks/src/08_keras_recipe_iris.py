@@ -244,7 +244,7 @@ checks.check_answer("parameters of the iris model", model.count_params(), 15,
 # `model.build(input_shape=...)` does that without data. The source builds a network
 # 10 → 16 → 32 → 8 this way, with `None` for the batch size, and prints its summary:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 stack = keras.Sequential([  # the names are the source's, given explicitly so that they do not depend on
     keras.layers.Dense(16, activation="relu", name="dense"),  # how many layers this session made before
     keras.layers.Dense(32, activation="relu", name="dense_1"),
@@ -257,15 +257,15 @@ print("built after build():", stack.built)
 for variable in stack.trainable_variables:
     print(f"{variable.path:<28} {tuple(variable.shape)}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 stack.summary()
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 checks.check_answer("parameters of the source's 10-16-32-8 network", stack.count_params(), 984,
                     hint="10·16 + 16, 16·32 + 32 and 32·8 + 8.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # 176 + 544 + 264 = **984**, the source's total. One difference when you list the weights:
 # the source printed `p.name` and got `dense/kernel:0`; in Keras 3 a variable's `name` is
 # only `kernel`, and the layer-qualified name is its `path` (as printed above).
@@ -413,7 +413,7 @@ exercises.check_sparse_accuracy(answer)
 # `summary()` on it is step 6). The check trains it by calling your function, then measures
 # its accuracy on the 30 held-out flowers it never saw: at least 0.9 passes.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 def build_and_train(x_train, y_train):
     ...  # your code here: Sequential, compile, fit; return the model
 
