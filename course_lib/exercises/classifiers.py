@@ -168,7 +168,7 @@ def check_shifted_logits(answer, logits, y_one_hot, shift=10.0):
 
 
 def _step_results(train_step, optimizer_name, seed, num_steps=3):
-    """Weights after ``num_steps`` of ``train_step(model, optimizer, x, y)`` on batches of the check's own, and the losses.
+    """Weights before and after ``num_steps`` of ``train_step(model, optimizer, x, y)`` on batches of the check's own, and the losses.
 
     ``train_step=None`` runs the chapter's step.
     """
@@ -177,6 +177,7 @@ def _step_results(train_step, optimizer_name, seed, num_steps=3):
     rng = np.random.RandomState(seed)
     with notebook.seeded(seed):
         model = classifiers.fashion_mlp((16,))
+    start = [w.numpy() for w in model.trainable_variables]
     optimizer = {"SGD": keras.optimizers.SGD(0.1), "Adam": keras.optimizers.Adam(0.01)}[optimizer_name]
     if train_step is None:  # the reference: chapter 10's step (training.make_train_step), compiled once
         compiled = training.make_train_step(model, keras.losses.CategoricalCrossentropy(from_logits=True),
@@ -189,7 +190,7 @@ def _step_results(train_step, optimizer_name, seed, num_steps=3):
         x = rng.rand(32, 784).astype(np.float32)
         y = np.eye(classifiers.NUM_CLASSES, dtype=np.float32)[rng.randint(0, classifiers.NUM_CLASSES, 32)]
         losses.append(train_step(model, optimizer, x, y))
-    return [w.numpy() for w in model.trainable_variables], losses
+    return start, [w.numpy() for w in model.trainable_variables], losses
 
 
 def check_train_step(train_step):
@@ -205,9 +206,8 @@ def check_train_step(train_step):
         result, verdict = checks.call_answer(name, train_step, optimizer_name, seed, hint=hint, run=_step_results)
         if verdict is not None:
             return verdict
-        weights, losses = result
-        expected_weights, expected_losses = _step_results(None, optimizer_name, seed)
-        start = [w.numpy() for w in _fresh_weights(seed)]
+        start, weights, losses = result
+        _, expected_weights, expected_losses = _step_results(None, optimizer_name, seed)
         if all(np.array_equal(w, w0) for w, w0 in zip(weights, start)):
             return checks.fail(name, f"run {number} ({optimizer_name}): the weights did not change; "
                                      "call optimizer.apply_gradients(zip(gradients, model.trainable_variables)).")
@@ -223,8 +223,3 @@ def check_train_step(train_step):
                                      "model.trainable_variables and apply it once (check the sign).")
     print(f"✓ {name}: three steps with SGD and with Adam give the chapter's weights and losses.")
     return checks.Verdict(True)
-
-
-def _fresh_weights(seed):
-    with notebook.seeded(seed):
-        return classifiers.fashion_mlp((16,)).trainable_variables
