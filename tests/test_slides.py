@@ -36,6 +36,12 @@ def test_every_slide_type_is_one_jupyter_knows(cells):
     assert {slide_type(cell) for cell in cells} <= TYPES
 
 
+def test_every_cell_has_a_slide_mark(cells):
+    """An unmarked cell joins the slide above it; a few of them make a slide taller than the screen."""
+    unmarked = [cell.source.splitlines()[0] if cell.source else "(empty)" for cell in cells if slide_type(cell) is None]
+    assert not unmarked, f"cells without a slide mark (run python tools/mark_slides.py): {unmarked}"
+
+
 def test_the_title_opens_the_deck_and_sections_are_slides(cells):
     assert slide_type(cells[0]) == "slide" and heading(cells[0]).startswith("# ")
     for cell in cells:
@@ -67,3 +73,20 @@ def test_the_build_carries_the_slides_into_the_notebook():
     built = build(source)
     assert [slide_type(cell) for cell in built.cells] == [slide_type(cell) for cell in jupytext.read(source).cells]
     assert slide_type(built.cells[0]) == "slide"
+
+
+def test_mark_slides_marks_every_cell_and_keeps_hand_chosen_marks():
+    from tools.mark_slides import mark
+
+    script = "\n".join([
+        "# %% [markdown]", "# # 99 A chapter", "",
+        "# %% [markdown]", "# ## Setup", "",
+        "# %%", "notebook.setup()", "",
+        "# %%", "x = 1", "",
+        '# %% slideshow={"slide_type": "notes"}', "y = 2", "",
+        "# %%", "# NBVAL_IGNORE_OUTPUT", "line_fit_panel()", "",
+        "# %% [markdown]", "# ### A subsection", ""])
+    marked = jupytext.reads(mark(script), fmt="py:percent").cells
+    assert [slide_type(cell) for cell in marked] == ["slide", "skip", "skip", "fragment", "notes", "subslide",
+                                                     "subslide"]
+    assert mark(mark(script)) == mark(script)

@@ -3,8 +3,10 @@
 A lecture gets the idea, the formula, the panel and the take-away: the title and every
 ``##`` section open a slide (``## Setup`` is skipped, exercises are subslides), every ``###``
 a subslide; the setup cell and the hidden solutions are skipped; a panel cell left unmarked
-becomes a subslide. Marks already on a cell are kept unless the rule fixes them (headings,
-setup, solutions), so hand-chosen fragments and notes survive.
+becomes a subslide and any other unmarked cell a fragment, so that no slide grows taller than
+the screen (the slideshow walk waits out its step timeout at every click that only scrolls).
+Marks already on a cell are kept unless the rule fixes them (headings, setup, solutions), so
+hand-chosen fragments and notes survive.
 
     python tools/mark_slides.py            # every chapter source
     python tools/mark_slides.py 03 11      # chapters whose name starts so
@@ -53,9 +55,9 @@ def mark(text):
         marker, body = lines[start].rstrip("\n"), [line.rstrip("\n") for line in lines[start + 1:end]]
         wanted = required_type(marker, body)
         has_mark = SLIDESHOW.search(marker) is not None
-        if wanted is None and not has_mark and PANEL_CALL.search("\n".join(body)) \
-                and "NBVAL_IGNORE_OUTPUT" in "\n".join(body):
-            wanted = "subslide"
+        if wanted is None and not has_mark:
+            code = "\n".join(body)
+            wanted = "subslide" if PANEL_CALL.search(code) and "NBVAL_IGNORE_OUTPUT" in code else "fragment"
         if wanted is None:
             continue
         marker = SLIDESHOW.sub("", marker) + " slideshow=" + json.dumps({"slide_type": wanted})

@@ -174,7 +174,7 @@ exercises.check_best_line(w, b)
 # fit the panel's line from $w = b = 0$. (Chapter 01 shows how TensorFlow computes such
 # gradients for us; chapter 02 how it does it.)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 gradient_step = ...  # your code here: def gradient_step(w, b, x, y, learning_rate): ...
 exercises.check_gradient_step(gradient_step)
 

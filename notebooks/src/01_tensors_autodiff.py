@@ -223,7 +223,7 @@ print("d(x^3)/dx =", float(dy_dx), " d2(x^3)/dx2 =", float(outer.gradient(dy_dx,
 # large model without recording the rest. Here only $w$ is watched, so $\partial y/\partial x$
 # is `None` although $y = x^2 w$ depends on $x$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 with tf.GradientTape(watch_accessed_variables=False) as tape:
     tape.watch(w)
     y = x ** 2 * w
@@ -241,7 +241,7 @@ print("variables the tape watched:", len(tape.watched_variables()))
 # `tf.UnconnectedGradients.ZERO` the tape returns zeros shaped like the source instead, which
 # an optimizer can apply. Here $y = x^2$ does not use the vector $v$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 v = tf.Variable([1.0, 2.0, 3.0])
 with tf.GradientTape(persistent=True) as tape:
     y = x ** 2
@@ -337,7 +337,7 @@ exercises.check_batch_count(answer)
 # calls your function on functions and points of its own, one of which does not use `x` at
 # all: its derivative is 0, not `None`.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 derivative = ...  # your code here: def derivative(f, x): ...
 exercises.check_derivative(derivative)
 

@@ -304,7 +304,7 @@ exercises.check_most_confused(answer, probabilities, y_test)
 # from the chapters is allowed: more units, more epochs, dropout (chapter 06), another
 # optimizer (chapter 07), a `Conv2D` layer (chapter 10).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 def build_and_train(x_train, y_train):
     ...  # your code here: build, compile, fit; return the model
 
