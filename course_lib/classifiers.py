@@ -277,10 +277,7 @@ class FreshRuns:
         """The compiled model of ``widths`` and the values of its variables before any training."""
         if widths not in self.models:
             with notebook.seeded(self.seed):
-                model = fashion_mlp(widths)
-            model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
-                          loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-                          metrics=["categorical_accuracy"], steps_per_execution=training.STEPS_PER_CALL)
+                model = compile_fashion_model(fashion_mlp(widths), self.learning_rate)
             model.optimizer.build(model.trainable_variables)
             self.models[widths] = model, [v.numpy() for v in model.variables + model.optimizer.variables]
         return self.models[widths]
@@ -292,10 +289,16 @@ class FreshRuns:
 FIXES = ("none", "dropout", "early stopping")
 
 
-def _compiled_fashion_model(model, learning_rate):
-    """``model`` compiled as chapter 10 trains: Adam, cross entropy of one-hot labels and logits, accuracy."""
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-                  loss=keras.losses.CategoricalCrossentropy(from_logits=True), metrics=["categorical_accuracy"])
+def compile_fashion_model(model, learning_rate=1e-3):
+    """``model`` compiled as chapter 10 trains with ``fit``: Adam, cross entropy of one-hot labels and logits, accuracy.
+
+    ``steps_per_execution`` runs many batches per call of the compiled step, as
+    :func:`course_lib.training.train` does: the same training, with Python out of the way.
+    Taught in chapter 10.
+    """
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=validate.positive("learning_rate", learning_rate)),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True), metrics=["categorical_accuracy"],
+                  steps_per_execution=training.STEPS_PER_CALL)
     return model
 
 
@@ -321,7 +324,7 @@ def overfitting_fixes(train, validation, test, *, num_epochs=20, dropout=0.3, pa
                      if fix == "early stopping" else [])
         start = time.perf_counter()
         with notebook.seeded(seed):  # the same start and batches for every fix, the reader's state untouched
-            model = _compiled_fashion_model(fashion_mlp(dropout=dropout if fix == "dropout" else 0.0), learning_rate)
+            model = compile_fashion_model(fashion_mlp(dropout=dropout if fix == "dropout" else 0.0), learning_rate)
             history = model.fit(*train, batch_size=batch_size, epochs=num_epochs, validation_data=validation,
                                 callbacks=callbacks, verbose=0)
         seconds = time.perf_counter() - start
@@ -349,42 +352,21 @@ def overfitting_figure(results):
     return figure
 
 
-def small_convnet(filters=(32, 64)):
-    """A small convolutional network (卷积神经网络) for 28×28 images: Conv2D + MaxPooling per entry of ``filters``.
+def small_convnet(filters=(32, 64), hidden_units=128):
+    """A small convolutional network (卷积神经网络) for flattened 28×28 images, with logits out.
 
-    Each block is a 3×3 ``Conv2D`` with ReLU and a 2×2 max pooling; then the feature maps
-    are flattened into Dense(10) logits. A convolution slides the same small filter over
-    the whole image, so it finds an edge or a texture wherever it is, with few weights.
+    It reshapes the 784 pixels back into a 28×28×1 image; then each entry of ``filters``
+    is a 3×3 ``Conv2D`` with ReLU and a 2×2 max pooling, and the feature maps are
+    flattened into a Dense layer of ``hidden_units`` and Dense(10) logits. A convolution
+    slides the same small filter over the whole image, so it finds an edge or a texture
+    wherever it is. It takes the same flattened batches as :func:`fashion_mlp`.
     Taught in chapter 10.
     """
     filters = [validate.positive_int("filters", count) for count in filters]
-    layers = [keras.Input((*IMAGE_SHAPE, 1))]
+    hidden_units = validate.positive_int("hidden_units", hidden_units)
+    layers = [keras.Input((IMAGE_SHAPE[0] * IMAGE_SHAPE[1],)), keras.layers.Reshape((*IMAGE_SHAPE, 1))]
     for count in filters:
         layers += [keras.layers.Conv2D(count, 3, activation="relu"), keras.layers.MaxPooling2D(2)]
-    layers += [keras.layers.Flatten(), keras.layers.Dense(NUM_CLASSES)]
+    layers += [keras.layers.Flatten(), keras.layers.Dense(hidden_units, activation="relu"),
+               keras.layers.Dense(NUM_CLASSES)]
     return keras.Sequential(layers, name="small_convnet")
-
-
-def dense_against_conv(train, test, *, num_epochs=2, batch_size=64, learning_rate=1e-3, seed=0):
-    """The source's Dense network and :func:`small_convnet` on the same images and epochs; test accuracy and time.
-
-    ``train`` and ``test`` are ``(x, y)`` pairs of flattened images and one-hot labels;
-    the convolutional network sees them as 28×28×1 images. Returns ``{"dense": ...,
-    "conv": ...}``, each with ``test_accuracy``, ``seconds`` and ``num_parameters``.
-    Taught in chapter 10.
-    """
-    import time
-
-    num_epochs = validate.positive_int("num_epochs", num_epochs)
-    results = {}
-    for name, model_fn, shape in (("dense", fashion_mlp, (-1, IMAGE_SHAPE[0] * IMAGE_SHAPE[1])),
-                                  ("conv", small_convnet, (-1, *IMAGE_SHAPE, 1))):
-        start = time.perf_counter()
-        with notebook.seeded(seed):
-            model = _compiled_fashion_model(model_fn(), learning_rate)
-            model.fit(np.reshape(train[0], shape), train[1], batch_size=batch_size, epochs=num_epochs, verbose=0)
-        seconds = time.perf_counter() - start
-        _, accuracy = model.evaluate(np.reshape(test[0], shape), test[1], batch_size=1000, verbose=0)
-        results[name] = {"test_accuracy": float(accuracy), "seconds": seconds,
-                         "num_parameters": model.count_params()}
-    return results

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_lib import classifiers, data
+from course_lib import classifiers, data, training
 from course_lib.exercises import classifiers as exercises
 from course_lib.widgets.chart import unpack_table
 from course_lib.widgets.classifiers import epochs_width_panel, image_browser_panel
@@ -324,18 +324,29 @@ def test_overfitting_fixes_trains_three_runs_and_stops_early():
     assert figure.axes[0].get_ylabel() == "cross entropy" and len(figure.axes[0].get_lines()) == 6
 
 
-def test_small_convnet_and_the_comparison_with_the_dense_network():
-    conv = classifiers.small_convnet()
-    assert conv.output_shape == (None, 10)
-    # conv 3·3·1·32 + 32, conv 3·3·32·64 + 64, dense 5·5·64·10 + 10
-    assert conv.count_params() == 320 + 18496 + 16010
-    train, _, test = small_fashion_slices(num_train=1000)
-    results = classifiers.dense_against_conv(train, test, num_epochs=1, batch_size=100)
-    assert set(results) == {"dense", "conv"}
-    assert results["conv"]["num_parameters"] == conv.count_params()
-    assert results["dense"]["test_accuracy"] > 0.5 and results["conv"]["test_accuracy"] > 0.3   # chance: 0.1
+def test_small_convnet_takes_the_dense_networks_batches_and_learns():
+    conv = classifiers.compile_fashion_model(classifiers.small_convnet())
+    assert conv.output_shape == (None, 10) and conv.input_shape == (None, 784)
+    # conv 3·3·1·32 + 32, conv 3·3·32·64 + 64, dense 5·5·64·128 + 128, dense 128·10 + 10
+    assert conv.count_params() == 320 + 18496 + 204928 + 1290
+    (x_train, y_train), _, (x_test, y_test) = small_fashion_slices(num_train=1000)
+    dataset = classifiers.image_dataset(x_train, y_train, 100, shuffle_seed=0)
+    history = conv.fit(dataset, epochs=2, validation_data=(x_test, y_test), shuffle=False, verbose=0)
+    assert history.history["val_categorical_accuracy"][-1] > 0.5   # chance: 0.1
+    assert history.history["loss"][-1] < history.history["loss"][0]
     with pytest.raises(ValueError, match="filters"):
         classifiers.small_convnet((0,))
+    with pytest.raises(ValueError, match="hidden_units"):
+        classifiers.small_convnet(hidden_units=0)
+
+
+def test_compile_fashion_model_is_the_chapters_compile():
+    model = classifiers.compile_fashion_model(classifiers.fashion_mlp(), 0.002)
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    assert training.learning_rate_of(model.optimizer) == pytest.approx(0.002)
+    assert model.loss.from_logits and model.steps_per_execution == training.STEPS_PER_CALL
+    with pytest.raises(ValueError, match="learning_rate"):
+        classifiers.compile_fashion_model(classifiers.fashion_mlp(), -1.0)
 
 
 def test_mnist_build_it_exercise_scores_on_the_test_set(capsys):

@@ -305,16 +305,20 @@ print(f"cross entropy              = {float(classifiers.cross_entropy_of_logits(
 # optimizer, loss and batches (`ds_train` shuffles itself, so `fit`'s own `shuffle` is
 # turned off). `steps_per_execution` makes `fit` run that many batches per call of its
 # compiled step, as `training.train` does: the same training, with Python out of the way.
+# `classifiers.compile_fashion_model` holds the `compile` call, so that the networks
+# below are compiled the same way:
+
+# %% slideshow={"slide_type": "fragment"}
+print(inspect.getsource(classifiers.compile_fashion_model))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # To keep the chapter quick we train it for 5 epochs and compare with the loop's numbers
 # after its 5th epoch: `history` kept the test accuracy of every epoch.
 
 # %% slideshow={"slide_type": "notes"}
 # NBVAL_IGNORE_OUTPUT
 fit_epochs = 5
-fit_model = classifiers.fashion_mlp()
-fit_model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-                  loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-                  metrics=["categorical_accuracy"], steps_per_execution=training.STEPS_PER_CALL)
+fit_model = classifiers.compile_fashion_model(classifiers.fashion_mlp(), learning_rate)
 start = time.perf_counter()
 fit_history = fit_model.fit(ds_train, epochs=fit_epochs, validation_data=ds_test, shuffle=False,
                             verbose=2)
@@ -365,39 +369,61 @@ plots.confusion_matrix(test_labels, test_predictions, data.FASHION_CLASS_NAMES)
 #
 # A `Conv2D` layer slides small filters (here 3×3) over the image, so it detects an edge or
 # a texture wherever it appears, with the same few weights; `MaxPooling2D` keeps the
-# strongest answer of each 2×2 patch. `classifiers.small_convnet` stacks two such blocks
-# (32 and 64 filters) and a Dense(10) layer of logits:
+# strongest answer of each 2×2 patch. `classifiers.small_convnet` reshapes the 784 pixels
+# back into a 28×28 image, stacks two such blocks (32 and 64 filters), then a Dense layer of
+# 128 units and the 10 logits. It takes the same flattened batches as the Dense network:
 
 # %% slideshow={"slide_type": "fragment"}
 print(inspect.getsource(classifiers.small_convnet))
 classifiers.small_convnet().summary()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# A full test of the claim needs all 60 000 images and several epochs, minutes on a laptop.
-# Here is a small, fair version: both networks on the same 10 000 training images, 3 epochs,
-# batches of 64, Adam 10⁻³, scored on the 10 000 test images.
+# A fair test of the claim: the same training and test images, batches of 128 from the same
+# `ds_train`, the same `compile`, and about as many parameters as the Dense network. Each
+# convolutional epoch costs several Dense ones, so we train 3 epochs and compare them with
+# the first 3 of the Dense network's `fit` above, epoch by epoch on the test set, and with
+# the best epoch of the 20-epoch loop of section 5.
+
+# %% slideshow={"slide_type": "notes"}
+# NBVAL_IGNORE_OUTPUT
+conv_epochs = 3
+conv_model = classifiers.compile_fashion_model(classifiers.small_convnet(), learning_rate)
+start = time.perf_counter()
+conv_history = conv_model.fit(ds_train, epochs=conv_epochs, validation_data=ds_test, shuffle=False,
+                              verbose=2)
+conv_seconds = time.perf_counter() - start
+conv_curve = conv_history.history["val_categorical_accuracy"]
+dense_curve = fit_history.history["val_categorical_accuracy"][:conv_epochs]
+best_dense_accuracy = max(history.metrics["val_accuracy"])
 
 # %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
-versus = classifiers.dense_against_conv((x_train[:10000], y_train[:10000]), (x_test, y_test), num_epochs=3)
-for name, result in versus.items():
-    print(f"{name:>5}: {result['num_parameters']:7,d} parameters, test accuracy {result['test_accuracy']:.4f}, "
-          f"{result['seconds']:.1f} s")
+print(f"test accuracy per epoch (parameters: Dense {fit_model.count_params():,}, conv {conv_model.count_params():,})")
+print(f"{'epoch':>5} {'Dense (fit)':>12} {'conv':>8}")
+for epoch, (dense, conv) in enumerate(zip(dense_curve, conv_curve), start=1):
+    print(f"{epoch:>5} {dense:12.4f} {conv:8.4f}")
+print(f"s/epoch {fit_seconds / fit_epochs:10.1f} {conv_seconds / conv_epochs:8.1f}")
+print(f"the Dense loop's best epoch of {num_epochs}: {best_dense_accuracy:.4f}")
 
 # %% slideshow={"slide_type": "fragment"}
-checks.milestone("convolutional network's test accuracy (10 000 images, 3 epochs)",
-                 versus["conv"]["test_accuracy"], at_least=0.82)
-checks.milestone("conv minus Dense test accuracy, same images and epochs",
-                 versus["conv"]["test_accuracy"] - versus["dense"]["test_accuracy"], at_least=-0.01)
-checks.milestone("Dense parameters ÷ conv parameters",
-                 versus["dense"]["num_parameters"] / versus["conv"]["num_parameters"], at_least=7.0, digits=1)
+checks.milestone(f"conv network's test accuracy after {conv_epochs} epochs", conv_curve[-1], at_least=0.88)
+checks.milestone(f"conv minus Dense (fit) test accuracy after {conv_epochs} epochs",
+                 conv_curve[-1] - dense_curve[-1], at_least=0.01)
+checks.milestone(f"the conv network's smallest lead over Dense (fit), epochs 1 to {conv_epochs}",
+                 min(np.subtract(conv_curve, dense_curve)), at_least=0.0)
+checks.milestone(f"the Dense loop's best of {num_epochs} epochs minus the conv network's {conv_epochs} epochs",
+                 best_dense_accuracy - conv_curve[-1], at_most=0.01)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# With a seventh of the parameters, the convolutional network does about as well as the
-# Dense one on this small budget (the check allows it one point less), and each of its epochs costs more time (the filters run
-# at every position of the image). This run does not reach 0.89, and it cannot settle the
-# claim: that needs the full training set and more epochs. Try it when you have the minutes:
-# `classifiers.dense_against_conv((x_train, y_train), (x_test, y_test), num_epochs=5)`.
+# With about as many parameters, the convolutional network is ahead of the Dense one after
+# every epoch, by more than a point after the third, and after 3 epochs it is within a
+# point of the best the Dense network reached in 20 (in the run stored here, half a point
+# below it), where the Dense network's test accuracy had long stopped rising. That is the
+# claim's first half, measured: on images, convolutional layers learn more per epoch than
+# Dense ones. How far past 0.89 they go takes more than this budget: more epochs, and,
+# against the overfitting that section 5's curves show, dropout or more data (the source's
+# next class). Each convolutional epoch costs more time (the table's last row): the filters
+# run at every position of the image.
 #
 # For sequences instead of images (text, sound, a time series), where the order of the
 # inputs carries the meaning, Keras has recurrent layers: `keras.layers.LSTM` (长短期记忆网络)
@@ -524,7 +550,8 @@ exercises.check_train_step(train_step)
 # - The curves overfit: the test cross entropy rises after its best epoch while the training
 #   one keeps falling. Dropout and early stopping (`EarlyStopping(restore_best_weights=True)`,
 #   watching a validation set, never the test set) both lower the test cross entropy.
-# - A small `Conv2D` network matches the Dense one with a seventh of its parameters; images
-#   call for convolutions, sequences for recurrent layers such as `keras.layers.LSTM`.
+# - A small `Conv2D` network with about as many parameters learns more per epoch than the
+#   Dense one: ahead after every epoch, and after 3 epochs near the Dense network's best of
+#   20. Images call for convolutions, sequences for recurrent layers such as `keras.layers.LSTM`.
 #
 # Previous: [09 MNIST](09_mnist.ipynb). Next: [11 When training goes wrong (常见错误与调试)](11_debugging.ipynb).
