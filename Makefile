@@ -77,6 +77,7 @@ test-binder: $(STAMP)  ## build binder/ as repo2docker would (fresh venv, postBu
 
 execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh outputs (CHAPTERS="03 05" for some)
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
+	$(BIN)/python tools/chapter_table.py
 
 bench: $(STAMP)  ## measure suite time, training throughput and panel latency into benchmarks/results
 	$(BIN)/python benchmarks/run.py
