@@ -1,13 +1,14 @@
 """The panel mechanism, driven as the browser tests and benchmarks drive it: by setting values."""
 
 import base64
+import threading
 import time
 
 import ipywidgets as widgets
 import pytest
 
 from course_lib.widgets.chart import unpack_table
-from course_lib.widgets.panel import PANEL_CLASS, Panel
+from course_lib.widgets.panel import PANEL_CLASS, Panel, rehearsal
 from course_lib.welcome import line_fit
 from course_lib.widgets.welcome import line_fit_panel
 
@@ -98,7 +99,7 @@ def test_a_button_panel_waits_for_the_button():
     assert calls == [1, 3] and panel.chart.caption == "n = 3" and not panel.button.disabled
 
 
-def counting_panel(stop_at=None):
+def counting_panel(stop_at=None, warm_up=None):
     """A live panel whose "training" counts epochs (a few ms each), for the Play/Pause/Reset tests."""
     def train(num_epochs, start):
         for epoch in range(num_epochs + 1):
@@ -115,7 +116,7 @@ def counting_panel(stop_at=None):
     spec = {"mark": "point", "data": {"name": "curve"},
             "encoding": {"x": {"field": "epoch", "type": "quantitative"},
                          "y": {"field": "value", "type": "quantitative"}}}
-    return Panel("count", controls, train, draw, spec=spec, button="Train", live=True)
+    return Panel("count", controls, train, draw, spec=spec, button="Train", live=True, warm_up=warm_up)
 
 
 def test_a_live_panel_shows_the_untrained_state_then_each_epoch():
@@ -126,6 +127,48 @@ def test_a_live_panel_shows_the_untrained_state_then_each_epoch():
     assert panel.chart.caption == "epoch 200: value 200" and panel.result["epoch"] == 200
     assert len(panel.timings) == 201  # one update per epoch, shown while the run went on
     assert not panel.button.disabled and panel.pause_button.disabled
+
+
+def test_the_warm_up_runs_as_the_panel_is_built_and_the_run_waits_for_it():
+    may_finish, order = threading.Event(), []
+
+    def warm_up():
+        order.append("warm-up started")
+        may_finish.wait(10)
+        order.append("warm-up done")
+
+    panel = counting_panel(warm_up=warm_up)
+    panel.button.click()
+    time.sleep(0.05)
+    assert order == ["warm-up started"] and panel.result["epoch"] == 0  # Train waits for the warm-up
+    may_finish.set()
+    panel.training.wait(10)
+    assert order == ["warm-up started", "warm-up done"] and panel.result["epoch"] == 200
+    with pytest.raises(ValueError, match="warm_up"):
+        Panel("static", {}, lambda: 1, lambda r: ({}, ""), spec={}, warm_up=warm_up)
+
+
+def test_a_failed_warm_up_is_logged_and_the_run_goes_on(caplog):
+    def warm_up():
+        raise RuntimeError("no graph today")
+
+    panel = counting_panel(warm_up=warm_up)
+    panel.button.click()
+    panel.training.wait(10)
+    assert panel.result["epoch"] == 200
+    assert any("warming up panel 'count' failed" in record.getMessage() for record in caplog.records)
+
+
+def test_a_rehearsal_takes_a_fresh_run_to_its_first_update_only():
+    taken = []
+
+    def compute(num_epochs):
+        for epoch in range(num_epochs + 1):
+            taken.append(epoch)
+            yield epoch
+
+    rehearsal(compute, num_epochs=50)()
+    assert taken == [0, 1]
 
 
 def test_pause_keeps_what_was_learned_and_play_goes_on_from_there():

@@ -13,7 +13,7 @@ import numpy as np
 
 from course_lib import fitting
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel
+from course_lib.widgets.panel import Panel, rehearsal
 
 
 #: Where the panel's curves are drawn: 81 points show even a degree-14 fit smoothly.
@@ -182,6 +182,7 @@ def playground_panel(hidden_units=16, regularization="none", lam=0.001, noise=0.
     }
     return Panel("Playground (in the spirit of TensorFlow Playground)", controls, playground_live,
                  draw_playground, spec=PLAYGROUND_SPEC, button="Train", live=True,
+                 warm_up=rehearsal(playground_live, **{name: control.value for name, control in controls.items()}),
                  explanation="Set the network and the data, press Train: the boundary and both losses "
                              "move while it learns and show whether the network under- or overfits. "
                              "The dotted circle is the true boundary.")

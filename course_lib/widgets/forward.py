@@ -1,6 +1,5 @@
 """Chapter 02's panel: train the hand-built MNIST network and watch the curves grow epoch by epoch."""
 
-import threading
 
 import ipywidgets as widgets
 
@@ -67,10 +66,8 @@ def train_one_epoch_panel(mnist=None, *, num_train=6000):
         "num_epochs": widgets.IntSlider(value=20, min=1, max=50, description="epochs"),
     }
     run = EpochByEpoch(*mnist, num_train=num_train)
-    # Not a daemon: Python waits the second it takes before exiting, instead of killing it mid-trace.
-    threading.Thread(target=run.warm_up, name="warm up chapter 02's panel").start()
     return Panel("Train epoch by epoch (前向传播 + 梯度下降)", controls, run.epochs, draw_epochs, spec=EPOCHS_SPEC,
-                 button="Train", live=True,
+                 button="Train", live=True, warm_up=run.warm_up,
                  explanation="It starts with the source's settings (MSE, SGD with learning rate 0.001). "
                              "Press Train and watch the curves, then try cross entropy with a learning rate "
                              "of 0.1. Pause keeps what was learned; Reset starts again.")

@@ -110,7 +110,7 @@ class Panel:
     """Controls, a figure and a caption, redrawn from ``compute`` and ``draw`` when a control moves."""
 
     def __init__(self, title, controls, compute, draw, *, spec, offline=False, button=None,
-                 live=False, explanation=""):
+                 live=False, warm_up=None, explanation=""):
         """Build the panel and draw it once with the controls' initial values.
 
         ``controls`` maps ``compute``'s keyword names to ipywidgets controls.
@@ -121,11 +121,16 @@ class Panel:
         ``live`` makes it a training panel: ``compute`` returns an iterator of
         results (one per epoch, say), shown one after the other while training
         runs in the background, with Pause and Reset beside the button.
+        ``warm_up`` (live panels) runs once in the background as the panel is built, to
+        trace the graphs the first press on Train would otherwise wait for (see
+        :func:`rehearsal`); the run waits for it before its first training step.
         """
         if offline and button is not None:
             raise ValueError("offline=True is for panels without a button")
         if live and button is None:
             raise ValueError("live=True needs a button")
+        if warm_up is not None and not live:
+            raise ValueError("warm_up is for live panels (live=True)")
         self.title = title
         self.controls = dict(controls)
         self.compute = compute
@@ -142,7 +147,7 @@ class Panel:
             for control in inputs:
                 control.observe(self._on_change, names="value")
         elif live:
-            self.training = LiveRun(self)
+            self.training = LiveRun(self, warm_up)
             self.button = widgets.Button(description=button, button_style="primary", icon="play")
             self.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True)
             self.reset_button = widgets.Button(description="Reset", icon="undo")
@@ -261,6 +266,19 @@ class Panel:
         return bundle
 
 
+def rehearsal(compute, **values):
+    """A warm-up for a live panel: take a fresh run of ``compute(**values)`` to its first update, and drop it.
+
+    That traces every graph a run needs, so the first press on Train shows an update at
+    once. Only for a ``compute`` whose runs share no state (each starts from its own seed
+    and weights); a run that reuses a model must trace without training instead.
+    """
+    def warm_up():
+        for _ in itertools.islice(compute(**values), 2):  # the untrained state, then the first update
+            pass
+    return warm_up
+
+
 _RUNS = weakref.WeakSet()
 
 
@@ -282,12 +300,18 @@ class LiveRun:
     freezes and the Pause button is heard while training runs.
     """
 
-    def __init__(self, panel):
+    def __init__(self, panel, warm_up=None):
         self.panel = panel
         self.iterator = None
         self.started_with = None
         self.thread = None
         self.pausing = threading.Event()
+        self.warming = None
+        if warm_up is not None:
+            # Not a daemon: Python waits the second it takes before exiting, instead of killing it mid-trace.
+            self.warming = threading.Thread(target=self._warm_up, args=(warm_up,),
+                                            name=f"warm up {panel.title}")
+            self.warming.start()
         _RUNS.add(self)
 
     @property
@@ -297,7 +321,8 @@ class LiveRun:
     def reset(self):
         """Forget the run and show the untrained state (the iterator's first result)."""
         self.pause()
-        self.wait()
+        if self.thread is not None:
+            self.thread.join()
         self.iterator = None
         if self._start():
             self._step()
@@ -319,9 +344,16 @@ class LiveRun:
         self.pausing.set()
 
     def wait(self, timeout=None):
-        """Wait until the run stops (for tests and scripts)."""
-        if self.thread is not None:
-            self.thread.join(timeout)
+        """Wait until the run and the warm-up stop (for tests and scripts)."""
+        for thread in (self.warming, self.thread):
+            if thread is not None:
+                thread.join(timeout)
+
+    def _warm_up(self, warm_up):
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 - a failed warm-up only costs time: the run traces itself
+            LOG.warning("warming up panel %r failed", self.panel.title, exc_info=True)
 
     def _start(self):
         self.started_with = self.panel.values()
@@ -345,6 +377,8 @@ class LiveRun:
 
     def _run(self):
         try:
+            if self.warming is not None:
+                self.warming.join()
             while not self.pausing.is_set() and self._step():
                 pass
         finally:
