@@ -166,6 +166,12 @@ def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_wid
     def compute(num_epochs, first_width):
         return runs.epochs(num_epochs, classifiers.scaled_widths(first_width))
 
+    # One epoch now traces fit and evaluate for the first width, so that the first press on Train
+    # shows an epoch at once. Not in the background: the runs share the model (each puts back its
+    # initial state, so this epoch changes no later run).
+    for _ in compute(1, first_width):
+        pass
+
     controls = {
         "num_epochs": widgets.IntSlider(value=num_epochs, min=1, max=15, description="epochs"),
         "first_width": widgets.SelectionSlider(options=[8, 16, 32, 64, 128, 256, 512],
