@@ -122,9 +122,13 @@ def test_keras_pair_refuses_an_unknown_method():
 
 @pytest.mark.parametrize("name", optimizers.ALL_NAMES)
 def test_keras_forms_match_keras_step_for_step_on_a_real_model(name):
-    differences = optimizers.compare_with_keras(name, num_steps=100)
-    assert len(differences) == 100
-    assert differences.max() <= 1e-6, f"largest weight difference {differences.max():.3g}"
+    num_steps = 100
+    differences = optimizers.compare_with_keras(name, num_steps=num_steps)
+    assert len(differences) == num_steps
+    # Float32 round-off adds up to about one unit in the last place (1e-7 for weights near 1) a step,
+    # depending on the random start; a formula that differs is off by far more (the next test).
+    bound = 1e-7 * num_steps
+    assert differences.max() <= bound, f"largest weight difference {differences.max():.3g} > {bound:g}"
 
 
 def test_the_course_form_does_not_match_keras_adagrad():
