@@ -6,35 +6,33 @@ panels are. ``make execute`` rewrites them after storing fresh outputs, and
 new chapter or a slower cell cannot leave the guide behind.
 
     python tools/chapter_table.py           # rewrite the tables in docs/teaching.md
-    python tools/chapter_table.py --check   # exit 1 if they are out of date
 """
 
-import argparse
 import datetime
-import json
 import re
 import sys
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.export_html import is_live, is_panel, reachable  # noqa: E402
+from tools.export_html import (WIDGET_VIEW, chapter_title, chapters, is_live, is_panel,  # noqa: E402
+                               reachable, widget_state)
 
-NOTEBOOKS = ROOT / "notebooks"
 GUIDE = ROOT / "docs" / "teaching.md"
 #: Technical text with formulas, read aloud and explained: words a minute.
 WORDS_PER_MINUTE = 130
 #: A lecture spends about twice the reading time on the text and this long on each panel shown live.
 MINUTES_PER_PANEL = 4
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PANEL_CALL = re.compile(r"(\w+_panel)\(")
 TABLES = ("lectures", "panels")
 
 
 def cell_seconds(cell):
     """How long ``make execute`` took to run a code cell, from the timestamps it stored."""
-    execution = cell.get("metadata", {}).get("execution", {})
+    execution = cell.metadata.get("execution", {})
     start, end = execution.get("iopub.execute_input"), execution.get("shell.execute_reply")
     if not (start and end):
         return 0.0
@@ -42,17 +40,13 @@ def cell_seconds(cell):
     return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
 
 
-def source(cell):
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-
-
 def slide_type(cell):
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+    return cell.metadata.get("slideshow", {}).get("slide_type")
 
 
 def what_it_runs(cell):
     """A cell's first line of code, or "setup" for the setup cell."""
-    code = source(cell)
+    code = cell.source
     if "notebook.setup(" in code:
         return "setup"
     lines = [line for line in code.splitlines() if line.strip() and not line.startswith("# NBVAL")]
@@ -62,14 +56,13 @@ def what_it_runs(cell):
 
 def panels(notebook):
     """The chapter's panels in order: (the call in its cell, kernel-free?, trains live?)."""
-    state = notebook.get("metadata", {}).get("widgets", {}).get(
-        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    state = widget_state(notebook)
     found = []
-    for cell in notebook["cells"]:
-        if "panel" not in cell.get("metadata", {}).get("tags", []):
+    for cell in notebook.cells:
+        if "panel" not in cell.metadata.get("tags", []):
             continue
-        call = next(line.split("  #")[0].strip() for line in source(cell).splitlines() if PANEL_CALL.search(line))
-        views = [output["data"][WIDGET_VIEW]["model_id"] for output in cell.get("outputs", [])
+        call = next(line.split("  #")[0].strip() for line in cell.source.splitlines() if PANEL_CALL.search(line))
+        views = [output["data"][WIDGET_VIEW]["model_id"] for output in cell.outputs
                  if WIDGET_VIEW in output.get("data", {})]
         view = next((v for v in views if is_panel(state, v)), None)
         live = view is not None and is_live(state, view)
@@ -81,16 +74,15 @@ def panels(notebook):
 
 def chapter_row(path):
     """One chapter's measured figures."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    cells = notebook["cells"]
-    title = source(cells[0]).splitlines()[0].lstrip("# ").strip()
-    words = sum(len(source(cell).split()) for cell in cells if cell["cell_type"] == "markdown")
-    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    notebook = nbformat.read(path, as_version=4)
+    cells = notebook.cells
+    words = sum(len(cell.source.split()) for cell in cells if cell.cell_type == "markdown")
+    code = [cell for cell in cells if cell.cell_type == "code"]
     longest = max(code, key=cell_seconds)
     types = [slide_type(cell) for cell in cells]
     shown = panels(notebook)
     reading = max(1, round(words / WORDS_PER_MINUTE))
-    return {"title": title, "reading": reading, "run_all": sum(map(cell_seconds, code)),
+    return {"title": chapter_title(notebook), "reading": reading, "run_all": sum(map(cell_seconds, code)),
             "longest": cell_seconds(longest), "longest_what": what_it_runs(longest),
             "slides": types.count("slide"), "subslides": types.count("subslide"),
             "steps": types.count("slide") + types.count("subslide") + types.count("fragment") - 1,
@@ -125,7 +117,7 @@ def panels_table(rows):
 
 def tables(notebooks=None):
     """The two tables, by name, from the stored chapters."""
-    rows = [chapter_row(path) for path in notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+    rows = [chapter_row(path) for path in notebooks or chapters()]
     return {"lectures": lectures_table(rows), "panels": panels_table(rows)}
 
 
@@ -142,17 +134,9 @@ def with_tables(text, made):
     return text
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if docs/teaching.md is out of date")
-    args = parser.parse_args(argv)
+def main():
     text = GUIDE.read_text(encoding="utf-8")
     fresh = with_tables(text, tables())
-    if args.check:
-        if fresh != text:
-            print(f"{GUIDE.relative_to(ROOT)} is out of date: run python tools/chapter_table.py", file=sys.stderr)
-            return 1
-        return 0
     if fresh != text:
         GUIDE.write_text(fresh, encoding="utf-8")
         print(f"rewrote the tables in {GUIDE.relative_to(ROOT)}")
