@@ -167,7 +167,7 @@ def test_a_rehearsal_takes_a_fresh_run_to_its_first_update_only():
             taken.append(epoch)
             yield epoch
 
-    rehearsal(compute, num_epochs=50)()
+    rehearsal(compute, {"num_epochs": widgets.IntSlider(value=50, max=100)})()
     assert taken == [0, 1]
 
 

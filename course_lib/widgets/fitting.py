@@ -182,7 +182,7 @@ def playground_panel(hidden_units=16, regularization="none", lam=0.001, noise=0.
     }
     return Panel("Playground (in the spirit of TensorFlow Playground)", controls, playground_live,
                  draw_playground, spec=PLAYGROUND_SPEC, button="Train", live=True,
-                 warm_up=rehearsal(playground_live, **{name: control.value for name, control in controls.items()}),
+                 warm_up=rehearsal(playground_live, controls),
                  explanation="Set the network and the data, press Train: the boundary and both losses "
                              "move while it learns and show whether the network under- or overfits. "
                              "The dotted circle is the true boundary.")

@@ -91,6 +91,11 @@ def browser_value(control):
     return getattr(control, browser_trait(control))
 
 
+def control_values(controls):
+    """The current value of every control of ``controls`` (name → control), by name."""
+    return {name: control.value for name, control in controls.items()}
+
+
 def python_value(control, value):
     """The value ``compute`` takes for the browser value ``value`` of ``control``."""
     return control.options[value] if isinstance(control, SELECTIONS) else value
@@ -184,7 +189,7 @@ class Panel:
 
     def values(self):
         """The current value of every control, by name."""
-        return {name: control.value for name, control in self.controls.items()}
+        return control_values(self.controls)
 
     def tabulate(self):
         """Every state of the panel, one per combination of control values (for offline panels)."""
@@ -266,13 +271,15 @@ class Panel:
         return bundle
 
 
-def rehearsal(compute, **values):
-    """A warm-up for a live panel: take a fresh run of ``compute(**values)`` to its first update, and drop it.
+def rehearsal(compute, controls):
+    """A live panel's warm-up: a fresh run of ``compute`` at the controls' values, to its first update only.
 
     That traces every graph a run needs, so the first press on Train shows an update at
     once. Only for a ``compute`` whose runs share no state (each starts from its own seed
     and weights); a run that reuses a model must trace without training instead.
     """
+    values = control_values(controls)
+
     def warm_up():
         for _ in itertools.islice(compute(**values), 2):  # the untrained state, then the first update
             pass

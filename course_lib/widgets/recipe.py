@@ -70,6 +70,6 @@ def recipe_panel(x_train=None, y_train=None):
     }
     return Panel("The iris model (鸢尾花分类), trained live", controls, train, draw_iris_training,
                  spec=IRIS_TRAINING_SPEC, button="Train", live=True,
-                 warm_up=rehearsal(train, **{name: control.value for name, control in controls.items()}),
+                 warm_up=rehearsal(train, controls),
                  explanation="Mini-batch SGD, batch 32, as model.fit, but compiled into one graph: the "
                              f"curves grow every {EPOCHS_PER_UPDATE} epochs. Pause keeps what was learned.")
