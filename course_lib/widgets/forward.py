@@ -1,6 +1,5 @@
 """Chapter 02's panel: train the hand-built MNIST network and watch the curves grow epoch by epoch."""
 
-
 import ipywidgets as widgets
 
 from course_lib import data
