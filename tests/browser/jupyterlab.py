@@ -222,6 +222,12 @@ class PanelView:
         buttons = self.locator.locator(".widget-button")
         return buttons.first if buttons.count() else None
 
+    def live_buttons(self):
+        """A training panel's Pause and Reset buttons, or None for a panel that does not train live."""
+        pause = self.locator.locator(".widget-button", has_text="Pause")
+        reset = self.locator.locator(".widget-button", has_text="Reset")
+        return (pause.first, reset.first) if pause.count() and reset.count() else None
+
     def wait_for_first_output(self, timeout):
         """The panel's output once its figure has arrived (or as it is after ``timeout`` seconds)."""
         deadline = time.monotonic() + timeout
@@ -231,15 +237,19 @@ class PanelView:
             current = self.output()
         return current
 
-    def wait_for_output(self, done, timeout):
+    def wait_for_output(self, done, timeout, settle=True):
         """Poll the output until ``done(output)`` holds and then stays still for half a second; return it.
 
-        After ``timeout`` seconds, return the output as it is, whether ``done`` or not.
+        With ``settle=False`` return as soon as ``done`` holds (a live run keeps changing its
+        output until it is paused). After ``timeout`` seconds, return the output as it is,
+        whether ``done`` or not.
         """
         deadline = time.monotonic() + timeout
         current = self.output()
         while time.monotonic() < deadline:
             if current["image"] is not None and done(current):
+                if not settle:
+                    return current
                 time.sleep(0.5)
                 settled = self.output()
                 if settled == current:

@@ -40,6 +40,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), rea
 PANEL_TAG = "panel"
 #: Seconds to wait for a cheap panel to start redrawing after its other controls moved.
 SETTLE_TIMEOUT = 15
+#: Seconds within which Pause stops a training panel's run (after its current step), on an idle machine.
+PAUSE_SECONDS = 15
 #: Seconds on an idle machine: the setup cell imports TensorFlow (about 10 s); a panel's own work
 #: (loading a dataset, training a small model) takes a few seconds more. The test allows twice
 #: their sum, times the machine's slowdown (``slowdown``): a panel that waited for a chapter's
@@ -158,7 +160,12 @@ def panel_problems(notebook, index, count):
 
 
 def exercise_panel(notebook, view):
-    """Move the panel's controls as a reader would; return what went wrong (empty when nothing)."""
+    """Move the panel's controls as a reader would; return what went wrong (empty when nothing).
+
+    A training panel is paused once its figure has changed (its run would go on for many
+    epochs): the figure must then stand still, and at the end Reset must bring back the
+    untrained state.
+    """
     view.locator.scroll_into_view_if_needed()
     errors_before = len(notebook.kernel.errors)
     before = view.wait_for_first_output(RENDER_TIMEOUT)
@@ -169,10 +176,11 @@ def exercise_panel(notebook, view):
     if problems:
         return problems
     button = view.button()
+    live = view.live_buttons()
     first = move_control(controls[0])
     if button is not None:
         button.click()
-    after = view.wait_for_output(lambda now: changed(now, before) == {"figure", "caption"}, UPDATE_TIMEOUT)
+    after = wait_for_change(view, live, lambda now: changed(now, before) == {"figure", "caption"}, problems)
     stayed = {"figure", "caption"} - changed(after, before)
     if stayed:
         what = f"moving {first}" + (f" and pressing {button.inner_text().strip()!r}" if button else "")
@@ -183,14 +191,46 @@ def exercise_panel(notebook, view):
         moved = [move_control(control) for control in controls[1:]]
         if moved and button is not None:
             button.click()
-        view.wait_for_output(lambda now: changed(now, after), UPDATE_TIMEOUT if button else SETTLE_TIMEOUT)
+        final = wait_for_change(view, live, lambda now: changed(now, after), problems,
+                                UPDATE_TIMEOUT if button else SETTLE_TIMEOUT)
         notebook.wait_for_idle(UPDATE_TIMEOUT)  # the last redraw is done
-        final = view.output()
         problems += [f"after moving {', '.join([first] + moved)}: {problem}"
                      for problem in rendering_problems(final)]
+        if live is not None:
+            problems += reset_problems(view, live[1], final)
     errors = notebook.kernel.since(errors_before)
     if errors:
         problems.append(f"the kernel reported errors while the controls moved: {errors}")
+    return problems
+
+
+def wait_for_change(view, live, done, problems, timeout=UPDATE_TIMEOUT):
+    """The panel's output once ``done`` holds and it stands still; a live run is paused first.
+
+    Pause must stop the run within ``PAUSE_SECONDS`` (it stops after the current step):
+    Train is enabled again. Otherwise the problem is added to ``problems``.
+    """
+    if live is None:
+        return view.wait_for_output(done, timeout)
+    view.wait_for_output(done, timeout, settle=False)
+    try:
+        live[0].click(timeout=5_000)
+    except PlaywrightTimeout:
+        pass  # the run ended by itself before Pause was pressed: Train is enabled again, checked below
+    if not wait_until(view.button().is_enabled, PAUSE_SECONDS * slowdown()):
+        problems.append(f"Pause did not stop the run: Train was still disabled {PAUSE_SECONDS} s later")
+    return view.wait_for_output(lambda _now: True, timeout)
+
+
+def reset_problems(view, reset, trained):
+    """Reset after training must show the untrained state: figure and caption change."""
+    reset.click()
+    untrained = view.wait_for_output(lambda now: changed(now, trained) == {"figure", "caption"}, UPDATE_TIMEOUT)
+    stayed = {"figure", "caption"} - changed(untrained, trained)
+    problems = rendering_problems(untrained)
+    if stayed:
+        problems.append(f"Reset left the {' and the '.join(sorted(stayed))} of the trained run "
+                        f"(caption {trained['caption']!r})")
     return problems
 
 
