@@ -189,11 +189,13 @@ def exercise_panel(notebook, view):
                         f"(caption before {before['caption']!r}, after {after['caption']!r})")
     else:
         moved = [move_control(control) for control in controls[1:]]
-        if moved and button is not None:
-            button.click()
-        final = wait_for_change(view, live, lambda now: changed(now, after), problems,
-                                UPDATE_TIMEOUT if button else SETTLE_TIMEOUT)
-        notebook.wait_for_idle(UPDATE_TIMEOUT)  # the last redraw is done
+        final = after
+        if moved:
+            if button is not None:
+                button.click()
+            final = wait_for_change(view, live, lambda now: changed(now, after), problems,
+                                    UPDATE_TIMEOUT if button else SETTLE_TIMEOUT)
+            notebook.wait_for_idle(UPDATE_TIMEOUT)  # the last redraw is done
         problems += [f"after moving {', '.join([first] + moved)}: {problem}"
                      for problem in rendering_problems(final)]
         if live is not None:
