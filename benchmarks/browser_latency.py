@@ -43,10 +43,11 @@ if str(ROOT) not in sys.path:
 from benchmarks.latency import panel_factories  # noqa: E402
 from tests.browser.jupyterlab import WIDGET_STATE, WIDGET_VIEW  # noqa: E402
 
-REFERENCES = [("line fit (Matplotlib PNG, the old path)", "reference_panels.matplotlib_line_fit_panel()"),
-              ("line fit (plotly FigureWidget)", "reference_panels.plotly_line_fit_panel()"),
-              ("CE vs MSE (Matplotlib PNG, the old path)", "reference_panels.matplotlib_ce_vs_mse_panel()"),
-              ("CE vs MSE (plotly FigureWidget)", "reference_panels.plotly_ce_vs_mse_panel()")]
+#: (module of the course panel it redraws, label, code) of each reference.
+REFERENCES = [("welcome", "line fit (Matplotlib PNG, the old path)", "reference_panels.matplotlib_line_fit_panel()"),
+              ("welcome", "line fit (plotly FigureWidget)", "reference_panels.plotly_line_fit_panel()"),
+              ("losses", "CE vs MSE (Matplotlib PNG, the old path)", "reference_panels.matplotlib_ce_vs_mse_panel()"),
+              ("losses", "CE vs MSE (plotly FigureWidget)", "reference_panels.plotly_ce_vs_mse_panel()")]
 #: Milliseconds to wait for a figure to change after a key press before counting the press as lost.
 CHANGE_TIMEOUT_MS = 10_000
 PAUSE_SECONDS = 0.15
@@ -84,8 +85,8 @@ ARM_JS = """(panel) => {
 
 
 def panel_cells(only=()):
-    """(label, code) of every cell of the benchmark notebook: the course's panels (of the modules
-    ``only``, if given), then the references."""
+    """(label, code) of every cell of the benchmark notebook: the course's panels, then the
+    references; of the modules ``only``, if given."""
     cells = []
     for module_name, factory in panel_factories(only=only):
         if isinstance(factory, Exception):
@@ -93,7 +94,7 @@ def panel_cells(only=()):
         module = module_name.rsplit(".", 1)[1]
         cells.append((f"{module}.{factory.__name__}",
                       f"from {module_name} import {factory.__name__}\n{factory.__name__}()"))
-    return cells + REFERENCES
+    return cells + [(label, code) for module, label, code in REFERENCES if not only or module in only]
 
 
 def build_notebook(cells):
