@@ -14,7 +14,7 @@ Two models, three ways of running the same training step, three batch sizes:
   (d) ``training.train`` as it is, many steps per call of one ``tf.function``;
   (e) the same with the step compiled by XLA (``jit_compile=True``); (f)
   ``model.fit`` (for chapter 02, a Keras model of the same layers), one step per
-  call, and (g) ``fit`` with ``steps_per_execution`` (``training.STEPS_PER_CALL``), as chapter 10 compiles it;
+  call, and (g) ``fit`` with ``steps_per_execution`` (``training.STEPS_PER_CALL``), as chapters 09 and 10 compile it;
 - every loop reads the same ``tf.data`` pipeline the source builds
   (``from_tensor_slices(...).batch(batch_size)``), repeated; (c)-(e) train
   chapter 02's ``MLP`` on flattened images with ``SGD``, as chapter 02 does.
@@ -120,7 +120,7 @@ def _keras_model(spec, steps_per_execution=1):
     if spec.name == "Flatten-128-10":
         model = classifiers.compile_like_source(classifiers.mnist_sequential(), LEARNING_RATE)
         model.compile(optimizer=model.optimizer, loss=model.loss, metrics=["sparse_categorical_accuracy"],
-                      steps_per_execution=steps_per_execution)  # chapter 09's compile, batches per call added
+                      steps_per_execution=steps_per_execution)  # chapter 09's compile, batches per call as asked
         return model
     model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
                               *[keras.layers.Dense(width, activation="relu") for width in spec.widths[1:-1]],

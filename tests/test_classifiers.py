@@ -33,6 +33,7 @@ def test_compile_like_source_uses_adam_and_sparse_cross_entropy():
     assert isinstance(model.optimizer, keras.optimizers.Adam)
     assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
     assert isinstance(model.loss, keras.losses.SparseCategoricalCrossentropy)
+    assert model.steps_per_execution == training.STEPS_PER_CALL
     with pytest.raises(ValueError, match="learning_rate"):
         classifiers.compile_like_source(model, learning_rate=-1e-3)
 

@@ -303,8 +303,8 @@ print(f"cross entropy              = {float(classifiers.cross_entropy_of_logits(
 #
 # `compile` + `fit` run the same kind of compiled step. We give it the same network,
 # optimizer, loss and batches (`ds_train` shuffles itself, so `fit`'s own `shuffle` is
-# turned off). `steps_per_execution` makes `fit` run that many batches per call of its
-# compiled step, as `training.train` does: the same training, with Python out of the way.
+# turned off). `steps_per_execution` (chapter 09) makes `fit` run that many batches per call
+# of its compiled step, as `training.train` does: the same training, with Python out of the way.
 # `classifiers.compile_fashion_model` holds the `compile` call, so that the networks
 # below are compiled the same way:
 
