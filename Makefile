@@ -60,7 +60,7 @@ lab: $(STAMP)  ## start JupyterLab on the chapters (localhost, with a token)
 	$(BIN)/jupyter trust notebooks/*.ipynb  # saved panels render only in trusted notebooks
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(AS_ROOT) $(LAB_ARGS)
 
-test: $(STAMP)  ## every test: unit tests, nbval strict over the chapters, browser tests (JOBS=1: one at a time)
+test: install  ## every test: unit tests, nbval strict over the chapters, browser tests (JOBS=1: one at a time)
 	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(DURATIONS) tests notebooks
 
 test-unit: $(STAMP)
@@ -69,7 +69,7 @@ test-unit: $(STAMP)
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(DURATIONS) notebooks
 
-test-browser: $(STAMP)
+test-browser: install
 	$(BIN)/python -m pytest tests -m browser
 
 test-binder: $(STAMP)  ## build binder/ as repo2docker would (fresh venv, postBuild, offline) and run chapter 00 in it; minutes
@@ -79,7 +79,7 @@ execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh o
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
 	$(BIN)/python tools/chapter_table.py
 
-bench: $(STAMP)  ## measure suite time, training throughput and panel latency into benchmarks/results
+bench: install  ## measure suite time, training throughput and panel latency into benchmarks/results
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python -m pytest benchmarks/test_timings.py
 
