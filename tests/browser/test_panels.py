@@ -163,8 +163,8 @@ def exercise_panel(notebook, view):
     """Move the panel's controls as a reader would; return what went wrong (empty when nothing).
 
     A training panel is paused once its figure has changed (its run would go on for many
-    epochs): the figure must then stand still, and at the end Reset must bring back the
-    untrained state.
+    epochs): Pause must stop the run (Train is enabled again), and at the end Reset must
+    bring back the untrained state.
     """
     view.locator.scroll_into_view_if_needed()
     errors_before = len(notebook.kernel.errors)
@@ -219,8 +219,9 @@ def wait_for_change(view, live, done, problems, timeout=UPDATE_TIMEOUT):
         live[0].click(timeout=5_000)
     except PlaywrightTimeout:
         pass  # the run ended by itself before Pause was pressed: Train is enabled again, checked below
-    if not wait_until(view.button().is_enabled, PAUSE_SECONDS * slowdown()):
-        problems.append(f"Pause did not stop the run: Train was still disabled {PAUSE_SECONDS} s later")
+    bound = PAUSE_SECONDS * slowdown()
+    if not wait_until(view.button().is_enabled, bound):
+        problems.append(f"Pause did not stop the run: Train was still disabled {bound:.0f} s later")
     return view.wait_for_output(lambda _now: True, timeout)
 
 
