@@ -494,6 +494,24 @@ class BrokenRuns:
             self._runs[bug] = model, optimizer, state, [np.array(v.numpy()) for v in state]
         return self._runs[bug]
 
+    def prepare(self, bug):
+        """Build ``bug``'s scenario now; return a function that traces its training, evaluation and report.
+
+        The break-it panel builds the scenario as it is built and runs the returned function
+        in the background (its ``warm_up``), so that the first press on Train shows an epoch
+        at once. The function learns nothing (see :func:`course_lib.training.warm_up`).
+        """
+        settings = BUGS[bug]
+        (x_train, y_train), _ = self._slices(settings.get("scale", "0..1"))
+        x, y = x_train[:self.probe_size], y_train[:self.probe_size]
+        loss_fn = settings.get("loss", losses.cross_entropy_of_logits)
+        model, optimizer, _, _ = self._scenario(bug)
+
+        def trace():
+            training.warm_up(model, loss_fn, optimizer, x[:1], y[:1], metrics={"accuracy": training.accuracy})
+            health_report(model, x, y, loss_fn, from_logits=True)
+        return trace
+
     def epochs(self, bug, num_epochs, *, should_stop=None):
         """The run as it goes: the untrained model's state, then the state after every epoch.
 

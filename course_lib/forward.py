@@ -288,11 +288,15 @@ class EpochByEpoch:
         self.history.metrics["test_accuracy"].append(float(training.accuracy(tf.constant(self.y_test), scores)))
 
     def warm_up(self):
-        """Trace the training step of each loss, so that the first run starts at once (see training.warm_up)."""
+        """Trace the training step of each loss and score the test set once, so that the first run starts at once.
+
+        See training.warm_up; the first scoring of all the test images costs about three times the next ones.
+        """
         from course_lib import training
 
         for loss_fn in LOSSES.values():
             training.warm_up(self.model, loss_fn, self.optimizer, self.x_train[:1], self.y_train[:1])
+        self.model(self.x_test)
 
     def _checked(self, learning_rate, batch_size, loss):
         validate.one_of("loss", loss, list(LOSSES))

@@ -27,6 +27,23 @@ def mse(y_true, y_pred):
     return tf.reduce_mean(tf.square(y_true - y_pred))
 
 
+def test_warm_up_prepares_both_epochs_of_any_batch_size_and_learns_nothing():
+    model, dataset = regression_problem()
+    optimizer = keras.optimizers.SGD(learning_rate=0.1)
+    metrics = {"mae": lambda y, p: tf.reduce_mean(tf.abs(y - p))}
+    before = [v.numpy() for v in model.trainable_variables]
+    x, y = next(iter(dataset))
+    training.warm_up(model, mse, optimizer, x[:1], y[:1], metrics=metrics)
+    assert all(np.array_equal(a, v.numpy()) for a, v in zip(before, model.trainable_variables))
+    assert int(optimizer.iterations) == 0
+    epochs = training._compiled_steps(model, mse, optimizer, metrics)
+    assert [epoch.experimental_get_tracing_count() for epoch in epochs] == [1, 1]
+    history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=2, metrics=metrics,
+                             validation_data=dataset, progress=False)
+    assert history.num_epochs == 2 and int(optimizer.iterations) == 16
+    assert [epoch.experimental_get_tracing_count() for epoch in epochs] == [1, 1]  # batches of 32: no new trace
+
+
 def test_train_learns_and_records_history():
     model, dataset = regression_problem()
     history = training.train(model, dataset, loss_fn=mse, optimizer=keras.optimizers.SGD(learning_rate=0.1),
