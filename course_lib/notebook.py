@@ -87,6 +87,27 @@ def seeded(seed):
             eager._rng.setstate(tf_rng_state)
 
 
+@contextlib.contextmanager
+def shuffle_seeded(seed):
+    """Make the body's seeded ops (a dataset's ``shuffle(seed=...)``) as they are made under ``seeded(seed)``.
+
+    Such an op reads TensorFlow's global seed when it is made. ``seeded`` sets it with
+    ``tf.random.set_seed``, which also empties TensorFlow's caches, so every compiled
+    function is prepared again at its next call (about 0.2 s for a Keras ``fit``).
+    This sets only the global seed, for code that makes no other random op; the
+    caller's seed is given back after the body.
+    """
+    from tensorflow.python.eager import context
+
+    eager = context.context()
+    saved = eager._seed
+    eager._seed = seed
+    try:
+        yield
+    finally:
+        eager._seed = saved
+
+
 #: Fonts with Chinese glyphs, by platform: Debian/Ubuntu (fonts-noto-cjk), macOS, Windows.
 CJK_FONTS = ("Noto Sans CJK SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
 

@@ -100,6 +100,22 @@ def test_seeded_code_leaves_the_readers_random_state_as_it_was():
     assert all(np.array_equal(a, b) for a, b in zip(first, again))  # and it is the same model each time
 
 
+def test_shuffle_seeded_shuffles_as_seeded_does_and_leaves_the_seed_as_it_was():
+    def epochs(seeding):
+        with seeding(3):
+            dataset = tf.data.Dataset.range(20).shuffle(20, seed=3, reshuffle_each_iteration=True)
+        return [list(dataset.as_numpy_iterator()) for _ in range(2)]
+
+    tf.random.set_seed(99)
+    orders = epochs(notebook.shuffle_seeded)
+    assert orders == epochs(notebook.seeded) and orders[0] != orders[1]  # the same two epochs, each its own order
+    tf.random.set_seed(99)
+    expected = float(tf.random.uniform((), seed=1))
+    tf.random.set_seed(99)
+    epochs(notebook.shuffle_seeded)
+    assert float(tf.random.uniform((), seed=1)) == expected  # the reader's global seed is back
+
+
 @pytest.fixture
 def restore_screen_setting():
     """Put the screen setting back after a test that turns the presenter setting on."""
