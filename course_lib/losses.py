@@ -205,7 +205,8 @@ def _sales_descent(x, y, cost, profit, w, learning_rate, num_steps):
 
     The loss is piecewise linear, so a constant step would hop around the minimum for ever;
     the shrinking step settles it. Dividing by cost + profit makes the step the same size
-    whatever the prices, since only their ratio moves the minimum.
+    whatever the prices, since only their ratio moves the minimum. Each column of ``w``
+    (2, k) is one fit, for the prices in the same column of ``cost`` and ``profit`` (1, k).
     """
     scale = learning_rate / (cost + profit)
     for step in tf.range(num_steps):
@@ -227,7 +228,19 @@ def fit_sales_model(cost, profit, x=None, y=None, *, learning_rate=2.0, num_step
     ends up above about that share of the true sales (the profit/(cost+profit) quantile).
     ``x`` and ``y`` default to :func:`make_sales_data`; the start is w = (1, 1).
     """
-    cost, profit = validate.positive("cost", cost), validate.positive("profit", profit)
+    return fit_sales_models([cost], [profit], x, y, learning_rate=learning_rate, num_steps=num_steps)[0]
+
+
+def fit_sales_models(costs, profits, x=None, y=None, *, learning_rate=2.0, num_steps=3000):
+    """:func:`fit_sales_model` for each pair of ``costs`` and ``profits``, all fitted in one descent.
+
+    Chapter 05's panel fits every price its sliders offer at once, in about the time of a
+    few single fits, so that it can answer them without a kernel.
+    """
+    costs = [validate.positive("cost", cost) for cost in np.ravel(costs)]
+    profits = [validate.positive("profit", profit) for profit in np.ravel(profits)]
+    if len(costs) != len(profits) or not costs:
+        raise ValueError(f"costs and profits must be as many, and at least one; got {len(costs)} and {len(profits)}.")
     learning_rate = validate.positive("learning_rate", learning_rate)
     num_steps = validate.positive_int("num_steps", num_steps)
     if x is None or y is None:
@@ -235,10 +248,14 @@ def fit_sales_model(cost, profit, x=None, y=None, *, learning_rate=2.0, num_step
     x, y = _array("x", x, ndim_at_least=2), _array("y", y, ndim_at_least=2)
     if x.shape[0] != y.shape[0] or y.shape[1] != 1 or x.shape[1] != 2:
         raise ValueError(f"x must be (n, 2) and y (n, 1); got {x.shape} and {y.shape}.")
-    weights = _sales_descent(tf.constant(x), tf.constant(y), tf.constant(cost, tf.float64),
-                             tf.constant(profit, tf.float64), tf.ones((2, 1), tf.float64),
+    weights = _sales_descent(tf.constant(x), tf.constant(y), tf.constant([costs], tf.float64),
+                             tf.constant([profits], tf.float64), tf.ones((2, len(costs)), tf.float64),
                              tf.constant(learning_rate, tf.float64), tf.constant(num_steps)).numpy()
-    predictions = x @ weights
-    return {"cost": cost, "profit": profit, "weights": weights[:, 0], "predictions": predictions[:, 0],
-            "true": y[:, 0], "loss": float(sales_loss(y, predictions, cost, profit)),
-            "above_share": float(np.mean(predictions > y)), "quantile": profit / (cost + profit)}
+    fits = []
+    for column, (cost, profit) in enumerate(zip(costs, profits)):
+        predictions = x @ weights[:, column:column + 1]
+        fits.append({"cost": cost, "profit": profit, "weights": weights[:, column],
+                     "predictions": predictions[:, 0], "true": y[:, 0],
+                     "loss": float(sales_loss(y, predictions, cost, profit)),
+                     "above_share": float(np.mean(predictions > y)), "quantile": profit / (cost + profit)})
+    return fits

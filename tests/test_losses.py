@@ -108,6 +108,18 @@ def test_fit_sales_model_validates_its_arguments():
         losses.fit_sales_model(1, 1, np.ones((4, 3)), np.ones((4, 1)))
 
 
+def test_fit_sales_models_are_the_single_fits_in_one_descent():
+    fits = losses.fit_sales_models([1, 99, 3], [99, 1, 7])
+    for fit, (cost, profit) in zip(fits, [(1, 99), (99, 1), (3, 7)]):
+        single = losses.fit_sales_model(cost, profit)
+        np.testing.assert_array_equal(fit["weights"], single["weights"])  # the same bits
+        assert (fit["cost"], fit["profit"], fit["loss"]) == (cost, profit, single["loss"])
+    with pytest.raises(ValueError, match="profit"):
+        losses.fit_sales_models([1, 2], [3, -1])
+    with pytest.raises(ValueError, match="as many"):
+        losses.fit_sales_models([1, 2], [3])
+
+
 def test_ce_vs_mse_panel_follows_its_slider():
     panel = ce_vs_mse_panel()
     point, caption = panel.chart.datasets["point"], panel.chart.caption
@@ -132,6 +144,18 @@ def test_ce_vs_mse_panel_works_without_a_kernel():
     assert entry["datasets"] == {"point": panel.chart.datasets["point"]}  # the same state, kernel or not
     assert entry["caption"] == panel.chart.caption
     assert len(panel.chart.table) < 20_000  # bytes, packed
+
+
+def test_sales_panel_ships_every_fit_its_sliders_offer():
+    panel = sales_panel()
+    table = unpack_table(panel.chart.table)
+    assert len(table) == 50 * 50 and panel.links  # COST and PROFIT from 1 to 99 in steps of 2, linked in the browser
+    panel.controls["cost"].value, panel.controls["profit"].value = 37.0, 13.0
+    entry = next(e for e in table if e["values"] == {"cost": 37.0, "profit": 13.0})
+    assert entry["caption"] == panel.chart.caption  # the state the browser shows is the kernel's
+    assert entry["datasets"]["days"] == panel.chart.datasets["days"]
+    assert "cost 37, profit 13" in entry["caption"]
+    assert len(panel.chart.table) < 1_000_000  # bytes, packed
 
 
 def test_sales_panel_moves_the_weights_the_way_the_prices_say():

@@ -5,7 +5,7 @@ import numpy as np
 
 from course_lib import losses
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel
+from course_lib.widgets.panel import Panel, control_grid
 
 _PROBABILITIES = np.linspace(0.005, 1.0, 200)
 LOSS_NAMES = {"ce": "cross entropy −ln p", "mse": "MSE (1 − p)²"}
@@ -118,14 +118,28 @@ def draw_sales_fit(result):
     return datasets, caption
 
 
+#: The prices the sales panel offers: 1 to 99 in steps of 2, so that the fits of all 2 500 pairs
+#: ship with the panel (about 1 MB) and its sliders answer without a kernel.
+PRICE_STEP = 2.0
+
+
+def _price_slider(value, description):
+    return widgets.FloatSlider(value=value, min=1.0, max=99.0, step=PRICE_STEP, description=description)
+
+
 def sales_panel(cost=1.0, profit=99.0):
-    """Sliders for the cost of an unsold unit and the profit of a sold one; the forecast is refitted."""
-    controls = {
-        "cost": widgets.FloatSlider(value=cost, min=1.0, max=99.0, step=1.0, description="COST",
-                                    continuous_update=False),
-        "profit": widgets.FloatSlider(value=profit, min=1.0, max=99.0, step=1.0, description="PROFIT",
-                                      continuous_update=False),
-    }
-    return Panel("A custom loss (自定义损失函数): forecasting sales", controls,
-                 losses.fit_sales_model, draw_sales_fit, spec=SALES_SPEC,
+    """Sliders for the cost of an unsold unit and the profit of a sold one; the forecast is refitted.
+
+    Every pair of prices the sliders offer is fitted once, in one batched descent
+    (:func:`course_lib.losses.fit_sales_models`), so the panel works without a kernel.
+    """
+    controls = {"cost": _price_slider(cost, "COST"), "profit": _price_slider(profit, "PROFIT")}
+    prices = [(c, p) for c in control_grid(controls["cost"]) for p in control_grid(controls["profit"])]
+    fits = {(fit["cost"], fit["profit"]): fit for fit in losses.fit_sales_models(*zip(*prices))}
+
+    def fit(cost, profit):
+        return fits.get((cost, profit)) or losses.fit_sales_model(cost, profit)
+
+    return Panel("A custom loss (自定义损失函数): forecasting sales", controls, fit, draw_sales_fit,
+                 spec=SALES_SPEC, offline=True,
                  explanation="Raise PROFIT and the model forecasts more; raise COST and it forecasts less.")
