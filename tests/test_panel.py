@@ -226,3 +226,44 @@ def test_the_presenter_setting_enlarges_a_panels_controls_and_chart_text():
     assert presented.chart.spec["config"]["axis"]["labelFontSize"] > screen.chart.spec["config"]["axis"]["labelFontSize"]
     assert presented.first_png != screen.first_png  # the picture for viewers without widgets is drawn larger too
     assert presented.chart.table == screen.chart.table  # the same states, only drawn larger
+
+
+def test_interrupting_the_idle_kernel_pauses_a_live_run_and_keeps_what_it_learned():
+    """Kernel → Interrupt while a panel trains: the run pauses (as Pause does) and Train goes on from there."""
+    from pathlib import Path
+
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(Path(__file__).resolve().parent.parent))
+
+    def run(code):
+        printed = []
+        reply = client.execute_interactive(code, timeout=60, output_hook=lambda message: printed.append(
+            message["content"].get("text", "")) if message["msg_type"] == "stream" else None)
+        return reply["content"], "".join(printed).strip()
+
+    try:
+        run("from tests.test_panel import counting_panel\n"
+            "panel = counting_panel()\n"
+            "panel.controls['num_epochs'].value = 500\n"
+            "panel.button.click()")
+        time.sleep(0.3)
+        manager.interrupt_kernel()
+        time.sleep(0.3)
+        _, printed = run("print(panel.training.running, panel.result['epoch'])")
+        running, paused_at = printed.split()
+        assert running == "False" and 0 < int(paused_at) < 500
+        _, printed = run("panel.button.click(); panel.training.wait(30); print(panel.result['epoch'], len(panel.timings))")
+        # on from where it paused: epochs 1 to 500 shown once each, after the untrained state shown twice
+        # (as the panel was built, then for the new number of epochs)
+        assert printed == "500 502"
+        # an interrupt during a cell still stops that cell
+        client.execute("import time; time.sleep(20)")
+        time.sleep(0.5)
+        manager.interrupt_kernel()
+        reply = client.get_shell_msg(timeout=10)["content"]
+        reply = reply if reply.get("ename") else client.get_shell_msg(timeout=10)["content"]
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

@@ -287,6 +287,38 @@ def rehearsal(compute, controls):
 
 
 _RUNS = weakref.WeakSet()
+#: The idle kernel's own interrupt handler, which _pause_every_run calls in turn.
+_kernel_idle_handler = None
+
+
+def _pause_every_run(signum, frame):
+    """Kernel → Interrupt (Ctrl-C in a terminal) while the kernel is idle: pause every live run, as Pause does."""
+    for run in list(_RUNS):
+        run.pause()
+    if callable(_kernel_idle_handler):
+        _kernel_idle_handler(signum, frame)
+
+
+def _pause_runs_on_interrupt():
+    """Make an interrupt of the idle kernel pause the live runs (once per kernel; without a kernel, nothing).
+
+    An interrupt raises ``KeyboardInterrupt`` in the running cell; a live run trains in
+    a thread while the kernel is idle, where ipykernel ignores interrupts. ipykernel
+    puts its idle handler back after every message it handles (``saved_sigint_handler``),
+    so this one takes its place there and calls it in turn.
+    """
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+    except ImportError:
+        return
+    global _kernel_idle_handler
+    handler = getattr(kernel, "saved_sigint_handler", None)
+    if handler is None or handler is _pause_every_run:
+        return
+    _kernel_idle_handler = handler
+    kernel.saved_sigint_handler = _pause_every_run
 
 
 @atexit.register
@@ -304,7 +336,8 @@ class LiveRun:
     comes. Pause stops after the current result and keeps the iterator, so Play
     goes on from what was learned; Play with changed controls, or Reset, starts
     a new iterator. The kernel's main thread stays free, so the page never
-    freezes and the Pause button is heard while training runs.
+    freezes and the Pause button is heard while training runs; interrupting the
+    kernel (Ctrl-C, or Kernel → Interrupt) pauses it too.
     """
 
     def __init__(self, panel, warm_up=None):
@@ -342,6 +375,7 @@ class LiveRun:
             if not (self._start() and self._step()):
                 return
         self.pausing.clear()
+        _pause_runs_on_interrupt()
         self._set_buttons(running=True)
         self.thread = threading.Thread(target=self._run, name=f"panel {self.panel.title}", daemon=True)
         self.thread.start()
