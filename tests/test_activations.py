@@ -6,6 +6,7 @@ import pytest
 from course_lib import activations
 from course_lib.exercises import activations as exercises
 from course_lib.widgets.activations import activation_panel, softmax_panel
+from course_lib.widgets.chart import unpack_table
 
 NAMES = activations.ACTIVATION_NAMES
 
@@ -178,6 +179,16 @@ def test_softmax_panel_sharpens_and_flattens():
     assert "⚠" in panel.chart.caption
     assert "for class 2" not in panel.chart.caption
     assert panel.chart.datasets["classes"] == classes  # the last good figure stays
+
+
+def test_softmax_panels_temperatures_work_without_a_kernel_for_the_logits_typed():
+    panel = softmax_panel()
+    table = unpack_table(panel.chart.table)
+    assert len(table) == 101 and panel.chart.linked == ["temperature"]  # 10^-1 … 10^1, 0.02 apart in the exponent
+    panel.controls["logits"].value = "0, 0, 5, 0"
+    table = unpack_table(panel.chart.table)
+    coldest = next(entry for entry in table if entry["values"] == {"temperature": 0.1})
+    assert "largest 1.000 for class 2" in coldest["caption"] and len(coldest["datasets"]["classes"]) == 4
 
 
 def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import pytest
 
 from course_lib.widgets.chart import unpack_table
-from course_lib.widgets.panel import PANEL_CLASS, Panel, rehearsal
+from course_lib.widgets.panel import NEEDS_KERNEL_CLASS, PANEL_CLASS, Panel, rehearsal
 from course_lib.welcome import line_fit
 from course_lib.widgets.welcome import line_fit_panel
 
@@ -46,6 +46,29 @@ def test_a_chart_panel_shows_a_picture_where_widgets_do_not_render():
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert bundle["text/plain"].startswith("Try a widget: fit the line by hand: y = 0.5·x + 0.0: mean squared error")
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_a_panel_can_tabulate_some_controls_and_tabulate_again_when_another_changes():
+    controls = {"scale": widgets.Text(value="2"),
+                "x": widgets.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.5)}
+
+    def compute(scale, x):
+        return {"y": float(scale) * x}
+
+    panel = Panel("scaled", controls, compute, lambda r: ({"curve": [r]}, f"y = {r['y']:g}"), spec=SPEC,
+                  offline=("x",))
+    table = unpack_table(panel.chart.table)
+    assert [entry["values"]["x"] for entry in table] == [0.1, 0.3162277660, 1.0, 3.16227766, 10.0]
+    assert [entry["caption"] for entry in table][::2] == ["y = 0.2", "y = 2", "y = 20"]
+    assert panel.chart.linked == ["x"] and [link.source for link in panel.links] == [(controls["x"], "value")]
+    assert NEEDS_KERNEL_CLASS in controls["scale"]._dom_classes and not controls["x"]._dom_classes
+    controls["x"].value = 10.0  # a tabulated control: the browser picks the state, the table stays
+    assert panel.chart.caption == "y = 20" and unpack_table(panel.chart.table) == table
+    controls["scale"].value = "3"  # the kernel's control: every state again, for the new scale
+    assert [entry["caption"] for entry in unpack_table(panel.chart.table)][::2] == ["y = 0.3", "y = 3", "y = 30"]
+    assert panel.chart.caption == "y = 30"
+    with pytest.raises(ValueError, match=r"\['typo'\].*\['scale', 'x'\]"):
+        Panel("scaled", controls, compute, lambda r: ({}, ""), spec=SPEC, offline=("typo",))
 
 
 def test_an_offline_panel_refuses_a_table_too_large():

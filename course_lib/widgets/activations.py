@@ -129,11 +129,17 @@ def draw_softmax(result):
 
 
 def softmax_panel(logits="2, 1, 0.1", temperature=1.0):
-    """Type logits and move the temperature; the probabilities sharpen (T < 1) or flatten (T > 1)."""
+    """Type logits and move the temperature; the probabilities sharpen (T < 1) or flatten (T > 1).
+
+    Every temperature the slider offers is tabulated for the logits typed (101 states), so the
+    slider answers in the browser; typing new logits tabulates again in the kernel.
+    """
     controls = {
         "logits": widgets.Text(value=logits, description="logits", continuous_update=True),
         "temperature": widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.02,
                                               description="temperature"),
     }
     return Panel("Softmax: logits to probabilities", controls, activations.softmax_probabilities,
-                 draw_softmax, spec=SOFTMAX_SPEC, explanation="softmax(z)ₖ = exp(zₖ) / Σ exp(zⱼ); dividing z by T changes how peaked it is.")
+                 draw_softmax, spec=SOFTMAX_SPEC, offline=("temperature",),
+                 explanation="softmax(z)ₖ = exp(zₖ) / Σ exp(zⱼ); dividing z by T changes how peaked it is. "
+                             "The temperature works without a kernel too; new logits need the cell run.")

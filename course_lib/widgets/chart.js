@@ -6,6 +6,7 @@
 // and one trait per control named in `linked` (those in `exact` are choices, not numbers), fed
 // by the controls through ipywidgets' jslink.
 // When a linked value changes, the state nearest to the controls is shown: no kernel needed.
+// When the kernel sends a new table (a control that is not linked has changed), it is shown too.
 // No formula of the course is computed here; every number comes from Python.
 //
 // Vega itself (900 kB) is loaded once per page by the ChartLibrary widget (chart.py), whose
@@ -121,6 +122,11 @@ async function render({ model, el }) {
   model.on("change:datasets", () => { if (fromKernel()) show(model.get("datasets"), model.get("caption")); });
   model.on("change:caption", () => { if (fromKernel()) caption.innerHTML = model.get("caption"); });
   for (const name of model.get("linked")) model.on(`change:${name}`, () => enqueue(showLinked));
+  // A control that needs the kernel (a text box of logits, say) makes it send a new table.
+  model.on("change:table", () => enqueue(async () => {
+    table = await unpackTable(model.get("table"));
+    showLinked();
+  }));
   return () => { if (view) view.finalize(); };
 }
 

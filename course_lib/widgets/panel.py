@@ -11,7 +11,9 @@ data, the browser draws it in one frame (``course_lib.widgets.chart``).
 
 - With ``offline=True`` the panel also tabulates ``compute`` over every value its
   controls can take and links the controls to the chart in the browser, so it
-  answers its sliders in a notebook opened without a kernel.
+  answers its sliders in a notebook opened without a kernel. ``offline`` may
+  instead name the controls to tabulate: the others (a text box of logits, say)
+  need the kernel, which tabulates again when one of them changes.
 - With ``live=True`` (training panels) ``compute`` returns an iterator and its
   results are shown as they come, while training runs in a background thread
   with Train, Pause and Reset (``LiveRun``).
@@ -42,6 +44,8 @@ from course_lib.widgets.chart import Chart, linked_chart, pack_table, presenting
 
 LOG = logging.getLogger(__name__)
 PANEL_CLASS = "course-panel"
+#: The class of a control that needs the kernel in a panel whose other controls work without one.
+NEEDS_KERNEL_CLASS = "course-needs-kernel"
 #: The most states an offline panel may precompute; past it, coarsen the controls' steps.
 MAX_TABLE_ENTRIES = 4000
 SELECTIONS = (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)
@@ -66,6 +70,9 @@ def error_caption(error):
 
 def control_grid(control):
     """Every value a control can take, as the browser sends it (a selection sends its index)."""
+    if isinstance(control, widgets.FloatLogSlider):
+        count = int(round((control.max - control.min) / control.step)) + 1
+        return [float(f"{control.base ** exponent:.10g}") for exponent in control.min + control.step * np.arange(count)]
     if isinstance(control, SELECTIONS):
         return list(range(len(control.options)))
     if isinstance(control, widgets.Checkbox):
@@ -120,7 +127,8 @@ class Panel:
 
         ``controls`` maps ``compute``'s keyword names to ipywidgets controls.
         ``spec`` is the chart's Vega-Lite spec, with named data;
-        ``offline`` precomputes its states so it works without a kernel.
+        ``offline`` precomputes its states so it works without a kernel: True for
+        every control, or the names of the controls to tabulate (the others need the kernel).
         ``button`` (a label such as "Train") makes the panel update only when it is
         pressed, for updates that take seconds; without it, every change redraws.
         ``live`` makes it a training panel: ``compute`` returns an iterator of
@@ -142,9 +150,13 @@ class Panel:
         self.draw = draw
         self.result = None
         self.timings = []
-        exact = [name for name, control in self.controls.items()
-                 if isinstance(control, (*SELECTIONS, widgets.Checkbox))]
-        self.chart = linked_chart(list(self.controls), exact) if offline else Chart()
+        self.tabulated = list(self.controls) if offline is True else list(offline or ())
+        unknown = sorted(set(self.tabulated) - set(self.controls))
+        if unknown:
+            raise ValueError(f"offline names {unknown}, which are not controls of {title!r}: {list(self.controls)}")
+        exact = [name for name in self.tabulated
+                 if isinstance(self.controls[name], (*SELECTIONS, widgets.Checkbox))]
+        self.chart = linked_chart(self.tabulated, exact) if self.tabulated else Chart()
         self.chart.spec = spec
         inputs = list(self.controls.values())
         self.button = self.pause_button = self.reset_button = None
@@ -176,11 +188,15 @@ class Panel:
         if presenter:
             self.widget.add_class(PRESENTER_CLASS)
         self.links = []
-        if offline:
+        if self.tabulated:
             self.chart.table = pack_table(self.tabulate())
-            for name, control in self.controls.items():
+            for name in self.tabulated:
+                control = self.controls[name]
                 self.links.append(widgets.jslink((control, browser_trait(control)), (self.chart, name)))
                 setattr(self.chart, name, browser_value(control))
+            for name, control in self.controls.items():
+                if name not in self.tabulated:
+                    control.add_class(NEEDS_KERNEL_CLASS)
         if live:
             self.training.reset()
         else:
@@ -192,8 +208,9 @@ class Panel:
         return control_values(self.controls)
 
     def tabulate(self):
-        """Every state of the panel, one per combination of control values (for offline panels)."""
-        grids = {name: control_grid(control) for name, control in self.controls.items()}
+        """Every state of the panel, one per combination of the tabulated controls' values, the others as they are now."""
+        grids = {name: control_grid(self.controls[name]) for name in self.tabulated}
+        now = {name: control.value for name, control in self.controls.items() if name not in grids}
         count = int(np.prod([len(grid) for grid in grids.values()]))
         if count > MAX_TABLE_ENTRIES:
             raise ValueError(f"the controls of {self.title!r} take {count} combinations, more than "
@@ -201,7 +218,7 @@ class Panel:
         table = []
         for combination in itertools.product(*grids.values()):
             values = dict(zip(grids, combination))
-            arguments = {name: python_value(self.controls[name], value) for name, value in values.items()}
+            arguments = {**now, **{name: python_value(self.controls[name], value) for name, value in values.items()}}
             try:
                 datasets, caption = self.draw(self.compute(**arguments))
             except ValueError as error:
@@ -209,10 +226,12 @@ class Panel:
             table.append({"values": values, "datasets": datasets, "caption": caption})
         return without_constant_datasets(table)
 
-    def _on_change(self, _change):
+    def _on_change(self, change):
         if self.chart.linked:
-            for name, control in self.controls.items():
-                setattr(self.chart, name, browser_value(control))
+            for name in self.tabulated:
+                setattr(self.chart, name, browser_value(self.controls[name]))
+            if not any(change["owner"] is self.controls[name] for name in self.tabulated):
+                self.chart.table = pack_table(self.tabulate())
         self.refresh()
 
     def refresh(self):

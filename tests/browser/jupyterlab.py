@@ -15,6 +15,7 @@ from pathlib import Path
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from course_lib.widgets.panel import NEEDS_KERNEL_CLASS
 from tools.export_html import WIDGET_STATE, WIDGET_VIEW, is_live, widget_state  # noqa: F401 (shared names)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,9 +214,15 @@ class PanelView:
             time.sleep(0.1)
         return current
 
-    def controls(self):
-        """The panel's controls (sliders, dropdowns, toggle buttons, checkboxes, text boxes), in page order."""
-        return self.locator.locator(CONTROL_SELECTOR).all()
+    def controls(self, without_kernel=False):
+        """The panel's controls (sliders, dropdowns, toggle buttons, checkboxes, text boxes), in page order.
+
+        ``without_kernel``: only those that work without a kernel (not marked as needing it).
+        """
+        selector = CONTROL_SELECTOR
+        if without_kernel:
+            selector = ", ".join(f"{part.strip()}:not(.{NEEDS_KERNEL_CLASS})" for part in CONTROL_SELECTOR.split(","))
+        return self.locator.locator(selector).all()
 
     def button(self):
         """The panel's action button ("Train" and the like), or None for panels that redraw at once."""

@@ -228,8 +228,8 @@ def panel_slide_problems(notebook, step, indices, offline, moved):
 
 
 def move_first_control(view, before):
-    """Move the panel's first control; the figure and the caption must both change."""
-    controls = view.controls()
+    """Move the panel's first control that works without a kernel; the figure and the caption must both change."""
+    controls = view.controls(without_kernel=True)
     if not controls:
         return ["no control found"]
     account = move_control(controls[0])
