@@ -254,7 +254,7 @@ class FreshRuns:
         for variable, value in zip(model.variables + model.optimizer.variables, initial_state):
             variable.assign(value)
         # A new dataset each run: the same shuffle seed then gives the same order as a brand-new run.
-        with notebook.shuffle_seeded(self.seed):
+        with notebook.seeded(self.seed):
             train_data = image_dataset(*self.train_data, self.batch_size, shuffle_seed=self.seed)
         test_data = image_dataset(*self.test_data, 1000)
         callback = training.keras_callback(on_epoch_end=on_epoch_end, should_stop=should_stop)

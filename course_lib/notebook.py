@@ -60,52 +60,41 @@ def seeded(seed):
     same weights) use it instead of re-seeding the reader's global state: after the call,
     the reader's Python, NumPy, Keras and TensorFlow random numbers go on as if it had not
     happened.
+
+    It seeds as ``keras.utils.set_random_seed`` does, but sets TensorFlow's global seed
+    without ``tf.random.set_seed``, which also empties TensorFlow's caches: every compiled
+    function would be prepared again at its next call (0.1-0.3 s for a ``fit`` or a panel's
+    training step, whose warm-up would be lost). Emptying them matters only to stateful
+    TensorFlow random ops, and the course makes none under this: Keras draws from its seed
+    generator, and a dataset's shuffle reads the seeds as it is made.
     """
-    import keras
-    import tensorflow as tf
     from keras.src.backend.common import global_state
     from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
     from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
     from tensorflow.python.eager import context
 
     eager = context.context()
+    tf_rng = getattr(eager, "_rng", None)  # no _rng before a first seed
     saved = (random.getstate(), np.random.get_state(),
              global_state.get_global_attribute(GLOBAL_RANDOM_SEED),
              global_state.get_global_attribute(GLOBAL_SEED_GENERATOR),
-             eager._seed, getattr(eager, "_rng", None) and eager._rng.getstate())  # no _rng before a first seed
-    keras.utils.set_random_seed(seed)
+             eager._seed, tf_rng, tf_rng and tf_rng.getstate())
+    global_state.set_global_attribute(GLOBAL_RANDOM_SEED, seed)
+    global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)  # made again from the seed
+    random.seed(seed)
+    np.random.seed(seed)
+    eager._seed, eager._rng = seed, random.Random(seed)
     try:
         yield
     finally:
-        python_state, numpy_state, keras_seed, keras_generator, tf_seed, tf_rng_state = saved
+        python_state, numpy_state, keras_seed, keras_generator, tf_seed, tf_rng, tf_rng_state = saved
         random.setstate(python_state)
         np.random.set_state(numpy_state)
         global_state.set_global_attribute(GLOBAL_RANDOM_SEED, keras_seed)
         global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, keras_generator)
-        tf.random.set_seed(tf_seed)
-        if tf_rng_state is not None:
-            eager._rng.setstate(tf_rng_state)
-
-
-@contextlib.contextmanager
-def shuffle_seeded(seed):
-    """Make the body's seeded ops (a dataset's ``shuffle(seed=...)``) as they are made under ``seeded(seed)``.
-
-    Such an op reads TensorFlow's global seed when it is made. ``seeded`` sets it with
-    ``tf.random.set_seed``, which also empties TensorFlow's caches, so every compiled
-    function is prepared again at its next call (about 0.2 s for a Keras ``fit``).
-    This sets only the global seed, for code that makes no other random op; the
-    caller's seed is given back after the body.
-    """
-    from tensorflow.python.eager import context
-
-    eager = context.context()
-    saved = eager._seed
-    eager._seed = seed
-    try:
-        yield
-    finally:
-        eager._seed = saved
+        eager._seed, eager._rng = tf_seed, tf_rng
+        if tf_rng is not None:
+            tf_rng.setstate(tf_rng_state)
 
 
 #: Fonts with Chinese glyphs, by platform: Debian/Ubuntu (fonts-noto-cjk), macOS, Windows.

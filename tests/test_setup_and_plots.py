@@ -100,20 +100,22 @@ def test_seeded_code_leaves_the_readers_random_state_as_it_was():
     assert all(np.array_equal(a, b) for a, b in zip(first, again))  # and it is the same model each time
 
 
-def test_shuffle_seeded_shuffles_as_seeded_does_and_leaves_the_seed_as_it_was():
-    def epochs(seeding):
-        with seeding(3):
-            dataset = tf.data.Dataset.range(20).shuffle(20, seed=3, reshuffle_each_iteration=True)
+def test_seeded_code_shuffles_as_set_random_seed_does_without_emptying_tensorflows_caches(monkeypatch):
+    from tensorflow.python.eager import context
+
+    emptied = []  # tf.random.set_seed empties the caches through Context._set_global_seed
+    monkeypatch.setattr(context.Context, "_set_global_seed", lambda self, seed: emptied.append(seed))
+
+    def epochs():
+        dataset = tf.data.Dataset.range(20).shuffle(20, seed=3, reshuffle_each_iteration=True)
         return [list(dataset.as_numpy_iterator()) for _ in range(2)]
 
-    tf.random.set_seed(99)
-    orders = epochs(notebook.shuffle_seeded)
-    assert orders == epochs(notebook.seeded) and orders[0] != orders[1]  # the same two epochs, each its own order
-    tf.random.set_seed(99)
-    expected = float(tf.random.uniform((), seed=1))
-    tf.random.set_seed(99)
-    epochs(notebook.shuffle_seeded)
-    assert float(tf.random.uniform((), seed=1)) == expected  # the reader's global seed is back
+    with notebook.seeded(3):
+        orders = epochs()
+    assert emptied == []
+    monkeypatch.undo()
+    keras.utils.set_random_seed(3)
+    assert epochs() == orders and orders[0] != orders[1]  # the same two epochs, each its own order
 
 
 @pytest.fixture
