@@ -71,6 +71,21 @@ def test_a_panel_can_tabulate_some_controls_and_tabulate_again_when_another_chan
         Panel("scaled", controls, compute, lambda r: ({}, ""), spec=SPEC, offline=("typo",))
 
 
+def test_a_chart_says_what_needs_its_cell_run_when_no_kernel_answers():
+    assert line_fit_panel().chart.kernel_note == ""  # every control works without a kernel
+    counting = counting_panel()
+    assert counting.chart.kernel_note.startswith("Run this cell (in JupyterLab) to use this panel")
+    assert counting.chart.kernel_note.endswith("untrained state.")
+    controls = {"scale": widgets.Text(value="2", description="scale"), "x": widgets.FloatSlider()}
+    partly = Panel("scaled", controls, lambda scale, x: x, lambda r: ({}, f"{r}"), spec=SPEC, offline=("x",))
+    assert partly.chart.kernel_note == ("Run this cell (in JupyterLab) to use scale; the other controls work "
+                                        "without a kernel.")
+    sent = []
+    partly.chart.send = sent.append
+    partly.chart._answer(partly.chart, {"type": "kernel?"}, [])  # what the browser asks as it draws
+    assert sent == [{"type": "kernel"}]  # with this answer it does not show the note
+
+
 def test_an_offline_panel_refuses_a_table_too_large():
     slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=1e-4)
     with pytest.raises(ValueError, match="10001 combinations.*coarsen"):

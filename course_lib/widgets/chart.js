@@ -75,6 +75,9 @@ export async function unpackTable(packed) {
   return new Response(stream).json();
 }
 
+/** Milliseconds a chart waits for its kernel to answer before it says what needs the cell run. */
+export const KERNEL_WAIT_MS = 2000;
+
 function replaceData(view, datasets) {
   for (const [name, rows] of Object.entries(datasets)) view.data(name, rows);
   return view.runAsync();
@@ -115,6 +118,24 @@ async function render({ model, el }) {
   };
 
   enqueue(embed);
+  // A chart whose controls need the kernel asks for it; with no answer (a chapter opened without
+  // running the cell, or its kernel gone) it says under the caption what needs the cell run.
+  const note = model.get("kernel_note");
+  if (note) {
+    let answered = false;
+    const noteElement = document.createElement("div");
+    noteElement.className = "course-kernel-note";
+    noteElement.style.cssText = "color: #8a5a00; font-style: italic; margin-top: 4px";
+    noteElement.textContent = note;
+    model.on("msg:custom", (message) => {
+      if (message?.type === "kernel") {
+        answered = true;
+        noteElement.remove();
+      }
+    });
+    model.send({ type: "kernel?" });
+    setTimeout(() => { if (!answered) el.append(noteElement); }, KERNEL_WAIT_MS);
+  }
   model.on("change:spec", () => enqueue(embed));
   // A chart with a table answers its linked controls itself; the kernel's copies of the same
   // states would arrive later and could show an older one while a slider is dragged.

@@ -123,6 +123,18 @@ class Chart(anywidget.AnyWidget):
     table = traitlets.Unicode("").tag(sync=True)
     linked = traitlets.List(traitlets.Unicode()).tag(sync=True)
     exact = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    #: Shown under the caption when no kernel answers the chart (its cell not run, its kernel gone):
+    #: what needs the cell run. Empty when every control works without a kernel.
+    kernel_note = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.on_msg(self._answer)
+
+    def _answer(self, _chart, content, _buffers):
+        """Tell the browser that a kernel holds this chart, so that it does not show ``kernel_note``."""
+        if content == {"type": "kernel?"}:
+            self.send({"type": "kernel"})
 
     @traitlets.default("library")
     def _default_library(self):

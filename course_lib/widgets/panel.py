@@ -158,6 +158,7 @@ class Panel:
                  if isinstance(self.controls[name], (*SELECTIONS, widgets.Checkbox))]
         self.chart = linked_chart(self.tabulated, exact) if self.tabulated else Chart()
         self.chart.spec = spec
+        self.chart.kernel_note = self._kernel_note(live)
         inputs = list(self.controls.values())
         self.button = self.pause_button = self.reset_button = None
         if button is None:
@@ -202,6 +203,18 @@ class Panel:
         else:
             self.refresh()
         self.first_png = self.chart.to_png()
+
+    def _kernel_note(self, live):
+        """What the chart says when no kernel answers it: which controls need the cell run (or nothing)."""
+        needing = [control.description or name for name, control in self.controls.items()
+                   if name not in self.tabulated]
+        if self.tabulated and not needing:
+            return ""
+        if self.tabulated:
+            return (f"Run this cell (in JupyterLab) to use {', '.join(needing)}; the other controls "
+                    "work without a kernel.")
+        return ("Run this cell (in JupyterLab) to use this panel: it computes in the kernel, and the "
+                "figure shows its " + ("untrained state." if live else "first state."))
 
     def values(self):
         """The current value of every control, by name."""

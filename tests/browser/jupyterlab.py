@@ -40,6 +40,7 @@ PANEL_OUTPUT_JS = """async (panel) => {
     const canvas = panel.querySelector('.course-chart canvas');
     const image = panel.querySelector('img.widget-image');
     const caption = panel.querySelector('.course-panel-caption');
+    const note = panel.querySelector('.course-kernel-note');
     let digest = null, width = 0, decoded = false;
     if (canvas) {
         const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -55,7 +56,8 @@ PANEL_OUTPUT_JS = """async (panel) => {
         width = image.getBoundingClientRect().width;
         decoded = image.naturalWidth > 0;
     }
-    return {image: digest, width, decoded, caption: caption ? caption.innerText.trim() : null};
+    return {image: digest, width, decoded, caption: caption ? caption.innerText.trim() : null,
+            note: note ? note.innerText.trim() : null};
 }"""
 CONTROL_SELECTOR = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")

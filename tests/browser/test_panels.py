@@ -252,9 +252,14 @@ def wait_until(condition, timeout):
     return True
 
 
-def rendering_problems(output):
-    """What the reader would miss in a panel's output: the figure, a caption with numbers, no error."""
+def rendering_problems(output, kernel=True):
+    """What the reader would miss in a panel's output: the figure, a caption with numbers, no error.
+
+    With its ``kernel``, a panel must not say that its cell needs running.
+    """
     problems = []
+    if kernel and output.get("note"):
+        problems.append(f"it says {output['note']!r} though its kernel runs")
     if output["image"] is None or not output["decoded"] or output["width"] < 50:
         problems.append(f"the figure is not shown (decoded: {output['decoded']}, width {output['width']:.0f} px)")
     caption = output["caption"]
@@ -276,7 +281,8 @@ def chapters_with_offline_panels():
 def test_offline_panels_respond_without_a_kernel(chapter, browser, lab):
     """A chapter opened from disk with no cell run: its offline panels render from the saved state,
     and once the kernel is shut down every control still changes the figure (but those marked as
-    needing the kernel, such as the softmax panel's text box of logits).
+    needing the kernel, such as the softmax panel's text box of logits); the chapter's other
+    panels say under their caption that they need their cell run.
 
     JupyterLab starts a kernel when it opens a notebook and asks it for its widgets before it
     renders the saved ones; the kernel is shut down only after that, as a reader's kernel may die.
@@ -302,6 +308,12 @@ def test_offline_panels_respond_without_a_kernel(chapter, browser, lab):
                 view = PanelView(panels.nth(number))
                 problems += [f"cell {index} panel {view.title()!r} without a kernel: {problem}"
                              for problem in move_every_control(view)]
+        for index, count in panel_cells(chapter).items():  # the others say that they need their cell run
+            notes = notebook.cell(index).locator(".course-panel .course-kernel-note")
+            if index not in expected and not wait_until(lambda: notes.count() >= count, RENDER_TIMEOUT):
+                shot = notebook.screenshot(f"cell{index}-no-kernel-note", notebook.cell(index))
+                problems.append(f"cell {index}: {notes.count()} of {count} panels that need the kernel say "
+                                f"so without one; screenshot: {shot}")
     except PlaywrightTimeout as timeout:
         problems.append(f"{timeout.message.splitlines()[0]}; screenshot: {notebook.screenshot('offline-timeout')}")
     finally:
@@ -313,13 +325,13 @@ def move_every_control(view):
     """Move each control that works without a kernel in turn; each move must change the figure's pixels and the caption."""
     view.locator.scroll_into_view_if_needed()
     before = view.wait_for_first_output(RENDER_TIMEOUT)
-    problems = rendering_problems(before)
+    problems = rendering_problems(before, kernel=False)
     for control in view.controls(without_kernel=True):
         moved = move_control(control)
         after = view.wait_for_output(lambda now: changed(now, before) == {"figure", "caption"}, SETTLE_TIMEOUT)
         if changed(after, before) != {"figure", "caption"}:
             problems.append(f"moving {moved} changed {sorted(changed(after, before)) or 'nothing'} "
                             f"(caption {before['caption']!r} → {after['caption']!r})")
-        problems += [f"after moving {moved}: {problem}" for problem in rendering_problems(after)]
+        problems += [f"after moving {moved}: {problem}" for problem in rendering_problems(after, kernel=False)]
         before = after
     return problems
