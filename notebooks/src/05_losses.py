@@ -390,9 +390,9 @@ for cost, profit in ((1, 99), (99, 1), (1, 1)):
 # both fall below 1 and no day is; with equal prices the fit is the median, half and half. The same rule, "the forecast sits at the PROFIT/(COST+PROFIT) quantile", explains
 # every position of the sliders below.
 #
-# **Panel.** Move COST and PROFIT (1 to 99, in steps of 2). All 2 500 pairs were fitted in one
-# batched descent when the panel was built (`losses.fit_sales_models`), so the figure follows
-# the sliders at once, even in a chapter opened without a kernel. The right figure shows each
+# **Panel.** Move COST and PROFIT (1 to 99, in steps of 2). Every pair of prices the sliders offer
+# was fitted in one batched descent when the panel was built (`losses.fit_sales_models`), so the
+# figure follows the sliders at once, even in a chapter opened without a kernel. The right figure shows each
 # day's error: red bars are unsold units, green bars missed sales.
 
 # %% tags=["panel"] slideshow={"slide_type": "subslide"}
