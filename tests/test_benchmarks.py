@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from benchmarks import latency, reference_panels, report, suite, throughput
+from benchmarks import compare_browser, latency, reference_panels, report, suite, throughput
 from benchmarks import run as bench
 from course_lib.plots import new_figure
 from course_lib.widgets.panel import Panel
@@ -286,3 +286,19 @@ def test_panel_canvas_reuses_the_layout_only_while_it_fits():
     longer = canvas.positions
     canvas.to_png(_curve_figure(1.0, width=6.0))  # another size: margins are fractions of it
     assert canvas.positions is not longer
+
+
+def test_compare_browser_puts_two_runs_side_by_side():
+    def run(date, slider, train):
+        return {"meta": {"date": date, "load_average": {"browser": 0.9, "end": 1.1}},
+                "browser": {"rows": [
+                    {"panel": "losses.sales_panel", "stored_bytes": 162_000, "with_kernel": slider,
+                     "without_kernel": None if date == "before" else {"median": 9.0, "p95": 17.0, "count": 15}},
+                    {"panel": "debugging.break_it_panel", "stored_bytes": 93_000, "with_kernel": train}]}}
+
+    before = run("before", {"median": 80.2, "p95": 92.0, "count": 15}, {"median": 756.0, "count": 1})
+    after = run("after", {"median": 15.0, "p95": 21.4, "count": 15}, {"median": 132.0, "count": 1})
+    lines = compare_browser.table(before, after)
+    assert "| losses.sales_panel | 80 / 92 | 15 / 21 | — | 9 / 17 | 162 → 162 |" in lines
+    assert "| debugging.break_it_panel | 756 (first live update) | 132 (first live update) | — | — | 93 → 93 |" in lines
+    assert "before: before, load average 0.9 at the start and 1.1 at the end" in lines
