@@ -369,7 +369,7 @@ class LiveRun:
     goes on from what was learned; Play with changed controls, or Reset, starts
     a new iterator. The kernel's main thread stays free, so the page never
     freezes and the Pause button is heard while training runs; interrupting the
-    kernel (Ctrl-C, or Kernel → Interrupt) pauses it too.
+    kernel (Kernel → Interrupt, or I I in JupyterLab's command mode) pauses it too.
     """
 
     def __init__(self, panel, warm_up=None):
