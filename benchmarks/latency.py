@@ -8,14 +8,13 @@ control of a cheap panel moves through several values, each change redrawing
 the panel; a training panel gets a changed control, then a click on its button.
 The wall time of each change is measured around the assignment (or the click);
 the panel's own ``timings`` split it into ``compute`` and ``draw`` (drawing
-includes the PNG encoding the browser receives). The process CPU time of the
+makes the rows the chart in the browser receives). The process CPU time of the
 same span is kept too: on a machine shared with other work, it shows what the
 update costs on an idle core (TensorFlow's threads add theirs to it).
 """
 
 import importlib
 import inspect
-import io
 import pkgutil
 import statistics
 import time
@@ -159,44 +158,6 @@ def drive(panel, *, values_per_control=5, repeats=2, max_clicks=4, budget_second
     return samples, rejected
 
 
-def draw_breakdown(panel):
-    """CPU seconds of each stage of one redraw of the panel's current result, to show what to make faster.
-
-    ``build`` is the panel's ``draw`` (a new figure with its artists); ``render`` the
-    Agg rasterisation on the panel's canvas with the layout it remembers (what every
-    slider step pays); ``layout`` what finding the constrained layout again adds
-    (paid only when a text around the axes changes length); ``encode`` the PNG
-    compression; ``redraw`` rendering the same finished figure once more, Matplotlib's
-    floor for this design on this machine (what an update that changed the artists
-    in place, instead of building a new figure, would still pay).
-    """
-    if panel.chart is not None:
-        return {}  # a chart panel draws in the browser: its kernel-side cost is compute + data
-    from PIL import Image
-
-    from course_lib.plots import PanelCanvas
-
-    canvas = PanelCanvas()
-    canvas.to_png(panel.draw(panel.result)[0])  # remember the layout, as the panel has
-    start = time.process_time()
-    figure, _ = panel.draw(panel.result)
-    built = time.process_time()
-    canvas.to_png(figure)
-    rendered = time.process_time()
-    Image.fromarray(np.asarray(figure.canvas.buffer_rgba())).save(io.BytesIO(), format="png",
-                                                                   compress_level=1)
-    encoded = time.process_time()
-    figure.canvas.draw()
-    redrawn = time.process_time()
-    fresh, _ = panel.draw(panel.result)
-    laid_out = time.process_time()
-    fresh.canvas.draw()  # a new canvas, layout engine on: layout + render
-    with_layout = time.process_time() - laid_out
-    render = rendered - built - (encoded - rendered)
-    return {"build": built - start, "render": render, "layout": max(0.0, with_layout - render),
-            "encode": encoded - rendered, "redraw": redrawn - encoded}
-
-
 def measure_panel(factory, **drive_options):
     """Build one panel with no arguments and drive it; returns its latency figures and its verdict."""
     start = time.perf_counter()
@@ -217,7 +178,6 @@ def measure_panel(factory, **drive_options):
         "compute": _summary([s["compute"] for s in samples]),
         "draw": _summary([s["draw"] for s in samples]),
         "per_control_median": {name: statistics.median(walls) for name, walls in controls.items()},
-        "draw_breakdown_cpu": draw_breakdown(panel),
         "limit_seconds": limit,
         "too_slow": wall["median"] is not None and wall["median"] > limit,
     }

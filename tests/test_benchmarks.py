@@ -84,7 +84,6 @@ def test_a_cheap_panel_is_driven_through_every_control(welcome_latency):
     assert entry["changes"] == 4 and set(entry["per_control_median"]) == {"w", "b"}
     assert entry["compute"]["median"] + entry["draw"]["median"] <= entry["wall"]["p95"]
     assert entry["too_slow"] == (entry["wall"]["median"] > latency.CHEAP_LIMIT_SECONDS)
-    assert entry["draw_breakdown_cpu"] == {}  # a chart panel draws in the browser, not in the kernel
 
 
 def test_a_training_panel_is_clicked_after_each_change():
