@@ -461,6 +461,10 @@ BUGS = {
 }
 
 
+#: What a break-it run measures beside its loss (its warm-up traces the same).
+RUN_METRICS = {"accuracy": training.accuracy}
+
+
 class BrokenRuns:
     """Runs of the break-it panel on an MNIST slice, each from the same fresh start of its scenario.
 
@@ -494,6 +498,13 @@ class BrokenRuns:
             self._runs[bug] = model, optimizer, state, [np.array(v.numpy()) for v in state]
         return self._runs[bug]
 
+    def _parts(self, bug):
+        """``bug``'s data slices ``((x_train, y_train), (x_test, y_test))``, its loss and its scenario."""
+        validate.one_of("bug", bug, list(BUGS))
+        settings = BUGS[bug]
+        return (self._slices(settings.get("scale", "0..1")),
+                settings.get("loss", losses.cross_entropy_of_logits), self._scenario(bug))
+
     def prepare(self, bug):
         """Build ``bug``'s scenario now; return a function that traces its training, evaluation and report.
 
@@ -501,14 +512,11 @@ class BrokenRuns:
         in the background (its ``warm_up``), so that the first press on Train shows an epoch
         at once. The function learns nothing (see :func:`course_lib.training.warm_up`).
         """
-        settings = BUGS[bug]
-        (x_train, y_train), _ = self._slices(settings.get("scale", "0..1"))
+        ((x_train, y_train), _), loss_fn, (model, optimizer, _, _) = self._parts(bug)
         x, y = x_train[:self.probe_size], y_train[:self.probe_size]
-        loss_fn = settings.get("loss", losses.cross_entropy_of_logits)
-        model, optimizer, _, _ = self._scenario(bug)
 
         def trace():
-            training.warm_up(model, loss_fn, optimizer, x[:1], y[:1], metrics={"accuracy": training.accuracy})
+            training.warm_up(model, loss_fn, optimizer, x[:1], y[:1], metrics=RUN_METRICS)
             health_report(model, x, y, loss_fn, from_logits=True)
         return trace
 
@@ -518,12 +526,8 @@ class BrokenRuns:
         Each state is a dict: ``bug``, ``losses`` and ``val_accuracy`` per epoch so far,
         ``stop_reason``, and the ``report`` on the probe batch (with the run's history).
         """
-        validate.one_of("bug", bug, list(BUGS))
         num_epochs = validate.positive_int("num_epochs", num_epochs)
-        settings = BUGS[bug]
-        (x_train, y_train), (x_test, y_test) = self._slices(settings.get("scale", "0..1"))
-        loss_fn = settings.get("loss", losses.cross_entropy_of_logits)
-        model, optimizer, state, initial = self._scenario(bug)
+        ((x_train, y_train), (x_test, y_test)), loss_fn, (model, optimizer, state, initial) = self._parts(bug)
         for variable, value in zip(state, initial):
             variable.assign(value)
         train_data = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(
@@ -543,7 +547,7 @@ class BrokenRuns:
             if should_stop is not None and should_stop():
                 return
             training.train(model, train_data, loss_fn=loss_fn, optimizer=optimizer, num_epochs=1,
-                           metrics={"accuracy": training.accuracy}, validation_data=test_data,
+                           metrics=RUN_METRICS, validation_data=test_data,
                            progress=False, history=history)
             yield result()
             if history.stop_reason != "completed":

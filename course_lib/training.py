@@ -168,9 +168,9 @@ def warm_up(model, loss_fn, optimizer, x, y, metrics=None):
     batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(len(x)).take(0)
     zeros = {name: tf.constant(0.0, tf.float64) for name in ("loss", *metrics)}
     for run_steps in _compiled_steps(model, loss_fn, optimizer, metrics):  # train, then evaluate
+        arguments = (iter(batches), zeros, tf.constant(0.0, tf.float64))
         # called as the concrete function, this call is not counted in TensorFlow's retracing warning
-        run_steps.get_concrete_function(iter(batches), zeros, tf.constant(0.0, tf.float64))(
-            iter(batches), zeros, tf.constant(0.0, tf.float64))
+        run_steps.get_concrete_function(*arguments)(*arguments)
 
 
 #: Batches per call of a compiled epoch (see :func:`make_epoch_function`): enough that Python's

@@ -119,7 +119,7 @@ def draw_sales_fit(result):
 
 
 #: The prices the sales panel offers: 1 to 99 in steps of 2, so that the fits of all 2 500 pairs
-#: ship with the panel (about 1 MB) and its sliders answer without a kernel.
+#: ship with the panel (a 0.5 MB table) and its sliders answer without a kernel.
 PRICE_STEP = 2.0
 
 
