@@ -63,7 +63,7 @@ def seeded(seed):
 
     It seeds as ``keras.utils.set_random_seed`` does, but sets TensorFlow's global seed
     without ``tf.random.set_seed``, which also empties TensorFlow's caches: every compiled
-    function would be prepared again at its next call (0.1-0.3 s for a ``fit`` or a panel's
+    function would be prepared again at its next call (about 0.2 s for a ``fit`` epoch, or a panel's
     training step, whose warm-up would be lost). Emptying them matters only to stateful
     TensorFlow random ops, and the course makes none under this: Keras draws from its seed
     generator, and a dataset's shuffle reads the seeds as it is made.
