@@ -192,11 +192,14 @@ def test_race_panel_follows_its_controls():
     panel.controls["learning_rate"].value = 0.01
     assert panel.chart.caption != first and "lr 0.01" in panel.chart.caption
     # SGD's first step from (−9, 1.5) on 0.05x² + 2y²: the gradient is (−0.9, 6), times lr 0.01
-    sgd = [row for row in panel.chart.datasets["paths"] if row["method"] == "SGD"]
-    assert len(sgd) == 101 and sgd[1] == {"step": 1, "method": "SGD", "x": -8.991, "y": 1.44}
+    sgd = [row for row in panel.chart.datasets["runs"] if row["method"] == "SGD"]
+    assert len(sgd) == 101 and {key: sgd[1][key] for key in ("step", "method", "x", "y")} == {
+        "step": 1, "method": "SGD", "x": -8.991, "y": 1.44}
+    # its loss there: 0.05 · 8.991² + 2 · 1.44² = 4.042 + 4.147
+    assert sgd[1]["loss"] == pytest.approx(0.05 * 8.991 ** 2 + 2 * 1.44 ** 2, rel=1e-3)
     panel.controls["surface"].value = "rosenbrock"
     assert panel.result["surface"].name == "rosenbrock"
-    assert panel.chart.datasets["window"] == [{"x": -2.0, "y": -1.0}, {"x": 2.0, "y": 3.0}]
+    assert panel.chart.backdrop["window"] == [{"x": -2.0, "y": -1.0}, {"x": 2.0, "y": 3.0}]
     panel.controls["learning_rate"].value = 0.1
     assert "SGD <b>diverged</b>" in panel.chart.caption
     ends = {row["method"]: row for row in panel.chart.datasets["ends"]}

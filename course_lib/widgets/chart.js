@@ -1,10 +1,11 @@
 // The browser side of course_lib.widgets.chart.Chart: glue between a widget model and Vega.
 //
 // Vega-Lite draws; this file only hands it data. The model holds a Vega-Lite `spec` whose
-// data sources are named, the `datasets` to put in them, and a `caption`. A panel that works
-// without a kernel also holds a `table` of precomputed states, each {values, datasets, caption},
-// and one trait per control named in `linked` (those in `exact` are choices, not numbers), fed
-// by the controls through ipywidgets' jslink.
+// data sources are named, the `datasets` to put in them (and the `backdrop`: those that seldom
+// change, sent apart so that an update does not carry them again), and a `caption`. A panel
+// that works without a kernel also holds a `table` of precomputed states, each {values,
+// datasets, caption}, and one trait per control named in `linked` (those in `exact` are
+// choices, not numbers), fed by the controls through ipywidgets' jslink.
 // When a linked value changes, the state nearest to the controls is shown: no kernel needed.
 // When the kernel sends a new table (a control that is not linked has changed), it is shown too.
 // No formula of the course is computed here; every number comes from Python.
@@ -111,7 +112,7 @@ async function render({ model, el }) {
     if (view) view.finalize();
     const { vegaEmbed } = await library().loaded;
     table = await unpackTable(model.get("table"));
-    const spec = { ...model.get("spec"), datasets: model.get("datasets") };
+    const spec = { ...model.get("spec"), datasets: { ...model.get("backdrop"), ...model.get("datasets") } };
     view = (await vegaEmbed(figure, spec, { actions: false, renderer: "canvas" })).view;
     caption.innerHTML = model.get("caption");
     if (table.length) showLinked();
@@ -141,6 +142,9 @@ async function render({ model, el }) {
   // states would arrive later and could show an older one while a slider is dragged.
   const fromKernel = () => !model.get("table");
   model.on("change:datasets", () => { if (fromKernel()) show(model.get("datasets"), model.get("caption")); });
+  model.on("change:backdrop", () => {
+    if (fromKernel()) enqueue(() => (view ? replaceData(view, model.get("backdrop")) : null));
+  });
   model.on("change:caption", () => { if (fromKernel()) caption.innerHTML = model.get("caption"); });
   for (const name of model.get("linked")) model.on(`change:${name}`, () => enqueue(showLinked));
   // A control that needs the kernel (a text box of logits, say) makes it send a new table.

@@ -2,8 +2,8 @@
 
 Python keeps every formula; the browser only draws. A ``Chart`` holds a
 Vega-Lite ``spec`` whose data sources are *named* (``{"data": {"name":
-"points"}}``), the ``datasets`` that fill them, and a ``caption`` (HTML) shown
-under the chart. Changing ``datasets`` updates the drawn chart in place, in one
+"points"}}``), the ``datasets`` that fill them (and the ``backdrop``, those that seldom change),
+and a ``caption`` (HTML) shown under the chart. Changing ``datasets`` updates the drawn chart in place, in one
 frame, without drawing anything in the kernel.
 
 A chart can also carry a ``table`` of precomputed states (packed by
@@ -21,6 +21,7 @@ import base64
 import gzip
 import hashlib
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,6 +120,9 @@ class Chart(anywidget.AnyWidget):
 
     spec = traitlets.Dict().tag(sync=True)
     datasets = traitlets.Dict().tag(sync=True)
+    #: Datasets that change with few controls (the surface under the optimizer race's paths): held
+    #: apart from ``datasets``, so an update that leaves them as they were does not send them again.
+    backdrop = traitlets.Dict().tag(sync=True)
     caption = traitlets.Unicode("").tag(sync=True)
     table = traitlets.Unicode("").tag(sync=True)
     linked = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -151,7 +155,7 @@ class Chart(anywidget.AnyWidget):
 
     def full_spec(self):
         """The spec with its data inlined: what the browser draws now, as one Vega-Lite document."""
-        return {**self.spec, "datasets": self.datasets}
+        return {**self.spec, "datasets": {**self.backdrop, **self.datasets}}
 
     def to_png(self, scale=1.0):
         """The chart as PNG bytes, drawn without a browser (for viewers without JavaScript)."""
@@ -178,21 +182,25 @@ def rows(digits=4, **columns):
     """Vega-Lite rows from equal-length columns, numbers rounded to ``digits`` significant digits.
 
     A chart needs no more precision than a screen shows, and rounding keeps a
-    panel's stored states small.
+    panel's stored states small. A number that is not finite becomes ``None`` (JSON's null).
     """
-    arrays = {name: np.broadcast_to(np.asarray(values), np.shape(next(iter(columns.values()))))
-              for name, values in columns.items()}
-    length = len(next(iter(arrays.values())))
-    return [{name: _plain(array[i], digits) for name, array in arrays.items()} for i in range(length)]
+    shape = np.shape(next(iter(columns.values())))
+    plain = [_plain_column(np.broadcast_to(np.asarray(values), shape), digits) for values in columns.values()]
+    return [dict(zip(columns, values)) for values in zip(*plain)]
 
 
-def _plain(value, digits):
-    if isinstance(value, (np.floating, float)):
-        value = float(value)
-        return float(f"{value:.{digits}g}") if np.isfinite(value) else None
-    if isinstance(value, (np.integer, np.bool_)):
-        return value.item()
-    return value
+def _plain_column(array, digits):
+    """A column's values as JSON-ready Python values (made column by column: a panel redraws on every slider step)."""
+    if array.dtype.kind == "f":
+        return [_plain_number(value, digits) for value in array.tolist()]
+    if array.dtype.kind == "O":  # mixed values (numbers, text, None)
+        return [_plain_number(float(value), digits) if isinstance(value, (float, np.floating))
+                else value.item() if isinstance(value, np.generic) else value for value in array]
+    return array.tolist()
+
+
+def _plain_number(value, digits):
+    return float(f"{value:.{digits}g}") if math.isfinite(value) else None
 
 
 def linked_chart(names, exact=()):

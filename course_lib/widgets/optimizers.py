@@ -55,7 +55,7 @@ RACE_SPEC = {
              {"data": {"name": "contours"},
               "mark": {"type": "line", "color": "#999", "strokeWidth": 0.7, "opacity": 0.7, "clip": True},
               "encoding": {"detail": {"field": "line"}, "order": {"field": "order"}}},
-             {"data": {"name": "paths"}, "mark": {"type": "line", "strokeWidth": 1.6, "clip": True},
+             {"data": {"name": "runs"}, "mark": {"type": "line", "strokeWidth": 1.6, "clip": True},
               "encoding": {"color": {"field": "method", **_METHOD_COLORS},
                            "detail": {"field": "method"}, "order": {"field": "step"}}},
              {"data": {"name": "ends"}, "mark": {"type": "point", "filled": True, "size": 60, "clip": True},
@@ -71,7 +71,7 @@ RACE_SPEC = {
                                     "scale": {"domain": ["start", "minimum"], "range": ["transparent", "black"]}}}},
          ],
          "resolve": {"scale": {"shape": "independent", "color": "shared"}}},
-        {"data": {"name": "losses"}, "width": 320, "height": 300, "title": "loss against step",
+        {"data": {"name": "runs"}, "width": 320, "height": 300, "title": "loss against step",
          "mark": {"type": "line", "strokeWidth": 1.6},
          "encoding": {"x": {"field": "step", "type": "quantitative", "title": "step t"},
                       "y": {"field": "loss", "type": "quantitative", "title": "loss f(x, y) (log scale)",
@@ -100,13 +100,17 @@ def contour_rows(name):
 
 
 def draw_race(result):
-    """The paths over the contour lines and the loss of each method against the step, as chart data."""
+    """The paths over the contour lines and the loss of each method against the step, as chart data.
+
+    Each step of each method is one row of ``runs`` (its point and its loss), which both
+    halves of the chart draw; the surface's datasets are the panel's backdrop.
+    """
     surface = result["surface"]
-    paths, losses, ends = [], [], []
+    runs, ends = [], []
     for name, run in result["runs"].items():
-        points, steps = run["points"], np.arange(len(run["losses"]))
-        paths += chart.rows(step=steps, method=name, x=points[:, 0], y=points[:, 1])
-        losses += chart.rows(step=steps, method=name, loss=np.maximum(run["losses"], LOSS_FLOOR))
+        points = run["points"]
+        runs += chart.rows(step=np.arange(len(points)), method=name, x=points[:, 0], y=points[:, 1],
+                           loss=np.maximum(run["losses"], LOSS_FLOOR))
         ends += chart.rows(method=[name], x=points[-1:, 0], y=points[-1:, 1],
                            outcome=["diverged after this" if run["diverged"] else "after the last step"])
     datasets = {
@@ -114,7 +118,7 @@ def draw_race(result):
         "window": chart.rows(x=surface.x_range, y=surface.y_range),
         "landmarks": chart.rows(landmark=["start", "minimum"], x=[surface.start[0], surface.minimum[0]],
                                 y=[surface.start[1], surface.minimum[1]]),
-        "paths": paths, "ends": ends, "losses": losses,
+        "runs": runs, "ends": ends,
     }
     return datasets, race_caption(result)
 
@@ -123,11 +127,11 @@ def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0
                          lr_choice="one for all"):
     """Surface, learning rate (one for all, or each its best), β1, β2 and steps → the five paths and loss curves.
 
-    Cheap (five runs of a few hundred NumPy steps), so it redraws while dragging. It needs
-    its kernel: five paths and loss curves take about 9 kB per state packed at 100 steps
-    and 86 kB at 1000, so even the few hundred states a coarse grid of lr, β1, β2 and
-    steps would need take megabytes, and the lr slider is a log slider, which the offline
-    table cannot step through.
+    Cheap (five runs of a few hundred NumPy steps), so it redraws while dragging; the
+    surface's contour lines are its backdrop, sent again only when the surface changes. It
+    needs its kernel: five paths and loss curves take about 10 kB per state packed at 100
+    steps and 85 kB at 1000, so even the few hundred states a coarse grid of lr, β1, β2 and
+    steps would need take megabytes.
     """
     controls = {
         "surface": widgets.Dropdown(options=list(optimizers.SURFACES), value=surface,
@@ -147,6 +151,7 @@ def optimizer_race_panel(surface="ravine", learning_rate=0.4, beta1=0.9, beta2=0
     for control in controls.values():
         control.style.description_width = "120px"
     return Panel("Optimizer race (优化器赛跑)", controls, optimizers.race, draw_race, spec=RACE_SPEC,
+                 backdrop=("contours", "window", "landmarks"),
                  explanation="Five optimizers start at ○ and race to the minimum ★, with the "
                              "same learning rate or each with the rate (of 17 from 1e-4 to 1) that "
                              "ends lowest. β1 is SGDM's β and Adam's β1; β2 is "

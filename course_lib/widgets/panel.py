@@ -121,7 +121,7 @@ def without_constant_datasets(table):
 class Panel:
     """Controls, a figure and a caption, redrawn from ``compute`` and ``draw`` when a control moves."""
 
-    def __init__(self, title, controls, compute, draw, *, spec, offline=False, button=None,
+    def __init__(self, title, controls, compute, draw, *, spec, offline=False, backdrop=(), button=None,
                  live=False, warm_up=None, explanation=""):
         """Build the panel and draw it once with the controls' initial values.
 
@@ -129,6 +129,8 @@ class Panel:
         ``spec`` is the chart's Vega-Lite spec, with named data;
         ``offline`` precomputes its states so it works without a kernel: True for
         every control, or the names of the controls to tabulate (the others need the kernel).
+        ``backdrop`` names the datasets of ``draw`` that change with few controls (a surface
+        under moving paths): the kernel sends them only when they change (``Chart.backdrop``).
         ``button`` (a label such as "Train") makes the panel update only when it is
         pressed, for updates that take seconds; without it, every change redraws.
         ``live`` makes it a training panel: ``compute`` returns an iterator of
@@ -150,6 +152,7 @@ class Panel:
         self.draw = draw
         self.result = None
         self.timings = []
+        self.backdrop = tuple(backdrop)
         self.tabulated = list(self.controls) if offline is True else list(offline or ())
         unknown = sorted(set(self.tabulated) - set(self.controls))
         if unknown:
@@ -278,7 +281,9 @@ class Panel:
     def show(self, result):
         """Draw ``result`` (the chart's data and caption) and keep it as the panel's ``result``."""
         datasets, caption = self.draw(result)
+        backdrop = {name: datasets.pop(name) for name in self.backdrop}
         with self.chart.hold_sync():
+            self.chart.backdrop = backdrop  # unchanged, it is not sent again
             self.chart.datasets = datasets
             self.chart.caption = caption
         self.result = result
