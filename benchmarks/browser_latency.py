@@ -6,11 +6,11 @@ a key listener notes the key press, and a check on every animation frame notes
 the first frame whose figure differs (the chart's canvas pixels, the ``<img>``
 once decoded, plotly's SVG).
 
-It builds one notebook with every cheap panel of the course (``*_panel``
-factories that take no argument and have no button) and, as references, two of
-them drawn the other ways (``reference_panels``: Matplotlib in the kernel, as
-every panel was drawn before; plotly's FigureWidget, the other candidate),
-executes it so its widget state is saved, then in JupyterLab
+It builds one notebook per topic, as its chapter holds them: the topic's panels
+(its ``*_panel`` factories, called without arguments) and, beside the two panels
+they redraw, the references (``reference_panels``: Matplotlib in the kernel, as
+every panel was drawn before; plotly's FigureWidget, the other candidate). Each is
+executed so its widget state is saved, then, one after the other, in JupyterLab
 
 1. **with a kernel**: runs every cell (live widgets), presses keys on each panel's
    first slider; a training panel's button is clicked once instead (time to its
@@ -21,6 +21,12 @@ executes it so its widget state is saved, then in JupyterLab
 
 Each panel gets ``presses`` key presses, one at a time (the next after the
 figure changed and a pause), so the times are not queued behind each other.
+
+One page per topic, not one page of every panel: the browser composites the whole
+page in every frame. In one page of all twenty panels and the two plotly figures,
+each frame took 10-22 ms of the page's main thread (4-6 ms in a page of the
+optimizer race alone), and a key press on the race took 60 ms to its figure
+against 37 ms alone (median of 12 and of 25 presses, 2026-12-02).
 """
 
 import contextlib
@@ -87,21 +93,24 @@ ARM_JS = """(panel) => {
 }"""
 
 
-def panel_cells(only=()):
-    """(label, code) of every cell of the benchmark notebook: the course's panels, then the
-    references; of the modules ``only``, if given."""
-    cells = []
+def panel_pages(only=()):
+    """The benchmark's notebooks: {topic: [(label, code) of each cell]}, a topic's references
+    beside its panels; of the topics ``only``, if given."""
+    pages = {}
     for module_name, factory in panel_factories(only=only):
         if isinstance(factory, Exception):
             continue
         module = module_name.rsplit(".", 1)[1]
-        cells.append((f"{module}.{factory.__name__}",
-                      f"from {module_name} import {factory.__name__}\n{factory.__name__}()"))
-    return cells + [(label, code) for module, label, code in REFERENCES if not only or module in only]
+        pages.setdefault(module, []).append(
+            (f"{module}.{factory.__name__}", f"from {module_name} import {factory.__name__}\n{factory.__name__}()"))
+    for module, label, code in REFERENCES:
+        if module in pages:
+            pages[module].append((label, code))
+    return pages
 
 
 def build_notebook(cells):
-    """The benchmark notebook, executed (with its widget state) in a fresh kernel."""
+    """A benchmark notebook of ``cells``, executed (with its widget state) in a fresh kernel."""
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell("from course_lib import notebook\nnotebook.setup()\n"
                                                 "from benchmarks import reference_panels")]
@@ -201,53 +210,65 @@ def run(*, presses=15, only=(), log=print, browser=None):
 
     ``browser`` is a running Playwright Chromium to use (a test session's); by default one is started.
     """
-    from tests.browser.jupyterlab import NotebookPage, offline_panel_cells
+    from tests.browser.jupyterlab import offline_panel_cells
     from tests.browser.lab import CHROMIUM, chromium, serve
 
     if not CHROMIUM.exists():
         return {"error": f"no Chromium at {CHROMIUM}"}
-    cells = panel_cells(only)
-    log(f"browser: executing a notebook of {len(cells)} panels ...")
-    notebook = build_notebook(cells)
+    pages = panel_pages(only)
     home = Path(tempfile.mkdtemp(prefix="browser-latency-"))
     served = home / "notebooks"
     served.mkdir()
-    nbformat.write(notebook, served / "panels.ipynb")
     shutil.copytree(ROOT / "benchmarks", served / "benchmarks", ignore=shutil.ignore_patterns("results"))
-    offline = offline_panel_cells(notebook)
-    rows = [{"panel": label, "index": index, "shows": shows_a_widget(notebook, index),
-             "offline": index in offline, "stored_bytes": stored_bytes(notebook, index)}
-            for index, (label, _) in enumerate(cells, start=1)]
-    state = notebook.metadata.get("widgets", {})
+    rows, state_bytes = [], 0
+    for topic, cells in pages.items():
+        log(f"browser: executing the {topic} notebook ({len(cells)} panels) ...")
+        notebook = build_notebook(cells)
+        nbformat.write(notebook, served / f"{topic}.ipynb")
+        offline = offline_panel_cells(notebook)
+        rows += [{"panel": label, "page": topic, "index": index, "shows": shows_a_widget(notebook, index),
+                  "offline": index in offline, "stored_bytes": stored_bytes(notebook, index)}
+                 for index, (label, _) in enumerate(cells, start=1)]
+        state_bytes += len(json.dumps(notebook.metadata.get("widgets", {})))
     try:
         with serve(served, home) as lab, (contextlib.nullcontext(browser) if browser else chromium()) as browser:
-            page = NotebookPage(browser, lab, "panels.ipynb")
-            page.open()
-            page.run_all_cells(len(cells) + 1)
-            page.wait_for_idle(600)
-            for row in rows:
-                if row["shows"]:
-                    panel = page.cell(row["index"]).locator(".course-panel").first
-                    panel.wait_for(timeout=60_000)
-                    row["training"] = bool(panel.locator(".widget-button").count())
-                    row["with_kernel"] = measure_training(panel) if row["training"] else measure(panel, presses)
-                    log(f"  {row['panel']}: {row['with_kernel']}")
-            page.close()
-            lab.shut_down_kernels()
-            page = NotebookPage(browser, lab, "panels.ipynb")
-            page.open()  # the saved state renders once JupyterLab has asked the new kernel for its widgets
-            offline = [row for row in rows if row["offline"]]
-            for row in offline:
-                page.cell(row["index"]).locator(".course-panel").first.wait_for(timeout=60_000)
-            lab.shut_down_kernels()
-            for row in offline:
-                row["without_kernel"] = measure(page.cell(row["index"]).locator(".course-panel").first, presses)
-                log(f"  {row['panel']} without a kernel: {row['without_kernel']}")
-            page.close()
+            for topic, cells in pages.items():
+                measure_page(browser, lab, topic, len(cells), [row for row in rows if row["page"] == topic],
+                             presses, log)
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    return {"presses": presses, "rows": rows,
-            "widget_state_bytes": len(json.dumps(state))}
+    return {"presses": presses, "rows": rows, "widget_state_bytes": state_bytes}
+
+
+def measure_page(browser, lab, topic, code_cells, rows, presses, log):
+    """Measure the panels (``rows``) of one topic's notebook with its kernel, then without one."""
+    from tests.browser.jupyterlab import NotebookPage
+
+    page = NotebookPage(browser, lab, f"{topic}.ipynb")
+    page.open()
+    page.run_all_cells(code_cells + 1)
+    page.wait_for_idle(600)
+    for row in rows:
+        if row["shows"]:
+            panel = page.cell(row["index"]).locator(".course-panel").first
+            panel.wait_for(timeout=60_000)
+            row["training"] = bool(panel.locator(".widget-button").count())
+            row["with_kernel"] = measure_training(panel) if row["training"] else measure(panel, presses)
+            log(f"  {row['panel']}: {row['with_kernel']}")
+    page.close()
+    lab.shut_down_kernels()
+    offline = [row for row in rows if row["offline"]]
+    if not offline:
+        return
+    page = NotebookPage(browser, lab, f"{topic}.ipynb")
+    page.open()  # the saved state renders once JupyterLab has asked the new kernel for its widgets
+    for row in offline:
+        page.cell(row["index"]).locator(".course-panel").first.wait_for(timeout=60_000)
+    lab.shut_down_kernels()
+    for row in offline:
+        row["without_kernel"] = measure(page.cell(row["index"]).locator(".course-panel").first, presses)
+        log(f"  {row['panel']} without a kernel: {row['without_kernel']}")
+    page.close()
 
 
 if __name__ == "__main__":

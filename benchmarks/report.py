@@ -214,7 +214,7 @@ def _browser_section(browser):
                              + (" (first live update)" if row.get("training") and key == "with_kernel" else "")
                              + (f", {timing['lost']} lost" if timing["lost"] else ""))
         lines.append(f"| {row['panel']} | {cells[0]} | {cells[1]} | {row['stored_bytes'] / 1000:.0f} |")
-    lines += ["", f"Saved widget state of the benchmark notebook: {browser['widget_state_bytes'] / 1e6:.2f} MB.", ""]
+    lines += ["", f"Saved widget state of the benchmark notebooks: {browser['widget_state_bytes'] / 1e6:.2f} MB.", ""]
     return lines
 
 

@@ -166,11 +166,10 @@ def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_wid
     def compute(num_epochs, first_width):
         return runs.epochs(num_epochs, classifiers.scaled_widths(first_width))
 
-    # One epoch now traces fit and evaluate for the first width, so that the first press on Train
-    # shows an epoch at once. Not in the background: the runs share the model (each puts back its
-    # initial state, so this epoch changes no later run).
-    for _ in compute(1, first_width):
-        pass
+    def warm_up():
+        """One epoch at the first width traces fit and evaluate (each run puts back the model's initial state)."""
+        for _ in compute(1, first_width):
+            pass
 
     controls = {
         "num_epochs": widgets.IntSlider(value=num_epochs, min=1, max=15, description="epochs"),
@@ -178,7 +177,7 @@ def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_wid
                                                value=first_width, description="first width"),
     }
     return Panel("Epochs and width (轮数与网络宽度)", controls, compute, draw_training_run,
-                 spec=TRAINING_RUN_SPEC, button="Train", live=True,
+                 spec=TRAINING_RUN_SPEC, button="Train", live=True, warm_up=warm_up,
                  explanation=f"Trains on {num_train:,} images, tests on {num_test:,}, and draws every epoch "
                              "as it ends. More epochs or wider layers: does the test accuracy follow the "
                              "training accuracy?")

@@ -136,9 +136,9 @@ class Panel:
         ``live`` makes it a training panel: ``compute`` returns an iterator of
         results (one per epoch, say), shown one after the other while training
         runs in the background, with Pause and Reset beside the button.
-        ``warm_up`` (live panels) runs once in the background as the panel is built, to
-        trace the graphs the first press on Train would otherwise wait for (see
-        :func:`rehearsal`); the run waits for it before its first training step.
+        ``warm_up`` (live panels) runs once as the panel is built, to prepare the graphs
+        the first press on Train would otherwise wait for (see :func:`rehearsal`): the
+        cell takes that much longer (0.4-0.9 s), and Train answers at once.
         """
         if offline and button is not None:
             raise ValueError("offline=True is for panels without a button")
@@ -383,12 +383,8 @@ class LiveRun:
         self.started_with = None
         self.thread = None
         self.pausing = threading.Event()
-        self.warming = None
         if warm_up is not None:
-            # Not a daemon: Python waits the second it takes before exiting, instead of killing it mid-trace.
-            self.warming = threading.Thread(target=self._warm_up, args=(warm_up,),
-                                            name=f"warm up {panel.title}")
-            self.warming.start()
+            self._warm_up(warm_up)
         _RUNS.add(self)
 
     @property
@@ -422,10 +418,9 @@ class LiveRun:
         self.pausing.set()
 
     def wait(self, timeout=None):
-        """Wait until the run and the warm-up stop (for tests and scripts)."""
-        for thread in (self.warming, self.thread):
-            if thread is not None:
-                thread.join(timeout)
+        """Wait until the run stops (for tests and scripts)."""
+        if self.thread is not None:
+            self.thread.join(timeout)
 
     def _warm_up(self, warm_up):
         try:
@@ -455,8 +450,6 @@ class LiveRun:
 
     def _run(self):
         try:
-            if self.warming is not None:
-                self.warming.join()
             while not self.pausing.is_set() and self._step():
                 pass
         finally:
