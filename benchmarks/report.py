@@ -193,9 +193,10 @@ def _browser_section(browser):
     lines = ["## 4. Key press to figure on screen, in JupyterLab in Chromium", ""]
     if "error" in browser:
         return lines + [f"Not measured: {browser['error']}.", ""]
-    lines += [f"Each cheap panel gets {browser['presses']} key presses on its first slider, one at a time; "
+    lines += [f"Each topic's panels are measured in a notebook of their own, as their chapter shows them. "
+              f"Each cheap panel gets {browser['presses']} key presses on its first slider, one at a time; "
               "the time runs from the key press to the first animation frame whose figure differs "
-              "(page clock). A training panel's button is clicked once: the time to its first changed "
+              "(page clock, stamped as the frame begins). A training panel's button is clicked once: the time to its first changed "
               "figure. *Stored* is what the panel adds to its notebook (outputs and saved widget "
               "models; the chart library, stored once per notebook, apart). The reference rows draw "
               "the same panels with Matplotlib in the kernel (the old path) and with plotly.", "",
