@@ -24,9 +24,10 @@ figure changed and a pause), so the times are not queued behind each other.
 
 One page per topic, not one page of every panel: the browser composites the whole
 page in every frame. In one page of all twenty panels and the two plotly figures,
-each frame took 10-22 ms of the page's main thread (4-6 ms in a page of the
+each frame took 9-23 ms of the page's main thread (4-6 ms in a page of the
 optimizer race alone), and a key press on the race took 60 ms to its figure
-against 37 ms alone (median of 12 and of 25 presses, 2026-12-02).
+against 37 ms alone (median of 12 and of 25 presses, 2026-12-02; see
+results/browser-before-after).
 """
 
 import contextlib
@@ -78,8 +79,8 @@ ARM_JS = """(panel) => {
     const state = {key: null, changed: null, before: signature()};
     document.addEventListener('keydown', () => { state.key = performance.now(); },
                               {capture: true, once: true});
-    // The frame is stamped as it begins: reading a large canvas's pixels takes a few milliseconds
-    // (7 ms for the optimizer race's), which is the measurement's cost, not the panel's.
+    // The frame is stamped as it begins: reading a large canvas's pixels takes milliseconds
+    // (7-11 ms for the optimizer race's freshly drawn one), the measurement's cost, not the panel's.
     const watch = () => {
         const frame = performance.now();
         if (state.key !== null && signature() !== state.before) {
