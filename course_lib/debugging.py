@@ -509,7 +509,8 @@ class BrokenRuns:
         """Build ``bug``'s scenario now; return a function that traces its training, evaluation and report.
 
         The break-it panel builds the scenario and runs the returned function as it is built
-        (its ``warm_up``), so that the first press on Train shows an epoch at once. The function learns nothing (see :func:`course_lib.training.warm_up`).
+        (its ``warm_up``), so that the first press on Train shows an epoch at once. The
+        function learns nothing (see :func:`course_lib.training.warm_up`).
         """
         ((x_train, y_train), _), loss_fn, (model, optimizer, _, _) = self._parts(bug)
         x, y = x_train[:self.probe_size], y_train[:self.probe_size]

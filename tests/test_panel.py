@@ -1,7 +1,6 @@
 """The panel mechanism, driven as the browser tests and benchmarks drive it: by setting values."""
 
 import base64
-import threading
 import time
 
 import ipywidgets as widgets

@@ -2,9 +2,10 @@
 
 Python keeps every formula; the browser only draws. A ``Chart`` holds a
 Vega-Lite ``spec`` whose data sources are *named* (``{"data": {"name":
-"points"}}``), the ``datasets`` that fill them (and the ``backdrop``, those that seldom change),
-and a ``caption`` (HTML) shown under the chart. Changing ``datasets`` updates the drawn chart in place, in one
-frame, without drawing anything in the kernel.
+"points"}}``), the ``datasets`` that fill them (and the ``backdrop``: those that
+seldom change), and a ``caption`` (HTML) shown under the chart. Changing
+``datasets`` updates the drawn chart in place, in one frame, without drawing
+anything in the kernel.
 
 A chart can also carry a ``table`` of precomputed states (packed by
 ``pack_table``) and *linked* values:
