@@ -11,6 +11,10 @@ accuracy ≥ 0.975"), so that nbval can compare it although the exact number
 differs from run to run.
 """
 
+import contextlib
+import importlib
+import sys
+
 import numpy as np
 
 NOT_ATTEMPTED = Ellipsis
@@ -181,6 +185,30 @@ def _non_finite_problem(given):
     return None
 
 
+def _significant(values, digits, rounding):
+    """``values`` cut (``rounding=np.trunc``) or rounded (``np.round``) to ``digits`` significant digits."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.where(values == 0, 0, np.floor(np.log10(np.abs(values))))
+    scale = 10.0 ** (digits - 1 - exponent)
+    return rounding(values * scale) / scale
+
+
+def _rounded_digits(given, wanted):
+    """How many significant digits (2 to 6) ``given`` keeps of ``wanted``, rounded or cut, else None.
+
+    An answer of 0.357 for 0.35667 is right but typed from a printout; it deserves "give more
+    digits", not a hint about the formula.
+    """
+    if not (np.all(np.isfinite(wanted)) and np.any(wanted != 0)):
+        return None
+    for digits in range(2, 7):
+        for rounding in (np.round, np.trunc):
+            short = _significant(wanted, digits, rounding)
+            if not np.allclose(short, wanted, rtol=1e-12, atol=0) and np.allclose(given, short, rtol=1e-9, atol=0):
+                return digits
+    return None
+
+
 def diagnose(answer, expected, *, rtol=1e-5, atol=1e-8, mistakes=None):
     """Compare ``answer`` with ``expected``; return None when right, else what is wrong.
 
@@ -203,6 +231,10 @@ def diagnose(answer, expected, *, rtol=1e-5, atol=1e-8, mistakes=None):
         wrong = as_array(wrong)
         if wrong is not None and wrong.shape == given.shape and np.allclose(given, wrong, rtol=rtol, atol=atol):
             return hint
+    digits = _rounded_digits(given, wanted)
+    if digits is not None:
+        return (f"right to {digits} significant digits, but give more digits: compute the value rather than "
+                "typing a rounded one (the check compares more digits than any printout shows).")
     problem = _dtype_problem(answer, given, wanted)
     if problem is not None:
         return problem
@@ -279,7 +311,72 @@ def milestone(name, value, *, at_least=None, at_most=None, digits=3):
     return Verdict(passed)
 
 
-def call_answer(name, function, *args, hint, run=None, error_hint=None):
+class ForbiddenCall(Exception):
+    """Raised by a function an exercise asks the student to write, when the student's answer calls it."""
+
+
+def _resolve(path):
+    """The object at a dotted ``path`` ("keras.losses.categorical_crossentropy")."""
+    module_name, _, attribute = path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except ModuleNotFoundError:
+        return getattr(_resolve(module_name), attribute)
+
+
+def _stand_in(path, original):
+    """What replaces ``original`` while it is forbidden: raises :class:`ForbiddenCall` when called.
+
+    A class becomes a subclass whose constructor raises, so ``isinstance`` checks elsewhere still work.
+    """
+    message = path
+    if isinstance(original, type):
+        def __init__(self, *args, **kwargs):
+            raise ForbiddenCall(message)
+        return type(original.__name__, (original,), {"__init__": __init__, "__module__": original.__module__})
+
+    def forbidden(*args, **kwargs):
+        raise ForbiddenCall(message)
+    forbidden.__name__ = getattr(original, "__name__", "forbidden")
+    return forbidden
+
+
+@contextlib.contextmanager
+def forbidding(paths, *namespaces):
+    """Within the block, every name bound to one of the objects at ``paths`` raises :class:`ForbiddenCall`.
+
+    A build-it exercise asks the student to write a function that Keras or the course already
+    has; running the answer with those functions replaced enforces it whatever name the student
+    calls them by: every loaded module's attribute and every mapping in ``namespaces`` (the
+    answer's globals) that holds the object is swapped for a stand-in, and restored after.
+    """
+    originals = {id(obj): (path, obj) for path in paths for obj in [_resolve(path)]}
+    stand_ins = {key: _stand_in(path, obj) for key, (path, obj) in originals.items()}
+    swapped = []
+    mappings = [vars(module) for module in list(sys.modules.values()) if hasattr(module, "__dict__")]
+    for mapping in [*mappings, *namespaces]:
+        try:
+            found = [(key, value) for key, value in mapping.items() if id(value) in originals]
+        except (RuntimeError, TypeError, AttributeError):  # a mapping that changes or cannot be listed
+            continue
+        for key, value in found:
+            if originals[id(value)][1] is value:
+                mapping[key] = stand_ins[id(value)]
+                swapped.append((mapping, key, value))
+    try:
+        yield
+    finally:
+        for mapping, key, value in reversed(swapped):
+            mapping[key] = value
+
+
+def _answer_globals(function):
+    """The global namespace a student's function reads names from (empty for a non-Python callable)."""
+    globals_ = getattr(function, "__globals__", None)
+    return [globals_] if isinstance(globals_, dict) else []
+
+
+def call_answer(name, function, *args, hint, run=None, error_hint=None, forbidden=()):
     """Run a build-it exercise's answer, ``function(*args)``: ``(result, None)``, or ``(None, failed Verdict)``.
 
     The student's answer is a function (or a model factory, or a class); the check calls
@@ -287,7 +384,9 @@ def call_answer(name, function, *args, hint, run=None, error_hint=None):
     call it several times or train with it). Left as ``...`` it prints "not attempted yet"
     with ``hint``; anything not callable, or a call that raises, prints what went wrong
     instead of a traceback from inside the check, followed by ``error_hint`` when the
-    check knows the usual cause of an error (a NumPy call inside ``fit``'s graph).
+    check knows the usual cause of an error (a NumPy call inside ``fit``'s graph). The
+    functions at the dotted paths ``forbidden`` (the ones the exercise asks to write) raise
+    while the answer runs, under whatever name it calls them (:func:`forbidding`).
     """
     if function is NOT_ATTEMPTED:
         return None, not_attempted(name, hint)
@@ -295,7 +394,11 @@ def call_answer(name, function, *args, hint, run=None, error_hint=None):
         return None, fail(name, f"give the function itself (its name, without parentheses), "
                                 f"not a {type(function).__name__}.")
     try:
-        return (function(*args) if run is None else run(function, *args)), None
+        with forbidding(forbidden, *_answer_globals(function)):
+            return (function(*args) if run is None else run(function, *args)), None
+    except ForbiddenCall as error:
+        return None, fail(name, f"your answer calls {error}, which is what this exercise asks you to write "
+                                "yourself: build it from the operations of the formula.")
     except Exception as error:  # the student's code: report any error as a hint, not a traceback
         return None, fail(name, f"calling your function raised {type(error).__name__}: {error}"
                                 + (f" {error_hint}" if error_hint else ""))
@@ -343,18 +446,19 @@ def check_trained_model(name, build_and_train, train, test, *, at_least, time_li
     return Verdict(True)
 
 
-def check_function(name, function, cases, *, hint):
+def check_function(name, function, cases, *, hint, forbidden=()):
     """Run the student's ``function`` on fresh inputs and print whether every result is right.
 
     A build-it exercise asks for a function, not a number, so a value copied from the
     chapter cannot pass. ``cases`` holds ``(args, judge)`` pairs: the check calls
     ``function(*args)`` and ``judge(result)`` returns None when the result is right, else
     what is wrong (usually :func:`diagnose`'s answer). An exception in the student's code
-    is reported with its type and message instead of a traceback. Returns a :class:`Verdict`.
+    is reported with its type and message instead of a traceback, and a call of one of the
+    ``forbidden`` functions (dotted paths, see :func:`call_answer`) fails. Returns a :class:`Verdict`.
     """
     cases = list(cases)
     for number, (args, judge) in enumerate(cases, start=1):
-        result, verdict = call_answer(name, function, *args, hint=hint)
+        result, verdict = call_answer(name, function, *args, hint=hint, forbidden=forbidden)
         if verdict is not None:
             return verdict
         problem = judge(result)

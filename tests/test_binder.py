@@ -75,10 +75,10 @@ def data_folder():
 
 
 def checked_outputs(notebook):
-    """The text outputs nbval would compare, cell by cell (cells marked NBVAL_IGNORE_OUTPUT left out)."""
+    """The text outputs nbval would compare, cell by cell (cells tagged nbval-ignore-output left out)."""
     found = []
     for cell in notebook["cells"]:
-        if cell["cell_type"] != "code" or "NBVAL_IGNORE_OUTPUT" in "".join(cell["source"]):
+        if cell["cell_type"] != "code" or "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
             continue
         texts = []
         for output in cell.get("outputs", []):

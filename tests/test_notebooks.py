@@ -11,6 +11,7 @@ import jupytext
 import nbformat
 import pytest
 
+from tests import prose_numbers
 from tests.helpers import ROOT
 
 SOURCES = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
@@ -53,6 +54,17 @@ def test_every_panel_cell_is_tagged_panel(chapter):
     stray = [c.source for c in code_cells(source) if "panel" in tags(c) and not PANEL_CALL.search(c.source)]
     assert not untagged, f"tag these panel cells: `# %% tags=[\"panel\"]`: {untagged}"
     assert not stray, f"these cells are tagged panel but call no panel factory: {stray}"
+
+
+TEST_MARKER = re.compile(r"#\s*NBVAL_\w+")
+
+
+def test_no_test_marker_in_the_code_a_student_reads(chapter):
+    """nbval reads its markers from cell tags (``nbval-ignore-output``); a ``# NBVAL_...`` comment is
+    printed in the code a student reads and on the slides."""
+    source, _ = chapter
+    marked = [c.source.splitlines()[0] for c in code_cells(source) if TEST_MARKER.search(c.source)]
+    assert not marked, f"move these test markers into the cell's tags (# %% tags=[\"nbval-ignore-output\"]): {marked}"
 
 
 def test_every_cell_ran_in_order_without_error(chapter):
@@ -124,50 +136,41 @@ def test_chapter_follows_the_template(chapter):
     assert any(cell.source.startswith("## Summary") for cell in source.cells if cell.cell_type == "markdown")
 
 
-#: A measured-looking number in prose: two or more decimals, thousands in groups, or a percentage.
-PROSE_NUMBER = re.compile(r"(?<![\w.])(\d+\.\d{2,}|\d{1,3}(?:[ ,]\d{3})+|\d+(?:\.\d+)?\s?%)(?![\w.])")
 SEEDS = ROOT.parent / "shared" / "seeds"
-#: Numbers the prose may give without an output, each with the reason.
-PROSE_NUMBERS_NOT_MEASURED = {("03_learning_rate", "0.75"): "a slider value the reader is asked to try"}
 
 
-def _spellings(number):
-    """The ways an output or the source may print a prose number: '244 522' is also 244522 and 244,522."""
-    plain = number.replace(" ", "").replace(",", "").rstrip("%").strip()
-    return {number, plain, f"{int(plain):,}" if plain.isdigit() else plain, f"{int(plain):_}" if plain.isdigit() else plain}
+@pytest.mark.parametrize("source", SOURCES, ids=chapter_ids())
+def test_every_number_in_the_prose_is_bound_to_its_output_or_declared(source):
+    """A figure the prose states is printed beside it (so nbval keeps it true) or declared with its origin.
 
-
-def _rounds_to(number, text):
-    """Whether ``text`` holds a number that rounds to ``number`` (the source prints 16.709985…, prose 16.71)."""
-    decimals = len(number.split(".")[1]) if "." in number else 0
-    return any(f"{float(found):.{decimals}f}" == number for found in re.findall(r"\d+\.\d+", text))
-
-
-def test_every_measured_number_in_the_prose_is_an_output_or_the_sources():
-    """A figure the prose quotes is printed by the chapter (so nbval keeps it true) or is the source's.
-
-    Formulas ($…$) are left out; code and outputs both count, since a number set in code
-    (a learning rate) and a number printed (an accuracy) are both on the page.
+    See ``tests/prose_numbers.py`` for what counts as a number and how a declaration in
+    ``notebooks/src/NN_topic.numbers.yml`` is checked.
     """
-    if not SEEDS.is_dir():
-        pytest.skip(f"the source texts are not at {SEEDS}")
-    seeds = "\n".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
-    stray = []
-    for source in SOURCES:
-        stored = nbformat.read(ROOT / "notebooks" / f"{source.stem}.ipynb", as_version=4)
-        page = "\n".join(cell.source for cell in code_cells(stored)) + "\n".join(
-            str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", "")) +
-            str(output.get("data", {}).get("text/html", ""))
-            for cell in code_cells(stored) for output in cell.outputs)
-        for cell in stored.cells:
-            if cell.cell_type != "markdown":
-                continue
-            prose = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", "", cell.source, flags=re.S)
-            for number in PROSE_NUMBER.findall(prose):
-                spellings = _spellings(number)
-                if (any(s in page or s in seeds for s in spellings) or _rounds_to(number, seeds)
-                        or (source.stem, number) in PROSE_NUMBERS_NOT_MEASURED):
-                    continue
-                stray.append(f"{source.stem}: {number!r}")
-    assert not stray, ("numbers in the prose that no output prints and the source does not have; print them "
-                       "through a check or say where they come from: " + ", ".join(stray))
+    name = source.stem
+    stored = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    declarations = prose_numbers.read_declarations(ROOT / "notebooks" / "src" / f"{name}.numbers.yml")
+    wrong = [problem for number, declaration in declarations.items()
+             for problem in [prose_numbers.declaration_problem(number, declaration, ROOT, SEEDS)] if problem]
+    assert not wrong, f"{name}.numbers.yml: " + "; ".join(wrong)
+    stray = prose_numbers.unbound_numbers(stored, declarations)
+    assert not stray, (f"numbers in {name}'s prose that no output of their section prints: print the figure the "
+                       f"sentence discusses, or declare where it comes from in {name}.numbers.yml: " + "; ".join(stray))
+
+
+def test_the_number_check_catches_a_planted_wrong_number():
+    """The check fails on a threshold that another section prints, and on an unprinted word magnitude."""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## 1. Training"),
+        nbformat.v4.new_code_cell("print(f'accuracy {0.8512:.2f}')", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="accuracy 0.85\n")]),
+        nbformat.v4.new_markdown_cell("## 2. The check"),
+        nbformat.v4.new_code_cell("checks.milestone('accuracy', acc, at_least=0.8)"),
+        nbformat.v4.new_markdown_cell("The check needs a test accuracy of 0.85, which takes tens of milliseconds."),
+    ])
+    stray = prose_numbers.unbound_numbers(notebook, {})
+    assert stray == ["## 2. The check: '0.85'", "## 2. The check: 'tens of milliseconds' (a magnitude in words)"]
+    notebook.cells[-1].source = "The check needs a test accuracy of 0.8, which takes tens of milliseconds."
+    assert prose_numbers.unbound_numbers(notebook, {"tens of milliseconds": "given: planted"}) == []
+    assert prose_numbers.declaration_problem("0.511", "formula: -log(0.6)", ROOT, SEEDS) is None
+    assert "gives 0.51" in prose_numbers.declaration_problem("0.512", "formula: -log(0.6)", ROOT, SEEDS)
+    assert "declare it as" in prose_numbers.declaration_problem("4", "because", ROOT, SEEDS)

@@ -60,7 +60,7 @@ def test_setup_and_solutions_are_skipped_and_every_panel_is_shown(cells):
     assert slide_type(next(cell for cell in code if "notebook.setup(" in cell.source)) == "skip"
     solutions = [cell for cell in code if cell.metadata.get("jupyter", {}).get("source_hidden")]
     assert solutions and all(slide_type(cell) == "skip" for cell in solutions)
-    panels = [cell for cell in code if PANEL_CALL.search(cell.source) and "NBVAL_IGNORE_OUTPUT" in cell.source]
+    panels = [cell for cell in code if PANEL_CALL.search(cell.source) and "panel" in cell.metadata.get("tags", [])]
     assert panels, "a chapter shows at least one panel"
     hidden = [cell.source.splitlines()[1] for cell in panels if slide_type(cell) in {"skip", "notes"}]
     assert not hidden, f"panels left out of the slides: {hidden}"
@@ -84,7 +84,7 @@ def test_mark_slides_marks_every_cell_and_keeps_hand_chosen_marks():
         "# %%", "notebook.setup()", "",
         "# %%", "x = 1", "",
         '# %% slideshow={"slide_type": "notes"}', "y = 2", "",
-        "# %%", "# NBVAL_IGNORE_OUTPUT", "line_fit_panel()", "",
+        '# %% tags=["panel"]', "line_fit_panel()", "",
         "# %% [markdown]", "# ### A subsection", ""])
     marked = jupytext.reads(mark(script), fmt="py:percent").cells
     assert [slide_type(cell) for cell in marked] == ["slide", "skip", "skip", "fragment", "notes", "subslide",

@@ -49,7 +49,7 @@ def what_it_runs(cell):
     code = cell.source
     if "notebook.setup(" in code:
         return "setup"
-    lines = [line for line in code.splitlines() if line.strip() and not line.startswith("# NBVAL")]
+    lines = [line for line in code.splitlines() if line.strip()]
     line = lines[0].strip() if lines else ""
     return f"`{line[:45]}…`" if len(line) > 45 else f"`{line}`"
 

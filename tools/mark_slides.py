@@ -57,7 +57,7 @@ def mark(text):
         has_mark = SLIDESHOW.search(marker) is not None
         if wanted is None and not has_mark:
             code = "\n".join(body)
-            wanted = "subslide" if PANEL_CALL.search(code) and "NBVAL_IGNORE_OUTPUT" in code else "fragment"
+            wanted = "subslide" if PANEL_CALL.search(code) and '"panel"' in marker else "fragment"
         if wanted is None:
             continue
         marker = SLIDESHOW.sub("", marker) + " slideshow=" + json.dumps({"slide_type": wanted})

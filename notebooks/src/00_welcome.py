@@ -40,8 +40,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -124,8 +123,7 @@ for name, state in data.availability().items():
 # squared average. Training a network is exactly this, done by gradient descent instead of
 # by hand, over many more numbers.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 line_fit_panel()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -28,8 +28,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -133,8 +132,7 @@ except tf.errors.InvalidArgumentError:
 # which 1s are stretched, and where two sizes conflict. Try `2, 1, 3` with `4, 1`, then
 # `4, 3` with `4`, then `32, 28, 28, 1` with `3`.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 broadcast_panel()
 
 # %% [markdown] slideshow={"slide_type": "slide"}

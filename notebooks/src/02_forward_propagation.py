@@ -33,8 +33,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -186,8 +185,7 @@ checks.check_answer("the squared norm over 10 b is the MSE", as_norm, forward.ms
 #
 # We time a few hundred steps of each loop and extrapolate to one epoch (60000 images):
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 loops = {
     "batch of 1, eager (the source)": forward.time_epoch(sgd_step, forward.batches(x_train, y_train, 1),
                                                          num_steps=200),
@@ -223,8 +221,7 @@ print(inspect.getsource(training.make_train_step))
 # gradient descent (`keras.optimizers.SGD` does exactly our `assign_sub` update). The source
 # reports test accuracy 0.7847 after 50 epochs. This takes a minute or two.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 batch_size, num_epochs = 128, 50
 train_batches = forward.batches(x_train, y_train, batch_size)
 test_batches = forward.batches(x_test, y_test_one_hot, 1000)
@@ -269,8 +266,7 @@ plots.training_curves(history, ("loss", "accuracy"), title="MSE + SGD(0.001): sl
 # for 5 epochs instead of 50. (The source's Fashion-MNIST notes write `optimizers.Adam(lr=1e-3)`;
 # Keras 3 only accepts `learning_rate=`.)
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 model = forward.MLP()
 history = training.train(model, train_batches, loss_fn=forward.cross_entropy,
                          optimizer=keras.optimizers.Adam(learning_rate=1e-3), num_epochs=5,
@@ -318,8 +314,7 @@ checks.milestone("max |gradient of reduce_sum/b - 10 x gradient of MSE|",
 # `reduce_sum / b` with pixels in [−1, 1], the two lines of the source's Keras notes on our
 # network. (Three short runs.)
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 x_train_pm, x_test_pm = 2 * x_train - 1, 2 * x_test - 1  # x_train is x/255, so this is 2x/255 - 1
 print(f"pixels 2x/255 - 1: {x_train_pm.min():.1f}..{x_train_pm.max():.1f}")
 num_images = 20000
@@ -478,8 +473,7 @@ checks.milestone("max |difference| between backward_mse and GradientTape", forwa
 # network with the MSE (our backward pass) and with cross entropy, and for the network
 # trained with cross entropy and Adam above, on the same batch:
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 norms = {"MSE, untrained (backward_mse)": forward.gradient_norms(by_hand),
          "cross entropy, untrained": forward.gradient_norms(
              forward.tape_gradients(untrained.weights, untrained.biases, x_batch, y_batch, forward.cross_entropy)),
@@ -529,8 +523,7 @@ checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the
 # Train with changed settings starts a new run from the same initial weights, so runs compare
 # fairly.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 train_one_epoch_panel()  # loads the same MNIST arrays itself: the cell also runs right after the setup cell
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -30,8 +30,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -99,8 +98,7 @@ for name, learning_rate in schedules.REFERENCE_LEARNING_RATES.items():
 # line is yours; the right plot shows your first steps on the loss curve. The caption names the
 # regime and the update factor. Try 0.5 (one step), 0.75, 1.0 and 1.05.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 learning_rate_regimes_panel()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -203,8 +201,7 @@ print(f"hand-written loop:               w after {num_epochs} steps = {w_tensorf
 # - decay 0.8: the rate vanishes so fast that $w$ stops before reaching $-1$;
 # - staircase with decay step 10: the rate drops in steps and the loss curve bends at each drop.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 exponential_decay_panel()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -339,8 +336,7 @@ schedules.curvature_figure(runs)
 # 784-128-10 ReLU network, over 200 batches of 64 MNIST images (a fifth of an epoch), and
 # stops once the loss has blown up.
 
-# %% slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 (x_train, y_train), (x_test, y_test) = data.load_mnist(flatten=True)
 batch_size = 64
 

@@ -31,8 +31,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -148,8 +147,7 @@ tanh_difference = np.max(np.abs(tanh_values - stretched_sigmoid))
 checks.check_answer("tanh(x) = 2σ(2x) − 1 on [−6, 6], to 1e-12", stretched_sigmoid, tanh_values, rtol=0, atol=1e-12,
                     hint="the identity holds exactly; only float64 rounding separates the two.")
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 print(f"largest |tanh(x) − (2σ(2x) − 1)| on the grid: {tanh_difference:.1e} (float64 rounding)")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -220,8 +218,7 @@ print("smallest second difference on [-8, 8]: MSE", f"{np.diff(sigmoid_mse(w), 2
 # derivative vanish), and change Leaky ReLU's $\alpha$ (at 0 it is ReLU, at 1 the identity).
 # The caption gives the ranges and the largest difference between the two derivatives.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 activation_panel()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -265,8 +262,7 @@ checks.check_answer("softmax as printed by the source", probabilities.numpy()[0]
 # peaked the result is: $T \to 0$ puts all mass on the largest logit, $T \to \infty$ makes it
 # uniform. Type other logits (e.g. `10, 0, 0` or `1, 1, 1, 1`) and watch the entropy.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 softmax_panel()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -316,8 +312,7 @@ checks.milestone("ReLU: first-layer gradient / output-layer gradient", relu_rati
 # 10 000 MNIST images with Adam at its usual learning rate 1e-3 and at 0.1, then count the
 # hidden units that output 0 for all of 5 000 training images.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 def train_mlp(learning_rate, num_epochs=1, batch_size=128, activation="relu"):
     """A 784-256-256-10 network (ReLU unless told otherwise) trained with Adam on 10 000 MNIST images."""
     keras.utils.set_random_seed(0)
@@ -352,8 +347,7 @@ checks.milestone("dead units in layer 1 at learning rate 0.1", dead[0.1][0], at_
 # both hidden layers; `dead_unit_fractions` counts the units whose input is negative on all
 # 5 000 images, as for ReLU:
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 model = train_mlp(0.1, activation="leaky_relu")
 leaky_negative = activations.dead_unit_fractions(model, x_train[:5000])
 leaky_accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
@@ -439,8 +433,7 @@ for name, (inputs, _) in iris_inputs.items():
     second_moments = with_bias.T @ with_bias / len(with_bias)
     print(f"{name:>12}: largest eigenvalue of E[x xᵀ] = {np.linalg.eigvalsh(second_moments).max():.2f}")
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 iris_runs = {name: recipe.train_softmax_regression(train, y_fit, val, y_val, num_epochs=200, learning_rate=0.1)
              for name, (train, val) in iris_inputs.items()}
 loss_rise, worst_val_accuracy = {}, {}

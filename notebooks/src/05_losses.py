@@ -29,8 +29,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -332,8 +331,7 @@ with np.printoptions(suppress=True):
 #
 # **Panel.** Drag $p$ and read both losses and both slopes under the figure.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 ce_vs_mse_panel()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -395,8 +393,7 @@ for cost, profit in ((1, 99), (99, 1), (1, 1)):
 # figure follows the sliders at once, even in a chapter opened without a kernel. The right figure shows each
 # day's error: red bars are unsold units, green bars missed sales.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 sales_panel()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

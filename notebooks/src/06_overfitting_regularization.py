@@ -29,8 +29,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -179,8 +178,7 @@ checks.milestone("degree 12 with 400 points: validation MSE − noise variance",
 # A cheap panel: it refits while you drag. Raise the degree to 10 and more, then raise the
 # number of training points and see the validation error come back down.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 polynomial_panel()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -217,8 +215,7 @@ print(f"{len(x_train)} training and {len(x_val)} validation points; "
 #
 # First without any remedy: 32 hidden units (129 weights) for 60 points, 1000 epochs.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 plain = fitting.train_classifier(train, validation, hidden_units=32, num_epochs=1000)
 overfit = fitting.classifier_result(plain, train, validation)
 print(f"trained in {plain.seconds:.2f} s; final loss: train {plain.train_loss[-1]:.3f}, "
@@ -249,8 +246,7 @@ checks.milestone("validation loss without regularization", plain.validation_loss
 # Keras model, with Adam at 0.03 so that it overfits sooner, allowed up to 1000 epochs, with
 # a patience of 20:
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 keras_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
 early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
 fit_history = keras_model.fit(x_train, y_train, batch_size=len(x_train), epochs=1000, validation_data=(x_val, y_val),
@@ -276,8 +272,7 @@ fitting.early_stopping_figure(fit_history, early_stopping.stopped_epoch + 1, ear
 # weights.) Measured: the same network, `epochs` ending 10 epochs after the best one, so
 # patience never runs out:
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 short_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
 short_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
 short_history = short_model.fit(x_train, y_train, batch_size=len(x_train), epochs=early_stopping.best_epoch + 11,
@@ -333,8 +328,7 @@ print("Keras' L2 penalty of W1 equals fitting.penalty to float32 precision:",
 #
 # The same network, the same data and epochs, with L2 and $\lambda = 0.01$:
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 with_l2 = fitting.train_classifier(train, validation, hidden_units=32, regularization="L2",
                                    lam=0.01, num_epochs=1000)
 regularized = fitting.classifier_result(with_l2, train, validation)
@@ -360,8 +354,7 @@ checks.milestone("validation loss with L2 (λ = 0.01)", with_l2.validation_loss[
 # 增大正则化参数); too large, and the penalty crushes every weight to zero: the network gives
 # every point the same answer, the more common class, and underfits (lower λ, 减少正则化参数).
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 sweep = {}
 print("     λ   train loss   val loss   train acc   val acc")
 for lam in (0.0, 1e-3, 1e-2, 3e-2, 1e-1):
@@ -388,8 +381,7 @@ checks.milestone("training accuracy at λ = 0.1 (underfitting)", sweep[0.1]["tra
 # here on a wider network (64 hidden units, 256 weights), with the same λ for both. "Near zero"
 # means $|w| < 0.01$; the histograms use a log scale to show the sizes over many decades.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 l1_run = fitting.train_classifier(train, validation, hidden_units=64, regularization="L1", lam=3e-3,
                                   num_epochs=1500)
 l2_run = fitting.train_classifier(train, validation, hidden_units=64, regularization="L2", lam=3e-3,
@@ -432,8 +424,7 @@ checks.milestone("share of near-zero weights with L2", fitting.near_zero_share(l
 # fragile co-adapted features that memorize single points. In Keras it is a layer,
 # `keras.layers.Dropout(p)`, active only when the model is called with `training=True`.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 dropout_run = fitting.train_classifier(train, validation, hidden_units=32, dropout=0.5, num_epochs=1000)
 with_dropout = fitting.classifier_result(dropout_run, train, validation)
 print(f"validation loss: {plain.validation_loss[-1]:.3f} without, {dropout_run.validation_loss[-1]:.3f} "
@@ -454,8 +445,7 @@ checks.milestone("validation loss with dropout 0.5", dropout_run.validation_loss
 # The same 32-unit network without any regularization, trained on 70% of the points (210)
 # instead of 20% (60):
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 large_train, large_validation = fitting.split(x, y, train_fraction=0.7)
 large_run = fitting.train_classifier(large_train, large_validation, hidden_units=32, num_epochs=1000)
 more_data = fitting.classifier_result(large_run, large_train, large_validation)
@@ -478,8 +468,7 @@ checks.milestone("validation loss with 210 training points", large_run.validatio
 # a model keeps getting wrong. The validation set is left as it is: it stands for the noisy
 # world the model will meet.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 keep = ~fitting.mislabelled(x_train, y_train)
 clean_train = (x_train[keep], y_train[keep])
 clean_run = fitting.train_classifier(clean_train, validation, hidden_units=32, num_epochs=1000)
@@ -501,8 +490,7 @@ checks.milestone("validation loss after cleaning", clean_run.validation_loss[-1]
 # cannot close a circle, whatever the training. More hidden units give it the corners it
 # needs. All on the larger training set (210 points): 2 units, 32 units, and 32 units with L2.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 tiny_run = fitting.train_classifier(large_train, large_validation, hidden_units=2, num_epochs=1000)
 underfit = fitting.classifier_result(tiny_run, large_train, large_validation)
 large_l2_run = fitting.train_classifier(large_train, large_validation, hidden_units=32, regularization="L2",
@@ -545,13 +533,11 @@ checks.milestone("validation loss with 32 units and L2", large_l2_run.validation
 # switch on one remedy at a time (L2, L1, dropout, a larger train share) and train again;
 # exercise 3 asks for settings that work.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 playground = playground_panel()
 playground
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 playground.button.click()  # what Train does: the run plays in the background
 playground.training.wait()
 run = playground.result["run"]

@@ -33,8 +33,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -181,8 +180,7 @@ print(inspect.getsource(optimizers.adam_update))
 # our code repeats Keras' operations in Keras' order, the difference printed below is normally
 # 0, bit for bit).
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 differences = {name: optimizers.compare_with_keras(name, num_steps=100) for name in optimizers.NAMES}
 for name, difference in differences.items():
     print(f"{name:>8}: largest weight difference over 100 steps = {difference.max():.2e}")
@@ -248,8 +246,7 @@ for name, method in optimizers.MORE_COURSE_OPTIMIZERS.items():
 # Adam's step. Our Keras forms of the four, checked as before (20 steps each here; the unit
 # tests run 100):
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 more_differences = {name: optimizers.compare_with_keras(name, num_steps=20)
                     for name in optimizers.MORE_COURSE_OPTIMIZERS}
 for name, difference in more_differences.items():
@@ -315,8 +312,7 @@ optimizers.trajectories_figure([ravine, rosenbrock])
 # start lies between 0.006 and 0.007); raise β2 to 0.999 and watch RMSProp's first jump grow to $lr/\sqrt{0.001} \approx 32\,lr$ while Adam's
 # stays at $lr$; set β1 to 0 and SGDM becomes SGD.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 optimizer_race_panel()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -348,8 +344,7 @@ for surface, num_steps in (("ravine", 100), ("rosenbrock", 500)):
 # from `GradientTape`; the update is ours (`optimizers.train_iris`). SGD, SGDM and AdaGrad use
 # lr = 0.1; RMSProp and Adam, whose steps are about lr in size whatever the gradient, lr = 0.01.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 num_epochs = 200
 iris_optimizers = {
     "SGD": optimizers.SGD(learning_rate=0.1),
@@ -378,8 +373,7 @@ optimizers.iris_loss_figure(iris_runs)
 # How much of that time is the optimizer itself? Timing `step` alone, on weights the size of
 # this network's (a 4×3 kernel and 3 biases), 1000 times each:
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 weights = [np.zeros((4, 3), np.float32), np.zeros(3, np.float32)]
 gradients = [np.full((4, 3), 0.1, np.float32), np.full(3, 0.1, np.float32)]
 for name, method in optimizers.COURSE_OPTIMIZERS.items():
@@ -414,8 +408,7 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 #   *validation* images (the end of the training set, never trained on), and only that run is
 #   scored on 2 000 test images. Choosing the rate on the test set would flatter every method.
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 budget_start = time.perf_counter()
 budget = optimizers.budget_race(*optimizers.fashion_budget_data(num_train=5000), batch_size=100)
 print(f"{'optimizer':>9} | learning rates tried: validation accuracy | chosen lr | test accuracy | test CE")

@@ -38,8 +38,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 1: import (导入模块)
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -184,8 +183,7 @@ for name, (metric, label, prediction) in examples.items():
 # values. `verbose=0` keeps the 500-line log out of the page; the table printed below shows
 # every 100th epoch. This cell takes a while (see the end of the chapter for why).
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 start = time.perf_counter()
 history = model.fit(x_train, y_train, batch_size=32, epochs=500, validation_split=0.2,
                     validation_freq=20, verbose=0)
@@ -221,8 +219,7 @@ plots.training_curves(history, metrics=("loss", "sparse_categorical_accuracy"),
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 6: summary (打印网络结构, 统计参数数目)
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 model.summary()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -257,8 +254,7 @@ print("built after build():", stack.built)
 for variable in stack.trainable_variables:
     print(f"{variable.path:<28} {tuple(variable.shape)}")
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 stack.summary()
 
 # %% slideshow={"slide_type": "fragment"}
@@ -310,8 +306,7 @@ subclassed.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
 # only works with arrays, so the same split is passed explicitly
 # (`recipe.split_like_keras`: the last 20 % of the rows).
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 (x_fit, y_fit), (x_val, y_val) = recipe.split_like_keras(x_train, y_train, 0.2)
 batch_size = 32
 start = time.perf_counter()
@@ -351,8 +346,7 @@ plots.training_curves(subclassed_history, metrics=("loss", "sparse_categorical_a
 # at the same weights as `fit` (to float32 rounding, as `tests/test_recipe.py` checks); the
 # cell below times it against the `fit` above.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 recipe.train_softmax_regression(x_fit, y_fit, x_val, y_val, num_epochs=20)  # the one trace
 fast = recipe.train_softmax_regression(x_fit, y_fit, x_val, y_val, num_epochs=500, learning_rate=0.1)
 print(f"compiled loop: 500 epochs in {fast['seconds']:.2f} s "
@@ -369,8 +363,7 @@ print(f"compiled loop: 500 epochs in {fast['seconds']:.2f} s "
 #   (chapter 06).
 # - **epochs** 20: the model has not finished learning yet.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 recipe_panel()  # loads the same shuffled iris itself: the cell also runs right after the setup cell
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -24,8 +24,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -134,8 +133,7 @@ print(inspect.getsource(classifiers.compile_like_source))
 # real project the test set is kept untouched until the end and validation uses a split
 # of the training data (`validation_split=0.2`, as chapter 08 did).
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 num_epochs, batch_size = 5, 32
 classifiers.compile_like_source(model)
 history = model.fit(x_train, y_train, batch_size=batch_size, epochs=num_epochs,
@@ -178,8 +176,7 @@ print(inspect.getsource(classifiers.MnistModel))
 # from the same initial weights and sees the same batches in the same order as the
 # `Sequential` one.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 notebook.seed_everything(seed)
 subclassed_model = classifiers.compile_like_source(classifiers.MnistModel())
 subclassed_history = subclassed_model.fit(x_train, y_train, batch_size=batch_size, epochs=num_epochs,
@@ -228,8 +225,7 @@ plots.confusion_matrix(y_test, predicted, data.MNIST_CLASS_NAMES)
 # And some of the mistakes themselves, with what the model said and what the label says.
 # Many are digits a person would hesitate over too.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 mistakes = classifiers.misclassified(y_test, probabilities)
 print(f"{len(mistakes)} of {len(y_test)} test digits are misclassified")
 plots.image_grid(x_test[mistakes[:24]],
@@ -242,8 +238,7 @@ plots.image_grid(x_test[mistakes[:24]],
 # the ten classes. Switch to *misclassified* to step through the mistakes only: are they
 # confident mistakes (one tall red bar) or hesitations (two bars of similar height)?
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 if "model" in globals():  # the model trained above
     browser = image_browser_panel(model, x_test, y_test)
 else:  # this cell run alone, right after the setup cell: a small model trained in seconds

@@ -28,8 +28,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -171,8 +170,7 @@ print(inspect.getsource(training.make_train_step))
 # each epoch (as the source's test loop did). We track MSE and accuracy beside the cross
 # entropy, which is the `loss`.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 history = training.train(model, ds_train, loss_fn=classifiers.cross_entropy_of_logits,
                          optimizer=optimizer, num_epochs=num_epochs,
                          metrics={"mse": classifiers.mse_of_logits, "accuracy": training.accuracy},
@@ -219,8 +217,7 @@ plots.training_curves(history, metrics=("loss", "mse", "accuracy"),
 # one. That is **overfitting** (chapter 06): after its best epoch the network learns its
 # training images by heart, and grows more confident on the test images it gets wrong.
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 train_ce, test_ce = np.array(history.metrics["loss"]), np.array(history.metrics["val_loss"])
 best_epoch = int(np.argmin(test_ce))
 print(f"last epoch ({num_epochs}): training CE {train_ce[-1]:.3f}, test CE {test_ce[-1]:.3f}")
@@ -248,8 +245,7 @@ checks.milestone("test CE after the last epoch minus its lowest", test_ce[-1] - 
 #   training stops when the validation loss has not improved for 5 epochs, and the weights of
 #   its best epoch are put back.
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 fixes = classifiers.overfitting_fixes((x_train[:3000], y_train[:3000]), (x_train[-2000:], y_train[-2000:]),
                                       (x_test, y_test), num_epochs=30, patience=5)
 print(f"{'fix':>14} | epochs | training CE | validation CE | test CE | test accuracy | time (s)")
@@ -283,8 +279,7 @@ classifiers.overfitting_figure(fixes)
 # network becomes *more* confident, although the predictions get *better*. It is the wrong
 # yardstick for logits. Measured on the test set:
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 test_logits = model.predict(x_test, batch_size=1000, verbose=0)
 test_probabilities = tf.nn.softmax(test_logits).numpy()
 print(f"logits range from {test_logits.min():.1f} to {test_logits.max():.1f}, "
@@ -315,8 +310,7 @@ print(inspect.getsource(classifiers.compile_fashion_model))
 # To keep the chapter quick we train it for 5 epochs and compare with the loop's numbers
 # after its 5th epoch: `history` kept the test accuracy of every epoch.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 fit_epochs = 5
 fit_model = classifiers.compile_fashion_model(classifiers.fashion_mlp(), learning_rate)
 start = time.perf_counter()
@@ -329,8 +323,7 @@ tape_accuracy_at_fit_epochs = history.metrics["val_accuracy"][fit_epochs - 1]
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Side by side (the times are this machine's, and change from run to run):
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 print(f"{'':>13} {'test accuracy after ' + str(fit_epochs) + ' epochs':>30} {'s/epoch':>8}")
 for name, accuracy, seconds_per_epoch in (
         ("GradientTape", tape_accuracy_at_fit_epochs, tape_seconds / num_epochs),
@@ -384,8 +377,7 @@ classifiers.small_convnet().summary()
 # the first 3 of the Dense network's `fit` above, epoch by epoch on the test set, and with
 # the best epoch of the 20-epoch loop of section 5.
 
-# %% slideshow={"slide_type": "notes"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 conv_epochs = 3
 conv_model = classifiers.compile_fashion_model(classifiers.small_convnet(), learning_rate)
 start = time.perf_counter()
@@ -396,8 +388,7 @@ conv_curve = conv_history.history["val_categorical_accuracy"]
 dense_curve = fit_history.history["val_categorical_accuracy"][:conv_epochs]
 best_dense_accuracy = max(history.metrics["val_accuracy"])
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 print(f"test accuracy per epoch (parameters: Dense {fit_model.count_params():,}, conv {conv_model.count_params():,})")
 print(f"{'epoch':>5} {'Dense (fit)':>12} {'conv':>8}")
 for epoch, (dense, conv) in enumerate(zip(dense_curve, conv_curve), start=1):
@@ -434,8 +425,7 @@ checks.milestone(f"the Dense loop's best of {num_epochs} epochs minus the conv n
 # The probability the GradientTape-trained network gives each class. Switch to
 # *misclassified* and look at how many mistakes are shirts.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 if "model" in globals():  # the network trained above
     browser = image_browser_panel(model, x_test, test_labels, dataset="fashion_mnist", from_logits=True)
 else:  # this cell run alone, right after the setup cell: a small model trained in seconds
@@ -453,8 +443,7 @@ browser
 # 欠拟合), then 512 with 15 epochs, and watch the gap between training and test accuracy
 # (overfitting, 过拟合, shows there first on so few images).
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 epochs_width_panel()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -28,8 +28,7 @@
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 
-# %% slideshow={"slide_type": "skip"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "skip"}
 from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
@@ -90,8 +89,7 @@ print(debugging.health_report(model, *probe, losses.cross_entropy_of_logits))
 # report after every epoch of the course's one training loop (`training.train`; for
 # `model.fit`, pass `monitor.keras_callback()` as a callback):
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 monitor = debugging.HealthMonitor(model, *probe, losses.cross_entropy_of_logits)
 healthy = training.train(model, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
                          optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=num_epochs,
@@ -126,8 +124,7 @@ print(big_init_report)
 # network is *confidently* wrong. **Diagnosis:** the report flags the loss and the gradient
 # norms, over a hundred times those of the healthy network. Trained for the same 5 epochs:
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 big_init_run = training.train(big_init, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
                               optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=num_epochs,
                               metrics={"accuracy": training.accuracy}, validation_data=test_data)
@@ -167,8 +164,7 @@ print(debugging.health_report(mse_model, probe[0], one_hot_train[:256], losses.m
 # network gives every image the same answer: the loss sits near $\ln 10$ and the accuracy
 # near 10%.
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 dead_model = debugging.mlp()
 dead_monitor = debugging.HealthMonitor(dead_model, *probe, losses.cross_entropy_of_logits)
 dead_run = training.train(dead_model, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
@@ -201,8 +197,7 @@ print("the report finds:", dead_report.kinds)
 unscaled_model = debugging.mlp()
 print(debugging.health_report(unscaled_model, raw_train[:256], y_train[:256], losses.cross_entropy_of_logits))
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 raw_test_data = tf.data.Dataset.from_tensor_slices((raw_test, y_test)).batch(1000)
 unscaled_run = training.train(unscaled_model, batches(raw_train, y_train), loss_fn=losses.cross_entropy_of_logits,
                               optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=num_epochs,
@@ -272,8 +267,7 @@ print(f"lowest possible loss after a double softmax: {floor:.4f}")
 # `tf.nn.softmax_cross_entropy_with_logits`, which cannot know where its input came from.
 # `debugging.softmax_cross_entropy_on_probabilities` is that op fed with a softmax output:
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 softmax_model = debugging.mlp(output="softmax")
 double_softmax = debugging.softmax_cross_entropy_on_probabilities
 double_run = training.train(softmax_model, batches(x_train, y_train), loss_fn=double_softmax,
@@ -384,8 +378,7 @@ means, stds = standard_train.mean(axis=0), standard_train.std(axis=0)
 print(f"standardised training features: largest |mean| {np.abs(means).max():.3f}, "
       f"standard deviations {stds.min():.3f} to {stds.max():.3f}")
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 wine_runs = {}
 for name, (train_features, test_features) in (("raw", (wine_train, wine_test)),
                                               ("standardised", (standard_train, standard_test))):
@@ -413,8 +406,7 @@ checks.milestone("wine, standardised minus raw: test accuracy", wine_runs["stand
 # gives the report. Try each bug, and find which ones the report catches *before* training
 # (epoch 0) and which only show while it runs.
 
-# %% tags=["panel"] slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 break_it_panel()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
