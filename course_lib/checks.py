@@ -341,20 +341,42 @@ def _stand_in(path, original):
     return forbidden
 
 
+class _CellMapping:
+    """A closure cell seen as a one-entry mapping, so that :func:`forbidding` swaps it like a module's name."""
+
+    def __init__(self, cell):
+        self.cell = cell
+
+    def items(self):
+        return [("cell_contents", self.cell.cell_contents)]
+
+    def __setitem__(self, key, value):
+        self.cell.cell_contents = value
+
+
 @contextlib.contextmanager
-def forbidding(paths, *namespaces):
+def forbidding(paths, answer=None):
     """Within the block, every name bound to one of the objects at ``paths`` raises :class:`ForbiddenCall`.
 
     A build-it exercise asks the student to write a function that Keras or the course already
     has; running the answer with those functions replaced enforces it whatever name the student
-    calls them by: every loaded module's attribute and every mapping in ``namespaces`` (the
-    answer's globals) that holds the object is swapped for a stand-in, and restored after.
+    calls them by: every loaded module's attribute, and the globals and closure of the function
+    ``answer``, that hold the object are swapped for a stand-in, and restored after.
     """
     originals = {id(obj): (path, obj) for path in paths for obj in [_resolve(path)]}
     stand_ins = {key: _stand_in(path, obj) for key, (path, obj) in originals.items()}
     swapped = []
     mappings = [vars(module) for module in list(sys.modules.values()) if hasattr(module, "__dict__")]
-    for mapping in [*mappings, *namespaces]:
+    globals_, cells = getattr(answer, "__globals__", None), getattr(answer, "__closure__", None) or ()
+    if isinstance(globals_, dict):
+        mappings.append(globals_)
+    for cell in cells:
+        try:
+            if id(cell.cell_contents) in originals:
+                mappings.append(_CellMapping(cell))
+        except ValueError:  # an empty cell
+            continue
+    for mapping in mappings:
         try:
             found = [(key, value) for key, value in mapping.items() if id(value) in originals]
         except (RuntimeError, TypeError, AttributeError):  # a mapping that changes or cannot be listed
@@ -368,12 +390,6 @@ def forbidding(paths, *namespaces):
     finally:
         for mapping, key, value in reversed(swapped):
             mapping[key] = value
-
-
-def _answer_globals(function):
-    """The global namespace a student's function reads names from (empty for a non-Python callable)."""
-    globals_ = getattr(function, "__globals__", None)
-    return [globals_] if isinstance(globals_, dict) else []
 
 
 def call_answer(name, function, *args, hint, run=None, error_hint=None, forbidden=()):
@@ -394,7 +410,7 @@ def call_answer(name, function, *args, hint, run=None, error_hint=None, forbidde
         return None, fail(name, f"give the function itself (its name, without parentheses), "
                                 f"not a {type(function).__name__}.")
     try:
-        with forbidding(forbidden, *_answer_globals(function)):
+        with forbidding(forbidden, function):
             return (function(*args) if run is None else run(function, *args)), None
     except ForbiddenCall as error:
         return None, fail(name, f"your answer calls {error}, which is what this exercise asks you to write "

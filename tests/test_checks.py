@@ -1,5 +1,6 @@
 """Exercise checks: untouched, right, wrong in a known way, wrong by a factor, wrong shape."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -165,3 +166,56 @@ def test_call_answer_runs_the_function_and_reports_what_went_wrong(capsys):
     assert not verdict and "raised ZeroDivisionError" in capsys.readouterr().out
     result, verdict = checks.call_answer("square", lambda x: x / 0, 3, hint="", error_hint="Divide by x, not 0.")
     assert not verdict and "raised ZeroDivisionError: division by zero Divide by x, not 0." in capsys.readouterr().out
+
+
+def test_a_rounded_answer_is_told_to_give_more_digits_not_a_hint_about_the_formula(capsys):
+    expected = -np.log(0.7)  # 0.35667...
+    for typed, digits in ((0.357, 3), (0.3567, 4), (0.36, 2), (0.356, 3)):
+        problem = checks.diagnose(typed, expected, rtol=1e-6)
+        assert problem.startswith(f"right to {digits} significant digits, but give more digits"), (typed, problem)
+    assert checks.diagnose(0.37, expected, rtol=1e-6) == checks.NOT_YET
+    assert checks.diagnose(11, 10) == checks.NOT_YET  # a different whole number is not a rounding
+    assert "more digits" in checks.diagnose([0.36, -0.24], [0.3567, -0.2412])
+    assert not checks.check_answer("cross entropy", 0.357, expected, rtol=1e-6, hint="−ln of the true class")
+    out = capsys.readouterr().out
+    assert "give more digits" in out and "−ln of the true class" not in out
+
+
+def _lazy_cross_entropy(labels, probabilities):
+    return keras.losses.categorical_crossentropy(labels, probabilities)
+
+
+def _honest_cross_entropy(labels, probabilities):
+    return -np.sum(labels * np.log(probabilities), axis=-1)
+
+
+FORBIDDEN = ("keras.losses.categorical_crossentropy", "keras.losses.CategoricalCrossentropy")
+
+
+def test_a_forbidden_function_fails_under_any_name_and_is_restored(capsys):
+    from keras.losses import categorical_crossentropy as renamed
+
+    labels, probabilities = np.array([[0.0, 1.0]]), np.array([[0.3, 0.7]])
+    answers = {"module path": _lazy_cross_entropy, "imported under another name": lambda y, p: renamed(y, p),
+               "the class": lambda y, p: keras.losses.CategoricalCrossentropy(reduction=None)(y, p)}
+    for how, answer in answers.items():
+        result, verdict = checks.call_answer("cross entropy", answer, labels, probabilities, hint="",
+                                             forbidden=FORBIDDEN)
+        assert result is None and not verdict, how
+        assert "your answer calls keras.losses." in capsys.readouterr().out, how
+    result, verdict = checks.call_answer("cross entropy", _honest_cross_entropy, labels, probabilities, hint="",
+                                         forbidden=FORBIDDEN)
+    assert verdict is None and np.allclose(result, -np.log(0.7))
+    assert keras.losses.categorical_crossentropy is renamed  # every binding restored after the call
+    assert np.allclose(keras.losses.CategoricalCrossentropy(reduction=None)(labels, probabilities), -np.log(0.7))
+
+
+def test_check_function_refuses_the_forbidden_function_and_passes_the_honest_one(capsys):
+    labels, probabilities = np.array([[0.0, 1.0, 0.0]]), np.array([[0.2, 0.5, 0.3]])
+    judge = lambda result: checks.diagnose(result, -np.log([0.5]))  # noqa: E731
+    assert not checks.check_function("CE", _lazy_cross_entropy, [((labels, probabilities), judge)], hint="",
+                                     forbidden=FORBIDDEN)
+    assert checks.check_function("CE", _honest_cross_entropy, [((labels, probabilities), judge)], hint="",
+                                 forbidden=FORBIDDEN)
+    # without forbidden=, the lazy answer passes: the argument is what refuses it
+    assert checks.check_function("CE", _lazy_cross_entropy, [((labels, probabilities), judge)], hint="")
