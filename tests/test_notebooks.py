@@ -136,6 +136,39 @@ def test_chapter_follows_the_template(chapter):
     assert any(cell.source.startswith("## Summary") for cell in source.cells if cell.cell_type == "markdown")
 
 
+#: A path of the machine that executed a chapter: its home, the repository, the virtual environment.
+MACHINE_PATH = re.compile(r"(?:/(?:home|root|Users|work|tmp|opt)/\S*|[A-Za-z]:\\\\?\S*|\S*site-packages\S*)")
+
+
+def machine_paths(notebook, root=ROOT):
+    """The outputs of ``notebook`` that print a path of the machine that executed it."""
+    found = []
+    for number, cell in enumerate(code_cells(notebook), start=1):
+        for output in cell.outputs:
+            text = str(output.get("text", "")) + str(output.get("evalue", "")) + str(output.get("traceback", "")) + \
+                "".join(str(output.get("data", {}).get(kind, "")) for kind in ("text/plain", "text/html"))
+            text = text.replace(str(root), "/<repository>")
+            for path in MACHINE_PATH.findall(text) + (["/<repository>"] if "/<repository>" in text else []):
+                found.append(f"code cell {number}: {path[:80]}")
+    return found
+
+
+def test_no_stored_output_holds_a_path_of_the_machine(chapter):
+    """A stored output shows every reader the executing machine's folders (and differs on theirs)."""
+    _, stored = chapter
+    found = machine_paths(stored)
+    assert not found, f"outputs that print a path of the machine that executed the chapter: {found}"
+
+
+def test_the_path_check_catches_a_planted_warning():
+    cell = nbformat.v4.new_code_cell("model.fit(...)", outputs=[nbformat.v4.new_output(
+        "stream", name="stderr", text=f"{ROOT}/.venv/lib/python3.11/site-packages/keras/src/nn.py:1402: UserWarning")])
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    assert machine_paths(notebook) and "site-packages" in machine_paths(notebook)[0]
+    cell.outputs[0].text = "UserWarning: `categorical_crossentropy` received `from_logits=True`"
+    assert machine_paths(notebook) == []
+
+
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
