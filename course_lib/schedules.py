@@ -231,6 +231,46 @@ def noisy_descent(learning_rates, noise_std, *, num_runs=500, seed=0, w_start=W_
     return distances
 
 
+def constant_versus_decay(decayed_rates, noise_std, *, constant_rates, seeds, num_runs=500):
+    """Each decayed schedule against the best constant rate of the same length, seed by seed.
+
+    ``decayed_rates`` maps labels to per-epoch learning rates (all of one length). For
+    every seed, each rate of ``constant_rates`` is run as a constant schedule by
+    :func:`noisy_descent` and the one ending closest to the minimum is kept (chosen on
+    that seed's own runs, which favours the constant rate); each decayed schedule then
+    runs on the same noise. Returns ``best_rate`` (the best constant rate per seed),
+    ``at_edge`` (whether any seed's best is the grid's smallest or largest rate: widen
+    the grid then) and ``ratio``: per label, the best constant rate's final RMS distance
+    divided by the decayed schedule's, one per seed (above 1: decay ends closer).
+    Taught in chapter 03.
+    """
+    if not decayed_rates:
+        raise ValueError("give at least one decayed schedule in decayed_rates.")
+    grid = _learning_rates(constant_rates)
+    if len(grid) < 3:
+        raise ValueError(f"constant_rates needs at least 3 rates for a best one inside the grid, got {len(grid)}.")
+    schedules_ = {label: _learning_rates(rates) for label, rates in decayed_rates.items()}
+    lengths = {len(rates) for rates in schedules_.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"the decayed schedules must all have the same number of epochs, got {sorted(lengths)}.")
+    num_epochs = lengths.pop()
+    seeds = [int(seed) for seed in seeds]
+    if not seeds:
+        raise ValueError("give at least one seed.")
+    best_rate, ratio, at_edge = [], {label: [] for label in schedules_}, False
+    for seed in seeds:
+        constant = [noisy_descent(np.full(num_epochs, rate), noise_std, num_runs=num_runs, seed=seed)[-1]
+                    for rate in grid]
+        best = int(np.nanargmin(constant))
+        at_edge = at_edge or best in (0, len(grid) - 1)
+        best_rate.append(grid[best])
+        for label, rates in schedules_.items():
+            decayed = noisy_descent(rates, noise_std, num_runs=num_runs, seed=seed)[-1]
+            ratio[label].append(constant[best] / decayed)
+    return {"best_rate": np.array(best_rate), "at_edge": at_edge,
+            "ratio": {label: np.array(values) for label, values in ratio.items()}}
+
+
 def noise_figure(distances, *, noise_std, floors=None):
     """The distances of :func:`noisy_descent` against the epoch, one curve per labelled schedule.
 

@@ -354,3 +354,39 @@ def tf_floor(value):
     import tensorflow as tf
 
     return tf.floor(tf_float(value))
+
+
+def test_constant_versus_decay_compares_with_the_best_constant_rate_inside_the_grid():
+    decayed = {"0.95": schedules.exponential_decay(0.2, 0.95, 1, np.arange(100)),
+               "0.99": schedules.exponential_decay(0.2, 0.99, 1, np.arange(100))}
+    fair = schedules.constant_versus_decay(decayed, 2.0, constant_rates=np.geomspace(0.005, 0.5, 21), seeds=range(3))
+    assert not fair["at_edge"] and len(fair["best_rate"]) == 3
+    assert np.all(fair["best_rate"] > 0.005) and np.all(fair["best_rate"] < 0.5)
+    assert np.all(fair["ratio"]["0.95"] > 1.2)  # a well-matched decay ends closer
+    assert np.all(fair["ratio"]["0.99"] < 1.0)  # a slow decay loses to the best constant rate
+    # a grid whose best is at its edge says so
+    assert schedules.constant_versus_decay(decayed, 2.0, constant_rates=[0.3, 0.4, 0.5], seeds=[0])["at_edge"]
+    with pytest.raises(ValueError, match="constant_rates"):
+        schedules.constant_versus_decay(decayed, 2.0, constant_rates=[0.1, 0.2], seeds=[0])
+    with pytest.raises(ValueError, match="same number of epochs"):
+        schedules.constant_versus_decay({"a": [0.1] * 5, "b": [0.1] * 6}, 2.0, constant_rates=[0.1, 0.2, 0.3],
+                                        seeds=[0])
+
+
+def test_the_schedule_exercise_refuses_keras_and_the_course_implementation(capsys):
+    import keras
+
+    assert not exercises.check_exponential_decay_schedule(keras.optimizers.schedules.ExponentialDecay)
+    assert "Keras' own ExponentialDecay" in capsys.readouterr().out
+
+    class Wraps(keras.optimizers.schedules.LearningRateSchedule):
+        def __init__(self, initial_learning_rate, decay_steps, decay_rate):
+            self.inner = keras.optimizers.schedules.ExponentialDecay(initial_learning_rate, decay_steps, decay_rate)
+
+        def __call__(self, step):
+            return self.inner(step)
+
+    assert not exercises.check_exponential_decay_schedule(Wraps)
+    assert "calls keras.optimizers.schedules.ExponentialDecay" in capsys.readouterr().out
+    # Keras' class is restored after the check
+    assert keras.optimizers.schedules.ExponentialDecay(0.1, 1, 0.5)(1) is not None

@@ -28,7 +28,9 @@ def check_staircase_rate(answer):
         mistakes={"that is the smooth schedule: with staircase the exponent 25 / 10 is rounded down.":
                   schedules.exponential_decay(0.2, 0.96, 10, 25),
                   "the exponent is epoch / decay_step, not epoch.": 0.2 * 0.96 ** 25,
-                  "the exponent rounds down (floor), not to the nearest whole number.": 0.2 * 0.96 ** 3})
+                  "the exponent rounds down (floor), not to the nearest whole number.": 0.2 * 0.96 ** 3,
+                  "that is the base rate: by epoch 25 the staircase has dropped.": 0.2,
+                  "that is the chapter's staircase, which decays by 0.9; this one decays by 0.96.": 0.2 * 0.9 ** 2})
 
 
 #: Exercise 3's loss is EDGE_SCALE·(w + 1)²: the chapter's table gives the edge for a scale of 1.
@@ -56,6 +58,8 @@ def check_largest_converging_rate(answer):
 
 #: The schedule the build-it exercise's check asks for: new numbers, not the chapter's.
 BUILD_SCHEDULE = {"initial_learning_rate": 0.05, "decay_steps": 7, "decay_rate": 0.8}
+#: What the build-it exercise asks you to write, so your class may not call it: Keras' schedule and the course's.
+FORBIDDEN = ("keras.optimizers.schedules.ExponentialDecay", "course_lib.schedules.exponential_decay")
 #: Optimizer steps at which the check asks the schedule for its rate, and the training run it uses.
 BUILD_STEPS = (0, 3, 7, 12, 30, 101)
 BUILD_EPOCHS, BUILD_BATCH_SIZE = 3, 16
@@ -90,12 +94,19 @@ def check_exponential_decay_schedule(schedule_class):
     :data:`BUILD_STEPS` (int64 tensors, as an optimizer passes them) and compares with the
     formula of ``keras.optimizers.schedules.ExponentialDecay``; then it fits a small iris
     model with ``SGD(learning_rate=your schedule)`` and compares the optimizer's rate after
-    the last step with the formula's.
+    the last step with the formula's. Keras' ``ExponentialDecay`` (or a subclass of it) and
+    the course's :func:`course_lib.schedules.exponential_decay` are what the exercise asks you
+    to write: handed in, or called from your class, they fail (:data:`FORBIDDEN`).
     """
     import keras
 
     name = "exponential-decay schedule"
     hint = "__call__ must return initial_learning_rate · decay_rate^(step / decay_steps)."
+    keras_schedule = keras.optimizers.schedules.ExponentialDecay
+    if isinstance(schedule_class, type) and issubclass(schedule_class, keras_schedule):
+        return checks.fail(name, "that is Keras' own ExponentialDecay (or built on it), which is what this exercise "
+                                 "asks you to write: subclass LearningRateSchedule and compute the rate in "
+                                 "__call__ yourself.")
     if schedule_class is not checks.NOT_ATTEMPTED and not (
             isinstance(schedule_class, type)
             and issubclass(schedule_class, keras.optimizers.schedules.LearningRateSchedule)):
@@ -104,6 +115,7 @@ def check_exponential_decay_schedule(schedule_class):
                                  "check can build it with its own numbers.")
     given, verdict = checks.call_answer(
         name, schedule_class, hint=hint, run=lambda cls: _rates_of(cls(**BUILD_SCHEDULE), BUILD_STEPS),
+        forbidden=FORBIDDEN,
         error_hint="The optimizer passes `step` as an integer tensor: tf.cast(step, tf.float32) before dividing.")
     if verdict is not None:
         return verdict
@@ -125,6 +137,7 @@ def check_exponential_decay_schedule(schedule_class):
         return verdict
     optimizer, verdict = checks.call_answer(
         f"{name} in fit", schedule_class, hint=hint, run=lambda cls: _fit_with(cls(**BUILD_SCHEDULE)),
+        forbidden=FORBIDDEN,
         error_hint="Inside fit, `step` is a symbolic tensor: compute with TensorFlow operations (tf.cast, **, *), "
                    "not float(step) or step.numpy().")
     if verdict is not None:
