@@ -8,12 +8,14 @@ STAMP := $(VENV)/.installed
 # stored notebooks hold only with the versions that produced them.
 LOCK := requirements/lock.txt
 INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev,lecture]"
+# A student's set: what the chapters and the presentation mode need, without the tools that
+# test and build them (pytest, Playwright, plotly, uv...). `make test` installs the rest.
+STUDENT_STAMP := $(VENV)/.installed-student
+STUDENT_INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[lecture]"
 # uv resolves for Linux, macOS and Windows, Python 3.10 and later, at once: a pin that
 # differs between them carries an environment marker. An existing pin is kept while it fits.
 LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra lecture --universal \
 	--python-version 3.10 --annotation-style line --custom-compile-command "make upgrade" -o $(LOCK)
-# JupyterLab refuses to run as root (containers, CI) unless told to.
-AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
 # Two workers side by side (pytest-xdist): each file (a chapter's nbval cells, a test module) stays
 # together on one worker, the longest first (see FIRST_FILES in conftest.py). JOBS=1 runs
@@ -30,7 +32,14 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(INSTALL)
 	$(BIN)/python -m course_lib.widgets.chart  # bundle Vega for the panels once
-	touch $(STAMP)
+	touch $(STAMP) $(STUDENT_STAMP)
+
+$(STUDENT_STAMP): pyproject.toml $(LOCK)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(STUDENT_INSTALL)
+	$(BIN)/python -m course_lib.widgets.chart
+	touch $(STUDENT_STAMP)
 
 # The scripts of the exported pages (make site, make slides): widget manager, anywidget,
 # MathJax and reveal.js from npm, at the versions of web/package-lock.json. Without npm,
@@ -56,9 +65,8 @@ upgrade: $(STAMP)  ## newest versions: resolve the lock afresh, install it, re-e
 check-lock: $(STAMP)  ## every pin has a wheel on Python 3.10-3.13, Linux x86_64, macOS arm64 and Windows
 	$(BIN)/python tools/check_lock.py
 
-lab: $(STAMP)  ## start JupyterLab on the chapters (localhost, with a token)
-	$(BIN)/jupyter trust notebooks/*.ipynb  # saved panels render only in trusted notebooks
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(AS_ROOT) $(LAB_ARGS)
+lab: $(STUDENT_STAMP)  ## trust the chapters and start JupyterLab on them (localhost, with a token)
+	$(BIN)/python -m course_lib lab $(LAB_ARGS)
 
 test: install  ## every test: unit tests, nbval strict over the chapters, browser tests (JOBS=1: one at a time)
 	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(DURATIONS) tests notebooks

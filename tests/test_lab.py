@@ -1,8 +1,9 @@
-"""`make lab` serves JupyterLab on localhost, token on, with the chapters in it.
+"""`python -m course_lib lab` and `make lab` trust the chapters and serve JupyterLab on localhost, token on.
 
-The test runs the Makefile's own ``lab`` recipe, but with the Python environment that runs
-the tests (``BIN=``) and with the install step declared done (``-o``): a test never creates
-a venv or installs packages.
+The tests run the course's command and the Makefile's own ``lab`` recipe, with the Python
+environment that runs the tests (``BIN=``) and the install step declared done (``-o``): a
+test never creates a venv or installs packages (``.ci/run`` builds a student's venv and runs
+the command test again with it, through ``COURSE_STUDENT_PYTHON``).
 """
 
 import json
@@ -35,27 +36,76 @@ def get(url, token=None):
         return response.status, response.read()
 
 
-@pytest.fixture
-def lab():
-    port, token = free_port(), secrets.token_hex(16)
-    process = subprocess.Popen(
-        ["make", "-s", "-o", ".venv/.installed", f"BIN={Path(sys.executable).parent}", "lab",
-         f"LAB_ARGS=--no-browser --port={port} --IdentityProvider.token={token}"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+def serve(command, tmp_path, port, token):
+    """Start ``command`` (JupyterLab on ``port``), wait until it answers, and return the process.
+
+    ``JUPYTER_DATA_DIR`` points into ``tmp_path``, so the trust it gives the chapters is recorded
+    there, not in the user's own Jupyter folder.
+    """
+    environment = {**os.environ, "JUPYTER_DATA_DIR": str(tmp_path / "jupyter-data")}
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True, env=environment)
     deadline = time.monotonic() + 90
     while True:
         try:
-            get(f"{base}/api/status", token)
-            break
+            get(f"http://127.0.0.1:{port}/api/status", token)
+            return process
         except (urllib.error.URLError, ConnectionError):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"make lab did not serve JupyterLab: {process.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"{' '.join(command[:4])} did not serve JupyterLab: {process.stderr.read().decode()[-2000:]}")
             time.sleep(0.5)
-    yield base, token
+
+
+def stop(process):
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """``make lab``, with the Python environment that runs the tests and the install step declared done."""
+    port, token = free_port(), secrets.token_hex(16)
+    process = serve(["make", "-s", "-o", ".venv/.installed-student", f"BIN={Path(sys.executable).parent}", "lab",
+                     f"LAB_ARGS=--no-browser --port={port} --IdentityProvider.token={token}"], tmp_path, port, token)
+    yield f"http://127.0.0.1:{port}", token
+    stop(process)
+
+
+def untrusted_chapters(data_dir):
+    """The chapters that the notary of ``data_dir`` (a ``JUPYTER_DATA_DIR``) does not trust."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary(data_dir=str(data_dir))
+    return [path.name for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+            if not notary.check_signature(nbformat.read(path, as_version=4))]
+
+
+def test_the_course_command_trusts_the_chapters_and_serves_them_without_make(tmp_path):
+    """``python -m course_lib lab``: the one command on every system (Windows and conda have no make)."""
+    python = os.environ.get("COURSE_STUDENT_PYTHON", sys.executable)  # .ci/run: a venv with the student's set only
+    data_dir = tmp_path / "jupyter-data"
+    data_dir.mkdir()
+    assert untrusted_chapters(data_dir), "the chapters must start untrusted in a fresh Jupyter data folder"
+    port, token = free_port(), secrets.token_hex(16)
+    process = serve([python, "-m", "course_lib", "lab", "--no-browser", f"--port={port}",
+                     f"--IdentityProvider.token={token}"], tmp_path, port, token)
+    try:
+        assert untrusted_chapters(data_dir) == []
+        _, listing = get(f"http://127.0.0.1:{port}/api/contents", token)
+        assert {path.name for path in (ROOT / "notebooks").glob("*.ipynb")} <= \
+            {item["name"] for item in json.loads(listing)["content"]}
+        _, kernels = get(f"http://127.0.0.1:{port}/api/kernelspecs", token)
+        assert "python3" in json.loads(kernels)["kernelspecs"]
+    finally:
+        stop(process)
+
+
+def test_the_course_command_names_a_missing_chapters_folder(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "course_lib", "lab", "--notebooks", str(tmp_path / "none")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no chapters folder" in result.stderr and "--notebooks" in result.stderr
 
 
 def test_make_lab_serves_the_chapters_with_a_token(lab):

@@ -39,7 +39,7 @@ def test_conda_environment_installs_the_project_itself_with_the_lock():
     dependencies = load_environment()["dependencies"]
     pip_sections = [d["pip"] for d in dependencies if isinstance(d, dict)]
     conda_packages = [d.split("=")[0] for d in dependencies if isinstance(d, str)]
-    assert pip_sections == [["-c requirements/lock.txt", "-e .[test,dev,lecture]"]], \
+    assert pip_sections == [["-c requirements/lock.txt", "-e .[lecture]"]], \
         "environment.yml must install the project with the lock, not a second list"
     assert sorted(conda_packages) == ["pip", "python"]
 
@@ -124,7 +124,8 @@ def test_install_and_ci_use_the_lock():
     assert 'pip install -q -c $(LOCK) -e ".[test,dev,lecture]"' in makefile
     assert "LOCK := requirements/lock.txt" in makefile
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make install" in ci and "bash tools/oldest_stack.sh" in ci
+    assert "make install" in ci and "bash tools/oldest_stack.sh" in ci and "bash tools/student_env.sh" in ci
+    assert 'pip install -q -c $(LOCK) -e ".[lecture]"' in makefile  # make lab: the student's set only
 
 
 def test_the_oldest_stack_check_installs_tensorflow_2_18_from_the_lock():
