@@ -23,6 +23,8 @@ import gzip
 import hashlib
 import json
 import math
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,26 +47,49 @@ GLUE = Path(__file__).with_name("chart.js")
 BUNDLE = Path(__file__).with_name("_chart_bundle.mjs")
 
 
+def _stamp(body):
+    """The first line of the cached bundle: what made it, and the sha256 of everything after it."""
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return f"// vl-convert {vl_convert.__version__}, Vega-Lite {VEGA_LITE_VERSION}, sha256 {digest}\n"
+
+
+def _cached_bundle():
+    """The cached bundle's body when the file is whole and made by this vl-convert, else None."""
+    try:
+        stamp, _, body = BUNDLE.read_text(encoding="utf-8").partition("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return body if stamp + "\n" == _stamp(body) else None
+
+
+def _write_atomically(path, text):
+    """Write ``text`` to ``path`` through a temporary file and a rename: a reader sees the old file or the new one, whole."""
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as file:
+            temporary = Path(file.name)
+            file.write(text)
+        os.replace(temporary, path)
+    except OSError:  # a read-only install still works, it only bundles again next time
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+
+
 @lru_cache(maxsize=None)
 def bundle():
     """The chart library's JavaScript module: Vega, Vega-Lite and vega-embed, whose default export is ``{vegaEmbed}``.
 
     Made by vl-convert's bundler and cached in a file, so it is made once per
-    install (``make install`` makes it; a missing or stale cache is made again).
+    install (``make install`` makes it). The cache is used only when all of it checks
+    out against the sha256 in its first line; a cut, damaged or stale file is made
+    again, and written so that two kernels making it at once both leave a whole file.
     """
-    glue = "export default { vegaEmbed };\n"
-    digest = hashlib.sha256(glue.encode("utf-8")).hexdigest()[:16]
-    stamp = f"// vl-convert {vl_convert.__version__}, Vega-Lite {VEGA_LITE_VERSION}, glue {digest}\n"
-    if BUNDLE.exists():
-        cached = BUNDLE.read_text(encoding="utf-8")
-        if cached.startswith(stamp):
-            return cached
-    made = stamp + vl_convert.javascript_bundle(glue, vl_version=VEGA_LITE_VERSION)
-    try:
-        BUNDLE.write_text(made, encoding="utf-8")
-    except OSError:
-        pass  # a read-only install still works, it only bundles again next time
-    return made
+    body = _cached_bundle()
+    if body is None:
+        body = vl_convert.javascript_bundle("export default { vegaEmbed };\n", vl_version=VEGA_LITE_VERSION)
+        _write_atomically(BUNDLE, _stamp(body) + body)
+    return body
 
 
 class ChartLibrary(anywidget.AnyWidget):
