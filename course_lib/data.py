@@ -117,13 +117,23 @@ def import_datasets(source_dir, names=None, *, verbose=True):
     return copied
 
 
+def _free_name(path):
+    """``path``, or ``path.1``, ``path.2``... the first that does not exist: a kept file is never overwritten."""
+    candidate, number = path, 0
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}.{number}")
+    return candidate
+
+
 def _copy_verified(source, target, expected):
     """Copy ``source`` to ``target`` atomically: into a temporary file beside it, check, rename.
 
     The temporary file is in the target's folder, so the final :func:`os.replace` is a
     rename within one file system, which is atomic: ``target`` is either the old file or
     the complete new one, never a partial copy. A wrong ``target`` already there is kept
-    beside it as ``*.corrupt``. A folder that cannot be written raises :class:`DatasetError`.
+    beside it as ``*.corrupt`` (``*.corrupt.1``... when an earlier one is there: a user's
+    file is never discarded). A folder that cannot be written raises :class:`DatasetError`.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +152,7 @@ def _copy_verified(source, target, expected):
             raise DatasetError(f"copying {source} to {target} gave a file with sha256 {actual}, expected "
                                f"{expected} (a full disk or a failing drive?). {target} was not changed.")
         if target.exists():
-            kept = target.with_name(target.name + ".corrupt")
+            kept = _free_name(target.with_name(target.name + ".corrupt"))
             target.replace(kept)
             print(f"! {target} had the wrong contents; kept it as {kept}")
         os.replace(temporary, target)
@@ -176,6 +186,10 @@ def check_cache(name):
         return True
     source = os.environ.get(DATA_DIR_VARIABLE)
     if source:
+        if not Path(source).expanduser().is_dir():
+            raise DatasetError(f"The environment variable {DATA_DIR_VARIABLE} is {source!r}, which is not a folder. "
+                               f"Set {DATA_DIR_VARIABLE} to the folder that holds mnist.npz and fashion-mnist/*.gz, "
+                               "or unset it, and start Jupyter again.")
         import_datasets(source, [name])
         return True
     return False

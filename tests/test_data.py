@@ -200,3 +200,22 @@ def test_readme_lists_every_dataset_file_with_its_sha256():
     for files in data.DATASET_FILES.values():
         for path, digest in files:
             assert f"| `{path}` |" in readme and f"`{digest}`" in readme, path
+
+
+def test_importing_over_a_corrupt_cache_twice_keeps_both_kept_copies(tiny_dataset, capsys):
+    """A second import over a wrong file keeps the first ``.corrupt`` copy: a user's file is never discarded."""
+    source, target, contents = tiny_dataset
+    target.parent.mkdir(parents=True)
+    for damaged in (b"first wrong file", b"second wrong file"):
+        target.write_bytes(damaged)
+        assert data.import_datasets(source, verbose=False) == [target]
+    assert (target.parent / "a.bin.corrupt").read_bytes() == b"first wrong file"
+    assert (target.parent / "a.bin.corrupt.1").read_bytes() == b"second wrong file"
+    assert target.read_bytes() == contents
+    assert "kept it as" in capsys.readouterr().out and "a.bin.corrupt.1" in leftovers(target.parent)
+
+
+def test_a_data_dir_variable_that_is_not_a_folder_is_named(tiny_dataset, monkeypatch, tmp_path):
+    monkeypatch.setenv(data.DATA_DIR_VARIABLE, str(tmp_path / "no such folder"))
+    with pytest.raises(data.DatasetError, match=r"The environment variable COURSE_DATA_DIR is '.*no such folder'"):
+        data.check_cache("tiny")
