@@ -23,6 +23,9 @@ from course_lib import validate
 #: The seed and the size of the source course's sales data (酸奶 sales, y = x1 + x2 + noise).
 SALES_SEED = 23455
 SALES_NUM_SAMPLES = 32
+#: A day whose forecast is within this many units of its true sales sits on the fitted plane (the
+#: sales are about 1 unit, their noise ±0.05; the descent settles such days to about 1e-5).
+ON_PLANE_TOLERANCE = 1e-3
 
 
 def _array(name, value, *, ndim_at_least=1):
@@ -222,7 +225,10 @@ def fit_sales_model(cost, profit, x=None, y=None, *, learning_rate=2.0, num_step
     """Fit y ≈ x·w (no bias, as in the source) under :func:`sales_loss`; return a dict.
 
     The dict holds ``weights`` (w1, w2), ``predictions``, ``loss`` (the sum over samples),
-    ``above_share`` (the share of samples whose forecast is above the true sales) and
+    ``above_share`` (the share of samples whose forecast is above the true sales),
+    ``num_above``, ``num_on_plane`` and ``num_below`` (the samples above, within
+    :data:`ON_PLANE_TOLERANCE` of, and below the fitted plane: a piecewise-linear loss puts
+    its minimum at a corner, where the plane passes through some samples exactly) and
     ``quantile`` = profit / (cost + profit): at the minimum, raising every forecast a little
     saves profit on the under-predicted samples and costs cost on the others, so the forecast
     ends up above about that share of the true sales (the profit/(cost+profit) quantile).
@@ -254,8 +260,12 @@ def fit_sales_models(costs, profits, x=None, y=None, *, learning_rate=2.0, num_s
     fits = []
     for column, (cost, profit) in enumerate(zip(costs, profits)):
         predictions = x @ weights[:, column:column + 1]
+        error = (predictions - y)[:, 0]
+        on_plane = np.abs(error) <= ON_PLANE_TOLERANCE
         fits.append({"cost": cost, "profit": profit, "weights": weights[:, column],
                      "predictions": predictions[:, 0], "true": y[:, 0],
                      "loss": float(sales_loss(y, predictions, cost, profit)),
-                     "above_share": float(np.mean(predictions > y)), "quantile": profit / (cost + profit)})
+                     "above_share": float(np.mean(predictions > y)), "quantile": profit / (cost + profit),
+                     "num_above": int(np.sum(~on_plane & (error > 0))), "num_on_plane": int(np.sum(on_plane)),
+                     "num_below": int(np.sum(~on_plane & (error < 0)))})
     return fits

@@ -1,5 +1,6 @@
 """Chapter 05: the loss functions, their gradients, the sales fit, the panels and the exercises."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -99,6 +100,11 @@ def test_fit_sales_model_reaches_the_exact_minimum(cost, profit):
     weights, minimum = _exact_fit(cost, profit, x, y)
     assert fit["loss"] == pytest.approx(minimum, rel=1e-3)
     np.testing.assert_allclose(fit["weights"], weights, atol=5e-3)
+    # the exact minimum is a corner: the plane passes through two days; the fit counts them apart
+    exact_errors = x @ weights - y[:, 0]
+    on_plane = np.abs(exact_errors) <= 1e-9
+    assert on_plane.sum() == fit["num_on_plane"] == 2
+    assert (fit["num_above"], fit["num_below"]) == ((exact_errors > 1e-9).sum(), (exact_errors < -1e-9).sum())
 
 
 def test_fit_sales_model_validates_its_arguments():
@@ -178,15 +184,23 @@ def test_sales_panel_moves_the_weights_the_way_the_prices_say():
 
 def test_exercises_check_both_ways(capsys):
     assert not exercises.check_cross_entropy(...)
-    assert not exercises.check_cross_entropy(np.log(0.7))
+    label, prediction = [0.1, 0.8, 0.1], np.array([0.2, 0.7, 0.1])
+    assert not exercises.check_cross_entropy(np.sum(label * np.log(prediction)))
     assert "minus sign" in capsys.readouterr().out
-    assert exercises.check_cross_entropy(-np.log(0.7))
+    assert exercises.check_cross_entropy(-np.sum(label * np.log(prediction)))
+    assert exercises.check_cross_entropy(float(keras.losses.CategoricalCrossentropy(label_smoothing=0.3)(
+        np.array([[0.0, 1.0, 0.0]]), prediction[None])))  # the smoothed label is Keras' own
+    capsys.readouterr()
+    assert not exercises.check_cross_entropy(-np.log(0.7))  # the one-hot label's CE, the chapter's worked example
+    assert "one-hot label (0, 1, 0)" in capsys.readouterr().out
+    assert not exercises.check_cross_entropy(-np.sum(prediction * np.log(label)))
+    assert "swapped" in capsys.readouterr().out
     z = exercises.GRADIENT_LOGITS
     softmax = np.exp(z) / np.exp(z).sum()
     assert not exercises.check_logit_gradient(softmax)
     assert "subtract the one-hot" in capsys.readouterr().out
     assert exercises.check_logit_gradient(softmax - exercises.GRADIENT_LABEL)
-    assert not exercises.check_cross_entropy(-np.log10(0.7))
+    assert not exercises.check_cross_entropy(-np.sum(label * np.log10(prediction)))
     assert "base 10" in capsys.readouterr().out
     assert not exercises.check_cross_entropy(None)
     assert "tape.watch" in capsys.readouterr().out

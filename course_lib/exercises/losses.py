@@ -1,4 +1,4 @@
-"""Chapter 05 exercises: cross entropy by hand, the gradient of softmax + CE, the cautious
+"""Chapter 05 exercises: cross entropy with a smoothed label, the gradient of softmax + CE, the cautious
 forecast, and a cross-entropy loss of your own used in ``fit``."""
 
 import numpy as np
@@ -7,17 +7,29 @@ import tensorflow as tf
 from course_lib import checks, losses, notebook
 
 
+#: Exercise 1: the one-hot label (0, 1, 0) smoothed by 0.3, and the prediction.
+SMOOTHING = 0.3
+ONE_HOT = np.array([0.0, 1.0, 0.0])
+SMOOTHED_LABEL = ONE_HOT * (1 - SMOOTHING) + SMOOTHING / len(ONE_HOT)
+PREDICTION = np.array([0.2, 0.7, 0.1])
+
+
 def check_cross_entropy(answer):
-    """The cross entropy of the label (0, 1, 0) against the prediction (0.2, 0.7, 0.1)."""
+    """The cross entropy of the smoothed label (0.1, 0.8, 0.1) against the prediction (0.2, 0.7, 0.1)."""
+    expected = -np.sum(SMOOTHED_LABEL * np.log(PREDICTION))
     return checks.check_answer(
-        "cross entropy of (0, 1, 0) against (0.2, 0.7, 0.1)", answer, -np.log(0.7), rtol=1e-3,
-        hint="only the true class counts: H = −Σ y_ · ln y, and y_ is 1 for the second class only.",
-        mistakes={"that is ln 0.7 without the minus sign: CE is −ln of the true class's probability.":
-                  np.log(0.7),
-                  "that is the log in base 10; the source uses the natural log ln (np.log).":
-                  -np.log10(0.7),
-                  "that is −Σ ln y over every class; multiply each log by its label first.":
-                  -np.sum(np.log([0.2, 0.7, 0.1]))})
+        "cross entropy of (0.1, 0.8, 0.1) against (0.2, 0.7, 0.1)", answer, expected, rtol=1e-4,
+        hint="H = −Σ y_ · ln y over every class: with a smoothed label no term is multiplied by 0.",
+        mistakes={"that is the cross entropy of the one-hot label (0, 1, 0): the smoothed label gives "
+                  "every class a share, so every class's log counts.": -np.log(PREDICTION[1]),
+                  "that has no minus sign: the logs of probabilities are negative, CE is positive.":
+                  np.sum(SMOOTHED_LABEL * np.log(PREDICTION)),
+                  "that is the log in base 10; TensorFlow and Keras use the natural log ln (np.log).":
+                  -np.sum(SMOOTHED_LABEL * np.log10(PREDICTION)),
+                  "label and prediction are swapped: H(y_, y) takes the log of the prediction, "
+                  "weighted by the label.": -np.sum(PREDICTION * np.log(SMOOTHED_LABEL)),
+                  "that is −Σ ln y over every class; multiply each log by its share of the label first.":
+                  -np.sum(np.log(PREDICTION))})
 
 
 #: The logits and the label of the gradient exercise.
@@ -114,20 +126,26 @@ def _fit_iris(loss):
 
 _KERAS_FIT = []  # the reference fit, run once per session
 
+#: What exercise 4 asks you to write: Keras' cross entropies and the course's own raise while your loss runs.
+CE_FORBIDDEN = ("keras.losses.categorical_crossentropy", "keras.losses.CategoricalCrossentropy",
+                "keras.ops.categorical_crossentropy", "course_lib.losses.cross_entropy")
+
 
 def check_cross_entropy_function(cross_entropy):
     """Your ``cross_entropy(y_true, y_pred)`` on fresh probabilities, then as the loss of a real ``fit``.
 
     It must return one loss per row, −Σ y_true · ln y_pred over the last axis, as
     ``keras.losses.categorical_crossentropy`` does on probabilities; ``fit`` averages them.
-    The fit's weights are compared with the same fit using Keras' own loss.
+    The fit's weights are compared with the same fit using Keras' own loss. Keras' cross
+    entropies and the course's (:data:`CE_FORBIDDEN`) raise while your function runs.
     """
     import keras
 
     name = "cross-entropy loss"
     hint = "return −Σ y_true · ln(y_pred) over the last axis (axis=-1): tf.reduce_sum(..., axis=-1)."
     labels, probabilities = _fresh_labels_and_probabilities()
-    given, verdict = checks.call_answer(name, cross_entropy, labels, probabilities, hint=hint)
+    given, verdict = checks.call_answer(name, cross_entropy, labels, probabilities, hint=hint,
+                                        forbidden=CE_FORBIDDEN)
     if verdict is not None:
         return verdict
     if checks.is_not_attempted(given):
@@ -159,7 +177,7 @@ def check_cross_entropy_function(cross_entropy):
     if not passed:
         return passed
     weights, verdict = checks.call_answer(
-        f"{name} in fit", cross_entropy, hint=hint, run=_fit_iris,
+        f"{name} in fit", cross_entropy, hint=hint, run=_fit_iris, forbidden=CE_FORBIDDEN,
         error_hint="Inside fit the tensors are symbolic: use TensorFlow operations (tf.math.log, "
                    "tf.reduce_sum), not NumPy.")
     if verdict is not None:

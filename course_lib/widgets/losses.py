@@ -112,9 +112,10 @@ def draw_sales_fit(result):
     }
     w1, w2 = result["weights"]
     caption = (f"cost {result['cost']:g}, profit {result['profit']:g}: fitted w1 = <b>{w1:.3f}</b>, "
-               f"w2 = <b>{w2:.3f}</b> (the true sales follow w = 1, 1); forecast above the true sales on "
-               f"<b>{result['above_share']:.0%}</b> of the days (theory: profit / (cost + profit) = "
-               f"{result['quantile']:.0%}); loss = {result['loss']:.3f}")
+               f"w2 = <b>{w2:.3f}</b> (the true sales follow w = 1, 1); days forecast above / on / below the "
+               f"true sales: <b>{result['num_above']}</b> / {result['num_on_plane']} / {result['num_below']} "
+               f"(theory: above on about profit / (cost + profit) = {result['quantile']:.0%}); "
+               f"loss = {result['loss']:.3f}")
     return datasets, caption
 
 

@@ -50,8 +50,10 @@ from course_lib.widgets.losses import ce_vs_mse_panel, sales_panel
 # $$\mathrm{MSE}(y\_, y) = \frac{1}{n}\sum_{i=1}^{n} (y_i - y\_{}_i)^2 .$$
 #
 # The source writes it as `tf.reduce_mean(tf.square(y - y_))`; Keras has it as
-# `keras.losses.MeanSquaredError()` (the source's `tf.losses.mean_squared_error` is an alias
-# of the same Keras function; note that Keras takes the label first: `loss(y_true, y_pred)`).
+# `keras.losses.MeanSquaredError()`, and as the function `keras.losses.mean_squared_error`.
+# The source's `tf.losses.mean_squared_error` raises `AttributeError` on the installed TensorFlow 2.21 with Keras 3,
+# whose `tf.losses` is Keras' `tf.keras.losses` and spells that function `tf.losses.MSE`.
+# Keras takes the label first: `loss(y_true, y_pred)`.
 
 # %% slideshow={"slide_type": "fragment"}
 y_true = np.array([1.0, 2.0, 3.0, 4.0])
@@ -217,25 +219,33 @@ print("tf.nn...with_logits:  ", np.round(with_logits, 4) + 0.0)
 # small enough not to overflow:
 
 # %% slideshow={"slide_type": "notes"}
-wrong_label = np.array([[1.0, 0.0, 0.0]])
-wrong_logits = np.array([[-120.0, 0.0, 0.0]])
-probabilities = tf.nn.softmax(wrong_logits.astype(np.float32))
-print("naive:                      ", np.round(losses.naive_softmax_cross_entropy(wrong_label, wrong_logits), 4))
-print("Keras on probabilities:     ",
-      np.round(keras.losses.categorical_crossentropy(wrong_label, probabilities).numpy(), 4))
-print("Keras with from_logits=True:",
-      np.round(keras.losses.categorical_crossentropy(wrong_label, wrong_logits.astype(np.float32),
-                                                     from_logits=True).numpy(), 4))
+wrong_label = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
+wrong_logits = np.array([[-120.0, 0.0, 0.0]], dtype=np.float32)
+softmax_layer = keras.layers.Dense(3, activation="softmax", use_bias=False, kernel_initializer="identity")
+routes = {
+    "naive softmax then CE": losses.naive_softmax_cross_entropy(wrong_label, wrong_logits),
+    "Keras on an eager tf.nn.softmax": keras.losses.categorical_crossentropy(wrong_label, tf.nn.softmax(wrong_logits)),
+    "Keras on the same, as NumPy": keras.losses.categorical_crossentropy(wrong_label,
+                                                                         tf.nn.softmax(wrong_logits).numpy()),
+    "Keras on keras.activations.softmax": keras.losses.categorical_crossentropy(
+        wrong_label, keras.activations.softmax(wrong_logits)),
+    "Keras on a Dense(softmax) layer": keras.losses.categorical_crossentropy(wrong_label, softmax_layer(wrong_logits)),
+    "Keras with from_logits=True": keras.losses.categorical_crossentropy(wrong_label, wrong_logits, from_logits=True),
+}
+for name, loss in routes.items():
+    print(f"{name:>35}: {float(np.ravel(loss)[0]):.2f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The true loss is $120 + \ln 2 \approx 120.69$. The naive version returns `inf`: the true
 # class's probability, about $e^{-120}/2 \approx 4 \cdot 10^{-53}$, is below the smallest
-# float32 and rounds to 0. Keras on probabilities returns
-# about 16.1, because it clips probabilities to $[10^{-7}, 1 - 10^{-7}]$ to avoid the `inf`,
-# and $-\ln 10^{-7} \approx 16.1$: finite, but wrong, and its gradient is zero. Only the
-# logits route gives 120.69. So: **let the last layer output logits and pass
-# `from_logits=True`**, or keep a softmax layer and `from_logits=False` (the default, what
-# the source does) when the model is small and well behaved, as in chapter 08.
+# float32 and rounds to 0.
+# Given the probabilities of an eager `tf.nn.softmax`, or the same numbers as a NumPy array (what `model.predict` returns), Keras clips them to $[10^{-7}, 1 - 10^{-7}]$ to avoid the `inf` and returns $-\ln 10^{-7} \approx 16.12$: finite, but wrong, and its gradient is zero.
+# In Keras 3 the output of `keras.activations.softmax`, and so of a `Dense(..., activation="softmax")` layer, keeps its logits (`_keras_logits`), and the cross entropy uses them: both give 120.69, like `from_logits=True`.
+# So a Keras model with a softmax last layer and `from_logits=False` (the default, what the
+# source does, as in chapter 08) loses nothing in `fit`. The trap is probabilities made
+# elsewhere and handed to the loss. **Pass logits with `from_logits=True`** wherever the
+# probabilities do not come straight from a Keras softmax: your own `tf.nn.softmax`, a
+# prediction saved as NumPy, a hand-written training loop.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Binary cross entropy (二元交叉熵)
@@ -378,15 +388,23 @@ for cost, profit in ((1, 99), (99, 1), (1, 1)):
     source_loss = tf.reduce_sum(tf.where(tf.greater(predicted, y_sales),
                                          cost * (predicted - y_sales), profit * (y_sales - predicted)))
     w1, w2 = fit["weights"]
-    print(f"COST {cost:2d}, PROFIT {profit:2d}: w1 = {w1:.2f}, w2 = {w2:.2f}, "
-          f"over-predicted on {fit['above_share']:.0%} of the days "
-          f"(theory {fit['quantile']:.0%}), loss {float(source_loss):.2f}")
+    print(f"COST {cost:2d}, PROFIT {profit:2d}: w1 = {w1:.2f}, w2 = {w2:.2f}, loss {float(source_loss):.2f}; "
+          f"days above / on / below the plane: {fit['num_above']} / {fit['num_on_plane']} / "
+          f"{fit['num_below']} (theory: above on {fit['quantile']:.0%} of the {len(y_sales)} days)")
+print(f"(on the plane: within {losses.ON_PLANE_TOLERANCE:g} of the true sales)")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# As predicted: with PROFIT 99 both weights rise above 1 and 31 of the 32 days are
-# over-predicted (99 % of 32 days is 31.7, so 31 is as close as whole days get); with COST 99
-# both fall below 1 and no day is; with equal prices the fit is the median, half and half. The same rule, "the forecast sits at the PROFIT/(COST+PROFIT) quantile", explains
-# every position of the sliders below.
+# As predicted: with PROFIT 99 both weights rise above 1 and the forecast is above the sales on
+# 29 days and below on 1; with COST 99 both fall below 1 and it is below on 30; with equal prices
+# it is above on 15 days and below on 15. The counts miss the quantile because of the days that
+# sit **on** the fitted plane, 2 in each fit. The loss is piecewise linear in $w$, so its minimum
+# is at a corner, where the plane $y = x_1 w_1 + x_2 w_2$ passes exactly through some of the
+# days, as many as there are weights. Such a day is neither over- nor under-predicted (the
+# descent leaves it within a hair of its sales), and the days on either side balance around it.
+# The model has no bias, so they balance weighted by their features $x$, not one by one: that is
+# why even 29 + 2 falls short of 99 % of 32 days. The rule "the forecast sits at the
+# PROFIT/(COST+PROFIT) quantile" still says which way the fit goes, and explains every position
+# of the sliders below.
 #
 # **Panel.** Move COST and PROFIT (1 to 99, in steps of 2). Every pair of prices the sliders offer
 # was fitted in one batched descent when the panel was built (`losses.fit_sales_models`), so the
@@ -397,18 +415,20 @@ for cost, profit in ((1, 99), (99, 1), (1, 1)):
 sales_panel()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Exercise 1: cross entropy by hand
+# ## Exercise 1: cross entropy with a smoothed label
 #
-# The label is $(0, 1, 0)$ and the prediction $(0.2, 0.7, 0.1)$. What is the cross entropy
-# $H(y\_, y)$? Use NumPy.
+# `keras.losses.CategoricalCrossentropy(label_smoothing=0.3)` trains against a softened label:
+# it moves 0.3 of the one-hot label's weight onto all the classes evenly, so the label
+# $(0, 1, 0)$ becomes $(0.1, 0.8, 0.1)$. What is the cross entropy $H(y\_, y)$ of that label
+# against the prediction $(0.2, 0.7, 0.1)$? Use NumPy.
 
 # %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
 exercises.check_cross_entropy(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
-# Solution: only the true class's probability counts
-answer = -np.log(0.7)
+# Solution: every class counts now, each log weighted by its share of the label
+answer = -np.sum(np.array([0.1, 0.8, 0.1]) * np.log([0.2, 0.7, 0.1]))
 exercises.check_cross_entropy(answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
