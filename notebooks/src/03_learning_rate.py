@@ -78,6 +78,8 @@ print(f"GradientTape: d loss / d w at w = 5 is {gradient.numpy():.1f}; the formu
 for learning_rate in schedules.REFERENCE_LEARNING_RATES.values():
     name, factor = schedules.regime(learning_rate)
     print(f"lr = {learning_rate:<5} update factor {factor:+.2f}  → {name}")
+print(f"too small: a factor of {schedules.SLOW_FACTOR} or more removes less than {1 - schedules.SLOW_FACTOR:.0%} "
+      "of the distance per step")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The same four learning rates for 40 epochs. The distance to $-1$ after 40 steps should be
@@ -217,8 +219,8 @@ for rate in (0.99, 0.8):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why decay wins: noisy gradients (带噪声的梯度)
 #
-# On $(w+1)^2$ the gradient is exact, and there decay does not pay: compare the 40-epoch
-# table above, where the constant rate 0.2 ends within $10^{-8}$ of $-1$, with the last line of
+# On $(w+1)^2$ the gradient is exact, and there decay does not pay: compare the table of the
+# four rates above, where the constant rate 0.2 ends within $10^{-8}$ of $-1$, with the last line of
 # the decayed trace, still $10^{-6}$ away. Real training never sees the exact gradient. Each
 # mini-batch gives the gradient of its own few examples: the true gradient plus **noise**.
 # Model that as $g = 2(w+1) + \sigma\,\varepsilon$, with $\varepsilon$ a standard normal draw
@@ -265,9 +267,37 @@ checks.milestone("decayed distance / distance at constant lr 0.01", decayed / di
 # The large constant rate gets near quickly, then rattles at its floor (0.485 measured, 0.500
 # by the formula). The small constant rate is quiet but slow: after 100 epochs it has not
 # arrived. The decayed rate has both: large steps while the distance is large, and a floor
-# that keeps sinking, so it ends about 4 times closer than the constant 0.2. This is the
-# source's argument for decay (先用较大的学习率, 快速得到较优解, 然后逐步减小学习率, 使模型在训练后期稳定),
-# and the noise is what makes it true.
+# that keeps sinking, so it ends closer than either (at most half their distance, checked
+# above).
+#
+# Those two constant rates were picked to lose, though. The fair rival is the **best**
+# constant rate for the same 100 epochs: below, 21 constant rates from 0.005 to 0.5 (evenly
+# spaced on a log scale) run on each of 5 seeds, the best of each seed is kept, and three
+# decayed schedules run on the same noise. The ratio is the best constant rate's final
+# distance over the decayed one's: above 1, decay ends closer.
+
+# %% slideshow={"slide_type": "fragment"}
+constant_grid = np.geomspace(0.005, 0.5, 21)
+decayed_schedules = {f"decayed lr 0.2 · {rate}^epoch": schedules.exponential_decay(0.2, rate, 1,
+                                                                                   np.arange(num_epochs))
+                     for rate in (0.9, 0.95, 0.99)}
+fair = schedules.constant_versus_decay(decayed_schedules, noise_std, constant_rates=constant_grid, seeds=range(5))
+print(f"best constant rate on each seed: {np.round(fair['best_rate'], 4).tolist()} "
+      f"(grid {constant_grid[0]:.3f}..{constant_grid[-1]:.1f}, best at an edge: {fair['at_edge']})")
+for label, ratio in fair["ratio"].items():
+    print(f"{label:>27}: best constant distance / decayed distance, median {np.median(ratio):.2f} "
+          f"(range {ratio.min():.2f} to {ratio.max():.2f} over 5 seeds)")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Against the best constant rate (0.0251 on every seed, well inside the grid) the margin is
+# modest and depends on the schedule. The chapter's 0.2 · 0.95^epoch ends 1.41 times closer
+# (median over the 5 seeds; 1.34 to 1.52). Decaying by 0.9 per epoch cools too early: its
+# median is 0.95, a tie or a small loss. Decaying by 0.99 cools too late: with 0.57 it ends
+# farther than the best constant rate on every seed. So decay beats a constant rate only when
+# its speed suits the step budget; a well-tuned constant rate is a strong baseline, and the
+# honest claim is "a good decay ends somewhat closer", not "decay wins". This is the source's
+# argument for decay (先用较大的学习率, 快速得到较优解, 然后逐步减小学习率, 使模型在训练后期稳定), and the
+# noise is what makes it hold at all.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The curvature limit: $lr < 2/\lambda_{max}$ (曲率与学习率上限)
@@ -308,8 +338,12 @@ print(f"limit 2 / λ_max = {limit:.4f}")
 runs = [schedules.quadratic_descent(hessian, factor * limit, num_steps=40) for factor in (0.9, 1.1)]
 for run in runs:
     factors = 1 - run["learning_rate"] * curvatures
-    print(f"lr {run['learning_rate']:.4f} = {run['learning_rate'] / limit:.1f} · 2/λ_max: update factors "
-          f"{np.round(factors, 3).tolist()}, loss {run['loss'][0]:.1f} → {run['loss'][-1]:.3g} after 40 steps")
+    ratio = run["learning_rate"] / limit
+    side = "below" if ratio < 1 else "above"
+    print(f"lr {run['learning_rate']:.4f} = {ratio:.1f} · 2/λ_max ({abs(ratio - 1):.0%} {side} the limit): "
+          f"update factors {np.round(factors, 3).tolist()}, loss {run['loss'][0]:.1f} → {run['loss'][-1]:.3g} after 40 steps")
+steep = abs(1 - runs[1]["learning_rate"] * curvatures.max())
+print(f"above the limit the steep direction's distance grows by {steep - 1:.0%} per step")
 
 # %% slideshow={"slide_type": "fragment"}
 schedules.curvature_figure(runs)
