@@ -131,6 +131,17 @@ FONT_SIZES = {"axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 11,
               "xtick.labelsize": 11, "ytick.labelsize": 11, "font.size": 12}
 
 
+_presenter = False
+
+
+def presenting():
+    """Whether the presenter setting is on: the charts and panels made now get text for a projector.
+
+    :func:`setup` sets it; the widgets read it (a lower layer never imports a higher one).
+    """
+    return _presenter
+
+
 def presenter_requested():
     """Whether the environment asks for the presenter setting (``COURSE_PRESENTER`` set to 1, true, yes or on)."""
     return os.environ.get(PRESENTER_VARIABLE, "").strip().lower() in {"1", "true", "yes", "on"}
@@ -206,12 +217,11 @@ def setup(seed=DEFAULT_SEED, *, report=True, presenter=None):
         presenter = presenter_requested()
     elif not isinstance(presenter, bool):
         raise TypeError(f"presenter must be True, False or None, got {presenter!r}.")
-    from course_lib.widgets import chart
-
+    global _presenter
     quiet_tensorflow()
     seed_everything(seed)
     chinese = plot_style(presenter)
-    chart.set_presenter(presenter)
+    _presenter = presenter
     if report:
         summary = environment_report()
         print(" | ".join(f"{key} {value}" for key, value in summary.items()), f"| seed {seed}"

@@ -241,16 +241,14 @@ def test_a_run_that_fails_says_so_in_the_caption_and_logs_the_traceback(caplog):
     assert not panel.button.disabled
 
 
-def test_the_presenter_setting_enlarges_a_panels_controls_and_chart_text():
-    from course_lib.widgets import chart
+def test_the_presenter_setting_enlarges_a_panels_controls_and_chart_text(monkeypatch):
+    from course_lib import notebook
     from course_lib.widgets.panel import PRESENTER_CLASS, PRESENTER_CSS
 
     screen = line_fit_panel()
-    chart.set_presenter(True)
-    try:
-        presented = line_fit_panel()
-    finally:
-        chart.set_presenter(False)
+    monkeypatch.setattr(notebook, "_presenter", True)
+    presented = line_fit_panel()
+    monkeypatch.undo()
     assert PRESENTER_CLASS in presented.widget._dom_classes and PRESENTER_CLASS not in screen.widget._dom_classes
     header, body = presented.widget.children
     assert header.value.startswith(PRESENTER_CSS) and "font-size: 20px" in PRESENTER_CSS

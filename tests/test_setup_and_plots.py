@@ -124,7 +124,7 @@ def restore_screen_setting():
     from course_lib.widgets import chart
 
     yield
-    chart.set_presenter(False)
+    notebook._presenter = False
     notebook.plot_style()
 
 
@@ -135,7 +135,7 @@ def test_the_presenter_setting_enlarges_figure_and_chart_text(restore_screen_set
 
     notebook.setup(seed=3)
     screen = {key: mpl.rcParams[key] for key in notebook.FONT_SIZES}
-    assert not chart.presenting() and chart.course_config() == chart.CONFIG
+    assert not notebook.presenting() and chart.course_config() == chart.CONFIG
     notebook.setup(seed=3, presenter=True)
     assert "presenter setting" in capsys.readouterr().out
     for key, size in screen.items():
@@ -158,9 +158,9 @@ def test_the_presenter_setting_follows_the_environment(value, on, monkeypatch, r
 
     monkeypatch.setenv(notebook.PRESENTER_VARIABLE, value)
     notebook.setup(seed=3, report=False)
-    assert chart.presenting() is on
+    assert notebook.presenting() is on
     notebook.setup(seed=3, report=False, presenter=False)  # the argument wins over the environment
-    assert chart.presenting() is False
+    assert notebook.presenting() is False
 
 
 def test_the_presenter_setting_is_true_or_false():

@@ -34,6 +34,8 @@ import numpy as np
 import traitlets
 import vl_convert
 
+from course_lib import notebook
+
 #: The Vega-Lite version the specs are written for and the bundle carries.
 VEGA_LITE_VERSION = "5.21"
 SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE_VERSION.split('.')[0]}.json"
@@ -107,23 +109,9 @@ class ChartLibrary(anywidget.AnyWidget):
 
 
 _library = None
-_presenter = False
-
-
-def set_presenter(on):
-    """Make the charts made from now on with text for a projector (``on``) or for a screen."""
-    global _presenter
-    _presenter = bool(on)
-
-
-def presenting():
-    """Whether the presenter setting is on (see ``set_presenter``)."""
-    return _presenter
-
-
 def course_config():
     """The config every chart starts from: ``CONFIG``, its font sizes scaled up in the presenter setting."""
-    if not _presenter:
+    if not notebook.presenting():
         return CONFIG
     return {part: {key: round(value * PRESENTER_SCALE) if key.lower().endswith("fontsize") else value
                    for key, value in settings.items()}

@@ -40,7 +40,8 @@ import weakref
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib.widgets.chart import Chart, linked_chart, pack_table, presenting
+from course_lib.notebook import presenting
+from course_lib.widgets.chart import Chart, linked_chart, pack_table
 
 LOG = logging.getLogger(__name__)
 PANEL_CLASS = "course-panel"
