@@ -522,7 +522,8 @@ def boundaries_figure(results):
 
 
 def weight_histograms_figure(runs, threshold=1e-2):
-    """One histogram of the weights |w| (log scale) per run; the title gives the share below ``threshold``."""
+    """One histogram of the weights |w| (log scale) per run; the title gives the share below ``threshold``
+    and the median |w| (the middle weight's size, which a few large weights cannot pull up as they do the mean)."""
     figure, axes = new_figure(4.4 * len(runs), 3.6, ncols=len(runs), sharey=True)
     bins = np.logspace(-8, 1, 37)
     for ax, (title, run) in zip(np.atleast_1d(axes), runs.items()):
@@ -531,7 +532,7 @@ def weight_histograms_figure(runs, threshold=1e-2):
         ax.set_xscale("log")
         ax.axvline(threshold, color="tab:red", linestyle=":")
         share = near_zero_share(run.kernels, threshold)
-        ax.set_title(f"{title}\n{share:.0%} of |w| < {threshold:g}, mean |w| {sizes.mean():.3f}",
+        ax.set_title(f"{title}\n{share:.0%} of |w| < {threshold:g}, median |w| {np.median(sizes):.4f}",
                      fontsize=10)
         ax.set_xlabel("|w| (log scale)")
     np.atleast_1d(axes)[0].set_ylabel("number of weights")

@@ -31,6 +31,7 @@ it best on validation data.
 """
 
 import copy
+import itertools
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -680,13 +681,18 @@ def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1, on_
 #: Every course-form optimizer by name: the five of the course and the four it only names.
 ALL_COURSE_OPTIMIZERS = {**COURSE_OPTIMIZERS, **MORE_COURSE_OPTIMIZERS}
 
-#: The learning rates tried for each method at a fixed budget: three, a factor of about 3
-#: apart, around where each kind of method works (AdaDelta's is a multiplier of its own step).
+#: The learning rates tried for each method at a fixed budget: four or five, a factor of about 3
+#: apart, wide enough that the rate chosen for each method lies inside its grid, not at an end
+#: (:func:`budget_race` refuses an end); AdaDelta's rate is a multiplier of its own step.
 BUDGET_LEARNING_RATES = {
-    "SGD": (0.1, 0.3, 1.0), "SGDM": (0.1, 0.3, 1.0), "NAG": (0.1, 0.3, 1.0),
-    "AdaGrad": (0.003, 0.01, 0.03), "RMSProp": (0.0003, 0.001, 0.003), "AdaDelta": (1.0, 3.0, 10.0),
-    "Adam": (0.001, 0.003, 0.01), "Nadam": (0.001, 0.003, 0.01), "AdamW": (0.001, 0.003, 0.01),
+    "SGD": (0.03, 0.1, 0.3, 1.0), "SGDM": (0.1, 0.3, 1.0, 3.0), "NAG": (0.1, 0.3, 1.0, 3.0),
+    "AdaGrad": (0.003, 0.01, 0.03, 0.1), "RMSProp": (0.0003, 0.001, 0.003, 0.01),
+    "AdaDelta": (0.1, 0.3, 1.0, 3.0),
+    "Adam": (0.001, 0.003, 0.01, 0.03), "Nadam": (0.001, 0.003, 0.01, 0.03), "AdamW": (0.001, 0.003, 0.01, 0.03),
 }
+
+#: The starting weights :func:`budget_race` repeats every run from, one per seed.
+BUDGET_SEEDS = (0, 1, 2)
 
 
 def fashion_budget_data(num_train=2000, num_validation=1000, num_test=2000):
@@ -708,16 +714,21 @@ def fashion_budget_data(num_train=2000, num_validation=1000, num_test=2000):
             (x_test[:num_test], y_test[:num_test]))
 
 
-def budget_race(train, validation, test, *, learning_rates=None, num_epochs=1, batch_size=50,
-                hidden_units=64, seed=0):
+def budget_race(train, validation, test, *, learning_rates=None, seeds=BUDGET_SEEDS, num_epochs=1, batch_size=50,
+                hidden_units=64, allow_edge=False):
     """Every course-form optimizer at the same budget, each with the learning rate that suits it best.
 
-    A 784-``hidden_units``-10 ReLU network, the same starting weights and batches for
-    every run, trained ``num_epochs`` passes over ``train`` with each method and each of
-    its ``learning_rates`` (``{name: rates}``, :data:`BUDGET_LEARNING_RATES` by default);
-    the rate kept is the one with the best accuracy on ``validation``, and only that
-    run is scored on ``test``. Returns ``{name: {"learning_rates", "val_accuracies",
-    "best_learning_rate", "test_accuracy", "test_loss", "seconds"}}``. Taught in chapter 07.
+    A 784-``hidden_units``-10 ReLU network, the same batches for every run, trained
+    ``num_epochs`` passes over ``train`` with each method and each of its
+    ``learning_rates`` (``{name: rates}``, :data:`BUDGET_LEARNING_RATES` by default),
+    from the starting weights of each of ``seeds``. The rate kept for a method is the one
+    with the best **median** validation accuracy over the seeds; a kept rate at either end
+    of its grid raises a ``ValueError`` (the best may lie beyond it: widen the grid),
+    unless ``allow_edge``. Only the kept rate's runs are scored on ``test``: one test
+    accuracy per seed, so that the spread shows which differences a seed can undo.
+    Returns ``{name: {"learning_rates", "val_accuracies" (seeds × rates), "best_learning_rate",
+    "test_accuracies" (one per seed), "test_accuracy" (their median), "test_loss" (median),
+    "seconds"}}``. Taught in chapter 07.
     """
     import keras
     import tensorflow as tf
@@ -728,15 +739,24 @@ def budget_race(train, validation, test, *, learning_rates=None, num_epochs=1, b
         if not len(rates):
             raise ValueError(f"learning_rates[{name!r}] is empty; give at least one learning rate.")
         [validate.positive("learning_rate", rate) for rate in rates]
+    seeds = [int(seed) for seed in seeds]
+    if not seeds:
+        raise ValueError("seeds is empty; give at least one seed.")
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     batch_size = validate.positive_int("batch_size", batch_size)
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = train, validation, test
-    with notebook.seeded(seed):
-        model = keras.Sequential([keras.Input((x_train.shape[1],)),
-                                  keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
-                                                     activation="relu"),
-                                  keras.layers.Dense(int(max(y_train.max(), y_val.max(), y_test.max())) + 1)])
-    start_weights = model.get_weights()
+
+    def network():
+        return keras.Sequential([keras.Input((x_train.shape[1],)),
+                                 keras.layers.Dense(validate.positive_int("hidden_units", hidden_units),
+                                                    activation="relu"),
+                                 keras.layers.Dense(int(max(y_train.max(), y_val.max(), y_test.max())) + 1)])
+
+    starts = []
+    for seed in seeds:
+        with notebook.seeded(seed):
+            starts.append(network().get_weights())
+    model = network()
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     loss_and_gradients = make_gradient_function(model, loss_fn)
     batches = list(tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(batch_size))
@@ -746,46 +766,56 @@ def budget_race(train, validation, test, *, learning_rates=None, num_epochs=1, b
 
     results = {}
     for name, rates in learning_rates.items():
-        val_accuracies, best, seconds = [], None, 0.0
-        for rate in rates:
-            model.set_weights(start_weights)
+        val_accuracies, tests, seconds = np.zeros((len(seeds), len(rates))), {}, 0.0
+        for (row, start), (column, rate) in itertools.product(enumerate(starts), enumerate(rates)):
+            model.set_weights(start)
             history = train_by_hand(ALL_COURSE_OPTIMIZERS[name](learning_rate=rate), model, batches,
                                     loss_and_gradients, num_epochs=num_epochs)
             seconds += history.seconds
-            val_accuracies.append(accuracy(x_val, y_val) if history.stop_reason == "completed" else 0.0)
-            if best is None or val_accuracies[-1] > best[1]:
-                best = (rate, val_accuracies[-1], accuracy(x_test, y_test),
-                        float(loss_fn(y_test, model(x_test))))
+            completed = history.stop_reason == "completed"
+            val_accuracies[row, column] = accuracy(x_val, y_val) if completed else 0.0
+            tests[row, column] = ((accuracy(x_test, y_test), float(loss_fn(y_test, model(x_test))))
+                                  if completed else (0.0, float("inf")))
+        best = int(np.argmax(np.median(val_accuracies, axis=0)))
+        if not allow_edge and best in (0, len(rates) - 1):
+            raise ValueError(f"{name}'s best learning rate, {rates[best]:g}, is at an end of its grid "
+                             f"{tuple(rates)}: the best may lie beyond it; widen learning_rates[{name!r}].")
+        test_accuracies = np.array([tests[row, best][0] for row in range(len(seeds))])
         results[name] = {"learning_rates": tuple(rates), "val_accuracies": val_accuracies,
-                         "best_learning_rate": best[0], "test_accuracy": best[2], "test_loss": best[3],
+                         "best_learning_rate": rates[best], "test_accuracies": test_accuracies,
+                         "test_accuracy": float(np.median(test_accuracies)),
+                         "test_loss": float(np.median([tests[row, best][1] for row in range(len(seeds))])),
                          "seconds": seconds}
     return results
 
 
 def budget_figure(results):
-    """Validation accuracy against learning rate for each method (left), test accuracy at its best rate (right).
+    """Median validation accuracy against learning rate for each method (left), test accuracy at its kept rate (right).
 
-    Taught in chapter 07.
+    The bars of the right half span the seeds' lowest to highest test accuracy. Taught in chapter 07.
     """
     figure, (left, right) = new_figure(11.0, 3.8, ncols=2)
     names = list(results)
     for name in names:
         result = results[name]
-        left.plot(result["learning_rates"], result["val_accuracies"], "o-", color=COLORS.get(name),
-                  label=name)
+        left.plot(result["learning_rates"], np.median(result["val_accuracies"], axis=0), "o-",
+                  color=COLORS.get(name), label=name)
     left.set_xscale("log")
     left.set_xlabel("learning rate (log scale)")
-    left.set_ylabel("validation accuracy")
+    left.set_ylabel("validation accuracy (median over seeds)")
     left.set_title("choosing each method's learning rate")
     left.legend(fontsize=8, ncol=2)
-    accuracies = [results[name]["test_accuracy"] for name in names]
-    right.barh(names, accuracies, color=[COLORS.get(name, "gray") for name in names])
-    for index, (name, value) in enumerate(zip(names, accuracies)):
-        right.text(value, index, f" {value:.3f} (lr {results[name]['best_learning_rate']:g})", va="center",
-                   fontsize=8)
-    right.set_xlim(min(accuracies) - 0.05, max(accuracies) + 0.06)
+    medians = np.array([results[name]["test_accuracy"] for name in names])
+    lows = np.array([results[name]["test_accuracies"].min() for name in names])
+    highs = np.array([results[name]["test_accuracies"].max() for name in names])
+    right.barh(names, medians, xerr=[medians - lows, highs - medians], capsize=3,
+               color=[COLORS.get(name, "gray") for name in names])
+    for index, name in enumerate(names):
+        right.text(highs[index], index, f" {medians[index]:.3f} (lr {results[name]['best_learning_rate']:g})",
+                   va="center", fontsize=8)
+    right.set_xlim(lows.min() - 0.05, highs.max() + 0.08)
     right.invert_yaxis()
-    right.set_xlabel("test accuracy at the chosen learning rate")
+    right.set_xlabel("test accuracy at the kept rate: median, bar from lowest to highest seed")
     right.set_title("same budget, each at its best learning rate")
     return figure
 

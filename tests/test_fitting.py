@@ -272,22 +272,34 @@ def test_playground_panel_trains_live_only_on_the_button():
 # ---------------------------------------------------------------- exercises
 
 
+def choose_by_validation(train, validation, degrees):
+    """A right answer to exercise 1, written without errors_by_degree."""
+    errors = [fitting.mean_squared_error(validation[1], fitting.predict_polynomial(
+        fitting.fit_polynomial(*train, degree), validation[0])) for degree in degrees]
+    return degrees[int(np.argmin(errors))]
+
+
 def test_check_best_degree(capsys):
-    errors = fitting.errors_by_degree(*fitting.polynomial_data(**exercises.DEGREE_DATA))
     assert not exercises.check_best_degree(...)
-    out = capsys.readouterr().out
-    assert "not attempted" in out and str(errors["best_degree"]) not in out
-    assert exercises.check_best_degree(errors["best_degree"])
-    assert capsys.readouterr().out == "✓ best degree: correct.\n"
-    assert not exercises.check_best_degree(12)
-    assert "lowest *training* error" in capsys.readouterr().out
-    # the section's own best degree, printed above the exercise, does not pass
-    section = fitting.errors_by_degree(*fitting.polynomial_data(num_train=15, noise=0.25))
-    assert section["best_degree"] == exercises.SECTION_BEST_DEGREE != errors["best_degree"]
-    assert not exercises.check_best_degree(section["best_degree"])
-    assert "section's 15 points" in capsys.readouterr().out
-    assert not exercises.check_best_degree("3")
-    assert "the text '3'" in capsys.readouterr().out
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_best_degree(choose_by_validation)
+    assert "correct on 3 fresh test inputs" in capsys.readouterr().out
+    # the three data sets choose different degrees, none of them the section's
+    best = [fitting.errors_by_degree(*case)["best_degree"] for case in exercises._degree_cases()]
+    assert len(set(best)) == 3
+    by_training = lambda train, validation, degrees: degrees[int(np.argmin(  # noqa: E731
+        [fitting.errors_by_degree(train, train, [degree])["train_mse"][0] for degree in degrees]))]
+    slips = {"lowest *training* error": lambda train, validation, degrees: max(degrees),
+             "position of the best degree": lambda train, validation, degrees:
+                 degrees.index(choose_by_validation(train, validation, degrees)),
+             "calls course_lib.fitting.errors_by_degree": by_training,
+             "not the one with the lowest": lambda train, validation, degrees: 4,
+             "whole number": lambda train, validation, degrees: str(choose_by_validation(train, validation, degrees))}
+    for hint, slip in slips.items():
+        assert not exercises.check_best_degree(slip)
+        assert hint in capsys.readouterr().out
+    assert not exercises.check_best_degree(3)
+    assert "give the function itself" in capsys.readouterr().out
 
 
 def test_check_l2_penalty(capsys):
@@ -375,3 +387,8 @@ def test_the_regularizer_exercise_runs_the_students_function_in_keras(capsys):
         assert hint in capsys.readouterr().out
     assert not exercises.check_regularizer(lambda kernel: 0.01 * float(np.sum(np.square(kernel))))
     assert "use tf operations" in capsys.readouterr().out  # NumPy and float() fail in fit's graph
+    for own in (keras.regularizers.L2(0.01), lambda kernel: keras.regularizers.l2(0.01)(kernel),
+                lambda kernel: keras.regularizers.L1L2(l2=0.01)(kernel),
+                lambda kernel: fitting.penalty([kernel], "L2", 0.01)):
+        assert not exercises.check_regularizer(own)
+        assert "write yourself" in capsys.readouterr().out

@@ -19,33 +19,59 @@ RESCUE_SETTINGS = ("hidden_units", "regularization", "lam", "dropout", "num_epoc
 RESCUE_LOSS = 0.5
 
 
-#: Exercise 1's data: 20 training points of the regression section's curve, another seed.
-DEGREE_DATA = {"num_train": 20, "noise": 0.25, "seed": 2}
-#: The degree the validation error chooses for the section's own 15 points.
-SECTION_BEST_DEGREE = 4
+#: What exercise 1's answer may not call: the course's function that already picks the degree.
+DEGREE_FORBIDDEN = ("course_lib.fitting.errors_by_degree", "course_lib.fitting.learning_curves")
 
 
-def check_best_degree(answer):
-    """The degree whose validation error is lowest on :data:`DEGREE_DATA` (degrees 0 to 12).
+def _degree_cases():
+    """Exercise 1's test data: noisy samples of the section's curve, at noise levels and sizes of the check's own.
 
-    The section prints its own best degree; this data set has another one, so the
-    answer needs ``errors_by_degree`` and the choice by the validation error.
+    Their best degrees differ from one another (low noise lets a high degree win), and one
+    case starts its degrees at 1, so that an index into the list is not a degree.
     """
-    errors = fitting.errors_by_degree(*fitting.polynomial_data(**DEGREE_DATA))
-    degrees = list(errors["degrees"])
-    lowest_training = degrees[int(np.argmin(errors["train_mse"]))]
-    mistakes = {}
-    if lowest_training != errors["best_degree"]:
-        mistakes["that degree has the lowest *training* error; the choice is made on the "
-                 "validation error."] = lowest_training
-    if SECTION_BEST_DEGREE != errors["best_degree"]:
-        mistakes["that is the best degree of the section's 15 points; this exercise has its own "
-                 "data, fitting.polynomial_data(**exercises.DEGREE_DATA)."] = SECTION_BEST_DEGREE
-    return checks.check_answer(
-        "best degree", answer, errors["best_degree"],
-        hint="compute fitting.errors_by_degree on the exercise's data, then find the degree whose "
-             "validation MSE is smallest.",
-        mistakes=mistakes)
+    cases = []
+    for seed, num_train, noise, degrees in ((11, 30, 0.01, range(0, 13)), (12, 12, 0.6, range(0, 10)),
+                                            (12, 10, 0.8, range(1, 12))):
+        train, validation = fitting.polynomial_data(num_train=num_train, noise=noise, seed=seed)
+        cases.append((train, validation, list(degrees)))
+    return cases
+
+
+def _judge_degree(result, train, validation, degrees):
+    """None when ``result`` is the degree of ``degrees`` with the lowest validation MSE, else what is wrong."""
+    errors = fitting.errors_by_degree(train, validation, degrees)
+    best = errors["best_degree"]
+    if isinstance(result, (bool, float, np.floating)) and float(result) in (float(v) for v in errors["validation_mse"]):
+        return "that is a validation MSE; return the degree whose validation MSE is lowest."
+    if isinstance(result, (float, np.floating)) and float(result).is_integer():
+        result = int(result)
+    if not isinstance(result, (int, np.integer)) or isinstance(result, bool):
+        return f"return the degree as a whole number, not a {type(result).__name__}."
+    if result == best:
+        return None
+    if result == degrees[int(np.argmin(errors["train_mse"]))]:
+        return "that degree has the lowest *training* error, which always prefers the most flexible model."
+    if result == degrees.index(best):
+        return "that is the position of the best degree in the list; return the degree itself."
+    return f"degree {result} is not the one with the lowest validation MSE among {degrees[0]} to {degrees[-1]}."
+
+
+def check_best_degree(choose_degree):
+    """Build it: ``choose_degree(train, validation, degrees)``, the degree whose fit has the lowest validation MSE.
+
+    ``train`` and ``validation`` are ``(x, y)`` pairs. The check calls it on three data
+    sets of its own, whose best degrees differ, with ``errors_by_degree`` forbidden: the
+    loop over the degrees is the exercise.
+    """
+    cases = [((train, validation, degrees),
+              lambda result, train=train, validation=validation, degrees=degrees:
+                  _judge_degree(result, train, validation, degrees))
+             for train, validation, degrees in _degree_cases()]
+    return checks.check_function(
+        "degree chosen by the validation error", choose_degree, cases, forbidden=DEGREE_FORBIDDEN,
+        hint="for each degree, fit on the training points (fitting.fit_polynomial), measure the MSE on the "
+             "validation points (fitting.predict_polynomial, fitting.mean_squared_error), keep the degree "
+             "where it is smallest.")
 
 
 def check_l2_penalty(answer):
@@ -104,6 +130,9 @@ def check_rescue(answer):
 
 #: The λ of exercise 4's regularizer.
 REGULARIZER_LAMBDA = 0.01
+#: What exercise 4's answer may not call: Keras' regularizers and the course's own penalty.
+REGULARIZER_FORBIDDEN = ("keras.regularizers.L2", "keras.regularizers.l2", "keras.regularizers.L1L2",
+                         "keras.regularizers.l1_l2", "course_lib.fitting.penalty", "course_lib.fitting._penalty")
 
 
 def _judge_regularizer(result, kernel):
@@ -137,9 +166,13 @@ def check_regularizer(regularizer):
              for kernel in kernels]
     name = "L2 regularizer"
     hint = "the penalty of exercise 2 as a function of one kernel, written with TensorFlow operations."
-    if not checks.check_function(name, regularizer, cases, hint=hint):
+    if isinstance(regularizer, keras.regularizers.Regularizer):
+        return checks.fail(name, f"that is Keras' own {type(regularizer).__name__} regularizer, which this "
+                                 "exercise asks you to write yourself: a function of the kernel.")
+    if not checks.check_function(name, regularizer, cases, hint=hint, forbidden=REGULARIZER_FORBIDDEN):
         return checks.Verdict(False)
     compiled, verdict = checks.call_answer(name, tf.function(regularizer), tf.constant(kernels[0]), hint=hint,
+                                           forbidden=REGULARIZER_FORBIDDEN,
                                            error_hint="inside fit, Keras calls the regularizer on tensors in a "
                                                       "graph: use tf operations, not NumPy or float().")
     if verdict is not None:

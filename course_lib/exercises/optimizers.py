@@ -4,50 +4,93 @@ import numpy as np
 
 from course_lib import checks
 
-#: The weights and first gradient of the Adam exercise.
+#: The weights and the first two gradients of the Adam exercise (the course's Adam, no ε).
 ADAM_START = np.array([1.0, -2.0, 0.5])
-ADAM_GRADIENT = np.array([0.5, -3.0, 0.0001])
+ADAM_GRADIENTS = (np.array([0.5, -3.0, 0.0001]), np.array([-0.25, -1.0, 0.2]))
 ADAM_LEARNING_RATE = 0.01
 
+#: The AdaGrad exercise: the same gradient g for ADAGRAD_STEPS steps, then ADAGRAD_FACTOR·g.
+ADAGRAD_STEPS, ADAGRAD_FACTOR = 20, 3.0
 
-def check_keras_momentum_learning_rate(answer):
-    """Which Keras SGD learning rate (momentum=0.9) takes the same steps as the course's SGDM, lr=0.1, β=0.9?"""
+#: What a NAG answer may not call: Keras' SGD and the course's own optimizers with momentum.
+NAG_FORBIDDEN = ("keras.optimizers.SGD", "course_lib.optimizers.KerasSGD", "course_lib.optimizers.NAG",
+                 "course_lib.optimizers.SGDM", "course_lib.optimizers.SGD", "course_lib.optimizers.apply_step")
+
+
+def _judge_keras_rate(result, learning_rate, beta):
+    """None when ``result`` is the Keras learning rate that repeats the course's SGDM(lr, β), else what is wrong."""
+    return checks.diagnose(result, learning_rate * (1 - beta), mistakes={
+        "that is the course's learning rate: Keras' velocity sums past steps without the factor (1−β), "
+        "so its learning rate has to carry that factor.": learning_rate,
+        "you divided by (1−β); the course's average is (1−β) times Keras' sum, so multiply.":
+            learning_rate / (1 - beta),
+        "that is lr·β; the factor the course applies to g_t is (1−β).": learning_rate * beta})
+
+
+def check_keras_momentum_learning_rate(keras_learning_rate):
+    """Build it: ``keras_learning_rate(lr, beta)``, the Keras SGD rate (momentum=β) that repeats the course's SGDM.
+
+    The check calls it on learning rates and β's of its own and compares with ``lr·(1−β)``.
+    """
+    rng = np.random.default_rng(7)
+    cases = [((float(lr), float(beta)), lambda result, lr=float(lr), beta=float(beta): _judge_keras_rate(result, lr, beta))
+             for lr, beta in zip(rng.uniform(0.02, 0.5, 3), rng.uniform(0.5, 0.97, 3))]
+    return checks.check_function(
+        "Keras learning rate equal to the course's SGDM", keras_learning_rate, cases,
+        hint="write both updates out for a constant gradient g and compare the step each one settles at "
+             "after many iterations.")
+
+
+def _adam_steps(gradients, correct_bias=True, steps=None):
+    """The course's Adam (ε = 0) from :data:`ADAM_START` after each of ``gradients``; ``steps`` overrides t."""
+    weights, m, v = ADAM_START.astype(float), 0.0, 0.0
+    for t, gradient in enumerate(gradients, start=1):
+        t = t if steps is None else steps[t - 1]
+        m, v = 0.9 * m + 0.1 * gradient, 0.999 * v + 0.001 * gradient ** 2
+        m_hat, v_hat = (m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)) if correct_bias else (m, v)
+        weights = weights - ADAM_LEARNING_RATE * m_hat / np.sqrt(v_hat)
+    return weights
+
+
+def check_two_adam_steps(answer):
+    """The weights after the course's Adam (lr 0.01, ε = 0) takes :data:`ADAM_GRADIENTS` from :data:`ADAM_START`."""
+    first, second = ADAM_GRADIENTS
+    after_first = _adam_steps([first])
     return checks.check_answer(
-        "Keras learning rate equal to the course's SGDM", answer, 0.1 * (1 - 0.9),
-        hint="write both updates out for a constant gradient g and compare the step each one "
-             "settles at after many iterations.",
-        mistakes={"that is the course's learning rate: Keras' velocity sums past steps without the "
-                  "factor (1−β), so its learning rate has to carry that factor.": 0.1,
-                  "you divided by (1−β); the course's average is (1−β) times Keras' sum, "
-                  "so multiply.": 1.0,
-                  "that is lr·β; the factor the course applies to g_t is (1−β).": 0.09})
-
-
-def check_first_adam_step(answer):
-    """The weights after the course's Adam takes its first step (lr 0.01, ε = 0) from ADAM_START."""
-    sign = np.sign(ADAM_GRADIENT)
-    no_correction = ADAM_START - ADAM_LEARNING_RATE * 0.1 / np.sqrt(0.001) * sign
-    return checks.check_answer(
-        "weights after Adam's first step", answer, ADAM_START - ADAM_LEARNING_RATE * sign,
-        hint="work out m_1 and V_1 from the formulas (both start at 0), apply the bias correction, "
-             "then take the step.",
-        mistakes={"you left out the bias correction: m_1 = 0.1·g and V_1 = 0.001·g² are both "
-                  "too small, and their ratio is √10 times too large.": no_correction,
-                  "that is SGD's step lr·g; Adam divides by √V̂_t, the size of the gradient.":
-                      ADAM_START - ADAM_LEARNING_RATE * ADAM_GRADIENT,
-                  "the step goes against the gradient: W_{t+1} = W_t − η_t.":
-                      ADAM_START + ADAM_LEARNING_RATE * sign})
+        "weights after Adam's second step", answer, _adam_steps(ADAM_GRADIENTS),
+        hint="work out m and V after each step (both start at 0), apply the bias correction of that step, "
+             "then take the step; the moments carry over from step 1 to step 2.",
+        mistakes={"you left out the bias correction: m_t and V_t start at 0 and are too small, "
+                  "divide them by 1−β1^t and 1−β2^t.": _adam_steps(ADAM_GRADIENTS, correct_bias=False),
+                  "you corrected step 2 with step 1's factors (1−β1 and 1−β2); at t = 2 they are 1−β1² "
+                  "and 1−β2².": _adam_steps(ADAM_GRADIENTS, steps=(1, 1)),
+                  "your second step forgot the first gradient: m and V carry over from step 1, they do "
+                  "not start at 0 again.": after_first - ADAM_LEARNING_RATE * np.sign(second),
+                  "that is the weights after the first step only; take the second one too.": after_first,
+                  "those are SGD's steps lr·g; Adam divides by √V̂_t, the size of the gradients.":
+                      ADAM_START - ADAM_LEARNING_RATE * (first + second),
+                  "the steps go against the gradient: W_{t+1} = W_t − η_t.":
+                      2 * ADAM_START - _adam_steps(ADAM_GRADIENTS)})
 
 
 def check_adagrad_step_ratio(answer):
-    """With a constant gradient, AdaGrad's 100th step as a fraction of its first one."""
+    """AdaGrad's step after :data:`ADAGRAD_STEPS` steps of g and one of ADAGRAD_FACTOR·g, as a fraction of step 1."""
+    steps, factor = ADAGRAD_STEPS, ADAGRAD_FACTOR
     return checks.check_answer(
-        "AdaGrad's step 100 relative to step 1", answer, 1 / np.sqrt(100),
-        hint="with the same gradient g every time, what is V_t after t steps? Write step t and "
-             "step 1 out and divide.",
-        mistakes={"V_t is a sum of squares and the step divides by its square root: "
-                  "1/√t, not 1/t.": 1 / 100,
-                  "that is RMSProp's behaviour; AdaGrad never forgets, its steps keep shrinking.": 1.0})
+        f"AdaGrad's step {steps + 1} relative to step 1", answer, factor / np.sqrt(steps + factor ** 2),
+        hint="write V_t after the first steps, add the new gradient's square, then write step "
+             f"{steps + 1} and step 1 out and divide.",
+        mistakes={"that is RMSProp's or Adam's behaviour, a step of about lr whatever the gradient; "
+                  "AdaGrad never forgets its sum of squares.": 1.0,
+                  "the step divides by the square root of V_t, not by V_t.": factor / (steps + factor ** 2),
+                  "V_t sums the squares of the gradients: the new gradient adds (3g)², not 3g².":
+                      factor / np.sqrt(steps + factor),
+                  "V_t includes the current gradient: AdaGrad adds g_t² before it takes the step.":
+                      factor / np.sqrt(steps),
+                  "the step is lr·g_t/√V_t: the larger gradient is in the numerator too.":
+                      1 / np.sqrt(steps + factor ** 2),
+                  f"that is the ratio with the same gradient all along; step {steps + 1} gets {factor:g}·g.":
+                      1 / np.sqrt(steps + 1)})
 
 
 def _keras_nesterov_weights(weight, gradients, learning_rate, momentum):
@@ -88,7 +131,7 @@ def check_nag_step(nag_step, seed=None):
     learning_rate, momentum = float(rng.uniform(0.05, 0.2)), float(rng.uniform(0.5, 0.95))
 
     result, verdict = checks.call_answer(name, nag_step, weight, gradients, learning_rate, momentum, hint=hint,
-                                         run=_run_steps)
+                                         run=_run_steps, forbidden=NAG_FORBIDDEN)
     if verdict is not None:
         return verdict
     expected = _keras_nesterov_weights(weight, gradients, learning_rate, momentum)

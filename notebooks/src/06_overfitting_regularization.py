@@ -143,8 +143,8 @@ for num_train in (15, 30, 100, 400):
 # The same question asked the other way round: keep the model and plot the error against
 # the **number of training points**. That is a *learning curve*, the tool that tells whether
 # more data would help. Each point below is the median over 20 datasets (seeds 0 to 19) of
-# that size, for a model of the right complexity (degree 3) and a too flexible one
-# (degree 12).
+# that size, for a model of moderate complexity (degree 3, one below the best degree of the
+# 15 points above) and a too flexible one (degree 12).
 
 # %% slideshow={"slide_type": "fragment"}
 curves = fitting.learning_curves(degrees=(3, 12), sizes=(15, 20, 30, 50, 100, 200, 400), num_seeds=20)
@@ -161,7 +161,7 @@ fitting.learning_curves_figure(curves)
 #
 # - **Degree 12** (high variance, overfitting): a huge gap between the two curves at small
 #   sizes. More data is the cure: by 400 points it is as good as degree 3.
-# - **Degree 3** (about right): the curves meet early. Once they touch the floor, more data
+# - **Degree 3** (moderate): the curves meet early. Once they touch the floor, more data
 #   buys nothing; only a better model or cleaner data could.
 # - An **underfitting** model would show both curves meeting *above* the floor: more data
 #   would not help it either, more features or parameters would.
@@ -213,7 +213,18 @@ print(f"{len(x_train)} training and {len(x_val)} validation points; "
 # below includes the first run's tracing of that graph, which happens once per session.
 # Read it in `course_lib/fitting.py` (`forward` and `train_classifier`).
 #
-# First without any remedy: 32 hidden units (129 weights) for 60 points, 1000 epochs.
+# First without any remedy: 32 hidden units for 60 points, 1000 epochs. How many weights is
+# that? The Keras twin of this network (used for early stopping below) counts them:
+
+# %% slideshow={"slide_type": "fragment"}
+twin = fitting.keras_circle_network(hidden_units=32)
+kernel_sizes = [int(np.prod(layer.kernel.shape)) for layer in twin.layers]
+print(f"kernels {' + '.join(map(str, kernel_sizes))} = {sum(kernel_sizes)} weights; "
+      f"count_params() = {twin.count_params()} parameters with the biases")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# 96 weights (129 parameters with the biases) for 60 points: plenty of freedom to learn each
+# point by heart.
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 plain = fitting.train_classifier(train, validation, hidden_units=32, num_epochs=1000)
@@ -264,18 +275,18 @@ fitting.early_stopping_figure(fit_history, early_stopping.stopped_epoch + 1, ear
                               "circle network with EarlyStopping(patience=20, restore_best_weights=True)")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# One detail to know, read in `keras/src/callbacks/early_stopping.py` (Keras 3.15): the best
-# weights are put back in `on_train_end` **whenever** `restore_best_weights=True` and a best
-# epoch was seen, also when `fit` reaches its last epoch before the patience runs out. (Older
-# `tf.keras`, as in TensorFlow 2.0 to 2.2, restored them only when the callback itself stopped
-# the training, keras-team/keras issue 12511: a run that finished its epochs kept its last
-# weights.) Measured: the same network, `epochs` ending 10 epochs after the best one, so
-# patience never runs out:
+# One detail to know, read in `keras/src/callbacks/early_stopping.py` of the installed Keras
+# 3.15: the best weights are put back in `on_train_end` **whenever** `restore_best_weights=True`
+# and a best epoch was seen, also when `fit` reaches its last epoch before the patience runs
+# out. (Only this version was checked; if you use another, run the cell below on it.)
+# Measured: the same network, `epochs` ending 10 epochs after the best one, so patience never
+# runs out (`extra_epochs` below):
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 short_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
 short_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
-short_history = short_model.fit(x_train, y_train, batch_size=len(x_train), epochs=early_stopping.best_epoch + 11,
+extra_epochs = 10
+short_history = short_model.fit(x_train, y_train, batch_size=len(x_train), epochs=early_stopping.best_epoch + 1 + extra_epochs,
                                 validation_data=(x_val, y_val), callbacks=[short_stopping], verbose=0).history
 short_kept = short_model.evaluate(x_val, y_val, verbose=0)
 print(f"ran all {len(short_history['loss'])} epochs (stopped_epoch = {short_stopping.stopped_epoch}); "
@@ -303,13 +314,11 @@ checks.milestone("short run: last epoch's validation loss minus the kept weights
 # the weights that explain the pattern and lets go of those that chase single points.
 #
 # In Keras the penalty is one argument of a layer, as the source course shows:
-# `Dense(units, kernel_regularizer=keras.regularizers.L2(λ))`. The source's lower-case
-# `l2()` is the same class under a second name. Its argument has changed names over the
-# versions: TF 1's `tf.contrib.layers.l2_regularizer(scale)` added $\text{scale} \cdot \sum
-# w^2 / 2$ (half the sum, through `tf.nn.l2_loss`); TF 2's `tf.keras.regularizers.l2(l=0.01)`,
-# the source's, added $l \sum w^2$; later `tf.keras` renamed `l` to `l2` (still accepting
-# `l`), and Keras 3 accepts only `l2=`. A positional `L2(0.01)` works in all of them. Keras
-# adds $\lambda \sum w^2$ to the loss, the same term as `fitting.penalty`; checked here on
+# `Dense(units, kernel_regularizer=keras.regularizers.L2(λ))`. On the installed Keras 3.15 the
+# source's lower-case `l2()` is the same class under a second name, and its argument is
+# called `l2=`: the source's keyword call `l2(l=0.01)` raises a `TypeError`, while a
+# positional `L2(0.01)` works. The layer adds $\lambda \sum w^2$ to the loss, without the ½
+# of `tf.nn.l2_loss` ($\sum w^2 / 2$), the same term as `fitting.penalty`; checked here on
 # the trained network's weights:
 
 # %% slideshow={"slide_type": "notes"}
@@ -378,14 +387,17 @@ checks.milestone("training accuracy at λ = 0.1 (underfitting)", sweep[0.1]["tra
 # The source course says: L1 regularization is likely to turn many weights to zero, making the
 # parameters **sparse** (稀疏), so it lowers complexity by using fewer parameters; L2 makes
 # weights **close to zero but not zero**, lowering complexity by making them small. Measured
-# here on a wider network (64 hidden units, 256 weights), with the same λ for both. "Near zero"
-# means $|w| < 0.01$; the histograms use a log scale to show the sizes over many decades.
+# here on a wider network (64 hidden units, 192 weights, printed below), with the same λ for
+# both. "Near zero" means $|w| < 0.01$; the histograms use a log scale to show the sizes over
+# many decades, and their titles give the share below 0.01 and the median $|w|$ printed here.
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 l1_run = fitting.train_classifier(train, validation, hidden_units=64, regularization="L1", lam=3e-3,
                                   num_epochs=1500)
 l2_run = fitting.train_classifier(train, validation, hidden_units=64, regularization="L2", lam=3e-3,
                                   num_epochs=1500)
+print(f"{l1_run.kernels[0].shape[1]} hidden units: kernels "
+      f"{' + '.join(str(w.size) for w in l1_run.kernels)} = {sum(w.size for w in l1_run.kernels)} weights")
 for run in (l1_run, l2_run):
     sizes = np.abs(np.concatenate([w.ravel() for w in run.kernels]))
     print(f"{run.regularization}: {fitting.near_zero_share(run.kernels):.0%} of |w| < 0.01, "
@@ -443,12 +455,14 @@ checks.milestone("validation loss with dropout 0.5", dropout_run.validation_loss
 # ### A larger training set (增大训练集)
 #
 # The same 32-unit network without any regularization, trained on 70% of the points (210)
-# instead of 20% (60):
+# instead of 20% (60), as printed:
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 large_train, large_validation = fitting.split(x, y, train_fraction=0.7)
 large_run = fitting.train_classifier(large_train, large_validation, hidden_units=32, num_epochs=1000)
 more_data = fitting.classifier_result(large_run, large_train, large_validation)
+print(f"{len(large_train[0])} training points ({len(large_train[0]) / len(x):.0%} of {len(x)}) instead of "
+      f"{len(x_train)} ({len(x_train) / len(x):.0%})")
 print(f"validation loss: {plain.validation_loss[-1]:.3f} with 60 points, "
       f"{large_run.validation_loss[-1]:.3f} with 210 points")
 
@@ -545,23 +559,29 @@ print(f"{len(run.train_loss)} epochs trained in {run.seconds:.2f} s, shown in "
       f"{len(playground.timings) - 1} updates")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Exercise 1: the best degree
+# ## Exercise 1 (build it): choose the degree by the validation error
 #
-# New data from the same curve: 20 training points, drawn with another seed,
-# `fitting.polynomial_data(**exercises.DEGREE_DATA)`. Which polynomial degree, from 0 to 12,
-# does the validation error choose for them? Compute the errors with
-# `fitting.errors_by_degree` (a dict with `"degrees"`, `"train_mse"` and `"validation_mse"`)
-# and pick the degree yourself, without reading its `"best_degree"`.
+# `fitting.errors_by_degree` above picked the best degree for us. Write it yourself:
+# `choose_degree(train, validation, degrees)` fits a polynomial of each degree of the list
+# `degrees` on `train` (an `(x, y)` pair), measures its MSE on `validation`, and returns the
+# degree whose validation MSE is lowest. The check calls it on data sets of its own, with
+# other noise levels and sizes (each has its own best degree), and `errors_by_degree` raises
+# an error while your function runs. `fitting.fit_polynomial`, `fitting.predict_polynomial`
+# and `fitting.mean_squared_error` may help.
 
 # %% slideshow={"slide_type": "skip"}
-answer = ...  # your code here
-exercises.check_best_degree(answer)
+choose_degree = ...  # your code here: def choose_degree(train, validation, degrees): return ...
+exercises.check_best_degree(choose_degree)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
-# Solution
-new_errors = fitting.errors_by_degree(*fitting.polynomial_data(**exercises.DEGREE_DATA))
-answer = int(new_errors["degrees"][np.argmin(new_errors["validation_mse"])])
-exercises.check_best_degree(answer)
+# Solution: fit on the training points, measure on the validation points, keep the lowest
+def choose_degree(train, validation, degrees):
+    validation_mse = [fitting.mean_squared_error(validation[1], fitting.predict_polynomial(
+        fitting.fit_polynomial(*train, degree), validation[0])) for degree in degrees]
+    return degrees[int(np.argmin(validation_mse))]
+
+
+exercises.check_best_degree(choose_degree)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: an L2 penalty by hand
@@ -607,7 +627,8 @@ exercises.check_rescue(answer)
 # Keras adds a penalty to the loss through `kernel_regularizer=`, which takes any function
 # of the layer's kernel. Write `my_l2(kernel)` returning $\lambda \sum w^2$ with
 # $\lambda = 0.01$, as `keras.regularizers.L2(0.01)` does. The check calls it on kernels of
-# its own, inside a `tf.function` (as `fit` does) and as the regularizer of a `Dense` layer.
+# its own, inside a `tf.function` (as `fit` does) and as the regularizer of a `Dense` layer;
+# Keras' regularizers and `fitting.penalty` raise an error while your function runs.
 
 # %% slideshow={"slide_type": "skip"}
 my_l2 = ...  # your code here: def my_l2(kernel): return ...
@@ -635,7 +656,7 @@ exercises.check_regularizer(my_l2)
 #   In Keras: `kernel_regularizer=keras.regularizers.L2(λ)` and `keras.layers.Dropout(p)`.
 # - **Early stopping** (早停): `keras.callbacks.EarlyStopping(monitor="val_loss", patience=...,
 #   restore_best_weights=True)` ends `fit` when the validation loss stops improving and keeps
-#   the best epoch's weights (in Keras 3 also when `fit` ran out of epochs first).
+#   the best epoch's weights (on the installed Keras 3.15 also when `fit` ran out of epochs first).
 # - **Learning curves** (学习曲线), error against the number of training points, tell whether
 #   more data would help: a wide gap between training and validation error says yes, curves
 #   that meet at the noise floor say no.

@@ -1,0 +1,96 @@
+"""Chapter 06's sentences about Keras (early stopping, regularizers, dropout), run on the installed versions."""
+
+import functools
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests.claims import claim
+
+CHAPTER = "06_overfitting_regularization"
+
+
+@functools.lru_cache(maxsize=None)
+def _fit(patience, epochs):
+    """A one-weight linear model fitted with EarlyStopping(restore_best_weights=True): (callback, history, kept loss).
+
+    It trains towards y = x from w = 0 while the validation data follow y = x/2, so the
+    validation loss is lowest near w = 1/2 and rises after: a cheap, exact overfit.
+    """
+    x = np.linspace(-1.0, 1.0, 20, dtype=np.float32)[:, None]
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+    history = model.fit(x, x, batch_size=len(x), epochs=epochs, validation_data=(x, x / 2), callbacks=[stopping],
+                        verbose=0).history
+    return stopping, history, model.evaluate(x, x / 2, verbose=0)
+
+
+@claim(CHAPTER, "## Classification: the circle data (分类)",
+       "the best weights are put back in `on_train_end` **whenever** `restore_best_weights=True` and a best "
+       "epoch was seen, also when `fit` reaches its last epoch before the patience runs out")
+def test_early_stopping_restores_the_best_weights_when_fit_runs_out_of_epochs():
+    """keras/src/callbacks/early_stopping.py restores in on_train_end, not only where it stops the training."""
+    stopping, history, kept = _fit(patience=1000, epochs=40)
+    assert stopping.stopped_epoch == 0 and len(history["loss"]) == 40   # the callback never stopped fit
+    assert history["val_loss"][-1] > min(history["val_loss"]) + 1e-3     # the last epoch was not the best
+    assert kept == pytest.approx(min(history["val_loss"]), abs=1e-6)    # yet the best weights are kept
+
+
+@claim(CHAPTER, "## Summary (小结)", "on the installed Keras 3.15 also when `fit` ran out of epochs first")
+def test_the_summary_restates_the_restore_at_the_end_of_fit():
+    test_early_stopping_restores_the_best_weights_when_fit_runs_out_of_epochs()
+
+
+@claim(CHAPTER, "## Classification: the circle data (分类)",
+       "ends the training once it has not improved for `patience` epochs; with `restore_best_weights=True` it "
+       "puts back the weights of the best epoch at the end")
+def test_early_stopping_stops_after_patience_epochs_without_improvement():
+    stopping, history, kept = _fit(patience=5, epochs=1000)
+    assert stopping.stopped_epoch > 0 and len(history["loss"]) == stopping.stopped_epoch + 1
+    assert stopping.stopped_epoch - stopping.best_epoch == 5
+    assert kept == pytest.approx(min(history["val_loss"]), abs=1e-6)
+
+
+@claim(CHAPTER, "## Regularization (正则化缓解过拟合)",
+       "the source's lower-case `l2()` is the same class under a second name, and its argument is called `l2=`: "
+       "the source's keyword call `l2(l=0.01)` raises a `TypeError`, while a positional `L2(0.01)` works")
+def test_l2_is_an_alias_whose_keyword_is_l2():
+    assert keras.regularizers.l2 is keras.regularizers.L2
+    with pytest.raises(TypeError):
+        keras.regularizers.l2(l=0.01)
+    assert keras.regularizers.L2(0.01).get_config()["l2"] == pytest.approx(0.01)
+    assert keras.regularizers.L2(l2=0.01).get_config()["l2"] == pytest.approx(0.01)
+
+
+@claim(CHAPTER, "## Regularization (正则化缓解过拟合)",
+       "The layer adds $\\lambda \\sum w^2$ to the loss, without the ½ of `tf.nn.l2_loss` ($\\sum w^2 / 2$)")
+def test_kernel_regularizer_adds_lambda_times_the_sum_of_squares():
+    layer = keras.layers.Dense(3, kernel_regularizer=keras.regularizers.L2(0.01))
+    layer.build((None, 2))
+    kernel = np.arange(6, dtype=np.float32).reshape(2, 3) - 2.5
+    layer.kernel.assign(kernel)
+    squares = float(np.sum(kernel ** 2))
+    assert float(sum(layer.losses)) == pytest.approx(0.01 * squares, rel=1e-6)   # the bias is not penalized
+    assert float(tf.nn.l2_loss(kernel)) == pytest.approx(squares / 2, rel=1e-6)
+
+
+@claim(CHAPTER, "## Exercise 4 (build it): your own L2 regularizer",
+       "Keras adds a penalty to the loss through `kernel_regularizer=`, which takes any function of the layer's "
+       "kernel")
+def test_kernel_regularizer_takes_any_function_of_the_kernel():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, kernel_regularizer=lambda w: 7.0 + 0 * tf.reduce_sum(w))])
+    model(np.ones((1, 2), np.float32))
+    assert float(sum(model.losses)) == pytest.approx(7.0)
+
+
+@claim(CHAPTER, "## Dropout",
+       "In Keras it is a layer, `keras.layers.Dropout(p)`, active only when the model is called with `training=True`")
+def test_dropout_acts_only_in_training():
+    x = np.ones((200, 50), np.float32)
+    dropout = keras.layers.Dropout(0.5, seed=1)
+    assert np.array_equal(dropout(x).numpy(), x) and np.array_equal(dropout(x, training=False).numpy(), x)
+    trained = dropout(x, training=True).numpy()
+    assert set(np.unique(trained)) == {0.0, 2.0}              # switched off, or scaled by 1/(1 − p)
+    assert 0.45 < np.mean(trained == 0.0) < 0.55

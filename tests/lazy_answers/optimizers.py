@@ -1,0 +1,58 @@
+"""Lazy answers to chapter 07's exercises (optimizers)."""
+
+import keras
+import numpy as np
+
+from course_lib import optimizers
+from course_lib.exercises import optimizers as exercises
+
+
+def _keras_sgd_step(weight, gradient, velocity, learning_rate, momentum):
+    """Keras' own SGD(nesterov=True) for one step; the velocity is not carried (Keras keeps it)."""
+    variable = keras.Variable(weight)
+    keras.optimizers.SGD(learning_rate, momentum=momentum, nesterov=True).apply_gradients([(gradient, variable)])
+    return variable.numpy(), velocity
+
+
+def _course_nag_step(weight, gradient, velocity, learning_rate, momentum):
+    (new,) = optimizers.KerasSGD(learning_rate, momentum, nesterov=True).step([weight], [gradient])
+    return new, velocity
+
+
+def _one_adam_step(gradient):
+    (weights,) = optimizers.Adam(exercises.ADAM_LEARNING_RATE, epsilon=0.0).step([exercises.ADAM_START], [gradient])
+    return weights
+
+
+LAZY = {
+    "check_keras_momentum_learning_rate": [
+        ("the chapter's 0.01 as a number", lambda: exercises.check_keras_momentum_learning_rate(0.01)),
+        ("the course's learning rate unchanged", lambda: exercises.check_keras_momentum_learning_rate(
+            lambda learning_rate, beta: learning_rate)),
+        ("a function that returns 0.1·(1−0.9) whatever it is given",
+         lambda: exercises.check_keras_momentum_learning_rate(lambda learning_rate, beta: 0.1 * (1 - 0.9))),
+    ],
+    "check_two_adam_steps": [
+        ("one step of ±lr, as the prose says of the first step", lambda: exercises.check_two_adam_steps(
+            exercises.ADAM_START - exercises.ADAM_LEARNING_RATE * np.sign(exercises.ADAM_GRADIENTS[0]))),
+        ("two steps of ±lr each", lambda: exercises.check_two_adam_steps(
+            exercises.ADAM_START - exercises.ADAM_LEARNING_RATE * (np.sign(exercises.ADAM_GRADIENTS[0])
+                                                                  + np.sign(exercises.ADAM_GRADIENTS[1])))),
+        ("a fresh Adam for the second step", lambda: exercises.check_two_adam_steps(
+            _one_adam_step(exercises.ADAM_GRADIENTS[0]) - exercises.ADAM_LEARNING_RATE
+            * np.sign(exercises.ADAM_GRADIENTS[1]))),
+        ("the start copied from the prose", lambda: exercises.check_two_adam_steps(exercises.ADAM_START)),
+    ],
+    "check_adagrad_step_ratio": [
+        ("the old question's 1/√100 = 0.1", lambda: exercises.check_adagrad_step_ratio(0.1)),
+        ("the same gradient all along, 1/√21", lambda: exercises.check_adagrad_step_ratio(1 / np.sqrt(21))),
+        ("a step of lr whatever the gradient", lambda: exercises.check_adagrad_step_ratio(1.0)),
+    ],
+    "check_nag_step": [
+        ("Keras' SGD(nesterov=True) under another name", lambda: exercises.check_nag_step(_keras_sgd_step)),
+        ("the course's KerasSGD", lambda: exercises.check_nag_step(_course_nag_step)),
+        ("plain momentum", lambda: exercises.check_nag_step(
+            lambda w, g, v, lr, mu: (w + (mu * v - lr * g), mu * v - lr * g))),
+        ("a number instead of a function", lambda: exercises.check_nag_step(0.5)),
+    ],
+}
