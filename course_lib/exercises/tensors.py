@@ -1,7 +1,5 @@
 """Chapter 01 exercises: a broadcast shape, a gradient by GradientTape, tf.data batches, a derivative function."""
 
-import math
-
 import numpy as np
 import tensorflow as tf
 
@@ -17,33 +15,68 @@ def check_broadcast_shape(answer):
                   "a 1 is stretched to the other size, not kept: look at axis 1 again.": (2, 1, 3)})
 
 
-def check_gradient(answer):
-    """dy/dx of y = x² + 2x at x = 3, as the tensor ``tf.GradientTape`` returns.
+#: Exercise 2's point: the derivative of :func:`mystery` is asked at x = 3.
+MYSTERY_POINT = 3.0
 
-    The derivative is easy by hand, so a plain number is not accepted: the exercise is
-    about asking the tape.
+
+def mystery(x):
+    """A function of TensorFlow operations whose formula chapter 01 does not show: exercise 2 differentiates it.
+
+    sin(x)·e^(−x/5) + ln(1 + x²)/3: the tape needs the operations, not the formula.
     """
-    name = "dy/dx of y = x² + 2x at x = 3"
-    hint = "make x a tf.Variable, compute y under `with tf.GradientTape() as tape:`, then ask the tape."
+    x = tf.convert_to_tensor(x)
+    return tf.sin(x) * tf.exp(-0.2 * x) + tf.math.log1p(x ** 2) / 3.0
+
+
+def _mystery_slope(x):
+    """The derivative of :func:`mystery`, worked out by hand (float64), to check the tape's answer."""
+    return np.exp(-0.2 * x) * (np.cos(x) - 0.2 * np.sin(x)) + 2.0 * x / (3.0 * (1.0 + x ** 2))
+
+
+def check_gradient(answer):
+    """d mystery/dx at x = 3, as the tensor ``tf.GradientTape`` returns.
+
+    The function's formula is not on the chapter's page, so the number comes from the tape;
+    a plain Python or NumPy number is refused all the same: the exercise is about asking the tape.
+    """
+    name = "d mystery(x)/dx at x = 3"
+    hint = ("make x a tf.Variable(3.0), compute y = exercises.mystery(x) under `with tf.GradientTape() as tape:`, "
+            "then ask the tape.")
     if checks.is_not_attempted(answer):
         return checks.not_attempted(name, hint)
     if answer is not None and checks.kind_problem(answer) is None and not tf.is_tensor(answer):
         return checks.fail(name, "that is a plain number; the exercise is to let GradientTape compute it. "
                                  "Give what tape.gradient(y, x) returns, a tensor.")
     return checks.check_answer(
-        name, answer, 2 * 3.0 + 2, hint=hint,
-        mistakes={"that is y itself, 3² + 2·3; ask the tape for tape.gradient(y, x).": 15.0,
-                  "that is the gradient of x² only; the 2x term adds 2.": 6.0})
+        name, answer, _mystery_slope(MYSTERY_POINT), hint=hint,
+        mistakes={"that is mystery(3) itself, y; ask the tape for tape.gradient(y, x).":
+                  float(mystery(tf.constant(MYSTERY_POINT, tf.float64))),
+                  "that is the derivative of y = x² + 2x, the old exercise's function: differentiate "
+                  "exercises.mystery.": 8.0})
 
 
-def check_batch_count(answer):
-    """How many batches ``from_tensor_slices`` of 150 rows, ``.batch(32).repeat(2)`` yields."""
+#: Exercise 3: the iris data's 150 rows, repeated twice, then cut into batches of 32.
+BATCH_ROWS, BATCH_SIZE, BATCH_REPEATS = 150, 32, 2
+
+
+def check_batch_sizes(answer):
+    """The size of every batch of ``from_tensor_slices`` (150 rows) ``.repeat(2).batch(32)``, as a list."""
+    total = BATCH_ROWS * BATCH_REPEATS
+    expected = [BATCH_SIZE] * (total // BATCH_SIZE) + ([total % BATCH_SIZE] if total % BATCH_SIZE else [])
+    per_epoch = [BATCH_SIZE] * (BATCH_ROWS // BATCH_SIZE) + [BATCH_ROWS % BATCH_SIZE]
+    name = "batch sizes of 150 rows, repeat(2), then batch(32)"
+    shorter = {"that is one pass over the rows; repeat(2) goes through them twice.": per_epoch,
+               "the last, smaller batch counts too.": [BATCH_SIZE] * (total // BATCH_SIZE)}
+    values = checks.as_array(answer)
+    for problem, wrong in shorter.items():  # slips of another length than the answer, which diagnose cannot compare
+        if values is not None and values.shape == (len(wrong),) and np.array_equal(values, wrong):
+            return checks.fail(name, f"{answer}: {problem}")
     return checks.check_answer(
-        "batches of 150 rows, batch(32), repeat(2)", answer, 2 * math.ceil(150 / 32),
-        hint="count the batches of one pass over the 150 rows (is the last one full?), then think "
-             "about what repeat(2) does; or iterate over the dataset and count.",
-        mistakes={"the last, smaller batch of 22 rows counts too: round up.": 2 * (150 // 32),
-                  "that is one pass; repeat(2) goes through the data twice.": math.ceil(150 / 32)})
+        name, answer, expected,
+        hint="list the size of each batch in order, e.g. [int(x.shape[0]) for x, _ in dataset]; "
+             "think about which comes first, repeat or batch.",
+        mistakes={"that is batch(32) then repeat(2): each epoch ends with a short batch. Here repeat comes "
+                  "first, so the two epochs run on as one stream of 300 rows.": per_epoch * BATCH_REPEATS})
 
 
 #: Exercise 4's test functions: f, the point x (a constant tensor, not a Variable) and f'(x) by hand.
@@ -54,6 +87,9 @@ DERIVATIVE_CASES = (
     (lambda x: tf.reduce_sum(tf.exp(-x) * x), [0.5, 1.0, 2.0], lambda x: (1 - x) * np.exp(-x)),
     (lambda x: tf.constant(4.0), [1.0, 2.0], lambda x: np.zeros_like(x)),
 )
+
+#: What would do exercise 4's work for you: TensorFlow's Jacobian checker and the course's tape helper.
+DERIVATIVE_FORBIDDEN = ("tensorflow.test.compute_gradient", "course_lib.forward.tape_gradients")
 
 UNCONNECTED_HINT = ("this f does not use x, so the tape finds no path from f(x) to x and returns None. "
                     "The derivative of a constant is 0: ask for it with "
@@ -79,6 +115,6 @@ def check_derivative(derivative):
         expected = by_hand(np.asarray(point, np.float64))
         cases.append(((f, x), lambda result, f=f, x=x, expected=expected: _judge_derivative(result, f, x, expected)))
     return checks.check_function(
-        "derivative(f, x)", derivative, cases,
+        "derivative(f, x)", derivative, cases, forbidden=DERIVATIVE_FORBIDDEN,
         hint="x is a constant: call tape.watch(x) inside `with tf.GradientTape() as tape:`, compute y = f(x) "
              "there, then return tape.gradient(y, x).")

@@ -294,8 +294,10 @@ exercises.check_broadcast_shape(answer)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: a gradient with GradientTape
 #
-# Use `GradientTape` to compute $dy/dx$ for $y = x^2 + 2x$ at $x = 3$. Give what the tape
-# returns (a tensor): the check accepts no number typed by hand.
+# `exercises.mystery(x)` is a function of TensorFlow operations whose formula this page does
+# not show. Use `GradientTape` to compute its derivative at $x = 3$, and give what the tape
+# returns (a tensor). The tape needs only the operations, not the formula; the check refuses a
+# plain Python or NumPy number.
 
 # %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
@@ -305,26 +307,27 @@ exercises.check_gradient(answer)
 # Solution
 x = tf.Variable(3.0)
 with tf.GradientTape() as tape:
-    y = x ** 2 + 2 * x
+    y = exercises.mystery(x)
 answer = tape.gradient(y, x)
 exercises.check_gradient(answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Exercise 3: count the batches
+# ## Exercise 3: repeat, then batch
 #
-# The iris data set has 150 rows. How many batches does
-# `tf.data.Dataset.from_tensor_slices((x, y)).batch(32).repeat(2)` yield? Count them with
+# The iris data set has 150 rows. The pipeline above batches, then repeats. What are the sizes
+# of the batches, in order, when the two are swapped:
+# `tf.data.Dataset.from_tensor_slices((x, y)).repeat(2).batch(32)`? Give them as a list, from
 # the real iris data (`data.load_iris()`).
 
 # %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
-exercises.check_batch_count(answer)
+exercises.check_batch_sizes(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
 iris_x, iris_y = data.load_iris()
-answer = sum(1 for _ in tf.data.Dataset.from_tensor_slices((iris_x, iris_y)).batch(32).repeat(2))
-exercises.check_batch_count(answer)
+answer = [int(x.shape[0]) for x, _ in tf.data.Dataset.from_tensor_slices((iris_x, iris_y)).repeat(2).batch(32)]
+exercises.check_batch_sizes(answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 4: build it, a derivative function
