@@ -409,6 +409,10 @@ def call_answer(name, function, *args, hint, run=None, error_hint=None, forbidde
     if not callable(function):
         return None, fail(name, f"give the function itself (its name, without parentheses), "
                                 f"not a {type(function).__name__}.")
+    handed_in = next((path for path in forbidden if function is _resolve(path)), None)
+    if handed_in is not None:  # the forbidden function itself, which forbidding cannot swap inside the call
+        return None, fail(name, f"that is {handed_in} itself, which is what this exercise asks you to write "
+                                "yourself: build it from the operations of the formula.")
     try:
         with forbidding(forbidden, function):
             return (function(*args) if run is None else run(function, *args)), None
