@@ -211,18 +211,19 @@ def time_epoch(step, dataset, *, num_steps):
 class EpochByEpoch:
     """Plain SGD on the MLP, one epoch per call: the run behind chapter 02's "Train one epoch" button.
 
-    It trains on the first ``num_train`` training images and measures the test
-    accuracy after every epoch. Calling it again with the same settings trains one
+    It trains on the first ``num_train`` training images and measures the accuracy
+    on held-out validation images (``x_val``, ``y_val``: not the test set, which a
+    reader tuning settings on it would no longer estimate fairly) after every epoch. Calling it again with the same settings trains one
     more epoch; new settings start a new run from the same initial weights, so
     runs with different settings can be compared fairly. The network and the
     optimizer are reset rather than rebuilt, so the compiled training step is
     reused and a press does not wait for TensorFlow to trace it again.
     """
 
-    def __init__(self, x_train, y_train, x_test, y_test, *, num_train=6000, seed=0):
+    def __init__(self, x_train, y_train, x_val, y_val, *, num_train=6000, seed=0):
         num_train = validate.positive_int("num_train", num_train)
         self.x_train, self.y_train = x_train[:num_train], y_train[:num_train]
-        self.x_test, self.y_test = x_test, y_test
+        self.x_val, self.y_val = x_val, y_val
         self.model = MLP(seed=seed)
         self.initial_weights = [variable.numpy() for variable in self.model.trainable_variables]
         self.optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
@@ -236,10 +237,10 @@ class EpochByEpoch:
             variable.assign(value)
         self.optimizer.iterations.assign(0)  # plain SGD keeps no other state
         self.optimizer.learning_rate = learning_rate
-        self.history = training.History(metrics={"epoch": [], "loss": [], "test_accuracy": []})
+        self.history = training.History(metrics={"epoch": [], "loss": [], "validation_accuracy": []})
 
     def __call__(self, learning_rate, batch_size, loss):
-        """Train one epoch with these settings; return the run so far (per-epoch loss and test accuracy)."""
+        """Train one epoch with these settings; return the run so far (per-epoch loss and validation accuracy)."""
         learning_rate, batch_size, loss = self._checked(learning_rate, batch_size, loss)
         settings = (learning_rate, batch_size, loss)
         if settings != self.settings or self.history.stop_reason == "diverged":
@@ -273,7 +274,7 @@ class EpochByEpoch:
                     return
 
     def _train(self, dataset, epoch):
-        """Train once over ``dataset``; record the loss and the test accuracy at ``epoch``."""
+        """Train once over ``dataset``; record the loss and the validation accuracy at ``epoch``."""
         from course_lib import training
 
         learning_rate, batch_size, loss = self.settings
@@ -282,21 +283,21 @@ class EpochByEpoch:
         if run.stop_reason == "diverged":
             self.history.stop_reason = "diverged"
             return
-        scores = self.model(self.x_test)
+        scores = self.model(self.x_val)
         self.history.metrics["epoch"].append(epoch)
         self.history.metrics["loss"].append(run.last("loss"))
-        self.history.metrics["test_accuracy"].append(float(training.accuracy(tf.constant(self.y_test), scores)))
+        self.history.metrics["validation_accuracy"].append(float(training.accuracy(tf.constant(self.y_val), scores)))
 
     def warm_up(self):
-        """Trace the training step of each loss and score the test set once, so that the first run starts at once.
+        """Trace the training step of each loss and score the validation set once, so that the first run starts at once.
 
-        See training.warm_up; the first scoring of all the test images costs about three times the next ones.
+        See training.warm_up; the first scoring of all the validation images costs about three times the next ones.
         """
         from course_lib import training
 
         for loss_fn in LOSSES.values():
             training.warm_up(self.model, loss_fn, self.optimizer, self.x_train[:1], self.y_train[:1])
-        self.model(self.x_test)
+        self.model(self.x_val)
 
     def _checked(self, learning_rate, batch_size, loss):
         validate.one_of("loss", loss, list(LOSSES))
@@ -309,4 +310,4 @@ class EpochByEpoch:
                 "num_train": len(self.x_train), "diverged": self.history.stop_reason == "diverged",
                 "epoch": np.array(self.history.metrics["epoch"], dtype=float),
                 "loss_curve": np.array(self.history.metrics["loss"]),
-                "test_accuracy": np.array(self.history.metrics["test_accuracy"])}
+                "validation_accuracy": np.array(self.history.metrics["validation_accuracy"])}

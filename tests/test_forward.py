@@ -2,6 +2,7 @@
 
 import numpy as np
 import time
+import types
 
 import pytest
 import tensorflow as tf
@@ -112,11 +113,11 @@ def test_epoch_by_epoch_continues_or_restarts(mnist):
     run = forward.EpochByEpoch(*mnist, num_train=512)
     first = run(0.1, 64, "cross entropy")
     second = run(0.1, 64, "cross entropy")
-    assert len(first["test_accuracy"]) == 1 and len(second["test_accuracy"]) == 2
+    assert len(first["validation_accuracy"]) == 1 and len(second["validation_accuracy"]) == 2
     assert second["loss_curve"][1] < second["loss_curve"][0]
-    assert second["test_accuracy"][-1] > 0.5 and second["num_train"] == 512
+    assert second["validation_accuracy"][-1] > 0.5 and second["num_train"] == 512
     restarted = run(0.1, 64, "MSE")
-    assert len(restarted["test_accuracy"]) == 1 and restarted["loss"] == "MSE"
+    assert len(restarted["validation_accuracy"]) == 1 and restarted["loss"] == "MSE"
     again = forward.EpochByEpoch(*mnist, num_train=512)(0.1, 64, "cross entropy")
     assert again["loss_curve"][0] == pytest.approx(first["loss_curve"][0], rel=1e-5)
     back = run(0.1, 64, "cross entropy")  # the same weights and optimizer, put back to the start
@@ -133,7 +134,7 @@ def test_epoch_by_epoch_rejects_bad_settings_and_reports_divergence(mnist):
     with pytest.raises(ValueError, match="batch_size"):
         run(0.1, 0, "MSE")
     diverged = run(1e4, 64, "MSE")
-    assert diverged["diverged"] and len(diverged["test_accuracy"]) == 0
+    assert diverged["diverged"] and len(diverged["validation_accuracy"]) == 0
     recovered = run(1e4, 64, "MSE")  # a diverged run starts again instead of continuing from NaN
     assert recovered["diverged"]
     assert not run(0.1, 64, "MSE")["diverged"]
@@ -150,7 +151,7 @@ def test_the_panel_plays_the_run_live_and_pauses_keeping_what_was_learned(mnist)
     curve = panel.chart.datasets["curve"]
     assert [row["epoch"] for row in curve] == [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]  # 4 batches a tenth
     assert panel.chart.caption.startswith("epoch 2.0 with learning rate 0.001, batch size 128, MSE loss")
-    assert "test accuracy <b>0." in panel.chart.caption
+    assert "validation accuracy <b>0." in panel.chart.caption
     panel.controls["loss"].value = "cross entropy"
     panel.controls["learning_rate"].value = 0.1
     panel.controls["num_epochs"].value = 50
@@ -202,8 +203,12 @@ def test_steps_per_epoch_exercise(capsys):
     assert "not attempted" in out and "235" not in out and "round up" not in out
     assert not exercises.check_steps_per_epoch(234)
     assert "round up" in capsys.readouterr().out
-    assert not exercises.check_steps_per_epoch(469)  # the chapter's batch size, printed above
-    assert "batches of 128, printed above" in capsys.readouterr().out
+    assert not exercises.check_steps_per_epoch(469)  # all 60000 images in the chapter's batches of 128
+    assert "batches of 128, as the chapter's loops use" in capsys.readouterr().out
+    assert not exercises.check_steps_per_epoch(391)  # printed above: 50000 images in batches of 128
+    assert "the step count printed above" in capsys.readouterr().out
+    assert not exercises.check_steps_per_epoch(196)  # the chapter's 50000 images in batches of 256
+    assert "chapter's 50000 training images" in capsys.readouterr().out
     assert not exercises.check_steps_per_epoch(234.375)
     assert "whole number" in capsys.readouterr().out
     assert exercises.check_steps_per_epoch(235)
@@ -213,27 +218,48 @@ def test_steps_per_epoch_exercise(capsys):
         exercises.check_steps_per_epoch(1, batch_size=0)
 
 
-def test_forward_pass_exercise(capsys):
-    weights, biases = exercises.small_network()
+def _small_forward(weights, biases, x, *, relu_output=False, use_bias=True):
     w1, w2, w3 = weights
-    b1, b2, b3 = biases
-    x = np.random.RandomState(1).uniform(size=(3, 784)).astype(np.float32)
-    assert not exercises.check_forward_pass(..., x)
+    b1, b2, b3 = biases if use_bias else (0.0, 0.0, 0.0)
+    h2 = tf.nn.relu(tf.nn.relu(x @ w1 + b1) @ w2 + b2)
+    out = h2 @ w3 + b3
+    return tf.nn.relu(out) if relu_output else out
+
+
+def test_forward_pass_exercise(capsys):
+    assert not exercises.check_forward_pass(...)
     out = capsys.readouterr().out
     assert "not attempted" in out and "relu(h @ w + b)" in out
-    h2 = tf.nn.relu(tf.nn.relu(x @ w1 + b1) @ w2 + b2)
-    assert not exercises.check_forward_pass(tf.nn.relu(h2 @ w3 + b3), x)
+    assert not exercises.check_forward_pass(lambda w, b, x: _small_forward(w, b, x, relu_output=True))
     assert "no ReLU" in capsys.readouterr().out
-    no_bias = tf.nn.relu(tf.nn.relu(x @ w1) @ w2) @ w3
-    assert not exercises.check_forward_pass(no_bias, x)
+    assert not exercises.check_forward_pass(lambda w, b, x: _small_forward(w, b, x, use_bias=False))
     assert "forgot the biases" in capsys.readouterr().out
-    model = forward.MLP(seed=2)  # calling the chapter's model is no forward pass of the small network
-    assert not exercises.check_forward_pass(model(x), x, trained_model=model)
-    assert "trained model's output" in capsys.readouterr().out
-    assert not exercises.check_forward_pass((h2 @ w3 + b3)[:2], x)
+    assert not exercises.check_forward_pass(lambda w, b, x: _small_forward(w, b, x)[:2])
     assert "shape (2, 10)" in capsys.readouterr().out
-    assert exercises.check_forward_pass(h2 @ w3 + b3, x, trained_model=model)
-    assert capsys.readouterr().out == "✓ forward pass: correct.\n"
+    assert exercises.check_forward_pass(_small_forward)
+    assert capsys.readouterr().out == "✓ forward pass: correct on 3 fresh test inputs.\n"
+
+
+def test_forward_pass_exercise_refuses_the_course_forward_pass(capsys):
+    def by_the_course(weights, biases, x):
+        return forward.forward_pass(weights, biases, x)
+
+    def by_the_model(weights, biases, x):
+        model = forward.MLP([w.shape[0] for w in weights] + [weights[-1].shape[1]])
+        for variable, value in zip(model.weights + model.biases, list(weights) + list(biases)):
+            variable.assign(value)
+        return model(x)
+
+    for function, called in ((by_the_course, "course_lib.forward.forward_pass"),
+                             (by_the_model, "course_lib.forward.MLP")):
+        assert not exercises.check_forward_pass(function)
+        assert f"your answer calls {called}" in capsys.readouterr().out
+    assert not exercises.check_forward_pass(forward.forward_pass)
+    assert "that is course_lib.forward.forward_pass" in capsys.readouterr().out
+    # a value instead of a function is turned down
+    weights, biases = exercises.small_network()
+    assert not exercises.check_forward_pass(_small_forward(weights, biases, np.zeros((5, 784), np.float32)))
+    assert "give the function itself" in capsys.readouterr().out
 
 
 def test_forward_pass_is_the_mlp_call_and_checks_its_lists():
@@ -325,7 +351,7 @@ def test_backward_pass_exercise_runs_the_function_and_names_the_slip(capsys):
     assert "not attempted" in capsys.readouterr().out
     assert exercises.check_backward_pass(_backward_cross_entropy)
     assert capsys.readouterr().out == "✓ backward pass of cross entropy: correct on 3 fresh test inputs.\n"
-    slips = {"forgot the ReLU mask": {"mask": False}, "divide by the batch size": {"divide": False},
+    slips = {"forgot the ReLU mask": {"mask": False}, "b times too large": {"divide": False},
              "transpose of W's shape": {"transpose_first": True}}
     for hint, options in slips.items():
         assert not exercises.check_backward_pass(lambda *args, options=options: _backward_cross_entropy(*args, **options))
@@ -344,8 +370,70 @@ def test_backward_pass_exercise_turns_down_a_tape_and_a_wrong_structure(capsys):
             loss = tf.reduce_sum(weights[0])
         return tape.gradient(loss, weights), biases
 
-    for function in (with_the_library, with_a_tape):
+    renamed = forward.tape_gradients
+
+    def under_another_name(weights, biases, x, y):
+        return renamed(weights, biases, x, y, forward.cross_entropy)
+
+    for function, called in ((with_the_library, "course_lib.forward.tape_gradients"),
+                             (with_a_tape, "tensorflow.GradientTape"),
+                             (under_another_name, "course_lib.forward.tape_gradients")):
         assert not exercises.check_backward_pass(function)
-        assert "asks a tape for the gradients" in capsys.readouterr().out
+        assert f"your answer calls {called}" in capsys.readouterr().out
+    assert forward.tape_gradients is renamed  # put back after the check
     assert not exercises.check_backward_pass(lambda w, b, x, y: w + b)
     assert "return two lists" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("output_gradient, symptom", [
+    (lambda out, y: -y / tf.nn.softmax(out) / out.shape[0], "∂L/∂p"),
+    (lambda out, y: -y * (1 - tf.nn.softmax(out)) / out.shape[0], "only the diagonal"),
+    (lambda out, y: (y - tf.nn.softmax(out)) / out.shape[0], "wrong sign"),
+    (lambda out, y: (out - y) / out.shape[0], "through the softmax"),
+])
+def test_backward_pass_hints_name_the_step_not_the_answer(output_gradient, symptom, capsys):
+    # the check forbids its own reference, so the slip is computed from a copy of the function
+    copy = types.FunctionType(exercises._slipped_backward.__code__, exercises._slipped_backward.__globals__)
+    copy.__kwdefaults__ = exercises._slipped_backward.__kwdefaults__
+
+    def slipped(weights, biases, x, y):
+        return copy(weights, biases, x, y, output_gradient=output_gradient)
+
+    assert not exercises.check_backward_pass(slipped)
+    out = capsys.readouterr().out
+    assert symptom in out and "softmax(out) − y" not in out and "(softmax" not in out
+
+
+def test_backward_pass_hints_come_one_at_a_time(capsys):
+    for n in (1, 2, 3):
+        exercises.hint(n)
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in printed] == ["Hint 1 of 3", "Hint 2 of 3", "Hint 3 of 3"]
+    assert "the quantity to differentiate" in printed[0].lower() and "chain rule" in printed[1]
+    assert all("softmax(out) − y" not in line and "(p − y)" not in line for line in printed)
+    for wrong in (0, 4, 1.5, True):
+        with pytest.raises(ValueError, match="n must be"):
+            exercises.hint(wrong)
+    assert not exercises.check_backward_pass(...)
+    assert "exercises.hint(1)" in capsys.readouterr().out
+
+
+def test_backward_pass_check_draws_fresh_inputs_at_every_call():
+    seen = []
+
+    def recording(weights, biases, x, y):
+        seen.append(float(np.asarray(x)[0, 0]))
+        return [np.zeros_like(w) for w in weights], [np.zeros_like(b) for b in biases]
+
+    exercises.check_backward_pass(recording)
+    exercises.check_backward_pass(recording)
+    assert len(seen) == 2 and seen[0] != seen[1]
+
+
+def test_the_course_functions_handed_in_directly_are_refused(capsys):
+    import functools
+
+    assert not exercises.check_forward_pass(functools.partial(forward.forward_pass))
+    assert "that is course_lib.forward.forward_pass" in capsys.readouterr().out
+    assert not exercises.check_backward_pass(functools.partial(forward.tape_gradients, loss_fn=forward.cross_entropy))
+    assert "that is course_lib.forward.tape_gradients" in capsys.readouterr().out

@@ -1,8 +1,7 @@
 """Chapter 02 exercises: count parameters, batches, write the forward pass and the backward pass yourself."""
 
-import inspect
+import functools
 import math
-import re
 
 import numpy as np
 import tensorflow as tf
@@ -18,11 +17,17 @@ def check_parameter_count(answer):
         "parameters of 784-512-256-10", answer, sum(forward.parameter_counts(sizes)),
         hint="each dense layer has inputs × units weights plus one bias per unit; add the three layers.",
         mistakes={"you forgot the biases: each unit has one.": weights_only,
-                  "that is the first layer only; add the other two.": forward.dense_parameter_count(784, 512)})
+                  "that is the first layer only; add the other two.": forward.dense_parameter_count(784, 512),
+                  "that is the chapter's 784-256-128-10 network; this one is 784-512-256-10.":
+                  sum(forward.parameter_counts())})
 
 
 #: The batch size of exercise 2; the chapter's loops use 128, and print their step count.
 EXERCISE_BATCH_SIZE = 256
+
+
+#: The chapter trains on the 50000 training images left after its validation split; the exercise counts all 60000.
+CHAPTER_TRAINING_IMAGES = 50000
 
 
 def check_steps_per_epoch(answer, num_examples=60000, batch_size=EXERCISE_BATCH_SIZE):
@@ -31,9 +36,15 @@ def check_steps_per_epoch(answer, num_examples=60000, batch_size=EXERCISE_BATCH_
     batch_size = validate.positive_int("batch_size", batch_size)
     mistakes = {"the last, smaller batch is a step too: round up.": num_examples // batch_size,
                 "that is the number of steps with batches of 1.": num_examples}
+    if num_examples != CHAPTER_TRAINING_IMAGES:
+        mistakes[f"that is an epoch over the chapter's {CHAPTER_TRAINING_IMAGES} training images (after its "
+                 f"validation split); the exercise counts all {num_examples}."] = \
+            math.ceil(CHAPTER_TRAINING_IMAGES / batch_size)
     if batch_size != 128:
-        mistakes["that is the step count with batches of 128, printed above; this exercise's batches "
-                 f"hold {batch_size} images."] = math.ceil(num_examples / 128)
+        mistakes["that is the step count with batches of 128, as the chapter's loops use; this exercise's "
+                 f"batches hold {batch_size} images."] = math.ceil(num_examples / 128)
+        mistakes["that is the step count printed above: the chapter's training images in batches of 128; "
+                 f"this exercise's batches hold {batch_size} images."] = math.ceil(CHAPTER_TRAINING_IMAGES / 128)
     return checks.check_answer(
         f"steps per epoch ({num_examples} images, batch size {batch_size})", answer,
         math.ceil(num_examples / batch_size),
@@ -66,23 +77,51 @@ def _forward(weights, biases, x, *, use_bias=True, relu_output=False):
     return h.numpy()
 
 
-def check_forward_pass(answer, x, trained_model=None):
-    """Your forward pass of :func:`small_network` on ``x``, written with ``@``, ``+`` and ``tf.nn.relu``.
+#: What exercise 3's forward pass may not call: the course's own forward pass and network.
+FORWARD_FORBIDDEN = ("course_lib.forward.forward_pass", "course_lib.forward.MLP",
+                     "course_lib.exercises.forward._forward", "keras.layers.Dense")
+#: The other networks exercise 3's check runs your function on (layer sizes, then the batch size).
+FORWARD_TEST_NETWORKS = ((5, 7, 3, 4, 6), (20, 9, 9, 2, 3))
 
-    ``trained_model``, when given, lets the check recognise its output: the chapter's model
-    is a different network.
+
+def check_forward_pass(forward_fn):
+    """Your ``forward_fn(weights, biases, x)``: the output scores of a 3-layer ReLU network, ReLU on the hidden layers.
+
+    The check calls it on :func:`small_network` with a batch of images it draws and on
+    networks of other sizes (:data:`FORWARD_TEST_NETWORKS`, new values at every call), so
+    no output shown in the chapter passes; the course's forward pass (:data:`FORWARD_FORBIDDEN`)
+    raises while it runs.
     """
+    name = "forward pass"
+    hint = "each hidden layer is relu(h @ w + b); the output layer has no activation."
+    rng = np.random.default_rng()
     weights, biases = small_network()
-    mistakes = {"the output layer has no ReLU: out = h2 @ w3 + b3, scores may be negative.":
-                _forward(weights, biases, x, relu_output=True),
-                "you forgot the biases b1, b2, b3.": _forward(weights, biases, x, use_bias=False)}
-    if trained_model is not None:
-        mistakes["that is the trained model's output; compute the small network's forward pass with "
-                 "the arrays of exercises.small_network()."] = trained_model(x).numpy()
-    return checks.check_answer(
-        "forward pass", answer, _forward(weights, biases, x), rtol=1e-4, atol=1e-4,
-        hint="each hidden layer is relu(h @ w + b); the output layer has no activation.",
-        mistakes=mistakes)
+    networks = [(weights, biases, rng.uniform(0.0, 1.0, (5, SMALL_SIZES[0])).astype(np.float32))]
+    for sizes in FORWARD_TEST_NETWORKS:
+        test_weights, test_biases, x, _ = _test_network(sizes, int(rng.integers(2 ** 31)))
+        networks.append((test_weights, test_biases, x.numpy()))
+    cases = []
+    for network in networks:
+        mistakes = {"the output layer has no ReLU: scores may be negative.": _forward(*network, relu_output=True),
+                    "you forgot the biases b1, b2, b3.": _forward(*network, use_bias=False)}
+        cases.append((network, lambda result, network=network, mistakes=mistakes: checks.diagnose(
+            result, _forward(*network), rtol=1e-4, atol=1e-4, mistakes=mistakes)))
+    handed_in = _handed_in(forward_fn, FORWARD_FORBIDDEN)
+    if handed_in:
+        return checks.fail(name, f"that is {handed_in}, the course's own forward pass; write yours with @, + and "
+                                 "tf.nn.relu.")
+    return checks.check_function(name, forward_fn, cases, hint=hint, forbidden=FORWARD_FORBIDDEN)
+
+
+def _handed_in(function, paths):
+    """The dotted path of ``paths`` whose object ``function`` is (through ``functools.partial``), else None.
+
+    :func:`checks.forbidding` swaps the names an answer calls; an answer that *is* the
+    forbidden function is called directly, so it is recognised here.
+    """
+    while isinstance(function, functools.partial):
+        function = function.func
+    return next((path for path in paths if function is checks._resolve(path)), None)
 
 
 #: The networks exercise 4's check runs your backward pass on: fresh sizes and values, none shown
@@ -126,20 +165,50 @@ def _batch(out):
 
 
 #: Known slips of the backward pass, by the hint they get, as the output gradient or the options they change.
+#: The hints name the symptom and the step of the derivation to redo (:func:`hint`), never δ3 itself.
 BACKWARD_SLIPS = {
-    "you forgot to divide by the batch size b: the loss is the mean over the batch, so ∂L/∂out = "
-    "(softmax(out) − y) / b.": {"output_gradient": lambda out, y: tf.nn.softmax(out) - y},
-    "∂L/∂out of cross entropy is (softmax(out) − y) / b: apply the softmax to the scores first.":
-        {"output_gradient": lambda out, y: (out - y) / _batch(out)},
-    "that is the MSE's ∂L/∂out, 2(out − y)/(b·10); this exercise's loss is cross entropy: "
-    "(softmax(out) − y) / b.": {"output_gradient": lambda out, y: 2 * (out - y) / tf.cast(tf.size(out), tf.float32)},
-    "the sign is reversed: ∂L/∂out = (softmax(out) − y) / b, not y − softmax(out).":
-        {"output_gradient": lambda out, y: (y - tf.nn.softmax(out)) / _batch(out)},
+    "your gradients are b times too large (b, the batch size): the loss is the mean over the batch; "
+    "see exercises.hint(3).": {"output_gradient": lambda out, y: tf.nn.softmax(out) - y},
+    "your δ3 uses the scores out themselves, but the loss sees them only through the softmax: "
+    "see exercises.hint(2).": {"output_gradient": lambda out, y: (out - y) / _batch(out)},
+    "that is the MSE's δ3, from backward_mse; this exercise's loss is cross entropy: derive its δ3 "
+    "(exercises.hint(1)).": {"output_gradient": lambda out, y: 2 * (out - y) / tf.cast(tf.size(out), tf.float32)},
+    "every gradient has the wrong sign: the loss is MINUS the sum of y·log p; redo the last step of your "
+    "derivation.": {"output_gradient": lambda out, y: (y - tf.nn.softmax(out)) / _batch(out)},
+    "that is ∂L/∂p, the derivative with respect to the probabilities; the chain rule goes on through the "
+    "softmax to the scores: see exercises.hint(2).":
+        {"output_gradient": lambda out, y: -y / tf.nn.softmax(out) / _batch(out)},
+    "you kept only the diagonal of the softmax's derivative: each p_ik depends on EVERY score of its row, "
+    "through the sum in the denominator; see exercises.hint(2).":
+        {"output_gradient": lambda out, y: -y * (1 - tf.nn.softmax(out)) / _batch(out)},
     "you forgot the ReLU mask: going back through relu, multiply by (z > 0), the units that were "
     "switched off pass no gradient.": {"relu_mask": False},
     "a bias gradient is the SUM of δ over the batch (axis 0), not the mean: the 1/b is already in ∂L/∂out.":
         {"bias_reduce": tf.reduce_mean},
 }
+
+#: Exercise 4's hints, revealed one at a time by :func:`hint`: the quantity to differentiate, the chain
+#: rule step through the softmax, then how to finish and check; none gives δ3 itself.
+BACKWARD_HINTS = (
+    "The quantity to differentiate is the loss of one image, L_i = −Σ_k y_ik · log p_ik with "
+    "p_i = softmax(out_i), and L is the mean of the L_i over the b images. You need δ3 = ∂L/∂out_ij, one "
+    "number per score, before anything else: the layers below take δ3 back exactly as in backward_mse.",
+    "Write log p_ik = out_ik − log Σ_m exp(out_im) first. Its derivative with respect to out_ij has two "
+    "parts: the first term gives 1 if k = j, else 0; for the second, differentiate the log, then the sum "
+    "inside it (chain rule). Which quantity of the forward pass is exp(out_ij) / Σ_m exp(out_im)?",
+    "Multiply by −y_ik and sum over k: a one-hot row adds up to 1 (Σ_k y_ik = 1). Only image i's loss "
+    "depends on out_ij, and L divides the sum by b. To test your δ3 before the whole function, compare "
+    "tf.reduce_sum(delta3, axis=0) on a small batch with the tape's ∂L/∂b3, "
+    "forward.tape_gradients(weights, biases, x, y, forward.cross_entropy)[1][-1], in a cell of its own.",
+)
+
+
+def hint(n=1):
+    """Print hint ``n`` (1, 2 or 3) of exercise 4, the backward pass of cross entropy: each says a little more."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(BACKWARD_HINTS):
+        raise ValueError(f"n must be a hint number from 1 to {len(BACKWARD_HINTS)}, got {n!r}.")
+    more = f" (exercises.hint({n + 1}) says more.)" if n < len(BACKWARD_HINTS) else ""
+    print(f"Hint {n} of {len(BACKWARD_HINTS)}: {BACKWARD_HINTS[n - 1]}{more}")
 
 
 def _cross_entropy_output_gradient(out, y):
@@ -187,28 +256,31 @@ def _gradient_problem(given, wanted, kind, mistakes):
     return checks.diagnose(given, wanted, rtol=1e-4, atol=1e-6, mistakes=mistakes)
 
 
+#: What the backward pass may not call: the tape and the course's gradients (the exercise is the chain rule).
+BACKWARD_FORBIDDEN = ("course_lib.forward.tape_gradients", "tensorflow.GradientTape", "tensorflow.gradients",
+                      "tensorflow.test.compute_gradient", "tensorflow.autodiff.ForwardAccumulator",
+                      "course_lib.exercises.forward._slipped_backward",
+                      "course_lib.exercises.forward._cross_entropy_output_gradient")
+
+
 def check_backward_pass(backward):
     """Your ``backward(weights, biases, x, y)``: the six gradients of the cross entropy of a 3-layer ReLU network.
 
-    The check runs it on fresh networks and batches (:data:`BACKWARD_TEST_NETWORKS`) and
-    compares every gradient with ``GradientTape``'s, from ∂L/∂b3 back to ∂L/∂W1; a
-    function that asks a tape itself is turned down, since the exercise is the chain rule.
+    The check runs it on fresh networks and batches (:data:`BACKWARD_TEST_NETWORKS`' sizes,
+    new random values at every call) and compares every gradient with ``GradientTape``'s,
+    from ∂L/∂b3 back to ∂L/∂W1; while it runs, the tape and the course's gradient helpers
+    (:data:`BACKWARD_FORBIDDEN`) raise, since the exercise is the chain rule.
     """
     name = "backward pass of cross entropy"
-    hint = ("start at the output: δ3 = ∂L/∂out = (softmax(out) − y) / b; then ∂L/∂W3 = h2ᵀ @ δ3, "
-            "∂L/∂b3 = the sum of δ3 over the batch, and δ2 = (δ3 @ W3ᵀ) · (z2 > 0), and so on.")
-    if callable(backward) and re.search(r"GradientTape|tape_gradients|\.gradient\(", _source(backward)):
-        return checks.fail(name, "your function asks a tape for the gradients; write the chain rule yourself, "
-                                 "with @, tf.transpose, tf.nn.softmax, tf.reduce_sum and the ReLU mask.")
+    not_yet = ("derive δ3 = ∂L/∂out on paper first; exercises.hint(1), then hint(2) and hint(3), reveal the "
+               "derivation one step at a time. Then take δ3 back through the layers as backward_mse does.")
     cases = []
-    for seed, sizes in enumerate(BACKWARD_TEST_NETWORKS, start=101):
-        network = _test_network(sizes, seed)
+    for seed, sizes in zip(np.random.default_rng().integers(2 ** 31, size=len(BACKWARD_TEST_NETWORKS)),
+                           BACKWARD_TEST_NETWORKS):
+        network = _test_network(sizes, int(seed))
         cases.append((network, lambda result, network=network: _judge_backward(result, *network)))
-    return checks.check_function(name, backward, cases, hint=hint)
-
-
-def _source(function):
-    try:
-        return inspect.getsource(function)
-    except (OSError, TypeError):
-        return ""
+    handed_in = _handed_in(backward, BACKWARD_FORBIDDEN)
+    if handed_in:
+        return checks.fail(name, f"that is {handed_in}, which computes the gradients for you; the exercise is the "
+                                 "chain rule, written yourself.")
+    return checks.check_function(name, backward, cases, hint=not_yet, forbidden=BACKWARD_FORBIDDEN)

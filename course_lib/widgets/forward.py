@@ -9,6 +9,9 @@ from course_lib.widgets.panel import Panel
 
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 
+#: The last training images, held out as the validation set the panel scores (chapter 02 does the same).
+NUM_VALIDATION = 10000
+
 
 def _curve(field, title, scale=None):
     y = {"field": field, "type": "quantitative", "title": title}
@@ -21,18 +24,18 @@ def _curve(field, title, scale=None):
                          "y": y}}
 
 
-#: Training loss and test accuracy against the epoch.
+#: Training loss and validation accuracy against the epoch.
 EPOCHS_SPEC = {
     "$schema": chart.SCHEMA, "data": {"name": "curve"},
     "hconcat": [_curve("loss", "training loss"),
-                _curve("test_accuracy", "test accuracy", {"domain": [0, 1]})],
+                _curve("validation_accuracy", "validation accuracy", {"domain": [0, 1]})],
 }
 
 
 def draw_epochs(result):
     """The run's curves so far; the caption gives the latest numbers."""
     epochs = result["epoch"]
-    curve = chart.rows(epoch=epochs, loss=result["loss_curve"], test_accuracy=result["test_accuracy"])
+    curve = chart.rows(epoch=epochs, loss=result["loss_curve"], validation_accuracy=result["validation_accuracy"])
     settings = (f"learning rate {result['learning_rate']:g}, batch size {result['batch_size']}, "
                 f"{result['loss']} loss, {result['num_train']} training images")
     if result["diverged"]:
@@ -42,7 +45,7 @@ def draw_epochs(result):
     elif not len(epochs):
         caption = f"untrained network, {settings}: press Train."
     else:
-        caption = (f"epoch {epochs[-1]:.1f} with {settings}: test accuracy <b>{result['test_accuracy'][-1]:.3f}</b>, "
+        caption = (f"epoch {epochs[-1]:.1f} with {settings}: validation accuracy <b>{result['validation_accuracy'][-1]:.3f}</b>, "
                    f"training loss {result['loss_curve'][-1]:.4f}.")
     return {"curve": curve}, caption
 
@@ -50,13 +53,16 @@ def draw_epochs(result):
 def train_one_epoch_panel(mnist=None, *, num_train=6000):
     """Learning rate, batch size, loss and epochs; Train plays the run live, Pause and Reset beside it.
 
-    ``mnist`` is ``(x_train, y_train, x_test, y_test)`` with flattened images and
-    one-hot training labels; by default MNIST is loaded scaled to 0..1. Every run
-    starts from the same initial weights, so runs with different settings compare fairly.
+    ``mnist`` is ``(x_train, y_train, x_val, y_val)`` with flattened images, one-hot
+    training labels and integer validation labels; by default MNIST is loaded scaled to
+    0..1 and its last :data:`NUM_VALIDATION` training images are the validation set, as
+    in chapter 02 (the test set stays out of the tuning). Every run starts from the same
+    initial weights, so runs with different settings compare fairly.
     """
     if mnist is None:
-        (x_train, y_train), (x_test, y_test) = data.load_mnist(flatten=True, one_hot=True)
-        mnist = (x_train, y_train, x_test, y_test)
+        (x_train, y_train), _ = data.load_mnist(flatten=True, one_hot=True)
+        mnist = (x_train[:-NUM_VALIDATION], y_train[:-NUM_VALIDATION], x_train[-NUM_VALIDATION:],
+                 y_train[-NUM_VALIDATION:].argmax(axis=1))
     controls = {
         "learning_rate": widgets.FloatLogSlider(value=1e-3, base=10, min=-4, max=0, step=0.5,
                                                 description="learning rate", readout_format=".4f"),
