@@ -8,6 +8,8 @@ from course_lib import checks
 ADAM_START = np.array([1.0, -2.0, 0.5])
 ADAM_GRADIENTS = (np.array([0.5, -3.0, 0.0001]), np.array([-0.25, -1.0, 0.2]))
 ADAM_LEARNING_RATE = 0.01
+ADAM_BETA_1 = 0.9
+ADAM_BETA_2 = 0.999
 
 #: The AdaGrad exercise: the same gradient g for ADAGRAD_STEPS steps, then ADAGRAD_FACTOR·g.
 ADAGRAD_STEPS, ADAGRAD_FACTOR = 20, 3.0
@@ -46,8 +48,9 @@ def _adam_steps(gradients, correct_bias=True, steps=None):
     weights, m, v = ADAM_START.astype(float), 0.0, 0.0
     for t, gradient in enumerate(gradients, start=1):
         t = t if steps is None else steps[t - 1]
-        m, v = 0.9 * m + 0.1 * gradient, 0.999 * v + 0.001 * gradient ** 2
-        m_hat, v_hat = (m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)) if correct_bias else (m, v)
+        m = ADAM_BETA_1 * m + (1 - ADAM_BETA_1) * gradient
+        v = ADAM_BETA_2 * v + (1 - ADAM_BETA_2) * gradient ** 2
+        m_hat, v_hat = (m / (1 - ADAM_BETA_1 ** t), v / (1 - ADAM_BETA_2 ** t)) if correct_bias else (m, v)
         weights = weights - ADAM_LEARNING_RATE * m_hat / np.sqrt(v_hat)
     return weights
 

@@ -401,7 +401,8 @@ print(f"{l1_run.kernels[0].shape[1]} hidden units: kernels "
 for run in (l1_run, l2_run):
     sizes = np.abs(np.concatenate([w.ravel() for w in run.kernels]))
     print(f"{run.regularization}: {fitting.near_zero_share(run.kernels):.0%} of |w| < 0.01, "
-          f"{fitting.near_zero_share(run.kernels, 1e-3):.0%} of |w| < 0.001, median |w| {np.median(sizes):.4f}, "
+          f"{fitting.near_zero_share(run.kernels, 1e-3):.0%} of |w| < 0.001, "
+          f"{np.mean((sizes >= 0.01) & (sizes < 1)):.0%} between 0.01 and 1, median |w| {np.median(sizes):.4f}, "
           f"validation loss {run.validation_loss[-1]:.3f}")
 
 # %% slideshow={"slide_type": "fragment"}

@@ -41,6 +41,7 @@ notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 import inspect
 import time
 
+import keras
 import numpy as np
 
 from course_lib import checks, optimizers
@@ -52,7 +53,7 @@ from course_lib.widgets.optimizers import optimizer_race_panel
 #
 # Optimizers that use only the gradient are **first-order** (一阶优化); second-order ones
 # (二阶优化, Newton's method) also need the Hessian matrix and its inverse, which is too costly
-# for networks with millions of weights, so practice uses first-order methods. Their history in
+# for networks with many weights, so practice uses first-order methods. Their history in
 # the course: SGD → SGDM → NAG → AdaGrad → AdaDelta → Adam → Nadam.
 #
 # Take the weights $W$, the loss $loss$ and the initial learning rate $lr$. At step $t$ (one
@@ -65,7 +66,7 @@ from course_lib.widgets.optimizers import optimizer_race_panel
 # 3. the descent step: $\eta_t = lr \cdot m_t / \sqrt{V_t}$;
 # 4. the update: $W_{t+1} = W_t - \eta_t$.
 #
-# Steps 1, 3 and 4 are the same for every method; only step 2 differs. So in
+# The first, third and fourth steps are the same for every method; only the second differs. So in
 # `course_lib.optimizers` the framework is one class, `CourseOptimizer`, whose `update` is steps
 # 3 and 4, and each method only says what its moments are. Here is the framework:
 
@@ -169,6 +170,8 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 
 # %% slideshow={"slide_type": "notes"}
 print(inspect.getsource(optimizers.adam_update))
+print("Keras' default ε:", ", ".join(f"{name} {getattr(keras.optimizers, name)().epsilon:.0e}"
+                                     for name in ("Adagrad", "RMSprop", "Adam")))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Checking them against `keras.optimizers`, step for step
@@ -181,7 +184,7 @@ print(inspect.getsource(optimizers.adam_update))
 # 0, bit for bit).
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
-differences = {name: optimizers.compare_with_keras(name, num_steps=100) for name in optimizers.NAMES}
+differences = {name: optimizers.compare_with_keras(name, num_steps=100, batch_size=32) for name in optimizers.NAMES}
 for name, difference in differences.items():
     print(f"{name:>8}: largest weight difference over 100 steps = {difference.max():.2e}")
 
@@ -251,6 +254,8 @@ more_differences = {name: optimizers.compare_with_keras(name, num_steps=20)
                     for name in optimizers.MORE_COURSE_OPTIMIZERS}
 for name, difference in more_differences.items():
     print(f"{name:>8}: largest weight difference over 20 steps = {difference.max():.2e}")
+adadelta = keras.optimizers.Adadelta()
+print(f"keras.optimizers.Adadelta(): learning_rate {float(adadelta.learning_rate):g}, epsilon {adadelta.epsilon:.0e}")
 
 # %% slideshow={"slide_type": "fragment"}
 for name, difference in more_differences.items():
@@ -271,8 +276,8 @@ for name, difference in more_differences.items():
 # β2 = 0.99.
 
 # %% slideshow={"slide_type": "notes"}
-ravine = optimizers.race("ravine", learning_rate=0.4, beta2=0.99, num_steps=100)
-rosenbrock = optimizers.race("rosenbrock", learning_rate=0.02, beta2=0.99, num_steps=500)
+ravine = optimizers.race("ravine", learning_rate=0.4, beta1=0.9, beta2=0.99, num_steps=100)
+rosenbrock = optimizers.race("rosenbrock", learning_rate=0.02, beta1=0.9, beta2=0.99, num_steps=500)
 for result in (ravine, rosenbrock):
     print(f"{result['surface'].name}, final loss after {result['num_steps']} steps:")
     for name, run in result["runs"].items():
@@ -314,6 +319,13 @@ optimizers.trajectories_figure([ravine, rosenbrock])
 
 # %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 optimizer_race_panel()
+
+# %% slideshow={"slide_type": "notes"}
+for rate in (0.006, 0.007):
+    sgd_run = optimizers.race("rosenbrock", learning_rate=rate, num_steps=500)["runs"]["SGD"]
+    print(f"SGD on Rosenbrock at lr {rate:g}: {'diverged' if sgd_run['diverged'] else 'survives'}")
+print(f"'each its best' tries {len(optimizers.RACE_LEARNING_RATES)} learning rates from "
+      f"{optimizers.RACE_LEARNING_RATES[0]:g} to {optimizers.RACE_LEARNING_RATES[-1]:g}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # One learning rate for all five is not a fair race: 0.02 is too large for SGD on Rosenbrock
@@ -423,8 +435,9 @@ for name, method in optimizers.COURSE_OPTIMIZERS.items():
 budget_data = optimizers.fashion_budget_data(num_train=5000)
 (budget_x_train, _), (budget_x_val, _), (budget_x_test, _) = budget_data
 budget_batch_size = 100
-print(f"{len(budget_x_train)} training images in {len(budget_x_train) // budget_batch_size} batches of "
-      f"{budget_batch_size}, {len(budget_x_val)} validation and {len(budget_x_test)} test images")
+print(f"{len(budget_x_train)} training images of {budget_x_train.shape[1]} pixels in "
+      f"{len(budget_x_train) // budget_batch_size} batches of {budget_batch_size}, {len(budget_x_val)} validation "
+      f"and {len(budget_x_test)} test images; {len(optimizers.BUDGET_SEEDS)} seeds {optimizers.BUDGET_SEEDS}")
 budget_start = time.perf_counter()
 budget = optimizers.budget_race(*budget_data, batch_size=budget_batch_size)
 print(f"{'optimizer':>9} | median validation accuracy at each learning rate | kept lr | "
