@@ -93,3 +93,11 @@ def test_fit_calls_the_schedule_with_an_integer_step_inside_its_graph():
         optimizer.apply_gradients([(tf.constant(1.0), w)])
         expected -= 0.1 * 0.5 ** step
     assert float(w) == pytest.approx(expected)
+
+
+@claim(CHAPTER, "## Finding a learning rate: the range test (学习率范围测试)",
+       "The growing rate is an exponential schedule once more: `ExponentialDecay` with a decay rate above 1")
+def test_exponential_decay_takes_a_decay_rate_above_1_and_grows():
+    schedule = keras.optimizers.schedules.ExponentialDecay(1e-4, decay_steps=200, decay_rate=1e5)
+    rates = [float(schedule(step)) for step in (0, 100, 200)]
+    assert rates == pytest.approx([1e-4, 1e-4 * 1e5 ** 0.5, 10.0], rel=1e-5)
