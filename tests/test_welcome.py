@@ -70,3 +70,20 @@ def test_gradient_step_exercise_names_the_slip(capsys, slip, hint):
     assert not exercises.check_gradient_step(slip)
     out = capsys.readouterr().out
     assert out.startswith("✗ gradient_step: on test input 1 of 3: ") and hint in out
+
+
+def test_gradient_step_exercise_refuses_a_step_taken_by_the_course_the_tape_or_keras(capsys):
+    import tensorflow as tf
+
+    def by_tape(w, b, x, y, learning_rate):
+        line = tf.Variable([w, b], dtype=tf.float64)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(line[0] * x + line[1] - y))
+        return tuple((line - learning_rate * tape.gradient(loss, line)).numpy())
+
+    assert not exercises.check_gradient_step(by_tape)
+    assert "tensorflow.GradientTape" in capsys.readouterr().out
+    assert not exercises.check_gradient_step(lambda *args: tuple(exercises._step(*args)))
+    assert "welcome._step" in capsys.readouterr().out
+    with tf.GradientTape() as tape:  # the tape is back after the check
+        assert tape is not None

@@ -74,6 +74,10 @@ STEP_SLIPS = {
 }
 
 
+#: What would take the step for you: the check's own step, the tape (chapter 01) and Keras' SGD.
+STEP_FORBIDDEN = ("course_lib.exercises.welcome._step", "tensorflow.GradientTape", "keras.optimizers.SGD")
+
+
 def _judge_step(result, w, b, x, y, learning_rate):
     """None when ``result`` is the new (w, b) of one step, else what is wrong."""
     with tf.GradientTape() as tape:  # the reference: the tape on the course's one MSE
@@ -87,7 +91,8 @@ def _judge_step(result, w, b, x, y, learning_rate):
 def check_gradient_step(gradient_step, num_steps=100, learning_rate=0.1):
     """Your ``gradient_step(w, b, x, y, learning_rate)`` -> ``(new_w, new_b)``: one step of gradient descent on the MSE.
 
-    The check runs it on points of its own, then, when it is right, runs ``num_steps`` of
+    The check runs it on points of its own, with the course's own step, ``GradientTape`` and
+    Keras' SGD unavailable (:data:`STEP_FORBIDDEN`), then, when it is right, runs ``num_steps`` of
     your steps from w = b = 0 on the chapter's points and prints the line they reach, which
     must bring the MSE under the bound of exercise 2.
     """
@@ -99,7 +104,7 @@ def check_gradient_step(gradient_step, num_steps=100, learning_rate=0.1):
         args = (float(rng.normal()), float(rng.normal()), x, y, float(rng.uniform(0.01, 0.2)))
         cases.append((args, lambda result, args=args: _judge_step(result, *args)))
     passed = checks.check_function(
-        "gradient_step", gradient_step, cases,
+        "gradient_step", gradient_step, cases, forbidden=STEP_FORBIDDEN,
         hint="the error is ŷ − y with ŷ = w·x + b; ∂MSE/∂w = (2/n) Σ error·x, ∂MSE/∂b = (2/n) Σ error; "
              "return (w − learning_rate·∂MSE/∂w, b − learning_rate·∂MSE/∂b).")
     if passed:

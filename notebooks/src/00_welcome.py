@@ -169,8 +169,9 @@ exercises.check_best_line(w, b)
 #
 # Write `gradient_step(w, b, x, y, learning_rate)` returning the new `(w, b)`; `x` and `y` are
 # NumPy arrays of the points. The check runs it on points of its own, then lets your function
-# fit the panel's line from $w = b = 0$. (Chapter 01 shows how TensorFlow computes such
-# gradients for us; chapter 02 how it does it.)
+# fit the panel's line from $w = b = 0$. The formulas are the exercise, so while your function
+# runs, `GradientTape` and Keras' `SGD` are unavailable. (Chapter 01 shows how TensorFlow
+# computes such gradients for us; chapter 02 how it does it.)
 
 # %% slideshow={"slide_type": "fragment"}
 gradient_step = ...  # your code here: def gradient_step(w, b, x, y, learning_rate): ...
