@@ -7,7 +7,6 @@ import keras
 import sklearn.datasets
 
 from tests.claims import claim
-from tests.helpers import run_python
 
 CHAPTER = "00_welcome"
 
@@ -15,17 +14,17 @@ CHAPTER = "00_welcome"
 @claim(CHAPTER, "## Datasets (数据集)",
        "Keras downloads MNIST and Fashion-MNIST the first time a chapter loads them and keeps them under "
        "`~/.keras/datasets`.")
-def test_keras_caches_the_datasets_under_keras_home(tmp_path):
+def test_keras_caches_the_datasets_under_keras_home():
     """keras/src/backend/config.py: the Keras home is ``$KERAS_HOME``, else ``~/.keras``;
     keras/src/utils/file_utils.py ``get_file`` stores into its ``cache_subdir``, "datasets" by default,
     which ``keras.datasets.mnist.load_data`` and ``fashion_mnist.load_data`` keep."""
+    from keras.src.backend import config
+
     assert inspect.signature(keras.utils.get_file).parameters["cache_subdir"].default == "datasets"
-    code = "from keras.src.backend import config; print(config.keras_home())"
-    home = tmp_path / "home"
-    home.mkdir()
-    process = run_python(f"import os; os.environ.pop('KERAS_HOME', None); os.environ['HOME'] = {str(home)!r}; {code}",
-                         keras_home=tmp_path)
-    assert process.stdout.strip() == os.path.join(str(home), ".keras"), process.stderr
+    home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
+    assert config.keras_home() == home
+    assert "cache_subdir" not in inspect.getsource(keras.datasets.mnist.load_data)  # the default, "datasets"
+    assert 'os.path.join("datasets", "fashion-mnist")' in inspect.getsource(keras.datasets.fashion_mnist.load_data)
 
 
 @claim(CHAPTER, "## Datasets (数据集)", "Iris ships with scikit-learn.")
