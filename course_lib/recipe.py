@@ -11,6 +11,7 @@ the chapter; this module holds what would bury it under plumbing:
   source's ``fit``, as one compiled TensorFlow loop, fast enough for a panel's button.
 """
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -51,6 +52,44 @@ def iris_split(num_test=30):
 def _split_at(x, y, num_train):
     """``(x, y)`` cut into the first ``num_train`` rows and the rest."""
     return (x[:num_train], y[:num_train]), (x[num_train:], y[num_train:])
+
+
+class _BatchRecorder(keras.Model):
+    """A model that learns nothing and writes down the rows of every training batch ``fit`` gives it."""
+
+    def __init__(self):
+        super().__init__()
+        self.batches = []
+
+    def train_step(self, data):
+        rows, _ = data
+        self.batches.append(rows.numpy().ravel().astype(int).tolist())
+        return {"first_row": rows[0, 0]}
+
+    def test_step(self, data):
+        rows, _ = data
+        return {"first_row": rows[0, 0]}
+
+
+def rows_visited(num_rows, *, batch_size=32, num_epochs=2, shuffle=True, validation_split=0.0):
+    """The row numbers ``fit`` trains on, epoch by epoch, for arrays of ``num_rows`` rows.
+
+    ``fit`` gets the row numbers themselves as its data (the order it visits rows depends
+    on their count, not their values) and a model that only records each batch, run
+    eagerly. Returns one list of row numbers per epoch. Taught in chapter 08, which shows
+    with it that on the installed Keras, with the seeds set, every epoch visits the rows
+    in the same order.
+    """
+    num_rows = validate.positive_int("num_rows", num_rows)
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    recorder = _BatchRecorder()
+    recorder.compile(run_eagerly=True)
+    rows = np.arange(num_rows, dtype=np.float32).reshape(-1, 1)
+    recorder.fit(rows, np.zeros(num_rows, np.float32), batch_size=batch_size, epochs=num_epochs, shuffle=shuffle,
+                 validation_split=validation_split, verbose=0)
+    batches_per_epoch = len(recorder.batches) // num_epochs
+    return [sum(recorder.batches[epoch * batches_per_epoch:(epoch + 1) * batches_per_epoch], [])
+            for epoch in range(num_epochs)]
 
 
 def repeated_dataset(x, y, batch_size=32, seed=0):

@@ -136,18 +136,27 @@ def test_the_live_run_is_the_run_trained_at_once():
 def test_exercises_check_both_ways(capsys):
     assert not exercises.check_parameter_count(...)
     assert "not attempted" in capsys.readouterr().out
-    assert not exercises.check_parameter_count(70)
+    assert not exercises.check_parameter_count(4 * 16 + 16 * 3)
     assert "you forgot the biases" in capsys.readouterr().out
     assert not exercises.check_parameter_count(15)
     assert "that is the iris model" in capsys.readouterr().out
-    assert exercises.check_parameter_count(83)
-    assert not exercises.check_sparse_accuracy(3)
+    assert not exercises.check_parameter_count(83)  # exercise 3's 4-10-3 network
+    assert "not the expected value" in capsys.readouterr().out
+    assert exercises.check_parameter_count(131)
+
+
+def test_sparse_accuracy_build_it_exercise(capsys):
+    assert not exercises.check_sparse_accuracy(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert not exercises.check_sparse_accuracy(lambda labels, p: np.sum(np.argmax(p, axis=1) == labels))
     assert "number of right answers" in capsys.readouterr().out
-    assert not exercises.check_sparse_accuracy(np.array([True, True, True, False]))
-    assert "True/False" in capsys.readouterr().out
-    assert not exercises.check_sparse_accuracy(np.int64(0))  # an integer mean: the share was cut off
-    assert "integer dtype" in capsys.readouterr().out
-    assert exercises.check_sparse_accuracy(0.75)
+    assert not exercises.check_sparse_accuracy(lambda labels, p: np.argmax(p, axis=1) == labels)
+    assert "True/False values" in capsys.readouterr().out
+    assert not exercises.check_sparse_accuracy(
+        lambda labels, p: float(keras.metrics.sparse_categorical_accuracy(labels, p).numpy().mean()))
+    assert "your answer calls keras.metrics.sparse_categorical_accuracy" in capsys.readouterr().out
+    assert exercises.check_sparse_accuracy(lambda labels, p: np.mean(np.argmax(p, axis=1) == labels))
+    assert "✓ sparse_accuracy: correct on 3 fresh test inputs" in capsys.readouterr().out
 
 
 def iris_network(num_epochs, hidden_units=10, learning_rate=0.01, batch_size=120):
@@ -170,6 +179,9 @@ def test_iris_network_build_it_exercise(capsys):
     assert "not attempted" in capsys.readouterr().out
     assert exercises.check_iris_network(iris_network(30, learning_rate=0.05, batch_size=12))  # 300 steps
     assert "✓" in capsys.readouterr().out
+    x_all, y_all = data.load_iris(shuffle_seed=116)  # the chapter's x_train, y_train: the 30 test flowers too
+    assert not exercises.check_iris_network(lambda x, y: iris_network(30, learning_rate=0.05, batch_size=12)(x_all, y_all))
+    assert "below 0.9" in capsys.readouterr().out
     assert not exercises.check_iris_network(iris_network(1, hidden_units=8))
     assert "has 67 parameters, not 83" in capsys.readouterr().out
     assert not exercises.check_iris_network(iris_network(1, learning_rate=1e-4))   # one tiny step: untrained

@@ -58,7 +58,8 @@ from course_lib.widgets.recipe import recipe_panel
 # The source writes `tf.keras.layers.Dense` and `tf.keras.models.Sequential`; with Keras 3
 # the same classes are `keras.layers.Dense` and `keras.Sequential` (`tf.keras` still points
 # to them), which is what this chapter uses.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 2: training and test data (训练集与测试集)
 #
 # Iris has 150 flowers, 4 features each (sepal length and width, petal length and width, in
@@ -91,7 +92,8 @@ checks.check_answer("load_iris(shuffle_seed=116) equals the source's shuffle",
 # %% [markdown] slideshow={"slide_type": "notes"}
 # There is no separate test set here: `fit` will hold out the last 20 % of the rows
 # (`validation_split=0.2`), 30 flowers, to validate on.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 3: the model (搭建网络结构)
 #
 # The source's network is the smallest possible classifier: one `Dense` layer of 3 units
@@ -103,7 +105,7 @@ checks.check_answer("load_iris(shuffle_seed=116) equals the source's shuffle",
 # \mathbb{R}^{3}.$$
 #
 # `keras.Input(shape=(4,))` tells the model its input size up front, so that `summary` can
-# count the parameters before training (the source's TF 2.1 printed "multiple" instead of
+# count the parameters before training (the source's summary printed "multiple" instead of
 # an output shape, because the model was built on the first batch).
 
 # %% slideshow={"slide_type": "fragment"}
@@ -125,8 +127,9 @@ except ValueError as error:
     print(f"SGD(lr=0.1) → ValueError: {error}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **What changed:** `lr` was an old alias that TF 2's Keras still accepted with a warning;
-# Keras 3 removed it, and the argument is spelled out: `learning_rate=0.1`. The rest of the source's call works as is.
+# **What changed:** `lr` was an older name of the argument, which the source's TensorFlow
+# accepted (its training log comes from that call); the installed Keras 3 rejects it, and the
+# argument is spelled out: `learning_rate=0.1`. The rest of the source's call works as is.
 #
 # - **loss**: `SparseCategoricalCrossentropy(from_logits=False)`: the labels are integers
 #   (sparse) and the model ends in a softmax, so its outputs are already probabilities
@@ -203,18 +206,37 @@ checks.milestone("final validation accuracy", history.history["val_sparse_catego
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The training curves, from the `History` object that `fit` returns (the validation points
-# sit every 20 epochs). They are smooth, while the source's log jumps
-# (`0.9500, 0.9417, 0.9333, 0.8833, 0.7083, 0.9167` in epochs 65–70). The reason is subtle
-# and worth knowing: `notebook.setup()` seeds every random generator so that this page is
-# reproducible, and for arrays Keras 3 creates a new shuffling iterator at **every epoch**,
-# seeded the same way, so every epoch visits the 120 rows in the **same order** (the first
-# batch of two consecutive epochs is identical). SGD over
-# a fixed order settles into a repeating cycle. The subclassed run below reshuffles at every
-# pass, as the source's TF 2.1 did, and jumps like the source's log.
+# sit every 20 epochs):
 
 # %% slideshow={"slide_type": "fragment"}
 plots.training_curves(history, metrics=("loss", "sparse_categorical_accuracy"),
                       title="iris, Sequential, SGD(learning_rate=0.1)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why are the curves smooth? The order of the rows
+#
+# The source's log jumps (`0.9500, 0.9417, 0.9333, 0.8833, 0.7083, 0.9167` in epochs 65–70); the
+# curves above do not. The reason is subtle and worth knowing. `notebook.setup()` seeds every
+# random generator so that this page is reproducible, and for arrays `fit` makes a new
+# iterator over its shuffled rows at **every epoch**, whose shuffle starts again from the
+# same seed. `recipe.rows_visited` shows it: it gives `fit` the row numbers themselves, as
+# the chapter's `fit` above (150 rows, `validation_split=0.2`, batches of 32), with a model
+# that only writes down each batch:
+
+# %% slideshow={"slide_type": "fragment"}
+print("keras", keras.__version__, "| tensorflow", tf.__version__)
+for shuffle in (False, True):
+    epochs = recipe.rows_visited(len(x_train), batch_size=32, num_epochs=2, shuffle=shuffle, validation_split=0.2)
+    print(f"{len(x_train)} rows, shuffle={shuffle}: {len(epochs[0])} rows per epoch, the last {max(epochs[0])}; "
+          f"epoch 1 starts {epochs[0][:6]}, epoch 2 starts {epochs[1][:6]}; the same order: {epochs[0] == epochs[1]}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With `shuffle=True` (the default) `fit` trains on the first 120 rows, shuffled once, and with
+# the seeds set every epoch visits the rows in the same order. That is how the versions printed
+# above behave, not a promise of Keras' documentation: without the seeds each epoch gets a new
+# order, and another version of Keras may shuffle differently. SGD over a fixed order settles
+# into a repeating cycle. The subclassed run below reshuffles at every pass and jumps like the
+# source's log.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 6: summary (打印网络结构, 统计参数数目)
@@ -226,7 +248,7 @@ model.summary()
 # One `Dense` layer from 4 inputs to 3 units holds $4 \times 3 = 12$ weights and $3$
 # biases: **15 trainable parameters**, as in the source. After `compile` and `fit`, Keras 3
 # also lists two optimizer variables (its step counter and learning rate), which the
-# source's TF 2.1 did not; they are not part of the model.
+# source's summary did not; they are not part of the model.
 
 # %% slideshow={"slide_type": "fragment"}
 print("trainable parameters:", sum(int(np.prod(w.shape)) for w in model.trainable_weights))
@@ -271,7 +293,7 @@ checks.check_answer("parameters of the source's 10-16-32-8 network", stack.count
 #
 # `Sequential` covers a chain of layers. A network with branches or skip connections
 # (跳连) needs a class: build the layers in `__init__`, write the forward pass in `call`.
-# Steps 1, 2, 4, 5 and 6 stay the same; only step 3 changes:
+# Only step 3 changes; the other steps stay as they are:
 
 # %% slideshow={"slide_type": "notes"}
 class IrisModel(keras.Model):
@@ -297,9 +319,8 @@ subclassed.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
 # 500 epochs of 4 mini-batches are only 2000 tiny SGD steps, yet `fit` took many seconds
 # above. The time goes into the epochs, not the steps: for arrays, `fit` builds a
 # `tf.data` pipeline and at **every epoch** creates a new iterator over it (and runs the
-# epoch callbacks); with 120 samples that overhead is far larger than the training itself.
-# Under a profiler (`cProfile`), more than half of this `fit`'s time is spent in
-# `make_iterator`.
+# epoch callbacks); with 120 samples that overhead is far larger than the training itself,
+# as the timing below shows.
 #
 # The fix keeps `fit` and the algorithm: give it one endless dataset, reshuffled at each pass
 # (`recipe.repeated_dataset`), and say how many steps make an epoch. `validation_split`
@@ -308,15 +329,19 @@ subclassed.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 (x_fit, y_fit), (x_val, y_val) = recipe.split_like_keras(x_train, y_train, 0.2)
-batch_size = 32
+batch_size, num_epochs = 32, 500
+steps_per_epoch = int(np.ceil(len(x_fit) / batch_size))
+print(f"{len(x_fit)} training rows: {num_epochs} epochs of {steps_per_epoch} batches, "
+      f"{num_epochs * steps_per_epoch} SGD steps")
 start = time.perf_counter()
-subclassed_history = subclassed.fit(recipe.repeated_dataset(x_fit, y_fit, batch_size), epochs=500,
-                                    steps_per_epoch=int(np.ceil(len(x_fit) / batch_size)),
+subclassed_history = subclassed.fit(recipe.repeated_dataset(x_fit, y_fit, batch_size), epochs=num_epochs,
+                                    steps_per_epoch=steps_per_epoch,
                                     validation_data=(x_val, y_val), validation_freq=20, verbose=0,
                                     shuffle=False)  # the dataset reshuffles itself; fit's own shuffle would be ignored
-print(f"500 epochs in {time.perf_counter() - start:.1f} s, against {fit_seconds:.1f} s above")
+print(f"{num_epochs} epochs in {time.perf_counter() - start:.1f} s, against {fit_seconds:.1f} s above")
 
 # %% slideshow={"slide_type": "fragment"}
+print(f"longest petal: {x_train[:, 2].max():.1f} cm")
 checks.check_answer("parameters of the subclassed model", subclassed.count_params(), 15,
                     hint="the same Dense(3) on 4 inputs.")
 last_five = subclassed_history.history["val_sparse_categorical_accuracy"][-5:]
@@ -341,14 +366,14 @@ plots.training_curves(subclassed_history, metrics=("loss", "sparse_categorical_a
 # $xW+b$), the same loss (sparse CE + $\lambda \sum W^2$) and the same mini-batch SGD
 # (batch 32, reshuffled every epoch), written as **one `tf.function`** whose loop over
 # epochs and batches runs inside the TensorFlow graph, with the hyperparameters passed as
-# tensors so it is traced once. Its gradient is chapter 05's closed form, $x^\top(p -
-# y\_)/n + 2\lambda W$, which is cheaper per step than recording a `GradientTape`. Started from the same weights with full batches, it ends
+# tensors so it is traced once. Its gradient is chapter 05's closed form,
+# $x^\top(p - y\_)/n + 2\lambda W$, which is cheaper per step than recording a `GradientTape`. Started from the same weights with full batches, it ends
 # at the same weights as `fit` (to float32 rounding, as `tests/test_recipe.py` checks); the
 # cell below times it against the `fit` above.
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 recipe.train_softmax_regression(x_fit, y_fit, x_val, y_val, num_epochs=20)  # the one trace
-fast = recipe.train_softmax_regression(x_fit, y_fit, x_val, y_val, num_epochs=500, learning_rate=0.1)
+fast = recipe.train_softmax_regression(x_fit, y_fit, x_val, y_val, num_epochs=500, learning_rate=0.1, batch_size=32)
 print(f"compiled loop: 500 epochs in {fast['seconds']:.2f} s "
       f"(fit with arrays: {fit_seconds:.1f} s); final validation accuracy {fast['history']['val_accuracy'][-1]:.3f}")
 
@@ -369,8 +394,9 @@ recipe_panel()  # loads the same shuffled iris itself: the cell also runs right 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: counting parameters
 #
-# A network takes the 4 iris features, has a hidden `Dense(10)` layer and an output
-# `Dense(3)`. How many parameters does `summary` report as trainable?
+# A network takes the 4 iris features, has a hidden `Dense(16)` layer and an output
+# `Dense(3)`. How many parameters does `summary` report as trainable? Count them without
+# building it.
 
 # %% slideshow={"slide_type": "skip"}
 answer = ...  # your code here
@@ -378,33 +404,40 @@ exercises.check_parameter_count(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: weights plus biases of each layer
-answer = (4 * 10 + 10) + (10 * 3 + 3)
+answer = (4 * 16 + 16) + (16 * 3 + 3)
 exercises.check_parameter_count(answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Exercise 2: a metric by hand
+# ## Exercise 2 (build it): a metric by hand
 #
-# `exercises.METRIC_LABELS` holds four integer labels and `exercises.METRIC_PROBABILITIES`
-# the model's probabilities for them. Compute `sparse_categorical_accuracy` with NumPy.
+# Write `sparse_accuracy(labels, probabilities)` with NumPy: it gets integer labels and one
+# row of class probabilities per label, and returns what `sparse_categorical_accuracy`
+# computes (the table above). The check calls it on batches of its own, with Keras' accuracy
+# metrics switched off.
 
 # %% slideshow={"slide_type": "skip"}
-answer = ...  # your code here
-exercises.check_sparse_accuracy(answer)
+sparse_accuracy = ...  # your code here: def sparse_accuracy(labels, probabilities): ...
+exercises.check_sparse_accuracy(sparse_accuracy)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution: argmax of each row against the label, then the share of hits
-predicted = np.argmax(exercises.METRIC_PROBABILITIES, axis=1)
-answer = np.mean(predicted == exercises.METRIC_LABELS)
-exercises.check_sparse_accuracy(answer)
+def sparse_accuracy(labels, probabilities):
+    return np.mean(np.argmax(probabilities, axis=1) == labels)
+
+
+exercises.check_sparse_accuracy(sparse_accuracy)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3 (build it): the six steps for a 4-10-3 network
 #
 # Write `build_and_train(x_train, y_train)`: it gets the course's 120 training flowers
-# (steps 1 and 2 are done for you) and must build a network with **one hidden layer of 10
+# (the import and the data are done for you) and must build a network with **one hidden layer of 10
 # units** (4 → 10 → 3), `compile` it, `fit` it, and return the trained model (calling
 # `summary()` on it is step 6). The check trains it by calling your function, then measures
-# its accuracy on the 30 held-out flowers it never saw: at least 0.9 passes.
+# its accuracy on the 30 held-out flowers it never saw: at least 0.9 passes. The check
+# renumbers the three classes (the same way for training and test), so train on the
+# arguments your function is given: a model trained on the chapter's `x_train`, `y_train`
+# (which hold the 30 test flowers too) would not pass.
 
 # %% slideshow={"slide_type": "fragment"}
 def build_and_train(x_train, y_train):
