@@ -3,9 +3,6 @@
 
 import contextlib
 import io
-import json
-import subprocess
-import sys
 from unittest import mock
 
 import keras
@@ -14,10 +11,10 @@ import pytest
 import tensorflow as tf
 from keras.src.backend.tensorflow.trainer import TFEpochIterator
 from keras.src.trainers import compile_utils
+from tensorflow.python.eager import context
 
-from course_lib import recipe
+from course_lib import notebook, recipe
 from tests.claims import claim
-from tests.helpers import ROOT
 
 CHAPTER = "08_keras_recipe_iris"
 STEP_2 = "## Step 2: training and test data (训练集与测试集)"
@@ -26,21 +23,21 @@ STEP_5 = "## Step 5: fit (执行训练过程)"
 STEP_6 = "## Step 6: summary (打印网络结构, 统计参数数目)"
 SUMMARY = "## Summary (小结)"
 
-#: Prints, as JSON, the rows ``fit`` visits in two epochs of shuffled batches, with or without the seeds set.
-ORDER_SCRIPT = """
-import json, sys
-import keras
-from course_lib import recipe
-if sys.argv[1] == "seeded":
-    keras.utils.set_random_seed(0)
-print(json.dumps(recipe.rows_visited(150, batch_size=32, num_epochs=2, shuffle=True, validation_split=0.2)))
-"""
+@contextlib.contextmanager
+def _without_a_global_seed():
+    """TensorFlow as in a fresh process that set no seed; the caller's seed is put back after."""
+    eager = context.context()
+    saved = eager._seed, getattr(eager, "_rng", None)
+    eager._seed, eager._rng = None, None
+    try:
+        yield
+    finally:
+        eager._seed, eager._rng = saved
 
 
-def _rows_visited_in_a_fresh_process(seeded):
-    done = subprocess.run([sys.executable, "-c", ORDER_SCRIPT, "seeded" if seeded else "unseeded"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _rows_visited(seeded):
+    with notebook.seeded(0) if seeded else _without_a_global_seed():
+        return recipe.rows_visited(150, batch_size=32, num_epochs=2, shuffle=True, validation_split=0.2)
 
 
 def _iterators_made(fit):
@@ -137,7 +134,7 @@ def test_fit_on_arrays_visits_the_rows_in_the_same_order_every_epoch_when_seeded
     seeds fixed when the pipeline is built (array_data_adapter.py), so with a global seed every new
     iterator draws the same permutation; without one, each draws a new one. A later Keras may differ:
     this test then names the sentence to rewrite."""
-    seeded, unseeded = _rows_visited_in_a_fresh_process(True), _rows_visited_in_a_fresh_process(False)
+    seeded, unseeded = _rows_visited(True), _rows_visited(False)
     assert seeded[0] == seeded[1] and seeded[0] != list(range(120)) and sorted(seeded[0]) == list(range(120))
     assert unseeded[0] != unseeded[1] and sorted(unseeded[1]) == list(range(120))
     # Two per epoch: one as the epoch starts (steps_per_epoch is None for arrays), one as it ends.
