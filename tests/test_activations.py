@@ -198,10 +198,6 @@ def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert exercises.check_tanh_derivative(1 - np.tanh(1.0) ** 2)
     assert not exercises.check_tanh_derivative(1 - np.tanh(1.0))
     assert "square" in capsys.readouterr().out
-    e = np.exp([2.0, 1.0, 0.1])
-    assert exercises.check_softmax(e / e.sum())
-    assert not exercises.check_softmax(e)
-    assert "divide by the sum" in capsys.readouterr().out
     assert not exercises.check_he_std(...)
     out = capsys.readouterr().out
     assert "not attempted" in out and "sqrt" not in out
@@ -210,6 +206,56 @@ def test_exercises_accept_the_solution_and_diagnose_mistakes(capsys):
     assert "2 / 256 is the variance" in capsys.readouterr().out
     assert not exercises.check_he_std(np.sqrt(2 / 784))  # the chapter prints this one
     assert "first layer's value" in capsys.readouterr().out
+
+
+def _softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    exponentials = np.exp(z - z.max(axis=-1, keepdims=True))
+    return exponentials / exponentials.sum(axis=-1, keepdims=True)
+
+
+def test_softmax_exercise_runs_large_logits_and_names_each_slip(capsys):
+    import tensorflow as tf
+
+    assert not exercises.check_softmax(...)
+    out = capsys.readouterr().out
+    assert "not attempted" in out and "subtract" not in out  # the hint does not give the fix away
+    assert exercises.check_softmax(_softmax)
+    assert capsys.readouterr().out == "✓ softmax(z): correct on 3 fresh test inputs.\n"
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not exercises.check_softmax(lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True))
+    assert "on test input 3 of 3: your softmax gives NaN or inf" in capsys.readouterr().out
+    assert not exercises.check_softmax(lambda z: np.exp(z - np.max(z)))
+    assert "adds up to" in capsys.readouterr().out
+    assert not exercises.check_softmax(lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum())
+    assert "on test input 2 of 3: every row must add up to 1" in capsys.readouterr().out
+    for given in (tf.nn.softmax, lambda z: tf.nn.softmax(z).numpy(), lambda z: tf.math.softmax(z).numpy()):
+        assert not exercises.check_softmax(given)
+        assert "tensorflow.nn.softmax" in capsys.readouterr().out
+    assert tf.nn.softmax(tf.constant([0.0, 0.0])).numpy().tolist() == [0.5, 0.5]  # restored after the check
+
+
+def test_silu_exercise_refuses_every_silu_of_tensorflow_and_keras(capsys):
+    import keras
+    import tensorflow as tf
+
+    def by_hand(x):
+        s = tf.nn.sigmoid(x)
+        return s * (1 + x * (1 - s))
+
+    def by_tape(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x * tf.nn.sigmoid(x)
+        return tape.gradient(y, x)
+
+    for silu in (tf.nn.silu, tf.nn.swish, keras.activations.silu, keras.ops.silu, lambda x: keras.ops.silu(x),
+                 lambda x: keras.activations.get("silu")(x), lambda x: keras.layers.Activation("silu")(x)):
+        assert not exercises.check_silu(silu, by_hand)
+        assert "which is what this exercise asks you to write yourself" in capsys.readouterr().out
+    assert not exercises.check_silu(lambda x: x * tf.nn.sigmoid(x), by_tape)
+    assert "tensorflow.GradientTape" in capsys.readouterr().out
+    assert exercises.check_silu(lambda x: x * tf.nn.sigmoid(x), by_hand)
 
 
 def test_a_curve_needs_two_points():

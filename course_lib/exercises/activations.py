@@ -1,10 +1,22 @@
-"""Chapter 04 exercises: a derivative by hand, softmax, He initialisation, and an activation of your own."""
+"""Chapter 04 exercises: a derivative by hand, a softmax that survives large logits, He initialisation, and an
+activation of your own."""
 
 import numpy as np
 
 from course_lib import checks
 
-SOFTMAX_LOGITS = np.array([2.0, 1.0, 0.1])
+#: Exercise 2's own logits: a few ordinary rows, and rows whose exponentials overflow or underflow in float64.
+SOFTMAX_SEED = 404
+LARGE_LOGITS = np.array([[1000.0, 999.0, 990.0], [-800.0, -805.0, -790.0]])
+
+#: What would do exercise 2's work: TensorFlow's, Keras', SciPy's and the course's softmax.
+SOFTMAX_FORBIDDEN = ("tensorflow.nn.softmax", "tensorflow.nn.log_softmax", "keras.activations.softmax",
+                     "keras.activations.get", "keras.ops.softmax", "keras.ops.log_softmax", "scipy.special.softmax",
+                     "scipy.special.log_softmax", "course_lib.activations.softmax_probabilities")
+
+#: What would do exercise 4's work: every SiLU TensorFlow and Keras have, and the tape for the derivative.
+SILU_FORBIDDEN = ("keras.activations.silu", "keras.activations.get", "tensorflow.nn.silu", "tensorflow.nn.swish",
+                  "keras.ops.silu", "tensorflow.GradientTape")
 
 
 def check_tanh_derivative(answer):
@@ -19,15 +31,52 @@ def check_tanh_derivative(answer):
                   "that is the sigmoid's formula σ(1 − σ) applied to tanh; tanh' = 1 − tanh².": t * (1 - t)})
 
 
-def check_softmax(answer):
-    """softmax of the logits (2, 1, 0.1), computed without tf.nn.softmax."""
-    exponentials = np.exp(SOFTMAX_LOGITS)
-    return checks.check_answer(
-        "softmax of (2, 1, 0.1)", answer, exponentials / exponentials.sum(), rtol=1e-4,
-        hint="exponentiate each logit, then divide by the sum of the exponentials.",
-        mistakes={"you exponentiated but did not divide by the sum: the result must add up to 1.": exponentials,
-                  "divide the exponentials, not the logits themselves, by their sum.":
-                  SOFTMAX_LOGITS / SOFTMAX_LOGITS.sum()})
+def _stable_softmax(z):
+    """softmax over the last axis, the largest logit subtracted first (the check's reference)."""
+    z = np.asarray(z, dtype=np.float64)
+    exponentials = np.exp(z - z.max(axis=-1, keepdims=True))
+    return exponentials / exponentials.sum(axis=-1, keepdims=True)
+
+
+def _softmax_cases():
+    """The check's logits: a vector, a batch of ordinary rows, and a batch of huge and very negative rows."""
+    generator = np.random.default_rng(SOFTMAX_SEED)
+    return [generator.normal(0.0, 2.0, 5), generator.normal(0.0, 3.0, (4, 6)), LARGE_LOGITS]
+
+
+def _judge_softmax(result, z):
+    if checks.is_not_attempted(result):
+        return checks.NOT_YET
+    values = checks.as_array(result)
+    if values is not None and values.shape == z.shape and not np.all(np.isfinite(values)):
+        return ("your softmax gives NaN or inf on these logits, whose largest entry is "
+                f"{z.max():g} and smallest {z.min():g}: print np.exp of them. Softmax does not change when "
+                "the same number is subtracted from every logit of a row.")
+    with np.errstate(over="ignore", invalid="ignore"):  # the slips overflow on the large logits, as the student's
+        mistakes = {"divide the exponentials, not the logits themselves, by their sum.":
+                    z / z.sum(axis=-1, keepdims=True)}
+        if z.ndim == 2:
+            mistakes["every row must add up to 1: sum over the last axis (axis=-1, keepdims=True), not "
+                     "the whole batch."] = _stable_softmax(z.ravel()).reshape(z.shape)
+    problem = checks.diagnose(result, _stable_softmax(z), rtol=1e-6, atol=1e-12, mistakes=mistakes)
+    if problem is not None and values is not None and values.shape == z.shape and problem not in mistakes:
+        sums = values.sum(axis=-1)
+        if not np.allclose(sums, 1.0):
+            return (f"each row of your result adds up to {np.round(np.atleast_1d(sums), 4).tolist()}, not 1: "
+                    "probabilities must; did you divide by the sum of the exponentials?")
+    return problem
+
+
+def check_softmax(softmax):
+    """Your NumPy ``softmax(z)``, over the last axis, on logits of the check's own, large ones included.
+
+    TensorFlow's, Keras' and SciPy's softmax (:data:`SOFTMAX_FORBIDDEN`) raise while it runs.
+    """
+    cases = [((z,), lambda result, z=z: _judge_softmax(result, z)) for z in _softmax_cases()]
+    return checks.check_function(
+        "softmax(z)", softmax, cases, forbidden=SOFTMAX_FORBIDDEN,
+        hint="exponentiate each logit, then divide by the sum of the exponentials of its row; try your "
+             "function on [1000.0, 999.0, 990.0] before the check does.")
 
 
 #: Exercise 3's layer: the second hidden layer, 256 inputs (the chapter computes the first one's, 784).
@@ -63,17 +112,19 @@ def check_silu(silu, silu_derivative):
     """Your SiLU (x·σ(x)) and its derivative, as two functions, on fresh inputs.
 
     The function is compared with ``tf.nn.silu``; the derivative with what ``GradientTape``
-    gives for ``tf.nn.silu`` on the same inputs.
+    gives for ``tf.nn.silu`` on the same inputs. Every SiLU of TensorFlow and Keras, and the
+    tape (the derivative is asked by hand), raise while your functions run (:data:`SILU_FORBIDDEN`).
     """
     import tensorflow as tf
 
     name = "SiLU"
     hint = "silu(x) returns x · σ(x); for the derivative use the product rule and σ' = σ(1 − σ)."
     x = _silu_inputs()
-    values, verdict = checks.call_answer(f"{name}: silu", silu, x, hint=hint)
+    values, verdict = checks.call_answer(f"{name}: silu", silu, x, hint=hint, forbidden=SILU_FORBIDDEN)
     if verdict is not None:
         return verdict
-    derivatives, verdict = checks.call_answer(f"{name}: silu_derivative", silu_derivative, x, hint=hint)
+    derivatives, verdict = checks.call_answer(f"{name}: silu_derivative", silu_derivative, x, hint=hint,
+                                              forbidden=SILU_FORBIDDEN)
     if verdict is not None:
         return verdict
     if checks.is_not_attempted(values, derivatives):

@@ -96,17 +96,19 @@ for name in activations.ACTIVATION_NAMES:
 # \mathrm{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x < 0 \end{cases}.$$
 #
 # ReLU has no derivative at exactly 0; TensorFlow uses the left slope there (0, or $\alpha$).
-# `GradientTape` finds the derivatives without being told the formulas. (They agree to about
-# $10^{-16}$, except Leaky ReLU's $3 \cdot 10^{-9}$: TensorFlow stores $\alpha$ as a float32,
-# 0.2 becomes 0.2000000030.)
+# `GradientTape` finds the derivatives without being told the formulas. They agree to float64
+# rounding, except Leaky ReLU's, which differ by 3e-09:
+# TensorFlow stores $\alpha$ as a float32, 0.2 becomes 0.2000000030.
 
 # %% slideshow={"slide_type": "fragment"}
 x = np.linspace(-6.0, 6.0, 1201)
 for name in activations.ACTIVATION_NAMES:
     by_tape = activations.tape_derivative(name, x)
     by_hand = activations.analytic_derivative(name, x)
-    print(f"{name:>10}: GradientTape equals the formula to 1e-8: {bool(np.max(np.abs(by_tape - by_hand)) < 1e-8)}; "
+    difference = np.max(np.abs(by_tape - by_hand))
+    print(f"{name:>10}: largest |GradientTape − formula| {'below 1e-15' if difference < 1e-15 else f'{difference:.0e}'}; "
           f"largest derivative {by_tape.max():.4f}")
+print(f"Leaky ReLU's slope for x < 0, as the tape gives it: {activations.tape_derivative('leaky_relu', [-1.0])[0]:.10f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Sigmoid (Sigmoid 函数)
@@ -277,7 +279,9 @@ softmax_panel()
 # %% slideshow={"slide_type": "fragment"}
 (x_train, y_train), (x_test, y_test) = data.load_mnist(flatten=True)
 x_batch, y_batch = x_train[:512], y_train[:512]
-gradient_norms = {name: activations.layer_gradient_norms(activations.deep_network(name, depth=10), x_batch, y_batch)
+depth, width = 10, 64
+gradient_norms = {name: activations.layer_gradient_norms(activations.deep_network(name, depth=depth, width=width),
+                                                         x_batch, y_batch)
                   for name in ("sigmoid", "relu")}
 for name, norms in gradient_norms.items():
     print(f"{name:>7}: gradient norm of the first hidden layer / of the output layer = {norms[0] / norms[-1]:.1e}")
@@ -492,20 +496,29 @@ answer = 1 - np.tanh(1.0) ** 2
 exercises.check_tanh_derivative(answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Exercise 2: softmax without `tf.nn.softmax`
+# ## Exercise 2 (build it): a softmax that survives large logits
 #
-# Compute softmax of the logits $(2, 1, 0.1)$ with NumPy; the answer is an array of three
-# probabilities.
+# The softmax section called `tf.nn.softmax` on small logits. Write `softmax(z)` yourself with
+# NumPy, for a vector of logits or a batch of rows (softmax over the last axis, each row adding
+# up to 1). First try your function on the logits `[1000.0, 999.0, 990.0]`: a trained network
+# can produce such logits, and the formula as written fails on them. Find out why, and make
+# your function give the right probabilities there too. The check calls it on logits of its
+# own, large ones included, with TensorFlow's, Keras' and SciPy's softmax unavailable.
 
 # %% slideshow={"slide_type": "skip"}
-answer = ...  # your code here
-exercises.check_softmax(answer)
+softmax = ...  # your code here: def softmax(z): ...
+exercises.check_softmax(softmax)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
-# Solution
-exponentials = np.exp(np.array([2.0, 1.0, 0.1]))
-answer = exponentials / exponentials.sum()
-exercises.check_softmax(answer)
+# Solution: e^1000 overflows to inf and inf / inf is NaN; subtracting each row's largest logit
+# leaves the softmax unchanged and every exponent at most 0
+def softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    exponentials = np.exp(z - z.max(axis=-1, keepdims=True))
+    return exponentials / exponentials.sum(axis=-1, keepdims=True)
+
+
+exercises.check_softmax(softmax)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: He initialisation
@@ -529,7 +542,8 @@ exercises.check_he_std(answer)
 # $\mathrm{SiLU}(x) = x\,\sigma(x)$, smooth, with a small dip below 0 for negative $x$
 # (Keras: `activation="silu"`). Write `silu(x)` and its derivative `silu_derivative(x)` by
 # hand, with NumPy or TensorFlow operations. The check calls both on inputs of its own and
-# compares them with `tf.nn.silu` and with what `GradientTape` gives for it.
+# compares them with `tf.nn.silu` and with what `GradientTape` gives for it; while yours run,
+# TensorFlow's and Keras' SiLU and `GradientTape` are unavailable.
 
 # %% slideshow={"slide_type": "skip"}
 def silu(x):
