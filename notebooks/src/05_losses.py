@@ -329,10 +329,12 @@ with np.printoptions(suppress=True):
     print("CE gradient (tape):\n", np.round(gradients["ce_tape"], 4) + 0.0)
     print("largest |gradient| per sample, CE: ", np.round(np.abs(gradients["ce_tape"]).max(axis=1), 4))
     print("largest |gradient| per sample, MSE:", np.round(np.abs(gradients["mse_tape"]).max(axis=1), 4))
+ce_largest, mse_largest = (np.abs(gradients[f"{name}_tape"][3]).max() for name in ("ce", "mse"))
+print(f"fourth sample: CE gradient / MSE gradient = {ce_largest / mse_largest:.1f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Look at the fourth sample, the wrong one: its CE gradient is large (0.88), its MSE
-# gradient seven times smaller (0.12). With one true-class probability $p$ and two classes this becomes
+# gradient 7.1 times smaller (0.12). With one true-class probability $p$ and two classes this becomes
 # one line. Write $z$ for the true class's logit minus the other's, so that $p = \sigma(z)$
 # and $dp/dz = p(1-p)$. Then CE $= -\ln p$ has the slope $p - 1$ **with respect to the logit**
 # $z$ (with respect to $p$ itself it is $-1/p$), and MSE $= (1-p)^2$ has the slope
@@ -499,7 +501,8 @@ exercises.check_cross_entropy_function(cross_entropy)
 #   is closer to $(1, 0)$. With a one-hot label CE is $-\ln$ of the true class's probability:
 #   1.386 for a uniform guess over 4 classes, 2.303 at 0.1, 0.357 at 0.7.
 # - Softmax then CE equals `tf.nn.softmax_cross_entropy_with_logits`; computed from logits
-#   with the log-sum-exp trick it never overflows. Prefer `from_logits=True`.
+#   with the log-sum-exp trick it never overflows. A Keras softmax keeps its logits for the
+#   loss; probabilities from anywhere else are clipped, so pass logits with `from_logits=True`.
 # - Binary CE for one sigmoid output; sparse CE for integer labels, categorical CE for
 #   one-hot labels: same numbers.
 # - The gradient of softmax + CE with respect to the logits is $p - y\_$; the MSE gradient

@@ -169,3 +169,18 @@ def test_a_loss_function_runs_on_symbolic_tensors_inside_fit():
     model.compile(optimizer="sgd", loss=loss)
     model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=1, verbose=0)
     assert seen and not any(seen)
+
+
+@claim(CHAPTER, "## 1. Mean squared error (均方误差)",
+       "`tf.norm` of a matrix is the norm over all its entries")
+def test_tf_norm_of_a_matrix_is_the_norm_of_all_entries():
+    matrix = np.random.default_rng(1).normal(size=(5, 4))
+    assert float(tf.norm(matrix)) == pytest.approx(np.sqrt(np.sum(matrix ** 2)), rel=1e-12)
+
+
+@claim(CHAPTER, "## 4. `from_logits` and numerical stability (数值稳定性)",
+       "In float32, $e^{z}$ overflows to `inf` once $z > 88.7$, and $\\infty/\\infty$ is `NaN`.")
+def test_float32_exp_overflows_past_88_7():
+    below, above = tf.exp(tf.constant([88.7, 88.8], tf.float32)).numpy()
+    assert np.isfinite(below) and np.isinf(above)
+    assert np.isnan((tf.constant(np.inf, tf.float32) / tf.constant(np.inf, tf.float32)).numpy())
