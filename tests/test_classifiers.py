@@ -185,17 +185,33 @@ def test_mnist_exercises_accept_the_answer_and_name_the_mistake(capsys):
     assert "forgot the biases" in capsys.readouterr().out
     assert not exercises.check_mnist_parameter_count(101_770)  # printed by the chapter's summary
     assert "summary above" in capsys.readouterr().out
-    assert exercises.check_accuracy(0.5, PROBABILITIES, LABELS)
-    assert not exercises.check_accuracy(50.0, PROBABILITIES, LABELS)
-    assert "not a percentage" in capsys.readouterr().out
-    assert not exercises.check_accuracy(..., PROBABILITIES, LABELS)
-    assert "not attempted yet" in capsys.readouterr().out
     probabilities = np.eye(3)[[0, 0, 0, 2, 1, 1]]
     labels = np.array([0, 1, 1, 2, 2, 1])
-    assert exercises.most_confused_pair(labels, probabilities) == (1, 0)
+    assert exercises._most_confused_pair(labels, probabilities) == (1, 0)
     assert exercises.check_most_confused((1, 0), probabilities, labels)
     assert not exercises.check_most_confused((0, 1), probabilities, labels)
     assert "swapped" in capsys.readouterr().out
+
+
+def _top_k_by_hand(probabilities, labels, k):
+    top = np.argsort(probabilities, axis=1)[:, ::-1][:, :k]
+    return np.mean([label in row for label, row in zip(labels, top)])
+
+
+def test_top_k_accuracy_build_it_exercise(capsys):
+    assert not exercises.check_top_k_accuracy(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_top_k_accuracy(_top_k_by_hand)
+    assert "✓ top_k_accuracy: correct on 4 fresh test inputs" in capsys.readouterr().out
+    assert not exercises.check_top_k_accuracy(lambda p, labels, k: _top_k_by_hand(p, labels, 1))
+    assert "that is the top-1 accuracy" in capsys.readouterr().out
+    assert not exercises.check_top_k_accuracy(lambda p, labels, k: _top_k_by_hand(-p, labels, k))
+    assert "least probable" in capsys.readouterr().out
+    assert not exercises.check_top_k_accuracy(lambda p, labels, k: float(np.mean(
+        keras.metrics.sparse_top_k_categorical_accuracy(labels, p, k=k))))
+    assert "your answer calls keras.metrics.sparse_top_k_categorical_accuracy" in capsys.readouterr().out
+    assert not exercises.check_top_k_accuracy(lambda p, labels, k: float(np.mean(tf.math.in_top_k(labels, p, k))))
+    assert "your answer calls tensorflow.math.in_top_k" in capsys.readouterr().out
 
 
 def test_fashion_exercises_accept_the_answer_and_name_the_mistake(capsys):
@@ -209,7 +225,7 @@ def test_fashion_exercises_accept_the_answer_and_name_the_mistake(capsys):
     assert "forgot the biases: each of the 190 units" in capsys.readouterr().out
     assert not exercises.check_fashion_parameter_count(244_522)  # printed by the chapter's summary
     assert "summary above" in capsys.readouterr().out
-    recall = exercises.per_class_accuracy(LABELS, PROBABILITIES)
+    recall = exercises._per_class_accuracy(LABELS, PROBABILITIES)
     np.testing.assert_allclose(recall, [1.0, 0.0, 0.5])
     assert exercises.check_per_class_accuracy(recall, PROBABILITIES, LABELS)
     assert not exercises.check_per_class_accuracy([0.5, 0.0, 1.0], PROBABILITIES, LABELS)

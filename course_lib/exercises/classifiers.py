@@ -38,21 +38,56 @@ def check_mnist_parameter_count(answer):
                   hidden * classes + classes})
 
 
-def check_accuracy(answer, probabilities, labels):
-    """The test accuracy computed by hand: the share of images whose most probable class is the label."""
-    probabilities, labels = np.asarray(probabilities), np.asarray(labels)
-    correct = int(np.sum(probabilities.argmax(axis=1) == labels))
-    expected = correct / len(labels)
-    return checks.check_answer(
-        "test accuracy by hand", answer, expected,
-        hint="take the argmax of each row of probabilities, compare with y_test, average the matches.",
-        mistakes={"that is the number of right answers; divide it by the number of test images.": correct,
-                  "that is the error rate (share of wrong answers); the accuracy is 1 minus it.":
-                  1.0 - expected,
-                  "give a fraction between 0 and 1, not a percentage.": 100.0 * expected})
+#: What the top-k exercise asks the student to write: Keras' accuracies, TensorFlow's in_top_k,
+#: scikit-learn's, the course's.
+TOP_K_FUNCTIONS = ("keras.metrics.SparseTopKCategoricalAccuracy", "keras.metrics.sparse_top_k_categorical_accuracy",
+                   "keras.metrics.TopKCategoricalAccuracy", "keras.metrics.top_k_categorical_accuracy",
+                   "keras.metrics.SparseCategoricalAccuracy", "keras.metrics.sparse_categorical_accuracy",
+                   "tensorflow.math.in_top_k", "sklearn.metrics.top_k_accuracy_score",
+                   "sklearn.metrics.accuracy_score", "course_lib.training.accuracy")
 
 
-def most_confused_pair(labels, probabilities):
+def _top_k(probabilities, labels, k):
+    ranks = np.argsort(-np.asarray(probabilities), axis=1, kind="stable")[:, :k]
+    return float(np.mean(np.any(ranks == np.asarray(labels)[:, None], axis=1)))
+
+
+def _top_k_cases():
+    """(probabilities, labels, k) of the check's own: other sizes, class counts and k than the chapter's."""
+    rng = np.random.RandomState(9)
+    cases = []
+    for rows, classes, k in ((12, 10, 2), (50, 10, 3), (9, 4, 1), (30, 6, 2)):
+        logits = rng.normal(size=(rows, classes)) * 2.0
+        probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        cases.append((probabilities, rng.randint(0, classes, rows), k))
+    return cases
+
+
+def check_top_k_accuracy(top_k_accuracy):
+    """Build it: ``top_k_accuracy(probabilities, labels, k)``, the share of rows whose label is among their k most
+    probable classes, with NumPy (k = 1 is the accuracy).
+
+    Called on probabilities of the check's own, with Keras', TensorFlow's, scikit-learn's and
+    the course's accuracy functions raising while it runs.
+    """
+    def judge(probabilities, labels, k):
+        expected = _top_k(probabilities, labels, k)
+        return lambda result: checks.diagnose(result, expected, mistakes={
+            f"that is the top-1 accuracy: count a row as right when its label is among its {k} most probable "
+            "classes.": _top_k(probabilities, labels, 1),
+            "that is the number of rows; the accuracy is their share.": expected * len(labels),
+            "those are the k least probable classes: sort the probabilities from the largest down.":
+                _top_k(-np.asarray(probabilities), labels, k),
+            "give a fraction between 0 and 1, not a percentage.": 100.0 * expected})
+
+    return checks.check_function(
+        "top_k_accuracy", top_k_accuracy,
+        [((p.copy(), labels.copy(), k), judge(p, labels, k)) for p, labels, k in _top_k_cases()],
+        hint="for each row, find the k classes with the largest probabilities (np.argsort sorts upwards), check "
+             "whether the label is one of them, and average over the rows.", forbidden=TOP_K_FUNCTIONS)
+
+
+def _most_confused_pair(labels, probabilities):
     """(true class, predicted class) of the largest off-diagonal count of the confusion matrix."""
     labels, probabilities = np.asarray(labels), np.asarray(probabilities)
     num_classes = probabilities.shape[1]
@@ -64,7 +99,7 @@ def most_confused_pair(labels, probabilities):
 
 def check_most_confused(answer, probabilities, labels):
     """The pair (true digit, predicted digit) that the model mixes up most often."""
-    expected = most_confused_pair(labels, probabilities)
+    expected = _most_confused_pair(labels, probabilities)
     return checks.check_answer(
         "most confused pair (true, predicted)", answer, expected,
         hint="in the confusion matrix, rows are true digits and columns predictions; "
@@ -77,22 +112,33 @@ def check_most_confused(answer, probabilities, labels):
 MNIST_TIME_LIMIT = 600.0
 
 
+#: The check renumbers the ten digits for the student's function and for its score, so that only a
+#: model trained on what the function is given passes: one trained elsewhere (on the test images,
+#: which ``data.load_mnist`` also returns) scores near 0.1 on the renumbered test labels.
+MNIST_LABEL_ORDER = (3, 8, 0, 6, 9, 1, 4, 2, 7, 5)
+
+
 def check_mnist_beats_098(build_and_train, time_limit=MNIST_TIME_LIMIT):
     """Build it: a model that beats 0.98 on the MNIST test set, trained by the student's function.
 
     ``build_and_train(x_train, y_train)`` gets the 60 000 training images (28×28,
-    pixels in [0, 1]) and integer labels and returns a trained Keras model; the check
-    scores it on the 10 000 test images, which the function never sees.
+    pixels in [0, 1]) and their labels, the ten digits renumbered (:data:`MNIST_LABEL_ORDER`),
+    and returns a trained Keras model; the check scores it on the 10 000 test images,
+    renumbered the same way, which the function never sees.
     """
     from course_lib import data
 
-    train, test = data.load_mnist()
+    renumber = np.asarray(MNIST_LABEL_ORDER)
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
     return checks.check_trained_model(
-        "MNIST model, test accuracy", build_and_train, train, test, at_least=0.98, time_limit=time_limit,
-        hint="start from the chapter's model; make it wider, train a few more epochs, or add a Conv2D layer "
-             "(images are 28×28: keras.layers.Reshape((28, 28, 1)) first); return the trained model.",
+        "MNIST model, test accuracy", build_and_train, (x_train, renumber[y_train]), (x_test, renumber[y_test]),
+        at_least=0.98, time_limit=time_limit,
+        hint="start from the chapter's model and think about what holds it below 0.98: its size, its training, "
+             "the kind of layer that sees images; train on the x_train, y_train your function is given.",
         low_hint="The chapter's 128-unit model ends just short of 0.98 after 5 epochs: give it more units (512), "
-                 "a few more epochs, dropout against overfitting, or a Conv2D layer.")
+                 "a few more epochs, dropout against overfitting, or a Conv2D layer. Train on the arguments your "
+                 "function is given: the check renumbers the digits.")
+
 
 # Chapter 10: Fashion-MNIST
 
@@ -127,7 +173,7 @@ def check_fashion_parameter_count(answer):
                   sizes[0] * sizes[1] + sizes[1]})
 
 
-def per_class_accuracy(labels, probabilities):
+def _per_class_accuracy(labels, probabilities):
     """For each class, the share of its test images that the model classifies right (its recall, 召回率)."""
     labels, predicted = np.asarray(labels), np.asarray(probabilities).argmax(axis=1)
     num_classes = np.shape(probabilities)[1]
@@ -143,7 +189,7 @@ def _precision(labels, probabilities):
 
 def check_per_class_accuracy(answer, probabilities, labels):
     """The ten per-class accuracies: of the test images of class c, which share is predicted c?"""
-    expected = per_class_accuracy(labels, probabilities)
+    expected = _per_class_accuracy(labels, probabilities)
     return checks.check_answer(
         "accuracy per class", answer, expected,
         hint="for each class c, take the test images whose label is c and average "
@@ -167,6 +213,13 @@ def check_shifted_logits(answer, logits, y_one_hot, shift=10.0):
         mistakes={"those are the losses of the unshifted logits: add the shift first.": original})
 
 
+def _forbidden(name):
+    """A stand-in for the model method ``name`` that raises :class:`course_lib.checks.ForbiddenCall` when called."""
+    def forbidden(*args, **kwargs):
+        raise checks.ForbiddenCall(name)
+    return forbidden
+
+
 def _step_results(train_step, optimizer_name, seed, num_steps=3):
     """Weights before and after ``num_steps`` of ``train_step(model, optimizer, x, y)`` on batches of the check's own, and the losses.
 
@@ -179,6 +232,9 @@ def _step_results(train_step, optimizer_name, seed, num_steps=3):
         model = classifiers.fashion_mlp((16,))
     start = [w.numpy() for w in model.trainable_variables]
     optimizer = {"SGD": keras.optimizers.SGD(0.1), "Adam": keras.optimizers.Adam(0.01)}[optimizer_name]
+    if train_step is not None:  # Keras' own training, which the exercise asks the student to write
+        for method in MODEL_SHORTCUTS:
+            setattr(model, method, _forbidden(f"model.{method}"))
     if train_step is None:  # the reference: chapter 10's step (training.make_train_step), compiled once
         compiled = training.make_train_step(model, keras.losses.CategoricalCrossentropy(from_logits=True),
                                             optimizer, {})
@@ -193,17 +249,27 @@ def _step_results(train_step, optimizer_name, seed, num_steps=3):
     return start, [w.numpy() for w in model.trainable_variables], losses
 
 
+#: The model's own training methods, which raise while the student's step runs.
+MODEL_SHORTCUTS = ("compile", "fit", "train_on_batch", "train_step", "make_train_function")
+#: The course's training step and loops (chapter 10's section 5), which raise too.
+COURSE_STEPS = ("course_lib.training.make_train_step", "course_lib.training.train", "course_lib.training.warm_up",
+                "course_lib.training._compiled_steps")
+
+
 def check_train_step(train_step):
     """Build it: your ``train_step(model, optimizer, x, y)``, one step with ``GradientTape``, returning the loss.
 
     The check runs three of your steps with SGD and with Adam on a fresh network and
     batches of its own, and compares the weights and the losses with the chapter's step.
+    The model's own ``compile``, ``fit`` and ``train_on_batch`` and the course's step
+    (:data:`COURSE_STEPS`) raise while your step runs.
     """
     name = "train_step"
     hint = ("record the forward pass and the loss on a GradientTape, then let the optimizer apply the "
             "loss's gradient; return the loss.")
     for number, (optimizer_name, seed) in enumerate((("SGD", 10), ("Adam", 11)), start=1):
-        result, verdict = checks.call_answer(name, train_step, optimizer_name, seed, hint=hint, run=_step_results)
+        result, verdict = checks.call_answer(name, train_step, optimizer_name, seed, hint=hint, run=_step_results,
+                                             forbidden=COURSE_STEPS)
         if verdict is not None:
             return verdict
         start, weights, losses = result

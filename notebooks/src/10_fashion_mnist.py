@@ -109,6 +109,7 @@ ds_test = classifiers.image_dataset(x_test, y_test, batch_size)
 x_batch, y_batch = next(iter(ds_train))
 print("x_batch:", x_batch.shape, "y_batch:", y_batch.shape)
 print("y_batch[0]:", y_batch[0].numpy())
+print(f"the first training label, {labels_train[0]}, one-hot: {y_train[0].astype(int)}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 The network (网络结构)
@@ -121,18 +122,22 @@ print("y_batch[0]:", y_batch[0].numpy())
 # %% slideshow={"slide_type": "fragment"}
 model = classifiers.fashion_mlp()
 model.summary()
-print("parameters per layer:", [layer.count_params() for layer in model.layers])
+print("input shape:", model.input_shape, "| parameters per layer:", [layer.count_params() for layer in model.layers])
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The source's figures: 200 960, 32 896, 8 256, 2 080 and 330 parameters, 244 522 in all.
 #
 # The optimizer is Adam with learning rate $10^{-3}$. The source wrote
-# `optimizers.Adam(lr=1e-3)`; Keras 3 removed the old `lr` name, so it must be
-# `learning_rate=`:
+# `optimizers.Adam(lr=1e-3)`; the installed Keras 3 rejects the old `lr` name (chapter 08),
+# so it must be `learning_rate=`:
 
 # %% slideshow={"slide_type": "fragment"}
 optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
 print("optimizer:", type(optimizer).__name__, f"| learning rate: {training.learning_rate_of(optimizer):g}")
+try:
+    keras.optimizers.Adam(lr=learning_rate)
+except ValueError as error:
+    print(f"Adam(lr=...) → ValueError: {str(error).splitlines()[0]}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 Two losses (两种损失): cross entropy and MSE
@@ -293,7 +298,8 @@ print(f"cross entropy              = {float(classifiers.cross_entropy_of_logits(
 # entropy. Had the source trained on its MSE of logits, it would have taught the network
 # to output 0 and 1 as scores, a regression problem, not a classification one. Exercise 3
 # makes the shift argument precise.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 The same network with `fit` (用 `fit` 训练)
 #
 # `compile` + `fit` run the same kind of compiled step. We give it the same network,
@@ -337,15 +343,16 @@ checks.milestone(f"|fit − loop| in test accuracy after {fit_epochs} epochs",
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The accuracies agree to within the run-to-run spread (they started from different
-# random weights): it is one algorithm. The times per epoch are of the same order, since
-# both compile the step with `tf.function`; they change from run to run with whatever else
-# the machine is doing, often more than between the two ways. Both keep Python out of the
+# random weights): it is one algorithm. Both compile the step with `tf.function`, and their
+# times per epoch (the table above) change from run to run with whatever else the machine is
+# doing, often more than between the two ways. Both keep Python out of the
 # batches: `fit` runs `steps_per_execution` steps per call and keeps its running metrics
 # inside the graph; our loop runs up to `training.STEPS_PER_CALL` steps per call and adds
 # each batch's numbers up there too (`training.make_epoch_function`). Write the loop
 # yourself when you need something `fit` does not do (two losses, a custom update, gradient clipping per
 # layer); otherwise `fit` is less code.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 Where the network goes wrong (混淆矩阵)
 
 # %% slideshow={"slide_type": "fragment"}
@@ -357,7 +364,8 @@ plots.confusion_matrix(test_labels, test_predictions, data.FASHION_CLASS_NAMES)
 # and boots are almost always right. A Dense network sees pixels, not shapes: the source
 # says the gains beyond ≈ 0.89 come from convolutional networks (卷积神经网络), its next
 # class.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A first convolutional network (卷积神经网络)
 #
 # A `Conv2D` layer slides small filters (here 3×3) over the image, so it detects an edge or
@@ -419,7 +427,8 @@ checks.milestone(f"the Dense loop's best of {num_epochs} epochs minus the conv n
 # For sequences instead of images (text, sound, a time series), where the order of the
 # inputs carries the meaning, Keras has recurrent layers: `keras.layers.LSTM` (长短期记忆网络)
 # reads a sequence step by step and carries a memory from one step to the next.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9 Interactive: browse the test set (测试图片浏览)
 #
 # The probability the GradientTape-trained network gives each class. Switch to
@@ -439,9 +448,13 @@ browser
 # same funnel of layers, each half as wide as the one before, starting from the width you
 # choose (256 is the source's 256-128-64-32), on 3 000 training images to keep a run
 # short. Press **Train**: the curves grow as each epoch ends (Pause keeps what was learned,
-# Reset starts again). Try 8 (a bottleneck of 4 units, and few epochs: underfitting,
+# Reset starts again). Try 8 (a bottleneck of 1 unit, and few epochs: underfitting,
 # 欠拟合), then 512 with 15 epochs, and watch the gap between training and test accuracy
-# (overfitting, 过拟合, shows there first on so few images).
+# (overfitting, 过拟合, shows there first on so few images). The hidden widths of these two:
+
+# %% slideshow={"slide_type": "fragment"}
+for first_width in (8, 512):
+    print(f"first width {first_width}: 784-{'-'.join(map(str, classifiers.scaled_widths(first_width)))}-10")
 
 # %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 epochs_width_panel()
@@ -467,7 +480,7 @@ exercises.check_fashion_parameter_count(answer)
 # ## Exercise 2: accuracy per class (每类准确率)
 #
 # For each of the ten classes, the share of its test images the network classifies right:
-# an array of 10 numbers between 0 and 1. Use `test_probabilities` and `test_labels`.
+# an array of 10 fractions. Use `test_probabilities` and `test_labels`.
 # Which class is the hardest?
 
 # %% slideshow={"slide_type": "skip"}
@@ -505,7 +518,8 @@ exercises.check_shifted_logits(answer, test_logits[:100], y_test[:100])
 # on the batch under a `GradientTape`, computes the cross entropy from the logits, applies
 # the gradients with the optimizer and returns the loss. The check runs three of your steps
 # with SGD and with Adam on a network and batches of its own and compares the weights with
-# the chapter's step.
+# the chapter's step. The model's own `compile`, `fit` and `train_on_batch`, and the course's
+# step in `training`, are switched off while your step runs.
 
 # %% slideshow={"slide_type": "skip"}
 train_step = ...  # your code here: def train_step(model, optimizer, x, y): ...

@@ -1,0 +1,71 @@
+"""Chapter 10's claims about tf.data, Keras' optimizers, fit, Dropout and EarlyStopping, run on the installed
+versions."""
+
+import warnings
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests.claims import claim
+
+CHAPTER = "10_fashion_mnist"
+
+
+@claim(CHAPTER, "## 2 The input pipeline (数据加载, `tf.data`)",
+       "that shuffles the *batches*, so every epoch sees the same 469 groups of 128 images, only in another order")
+def test_batch_then_shuffle_shuffles_whole_batches():
+    dataset = tf.data.Dataset.range(40).batch(4).shuffle(100, seed=1)
+    groups = set(tuple(range(start, start + 4)) for start in range(0, 40, 4))
+    epochs = [[tuple(batch.numpy()) for batch in dataset] for _ in range(2)]
+    assert all(set(epoch) == groups for epoch in epochs) and epochs[0] != epochs[1]
+    assert len(tf.data.Dataset.range(60_000).batch(128)) == 469
+
+
+@claim(CHAPTER, "## 3 The network (网络结构)", "the installed Keras 3 rejects the old `lr` name")
+def test_adam_rejects_lr():
+    with pytest.raises(ValueError, match="lr"):
+        keras.optimizers.Adam(lr=1e-3)
+
+
+@claim(CHAPTER, "### Fixing it: dropout and early stopping (Dropout 与提前停止)",
+       "30 % of the units switched off at random in each training step, none at test time")
+def test_dropout_switches_units_off_only_in_training():
+    layer, ones = keras.layers.Dropout(0.3, seed=0), tf.ones((1000, 100))
+    trained = layer(ones, training=True).numpy()
+    assert np.mean(trained == 0) == pytest.approx(0.3, abs=0.01)
+    np.testing.assert_allclose(trained[trained != 0], 1 / 0.7, rtol=1e-6)  # the others scaled up
+    np.testing.assert_array_equal(layer(ones, training=False), ones)
+
+
+@claim(CHAPTER, "### Fixing it: dropout and early stopping (Dropout 与提前停止)",
+       "training stops when the validation loss has not improved for 5 epochs, and the weights of its best epoch "
+       "are put back")
+def test_early_stopping_waits_its_patience_and_restores_the_best_weights():
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
+    stopping.set_model(model)
+    model.stop_training = False  # as fit starts
+    stopping.on_train_begin()
+    val_losses = [1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1]
+    for epoch, val_loss in enumerate(val_losses):
+        model.layers[0].kernel.assign([[float(epoch)]])  # the weights after this epoch: its number
+        stopping.on_epoch_end(epoch, {"val_loss": val_loss})
+        if model.stop_training:
+            break
+    assert epoch == 6  # the best was epoch 1; epochs 2-6 did not improve
+    stopping.on_train_end()
+    assert float(model.layers[0].kernel[0, 0]) == 1.0
+
+
+@claim(CHAPTER, "## 7 The same network with `fit` (用 `fit` 训练)",
+       "`ds_train` shuffles itself, so `fit`'s own `shuffle` is turned off")
+def test_fit_does_not_shuffle_a_dataset():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    dataset = tf.data.Dataset.from_tensor_slices((np.ones((8, 2)), np.ones(8))).batch(4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(dataset, epochs=1, shuffle=True, verbose=0)
+    assert any("will be ignored" in str(warning.message) for warning in caught)
