@@ -267,9 +267,10 @@ def _gradient_problems(layers, problems):
                                       "These layers barely learn."))
     if dead:
         problems.append(("dead_units", f"{', '.join(f'{share:.0%} of {name}' for name, share in dead)} output 0 "
-                                       "for every example, so they get no gradient and never recover: a "
-                                       "too-large learning rate or initialisation, or unscaled inputs, pushed "
-                                       "them below zero."))
+                                       "for every example, so they get no gradient and never recover: either "
+                                       "the layer's weights are all 0 (its max |w| in the table), so every unit "
+                                       "computes 0, or a too-large learning rate or initialisation, or unscaled "
+                                       "inputs, pushed them below zero."))
 
 
 def health_report(model, x, y, loss_fn, *, from_logits=None, history=None):

@@ -33,6 +33,7 @@ from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 
+import inspect
 import warnings
 
 import keras
@@ -74,9 +75,16 @@ test_data = tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(1000)
 # | `None` gradient | each variable | the tape found no path from the loss to it |
 # | dead ReLU units (死亡神经元) | each ReLU layer | more than half its units output 0 for every example |
 # | the loss | the cross entropy | above $3 \ln 10$ while a uniform guess gives $\ln 10 = 2.303$ |
-# | the loss over epochs | a run's history | NaN, or no change over 3 epochs while still high |
+# | the loss over epochs | a run's history | NaN, or less than a 1 % change over 3 epochs while still above half its first value |
 # | the inputs | `x` | values above 10 (pixels 0–255, raw features) |
 # | labels, outputs, loss | `y`, the outputs, the loss | sparse vs one-hot mismatch; probabilities given to a `from_logits` loss, or logits to one without |
+#
+# The thresholds are constants of `course_lib/debugging.py`:
+
+# %% slideshow={"slide_type": "fragment"}
+print(f"exploding above {debugging.EXPLODING_NORM:g}, vanishing below {debugging.VANISHING_NORM:g}, "
+      f"dying above {debugging.DEAD_SHARE:.0%} of the units, loss above {debugging.LARGE_LOSS:g} ln 10, "
+      f"flat: less than {debugging.FLAT_CHANGE:.0%} change over {debugging.FLAT_EPOCHS} epochs, unscaled above {debugging.UNSCALED_INPUT:g}")
 
 # %% slideshow={"slide_type": "fragment"}
 probe = x_train[:256], y_train[:256]
@@ -104,17 +112,19 @@ checks.milestone("healthy run: problems in the last report", len(monitor.reports
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # This is the reference: every broken run below is compared with it.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 Too large an initialisation (初始化过大)
 #
 # Chapter 02 draws the weights from a normal distribution with standard deviation 0.1, as
 # the source does. Forget the `stddev` and `tf.random.normal` gives 1.0; in Keras,
 # `RandomNormal(stddev=1.0)`. Keras' default, Glorot (Xavier) uniform, scales the spread to
-# the layer: $\pm\sqrt{6 / (n_\text{in} + n_\text{out})}$ (the first layer's largest weight in the
-# report above is 0.0841).
+# the layer: $\pm\sqrt{6 / (n_\text{in} + n_\text{out})}$, ±0.0841 for the first layer (784 → 64,
+# printed below; the largest weight of the healthy report above is just under it).
 # With 1.0, each layer multiplies the size of its input by about $\sqrt{n_\text{in}}$:
 
 # %% slideshow={"slide_type": "fragment"}
+print(f"Glorot limit of the first layer: ±{np.sqrt(6 / (784 + 64)):.4f}")
 big_init = debugging.mlp(init_stddev=1.0)
 big_init_report = debugging.health_report(big_init, *probe, losses.cross_entropy_of_logits)
 print(big_init_report)
@@ -137,7 +147,8 @@ checks.milestone("N(0, 1) initialisation: test accuracy", big_init_run.last("val
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Fix:** leave Keras' default initializer (or `"he_normal"`, made for ReLU), or scale
 # the standard deviation to the layer, as Glorot does. That is the healthy run above.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 Too large a learning rate: NaN, or a dead network (学习率过大)
 #
 # ### NaN with the MSE
@@ -185,7 +196,8 @@ print("the report finds:", dead_report.kinds)
 # **Fix:** a learning rate that fits the optimizer (chapter 03): for SGD here 0.1, for Adam
 # 0.001. When a loss turns NaN or freezes at $\ln(\text{classes})$, divide the learning
 # rate by 10 and train again from fresh weights: the dead units do not recover.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 Forgetting to scale the pixels (忘记归一化像素)
 #
 # `mnist.load_data()` gives pixels as integers from 0 to 255. Forget the `/ 255.0` and
@@ -220,7 +232,8 @@ figure
 # Adam adapts its steps to the gradients' size, so the unscaled network still
 # learns, but it starts from a loss in the hundreds and stays behind. With plain SGD the
 # same mistake overflows. **Fix:** `x / 255.0` (`data.load_mnist` does it by default).
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 Sparse or one-hot labels? (稀疏标签与独热标签)
 #
 # MNIST's labels are class numbers (`5`); one-hot labels are rows (`[0,0,0,0,0,1,0,0,0,0]`).
@@ -250,7 +263,8 @@ print(debugging.health_report(debugging.mlp(), *probe, keras.losses.CategoricalC
 # **Fix:** match the loss to the labels: `SparseCategoricalCrossentropy` for class numbers,
 # or one-hot the labels (`keras.utils.to_categorical(y, 10)`) for `CategoricalCrossentropy`.
 # The course's `losses.cross_entropy_of_logits` takes either, by looking at the ranks.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 Softmax, then `from_logits=True` (重复 softmax)
 #
 # `from_logits=True` tells the loss: "these are logits, apply softmax yourself". If the last
@@ -309,11 +323,13 @@ checks.milestone("from_logits=True on the same probabilities as NumPy", wrong, a
 # **Fix:** one softmax only. Either the last layer outputs logits (no activation) and the
 # loss has `from_logits=True`, which is the numerically safer choice (chapter 05), or the
 # layer applies softmax and the loss has `from_logits=False`.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 A `None` gradient (梯度为 None)
 #
 # `tape.gradient` returns `None` when it finds no path from the loss to the value: no
-# error, and `optimizer.apply_gradients` then skips that variable (with only a log warning).
+# error, and `optimizer.apply_gradients` then skips that variable with only a warning (it raises
+# only when no variable has a gradient).
 # Three ways to get there, each explained by `debugging.why_no_gradient`:
 
 # %% slideshow={"slide_type": "fragment"}
@@ -349,7 +365,8 @@ print(debugging.health_report(Line(), [[1.0], [2.0], [3.0]], [[2.0], [4.0], [6.0
 # **Fix:** floating-point variables (`tf.Variable(0.0)`), `tape.watch(x)` for a constant
 # you want the gradient of (an input, for instance), and TensorFlow operations all the way
 # from the variable to the loss (`tf.reduce_mean`, not `np.mean`; no `.numpy()` inside).
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 Unstandardised features (特征未标准化)
 #
 # Pixels share one scale; measured features rarely do. The wine data of scikit-learn
@@ -358,7 +375,8 @@ print(debugging.health_report(Line(), [[1.0], [2.0], [3.0]], [[2.0], [4.0], [6.0
 
 # %% slideshow={"slide_type": "fragment"}
 (wine_train, wine_y_train), (wine_test, wine_y_test) = debugging.wine_data()
-print(f"{len(wine_train)} training and {len(wine_test)} test wines")
+print(f"{len(wine_train) + len(wine_test)} wines, {wine_train.shape[1]} features, "
+      f"{len(np.unique(wine_y_train))} cultivars: {len(wine_train)} for training, {len(wine_test)} for testing")
 print("feature standard deviations:", np.round(wine_train.std(axis=0), 2))
 wine_model = debugging.mlp(hidden=(16,), num_inputs=debugging.WINE_FEATURES, num_classes=3)
 print(debugging.health_report(wine_model, wine_train, wine_y_train, losses.cross_entropy_of_logits))
@@ -446,35 +464,34 @@ answer = slope_gradient
 exercises.check_slope_gradient(answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Exercise 2: find the bugs, a model that cannot learn
+# ## Exercise 2: find the bugs, a network that cannot learn
 #
-# This model is meant for a loss on logits, `losses.cross_entropy_of_logits`. It has two
-# bugs; the report shows them:
+# This network is meant for a loss on logits, `losses.cross_entropy_of_logits`, and for the
+# Adam training of section 1, but it does not learn. It has two bugs. The report on it finds
+# the first; once that one is fixed, the report on your model finds the second:
 
 # %% slideshow={"slide_type": "fragment"}
-def broken_model():
-    initializer = keras.initializers.RandomNormal(stddev=1.0)
-    return keras.Sequential([keras.Input((784,)),
-                             keras.layers.Dense(64, activation="relu", kernel_initializer=initializer),
-                             keras.layers.Dense(10, activation="softmax", kernel_initializer=initializer)])
-
-
-print(debugging.health_report(broken_model(), *probe, losses.cross_entropy_of_logits).kinds)
+print(inspect.getsource(exercises.broken_model))
+print(debugging.health_report(exercises.broken_model(), *probe, losses.cross_entropy_of_logits))
+print(f"the check trains for {exercises.MODEL_EPOCHS} epochs and needs a test accuracy of {exercises.MODEL_ACCURACY}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Write `fixed_model()`, which returns a new, fixed model, and give the function. The check
-# runs the health report on it, then trains it for 3 epochs on MNIST images this chapter
-# did not use and needs a test accuracy of 0.85.
+# Write `fixed_model()`, which returns a new, untrained model with the same layers
+# (784-64-64-10), fixed, and give the function. The check runs the health report on it, then
+# trains it for 3 epochs on MNIST images this chapter did not use and needs a test accuracy
+# of 0.8.
 
 # %% slideshow={"slide_type": "fragment"}
 answer = ...  # your code here: answer = fixed_model
 exercises.check_fixed_model(answer)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
-# Solution: logits out (no softmax), Keras' default initialisation
+# Solution: the report shows layer 2's units all dead (zero weights give every unit the output 0, and a
+# zero ReLU passes no gradient); with that fixed, the loss is in the hundreds (N(0, 1) weights on 784
+# inputs). Keras' default initializer fixes both.
 def fixed_model():
     return keras.Sequential([keras.Input((784,)), keras.layers.Dense(64, activation="relu"),
-                             keras.layers.Dense(10)])
+                             keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10)])
 
 
 answer = fixed_model
