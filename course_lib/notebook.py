@@ -19,6 +19,9 @@ import warnings
 import numpy as np
 
 DEFAULT_SEED = 42
+#: The global attribute that holds Keras' seed generator (keras/src/random/seed_generator.py). Keras
+#: 3.15 names it GLOBAL_SEED_GENERATOR; Keras 3.12, which the lock gives Python 3.10, writes it out.
+GLOBAL_SEED_GENERATOR = "global_seed_generator"
 
 
 def quiet_tensorflow():
@@ -48,7 +51,11 @@ def seed_everything(seed=DEFAULT_SEED):
     import keras
     import tensorflow as tf
 
+    from keras.src.backend.common import global_state
+
     keras.utils.set_random_seed(seed)
+    # Keras 3.15 makes its seed generator again from the new seed; Keras 3.12 keeps the old one
+    global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
     tf.config.experimental.enable_op_determinism()
 
 
@@ -69,7 +76,6 @@ def seeded(seed):
     generator, and a dataset's shuffle reads the seeds as it is made.
     """
     from keras.src.backend.common import global_state
-    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
     from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
     from tensorflow.python.eager import context
 
@@ -97,8 +103,10 @@ def seeded(seed):
             tf_rng.setstate(tf_rng_state)
 
 
-#: Fonts with Chinese glyphs, by platform: Debian/Ubuntu (fonts-noto-cjk), macOS, Windows.
-CJK_FONTS = ("Noto Sans CJK SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
+#: Fonts with Chinese glyphs, by platform: Debian/Ubuntu (fonts-noto-cjk), macOS, Windows. The
+#: Noto CJK files hold every region's face; Matplotlib before 3.11 (the lock's on Python 3.10)
+#: reads only the first, JP, which draws the same Chinese characters with Japanese glyph shapes.
+CJK_FONTS = ("Noto Sans CJK SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei", "Noto Sans CJK JP")
 
 
 def cjk_font():
