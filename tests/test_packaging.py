@@ -1,6 +1,7 @@
 """The ways to install the course (venv from pyproject.toml, conda from environment.yml) agree,
 and pyproject.toml keeps run-time and build-time dependencies apart."""
 
+import re
 import sys
 
 import yaml
@@ -124,17 +125,32 @@ def test_install_and_ci_use_the_lock():
     assert 'pip install -q -c $(LOCK) -e ".[test,dev,lecture]"' in makefile
     assert "LOCK := requirements/lock.txt" in makefile
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make install" in ci and "bash tools/oldest_stack.sh" in ci and "bash tools/student_env.sh" in ci
+    assert "make install" in ci and "bash tools/stack.sh oldest" in ci and "bash tools/student_env.sh" in ci
     assert 'pip install -q -c $(LOCK) -e ".[lecture]"' in makefile  # make lab: the student's set only
 
 
 def test_the_oldest_stack_check_installs_tensorflow_2_18_from_the_lock():
     from tools.check_lock import TARGETS, pins_for
 
-    script = (ROOT / "tools" / "oldest_stack.sh").read_text()
+    script = (ROOT / "tools" / "stack.sh").read_text()
     assert "3.10|3.11|3.12) TARGET=$VERSION-macos-arm64" in script and "--print-pins \"$TARGET\"" in script
     for version in ("3.10", "3.11", "3.12"):
         target = f"{version}-macos-arm64"
         assert target in TARGETS
         tensorflow = next(pin for pin in pins_for(target, lock_pins()) if pin.startswith("tensorflow=="))
         assert tensorflow.startswith("tensorflow==2.18."), (target, tensorflow)
+
+
+def test_ci_checks_every_linux_combination_of_the_lock():
+    """Each (Python, TensorFlow, Keras, NumPy) the lock gives Linux runs the unit tests: .venv's 3.11 in make
+    test, the others through tools/stack.sh in .ci/run."""
+    from tools.check_lock import PYTHONS, pins_for
+
+    ci = (ROOT / ".ci" / "run").read_text()
+    checked = set(re.search(r"for version in ([\d. ]+); do\n\s+bash tools/stack.sh linux", ci).group(1).split())
+    combinations = {}
+    for version in PYTHONS:
+        pins = {pin.split("==")[0].lower(): pin for pin in pins_for(f"{version}-linux-x86_64", lock_pins())}
+        combinations[version] = tuple(pins[name] for name in ("tensorflow", "keras", "numpy"))
+    assert checked | {"3.11"} == set(PYTHONS), f"each Python has its combination {combinations}"
+    assert combinations["3.10"] != combinations["3.11"]  # Keras and NumPy differ there
