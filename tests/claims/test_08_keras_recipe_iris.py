@@ -2,6 +2,7 @@
 ``fit`` visits rows in, what ``summary`` lists, run on the installed versions."""
 
 import contextlib
+import inspect
 import io
 from unittest import mock
 
@@ -88,8 +89,9 @@ def test_l2_regularizer_defaults_to_0_01():
 
 
 @claim(CHAPTER, STEP_2, "`fit` will hold out the last 20 % of the rows")
-@claim(CHAPTER, STEP_5, "`fit` trains on the first 120 rows")
+@claim(CHAPTER, STEP_5, "With `shuffle=True` (the default) `fit` trains on the first 120 rows")
 def test_validation_split_holds_out_the_last_rows():
+    assert inspect.signature(keras.Model.fit).parameters["shuffle"].default is True
     epochs = recipe.rows_visited(150, batch_size=32, num_epochs=1, validation_split=0.2)
     assert sorted(epochs[0]) == list(range(120))
 
