@@ -28,7 +28,7 @@ from course_lib import checks, validate
 W_START = 5.0
 W_MINIMUM = -1.0
 
-#: An update factor at least this close to 1 removes less than 10 % of the distance per step.
+#: An update factor at least this close to 1 removes at most 10 % of the distance per step.
 SLOW_FACTOR = 0.9
 
 #: One learning rate per regime, drawn as references in the regimes panel.
@@ -69,7 +69,7 @@ def update_factor(learning_rate):
 def regime(learning_rate):
     """Name the behaviour of gradient descent on (w + 1)² at ``learning_rate``; return (name, factor).
 
-    - "too small":   0.9 ≤ factor < 1, each step removes less than 10 % of the distance;
+    - "too small":   0.9 ≤ factor < 1, each step removes at most 10 % of the distance;
     - "good":        0 ≤ factor < 0.9, w walks straight to −1;
     - "oscillating": −1 < factor < 0, w jumps over −1 each step but the jumps shrink;
     - "diverging":   factor ≤ −1, the jumps never shrink (lr = 1) or grow (lr > 1).

@@ -61,7 +61,7 @@ from course_lib.widgets.schedules import exponential_decay_panel, learning_rate_
 #
 # | learning rate | update factor $1 - 2\,lr$ | what $w$ does |
 # |---|---|---|
-# | $0 < lr \le 0.05$ | $0.9 \le f < 1$ | **too small**: creeps towards $-1$, less than 10 % per step |
+# | $0 < lr \le 0.05$ | $0.9 \le f < 1$ | **too small**: creeps towards $-1$, at most 10 % per step |
 # | $0.05 < lr \le 0.5$ | $0 \le f < 0.9$ | **good**: walks straight to $-1$ ($lr = 0.5$ lands on it in one step) |
 # | $0.5 < lr < 1$ | $-1 < f < 0$ | **oscillating**: jumps over $-1$ every step, the jumps shrink |
 # | $lr \ge 1$ | $f \le -1$ | **diverging**: the jumps never shrink ($lr = 1$) or grow |
@@ -78,7 +78,7 @@ print(f"GradientTape: d loss / d w at w = 5 is {gradient.numpy():.1f}; the formu
 for learning_rate in schedules.REFERENCE_LEARNING_RATES.values():
     name, factor = schedules.regime(learning_rate)
     print(f"lr = {learning_rate:<5} update factor {factor:+.2f}  → {name}")
-print(f"too small: a factor of {schedules.SLOW_FACTOR} or more removes less than {1 - schedules.SLOW_FACTOR:.0%} "
+print(f"too small: a factor of {schedules.SLOW_FACTOR} or more removes at most {1 - schedules.SLOW_FACTOR:.0%} "
       "of the distance per step")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
