@@ -114,10 +114,12 @@ def check_forward_pass(forward_fn):
 
 
 def _handed_in(function, paths):
-    """The dotted path of ``paths`` whose object ``function`` is (through ``functools.partial``), else None.
+    """The dotted path of ``paths`` whose object ``function`` is, also wrapped in ``functools.partial``, else None.
 
-    :func:`checks.forbidding` swaps the names an answer calls; an answer that *is* the
-    forbidden function is called directly, so it is recognised here.
+    :func:`checks.forbidding` swaps the names an answer calls, and :func:`checks.call_answer`
+    refuses the forbidden function handed in itself; a ``functools.partial`` of it (say
+    ``partial(forward.tape_gradients, loss_fn=forward.cross_entropy)``) is neither, so it is
+    recognised here.
     """
     while isinstance(function, functools.partial):
         function = function.func
