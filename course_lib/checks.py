@@ -411,14 +411,14 @@ def call_answer(name, function, *args, hint, run=None, error_hint=None, forbidde
                                 f"not a {type(function).__name__}.")
     handed_in = next((path for path in forbidden if function is _resolve(path)), None)
     if handed_in is not None:  # the forbidden function itself, which forbidding cannot swap inside the call
-        return None, fail(name, f"that is {handed_in} itself, which is what this exercise asks you to write "
-                                "yourself: build it from the operations of the formula.")
+        return None, fail(name, f"that is {handed_in} itself, which this exercise asks you to do without: "
+                                "write it yourself from the operations of the formula.")
     try:
         with forbidding(forbidden, function):
             return (function(*args) if run is None else run(function, *args)), None
     except ForbiddenCall as error:
-        return None, fail(name, f"your answer calls {error}, which is what this exercise asks you to write "
-                                "yourself: build it from the operations of the formula.")
+        return None, fail(name, f"your answer calls {error}, which this exercise asks you to do without: "
+                                "write that part yourself from the operations of the formula.")
     except Exception as error:  # the student's code: report any error as a hint, not a traceback
         return None, fail(name, f"calling your function raised {type(error).__name__}: {error}"
                                 + (f" {error_hint}" if error_hint else ""))

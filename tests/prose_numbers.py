@@ -81,13 +81,22 @@ def value_of(number):
     return float(plain), decimals, "e" in plain
 
 
-#: A number in an output or in code, as printed: 0.8512, 1,234, 2.3e+05, 87.0%.
-PRINTED = re.compile(r"(?<![\w.])-?(\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(%?)")
+#: A number in an output or in code, as printed: 0.8512, 1,234, 2.3e+05, 87.0%. Chinese text may
+#: touch it ("交叉熵1.38"): only Latin letters, digits, "_" and "." before it join it to a word.
+PRINTED = re.compile(r"(?<![A-Za-z0-9_.])-?(\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(%?)")
+
+
+class Printed(set):
+    """The values a text prints; ``percents`` holds each value as a percentage too (87% and 0.87 both give 87)."""
+
+    def __init__(self, values=(), percents=()):
+        super().__init__(values)
+        self.percents = set(percents)
 
 
 def printed_values(text):
-    """Every value ``text`` prints, with percentages also as fractions (87% is 0.87) and vice versa."""
-    values = set()
+    """Every value ``text`` prints, and (in ``.percents``) each as a percentage: 87% as 87, 0.87 as 87."""
+    values, percents = set(), set()
     for match in PRINTED.finditer(text):
         raw = match.group(1).replace(",", "").replace("_", "").replace(" ", "")
         try:
@@ -95,21 +104,21 @@ def printed_values(text):
         except ValueError:
             continue
         values.add(value)
-        values.add(value / 100 if match.group(2) else value * 100)
-    return values
+        percents.add(value if match.group(2) else value * 100)
+    return Printed(values, percents)
 
 
 def matches(number, values):
-    """Whether one of ``values`` rounds to ``number`` at the precision the prose writes it."""
+    """Whether one of ``values`` rounds to ``number`` at the precision the prose writes it.
+
+    A percentage ("87 %") also matches a printed fraction (0.87); a plain number matches only
+    a printed number, not a fraction times 100.
+    """
     value, decimals, scientific = value_of(number)
     if scientific:
         return any(math.isclose(value, found, rel_tol=1e-9) for found in values)
-    targets = [value, value / 100] if number.endswith("%") else [value]
-    for target in targets:
-        places = decimals + (2 if target is not value else 0)
-        if any(round(found, places) == round(target, places) for found in values):
-            return True
-    return False
+    candidates = set(values) | (getattr(values, "percents", set()) if number.endswith("%") else set())
+    return any(round(found, decimals) == round(value, decimals) for found in candidates)
 
 
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
