@@ -11,7 +11,7 @@ prose must therefore be, at the precision written,
   in one of these forms, each checked where it can be:
 
   ``formula: <arithmetic>``  evaluated (``log``, ``exp``, ``sqrt``, ``log2``, ``log10``) and rounded;
-  ``code: <path> <NAME>``    the line of ``<path>`` that assigns ``NAME`` holds the number;
+  ``code: <path> <NAME>``    a line of ``<path>`` that sets ``NAME`` (``NAME = …``, ``name=…``) holds it;
   ``source: <seed>``         the source course's text ``../shared/seeds/<seed>_*.txt`` holds it;
   ``given: <why>``           a value the prose itself chooses (an input, a slider value to try);
   ``cite: <reference>``      a value from outside the course (a paper, a documentation page).
@@ -48,7 +48,7 @@ def strip_non_prose(markdown):
     """``markdown`` without formulas (but with the values after ``\\approx``), inline code, link targets,
     HTML anchors and the numbers of headings and numbered list items."""
     approximations = " ".join(re.findall(r"\\approx\s*(-?\d+(?:\.\d+)?)", markdown))
-    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", " ", markdown, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$|\$[^$]+?\$", " ", markdown, flags=re.S)  # inline math may wrap a line
     text = re.sub(r"```.*?```", " ", text, flags=re.S)
     text = re.sub(r"`[^`\n]*`", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)
@@ -163,8 +163,8 @@ def declaration_problem(number, declaration, root, seeds):
         file = root / path
         if not file.is_file():
             return f"{number!r}: {path} does not exist"
-        lines = [line for line in file.read_text(encoding="utf-8").splitlines()
-                 if re.match(rf"\s*{re.escape(name.strip())}\s*(:[^=]*)?=", line)]
+        assigns = re.compile(rf"(?<![\w.]){re.escape(name.strip())}\s*(:[^=,)]*)?=(?!=)")  # NAME = 3, or name=3 in a call
+        lines = [line for line in file.read_text(encoding="utf-8").splitlines() if assigns.search(line)]
         if not lines:
             return f"{number!r}: {path} assigns no {name.strip()}"
         return None if not is_number or matches(number, printed_values(" ".join(lines))) else \
