@@ -201,6 +201,24 @@ def _penalty(kernels, l1, l2):
             + l2 * sum(tf.reduce_sum(tf.square(w)) for w in kernels))
 
 
+def as_regularizer(function):
+    """``function(kernel)`` as a ``keras.regularizers.Regularizer``, which ``kernel_regularizer=`` accepts on every Keras 3.
+
+    Keras 3.15 takes a plain function there; Keras 3.12 to 3.14 (3.12.4 is what the lock
+    installs with Python 3.10) take only a Regularizer. Taught in chapter 06.
+    """
+    import keras
+
+    if not callable(function):
+        raise TypeError(f"function must be a function of the kernel, got {type(function).__name__}.")
+
+    class FunctionRegularizer(keras.regularizers.Regularizer):
+        def __call__(self, kernel):
+            return function(kernel)
+
+    return FunctionRegularizer()
+
+
 def forward(weights, x, dropout_mask=None):
     """Logits of the network ``x → ReLU(x·W1 + b1) → ·W2 + b2``; ``dropout_mask`` scales the hidden units."""
     w1, b1, w2, b2 = weights

@@ -52,6 +52,8 @@ def strip_non_prose(markdown):
     text = re.sub(r"```.*?```", " ", text, flags=re.S)
     text = re.sub(r"`[^`\n]*`", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"\b(?:Keras|TensorFlow|TF|Python|NumPy)\s+\d+(?:\.\d+)*(?:\s*(?:to|and|or|–|-)\s*\d+(?:\.\d+)*)?",
+                  " ", text)  # a version, or a range of versions ("Keras 3.12 to 3.14")
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"^(\s*#+\s*)\d+(\.\d+)*\.?", r"\1", text, flags=re.M)
     text = re.sub(r"(?<![\d.])0\d(?![\d.])", " ", text)  # a chapter's number: 01, 08

@@ -225,10 +225,15 @@ def test_fashion_exercises_accept_the_answer_and_name_the_mistake(capsys):
     assert "forgot the biases: each of the 190 units" in capsys.readouterr().out
     assert not exercises.check_fashion_parameter_count(244_522)  # printed by the chapter's summary
     assert "summary above" in capsys.readouterr().out
-    recall = exercises._per_class_accuracy(LABELS, PROBABILITIES)
-    np.testing.assert_allclose(recall, [1.0, 0.0, 0.5])
-    assert exercises.check_per_class_accuracy(recall, PROBABILITIES, LABELS)
-    assert not exercises.check_per_class_accuracy([0.5, 0.0, 1.0], PROBABILITIES, LABELS)
+    np.testing.assert_allclose(exercises._per_class_accuracy(LABELS, PROBABILITIES), [1.0, 0.0, 0.5])
+
+    def per_class_accuracy(probabilities, labels):
+        predicted = np.argmax(probabilities, axis=1)
+        return np.array([np.mean(predicted[labels == c] == c) for c in range(probabilities.shape[1])])
+
+    assert exercises.check_per_class_accuracy(per_class_accuracy)
+    assert "correct on 3 fresh test inputs" in capsys.readouterr().out
+    assert not exercises.check_per_class_accuracy(lambda p, y: exercises._precision(y, p))
     assert "precision" in capsys.readouterr().out
     logits = np.random.RandomState(5).normal(size=(4, 10)).astype(np.float32)
     y = np.eye(10, dtype=np.float32)[[1, 2, 3, 4]]

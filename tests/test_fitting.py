@@ -391,4 +391,4 @@ def test_the_regularizer_exercise_runs_the_students_function_in_keras(capsys):
                 lambda kernel: keras.regularizers.L1L2(l2=0.01)(kernel),
                 lambda kernel: fitting.penalty([kernel], "L2", 0.01)):
         assert not exercises.check_regularizer(own)
-        assert "write yourself" in capsys.readouterr().out
+        assert "which this exercise asks you to" in capsys.readouterr().out

@@ -187,16 +187,48 @@ def _precision(labels, probabilities):
                      for c in range(num_classes)])
 
 
-def check_per_class_accuracy(answer, probabilities, labels):
-    """The ten per-class accuracies: of the test images of class c, which share is predicted c?"""
-    expected = _per_class_accuracy(labels, probabilities)
-    return checks.check_answer(
-        "accuracy per class", answer, expected,
-        hint="for each class c, take the test images whose label is c and average "
-             "(predicted == c) over them; the result has 10 numbers.",
-        mistakes={"you divided by how often each class was *predicted* (that is precision, 精确率); "
-                  "divide by how often it really occurs (the label).": _precision(labels, probabilities),
-                  "give fractions between 0 and 1, not percentages.": 100.0 * expected})
+#: What the per-class exercise asks the student to write: scikit-learn's recall and its reports, Keras'
+#: Recall, and the check's own reference.
+PER_CLASS_FUNCTIONS = ("sklearn.metrics.recall_score", "sklearn.metrics.precision_recall_fscore_support",
+                       "sklearn.metrics.classification_report", "sklearn.metrics.balanced_accuracy_score",
+                       "keras.metrics.Recall", "course_lib.exercises.classifiers._per_class_accuracy")
+
+
+def _per_class_cases():
+    """(probabilities, labels) of the check's own: other sizes and class counts than the chapter's; every class occurs."""
+    rng = np.random.RandomState(10)
+    cases = []
+    for rows, classes in ((40, 10), (25, 4), (60, 6)):
+        labels = np.concatenate([np.arange(classes), rng.randint(0, classes, rows - classes)])
+        rng.shuffle(labels)
+        probabilities = rng.dirichlet(np.ones(classes), rows)
+        probabilities[np.arange(rows), labels] += rng.rand(rows)  # right more often than chance, not always
+        cases.append((probabilities / probabilities.sum(axis=1, keepdims=True), labels))
+    return cases
+
+
+def check_per_class_accuracy(per_class_accuracy):
+    """Build it: ``per_class_accuracy(probabilities, labels)``, for each class c the share of the rows labelled c
+    that the model predicts as c (its recall, 召回率), with NumPy.
+
+    Called on predictions of the check's own, with scikit-learn's recall and Keras' Recall raising while
+    it runs; the chapter then applies it to its own test images.
+    """
+    def judge(probabilities, labels):
+        expected = _per_class_accuracy(labels, probabilities)
+        return lambda result: checks.diagnose(result, expected, mistakes={
+            "you divided by how often each class was *predicted* (that is precision, 精确率); divide by how "
+            "often it really occurs (the label).": _precision(labels, probabilities),
+            "that is the overall accuracy, the same for every class: average over the rows of one class at a "
+            "time.": np.full(len(expected), np.mean(np.argmax(probabilities, axis=1) == labels)),
+            "give fractions between 0 and 1, not percentages.": 100.0 * expected})
+
+    return checks.check_function(
+        "per_class_accuracy", per_class_accuracy,
+        [((p.copy(), labels.copy()), judge(p, labels)) for p, labels in _per_class_cases()],
+        hint="predict each row's class (argmax), then for each class c keep the rows whose label is c and average "
+             "(predicted == c) over them: one number per class, as many as the probabilities have columns.",
+        forbidden=PER_CLASS_FUNCTIONS)
 
 
 def check_shifted_logits(answer, logits, y_one_hot, shift=10.0):

@@ -177,7 +177,7 @@ def check_regularizer(regularizer):
                                                       "graph: use tf operations, not NumPy or float().")
     if verdict is not None:
         return verdict
-    layer = keras.layers.Dense(3, kernel_regularizer=regularizer)
+    layer = keras.layers.Dense(3, kernel_regularizer=fitting.as_regularizer(regularizer))
     model = keras.Sequential([keras.Input((4,)), layer])
     layer.kernel.assign(kernels[0])
     model(np.ones((1, 4), np.float32))

@@ -626,7 +626,9 @@ exercises.check_rescue(answer)
 # ## Exercise 4 (build it): your own L2 regularizer
 #
 # Keras adds a penalty to the loss through `kernel_regularizer=`, which takes any function
-# of the layer's kernel. Write `my_l2(kernel)` returning $\lambda \sum w^2$ with
+# of the layer's kernel from Keras 3.15 on; Keras 3.12 to 3.14 take only a
+# `keras.regularizers.Regularizer`, and `fitting.as_regularizer(function)` makes one of a
+# function on any version. Write `my_l2(kernel)` returning $\lambda \sum w^2$ with
 # $\lambda = 0.01$, as `keras.regularizers.L2(0.01)` does. The check calls it on kernels of
 # its own, inside a `tf.function` (as `fit` does) and as the regularizer of a `Dense` layer;
 # Keras' regularizers and `fitting.penalty` raise an error while your function runs.

@@ -479,19 +479,26 @@ exercises.check_fashion_parameter_count(answer)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 2: accuracy per class (每类准确率)
 #
-# For each of the ten classes, the share of its test images the network classifies right:
-# an array of 10 fractions. Use `test_probabilities` and `test_labels`.
-# Which class is the hardest?
+# Write `per_class_accuracy(probabilities, labels)` with NumPy: for each class, the share of
+# the rows of that class the network classifies right, one fraction per column of
+# `probabilities`. The check calls it on predictions of its own (scikit-learn's
+# `recall_score` and Keras' `Recall` raise an error while it runs). Then apply it to
+# `test_probabilities` and `test_labels`: which class is the hardest?
 
 # %% slideshow={"slide_type": "skip"}
-answer = ...  # your code here
-exercises.check_per_class_accuracy(answer, test_probabilities, test_labels)
+per_class_accuracy = ...  # your code here: def per_class_accuracy(probabilities, labels): ...
+exercises.check_per_class_accuracy(per_class_accuracy)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
 # Solution
-answer = np.array([np.mean(test_predictions[test_labels == c] == c) for c in range(10)])
-exercises.check_per_class_accuracy(answer, test_probabilities, test_labels)
-print("hardest class:", data.FASHION_CLASS_NAMES[int(np.argmin(answer))])
+def per_class_accuracy(probabilities, labels):
+    predicted = np.argmax(probabilities, axis=1)
+    return np.array([np.mean(predicted[labels == c] == c) for c in range(probabilities.shape[1])])
+
+
+exercises.check_per_class_accuracy(per_class_accuracy)
+accuracies = per_class_accuracy(test_probabilities, test_labels)
+print("hardest class:", data.FASHION_CLASS_NAMES[int(np.argmin(accuracies))])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 3: shift every logit (平移 logits)

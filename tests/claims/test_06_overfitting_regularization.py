@@ -76,13 +76,45 @@ def test_kernel_regularizer_adds_lambda_times_the_sum_of_squares():
     assert float(tf.nn.l2_loss(kernel)) == pytest.approx(squares / 2, rel=1e-6)
 
 
+KERAS_VERSION = tuple(int(part) for part in keras.__version__.split(".")[:2])
+
+
 @claim(CHAPTER, "## Exercise 4 (build it): your own L2 regularizer",
        "Keras adds a penalty to the loss through `kernel_regularizer=`, which takes any function of the layer's "
-       "kernel")
-def test_kernel_regularizer_takes_any_function_of_the_kernel():
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, kernel_regularizer=lambda w: 7.0 + 0 * tf.reduce_sum(w))])
-    model(np.ones((1, 2), np.float32))
-    assert float(sum(model.losses)) == pytest.approx(7.0)
+       "kernel from Keras 3.15 on; Keras 3.12 to 3.14 take only a `keras.regularizers.Regularizer`")
+def test_kernel_regularizer_takes_any_function_of_the_kernel_from_keras_3_15():
+    """Keras' commit b1859b15ba "Allow plain callables as Regularizers" (#22795), first in tag v3.15.0: before
+    it, keras/src/backend/common/variables.py's regularizer setter (v3.12.4 to v3.14.1) refused anything
+    that is not a Regularizer. Runs on the installed version: .ci/run runs it on Keras 3.12.4 too."""
+    def seven(kernel):
+        return 7.0 + 0 * tf.reduce_sum(kernel)
+
+    def build(regularizer):
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, kernel_regularizer=regularizer)])
+        model(np.ones((1, 2), np.float32))
+        return float(sum(model.losses))
+
+    if KERAS_VERSION >= (3, 15):
+        assert build(seven) == pytest.approx(7.0)
+    else:
+        with pytest.raises(ValueError, match="Expected an instance of `keras.regularizers.Regularizer`"):
+            build(seven)
+
+
+@claim(CHAPTER, "## Exercise 4 (build it): your own L2 regularizer",
+       "`fitting.as_regularizer(function)` makes one of a function on any version")
+def test_as_regularizer_works_on_every_keras():
+    from course_lib import fitting
+
+    kernel = np.array([[1.0, -2.0]], np.float32)
+    regularizer = fitting.as_regularizer(lambda w: 0.5 * tf.reduce_sum(tf.square(w)))
+    assert isinstance(regularizer, keras.regularizers.Regularizer)
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2, use_bias=False, kernel_regularizer=regularizer)])
+    model.layers[0].kernel.assign(kernel)
+    model(np.ones((1, 1), np.float32))
+    assert float(sum(model.losses)) == pytest.approx(2.5)
+    with pytest.raises(TypeError, match="function must be a function of the kernel"):
+        fitting.as_regularizer(0.01)
 
 
 @claim(CHAPTER, "## Dropout",

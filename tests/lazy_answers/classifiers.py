@@ -4,7 +4,7 @@ own functions handed in, a model that memorised the test images, Keras' own trai
 import keras
 import numpy as np
 import tensorflow as tf
-from sklearn.metrics import top_k_accuracy_score
+from sklearn.metrics import recall_score, top_k_accuracy_score
 
 from course_lib import classifiers, data, training
 from course_lib.exercises import classifiers as exercises
@@ -14,6 +14,7 @@ PROBABILITIES = np.eye(10)[RNG.randint(0, 10, 60)] * 0.6 + RNG.rand(60, 10) * 0.
 LABELS = RNG.randint(0, 10, 60)
 LOGITS = RNG.normal(size=(20, 10)).astype(np.float32) * 5
 ONE_HOT = np.eye(10, dtype=np.float32)[RNG.randint(0, 10, 20)]
+FIXED_RECALL = np.mean(PROBABILITIES.argmax(axis=1)[:, None] == np.arange(10), axis=0)
 
 
 def memorised_test_set(x_train, y_train):
@@ -92,11 +93,18 @@ LAZY = {
     ],
     "check_per_class_accuracy": [
         ("the precision of each class instead of its recall", lambda: exercises.check_per_class_accuracy(
-            exercises._precision(LABELS, PROBABILITIES), PROBABILITIES, LABELS)),
+            lambda probabilities, labels: exercises._precision(labels, probabilities))),
         ("the overall accuracy for every class", lambda: exercises.check_per_class_accuracy(
-            np.full(10, np.mean(PROBABILITIES.argmax(axis=1) == LABELS)), PROBABILITIES, LABELS)),
-        ("percentages", lambda: exercises.check_per_class_accuracy(
-            100 * exercises._per_class_accuracy(LABELS, PROBABILITIES), PROBABILITIES, LABELS)),
+            lambda probabilities, labels: np.full(probabilities.shape[1],
+                                                  np.mean(probabilities.argmax(axis=1) == labels)))),
+        ("scikit-learn's recall per class", lambda: exercises.check_per_class_accuracy(
+            lambda probabilities, labels: recall_score(labels, probabilities.argmax(axis=1), average=None))),
+        ("Keras' Recall, one class at a time", lambda: exercises.check_per_class_accuracy(
+            lambda probabilities, labels: np.array([float(keras.metrics.Recall()(labels == c,
+                                                                                 probabilities.argmax(axis=1) == c))
+                                                    for c in range(probabilities.shape[1])]))),
+        ("the same values whatever the input (computed once, on other predictions)",
+         lambda: exercises.check_per_class_accuracy(lambda probabilities, labels: FIXED_RECALL)),
     ],
     "check_shifted_logits": [
         ("the losses of the unshifted logits", lambda: exercises.check_shifted_logits(
