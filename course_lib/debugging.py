@@ -44,7 +44,7 @@ LARGE_LOSS = 3.0
 PROBLEM_KINDS = {
     "loss_error": "the loss cannot be computed for these labels and outputs",
     "non_finite": "NaN or inf",
-    "diverged": "the loss became NaN or inf during training",
+    "diverged": "the loss became NaN or inf, or exploded, during training",
     "no_gradient": "a variable gets no gradient (None)",
     "large_loss": "the loss is far above a uniform guess",
     "exploding": "exploding gradients",
@@ -179,8 +179,10 @@ def _check_history(history, problems):
     if isinstance(history, training.History):
         values = list(history.metrics.get("loss", []))
         if history.stop_reason == "diverged":
-            problems.append(("diverged", f"training stopped in epoch {len(values) + 1} with a non-finite loss; "
-                                         "lower the learning rate (÷10) or check the initialisation."))
+            problems.append(("diverged", f"training stopped in epoch {len(values) + 1}, whose loss became NaN or "
+                                         "inf or exploded past "
+                                         f"{training.EXPLOSION_FACTOR:g} times the untrained model's; lower the "
+                                         "learning rate (÷10) or check the initialisation."))
     else:
         values = [float(value) for value in history]
         bad = [i for i, value in enumerate(values) if not math.isfinite(value)]

@@ -24,10 +24,13 @@ Both take the same keyword arguments and return a :class:`History`:
   cleanly (``stop_reason="stopped"``) and keeps what it learned. ``threading.Event``'s
   ``is_set`` fits. ``history=`` a History of an earlier run appends to it, so a
   Play / Pause / Play sequence is one run.
-- A loss that turns NaN or infinite stops the run (``stop_reason="diverged"``) with
-  the weights *and the optimizer's state* (step count, momentum, Adam's moments) of
-  the last good epoch put back, and a message saying what to do. Putting back the
-  weights alone is not enough: momentum full of NaN would wreck the next run.
+- A loss that turns NaN or infinite, or explodes while staying finite (more than
+  :data:`EXPLOSION_FACTOR` times the untrained model's loss), stops the run
+  (``stop_reason="diverged"``) with the weights *and the optimizer's state* (step
+  count, momentum, Adam's moments) of the last healthy epoch put back, and a message
+  saying what to do. Putting back the weights alone is not enough: momentum full of
+  NaN, or of 1e12, would wreck the next run; and a state saved after an epoch that
+  already exploded is no rescue, which is why an exploding epoch counts as diverged.
 - Ctrl-C (Kernel → Interrupt) stops the run (``stop_reason="interrupted"``) with
   the weights learned so far instead of throwing them away.
 
@@ -53,13 +56,16 @@ class History:
     """What a run of :func:`train` or :func:`loop` measured: one value per epoch for each metric.
 
     ``stop_reason`` is ``"completed"``, ``"stopped"`` (``should_stop`` asked for it),
-    ``"diverged"`` or ``"interrupted"``; ``seconds`` is the time spent training.
+    ``"diverged"`` or ``"interrupted"``; ``seconds`` is the time spent training;
+    ``reference_loss`` the loss an explosion is measured against.
     Taught in chapter 02.
     """
 
     metrics: dict = field(default_factory=dict)
     stop_reason: str = "completed"
     seconds: float = 0.0
+    #: The loss a run's divergence is judged against: the untrained model's, or the first epoch's.
+    reference_loss: float = None
 
     @property
     def num_epochs(self):
@@ -77,6 +83,13 @@ def accuracy(y_true, y_pred):
     Taught in chapter 02.
     """
     y_true, y_pred = tf.convert_to_tensor(y_true), tf.convert_to_tensor(y_pred)
+    if y_pred.shape.rank is None or y_pred.shape.rank < 1 or y_true.shape.rank not in (y_pred.shape.rank - 1,
+                                                                                       y_pred.shape.rank):
+        raise ValueError(f"y_pred must hold one row of scores per label: got y_true of shape {y_true.shape} "
+                         f"and y_pred of shape {y_pred.shape}.")
+    if y_true.shape[0] is not None and y_pred.shape[0] is not None and y_true.shape[0] != y_pred.shape[0]:
+        raise ValueError(f"y_true has {y_true.shape[0]} labels but y_pred {y_pred.shape[0]} rows of scores: "
+                         "give one row per label.")
     predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int64)
     if y_true.shape.rank == y_pred.shape.rank:
         y_true = tf.argmax(y_true, axis=-1, output_type=tf.int64)
@@ -140,19 +153,54 @@ _MAX_COMPILED_STEPS = 8
 _COMPILED_STEPS_LOCK = threading.Lock()  # a panel's thread and the notebook may train at once
 
 
+class FirstLoss:
+    """The loss of the first step a run takes, kept as the step takes it: the untrained model's loss.
+
+    A step computes its batch's loss before it updates the weights, so the first step of a
+    run reports the loss of the model as it was. :func:`train` measures an explosion against
+    it, without a pass over the data of its own (which would also move a shuffled dataset's
+    order on by one epoch).
+    """
+
+    def __init__(self):
+        self.value = tf.Variable(0.0, dtype=tf.float64, trainable=False)
+        self.waiting = tf.Variable(False, trainable=False)
+
+    def wrap(self, step):
+        """``step``, which also keeps the first loss it reports after :meth:`expect`."""
+        def step_keeping_first_loss(x, y):
+            values = step(x, y)
+            keep = tf.logical_and(self.waiting, tf.math.is_finite(tf.cast(values["loss"], tf.float64)))
+            self.value.assign(tf.where(keep, tf.cast(values["loss"], tf.float64), self.value))
+            self.waiting.assign(tf.logical_and(self.waiting, tf.logical_not(keep)))
+            return values
+        return step_keeping_first_loss
+
+    def expect(self):
+        """Keep the loss of the next step."""
+        self.waiting.assign(True)
+
+    def read(self):
+        """The kept loss, or None when no step kept one."""
+        return None if bool(self.waiting.numpy()) else float(self.value.numpy())
+
+
 def _compiled_steps(model, loss_fn, optimizer, metrics):
-    """The (train, evaluate) pair of :func:`make_epoch_function`s for these objects, compiled once and reused."""
+    """The (train, evaluate) pair of :func:`make_epoch_function`s for these objects, compiled once and reused,
+    and the :class:`FirstLoss` that the training epochs feed."""
     key = (id(model), id(loss_fn), id(optimizer), tuple((name, id(fn)) for name, fn in metrics.items()))
     names = ("loss", *metrics)
     with _COMPILED_STEPS_LOCK:
         if key not in _COMPILED_STEPS:
-            _COMPILED_STEPS[key] = (make_epoch_function(make_train_step(model, loss_fn, optimizer, metrics), names),
+            first_loss = FirstLoss()
+            step = first_loss.wrap(make_train_step(model, loss_fn, optimizer, metrics))
+            _COMPILED_STEPS[key] = (make_epoch_function(step, names),
                                     make_epoch_function(make_eval_step(model, loss_fn, metrics), names),
-                                    (model, loss_fn, optimizer, metrics))
+                                    first_loss, (model, loss_fn, optimizer, metrics))
             if len(_COMPILED_STEPS) > _MAX_COMPILED_STEPS:
                 _COMPILED_STEPS.popitem(last=False)
         _COMPILED_STEPS.move_to_end(key)
-        return _COMPILED_STEPS[key][:2]
+        return _COMPILED_STEPS[key][:3]
 
 
 def warm_up(model, loss_fn, optimizer, x, y, metrics=None):
@@ -167,7 +215,7 @@ def warm_up(model, loss_fn, optimizer, x, y, metrics=None):
     # batch size unknown (any fits) and no batch at all: nothing is learned
     batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(len(x)).take(0)
     zeros = {name: tf.constant(0.0, tf.float64) for name in ("loss", *metrics)}
-    for run_steps in _compiled_steps(model, loss_fn, optimizer, metrics):  # train, then evaluate
+    for run_steps in _compiled_steps(model, loss_fn, optimizer, metrics)[:2]:  # train, then evaluate
         arguments = (iter(batches), zeros, tf.constant(0.0, tf.float64))
         # called as the concrete function, this call is not counted in TensorFlow's retracing warning
         run_steps.get_concrete_function(*arguments)(*arguments)
@@ -298,6 +346,18 @@ def training_state(model, optimizer):
     return variables + [v for v in optimizer.variables if v is not rate]
 
 
+#: A loss this many times the untrained model's is an explosion, not learning: a run that
+#: learns never gets there (cross entropy starts near ln 10 = 2.3 on ten classes), and an
+#: exploding one passes it within an epoch or two (SGD at learning rate 10 with momentum 0.9
+#: on chapter 02's kind of regression: 4e29 in its first epoch).
+EXPLOSION_FACTOR = 100.0
+
+
+def _exploded(loss, reference):
+    """Whether an epoch's ``loss`` means divergence: not finite, or beyond :data:`EXPLOSION_FACTOR` × ``reference``."""
+    return not math.isfinite(loss) or (reference is not None and loss > EXPLOSION_FACTOR * max(reference, 1e-12))
+
+
 def _progress(num_epochs, show):
     from tqdm.auto import tqdm
 
@@ -305,7 +365,7 @@ def _progress(num_epochs, show):
 
 
 def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch_end=None,
-         should_stop=None, history=None, progress=True):
+         should_stop=None, history=None, progress=True, reference_loss=None):
     """Train ``num_epochs`` epochs by calling ``run_epochs(first_epoch, count)``; a :class:`History`.
 
     ``run_epochs`` trains ``count`` epochs (at most ``epochs_per_call``: more than
@@ -313,13 +373,16 @@ def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch
     returns one dict of metrics per epoch, each with ``"loss"``. ``checkpoint`` (a
     :class:`Checkpoint`, a :class:`Snapshot`, or anything with ``save`` and
     ``restore``) holds what is put back when the loss diverges; it is saved after
-    every call whose epochs were all good. The other arguments are those of the
-    module docstring; ``should_stop`` is asked before every call. Taught in chapter 02.
+    every call whose epochs were all good. ``reference_loss`` (the untrained model's loss,
+    or a function that tells it once the first call has run) is what an explosion is
+    measured against; without it, the first epoch's loss is. The other arguments are those
+    of the module docstring; ``should_stop`` is asked before every call. Taught in chapter 02.
     """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     epochs_per_call = validate.positive_int("epochs_per_call", epochs_per_call)
     history = History() if history is None else history
     history.stop_reason = "completed"
+
     if checkpoint is not None:
         checkpoint.save()
     start = time.perf_counter()
@@ -332,9 +395,12 @@ def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch
                 break
             first, count = history.num_epochs, min(epochs_per_call, num_epochs - done)
             epochs = run_epochs(first, count)
-            diverged = [index for index, logs in enumerate(epochs) if not math.isfinite(logs["loss"])]
+            losses = [_epoch_loss(logs) for logs in epochs]
+            if history.reference_loss is None:
+                history.reference_loss = _reference(reference_loss, losses)
+            diverged = [index for index, loss in enumerate(losses) if _exploded(loss, history.reference_loss)]
             if diverged:
-                _diverged(history, checkpoint, first + diverged[0], epochs[diverged[0]]["loss"], first)
+                _diverged(history, checkpoint, first + diverged[0], losses[diverged[0]], first)
                 break
             for logs in epochs:
                 for name, value in logs.items():
@@ -374,14 +440,34 @@ def loop_in_slices(run_epochs, num_epochs, epochs_per_update, **loop_options):
         yield history
 
 
+def _reference(reference_loss, losses):
+    """The loss an explosion is measured against: ``reference_loss`` (or what it returns), else the first epoch's."""
+    reference = reference_loss() if callable(reference_loss) else reference_loss
+    if reference is None or not math.isfinite(reference):
+        reference = losses[0] if losses and math.isfinite(losses[0]) else None
+    return reference
+
+
+def _epoch_loss(logs):
+    """The ``"loss"`` of an epoch's metrics, as a float; a ``ValueError`` when the epoch reported none."""
+    if not isinstance(logs, dict) or "loss" not in logs:
+        raise ValueError(f"run_epochs must return one dict of metrics per epoch, each with a 'loss'; got {logs!r}.")
+    return float(logs["loss"])
+
+
 def _diverged(history, checkpoint, epoch, loss, restored_epoch):
-    """Stop a run whose loss of ``epoch`` (0-based) is not finite: restore the checkpoint and say what to do."""
+    """Stop a run whose loss of ``epoch`` (0-based) diverged: restore the checkpoint and say what to do."""
     history.stop_reason = "diverged"
     if checkpoint is not None:
         checkpoint.restore()
-    print(f"⚠ The loss became {loss} in epoch {epoch + 1}: training diverged. "
-          + (f"The weights and the optimizer's state after epoch {restored_epoch} were restored. "
-             if checkpoint is not None else "")
+    if math.isfinite(loss):
+        what = (f"The loss reached {loss:.3g} in epoch {epoch + 1}, more than {EXPLOSION_FACTOR:g} times the "
+                f"untrained model's {history.reference_loss:.3g}: training diverged (it exploded). ")
+    else:
+        what = f"The loss became {loss} in epoch {epoch + 1}: training diverged. "
+    restored = "before training" if restored_epoch == 0 else f"after epoch {restored_epoch}"
+    print("⚠ " + what + (f"The weights and the optimizer's state as they were {restored} were restored. "
+                         if checkpoint is not None else "")
           + "Lower the learning rate (try dividing it by 10) and train again.")
 
 
@@ -417,7 +503,7 @@ def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, valid
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     _check_learning_rate(optimizer)
     metrics = dict(metrics or {})
-    train_epoch, eval_epoch = _compiled_steps(model, loss_fn, optimizer, metrics)
+    train_epoch, eval_epoch, first_loss = _compiled_steps(model, loss_fn, optimizer, metrics)
     names = ("loss", *metrics)
 
     def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
@@ -426,5 +512,7 @@ def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, valid
             logs.update({f"val_{k}": v for k, v in run_epoch(eval_epoch, names, validation_data).items()})
         return [logs]
 
+    first_loss.expect()  # the first step's loss is the model's before this run: an explosion is measured from it
     return loop(run_epochs, num_epochs, checkpoint=Checkpoint(training_state(model, optimizer)),
-                on_epoch_end=on_epoch_end, should_stop=should_stop, history=history, progress=progress)
+                on_epoch_end=on_epoch_end, should_stop=should_stop, history=history, progress=progress,
+                reference_loss=first_loss.read)

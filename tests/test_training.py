@@ -36,7 +36,7 @@ def test_warm_up_prepares_both_epochs_of_any_batch_size_and_learns_nothing():
     training.warm_up(model, mse, optimizer, x[:1], y[:1], metrics=metrics)
     assert all(np.array_equal(a, v.numpy()) for a, v in zip(before, model.trainable_variables))
     assert int(optimizer.iterations) == 0
-    epochs = training._compiled_steps(model, mse, optimizer, metrics)
+    epochs = training._compiled_steps(model, mse, optimizer, metrics)[:2]
     assert [epoch.experimental_get_tracing_count() for epoch in epochs] == [1, 1]
     history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=2, metrics=metrics,
                              validation_data=dataset, progress=False)
@@ -219,7 +219,7 @@ def test_after_divergence_the_optimizer_state_is_restored_so_the_advice_works(ma
     history = training.train(model, dataset, loss_fn=loss_fn, optimizer=optimizer, num_epochs=10,
                              progress=False, on_epoch_end=poison_third_epoch)
     assert history.stop_reason == "diverged" and history.num_epochs == 2
-    assert "optimizer's state after epoch 2 were restored" in capsys.readouterr().out
+    assert "optimizer's state as they were after epoch 2 were restored" in capsys.readouterr().out
     slots = [v.numpy() for v in optimizer.variables]
     assert all(np.isfinite(slot).all() for slot in slots)
     assert int(optimizer.iterations.numpy()) == 2 * len(dataset)
@@ -300,3 +300,80 @@ def test_an_epoch_longer_than_one_call_is_run_whole(monkeypatch):
     optimizer = keras.optimizers.SGD(learning_rate=0.1)
     training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=2, progress=False)
     assert int(optimizer.iterations.numpy()) == 2 * 8
+
+
+def small_network():
+    """A 1-16-1 tanh network for the regression problem: enough weights for momentum to blow up."""
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((1,)), keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(1)])
+
+
+def test_a_finite_explosion_is_divergence_and_the_state_from_before_it_comes_back(capsys):
+    """SGD at learning rate 10 with momentum 0.9 reaches a loss of about 4e29 in its first epoch, finite.
+
+    The run must stop as diverged and put back the untrained weights and optimizer state (the
+    state after epoch 1 holds weights of 4e16). Following the advice, a tenth of the rate still
+    explodes (4e13) and is put back again; a hundredth then learns exactly what a fresh run at
+    that rate learns, so nothing of the two explosions stayed in the weights or the optimizer.
+    """
+    _, dataset = regression_problem()
+    model, optimizer = small_network(), keras.optimizers.SGD(learning_rate=10.0, momentum=0.9)
+    untrained = [v.numpy().copy() for v in model.trainable_variables]
+    history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=5, progress=False)
+    assert history.stop_reason == "diverged" and history.num_epochs == 0
+    message = capsys.readouterr().out
+    assert "more than 100 times the untrained model's" in message and "before training were restored" in message
+    assert all(np.array_equal(v.numpy(), u) for v, u in zip(model.trainable_variables, untrained))
+    assert int(optimizer.iterations) == 0 and all(not np.any(v.numpy()) for v in optimizer.variables[1:]
+                                                   if v is not optimizer._learning_rate)
+
+    optimizer.learning_rate = 1.0  # the advice, on the same optimizer
+    again = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=3, progress=False)
+    assert again.stop_reason == "diverged" and int(optimizer.iterations) == 0
+    assert all(np.array_equal(v.numpy(), u) for v, u in zip(model.trainable_variables, untrained))
+    optimizer.learning_rate = 0.1
+    retry = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=3, progress=False)
+    fresh_model = small_network()
+    fresh = training.train(fresh_model, dataset, loss_fn=mse,
+                           optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9), num_epochs=3,
+                           progress=False)
+    assert fresh.stop_reason == "completed"
+    assert retry.stop_reason == fresh.stop_reason
+    assert retry.metrics["loss"] == fresh.metrics["loss"]
+    assert all(np.array_equal(a.numpy(), b.numpy())
+               for a, b in zip(model.trainable_variables, fresh_model.trainable_variables))
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: keras.optimizers.SGD(learning_rate=1e6),
+                                            lambda: keras.optimizers.Adam(learning_rate=1e6)], ids=["SGD", "Adam"])
+def test_a_classifier_at_a_huge_rate_is_reported_not_completed(make_optimizer, capsys):
+    """At learning rate 1e6 Adam kept a finite cross entropy of 3e13 and the run ended "completed" without a word."""
+    rng = np.random.RandomState(0)
+    dataset = tf.data.Dataset.from_tensor_slices((rng.normal(size=(512, 20)).astype(np.float32),
+                                                  rng.randint(0, 10, 512))).batch(64)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(32, activation="relu"), keras.layers.Dense(10)])
+
+    def cross_entropy(labels, logits):
+        return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True))
+
+    history = training.train(model, dataset, loss_fn=cross_entropy, optimizer=make_optimizer(), num_epochs=3,
+                             progress=False)
+    assert history.stop_reason == "diverged"
+    assert "training diverged" in capsys.readouterr().out
+    assert all(np.isfinite(v.numpy()).all() and np.abs(v.numpy()).max() < 10 for v in model.trainable_variables)
+
+
+def test_a_run_whose_epochs_report_no_loss_is_refused_by_name():
+    with pytest.raises(ValueError, match="run_epochs must return one dict of metrics per epoch, each with a 'loss'"):
+        training.loop(lambda first, count: [{"accuracy": 0.5}], 2, progress=False)
+    with pytest.raises(ValueError, match="run_epochs must return"):
+        training.loop(lambda first, count: [0.5], 2, progress=False)
+
+
+def test_accuracy_refuses_labels_and_scores_of_different_lengths_instead_of_broadcasting():
+    """Three labels against one row of scores gave 0.333 by broadcasting."""
+    with pytest.raises(ValueError, match="y_true has 3 labels but y_pred 1 rows"):
+        training.accuracy([0, 1, 2], [[0.1, 0.7, 0.2]])
+    with pytest.raises(ValueError, match="one row of scores per label"):
+        training.accuracy([[[0, 1]]], [0.2, 0.8])

@@ -65,7 +65,10 @@ def draw_break_it(result):
                                          for layer in report.layers]),
     }
     bug = html.escape(result["bug"])
-    if not losses:
+    if not losses and result["stop_reason"] == "diverged":
+        status = (f"bug <b>{bug}</b>: the first epoch diverged, so the untrained weights were put back "
+                  f"(loss <b>{report.loss:.3g}</b>) (diverged).")
+    elif not losses:
         status = f"bug <b>{bug}</b>, untrained (loss <b>{report.loss:.3g}</b>): press Train."
     else:
         accuracy = result["val_accuracy"][-1] if result["val_accuracy"] else float("nan")

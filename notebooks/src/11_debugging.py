@@ -535,7 +535,7 @@ exercises.check_standardize(answer)
 #
 # | symptom | likely cause | fix |
 # |---|---|---|
-# | loss NaN or inf | learning rate or initialisation too large; a log of 0 | divide the learning rate by 10; Keras' default initializer; losses from logits |
+# | loss NaN or inf, or over 100 times the untrained loss (the course's loop stops there) | learning rate or initialisation too large; a log of 0 | divide the learning rate by 10; Keras' default initializer; losses from logits |
 # | untrained loss ≫ ln(classes), gradient norms ≫ 1 | initialisation too large, unscaled inputs | Glorot / He initialisation; `x / 255.0` |
 # | loss stuck near ln(classes), accuracy ≈ 1/classes, dead units | learning rate too large, units died | smaller learning rate, fresh weights |
 # | loss barely moving from the start | learning rate too small | a larger learning rate |
