@@ -39,9 +39,12 @@ class Verdict:
 
 def as_array(value):
     """``value`` (a number, list, array or tensor) as a float64 NumPy array, or None when it holds no numbers."""
+    if _dtype_kind(value) == "c" or isinstance(value, complex) or (
+            isinstance(value, (list, tuple)) and any(isinstance(leaf, complex) for leaf in _leaves(value))):
+        return None  # float64 would drop the imaginary part without a word
     try:
         return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -105,6 +108,12 @@ def kind_problem(answer):
     """
     if answer is None:
         return NONE_HINT
+    if isinstance(answer, complex) or _dtype_kind(answer) == "c" or (
+            isinstance(answer, (list, tuple)) and any(isinstance(leaf, complex) for leaf in _leaves(answer))):
+        return ("your answer is a complex number; the answer is real: find what made the imaginary part "
+                "(a j, the square root of a negative number).")
+    if isinstance(answer, int) and not isinstance(answer, bool) and abs(answer) > 1e308:
+        return "your answer is a whole number too large for any float (more than 10**308): check the exponent."
     if isinstance(answer, (str, bytes)):
         return (f"your answer is the text {answer!r}, not a number: drop the quotes "
                 "(or convert it with float(...)).")

@@ -219,3 +219,16 @@ def test_check_function_refuses_the_forbidden_function_and_passes_the_honest_one
                                  forbidden=FORBIDDEN)
     # without forbidden=, the lazy answer passes: the argument is what refuses it
     assert checks.check_function("CE", _lazy_cross_entropy, [((labels, probabilities), judge)], hint="")
+
+
+def test_a_huge_or_complex_answer_gets_a_reason_not_a_crash_or_a_pass(capsys):
+    """check_pixel_count(10**400) raised OverflowError; 784 + 5j printed "✓ correct" (float64 dropped the 5j)."""
+    from course_lib.exercises import welcome
+
+    for answer, reason in ((10 ** 400, "too large for any float"), (784 + 5j, "complex number"),
+                           (np.complex128(784 + 5j), "complex number"), ([784 + 0j], "complex number"),
+                           (-(10 ** 400), "too large for any float")):
+        assert not welcome.check_pixel_count(answer)
+        out = capsys.readouterr().out
+        assert out.startswith("✗") and reason in out, (answer, out)
+    assert checks.as_array(10 ** 400) is None and checks.as_array(np.complex64(1j)) is None

@@ -8,12 +8,12 @@ import tensorflow as tf
 from course_lib.exercises import activations as exercises
 
 
-def _sigmoid_derivative_by_hand(x):
+def silu_derivative_by_hand(x):
     s = tf.nn.sigmoid(x)
     return s * (1 + x * (1 - s))
 
 
-def _silu_derivative_by_tape(x):
+def silu_derivative_by_tape(x):
     with tf.GradientTape() as tape:
         tape.watch(x)
         y = x * tf.nn.sigmoid(x)
@@ -51,16 +51,16 @@ LAZY = {
         ("tf.constant of the variance 2 / 256", lambda: exercises.check_he_std(tf.constant(2 / 256))),
     ],
     "check_silu": [
-        ("tf.nn.silu handed in", lambda: exercises.check_silu(tf.nn.silu, _sigmoid_derivative_by_hand)),
+        ("tf.nn.silu handed in", lambda: exercises.check_silu(tf.nn.silu, silu_derivative_by_hand)),
         ("tf.nn.swish inside a wrapper",
-         lambda: exercises.check_silu(lambda x: tf.nn.swish(x), _sigmoid_derivative_by_hand)),
+         lambda: exercises.check_silu(lambda x: tf.nn.swish(x), silu_derivative_by_hand)),
         ("keras.activations.silu inside a wrapper",
-         lambda: exercises.check_silu(lambda x: keras.activations.silu(x), _sigmoid_derivative_by_hand)),
+         lambda: exercises.check_silu(lambda x: keras.activations.silu(x), silu_derivative_by_hand)),
         ("keras.ops.silu inside a wrapper",
-         lambda: exercises.check_silu(lambda x: keras.ops.silu(x), _sigmoid_derivative_by_hand)),
+         lambda: exercises.check_silu(lambda x: keras.ops.silu(x), silu_derivative_by_hand)),
         ("Keras' silu looked up by name",
-         lambda: exercises.check_silu(lambda x: keras.activations.get("silu")(x), _sigmoid_derivative_by_hand)),
+         lambda: exercises.check_silu(lambda x: keras.activations.get("silu")(x), silu_derivative_by_hand)),
         ("the derivative by GradientTape, not by hand",
-         lambda: exercises.check_silu(lambda x: x * tf.nn.sigmoid(x), _silu_derivative_by_tape)),
+         lambda: exercises.check_silu(lambda x: x * tf.nn.sigmoid(x), silu_derivative_by_tape)),
     ],
 }
