@@ -86,6 +86,9 @@ def forward_pass(weights, biases, x):
         if h.shape[-1] is not None and h.shape[-1] != w.shape[0]:
             raise ValueError(f"layer {index + 1} gets {h.shape[-1]} values per example but its weights w{index + 1} "
                              f"have shape {tuple(w.shape)}: each weight matrix is [inputs, units] of its layer.")
+        if tuple(b.shape) != (w.shape[-1],):
+            raise ValueError(f"the biases b{index + 1} have shape {tuple(b.shape)}; layer {index + 1} has "
+                             f"{w.shape[-1]} units, so they must have shape ({w.shape[-1]},): one per unit.")
         h = h @ w + b
         if index < last:
             h = tf.nn.relu(h)
@@ -117,7 +120,11 @@ def summed_squared_error(y_true, y_pred):
     y_pred = tf.convert_to_tensor(y_pred)
     if y_pred.shape.rank != 2:
         raise ValueError(f"y_pred must be a batch of score rows [b, classes], got shape {y_pred.shape}.")
-    error = tf.cast(y_true, y_pred.dtype) - y_pred
+    y_true = tf.cast(y_true, y_pred.dtype)
+    if y_true.shape != y_pred.shape:  # (4, 1) against (4, 10) would broadcast to a number without a word
+        raise ValueError(f"y_true and y_pred must have the same shape (one-hot labels for the score rows), got "
+                         f"{tuple(y_true.shape)} and {tuple(y_pred.shape)}.")
+    error = y_true - y_pred
     return tf.reduce_sum(tf.square(error)) / tf.cast(tf.shape(y_pred)[0], y_pred.dtype)
 
 

@@ -437,3 +437,15 @@ def test_the_course_functions_handed_in_directly_are_refused(capsys):
     assert "that is course_lib.forward.forward_pass" in capsys.readouterr().out
     assert not exercises.check_backward_pass(functools.partial(forward.tape_gradients, loss_fn=forward.cross_entropy))
     assert "that is course_lib.forward.tape_gradients" in capsys.readouterr().out
+
+
+def test_bad_shapes_are_named_instead_of_broadcast():
+    """forward_pass checked the weights' shapes, not the biases'; summed_squared_error broadcast (4, 1) against
+    (4, 10) to a number, where losses.mse refuses the same pair."""
+    import numpy as np
+
+    weights = [np.ones((3, 4), np.float32), np.ones((4, 2), np.float32)]
+    with pytest.raises(ValueError, match=r"the biases b1 have shape \(3,\); layer 1 has 4 units"):
+        forward.forward_pass(weights, [np.zeros(3, np.float32), np.zeros(2, np.float32)], np.ones((5, 3), np.float32))
+    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape .* \(4, 1\) and \(4, 10\)"):
+        forward.summed_squared_error(np.ones((4, 1), np.float32), np.ones((4, 10), np.float32))
