@@ -10,6 +10,7 @@ import re
 import nbformat
 import pytest
 
+from tests.helpers import ROOT
 from tools import export_html
 
 CHAPTERS = export_html.chapters()
@@ -98,3 +99,15 @@ def test_links_between_chapters_point_at_their_pages():
 def test_every_chapter_title_is_bilingual(chapter):
     title = export_html.chapter_title(stored(chapter))
     assert re.fullmatch(r"\d\d [^()]+ \([^()]*[\u4e00-\u9fff][^()]*\)", title), title
+
+
+def test_the_site_guide_names_the_npm_versions_the_lock_installs():
+    """docs/site.md's table of scripts names each npm package with its version: the one web/package-lock.json pins."""
+    import json
+
+    guide = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
+    packages = json.loads((ROOT / "web" / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    named = re.findall(r"\| `(@?[\w./-]+)` (\d+\.\d+\.\d+)", guide)
+    assert len(named) >= 5
+    for package, version in named:
+        assert packages[f"node_modules/{package}"]["version"] == version, package
