@@ -448,8 +448,8 @@ def softmax_cross_entropy_on_probabilities(y_true, outputs):
 BUGS = {
     "none": {"explanation": "a healthy run: scaled pixels, Glorot initialisation, Adam 0.001, logits + "
                             "cross entropy from logits."},
-    "learning rate too large": {"optimizer": "sgd", "learning_rate": 10.0,
-                                "explanation": "plain SGD with learning rate 10: the first steps throw the "
+    "learning rate too large": {"optimizer": "sgd", "learning_rate": 3.0,
+                                "explanation": "plain SGD with learning rate 3: the first steps throw the "
                                                "weights far, the ReLU units die."},
     "learning rate too small": {"learning_rate": 1e-6,
                                 "explanation": "Adam with learning rate 0.000001: the loss barely moves."},

@@ -233,17 +233,16 @@ def test_draw_break_it_leaves_out_losses_a_log_axis_cannot_show():
 
 @pytest.mark.needs_data
 def test_break_it_panel_trains_live_and_reports():
-    panel = break_it_panel(num_train=300, num_test=100, num_epochs=2)
+    panel = break_it_panel(num_train=2000, num_test=100, num_epochs=2)  # the chapter's 2 000 images: on 300, rate 3 explodes
     assert "untrained" in panel.chart.caption and "inputs not scaled" in panel.chart.caption
     assert "⚠" not in panel.chart.caption  # the mark of an error caption; findings are not errors
     assert [row["state"] for row in panel.chart.datasets["layers"]].count("exploding") == 3
     panel.controls["bug"].value = "learning rate too large"
     panel.button.click()
     panel.training.wait(120)
-    # its first epoch explodes: the run stops there, with the untrained weights put back
-    assert panel.result["stop_reason"] == "diverged" and panel.result["losses"] == []
-    assert "(diverged)" in panel.chart.caption and panel.result["bug"] == "learning rate too large"
-    assert "diverged" in panel.result["report"].kinds
+    assert len(panel.result["losses"]) == 2 and "epoch <b>2</b> of 2" in panel.chart.caption
+    assert len(panel.chart.datasets["loss"]) == 2 and panel.result["bug"] == "learning rate too large"
+    assert panel.result["stop_reason"] == "completed" and "dead_units" in panel.result["report"].kinds
     panel.controls["bug"].value = "none"
     panel.button.click()
     panel.training.wait(120)

@@ -170,7 +170,7 @@ print(debugging.health_report(mse_model, probe[0], one_hot_train[:256], losses.m
 # ### A dead network with the cross entropy
 #
 # The cross entropy from logits never overflows (chapter 05's log-sum-exp trick), so the
-# same mistake fails more quietly. With learning rate 10, the first steps throw the weights
+# same mistake fails more quietly. With the same learning rate 3, the first steps throw the weights
 # far; most ReLU units end up below zero for every image and never come back, and the
 # network gives every image the same answer: the loss sits near $\ln 10$ and the accuracy
 # near 10%.
@@ -179,7 +179,7 @@ print(debugging.health_report(mse_model, probe[0], one_hot_train[:256], losses.m
 dead_model = debugging.mlp()
 dead_monitor = debugging.HealthMonitor(dead_model, *probe, losses.cross_entropy_of_logits)
 dead_run = training.train(dead_model, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
-                          optimizer=keras.optimizers.SGD(learning_rate=10.0), num_epochs=8,
+                          optimizer=keras.optimizers.SGD(learning_rate=3.0), num_epochs=8,
                           metrics={"accuracy": training.accuracy}, validation_data=test_data,
                           on_epoch_end=dead_monitor.on_epoch_end)
 print("losses per epoch:", np.round(dead_run.metrics["loss"], 3))
@@ -187,9 +187,9 @@ print(dead_monitor.reports[-1])
 
 # %% slideshow={"slide_type": "fragment"}
 dead_report = dead_monitor.reports[-1]
-checks.milestone("learning rate 10: share of dead units in the second hidden layer",
+checks.milestone("learning rate 3: share of dead units in the second hidden layer",
                  dead_report.layers[1]["dead_share"], at_least=0.9, digits=1)
-checks.milestone("learning rate 10: test accuracy", dead_run.last("val_accuracy"), at_most=0.2, digits=1)
+checks.milestone("learning rate 3: test accuracy", dead_run.last("val_accuracy"), at_most=0.2, digits=1)
 print("the report finds:", dead_report.kinds)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
