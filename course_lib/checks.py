@@ -140,6 +140,8 @@ def number_problem(value):
     problem = kind_problem(value)
     if problem is None and as_array(value).shape != ():
         problem = f"give one number, got shape {as_array(value).shape}."
+    if problem is None and not np.isfinite(as_array(value)):
+        problem = _non_finite_problem(as_array(value))
     return problem
 
 

@@ -245,3 +245,67 @@ def test_a_bad_argument_is_named_or_the_result_is_finite(function, arguments, na
     numbers = [v for v in (result.values() if isinstance(result, dict) else [result])
                if isinstance(v, (float, np.ndarray)) and np.asarray(v).dtype.kind == "f"]
     assert all(np.all(np.isfinite(v)) for v in numbers), f"{function.__name__}({name}={value!r}) gave {result!r}"
+
+
+# --- every exercise check: a verdict line for any input, never a crash ----------------------
+
+import contextlib  # noqa: E402
+import importlib  # noqa: E402
+import inspect  # noqa: E402
+import io  # noqa: E402
+import pathlib  # noqa: E402
+
+import tensorflow as tf  # noqa: E402
+
+
+def _raises(*args, **kwargs):
+    return 1 / 0
+
+
+def _no_return(*args, **kwargs):
+    pass
+
+
+class _Odd:
+    """An object a check cannot make sense of."""
+
+
+#: Values a careless or curious student may hand to any check: wrong kinds, wrong sizes, non-numbers,
+#: functions that raise, return nothing, text, NaN or a number too large for a float.
+ODD_ANSWERS = st.one_of(
+    st.sampled_from([None, "784", b"784", 10 ** 400, -(10 ** 400), 784 + 5j, np.complex128(1j), math.nan, math.inf,
+                     True, [], [[1.0, 2.0], [3.0]], [None, 1.0], {"answer": 1}, _Odd(), _Odd, np.zeros((0,)),
+                     np.ones((3, 3, 3)), np.array(["a", "b"]), tf.constant(["a"]), tf.ones((2, 2)),
+                     _raises, _no_return, lambda *args, **kwargs: "text", lambda *args, **kwargs: math.nan,
+                     lambda *args, **kwargs: 10 ** 400, lambda: 1.0, print, ...]),
+    st.integers(-10 ** 30, 10 ** 30), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4),
+    st.lists(st.floats(-1e6, 1e6), max_size=4))
+
+#: The chapter's data that two checks take beside the answer, made small.
+_RNG = np.random.RandomState(0)
+CHAPTER_DATA = {"probabilities": _RNG.dirichlet(np.ones(10), 30), "labels": _RNG.randint(0, 10, 30),
+                "logits": _RNG.normal(size=(8, 10)).astype(np.float32),
+                "y_one_hot": np.eye(10, dtype=np.float32)[_RNG.randint(0, 10, 8)]}
+
+
+def _every_check():
+    for path in sorted((pathlib.Path(__file__).parent.parent / "course_lib" / "exercises").glob("[a-z]*.py")):
+        module = importlib.import_module(f"course_lib.exercises.{path.stem}")
+        for name in sorted(n for n in vars(module) if n.startswith("check_")):
+            yield pytest.param(getattr(module, name), id=f"{path.stem}.{name}")
+
+
+@pytest.mark.parametrize("check", list(_every_check()))
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_every_check_prints_a_verdict_for_any_input_and_never_raises(check, data):
+    parameters = [p for p in inspect.signature(check).parameters.values() if p.default is p.empty]
+    arguments = {p.name: CHAPTER_DATA[p.name] if p.name in CHAPTER_DATA else data.draw(ODD_ANSWERS, label=p.name)
+                 for p in parameters}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        verdict = check(**arguments)  # any exception here is a defect of the check
+    verdicts = [line for line in printed.getvalue().splitlines() if line[:1] in ("✓", "✗", "○")]
+    assert verdicts, printed.getvalue()  # (an answer such as print may print lines of its own before)
+    assert bool(verdict) == all(line.startswith("✓") for line in verdicts), printed.getvalue()

@@ -20,7 +20,11 @@ BEST_LINE_MSE = 0.25
 
 
 def _line_mse(w, b):
-    return line_fit(w, b)["mse"]
+    """The demo line's MSE, inf where it overflows (line_fit refuses such values with a ValueError)."""
+    try:
+        return line_fit(w, b)["mse"]
+    except ValueError:
+        return np.inf
 
 
 def _why_the_line_misses(w, b):
@@ -47,7 +51,11 @@ def check_best_line(w, b):
         return refused
     w, b = float(checks.as_array(w)), float(checks.as_array(b))
     line = f"y = {w:g}·x {'−' if b < 0 else '+'} {abs(b):g}"
-    passed = checks.milestone(f"MSE of {line}", _line_mse(w, b), at_most=BEST_LINE_MSE, digits=2)
+    mse = _line_mse(w, b)
+    if not np.isfinite(mse):
+        return checks.fail(name, f"{line} is so steep or so high that its squared error overflows; the sliders "
+                                 "above span w from −1 to 4 and b from −3 to 3.")
+    passed = checks.milestone(f"MSE of {line}", mse, at_most=BEST_LINE_MSE, digits=2)
     if not passed:
         print(f"  Why: {_why_the_line_misses(w, b)}")
     return passed
