@@ -46,7 +46,7 @@ case "$KIND" in
         VENV=${STACK_VENV:-.venv-$VERSION}
         # Every unit test that needs no browser and no subprocess: the library, the panels' Python
         # side, and every exercise check with its lazy answers.
-        TESTS=(tests)
+        TESTS=(tests -n 2 --dist loadfile)   # two workers, as make test
         CHAPTER= ;;
     *) echo "usage: bash tools/stack.sh oldest | linux VERSION" >&2; exit 2 ;;
 esac
