@@ -362,7 +362,9 @@ def test_fixed_model_exercise_judges_each_bug_and_passes_only_both_fixed(capsys)
     assert not exercises.check_fixed_model(exercises.broken_model)
     assert "dead units" in capsys.readouterr().out
     assert not exercises.check_fixed_model(lambda: _network(first=normal))
-    assert "far above ln 10" in capsys.readouterr().out
+    # Keras 3.15's draw starts far above ln 10; Keras 3.12's (Python 3.10) trains to 0.63 with a clean report:
+    # either way the message points to the layers' largest weights, the N(0, 1) layer's symptom
+    assert "largest weight" in capsys.readouterr().out
     assert not exercises.check_fixed_model(lambda: _network(second="zeros"))
     assert "dead units" in capsys.readouterr().out
     assert not exercises.check_fixed_model(lambda: None)

@@ -160,7 +160,12 @@ def check_fixed_model(answer):
     passed = checks.milestone(f"{name}: test accuracy after {MODEL_EPOCHS} epochs", accuracy,
                               at_least=MODEL_ACCURACY, digits=2)
     if not passed:
-        print(f"  The health report after training:\n{_report(model, x_train[:256], y_train[:256], history)}")
+        after = _report(model, x_train[:256], y_train[:256], history)
+        print(f"  The health report after training:\n{after}")
+        if not after.problems:
+            print("  Nothing in the report stands out now, yet the model learned too little: run the report on "
+                  "a new, untrained model and compare each layer's largest weight with the healthy network of "
+                  "section 1.")
     return passed
 
 
