@@ -39,8 +39,7 @@ class Verdict:
 
 def as_array(value):
     """``value`` (a number, list, array or tensor) as a float64 NumPy array, or None when it holds no numbers."""
-    if _dtype_kind(value) == "c" or isinstance(value, complex) or (
-            isinstance(value, (list, tuple)) and any(isinstance(leaf, complex) for leaf in _leaves(value))):
+    if _is_complex(value):
         return None  # float64 would drop the imaginary part without a word
     try:
         return np.asarray(value, dtype=np.float64)
@@ -62,6 +61,12 @@ def _dtype_kind(value):
 def _dtype_name(value):
     dtype = value.dtype
     return getattr(dtype, "name", str(dtype))
+
+
+def _is_complex(value):
+    """Whether ``value`` is a complex number, a complex array or tensor, or a list holding one."""
+    return (isinstance(value, complex) or _dtype_kind(value) == "c"
+            or (isinstance(value, (list, tuple)) and any(isinstance(leaf, complex) for leaf in _leaves(value))))
 
 
 def _leaves(value):
@@ -108,8 +113,7 @@ def kind_problem(answer):
     """
     if answer is None:
         return NONE_HINT
-    if isinstance(answer, complex) or _dtype_kind(answer) == "c" or (
-            isinstance(answer, (list, tuple)) and any(isinstance(leaf, complex) for leaf in _leaves(answer))):
+    if _is_complex(answer):
         return ("your answer is a complex number; the answer is real: find what made the imaginary part "
                 "(a j, the square root of a negative number).")
     if isinstance(answer, int) and not isinstance(answer, bool) and abs(answer) > 1e308:
@@ -340,14 +344,13 @@ def _stand_in(path, original):
 
     A class becomes a subclass whose constructor raises, so ``isinstance`` checks elsewhere still work.
     """
-    message = path
     if isinstance(original, type):
         def __init__(self, *args, **kwargs):
-            raise ForbiddenCall(message)
+            raise ForbiddenCall(path)
         return type(original.__name__, (original,), {"__init__": __init__, "__module__": original.__module__})
 
     def forbidden(*args, **kwargs):
-        raise ForbiddenCall(message)
+        raise ForbiddenCall(path)
     forbidden.__name__ = getattr(original, "__name__", "forbidden")
     return forbidden
 
