@@ -12,6 +12,7 @@ differs from run to run.
 """
 
 import contextlib
+import functools
 import importlib
 import sys
 
@@ -406,6 +407,18 @@ def forbidding(paths, answer=None):
             mapping[key] = value
 
 
+def handed_in(function, paths):
+    """The dotted path of ``paths`` whose object ``function`` is, itself or inside ``functools.partial``, else None.
+
+    :func:`forbidding` swaps the names an answer calls; a forbidden function handed in as the
+    answer (``tf.nn.silu``, or ``partial(forward.tape_gradients, loss_fn=...)``) is not called
+    by any name, so it is recognised here.
+    """
+    while isinstance(function, functools.partial):
+        function = function.func
+    return next((path for path in paths if function is _resolve(path)), None)
+
+
 def call_answer(name, function, *args, hint, run=None, error_hint=None, forbidden=()):
     """Run a build-it exercise's answer, ``function(*args)``: ``(result, None)``, or ``(None, failed Verdict)``.
 
@@ -423,9 +436,9 @@ def call_answer(name, function, *args, hint, run=None, error_hint=None, forbidde
     if not callable(function):
         return None, fail(name, f"give the function itself (its name, without parentheses), "
                                 f"not a {type(function).__name__}.")
-    handed_in = next((path for path in forbidden if function is _resolve(path)), None)
-    if handed_in is not None:  # the forbidden function itself, which forbidding cannot swap inside the call
-        return None, fail(name, f"that is {handed_in} itself, which this exercise asks you to do without: "
+    given = handed_in(function, forbidden)
+    if given is not None:  # the forbidden function itself, which forbidding cannot swap inside the call
+        return None, fail(name, f"that is {given} itself, which this exercise asks you to do without: "
                                 "write it yourself from the operations of the formula.")
     try:
         with forbidding(forbidden, function):

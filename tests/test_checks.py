@@ -232,3 +232,15 @@ def test_a_huge_or_complex_answer_gets_a_reason_not_a_crash_or_a_pass(capsys):
         out = capsys.readouterr().out
         assert out.startswith("✗") and reason in out, (answer, out)
     assert checks.as_array(10 ** 400) is None and checks.as_array(np.complex64(1j)) is None
+
+
+def test_a_forbidden_function_handed_in_itself_or_in_a_partial_is_refused(capsys):
+    import functools
+
+    labels, probabilities = np.array([[0.0, 1.0]]), np.array([[0.3, 0.7]])
+    for answer in (keras.losses.categorical_crossentropy,
+                   functools.partial(keras.losses.categorical_crossentropy, from_logits=False)):
+        result, verdict = checks.call_answer("cross entropy", answer, labels, probabilities, hint="",
+                                             forbidden=FORBIDDEN)
+        assert result is None and not verdict
+        assert "that is keras.losses.categorical_crossentropy itself" in capsys.readouterr().out

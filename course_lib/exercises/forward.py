@@ -1,6 +1,5 @@
 """Chapter 02 exercises: count parameters, batches, write the forward pass and the backward pass yourself."""
 
-import functools
 import math
 
 import numpy as np
@@ -106,24 +105,11 @@ def check_forward_pass(forward_fn):
                     "you forgot the biases b1, b2, b3.": _forward(*network, use_bias=False)}
         cases.append((network, lambda result, network=network, mistakes=mistakes: checks.diagnose(
             result, _forward(*network), rtol=1e-4, atol=1e-4, mistakes=mistakes)))
-    handed_in = _handed_in(forward_fn, FORWARD_FORBIDDEN)
+    handed_in = checks.handed_in(forward_fn, FORWARD_FORBIDDEN)
     if handed_in:
         return checks.fail(name, f"that is {handed_in}, the course's own forward pass; write yours with @, + and "
                                  "tf.nn.relu.")
     return checks.check_function(name, forward_fn, cases, hint=hint, forbidden=FORWARD_FORBIDDEN)
-
-
-def _handed_in(function, paths):
-    """The dotted path of ``paths`` whose object ``function`` is, also wrapped in ``functools.partial``, else None.
-
-    :func:`checks.forbidding` swaps the names an answer calls, and :func:`checks.call_answer`
-    refuses the forbidden function handed in itself; a ``functools.partial`` of it (say
-    ``partial(forward.tape_gradients, loss_fn=forward.cross_entropy)``) is neither, so it is
-    recognised here.
-    """
-    while isinstance(function, functools.partial):
-        function = function.func
-    return next((path for path in paths if function is checks._resolve(path)), None)
 
 
 #: The networks exercise 4's check runs your backward pass on: fresh sizes and values, none shown
@@ -281,7 +267,7 @@ def check_backward_pass(backward):
                            BACKWARD_TEST_NETWORKS):
         network = _test_network(sizes, int(seed))
         cases.append((network, lambda result, network=network: _judge_backward(result, *network)))
-    handed_in = _handed_in(backward, BACKWARD_FORBIDDEN)
+    handed_in = checks.handed_in(backward, BACKWARD_FORBIDDEN)
     if handed_in:
         return checks.fail(name, f"that is {handed_in}, which computes the gradients for you; the exercise is the "
                                  "chain rule, written yourself.")
