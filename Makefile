@@ -7,14 +7,14 @@ STAMP := $(VENV)/.installed
 # (pyproject.toml keeps the loose ranges). nbval compares outputs strictly, so the
 # stored notebooks hold only with the versions that produced them.
 LOCK := requirements/lock.txt
-INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev,lecture]"
+INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev,lecture,hub]"
 # A student's set: what the chapters and the presentation mode need, without the tools that
 # test and build them (pytest, Playwright, plotly, uv...). `make test` installs the rest.
 STUDENT_STAMP := $(VENV)/.installed-student
 STUDENT_INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[lecture]"
 # uv resolves for Linux, macOS and Windows, Python 3.10 and later, at once: a pin that
 # differs between them carries an environment marker. An existing pin is kept while it fits.
-LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra lecture --universal \
+LOCK_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra lecture --extra hub --universal \
 	--python-version 3.10 --annotation-style line --custom-compile-command "make upgrade" -o $(LOCK)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
 # Two workers side by side (pytest-xdist): each file (a chapter's nbval cells, a test module) stays
