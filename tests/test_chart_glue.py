@@ -14,4 +14,4 @@ def test_chart_glue():
     run = subprocess.run(["node", "--test", *map(str, sorted(JS_TESTS.glob("*.test.mjs")))],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "# fail 0" in run.stdout and "# pass 6" in run.stdout
+    assert "# fail 0" in run.stdout and "# pass 8" in run.stdout

@@ -5,8 +5,11 @@ made before: which panels stay live, what saved widget state a page keeps, the s
 chapter without slide metadata, the links between chapters, the bilingual titles.
 """
 
+import base64
+import json
 import re
 
+import bs4
 import nbformat
 import pytest
 
@@ -111,3 +114,41 @@ def test_the_site_guide_names_the_npm_versions_the_lock_installs():
     assert len(named) >= 5
     for package, version in named:
         assert packages[f"node_modules/{package}"]["version"] == version, package
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
+def test_every_chapter_says_what_it_teaches(chapter):
+    taught = export_html.lessons(stored(chapter))
+    assert len(taught) >= 3 and all(len(item) > 15 for item in taught), taught
+
+
+def test_the_index_is_the_chapter_table_with_an_offline_search(tmp_path):
+    if not export_html.NODE_MODULES.is_dir():
+        pytest.skip(f"{export_html.NODE_MODULES} is missing: run `make install` (it needs Node.js and npm)")
+    index, page = export_html.build_site(tmp_path, ["00"])
+    text = index.read_text(encoding="utf-8")
+    row = re.search(r"<tr>\s*<td><a href=\"00_welcome.html\">.*?</tr>", text, re.S).group(0)
+    assert "<li>check that TensorFlow, Keras and the datasets are ready on your machine</li>" in row
+    assert re.search(r"\d+ min to read, \d+ s to run", row)
+    assert "line fit" in row and "works here" in row
+    script = (tmp_path / export_html.SEARCH_INDEX).read_text(encoding="utf-8")
+    sections = json.loads(script.removeprefix("window.COURSE_SEARCH = ").rstrip(";\n"))
+    assert {"00_welcome.html#How-to-use-a-chapter"} <= {section["href"] for section in sections}
+    assert all(section["text"] and "¶" not in section["heading"] for section in sections)
+    assert f'src="{export_html.SEARCH_INDEX}"' in text and "http" not in re.sub(r"<!--.*?-->", "", text)
+    body = page.read_text(encoding="utf-8")
+    link = bs4.BeautifulSoup(body, "html.parser").find("a", class_="course-download")
+    assert link["href"] == "notebooks/00_welcome.ipynb" and link.has_attr("download")
+    assert export_html.RUN_LINE in body
+    assert (tmp_path / "notebooks" / "00_welcome.ipynb").read_bytes() == (ROOT / "notebooks" / "00_welcome.ipynb").read_bytes()
+
+
+def test_a_panels_picture_is_shown_at_its_charts_own_size():
+    from course_lib.widgets.chart import Chart
+
+    chart = Chart(spec={"$schema": "x", "width": 200, "height": 100, "mark": "point"})
+    one, two = chart.to_png(), chart.to_png(scale=2)
+    size = export_html.picture_size(base64.b64encode(two).decode("ascii"))
+    assert size == {"width": int.from_bytes(one[16:20], "big"), "height": int.from_bytes(one[20:24], "big")}
+    with pytest.raises(ValueError, match="not a PNG"):
+        export_html.picture_size(base64.b64encode(b"GIF89a" + bytes(30)).decode())

@@ -18,17 +18,21 @@ left out of the page's saved state. Solutions (cells with ``source_hidden``) are
 """
 
 import argparse
+import base64
+import json
 import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
+import bs4
 import jinja2
+import markupsafe
 import nbformat
 from nbconvert import HTMLExporter, SlidesExporter
 
-from course_lib.widgets.panel import PANEL_CLASS
+from course_lib.widgets.panel import PANEL_CLASS, PNG_SCALE
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -42,7 +46,14 @@ MODEL_PREFIX = "IPY_MODEL_"
 CHAPTER_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)\s]*)?\)")
 KERNEL_NOTE = ('<p class="course-kernel-note">This panel computes in Python: the picture shows its '
                "first state. To use it, open the chapter in JupyterLab (<code>make lab</code>) and run "
-               "the setup cell and this cell.</p>")
+               "the setup cell and this cell. Without Python on this computer, read on: the numbers "
+               "the panel shows are printed in the text around it, and the panels marked as working "
+               "here (the chapter table of the index) answer their sliders in this page.</p>")
+#: The one line that opens the course's chapters in JupyterLab, on every system (README's quick start).
+RUN_LINE = "python -m course_lib lab"
+NOTEBOOKS_FOLDER = "notebooks"
+SEARCH_INDEX = "search-index.js"
+LESSONS_HEADING = "In this chapter you will"
 
 #: What the pages load, as {path under _static: path under web/node_modules}.
 PAGE_ASSETS = {
@@ -140,6 +151,8 @@ def keep_live_panels(notebook):
             else:
                 del output["data"][WIDGET_VIEW]
                 pictures += 1
+                if "image/png" in output["data"]:
+                    output.setdefault("metadata", {})["image/png"] = picture_size(output["data"]["image/png"])
                 outputs.append(nbformat.v4.new_output("display_data", data={"text/html": KERNEL_NOTE}))
         cell.outputs = outputs
     kept = reachable(state, views)
@@ -151,6 +164,16 @@ def keep_live_panels(notebook):
     else:
         notebook.metadata.pop("widgets", None)
     return live, pictures
+
+
+def picture_size(encoded):
+    """The size at which to show a panel's stored picture (base64 PNG): its chart's own size, ``PNG_SCALE`` times smaller
+    than its pixels, so that it is sharp on a high-DPI screen and a projector."""
+    png = base64.b64decode(encoded)
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("a panel's picture is not a PNG image")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return {"width": round(width / PNG_SCALE), "height": round(height / PNG_SCALE)}
 
 
 def link_chapters(notebook, suffix):
@@ -220,37 +243,110 @@ def fresh(out):
 
 
 def build_site(out, prefixes=()):
-    """A page per chapter, linked in order, and an index of the chapters; returns the pages' paths."""
+    """A page per chapter, linked in order, and an index of the chapters; returns the pages' paths.
+
+    Each page links its chapter's notebook (copied into the build) and says the one line that
+    runs it; the index is the chapter table with a search box over every section of every page.
+    """
     fresh(out)
     copy_assets(out, PAGE_ASSETS, PAGE_ASSET_GLOBS)
+    (out / NOTEBOOKS_FOLDER).mkdir(exist_ok=True)
     html_exporter = exporter(HTMLExporter, "course")
     paths = chapters(prefixes)
     titles = [chapter_title(nbformat.read(path, as_version=4)) for path in paths]
-    pages = []
+    pages, sections = [], []
     for index, path in enumerate(paths):
         neighbour = {}
         for key, other in (("previous", index - 1), ("next", index + 1)):
             if 0 <= other < len(paths):
                 neighbour[key] = {"href": paths[other].stem + ".html", "title": titles[other]}
-        resources = {"course": {"static": STATIC, **neighbour}}
+        shutil.copyfile(path, out / NOTEBOOKS_FOLDER / path.name)
+        resources = {"course": {"static": STATIC, "notebook": f"{NOTEBOOKS_FOLDER}/{path.name}",
+                                "notebook_name": path.name, "run_line": RUN_LINE, **neighbour}}
         body, _ = html_exporter.from_notebook_node(prepared(path, ".html"), resources=resources)
         page = out / (path.stem + ".html")
         page.write_text(body, encoding="utf-8")
         pages.append(page)
+        sections += page_sections(body, page.name, titles[index])
+    (out / SEARCH_INDEX).write_text(search_script(sections), encoding="utf-8")
     index_page = out / "index.html"
-    index_page.write_text(render_index([(path.stem + ".html", title) for path, title in zip(paths, titles)]),
-                          encoding="utf-8")
+    index_page.write_text(render_index(paths), encoding="utf-8")
     return [index_page, *pages]
 
 
-def render_index(entries):
-    """The index page: every chapter's bilingual title, linked to its page."""
+def lessons(notebook):
+    """What the chapter teaches: the items listed under "In this chapter you will" in its first cell."""
+    lines = notebook.cells[0].source.splitlines()
+    start = next((number for number, line in enumerate(lines) if LESSONS_HEADING in line), None)
+    if start is None:
+        raise ValueError(f"a chapter's first cell lists what it teaches under **{LESSONS_HEADING}**")
+    items = []
+    for line in lines[start + 1:]:
+        if line.startswith("- "):
+            items.append(line[2:].strip())
+        elif line.startswith("  ") and items:
+            items[-1] += " " + line.strip()
+        elif line.strip():
+            break
+    return [item.rstrip(";.") for item in items]
+
+
+def inline_markdown(text):
+    """``text``'s inline Markdown as safe HTML: `code` and **bold**, everything else escaped."""
+    escaped = str(markupsafe.escape(text))
+    escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+    return markupsafe.Markup(re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped))
+
+
+def render_index(paths):
+    """The index page: the chapter table (title, what it teaches, time, panels) and the search box.
+
+    The figures are ``tools/chapter_table.py``'s, as the instructors' guide shows them.
+    """
+    sys.path.insert(0, str(ROOT))
+    from tools import chapter_table
+
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     rows = []
-    for href, title in entries:
-        english, _, chinese = title.partition("(")
-        rows.append({"href": href, "english": english.strip(), "chinese": chinese.rstrip(")").strip()})
-    return environment.get_template("site_index.html.j2").render(chapters=rows, static=STATIC)
+    for path in paths:
+        row = chapter_table.chapter_row(path)
+        english, _, chinese = row["title"].partition("(")
+        rows.append({"href": path.stem + ".html", "english": english.strip(), "chinese": chinese.rstrip(")").strip(),
+                     "lessons": [inline_markdown(item) for item in lessons(nbformat.read(path, as_version=4))],
+                     "reading": row["reading"], "run_all": round(row["run_all"]),
+                     "panels": [{"name": chapter_table.PANEL_CALL.search(call).group(1).removesuffix("_panel").replace("_", " "),
+                                 "here": live} for call, live, _ in row["panels"]]})
+    return environment.get_template("site_index.html.j2").render(chapters=rows, static=STATIC,
+                                                                 search_index=SEARCH_INDEX, run_line=RUN_LINE)
+
+
+def page_sections(body, href, chapter):
+    """The sections of a written page, for the search: {href (with its heading's anchor), chapter, heading, text}."""
+    soup = bs4.BeautifulSoup(body, "html.parser")
+    sections = []
+    for heading in soup.find_all(["h1", "h2", "h3"]):
+        if heading.find_parent(class_="jp-MarkdownCell") is None:
+            continue
+        words = []
+        for sibling in heading.find_all_next(string=True):
+            parent = sibling.parent
+            if parent.name in ("h1", "h2", "h3") and parent is not heading:
+                break
+            inside = parent is heading or heading in parent.parents
+            if not inside and parent.name not in ("script", "style") and parent.find_parent(class_="jp-MarkdownCell"):
+                words.append(sibling.strip().removesuffix("¶"))
+            if len(words) > 400:
+                break
+        anchor = heading.get("id")
+        sections.append({"href": f"{href}#{anchor}" if anchor else href, "chapter": chapter,
+                         "heading": heading.get_text(" ", strip=True).removesuffix("¶").strip(),
+                         "text": " ".join(word for word in words if word)})
+    return sections
+
+
+def search_script(sections):
+    """The search index as a script (a page opened from ``file://`` may not fetch a JSON file)."""
+    return "window.COURSE_SEARCH = " + json.dumps(sections, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
 def build_slides(out, prefixes=()):

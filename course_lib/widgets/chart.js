@@ -14,6 +14,12 @@
 // `bundle` this same module imports in the background and publishes through `library()`; every
 // chart waits for it there. anywidget gives a model two seconds to initialize, too short to
 // parse 900 kB on a busy classroom laptop, so the bundle is never awaited in `initialize`.
+//
+// What a reader sees around the figure is set here too (`PAGE_STYLE`, added once per page): no
+// "disconnected" icon on a panel (its kernel note says what needs the kernel, in the course's
+// words), the note and error colours readable on JupyterLab's light and dark themes, the figure
+// fitted to the width its cell gives it (`fittedSpec`), and Vega's dark theme under a dark
+// JupyterLab (`themedSpec`).
 
 /** The page's meeting point between the chart library and the charts (made by whichever comes first). */
 export function library() {
@@ -76,6 +82,78 @@ export async function unpackTable(packed) {
   return new Response(stream).json();
 }
 
+/**
+ * The course's style for panels, added to the page once. ipywidgets marks every view of a
+ * widget without a kernel with a red broken-link icon (`.jupyter-widgets-disconnected::before`),
+ * on panels that answer their controls all the same; a panel that needs the kernel says so in
+ * its kernel note instead. Colours have a contrast of at least 4.5 : 1 on JupyterLab's light
+ * (white) and dark (#111) backgrounds: #8a5a00 5.9 and 3.2 → #f0b35a 10.1; #b00020 7.0 and
+ * 2.6 → #ff8a80 8.2.
+ */
+export const PAGE_STYLE = `
+.course-panel.jupyter-widgets-disconnected::before,
+.course-panel .jupyter-widgets-disconnected::before { content: none; display: none; }
+.course-kernel-note { color: #8a5a00; font-style: italic; margin-top: 4px; }
+.course-error { color: #b00020; }
+[data-jp-theme-light="false"] .course-kernel-note { color: #f0b35a; }
+[data-jp-theme-light="false"] .course-error { color: #ff8a80; }
+.course-chart-view { flex: 1 1 360px; min-width: 0; max-width: 100%; }
+`;
+
+function addPageStyle() {
+  if (typeof document === "undefined" || !document.head || document.getElementById("course-chart-style")) return;
+  const style = document.createElement("style");
+  style.id = "course-chart-style";
+  style.textContent = PAGE_STYLE;
+  document.head.append(style);
+}
+
+/** Whether the page uses JupyterLab's dark theme (JupyterLab marks its body; the site and decks are light). */
+export function darkPage(body = typeof document === "undefined" ? undefined : document.body) {
+  return body?.dataset?.jpThemeLight === "false";
+}
+
+/** ``spec`` for a dark page: Vega's dark theme on a transparent background (no white box), else ``spec`` itself. */
+export function themedSpec(spec, dark) {
+  if (!dark) return spec;
+  return { ...spec, config: { ...spec.config, background: "transparent" } };
+}
+
+/** The views of a spec whose width is a number: the spec itself, or the charts of its `hconcat`. */
+function sizedViews(spec) {
+  const views = spec.hconcat ?? [spec];
+  return views.filter((view) => typeof view.width === "number");
+}
+
+/** The widths a spec's views add up to (what `fittedSpec` scales); 0 when none is a number. */
+export function scalableWidth(spec) {
+  return sizedViews(spec).reduce((total, view) => total + view.width, 0);
+}
+
+/** ``spec`` with every view's width and height times ``factor`` (text, axes and gaps keep their size). */
+export function fittedSpec(spec, factor) {
+  if (factor >= 1) return spec;
+  const scaled = (view) => (typeof view.width === "number"
+    ? { ...view, width: Math.round(view.width * factor),
+        ...(typeof view.height === "number" ? { height: Math.round(view.height * factor) } : {}) }
+    : view);
+  return spec.hconcat ? { ...spec, hconcat: spec.hconcat.map(scaled) } : scaled(spec);
+}
+
+/** Smallest factor a chart is shrunk by; narrower than that, its cell scrolls. */
+export const MIN_FACTOR = 0.4;
+
+/**
+ * The factor that makes a chart drawn ``drawnWidth`` px wide at factor ``current`` fit in
+ * ``available`` px: only the views' own widths (``scalable`` at factor 1) shrink, the rest (axes,
+ * legends, gaps) stays. 1 when it fits unshrunk, never below ``MIN_FACTOR``.
+ */
+export function fitFactor(available, drawnWidth, scalable, current = 1) {
+  if (!(available > 0) || !(scalable > 0) || !(drawnWidth > 0)) return current;
+  const fixed = drawnWidth - scalable * current;
+  return Math.max(MIN_FACTOR, Math.min(1, (available - fixed) / scalable));
+}
+
 /** Milliseconds a chart waits for its kernel to answer before it says what needs the cell run. */
 export const KERNEL_WAIT_MS = 2000;
 
@@ -85,6 +163,8 @@ function replaceData(view, datasets) {
 }
 
 async function render({ model, el }) {
+  addPageStyle();
+  el.classList?.add("course-chart-view");
   const figure = document.createElement("div");
   figure.className = "course-chart";
   const caption = document.createElement("div");
@@ -94,6 +174,7 @@ async function render({ model, el }) {
   let view = null;
   let queued = Promise.resolve();
   let table = [];
+  let factor = 1;
 
   // Updates run one after the other; one that fails is reported and does not block the next.
   const enqueue = (step) => {
@@ -113,12 +194,39 @@ async function render({ model, el }) {
     const { vegaEmbed } = await library().loaded;
     table = await unpackTable(model.get("table"));
     const spec = { ...model.get("spec"), datasets: { ...model.get("backdrop"), ...model.get("datasets") } };
-    view = (await vegaEmbed(figure, spec, { actions: false, renderer: "canvas" })).view;
+    const dark = darkPage();
+    view = (await vegaEmbed(figure, themedSpec(fittedSpec(spec, factor), dark),
+                            { actions: false, renderer: "canvas", ...(dark ? { theme: "dark" } : {}) })).view;
     caption.innerHTML = model.get("caption");
     if (table.length) showLinked();
   };
+  // The chart takes the width its cell leaves it (beside the controls, or under them when the
+  // cell is narrow: a projector, a laptop with the side bar open, a slide) and is drawn again,
+  // its views narrower, when it does not fit there.
+  // A title wider than its narrowed view widens the chart again: up to three tries.
+  const fit = async () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const canvas = figure.querySelector?.("canvas");
+      const drawn = canvas ? canvas.getBoundingClientRect().width : 0;
+      let next = fitFactor(el.clientWidth, drawn, scalableWidth(model.get("spec")), factor);
+      if (attempt > 0 && drawn > el.clientWidth) next = Math.max(MIN_FACTOR, Math.min(next, factor - 0.03));
+      if (Math.abs(next - factor) <= 0.01) return;
+      factor = next;
+      await embed();
+    }
+  };
 
-  enqueue(embed);
+  enqueue(embed).then(() => enqueue(fit));
+  let resizing = null;
+  const resized = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => enqueue(fit), 150);
+  });
+  resized?.observe(el);
+  // JupyterLab's theme can change while the chapter is open (Settings → Theme).
+  const themed = typeof MutationObserver === "undefined" || !document.body ? null
+    : new MutationObserver(() => enqueue(embed));
+  themed?.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
   // A chart whose controls need the kernel asks for it; with no answer (a chapter opened without
   // running the cell, or its kernel gone) it says under the caption what needs the cell run.
   const note = model.get("kernel_note");
@@ -126,7 +234,6 @@ async function render({ model, el }) {
     let answered = false;
     const noteElement = document.createElement("div");
     noteElement.className = "course-kernel-note";
-    noteElement.style.cssText = "color: #8a5a00; font-style: italic; margin-top: 4px";
     noteElement.textContent = note;
     model.on("msg:custom", (message) => {
       if (message?.type === "kernel") {
@@ -137,7 +244,7 @@ async function render({ model, el }) {
     model.send({ type: "kernel?" });
     setTimeout(() => { if (!answered) el.append(noteElement); }, KERNEL_WAIT_MS);
   }
-  model.on("change:spec", () => enqueue(embed));
+  model.on("change:spec", () => enqueue(embed).then(() => enqueue(fit)));
   // A chart with a table answers its linked controls itself; the kernel's copies of the same
   // states would arrive later and could show an older one while a slider is dragged.
   const fromKernel = () => !model.get("table");
@@ -152,7 +259,11 @@ async function render({ model, el }) {
     table = await unpackTable(model.get("table"));
     showLinked();
   }));
-  return () => { if (view) view.finalize(); };
+  return () => {
+    resized?.disconnect();
+    themed?.disconnect();
+    if (view) view.finalize();
+  };
 }
 
 function initialize({ model }) {

@@ -32,9 +32,11 @@ import base64
 import html
 import itertools
 import logging
+import math
 import re
 import threading
 import time
+import unicodedata
 import weakref
 
 import ipywidgets as widgets
@@ -66,7 +68,51 @@ PRESENTER_CSS = ("<style>"
 
 
 def error_caption(error):
-    return f'<span style="color:#b00020">⚠ {html.escape(str(error))}</span>'
+    """An error said in the caption, in the course's error colour (``course-error``, readable on light and dark themes)."""
+    return f'<span class="course-error">⚠ {html.escape(str(error))}</span>'
+
+
+#: Pixels per character of a control's label at JupyterLab's 13 px UI font, measured on the widest
+#: of the fonts the browser tests see (DejaVu Sans: "p (true class)" is 88 px, 6.3 a character),
+#: with a margin; a wide character (Chinese) takes a full em. The presenter setting's 20 px font
+#: scales both.
+LABEL_CHARACTER_PX = 7.5
+LABEL_WIDE_CHARACTER_PX = 13.5
+#: ipywidgets' own label width (``--jp-widgets-inline-label-width``): shorter labels keep it.
+DEFAULT_LABEL_PX = 80
+#: What a slider, a dropdown or a text box needs beside its label (ipywidgets gives 220 px of 300).
+CONTROL_PX = 220
+LABELLED = (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider, widgets.Dropdown,
+            widgets.Text, widgets.ToggleButtons, widgets.RadioButtons)
+
+
+def label_px(text, presenter=False):
+    """An upper estimate of ``text``'s width in pixels as a control's label (13 px, or 20 px when presenting)."""
+    width = sum(LABEL_WIDE_CHARACTER_PX if unicodedata.east_asian_width(character) in "WF"
+                else LABEL_CHARACTER_PX for character in text)
+    return math.ceil(width * (20 / 13 if presenter else 1))
+
+
+def fit_labels(controls, presenter=False):
+    """Give the labelled ``controls`` one label width that shows the longest label whole, and room beside it.
+
+    ipywidgets cuts a label at 80 px with an ellipsis and no tooltip ("learni…", "p (true cla…");
+    a panel's labels share one width so that its sliders still line up.
+    """
+    labelled = [control for control in controls if isinstance(control, LABELLED) and control.description]
+    if not labelled:
+        return
+    width = max(max(label_px(control.description, presenter) for control in labelled),
+                math.ceil(DEFAULT_LABEL_PX * (20 / 13 if presenter else 1)))
+    for control in labelled:
+        control.style.description_width = f"{width}px"
+        if not isinstance(control, (widgets.ToggleButtons, widgets.RadioButtons)):
+            control.layout.width = f"{width + CONTROL_PX}px"
+
+
+#: The stored picture of a panel is drawn at twice the chart's size, to be shown at its size (the
+#: site and the decks do, ``tools/export_html.py``): sharp on a high-DPI screen and a projector.
+PNG_SCALE = 2
 
 
 def control_grid(control):
@@ -182,12 +228,15 @@ class Panel:
             self.button.on_click(lambda _: self.refresh())
             inputs.append(self.button)
         presenter = presenting()
+        fit_labels(self.controls.values(), presenter)
         header = widgets.HTML((PRESENTER_CSS if presenter else "") + f"<b>{html.escape(title)}</b>"
                               + (f"<br><span>{explanation}</span>" if explanation else ""))
         self.widget = widgets.VBox([
             header,
-            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="420px" if presenter else "300px")),
-                          self.chart]),
+            # the chart goes under the controls when the cell is too narrow for both side by side
+            widgets.HBox([widgets.VBox(inputs, layout=widgets.Layout(min_width="420px" if presenter else "300px",
+                                                                     flex="0 0 auto")),
+                          self.chart], layout=widgets.Layout(flex_flow="row wrap")),
         ])
         self.widget.add_class(PANEL_CLASS)
         if presenter:
@@ -206,7 +255,7 @@ class Panel:
             self.training.reset()
         else:
             self.refresh()
-        self.first_png = self.chart.to_png()
+        self.first_png = self.chart.to_png(scale=PNG_SCALE)
 
     def _kernel_note(self, live):
         """What the chart says when no kernel answers it: which controls need the cell run (or nothing)."""

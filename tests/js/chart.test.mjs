@@ -67,3 +67,30 @@ test("a chart draws its backdrop with its datasets, and redraws whichever of the
   await new Promise((done) => setTimeout(done, 10));
   assert.deepEqual(log, [["runs", [{ x: 2 }]], ["contours", [{ x: 5 }]]]);
 });
+
+test("a chart too wide for its cell shrinks only its views, to fit exactly", async () => {
+  const { fitFactor, fittedSpec, scalableWidth, MIN_FACTOR } = await import("../../course_lib/widgets/chart.js");
+  const spec = { hconcat: [{ width: 300, height: 200 }, { width: 300, height: 220 }, { mark: "text" }] };
+  assert.equal(scalableWidth(spec), 600);
+  // drawn 760 px wide at factor 1 (160 px of axes and gaps), in a 600 px cell: the views get 440 px
+  const factor = fitFactor(600, 760, 600);
+  assert.equal(factor, 440 / 600);
+  assert.deepEqual(fittedSpec(spec, factor).hconcat.map((view) => view.width), [220, 220, undefined]);
+  assert.equal(fittedSpec(spec, factor).hconcat[0].height, 147);
+  assert.equal(fitFactor(1200, 760, 600), 1, "a chart that fits keeps its size");
+  assert.equal(fitFactor(100, 760, 600), MIN_FACTOR, "never narrower than MIN_FACTOR");
+  assert.equal(fitFactor(0, 760, 600, 0.8), 0.8, "a hidden cell (width 0) changes nothing");
+  assert.equal(fittedSpec({ width: { step: 72 } }, 0.5).width.step, 72, "a width by step is left alone");
+  // drawn at factor 0.5 (300 px of views + 160 px), the cell grew to 900 px: back to full size
+  assert.equal(fitFactor(900, 460, 600, 0.5), 1);
+});
+
+test("on a dark page the chart has no white box; on a light page its spec is untouched", async () => {
+  const { themedSpec, darkPage } = await import("../../course_lib/widgets/chart.js");
+  const spec = { mark: "line", config: { axis: { labelFontSize: 12 } } };
+  assert.equal(themedSpec(spec, false), spec);
+  assert.deepEqual(themedSpec(spec, true).config, { axis: { labelFontSize: 12 }, background: "transparent" });
+  assert.equal(darkPage({ dataset: { jpThemeLight: "false" } }), true);
+  assert.equal(darkPage({ dataset: { jpThemeLight: "true" } }), false);
+  assert.equal(darkPage({ dataset: {} }), false, "the site and the decks are light");
+});
