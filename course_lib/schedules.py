@@ -456,3 +456,63 @@ def range_test_figure(result):
     ax.set_title("learning-rate range test: one step per rate")
     ax.legend(fontsize=8)
     return figure
+
+
+def rate_comparison(make_model, x, y, *, loss_fn, learning_rate, x_eval, y_eval, factor=10.0, num_steps=600,
+                    batch_size=64):
+    """Train a fresh model at ``learning_rate / factor``, ``learning_rate`` and ``learning_rate · factor``.
+
+    The check a range test's suggestion needs: is the rate good, or would one ten times
+    smaller or larger do better? Every run gets the same budget and the same start:
+    ``make_model()`` must return the same fresh weights at every call (seed inside it),
+    and each run takes the same ``num_steps`` mini-batches of ``batch_size`` rows of ``x``,
+    ``y`` in order, with plain SGD at its constant rate. Returns, per rate (ascending),
+    ``{"learning_rate", "loss" (per step), "smoothed" (:func:`smooth`), "final_loss"}``,
+    the last being the mean ``loss_fn`` over ``x_eval``, ``y_eval`` after training
+    (NaN when the run diverged). Taught in chapter 03.
+    """
+    import keras
+    import tensorflow as tf
+
+    from course_lib import training
+
+    learning_rate = validate.positive("learning_rate", learning_rate)
+    factor = validate.positive("factor", factor)
+    if factor <= 1:
+        raise ValueError(f"factor must be larger than 1, got {factor!r}.")
+    num_steps = validate.positive_int("num_steps", num_steps)
+    batch_size = validate.positive_int("batch_size", batch_size)
+    validate.same_length(x, y)
+    validate.same_length(x_eval, y_eval)
+    if len(x) < num_steps * batch_size:
+        raise ValueError(f"x holds {len(x)} rows; {num_steps} steps of {batch_size} need {num_steps * batch_size}.")
+    runs = []
+    for rate in (learning_rate / factor, learning_rate, learning_rate * factor):
+        model = make_model()
+        train_step = training.make_train_step(model, loss_fn, keras.optimizers.SGD(learning_rate=rate), {})
+        losses = [float(train_step(tf.constant(x[step * batch_size:(step + 1) * batch_size]),
+                                   tf.constant(y[step * batch_size:(step + 1) * batch_size]))["loss"])
+                  for step in range(num_steps)]
+        final_loss = float(np.mean(loss_fn(y_eval, model.predict(x_eval, batch_size=1000, verbose=0))))
+        runs.append({"learning_rate": rate, "loss": np.array(losses), "smoothed": smooth(losses),
+                     "final_loss": final_loss})
+    return runs
+
+
+def rate_comparison_figure(runs):
+    """The smoothed training loss of each run of :func:`rate_comparison` against the step.
+
+    Taught in chapter 03.
+    """
+    from course_lib.plots import new_figure
+
+    figure, ax = new_figure(7.0, 3.6)
+    for run, colour in zip(runs, ("#1f77b4", "#2ca02c", "#d62728")):
+        ax.plot(np.arange(1, len(run["smoothed"]) + 1), run["smoothed"], color=colour,
+                label=f"lr {run['learning_rate']:.3g}: test loss {run['final_loss']:.3f}")
+    ax.set_ylim(0, 1.1 * max(run["smoothed"][0] for run in runs))
+    ax.set_xlabel("mini-batch step")
+    ax.set_ylabel("training loss (smoothed)")
+    ax.set_title("the suggested rate, ten times less and ten times more")
+    ax.legend(fontsize=8)
+    return figure

@@ -390,3 +390,70 @@ def test_the_schedule_exercise_refuses_keras_and_the_course_implementation(capsy
     assert "calls keras.optimizers.schedules.ExponentialDecay" in capsys.readouterr().out
     # Keras' class is restored after the check
     assert keras.optimizers.schedules.ExponentialDecay(0.1, 1, 0.5)(1) is not None
+
+
+def test_rate_comparison_trains_each_rate_from_the_same_start_on_the_same_batches():
+    from course_lib import data, losses
+
+    x, y = data.load_iris(shuffle_seed=116)
+    scaled = (x - x.mean(axis=0)) / x.std(axis=0)
+    runs = schedules.rate_comparison(_range_test_model, scaled, y, loss_fn=losses.cross_entropy_of_logits,
+                                     learning_rate=0.1, x_eval=scaled, y_eval=y, num_steps=15, batch_size=10)
+    assert [run["learning_rate"] for run in runs] == pytest.approx([0.01, 0.1, 1.0])
+    first_losses = [run["loss"][0] for run in runs]
+    assert first_losses[0] == first_losses[1] == first_losses[2]  # same fresh weights, same first batch
+    assert all(len(run["loss"]) == 15 for run in runs)
+    np.testing.assert_allclose(runs[1]["smoothed"], schedules.smooth(runs[1]["loss"]))
+    final = [run["final_loss"] for run in runs]
+    # 15 steps at 0.01 barely move the untrained loss; a larger rate gets further
+    assert final[0] > final[1] > final[2]
+    model = _range_test_model()
+    untrained = float(losses.cross_entropy_of_logits(y, model(scaled)))
+    assert abs(final[0] - untrained) < abs(final[2] - untrained)
+    figure = schedules.rate_comparison_figure(runs)
+    labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert labels == [f"lr {run['learning_rate']:.3g}: test loss {run['final_loss']:.3f}" for run in runs]
+
+
+@pytest.mark.parametrize("arguments", [
+    {"learning_rate": 0.0}, {"factor": 1.0}, {"num_steps": 0}, {"num_steps": 1000}, {"y_eval": np.zeros(3)}])
+def test_rate_comparison_rejects_bad_arguments(arguments):
+    from course_lib import losses
+
+    x, y = np.zeros((100, 4), np.float32), np.zeros(100, np.int64)
+    with pytest.raises(ValueError):
+        schedules.rate_comparison(_range_test_model, x, y, loss_fn=losses.cross_entropy_of_logits,
+                                  **{"learning_rate": 0.1, "x_eval": x, "y_eval": y, "num_steps": 10,
+                                     "batch_size": 10, **arguments})
+
+
+def _suggest(learning_rates, losses, *, corrected=True, divide=10, pick=np.argmin):
+    """The range test's rule written out, with three of its slips switchable."""
+    average, smoothed = 0.0, []
+    for step, loss in enumerate(losses):
+        average = 0.9 * average + 0.1 * loss
+        smoothed.append(average / (1 - 0.9 ** (step + 1)) if corrected else average)
+    return learning_rates[int(pick(smoothed))] / divide
+
+
+def test_suggest_exercise_accepts_the_rule_and_names_each_slip(capsys):
+    assert exercises.check_suggest_learning_rate(_suggest)
+    assert "correct on 3 fresh test inputs" in capsys.readouterr().out
+    assert not exercises.check_suggest_learning_rate(...)
+    assert "not attempted yet" in capsys.readouterr().out
+    slips = {"red line": lambda r, l: _suggest(r, l, divide=1),
+             "lowest at its first step": lambda r, l: _suggest(r, l, corrected=False),
+             "one lucky batch": lambda r, l: r[int(np.argmin(l))] / 10,
+             "blew up": lambda r, l: _suggest(r, l, pick=np.argmax)}
+    for words, slip in slips.items():
+        assert not exercises.check_suggest_learning_rate(slip)
+        assert words in capsys.readouterr().out
+
+
+def test_suggest_exercise_curves_tell_every_slip_apart():
+    """Each made-up curve gives the rule and each slip a different rate, so a slip cannot pass by luck."""
+    for num_steps, seed in ((180, 11), (240, 29), (150, 47)):
+        rates, losses = exercises.range_test_curve(num_steps, seed)
+        expected, mistakes = exercises._suggestion_case(rates, losses)
+        values = [expected, *mistakes.values()]
+        assert len({round(float(np.log10(value)), 6) for value in values}) == len(values)

@@ -148,3 +148,68 @@ def check_exponential_decay_schedule(schedule_class):
         schedules.exponential_decay(initial, rate, steps, iterations), rtol=1e-5,
         hint="the rates are right when the check asks, but not inside fit: compute the rate from `step` "
              "in __call__, not once in __init__.")
+
+
+#: What the range-test exercise asks you to write, so your function may not call them.
+SUGGEST_FORBIDDEN = ("course_lib.schedules.smooth", "course_lib.schedules.range_test")
+#: The smoothing weight of the range test's rule (``schedules.range_test``'s default).
+SUGGEST_BETA = 0.9
+
+
+def range_test_curve(num_steps, seed):
+    """A made-up range-test record: rates growing from 1e-4 to 10, a loss that falls, then blows up, with noise.
+
+    One batch's loss is noisy, and each curve holds a single lucky batch far below its
+    neighbours a few steps before the smoothed minimum: its raw minimum is not the rule's.
+    """
+    rng = np.random.default_rng(seed)
+    rates = 1e-4 * (1e5) ** (np.arange(num_steps) / num_steps)
+    log_rate = np.log10(rates)
+    edge = rng.uniform(-1.2, -0.2)  # where the loss is lowest, in log10 of the rate
+    losses = 2.3 - 2.0 / (1.0 + np.exp(-3.0 * (log_rate + 2.5))) + np.exp(4.0 * (log_rate - edge))
+    losses *= 1.0 + 0.08 * rng.standard_normal(num_steps)
+    lucky = int(np.argmin(np.abs(log_rate - (edge - 0.6))))
+    losses[lucky] *= 0.3
+    return rates, losses
+
+
+def _suggestion_case(rates, losses):
+    """The rule and the values its usual slips give, for one made-up curve."""
+    expected = rates[int(np.argmin(schedules.smooth(losses, SUGGEST_BETA)))] / 10
+    average, uncorrected = 0.0, []
+    for loss in losses:
+        average = SUGGEST_BETA * average + (1 - SUGGEST_BETA) * loss
+        uncorrected.append(average)
+    mistakes = {
+        "that is where the smoothed loss is lowest: the red line of the chapter's figure. Which line "
+        "is the suggestion?": expected * 10,
+        "one lucky batch decides your rate: compare your choice with the grey and the blue curve of the "
+        "chapter's figure.":
+        rates[int(np.argmin(losses))] / 10,
+        "your smoothed curve is lowest at its first step: without the bias correction the moving average "
+        "starts near 0 (plot it).": rates[int(np.argmin(uncorrected))] / 10,
+        "that rate comes from the highest smoothed loss, where the run blew up.":
+        rates[int(np.argmax(schedules.smooth(losses, SUGGEST_BETA)))] / 10,
+    }
+    return expected, mistakes
+
+
+def check_suggest_learning_rate(suggest_learning_rate):
+    """Your ``suggest_learning_rate(learning_rates, losses)``: the range test's rule, on curves of the check's own.
+
+    The rule of ``schedules.range_test``: smooth the losses with a bias-corrected moving
+    average of weight 0.9, take the rate at the lowest smoothed loss, divide it by 10.
+    The curves are made up by :func:`range_test_curve` (fresh lengths and seeds), so no
+    number of the chapter passes; the course's ``smooth`` and ``range_test`` are forbidden.
+    """
+    hint = ("follow the rule of the range-test section step by step, and plot your smoothed curve "
+            "against the raw losses to see whether it follows them.")
+    cases = []
+    for num_steps, seed in ((180, 11), (240, 29), (150, 47)):
+        rates, losses = range_test_curve(num_steps, seed)
+        expected, mistakes = _suggestion_case(rates, losses)
+        cases.append(((rates.copy(), losses.copy()),
+                      lambda given, expected=expected, mistakes=mistakes:
+                      checks.diagnose(given, expected, rtol=1e-9, mistakes=mistakes)))
+    return checks.check_function("suggest_learning_rate", suggest_learning_rate, cases, hint=hint,
+                                 forbidden=SUGGEST_FORBIDDEN)

@@ -42,6 +42,21 @@ class ChaptersNumbers(keras.optimizers.schedules.LearningRateSchedule):
         return 0.2 * 0.99 ** tf.cast(step, tf.float32)
 
 
+def smooths_with_the_course(learning_rates, losses):
+    """The rule, with the course's own smoothing called."""
+    return learning_rates[int(np.argmin(schedules.smooth(losses)))] / 10
+
+
+def lowest_single_batch(learning_rates, losses):
+    """The rate of the lowest raw loss, divided by 10: no smoothing at all."""
+    return learning_rates[int(np.argmin(losses))] / 10
+
+
+def first_and_last(learning_rates, losses):
+    """A rate halfway (in log) along the test, whatever the curve."""
+    return float(np.sqrt(learning_rates[0] * learning_rates[-1]))
+
+
 LAZY = {
     "check_w_after_three_steps": [
         ("the start, w = 5, from the prose", lambda: exercises.check_w_after_three_steps(5.0)),
@@ -75,5 +90,12 @@ LAZY = {
         ("an instance of Keras' schedule, not a class",
          lambda: exercises.check_exponential_decay_schedule(
              keras.optimizers.schedules.ExponentialDecay(0.05, 7, 0.8))),
+    ],
+    "check_suggest_learning_rate": [
+        ("the chapter's printed suggestion, 0.0422", lambda: exercises.check_suggest_learning_rate(lambda r, l: 0.0422)),
+        ("a function that calls schedules.smooth", lambda: exercises.check_suggest_learning_rate(smooths_with_the_course)),
+        ("the course's smooth handed in", lambda: exercises.check_suggest_learning_rate(schedules.smooth)),
+        ("the lowest single batch's rate", lambda: exercises.check_suggest_learning_rate(lowest_single_batch)),
+        ("the middle of the range, whatever the curve", lambda: exercises.check_suggest_learning_rate(first_and_last)),
     ],
 }
