@@ -113,10 +113,34 @@ export function darkPage(body = typeof document === "undefined" ? undefined : do
   return body?.dataset?.jpThemeLight === "false";
 }
 
-/** ``spec`` for a dark page: Vega's dark theme on a transparent background (no white box), else ``spec`` itself. */
+/** What a mark drawn "black" (data points, a zero line) is drawn in on a dark page, where black is invisible. */
+export const DARK_INK = "#e0e0e0";
+
+/**
+ * ``value`` (a spec or a part of it) with the marks and legend colours named "black" in ``DARK_INK``.
+ * A colour ramp from white to black (an image's pixels) is left as it is: it shows an image.
+ */
+function lightInk(value, key = "") {
+  if (Array.isArray(value)) {
+    const palette = key === "range" || key === "category";  // a scale's colours, or the config's
+    const ramp = palette && value.includes("white");
+    return value.map((item) => (item === "black" && palette && !ramp ? DARK_INK : lightInk(item)));
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, lightInk(item, name)]));
+  }
+  return value === "black" && ["color", "stroke", "fill"].includes(key) ? DARK_INK : value;
+}
+
+/**
+ * ``spec`` for a dark page: Vega's dark theme (chosen in ``embed``) on a transparent background,
+ * no white box, and black marks drawn light; on a light page, ``spec`` itself.
+ */
 export function themedSpec(spec, dark) {
   if (!dark) return spec;
-  return { ...spec, config: { ...spec.config, background: "transparent" } };
+  const { datasets, ...rest } = spec;
+  const themed = lightInk(rest);
+  return { ...themed, ...(datasets ? { datasets } : {}), config: { ...themed.config, background: "transparent" } };
 }
 
 /** The views of a spec whose width is a number: the spec itself, or the charts of its `hconcat`. */
@@ -139,6 +163,9 @@ export function fittedSpec(spec, factor) {
     : view);
   return spec.hconcat ? { ...spec, hconcat: spec.hconcat.map(scaled) } : scaled(spec);
 }
+
+/** A chart that would have to shrink below this factor beside the controls goes under them instead. */
+export const WRAP_FACTOR = 0.75;
 
 /** Smallest factor a chart is shrunk by; narrower than that, its cell scrolls. */
 export const MIN_FACTOR = 0.4;
@@ -208,7 +235,10 @@ async function render({ model, el }) {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const canvas = figure.querySelector?.("canvas");
       const drawn = canvas ? canvas.getBoundingClientRect().width : 0;
-      let next = fitFactor(el.clientWidth, drawn, scalableWidth(model.get("spec")), factor);
+      const scalable = scalableWidth(model.get("spec"));
+      // Beside the controls only while that leaves the chart WRAP_FACTOR of its own width, else under them.
+      if (drawn && scalable && el.style) el.style.flexBasis = `${Math.round(WRAP_FACTOR * (drawn + scalable * (1 - factor)))}px`;
+      let next = fitFactor(el.clientWidth, drawn, scalable, factor);
       if (attempt > 0 && drawn > el.clientWidth) next = Math.max(MIN_FACTOR, Math.min(next, factor - 0.03));
       if (Math.abs(next - factor) <= 0.01) return;
       factor = next;

@@ -90,6 +90,16 @@ test("on a dark page the chart has no white box; on a light page its spec is unt
   const spec = { mark: "line", config: { axis: { labelFontSize: 12 } } };
   assert.equal(themedSpec(spec, false), spec);
   assert.deepEqual(themedSpec(spec, true).config, { axis: { labelFontSize: 12 }, background: "transparent" });
+  const drawn = themedSpec({ layer: [{ mark: { type: "point", color: "black" } },
+                                     { encoding: { color: { scale: { range: ["#ff7f0e", "black"] } } } },
+                                     { encoding: { color: { scale: { range: ["white", "black"] } } } }],
+                             config: { range: { category: ["#d62728", "black"] } },
+                             datasets: { points: [{ color: "black" }] } }, true);
+  assert.deepEqual(drawn.config.range.category, ["#d62728", "#e0e0e0"]);
+  assert.equal(drawn.layer[0].mark.color, "#e0e0e0", "black points would vanish on a dark page");
+  assert.deepEqual(drawn.layer[1].encoding.color.scale.range, ["#ff7f0e", "#e0e0e0"]);
+  assert.deepEqual(drawn.layer[2].encoding.color.scale.range, ["white", "black"], "an image keeps its pixels");
+  assert.deepEqual(drawn.datasets.points, [{ color: "black" }], "data is never recoloured");
   assert.equal(darkPage({ dataset: { jpThemeLight: "false" } }), true);
   assert.equal(darkPage({ dataset: { jpThemeLight: "true" } }), false);
   assert.equal(darkPage({ dataset: {} }), false, "the site and the decks are light");
