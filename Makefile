@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # (pyproject.toml keeps the loose ranges). nbval compares outputs strictly, so the
 # stored notebooks hold only with the versions that produced them.
 LOCK := requirements/lock.txt
-INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev,lecture,hub]"
+INSTALL := $(BIN)/python -m pip install -q -c $(LOCK) -e ".[test,dev,lecture]"
 # A student's set: what the chapters and the presentation mode need, without the tools that
 # test and build them (pytest, Playwright, plotly, uv...). `make test` installs the rest.
 STUDENT_STAMP := $(VENV)/.installed-student
@@ -25,7 +25,7 @@ PARALLEL := $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadfile --no-loadscope-
 # The ten slowest tests, listed at the end of the run.
 DURATIONS := --durations=10
 
-.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser test-binder execute bench site slides clean
+.PHONY: install lock upgrade check-lock lab test test-unit test-notebooks test-browser test-binder test-classroom homework execute bench site slides clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,31 @@ test-browser: install
 
 test-binder: $(STAMP)  ## build binder/ as repo2docker would (fresh venv, postBuild, offline) and run chapter 00 in it; minutes
 	COURSE_BINDER_BUILD=1 $(BIN)/python -m pytest tests/test_binder.py -v
+
+# The classroom (docs/teaching.md, "Serving a whole class" and "Homework"): the hub's proxy from npm at
+# the version of classroom/hub/package-lock.json, and nbgrader in an environment of its own.
+HUB_PROXY := classroom/hub/node_modules/.package-lock.json
+HUB_STAMP := $(VENV)/.installed-hub
+GRADING := build/grading-venv
+GRADING_STAMP := $(GRADING)/.installed
+$(HUB_PROXY): classroom/hub/package.json classroom/hub/package-lock.json
+	cd classroom/hub && npm ci --ignore-scripts --no-audit --no-fund
+
+# JupyterHub's singleuser server and nbgitpuller (the hub extra), into the course's environment as in the user image
+$(HUB_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c $(LOCK) -e ".[hub]"
+	touch $(HUB_STAMP)
+
+$(GRADING_STAMP): classroom/grading/requirements.txt $(LOCK)
+	test -d $(GRADING) || $(PYTHON) -m venv $(GRADING)
+	$(GRADING)/bin/python -m pip install -q --upgrade pip
+	$(GRADING)/bin/python -m pip install -q -r classroom/grading/requirements.txt
+	touch $(GRADING_STAMP)
+
+homework: $(STAMP) $(GRADING_STAMP)  ## nbgrader for homework, in build/grading-venv (tools/homework.py makes an assignment of a chapter)
+
+test-classroom: $(HUB_STAMP) $(HUB_PROXY) $(GRADING_STAMP)  ## a real JupyterHub serving three students, and nbgrader grading chapter 05; minutes
+	COURSE_CLASSROOM=1 $(BIN)/python -m pytest -v tests/test_hub.py tests/test_grading.py
 
 execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh outputs (CHAPTERS="03 05" for some)
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
