@@ -24,8 +24,9 @@ import pytest
 from tests.helpers import ROOT
 from tools import homework
 
-pytestmark = pytest.mark.skipif(os.environ.get("COURSE_CLASSROOM") != "1",
-                                reason="runs nbgrader on chapter 05 three times: make test-classroom")
+needs_classroom = pytest.mark.skipif(os.environ.get("COURSE_CLASSROOM") != "1",
+                                     reason="runs nbgrader on chapter 05 three times: make test-classroom")
+CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 GRADING_BIN = ROOT / "build" / "grading-venv" / "bin"
 CHAPTER = "05"
@@ -95,6 +96,31 @@ def printed_by_check(check, code):
     return printed.getvalue()
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=[path.stem for path in CHAPTERS])
+def test_every_chapter_can_be_given_as_homework(path):
+    chapter = nbformat.read(path, as_version=4)
+    source = homework.source_notebook(chapter)
+    pairs = homework.exercises(chapter)
+    answers = [cell for cell in source.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+    tests = [cell for cell in source.cells if cell.metadata.get("nbgrader", {}).get("grade")]
+    assert len(answers) == len(tests) == len(pairs)
+    for (stub, solution), answer, test in zip(pairs, answers, tests):
+        before, markers, _ = answer.source.partition(homework.BEGIN)
+        assert markers and answer.source.endswith(homework.END)
+        assert "..." in before and not any(homework.CHECK_CALL.match(line) for line in before.splitlines())
+        check = homework.split_solution(chapter.cells[solution].source)[1]
+        assert test.source.startswith(f"verdict = {check}\nassert verdict")
+        assert test.metadata.nbgrader["points"] == 1 and test.metadata.nbgrader["locked"]
+    # no hidden solution cell is left outside the answer cells
+    assert not [cell for cell in source.cells if homework.is_solution(cell)]
+
+
+def test_a_chapter_without_exercises_is_refused():
+    with pytest.raises(ValueError, match="no exercise"):
+        homework.exercises(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]))
+
+
+@needs_classroom
 def test_nbgrader_releases_without_solutions_and_grades_with_the_courses_checks(tmp_path):
     if not (GRADING_BIN / "nbgrader").exists():
         pytest.fail("nbgrader is not installed: make homework")

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from tools.export_html import chapters  # noqa: E402
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-CHECK_CALL = re.compile(r"^(exercises\.check_\w+)\(")
+CHECK_CALL = re.compile(r"^(\w+\.check_\w+)\(")  # exercises.check_..., or a second exercises module
 #: The kernel that grades: the course's own environment (TensorFlow and course_lib), whatever
 #: environment nbgrader itself runs in.
 KERNEL_NAME = "python3"
@@ -78,7 +78,7 @@ def split_solution(source):
     lines = source.rstrip().splitlines()
     checks = [number for number, line in enumerate(lines) if CHECK_CALL.match(line)]
     if not checks:
-        raise ValueError(f"the solution calls no exercises.check_...: {lines[0]!r}")
+        raise ValueError(f"the solution calls no check (MODULE.check_...): {lines[0]!r}")
     at = checks[0]
     return "\n".join(lines[:at]).rstrip(), lines[at], "\n".join(lines[at + 1:]).strip()
 
