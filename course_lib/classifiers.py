@@ -233,21 +233,16 @@ class FreshRuns:
         self.seed = seed
         self.models = {}
 
-    def __call__(self, num_epochs, widths=FASHION_WIDTHS, *, on_epoch_end=None, should_stop=None):
-        """Train ``widths``' network for ``num_epochs`` from its initial state; accuracies per epoch and its size.
-
-        ``on_epoch_end(epoch, logs)`` and ``should_stop()`` follow the run as in
-        :func:`course_lib.training.loop` (through :func:`course_lib.training.keras_callback`);
-        a stopped run returns the epochs it finished.
-        """
-        *_, result = self.epochs(num_epochs, widths, on_epoch_end=on_epoch_end, should_stop=should_stop)
+    def __call__(self, num_epochs, widths=FASHION_WIDTHS):
+        """Train ``widths``' network for ``num_epochs`` from its initial state; accuracies per epoch and its size."""
+        *_, result = self.epochs(num_epochs, widths)
         return result
 
-    def epochs(self, num_epochs, widths=FASHION_WIDTHS, *, on_epoch_end=None, should_stop=None):
-        """The run of ``__call__`` as it goes: the untrained network's size, then the run after every epoch.
+    def epochs(self, num_epochs, widths=FASHION_WIDTHS):
+        """The run of ``__call__`` as it goes: the untrained network's size, then the run at every update.
 
-        Chapter 10's live panel plays it. Each epoch is one ``fit`` call on the same
-        dataset, which reshuffles between them as one long ``fit`` does.
+        Chapter 10's live panel plays it (:func:`course_lib.training.live`). Each update is
+        a ``fit`` call on the same dataset, which reshuffles between epochs as one long ``fit`` does.
         """
         num_epochs = validate.positive_int("num_epochs", num_epochs)
         model, initial_state = self._model(tuple(widths))
@@ -257,23 +252,13 @@ class FreshRuns:
         with notebook.seeded(self.seed):
             train_data = image_dataset(*self.train_data, self.batch_size, shuffle_seed=self.seed)
         test_data = image_dataset(*self.test_data, 1000)
-        callback = training.keras_callback(on_epoch_end=on_epoch_end, should_stop=should_stop)
-        accuracies = {"train_accuracy": [], "test_accuracy": []}
-
-        def state():
-            return {"widths": tuple(widths), "num_epochs": len(accuracies["train_accuracy"]),
-                    "num_train": len(self.train_data[0]), "num_parameters": model.count_params(),
-                    **{name: list(values) for name, values in accuracies.items()}}
-
-        yield state()
-        for epoch in range(num_epochs):
-            if should_stop is not None and should_stop():
-                return
-            history = model.fit(train_data, initial_epoch=epoch, epochs=epoch + 1, validation_data=test_data,
-                                shuffle=False, verbose=0, callbacks=[callback])  # the dataset shuffles itself
-            accuracies["train_accuracy"] += history.history["categorical_accuracy"]
-            accuracies["test_accuracy"] += history.history["val_categorical_accuracy"]
-            yield state()
+        for history in training.live(num_epochs=num_epochs,
+                                     **training.fit_epochs(model, train_data, validation_data=test_data)):
+            yield {"widths": tuple(widths), "num_epochs": history.num_epochs,
+                   "num_train": len(self.train_data[0]), "num_parameters": model.count_params(),
+                   "train_accuracy": list(history.metrics.get("categorical_accuracy", [])),
+                   "test_accuracy": list(history.metrics.get("val_categorical_accuracy", [])),
+                   "stop_reason": history.stop_reason}
 
     def _model(self, widths):
         """The compiled model of ``widths`` and the values of its variables before any training."""

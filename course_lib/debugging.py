@@ -366,8 +366,8 @@ class HealthMonitor:
                                           from_logits=self.from_logits, history=self.losses))
 
     def keras_callback(self):
-        """The same record for ``model.fit``, through :func:`course_lib.training.keras_callback`."""
-        return training.keras_callback(on_epoch_end=self.on_epoch_end)
+        """The same record for ``model.fit``: a Keras ``LambdaCallback`` calling :meth:`on_epoch_end`."""
+        return keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: self.on_epoch_end(epoch, logs or {}))
 
 
 # The chapter's problems: MNIST digits and wine measurements.
@@ -508,23 +508,9 @@ class BrokenRuns:
         return (self._slices(settings.get("scale", "0..1")),
                 settings.get("loss", losses.cross_entropy_of_logits), self._scenario(bug))
 
-    def prepare(self, bug):
-        """Build ``bug``'s scenario now; return a function that traces its training, evaluation and report.
-
-        The break-it panel builds the scenario and runs the returned function as it is built
-        (its ``warm_up``), so that the first press on Train shows an epoch at once. The
-        function learns nothing (see :func:`course_lib.training.warm_up`).
-        """
-        ((x_train, y_train), _), loss_fn, (model, optimizer, _, _) = self._parts(bug)
-        x, y = x_train[:self.probe_size], y_train[:self.probe_size]
-
-        def trace():
-            training.warm_up(model, loss_fn, optimizer, x[:1], y[:1], metrics=RUN_METRICS)
-            health_report(model, x, y, loss_fn, from_logits=True)
-        return trace
-
-    def epochs(self, bug, num_epochs, *, should_stop=None):
-        """The run as it goes: the untrained model's state, then the state after every epoch.
+    def epochs(self, bug, num_epochs):
+        """The run as it goes (:func:`course_lib.training.train_live`): the untrained model's state,
+        then the state at every update.
 
         Each state is a dict: ``bug``, ``losses`` and ``val_accuracy`` per epoch so far,
         ``stop_reason``, and the ``report`` on the probe batch (with the run's history).
@@ -537,21 +523,9 @@ class BrokenRuns:
             len(x_train), seed=self.seed).batch(self.batch_size)
         test_data = tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(len(x_test))
         probe = x_train[:self.probe_size], y_train[:self.probe_size]
-        history = training.History()
-
-        def result():
-            return {"bug": bug, "num_epochs": num_epochs, "losses": list(history.metrics.get("loss", [])),
-                    "val_accuracy": list(history.metrics.get("val_accuracy", [])),
-                    "stop_reason": history.stop_reason,
-                    "report": health_report(model, *probe, loss_fn, from_logits=True, history=history)}
-
-        yield result()
-        for _ in range(num_epochs):
-            if should_stop is not None and should_stop():
-                return
-            training.train(model, train_data, loss_fn=loss_fn, optimizer=optimizer, num_epochs=1,
-                           metrics=RUN_METRICS, validation_data=test_data,
-                           progress=False, history=history)
-            yield result()
-            if history.stop_reason != "completed":
-                return
+        for history in training.train_live(model, train_data, loss_fn=loss_fn, optimizer=optimizer,
+                                           num_epochs=num_epochs, metrics=RUN_METRICS, validation_data=test_data):
+            yield {"bug": bug, "num_epochs": num_epochs, "losses": list(history.metrics.get("loss", [])),
+                   "val_accuracy": list(history.metrics.get("val_accuracy", [])),
+                   "stop_reason": history.stop_reason,
+                   "report": health_report(model, *probe, loss_fn, from_logits=True, history=history)}

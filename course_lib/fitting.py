@@ -316,8 +316,7 @@ def initial_weights(hidden_units, seed=0):
 
 
 def train_classifier(train, validation, *, hidden_units=32, regularization="none", lam=0.0,
-                     dropout=0.0, learning_rate=0.01, num_epochs=500, seed=0, on_epoch_end=None,
-                     should_stop=None):
+                     dropout=0.0, learning_rate=0.01, num_epochs=500, seed=0):
     """Train the one-hidden-layer network on ``train`` and record both losses each epoch.
 
     ``train`` and ``validation`` are ``(x, y)`` pairs from :func:`circle_data` and
@@ -326,22 +325,20 @@ def train_classifier(train, validation, *, hidden_units=32, regularization="none
     training step (never at evaluation). Every batch is the whole training set, so
     one epoch is one Adam step. The recorded losses are the cross entropies alone,
     so runs with and without a penalty compare fairly. Returns a :class:`ClassifierRun`.
-    ``on_epoch_end(epoch, logs)`` and ``should_stop()`` are those of
-    :func:`course_lib.training.loop` (``logs`` has ``loss`` and ``val_loss``); a stopped
-    run has fewer epochs. A diverging run raises ``ValueError``.
+    A diverging run raises ``ValueError``.
     """
     *_, run = classifier_runs(train, validation, hidden_units=hidden_units, regularization=regularization,
                               lam=lam, dropout=dropout, learning_rate=learning_rate, num_epochs=num_epochs,
-                              seed=seed, on_epoch_end=on_epoch_end, should_stop=should_stop)
+                              seed=seed, live=False)
     return run
 
 
 def classifier_runs(train, validation, *, hidden_units=32, regularization="none", lam=0.0, dropout=0.0,
-                    learning_rate=0.01, num_epochs=500, seed=0, epochs_per_update=None, on_epoch_end=None,
-                    should_stop=None):
-    """The run of :func:`train_classifier` as it goes: the untrained network, then one
-    :class:`ClassifierRun` after every ``epochs_per_update`` epochs (all of them at once by
-    default). Chapter 06's Playground plays it live; the epochs are the same however they are split.
+                    learning_rate=0.01, num_epochs=500, seed=0, live=True):
+    """The run of :func:`train_classifier` as it goes: the untrained network, then a
+    :class:`ClassifierRun` at every update of :func:`course_lib.training.live` (with
+    ``live=False``, only at the end). Chapter 06's Playground plays it; the epochs are the
+    same however they are split.
     """
     l1, l2 = penalty_coefficients(regularization, lam)
     dropout = validate.in_range("dropout", dropout, 0.0, 0.9)
@@ -359,9 +356,10 @@ def classifier_runs(train, validation, *, hidden_units=32, regularization="none"
         return [{"loss": float(loss), "val_loss": float(val)}
                 for loss, val in zip(train_loss.numpy(), val_loss.numpy())]
 
-    for history in training.loop_in_slices(run_epochs, num_epochs, epochs_per_update or num_epochs,
-                                           epochs_per_call=EPOCHS_PER_CALL, checkpoint=state,
-                                           on_epoch_end=on_epoch_end, should_stop=should_stop):
+    options = {"epochs_per_call": EPOCHS_PER_CALL, "checkpoint": state}
+    runs = (training.live(run_epochs, num_epochs, **options) if live
+            else [training.loop(run_epochs, num_epochs, progress=False, **options)])
+    for history in runs:
         if history.stop_reason == "diverged":
             raise ValueError(f"training diverged (the loss became NaN) with learning_rate {learning_rate}; "
                              "lower it.")
@@ -417,19 +415,20 @@ def playground(hidden_units=16, regularization="none", lam=0.001, noise=0.3, tra
     A pure function of its arguments (the same arguments give the same numbers).
     """
     *_, result = playground_runs(hidden_units, regularization, lam, noise, train_fraction, num_epochs,
-                                 dropout, seed)
+                                 dropout, seed, live=False)
     return result
 
 
 def playground_runs(hidden_units=16, regularization="none", lam=0.001, noise=0.3, train_fraction=0.3,
-                    num_epochs=400, dropout=0.0, seed=0, epochs_per_update=None, grid_resolution=120):
-    """:func:`playground` as it trains: its result for the untrained network, then after every
-    ``epochs_per_update`` epochs (what the live panel of :mod:`course_lib.widgets.fitting` shows)."""
+                    num_epochs=400, dropout=0.0, seed=0, live=True, grid_resolution=120):
+    """:func:`playground` as it trains: its result for the untrained network, then at every update
+    of :func:`course_lib.training.live` (what the live panel of :mod:`course_lib.widgets.fitting`
+    shows); with ``live=False``, only the trained one."""
     x, y = circle_data(noise=noise, seed=seed)
     train, validation = split(x, y, train_fraction, seed=seed)
     for run in classifier_runs(train, validation, hidden_units=hidden_units, regularization=regularization,
                                lam=lam, dropout=dropout, num_epochs=num_epochs, seed=seed,
-                               epochs_per_update=epochs_per_update):
+                               live=live):
         yield {**classifier_result(run, train, validation, grid_resolution), "hidden_units": int(hidden_units),
                "noise": float(noise), "train_fraction": float(train_fraction), "num_epochs": int(num_epochs)}
 

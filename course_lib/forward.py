@@ -216,105 +216,52 @@ def time_epoch(step, dataset, *, num_steps):
 
 
 class EpochByEpoch:
-    """Plain SGD on the MLP, one epoch per call: the run behind chapter 02's "Train one epoch" button.
+    """Plain SGD on the MLP, played live: the run behind chapter 02's "Train epoch by epoch" panel.
 
     It trains on the first ``num_train`` training images and measures the accuracy
     on held-out validation images (``x_val``, ``y_val``: not the test set, which a
-    reader tuning settings on it would no longer estimate fairly) after every epoch. Calling it again with the same settings trains one
-    more epoch; new settings start a new run from the same initial weights, so
-    runs with different settings can be compared fairly. The network and the
-    optimizer are reset rather than rebuilt, so the compiled training step is
-    reused and a press does not wait for TensorFlow to trace it again.
+    reader tuning settings on it would no longer estimate fairly). Every run starts
+    from the same initial weights, so runs with different settings can be compared
+    fairly. The network and the optimizer are reset rather than rebuilt, so the
+    compiled training step is reused and a press does not wait for TensorFlow to trace it again.
     """
 
     def __init__(self, x_train, y_train, x_val, y_val, *, num_train=6000, seed=0):
         num_train = validate.positive_int("num_train", num_train)
+        validate.same_length(x_val, y_val)
         self.x_train, self.y_train = x_train[:num_train], y_train[:num_train]
-        self.x_val, self.y_val = x_val, y_val
+        num_classes = np.shape(y_train)[-1]
+        # one batch of every validation image, labels one-hot as the losses take them
+        self.validation = tf.data.Dataset.from_tensor_slices(
+            (x_val, tf.one_hot(np.asarray(y_val), num_classes))).batch(len(x_val))
         self.model = MLP(seed=seed)
         self.initial_weights = [variable.numpy() for variable in self.model.trainable_variables]
         self.optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
-        self.settings = self.history = None
 
-    def restart(self, learning_rate):
-        """Put back the initial weights and start a fresh SGD run at ``learning_rate``."""
+    def epochs(self, learning_rate, batch_size, loss, num_epochs):
+        """A new run from the initial weights, as it goes: the untrained network, then the run at every update.
+
+        What chapter 02's live panel plays (:func:`course_lib.training.train_live`): the
+        run stops at ``num_epochs`` or when the loss diverges.
+        """
         from course_lib import training
 
+        learning_rate, batch_size, loss = self._checked(learning_rate, batch_size, loss)
         for variable, value in zip(self.model.trainable_variables, self.initial_weights):
             variable.assign(value)
         self.optimizer.iterations.assign(0)  # plain SGD keeps no other state
         self.optimizer.learning_rate = learning_rate
-        self.history = training.History(metrics={"epoch": [], "loss": [], "validation_accuracy": []})
-
-    def __call__(self, learning_rate, batch_size, loss):
-        """Train one epoch with these settings; return the run so far (per-epoch loss and validation accuracy)."""
-        learning_rate, batch_size, loss = self._checked(learning_rate, batch_size, loss)
-        settings = (learning_rate, batch_size, loss)
-        if settings != self.settings or self.history.stop_reason == "diverged":
-            self.restart(learning_rate)
-            self.settings = settings
-        epochs_done = len(self.history.metrics["epoch"])
-        self._train(batches(self.x_train, self.y_train, batch_size), epoch=epochs_done + 1)
-        return self._state()
-
-    def epochs(self, learning_rate, batch_size, loss, num_epochs, updates_per_epoch=10):
-        """A new run from the initial weights, the untrained network first, then ``updates_per_epoch`` results per epoch.
-
-        What chapter 02's live panel plays: each result comes after a tenth of an
-        epoch (so the curves move within a fraction of a second, whatever the batch
-        size), and the run stops at ``num_epochs`` or when the loss diverges.
-        """
-        learning_rate, batch_size, loss = self._checked(learning_rate, batch_size, loss)
-        num_epochs = validate.positive_int("num_epochs", num_epochs)
-        updates_per_epoch = validate.positive_int("updates_per_epoch", updates_per_epoch)
-        self.restart(learning_rate)
-        self.settings = (learning_rate, batch_size, loss)
-        yield self._state()
-        epoch_batches = batches(self.x_train, self.y_train, batch_size)
-        steps = int(epoch_batches.cardinality())
-        chunk = -(-steps // min(updates_per_epoch, steps))
-        for epoch in range(num_epochs):
-            for first in range(0, steps, chunk):
-                self._train(epoch_batches.skip(first).take(chunk), epoch=epoch + min(first + chunk, steps) / steps)
-                yield self._state()
-                if self.history.stop_reason == "diverged":
-                    return
-
-    def _train(self, dataset, epoch):
-        """Train once over ``dataset``; record the loss and the validation accuracy at ``epoch``."""
-        from course_lib import training
-
-        learning_rate, batch_size, loss = self.settings
-        run = training.train(self.model, dataset, loss_fn=LOSSES[loss], optimizer=self.optimizer,
-                             num_epochs=1, progress=False)
-        if run.stop_reason == "diverged":
-            self.history.stop_reason = "diverged"
-            return
-        scores = self.model(self.x_val)
-        self.history.metrics["epoch"].append(epoch)
-        self.history.metrics["loss"].append(run.last("loss"))
-        self.history.metrics["validation_accuracy"].append(float(training.accuracy(tf.constant(self.y_val), scores)))
-
-    def warm_up(self):
-        """Trace the training step of each loss and score the validation set once, so that the first run starts at once.
-
-        See training.warm_up; the first scoring of all the validation images costs about three times the next ones.
-        """
-        from course_lib import training
-
-        for loss_fn in LOSSES.values():
-            training.warm_up(self.model, loss_fn, self.optimizer, self.x_train[:1], self.y_train[:1])
-        self.model(self.x_val)
+        settings = {"learning_rate": learning_rate, "batch_size": batch_size, "loss": loss,
+                    "num_train": len(self.x_train)}
+        for history in training.train_live(self.model, batches(self.x_train, self.y_train, batch_size),
+                                           loss_fn=LOSSES[loss], optimizer=self.optimizer, num_epochs=num_epochs,
+                                           metrics={"accuracy": training.accuracy}, validation_data=self.validation):
+            yield {**settings, "diverged": history.stop_reason == "diverged",
+                   "epoch": np.arange(1, history.num_epochs + 1),
+                   "loss_curve": np.array(history.metrics.get("loss", [])),
+                   "validation_accuracy": np.array(history.metrics.get("val_accuracy", []))}
 
     def _checked(self, learning_rate, batch_size, loss):
         validate.one_of("loss", loss, list(LOSSES))
         return (validate.positive("learning_rate", learning_rate),
                 validate.positive_int("batch_size", batch_size), loss)
-
-    def _state(self):
-        learning_rate, batch_size, loss = self.settings
-        return {"learning_rate": learning_rate, "batch_size": batch_size, "loss": loss,
-                "num_train": len(self.x_train), "diverged": self.history.stop_reason == "diverged",
-                "epoch": np.array(self.history.metrics["epoch"], dtype=float),
-                "loss_curve": np.array(self.history.metrics["loss"]),
-                "validation_accuracy": np.array(self.history.metrics["validation_accuracy"])}

@@ -159,8 +159,7 @@ def _compiled_training(x, y, x_val, y_val, kernel, bias, learning_rate, l2, firs
 
 
 def train_softmax_regression(x_train, y_train, x_val, y_val, *, num_epochs=500, learning_rate=0.1,
-                             l2=DEFAULT_L2, batch_size=32, seed=0, initial_weights=None, on_epoch_end=None,
-                             should_stop=None):
+                             l2=DEFAULT_L2, batch_size=32, seed=0, initial_weights=None):
     """Train the source's iris model, Dense(3, softmax) with an L2 kernel penalty, by mini-batch SGD.
 
     The same algorithm as ``compile(SGD(learning_rate), sparse CE)`` + ``fit(batch_size,
@@ -171,22 +170,19 @@ def train_softmax_regression(x_train, y_train, x_val, y_val, *, num_epochs=500, 
     ``accuracy``, ``val_loss``, ``val_accuracy``, each measured on the whole set at the end
     of the epoch, loss including the penalty), ``kernel``, ``bias``, ``seconds`` and
     ``stop_reason``. The epochs run :data:`EPOCHS_PER_CALL` at a time through
-    :func:`course_lib.training.loop`, whose ``on_epoch_end`` and ``should_stop`` a panel
-    can pass; a stopped run's history is shorter than ``num_epochs``.
+    :func:`course_lib.training.loop`.
     """
     *_, result = softmax_regression_runs(x_train, y_train, x_val, y_val, num_epochs=num_epochs,
                                          learning_rate=learning_rate, l2=l2, batch_size=batch_size, seed=seed,
-                                         initial_weights=initial_weights, on_epoch_end=on_epoch_end,
-                                         should_stop=should_stop)
+                                         initial_weights=initial_weights, live=False)
     return result
 
 
 def softmax_regression_runs(x_train, y_train, x_val, y_val, *, num_epochs=500, learning_rate=0.1,
-                            l2=DEFAULT_L2, batch_size=32, seed=0, initial_weights=None, epochs_per_update=None,
-                            on_epoch_end=None, should_stop=None):
-    """:func:`train_softmax_regression` as it goes: its result for the untrained model, then after
-    every ``epochs_per_update`` epochs (all at once by default). Chapter 08's panel plays it live;
-    the epochs are the same however they are split.
+                            l2=DEFAULT_L2, batch_size=32, seed=0, initial_weights=None, live=True):
+    """:func:`train_softmax_regression` as it goes: its result for the untrained model, then at every
+    update of :func:`course_lib.training.live` (with ``live=False``, only at the end). Chapter 08's
+    panel plays it; the epochs are the same however they are split.
     """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     learning_rate = validate.positive("learning_rate", learning_rate)
@@ -210,8 +206,10 @@ def softmax_regression_runs(x_train, y_train, x_val, y_val, *, num_epochs=500, l
             tf.constant(count), tf.constant(batch_size), tf.constant(seed))
         return [dict(zip(names, row)) for row in curves.numpy().tolist()]
 
-    for run in training.loop_in_slices(run_epochs, num_epochs, epochs_per_update or num_epochs, epochs_per_call=EPOCHS_PER_CALL,
-                                       checkpoint=weights, on_epoch_end=on_epoch_end, should_stop=should_stop):
+    options = {"epochs_per_call": EPOCHS_PER_CALL, "checkpoint": weights}
+    runs = (training.live(run_epochs, num_epochs, **options) if live
+            else [training.loop(run_epochs, num_epochs, progress=False, **options)])
+    for run in runs:
         kernel, bias = weights.value
         yield {"history": {name: np.array(run.metrics.get(name, []), np.float32) for name in names},
                "kernel": kernel.numpy(), "bias": bias.numpy(), "num_epochs": num_epochs,

@@ -15,15 +15,12 @@
   one graph): give it ``run_epochs(first_epoch, count) -> [logs, ...]`` and it adds
   everything below.
 
-Both take the same keyword arguments and return a :class:`History`:
+Both return a :class:`History`, and take the same keyword arguments:
 
 - ``on_epoch_end(epoch, logs)`` is called after every finished epoch, with the
   epoch's index (0-based, counted over the whole ``history``) and its metrics
-  (``loss``, the ``metrics``, ``val_`` ones). A live panel redraws from it.
-- ``should_stop()`` is asked before every epoch; when it returns true the run stops
-  cleanly (``stop_reason="stopped"``) and keeps what it learned. ``threading.Event``'s
-  ``is_set`` fits. ``history=`` a History of an earlier run appends to it, so a
-  Play / Pause / Play sequence is one run.
+  (``loss``, the ``metrics``, ``val_`` ones): a monitor such as chapter 11's records from it.
+  ``history=`` a History of an earlier run appends to it, so a run can be continued.
 - A loss that turns NaN or infinite, or explodes while staying finite (more than
   :data:`EXPLOSION_FACTOR` times the untrained model's loss), stops the run
   (``stop_reason="diverged"``) with the weights *and the optimizer's state* (step
@@ -34,9 +31,14 @@ Both take the same keyword arguments and return a :class:`History`:
 - Ctrl-C (Kernel → Interrupt) stops the run (``stop_reason="interrupted"``) with
   the weights learned so far instead of throwing them away.
 
-Everything works from a background thread (pass ``progress=False`` there; Ctrl-C
-only reaches the main thread). Call the same ``train`` again with the same model
-and optimizer to continue a run: the compiled step is reused, not traced again.
+A live panel plays a run instead of waiting for it: :func:`live` (and :func:`train_live`,
+:func:`train`'s twin) is the one producer of every live panel's updates. It yields the run's
+:class:`History` before the first epoch and then about :data:`UPDATES_PER_RUN` times, with
+the same epochs, divergence handling and recovery as one :func:`loop`. Pausing is simply not
+asking for the next update: the run keeps what it learned, and asking again goes on.
+
+Call the same ``train`` again with the same model and optimizer to continue a run: the
+compiled step is reused, not traced again.
 """
 
 import math
@@ -55,8 +57,7 @@ from course_lib import validate
 class History:
     """What a run of :func:`train` or :func:`loop` measured: one value per epoch for each metric.
 
-    ``stop_reason`` is ``"completed"``, ``"stopped"`` (``should_stop`` asked for it),
-    ``"diverged"`` or ``"interrupted"``; ``seconds`` is the time spent training;
+    ``stop_reason`` is ``"completed"``, ``"diverged"`` or ``"interrupted"``; ``seconds`` is the time spent training;
     ``reference_loss`` the loss an explosion is measured against.
     Taught in chapter 02.
     """
@@ -203,24 +204,6 @@ def _compiled_steps(model, loss_fn, optimizer, metrics):
         return _COMPILED_STEPS[key][:3]
 
 
-def warm_up(model, loss_fn, optimizer, x, y, metrics=None):
-    """Trace and run the compiled epochs (train and evaluate) for batches shaped like ``x`` and ``y``, without training.
-
-    A live panel calls it when it is built, so that its first press on Train shows
-    an update at once instead of waiting a second for TensorFlow to trace the step.
-    The epoch runs over no batch: tracing alone leaves TensorFlow's optimization of
-    the graph to its first call (about 0.15 s for chapter 02's network).
-    """
-    metrics = dict(metrics or {})
-    # batch size unknown (any fits) and no batch at all: nothing is learned
-    batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(len(x)).take(0)
-    zeros = {name: tf.constant(0.0, tf.float64) for name in ("loss", *metrics)}
-    for run_steps in _compiled_steps(model, loss_fn, optimizer, metrics)[:2]:  # train, then evaluate
-        arguments = (iter(batches), zeros, tf.constant(0.0, tf.float64))
-        # called as the concrete function, this call is not counted in TensorFlow's retracing warning
-        run_steps.get_concrete_function(*arguments)(*arguments)
-
-
 #: Batches per call of a compiled epoch (see :func:`make_epoch_function`): enough that Python's
 #: overhead per call (a fraction of a millisecond) is spread over many steps, few enough that a
 #: Ctrl-C, which Python sees only between calls, stops a run within a second or so.
@@ -365,7 +348,7 @@ def _progress(num_epochs, show):
 
 
 def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch_end=None,
-         should_stop=None, history=None, progress=True, reference_loss=None):
+         history=None, progress=True, reference_loss=None):
     """Train ``num_epochs`` epochs by calling ``run_epochs(first_epoch, count)``; a :class:`History`.
 
     ``run_epochs`` trains ``count`` epochs (at most ``epochs_per_call``: more than
@@ -376,7 +359,7 @@ def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch
     every call whose epochs were all good. ``reference_loss`` (the untrained model's loss,
     or a function that tells it once the first call has run) is what an explosion is
     measured against; without it, the first epoch's loss is. The other arguments are those
-    of the module docstring; ``should_stop`` is asked before every call. Taught in chapter 02.
+    of the module docstring. Taught in chapter 02.
     """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     epochs_per_call = validate.positive_int("epochs_per_call", epochs_per_call)
@@ -390,9 +373,6 @@ def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch
     try:
         done = 0
         while done < num_epochs:
-            if should_stop is not None and should_stop():
-                history.stop_reason = "stopped"
-                break
             first, count = history.num_epochs, min(epochs_per_call, num_epochs - done)
             epochs = run_epochs(first, count)
             losses = [_epoch_loss(logs) for logs in epochs]
@@ -423,20 +403,33 @@ def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch
     return history
 
 
-def loop_in_slices(run_epochs, num_epochs, epochs_per_update, **loop_options):
-    """:func:`loop` cut into slices of ``epochs_per_update`` epochs, yielding its :class:`History`
-    before the first slice and after each one, until the run is done, stopped or diverged.
+#: A live run is shown in about this many updates, whatever its length: often enough to watch
+#: it learn, seldom enough that drawing (a decision boundary, a health report) does not slow
+#: it down. The one setting of how often every live panel's chart updates.
+UPDATES_PER_RUN = 20
 
-    The same epochs as one :func:`loop` call; a live panel draws the history between
-    slices. ``loop_options`` are :func:`loop`'s. Taught in chapter 06 (the Playground).
+
+def epochs_per_update(num_epochs):
+    """How many epochs a live run of ``num_epochs`` trains between two updates (see :data:`UPDATES_PER_RUN`)."""
+    return -(-validate.positive_int("num_epochs", num_epochs) // UPDATES_PER_RUN)
+
+
+def live(run_epochs, num_epochs, **loop_options):
+    """:func:`loop` played live: its :class:`History` before the first epoch, then after every
+    :func:`epochs_per_update` epochs, until the run is done or diverged.
+
+    The one producer of the course's live panels. The epochs are those of one :func:`loop`
+    call, however the run is cut; the History is the same object throughout, growing.
+    Not asking for the next update pauses the run, and asking again goes on from
+    there. ``loop_options`` are :func:`loop`'s (``on_epoch_end``, ``history`` and
+    ``progress`` aside). Taught in chapter 06 (the Playground).
     """
-    num_epochs = validate.positive_int("num_epochs", num_epochs)
-    epochs_per_update = validate.positive_int("epochs_per_update", epochs_per_update)
+    every = epochs_per_update(num_epochs)
     history = History()
     yield history
     while history.num_epochs < num_epochs and history.stop_reason == "completed":
-        loop(run_epochs, min(epochs_per_update, num_epochs - history.num_epochs), history=history,
-             progress=False, **loop_options)
+        loop(run_epochs, min(every, num_epochs - history.num_epochs), history=history, progress=False,
+             **loop_options)
         yield history
 
 
@@ -471,36 +464,32 @@ def _diverged(history, checkpoint, epoch, loss, restored_epoch):
           + "Lower the learning rate (try dividing it by 10) and train again.")
 
 
-def keras_callback(*, on_epoch_end=None, should_stop=None):
-    """A Keras callback giving ``model.fit`` the hooks of :func:`loop`, for runs that use ``fit``.
-
-    ``on_epoch_end(epoch, logs)`` gets Keras' logs; ``should_stop()`` is asked after
-    every epoch and ends ``fit`` there (``model.stop_training``). Chapter 10's panel
-    trains with ``fit`` (:class:`course_lib.classifiers.FreshRuns`) and uses it. Taught in chapter 10.
-    """
-    import keras
-
-    class Hooks(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if on_epoch_end is not None:
-                on_epoch_end(epoch, dict(logs or {}))
-            if should_stop is not None and should_stop():
-                self.model.stop_training = True
-
-    return Hooks()
-
-
 def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, validation_data=None,
-          progress=True, on_epoch_end=None, should_stop=None, history=None):
+          progress=True, on_epoch_end=None, history=None):
     """Train ``model`` for ``num_epochs`` passes over ``dataset``; return a :class:`History`.
 
     ``dataset`` yields batched ``(x, y)`` pairs (a ``tf.data.Dataset``), ``metrics``
     maps names to ``fn(y_true, y_pred)`` batch means (``loss`` is always there),
-    ``validation_data`` adds ``val_`` metrics. Divergence, Ctrl-C, ``on_epoch_end``,
-    ``should_stop`` and ``history`` behave as the module docstring says.
-    Taught in chapters 02 and 10.
+    ``validation_data`` adds ``val_`` metrics. Divergence, Ctrl-C, ``on_epoch_end``
+    and ``history`` behave as the module docstring says. Taught in chapters 02 and 10.
     """
     num_epochs = validate.positive_int("num_epochs", num_epochs)
+    return loop(num_epochs=num_epochs, on_epoch_end=on_epoch_end, history=history, progress=progress,
+                **_keras_optimizer_epochs(model, dataset, loss_fn, optimizer, metrics, validation_data))
+
+
+def train_live(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, validation_data=None):
+    """:func:`train` played live (see :func:`live`): its :class:`History` before training, then as it grows.
+
+    Chapter 02's and chapter 11's live panels play it.
+    """
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    return live(num_epochs=num_epochs,
+                **_keras_optimizer_epochs(model, dataset, loss_fn, optimizer, metrics, validation_data))
+
+
+def _keras_optimizer_epochs(model, dataset, loss_fn, optimizer, metrics, validation_data):
+    """The arguments of :func:`loop` that train ``model`` with a Keras ``optimizer``, one compiled epoch per call."""
     _check_learning_rate(optimizer)
     metrics = dict(metrics or {})
     train_epoch, eval_epoch, first_loss = _compiled_steps(model, loss_fn, optimizer, metrics)
@@ -513,6 +502,26 @@ def train(model, dataset, *, loss_fn, optimizer, num_epochs, metrics=None, valid
         return [logs]
 
     first_loss.expect()  # the first step's loss is the model's before this run: an explosion is measured from it
-    return loop(run_epochs, num_epochs, checkpoint=Checkpoint(training_state(model, optimizer)),
-                on_epoch_end=on_epoch_end, should_stop=should_stop, history=history, progress=progress,
-                reference_loss=first_loss.read)
+    return {"run_epochs": run_epochs, "checkpoint": Checkpoint(training_state(model, optimizer)),
+            "reference_loss": first_loss.read}
+
+
+def fit_epochs(model, dataset, validation_data=None):
+    """The arguments of :func:`loop` and :func:`live` that train a compiled Keras ``model`` with ``fit``.
+
+    Each call is one ``fit`` over ``dataset`` from the epoch the run has reached (so
+    a ``tf.data`` dataset reshuffles between epochs as in one long ``fit``); an epoch's
+    logs are Keras' (``loss``, the compiled metrics, ``val_`` ones). Divergence puts back
+    the weights and the optimizer's state of the last healthy epoch. Chapter 10's live panel plays it.
+    """
+    if not isinstance(dataset, tf.data.Dataset):
+        raise TypeError(f"dataset must be a tf.data.Dataset of batches, got {type(dataset).__name__}.")
+
+    def run_epochs(first_epoch, count):
+        keras_history = model.fit(dataset, initial_epoch=first_epoch, epochs=first_epoch + count,
+                                  validation_data=validation_data, shuffle=False,  # the dataset shuffles itself
+                                  verbose=0)
+        logs = keras_history.history
+        return [{name: values[index] for name, values in logs.items()} for index in range(count)]
+
+    return {"run_epochs": run_epochs, "checkpoint": Checkpoint(training_state(model, model.optimizer))}

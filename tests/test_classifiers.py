@@ -303,17 +303,17 @@ def test_fresh_runs_give_a_brand_new_models_result_without_compiling_again():
 
 
 @pytest.mark.needs_data
-def test_fresh_runs_report_each_epoch_and_stop_on_request():
+def test_fresh_runs_play_each_epoch_and_a_paused_run_goes_on():
     (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist(flatten=True, one_hot=True)
     runs = classifiers.FreshRuns(x_train[:300], y_train[:300], x_test[:100], y_test[:100])
-    seen = []
-    result = runs(4, (16, 8, 4, 2), on_epoch_end=lambda epoch, logs: seen.append((epoch, logs)),
-                  should_stop=lambda: len(seen) == 2)
-    assert result["num_epochs"] == 2 and [epoch for epoch, _ in seen] == [0, 1]
-    assert [logs["val_categorical_accuracy"] for _, logs in seen] == pytest.approx(result["test_accuracy"])
+    updates = runs.epochs(4, (16, 8, 4, 2))
+    first_two = [next(updates) for _ in range(3)]  # untrained, then an update per epoch
+    assert [state["num_epochs"] for state in first_two] == [0, 1, 2]
+    *_, resumed = updates  # asking again after a pause goes on with the same run
     full = runs(4, (16, 8, 4, 2))
-    assert full["num_epochs"] == 4
-    np.testing.assert_array_equal(full["test_accuracy"][:2], result["test_accuracy"])
+    assert resumed["num_epochs"] == full["num_epochs"] == 4 and full["stop_reason"] == "completed"
+    np.testing.assert_allclose(resumed["test_accuracy"], full["test_accuracy"])
+    np.testing.assert_allclose(full["test_accuracy"][:2], first_two[-1]["test_accuracy"])
 
 
 # --- Chapter 10: overfitting, its fixes, and a convolutional network ----------------------

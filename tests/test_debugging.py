@@ -1,5 +1,6 @@
 """Chapter 11: the training health report, its monitor, the break-it panel and the find-the-bug exercises."""
 
+import itertools
 import math
 
 import keras
@@ -216,9 +217,9 @@ def test_broken_runs_show_each_bug_in_the_report():
     assert double[0]["report"].kinds == ["softmax_from_logits"]
     again = list(runs.epochs("pixels not scaled", 2))  # the same fresh start every run
     assert again[-1]["losses"] == pytest.approx(states[-1]["losses"], rel=1e-5)
-    runs.prepare("pixels not scaled")()  # the break-it panel's warm-up learns nothing
-    after_warm_up = list(runs.epochs("pixels not scaled", 2))
-    assert after_warm_up[-1]["losses"] == pytest.approx(states[-1]["losses"], rel=1e-5)
+    list(itertools.islice(runs.epochs("pixels not scaled", 2), 2))  # left after its first update, as a rehearsal
+    after_rehearsal = list(runs.epochs("pixels not scaled", 2))
+    assert after_rehearsal[-1]["losses"] == pytest.approx(states[-1]["losses"], rel=1e-5)
     with pytest.raises(ValueError, match="bug"):
         list(runs.epochs("typo", 1))
 

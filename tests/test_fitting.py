@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course_lib import fitting
+from course_lib import fitting, training
 from course_lib.exercises import fitting as exercises
 from course_lib.widgets import fitting as fitting_panels
 from course_lib.widgets.chart import unpack_table
@@ -139,19 +139,14 @@ def test_training_is_deterministic_and_records_every_epoch(circle_split):
     assert runs[0].train_loss[-1] < runs[0].train_loss[0]
 
 
-def test_training_reports_each_epoch_and_stops_on_request(circle_split):
-    """The run follows chapter 06's panel: a callback per epoch, a stop between calls of the graph."""
+def test_the_live_run_is_the_run_trained_at_once_shown_in_updates(circle_split):
+    """Chapter 06's Playground plays the run in updates (training.live); the epochs are the same."""
     train, validation = circle_split
-    seen = []
-    run = fitting.train_classifier(train, validation, hidden_units=8, dropout=0.3, num_epochs=250,
-                                   on_epoch_end=lambda epoch, logs: seen.append((epoch, logs["val_loss"])))
-    assert [epoch for epoch, _ in seen] == list(range(250))
-    assert np.array_equal(np.array([loss for _, loss in seen], np.float32), run.validation_loss)
-    stopped = fitting.train_classifier(train, validation, hidden_units=8, dropout=0.3, num_epochs=250,
-                                       should_stop=lambda: len(seen) >= 250 + fitting.EPOCHS_PER_CALL,
-                                       on_epoch_end=lambda epoch, logs: seen.append((epoch, logs)))
-    assert len(stopped.train_loss) == fitting.EPOCHS_PER_CALL < 250
-    assert np.array_equal(stopped.train_loss, run.train_loss[:fitting.EPOCHS_PER_CALL])
+    at_once = fitting.train_classifier(train, validation, hidden_units=8, dropout=0.3, num_epochs=250)
+    updates = list(fitting.classifier_runs(train, validation, hidden_units=8, dropout=0.3, num_epochs=250))
+    assert [len(run.train_loss) for run in updates] == [0, *range(13, 250, 13), 250]
+    np.testing.assert_array_equal(updates[-1].validation_loss, at_once.validation_loss)
+    np.testing.assert_array_equal(updates[-1].weights[0], at_once.weights[0])
 
 
 def test_dropout_lowers_the_validation_loss_of_the_overfitting_network(circle_split, plain_and_l2):
@@ -262,7 +257,7 @@ def test_playground_panel_trains_live_only_on_the_button():
     panel.training.wait(120)
     assert "L2 λ = 0.01" in panel.chart.caption and "300 of 300 epochs" in panel.chart.caption
     assert panel.result["run"].regularization == "L2" and len(panel.result["run"].train_loss) == 300
-    assert len(panel.timings) == 1 + 300 // 20 + 1  # the untrained state again, then every 20 epochs
+    assert len(panel.timings) == 1 + 1 + training.UPDATES_PER_RUN  # the untrained state again, then the updates
     final = fitting.playground(hidden_units=16, regularization="L2", lam=0.01, num_epochs=300)
     assert panel.result["run"].validation_loss[-1] == final["run"].validation_loss[-1]  # split runs, same run
     losses = panel.chart.datasets["losses"]

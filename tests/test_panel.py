@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import pytest
 
 from course_lib.widgets.chart import unpack_table
-from course_lib.widgets.panel import NEEDS_KERNEL_CLASS, PANEL_CLASS, Panel, rehearsal
+from course_lib.widgets.panel import NEEDS_KERNEL_CLASS, PANEL_CLASS, Panel
 from course_lib.welcome import line_fit
 from course_lib.widgets.welcome import line_fit_panel
 
@@ -136,10 +136,15 @@ def test_a_button_panel_waits_for_the_button():
     assert calls == [1, 3] and panel.chart.caption == "n = 3" and not panel.button.disabled
 
 
-def counting_panel(stop_at=None, warm_up=None):
-    """A live panel whose "training" counts epochs (a few ms each), for the Play/Pause/Reset tests."""
+def counting_panel(stop_at=None, taken=None):
+    """A live panel whose "training" counts epochs (a few ms each), for the Play/Pause/Reset tests.
+
+    ``taken`` (a list) records every epoch any run produced.
+    """
     def train(num_epochs, start):
         for epoch in range(num_epochs + 1):
+            if taken is not None:
+                taken.append(epoch)
             if epoch == stop_at:
                 raise RuntimeError("the loss went away")
             time.sleep(0.002)
@@ -153,7 +158,7 @@ def counting_panel(stop_at=None, warm_up=None):
     spec = {"mark": "point", "data": {"name": "curve"},
             "encoding": {"x": {"field": "epoch", "type": "quantitative"},
                          "y": {"field": "value", "type": "quantitative"}}}
-    return Panel("count", controls, train, draw, spec=spec, button="Train", live=True, warm_up=warm_up)
+    return Panel("count", controls, train, draw, spec=spec, button="Train", live=True)
 
 
 def test_a_live_panel_shows_the_untrained_state_then_each_epoch():
@@ -166,42 +171,24 @@ def test_a_live_panel_shows_the_untrained_state_then_each_epoch():
     assert not panel.button.disabled and panel.pause_button.disabled
 
 
-def test_the_warm_up_runs_once_as_the_panel_is_built():
-    order = []
-
-    def warm_up():
-        order.append("warm-up")
-
-    panel = counting_panel(warm_up=warm_up)
-    assert order == ["warm-up"] and panel.result["epoch"] == 0  # done before the panel is shown
-    panel.button.click()
-    panel.training.wait(10)
-    assert order == ["warm-up"] and panel.result["epoch"] == 200
-    with pytest.raises(ValueError, match="warm_up"):
-        Panel("static", {}, lambda: 1, lambda r: ({}, ""), spec={}, warm_up=warm_up)
-
-
-def test_a_failed_warm_up_is_logged_and_the_run_goes_on(caplog):
-    def warm_up():
-        raise RuntimeError("no graph today")
-
-    panel = counting_panel(warm_up=warm_up)
-    panel.button.click()
-    panel.training.wait(10)
-    assert panel.result["epoch"] == 200
-    assert any("warming up panel 'count' failed" in record.getMessage() for record in caplog.records)
-
-
-def test_a_rehearsal_takes_a_fresh_run_to_its_first_update_only():
+def test_a_live_panel_rehearses_a_fresh_run_to_its_first_update_as_it_is_built():
     taken = []
+    panel = counting_panel(taken=taken)
+    assert taken == [0, 1, 0]  # the rehearsal to its first update, then the untrained state shown
+    assert panel.result["epoch"] == 0
+    panel.button.click()
+    panel.training.wait(10)
+    assert panel.result["epoch"] == 200 and taken[3:] == list(range(1, 201))
 
-    def compute(num_epochs):
-        for epoch in range(num_epochs + 1):
-            taken.append(epoch)
-            yield epoch
 
-    rehearsal(compute, {"num_epochs": widgets.IntSlider(value=50, max=100)})()
-    assert taken == [0, 1]
+def test_a_failed_rehearsal_is_logged_and_the_run_goes_on(caplog):
+    panel = counting_panel(stop_at=1)  # the rehearsal fails at its first update
+    assert any("rehearsing panel 'count' failed" in record.getMessage() for record in caplog.records)
+    assert panel.result["epoch"] == 0
+    panel.controls["start"].value = 1
+    panel.button.click()
+    panel.training.wait(10)
+    assert "the loss went away" in panel.chart.caption  # a failure of the run itself is shown
 
 
 def test_pause_keeps_what_was_learned_and_play_goes_on_from_there():

@@ -27,23 +27,6 @@ def mse(y_true, y_pred):
     return tf.reduce_mean(tf.square(y_true - y_pred))
 
 
-def test_warm_up_prepares_both_epochs_of_any_batch_size_and_learns_nothing():
-    model, dataset = regression_problem()
-    optimizer = keras.optimizers.SGD(learning_rate=0.1)
-    metrics = {"mae": lambda y, p: tf.reduce_mean(tf.abs(y - p))}
-    before = [v.numpy() for v in model.trainable_variables]
-    x, y = next(iter(dataset))
-    training.warm_up(model, mse, optimizer, x[:1], y[:1], metrics=metrics)
-    assert all(np.array_equal(a, v.numpy()) for a, v in zip(before, model.trainable_variables))
-    assert int(optimizer.iterations) == 0
-    epochs = training._compiled_steps(model, mse, optimizer, metrics)[:2]
-    assert [epoch.experimental_get_tracing_count() for epoch in epochs] == [1, 1]
-    history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=2, metrics=metrics,
-                             validation_data=dataset, progress=False)
-    assert history.num_epochs == 2 and int(optimizer.iterations) == 16
-    assert [epoch.experimental_get_tracing_count() for epoch in epochs] == [1, 1]  # batches of 32: no new trace
-
-
 def test_train_learns_and_records_history():
     model, dataset = regression_problem()
     history = training.train(model, dataset, loss_fn=mse, optimizer=keras.optimizers.SGD(learning_rate=0.1),
@@ -162,26 +145,17 @@ def test_on_epoch_end_gets_each_epoch_and_its_metrics():
     assert [logs["val_loss"] for _, logs in seen] == history.metrics["val_loss"]
 
 
-def test_a_stop_request_ends_the_run_and_a_later_call_continues_it():
+def test_a_later_call_with_the_history_continues_the_run():
     model, dataset = regression_problem()
     optimizer = keras.optimizers.SGD(learning_rate=0.05)
-    stop = threading.Event()
-
-    def stop_after_third(epoch, logs):
-        if epoch == 2:
-            stop.set()
-
-    history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=50, progress=False,
-                             on_epoch_end=stop_after_third, should_stop=stop.is_set)
-    assert history.stop_reason == "stopped" and history.num_epochs == 3
-    weights_at_stop = [v.numpy().copy() for v in model.trainable_variables]
+    history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=3, progress=False)
+    weights_then = [v.numpy().copy() for v in model.trainable_variables]
     seen = []
-    stop.clear()
     history = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=2, progress=False,
                              history=history, on_epoch_end=lambda epoch, logs: seen.append(epoch))
     assert history.stop_reason == "completed" and history.num_epochs == 5 and seen == [3, 4]
     assert history.metrics["loss"][3] < history.metrics["loss"][2]
-    assert not np.allclose(model.trainable_variables[0].numpy(), weights_at_stop[0])
+    assert not np.allclose(model.trainable_variables[0].numpy(), weights_then[0])
 
 
 def test_training_runs_in_a_background_thread():
@@ -249,18 +223,47 @@ def test_a_checkpoint_puts_back_variables_and_a_hand_written_optimizers_moments(
     np.testing.assert_array_equal(again, expected[0])
 
 
-def test_a_loop_in_slices_is_the_loop_with_a_look_between_the_slices():
+def test_a_live_run_is_the_loop_shown_in_about_twenty_updates():
     def run_epochs(first_epoch, count):
         return [{"loss": 1.0 / (first_epoch + index + 1)} for index in range(count)]
 
-    seen = [history.num_epochs for history in training.loop_in_slices(run_epochs, 10, 4)]
-    assert seen == [0, 4, 8, 10]
-    *_, sliced = training.loop_in_slices(run_epochs, 10, 4)
-    assert sliced.metrics["loss"] == training.loop(run_epochs, 10, progress=False).metrics["loss"]
-    stop_after = iter([False, True])
-    *_, stopped = training.loop_in_slices(run_epochs, 10, 4, epochs_per_call=4,
-                                          should_stop=lambda: next(stop_after, True))
-    assert stopped.stop_reason == "stopped" and stopped.num_epochs == 4
+    assert training.epochs_per_update(400) == 20 and training.epochs_per_update(5) == 1
+    assert training.epochs_per_update(41) == 3  # never more than UPDATES_PER_RUN updates
+    seen = [history.num_epochs for history in training.live(run_epochs, 41)]
+    assert seen == [0, *range(3, 41, 3), 41] and len(seen) - 1 <= training.UPDATES_PER_RUN
+    *_, played = training.live(run_epochs, 41, epochs_per_call=2)
+    assert played.metrics["loss"] == training.loop(run_epochs, 41, progress=False).metrics["loss"]
+    with pytest.raises(ValueError, match="num_epochs"):
+        next(training.live(run_epochs, 0))
+
+
+def test_a_paused_live_run_goes_on_from_where_it_stopped_and_ends_as_an_uninterrupted_one():
+    """Pausing a live run is not asking for its next update; asking again continues the same run."""
+    model, dataset = regression_problem()
+    optimizer = keras.optimizers.Adam(learning_rate=0.05)
+    start = [v.numpy() for v in training.training_state(model, optimizer)]
+    updates = training.train_live(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=40)
+    first = [next(updates).num_epochs for _ in range(3)]  # untrained, then two updates of two epochs
+    assert first == [0, 2, 4] and int(optimizer.iterations) == 4 * len(dataset)  # nothing ran while paused
+    *_, paused_and_resumed = updates
+    resumed_weights = [v.numpy() for v in model.trainable_variables]
+    for variable, value in zip(training.training_state(model, optimizer), start):
+        variable.assign(value)
+    uninterrupted = training.train(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=40, progress=False)
+    assert paused_and_resumed.metrics["loss"] == pytest.approx(uninterrupted.metrics["loss"], rel=1e-6)
+    for resumed, weight in zip(resumed_weights, model.trainable_variables):
+        np.testing.assert_allclose(resumed, weight.numpy(), rtol=1e-6)
+
+
+def test_a_live_run_that_explodes_stops_with_its_healthy_state_put_back(capsys):
+    model, dataset = regression_problem()
+    optimizer = keras.optimizers.SGD(learning_rate=10.0, momentum=0.9)
+    before = [v.numpy() for v in training.training_state(model, optimizer)]
+    *_, history = training.train_live(model, dataset, loss_fn=mse, optimizer=optimizer, num_epochs=20)
+    assert history.stop_reason == "diverged" and history.num_epochs == 0
+    assert "diverged" in capsys.readouterr().out
+    for value, variable in zip(before, training.training_state(model, optimizer)):
+        np.testing.assert_array_equal(value, variable.numpy())
 
 
 def test_accuracy_takes_numpy_arrays():

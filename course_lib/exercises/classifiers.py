@@ -284,7 +284,7 @@ def _step_results(train_step, optimizer_name, seed, num_steps=3):
 #: The model's own training methods, which raise while the student's step runs.
 MODEL_SHORTCUTS = ("compile", "fit", "train_on_batch", "train_step", "make_train_function")
 #: The course's training step and loops (chapter 10's section 5), which raise too.
-COURSE_STEPS = ("course_lib.training.make_train_step", "course_lib.training.train", "course_lib.training.warm_up",
+COURSE_STEPS = ("course_lib.training.make_train_step", "course_lib.training.train", "course_lib.training.train_live",
                 "course_lib.training._compiled_steps")
 
 

@@ -166,18 +166,13 @@ def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_wid
     def compute(num_epochs, first_width):
         return runs.epochs(num_epochs, classifiers.scaled_widths(first_width))
 
-    def warm_up():
-        """One epoch at the first width traces fit and evaluate (each run puts back the model's initial state)."""
-        for _ in compute(1, first_width):
-            pass
-
     controls = {
         "num_epochs": widgets.IntSlider(value=num_epochs, min=1, max=15, description="epochs"),
         "first_width": widgets.SelectionSlider(options=[8, 16, 32, 64, 128, 256, 512],
                                                value=first_width, description="first width"),
     }
     return Panel("Epochs and width (轮数与网络宽度)", controls, compute, draw_training_run,
-                 spec=TRAINING_RUN_SPEC, button="Train", live=True, warm_up=warm_up,
+                 spec=TRAINING_RUN_SPEC, button="Train", live=True,
                  explanation=f"Trains on {num_train:,} images, tests on {num_test:,}, and draws every epoch "
                              "as it ends. More epochs or wider layers: does the test accuracy follow the "
                              "training accuracy?")

@@ -100,6 +100,6 @@ def break_it_panel(bug="pixels not scaled", num_epochs=5, *, num_train=2000, num
     scenarios = "".join(f"<li><b>{html.escape(name)}</b>: {html.escape(settings['explanation'])}</li>"
                         for name, settings in debugging.BUGS.items())
     return Panel("Break it on purpose (故意弄坏它)", controls, compute, draw_break_it,
-                 spec=BREAK_IT_SPEC, button="Train", live=True, warm_up=runs.prepare(bug),
+                 spec=BREAK_IT_SPEC, button="Train", live=True,
                  explanation=f"A 784-64-64-10 network on {num_train:,} MNIST images (tested on {num_test:,}). "
                              f"Pick a bug, press Train, read the curve and the report.<ul>{scenarios}</ul>")

@@ -13,7 +13,7 @@ import numpy as np
 
 from course_lib import fitting
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel, rehearsal
+from course_lib.widgets.panel import Panel
 
 
 #: Where the panel's curves are drawn: 81 points show even a degree-14 fit smoothly.
@@ -182,12 +182,11 @@ def playground_panel(hidden_units=16, regularization="none", lam=0.001, noise=0.
     }
     return Panel("Playground (in the spirit of TensorFlow Playground)", controls, playground_live,
                  draw_playground, spec=PLAYGROUND_SPEC, button="Train", live=True,
-                 warm_up=rehearsal(playground_live, controls),
                  explanation="Set the network and the data, press Train: the boundary and both losses "
                              "move while it learns and show whether the network under- or overfits. "
                              "The dotted circle is the true boundary.")
 
 
 def playground_live(**values):
-    """The Playground run, a result every 20 epochs on a coarse grid: what the panel plays."""
-    return fitting.playground_runs(**values, epochs_per_update=20, grid_resolution=GRID_CELLS)
+    """The Playground run, on a coarse grid: what the panel plays."""
+    return fitting.playground_runs(**values, grid_resolution=GRID_CELLS)

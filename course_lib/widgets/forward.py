@@ -39,13 +39,13 @@ def draw_epochs(result):
     settings = (f"learning rate {result['learning_rate']:g}, batch size {result['batch_size']}, "
                 f"{result['loss']} loss, {result['num_train']} training images")
     if result["diverged"]:
-        done = f"{epochs[-1]:.1f} epochs" if len(epochs) else "the first steps"
-        caption = (f"<b>diverged</b> after {done} with {settings}: the loss became NaN. "
-                   "Lower the learning rate and press Train again.")
+        caption = (f"<b>diverged</b> in epoch {len(epochs) + 1} with {settings}: the loss became NaN or "
+                   "exploded, and the weights from before that epoch were put back. Lower the learning rate "
+                   "and press Train again.")
     elif not len(epochs):
         caption = f"untrained network, {settings}: press Train."
     else:
-        caption = (f"epoch {epochs[-1]:.1f} with {settings}: validation accuracy <b>{result['validation_accuracy'][-1]:.3f}</b>, "
+        caption = (f"epoch {epochs[-1]} with {settings}: validation accuracy <b>{result['validation_accuracy'][-1]:.3f}</b>, "
                    f"training loss {result['loss_curve'][-1]:.4f}.")
     return {"curve": curve}, caption
 
@@ -72,7 +72,7 @@ def train_one_epoch_panel(mnist=None, *, num_train=6000):
     }
     run = EpochByEpoch(*mnist, num_train=num_train)
     return Panel("Train epoch by epoch (前向传播 + 梯度下降)", controls, run.epochs, draw_epochs, spec=EPOCHS_SPEC,
-                 button="Train", live=True, warm_up=run.warm_up,
+                 button="Train", live=True,
                  explanation="It starts with the source's settings (MSE, SGD with learning rate 0.001). "
                              "Press Train and watch the curves, then try cross entropy with a learning rate "
                              "of 0.1. Pause keeps what was learned; Reset starts again.")

@@ -169,7 +169,7 @@ class Panel:
     """Controls, a figure and a caption, redrawn from ``compute`` and ``draw`` when a control moves."""
 
     def __init__(self, title, controls, compute, draw, *, spec, offline=False, backdrop=(), button=None,
-                 live=False, warm_up=None, explanation=""):
+                 live=False, explanation=""):
         """Build the panel and draw it once with the controls' initial values.
 
         ``controls`` maps ``compute``'s keyword names to ipywidgets controls.
@@ -181,18 +181,14 @@ class Panel:
         ``button`` (a label such as "Train") makes the panel update only when it is
         pressed, for updates that take seconds; without it, every change redraws.
         ``live`` makes it a training panel: ``compute`` returns an iterator of
-        results (one per epoch, say), shown one after the other while training
-        runs in the background, with Pause and Reset beside the button.
-        ``warm_up`` (live panels) runs once as the panel is built, to prepare the graphs
-        the first press on Train would otherwise wait for (see :func:`rehearsal`): the
-        cell takes that much longer (0.4-0.9 s), and Train answers at once.
+        results (the updates of :func:`course_lib.training.live`), shown one after the
+        other while training runs in the background, with Pause and Reset beside the
+        button (see :class:`LiveRun`, which also rehearses a run as the panel is built).
         """
         if offline and button is not None:
             raise ValueError("offline=True is for panels without a button")
         if live and button is None:
             raise ValueError("live=True needs a button")
-        if warm_up is not None and not live:
-            raise ValueError("warm_up is for live panels (live=True)")
         self.title = title
         self.controls = dict(controls)
         self.compute = compute
@@ -215,7 +211,7 @@ class Panel:
             for control in inputs:
                 control.observe(self._on_change, names="value")
         elif live:
-            self.training = LiveRun(self, warm_up)
+            self.training = LiveRun(self)
             self.button = widgets.Button(description=button, button_style="primary", icon="play")
             self.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True)
             self.reset_button = widgets.Button(description="Reset", icon="undo")
@@ -358,21 +354,6 @@ class Panel:
         return bundle
 
 
-def rehearsal(compute, controls):
-    """A live panel's warm-up: a fresh run of ``compute`` at the controls' values, to its first update only.
-
-    That traces every graph a run needs, so the first press on Train shows an update at
-    once. Only for a ``compute`` whose runs share no state (each starts from its own seed
-    and weights); a run that reuses a model must trace without training instead.
-    """
-    values = control_values(controls)
-
-    def warm_up():
-        for _ in itertools.islice(compute(**values), 2):  # the untrained state, then the first update
-            pass
-    return warm_up
-
-
 _RUNS = weakref.WeakSet()
 #: The idle kernel's own interrupt handler, which _pause_every_run calls in turn.
 _kernel_idle_handler = None
@@ -425,16 +406,19 @@ class LiveRun:
     a new iterator. The kernel's main thread stays free, so the page never
     freezes and the Pause button is heard while training runs; interrupting the
     kernel (Kernel → Interrupt, or I I in JupyterLab's command mode) pauses it too.
+
+    Pausing is the one way a run stops early: the thread stops asking the iterator for
+    its next result. As it is built, a run rehearses (:meth:`rehearse`), so that the
+    first press on Train shows an update at once instead of waiting for TensorFlow.
     """
 
-    def __init__(self, panel, warm_up=None):
+    def __init__(self, panel):
         self.panel = panel
         self.iterator = None
         self.started_with = None
         self.thread = None
         self.pausing = threading.Event()
-        if warm_up is not None:
-            self._warm_up(warm_up)
+        self.rehearse()
         _RUNS.add(self)
 
     @property
@@ -472,11 +456,20 @@ class LiveRun:
         if self.thread is not None:
             self.thread.join(timeout)
 
-    def _warm_up(self, warm_up):
+    def rehearse(self):
+        """Play a fresh run at the controls' values to its first update, and forget it.
+
+        That traces every graph a run needs (the cell takes that much longer: 0.4-1 s),
+        and the first press on Train answers at once. Every live panel's ``compute``
+        starts each run from the same initial state, so a rehearsal leaves nothing behind
+        but compiled graphs. A failed rehearsal only costs time: it is logged, and the run
+        traces itself.
+        """
         try:
-            warm_up()
-        except Exception:  # noqa: BLE001 - a failed warm-up only costs time: the run traces itself
-            LOG.warning("warming up panel %r failed", self.panel.title, exc_info=True)
+            for _ in itertools.islice(self.panel.compute(**self.panel.values()), 2):  # untrained, then an update
+                pass
+        except Exception:  # noqa: BLE001 - see the docstring
+            LOG.warning("rehearsing panel %r failed", self.panel.title, exc_info=True)
 
     def _start(self):
         self.started_with = self.panel.values()

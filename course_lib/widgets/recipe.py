@@ -5,10 +5,7 @@ import numpy as np
 
 from course_lib import data, recipe
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel, rehearsal
-
-#: Epochs trained between two updates of the live panel (500 epochs: 20 updates).
-EPOCHS_PER_UPDATE = 25
+from course_lib.widgets.panel import Panel
 
 
 def _metric_view(metric, scale=None):
@@ -58,8 +55,7 @@ def recipe_panel(x_train=None, y_train=None):
 
     def train(num_epochs, learning_rate, l2):
         return recipe.softmax_regression_runs(x_fit, y_fit, x_val, y_val, num_epochs=num_epochs,
-                                              learning_rate=learning_rate, l2=l2,
-                                              epochs_per_update=EPOCHS_PER_UPDATE)
+                                              learning_rate=learning_rate, l2=l2)
 
     controls = {
         "num_epochs": widgets.IntSlider(value=500, min=20, max=1000, step=20, description="epochs"),
@@ -70,6 +66,5 @@ def recipe_panel(x_train=None, y_train=None):
     }
     return Panel("The iris model (鸢尾花分类), trained live", controls, train, draw_iris_training,
                  spec=IRIS_TRAINING_SPEC, button="Train", live=True,
-                 warm_up=rehearsal(train, controls),
                  explanation="Mini-batch SGD, batch 32, as model.fit, but compiled into one graph: the "
-                             f"curves grow every {EPOCHS_PER_UPDATE} epochs. Pause keeps what was learned.")
+                             "curves grow while it trains. Pause keeps what was learned.")

@@ -569,8 +569,8 @@ checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the
 # ## Try it: one epoch at a time
 #
 # The panel trains the same network with **plain SGD** on 6000 training images and scores it
-# on the 10000 validation images after every tenth of an epoch, so the curves grow while it
-# learns (the test set stays out of the tuning here too). Train
+# on the 10000 validation images after every epoch (every few epochs in a long run), so the
+# curves grow while it learns (the test set stays out of the tuning here too). Train
 # plays the run; Pause stops it and keeps what was learned (Train goes on from there); Reset
 # starts again. It starts with the source's settings. Then try:
 #

@@ -378,8 +378,8 @@ print(f"compiled loop: 500 epochs in {fast['seconds']:.2f} s "
       f"(fit with arrays: {fit_seconds:.1f} s); final validation accuracy {fast['history']['val_accuracy'][-1]:.3f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Press **Train**: the curves grow while the model trains, every 25 epochs (Pause keeps what
-# was learned, Reset starts again). Try, and press **Train** after each change:
+# Press **Train**: the curves grow while the model trains, in 20 updates (every 25 of its 500
+# epochs); Pause keeps what was learned, Reset starts again. Try, and press **Train** after each change:
 #
 # - **learning rate** 0.01: slower, smoother curves; 0.5 or more: the loss jumps and the
 #   accuracy swings wildly (chapter 03's oscillating regime).
