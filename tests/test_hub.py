@@ -26,7 +26,6 @@ import json
 import os
 import re
 import secrets
-import shlex
 import signal
 import socket
 import subprocess
@@ -127,7 +126,7 @@ class Hub:
         self.log = open(folder / "jupyterhub.log", "w")
         self.process = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(folder / "jupyterhub_config.py")],
                                         cwd=folder, stdout=self.log, stderr=subprocess.STDOUT)
-        self.started = set()  # process ids of the proxy and the students' servers
+        self.started = set()  # process ids of the proxy, the students' servers and their kernels
 
     def api(self, method, path, **arguments):
         response = requests.request(method, f"{self.url}/hub/api{path}", timeout=30,
@@ -156,6 +155,8 @@ class Hub:
     def stop(self):
         """Stop the hub (it stops its servers and proxy), then anything it left, by process id."""
         if self.process.poll() is None:
+            # the proxy, the students' servers and their kernels
+            self.started |= {child.pid for child in psutil.Process(self.process.pid).children(recursive=True)}
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(60)
@@ -164,9 +165,12 @@ class Hub:
                 self.process.wait(10)
         left = []
         for pid in self.started:
-            if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                left.append(pid)
-                os.kill(pid, signal.SIGKILL)
+            try:
+                if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                    left.append(pid)
+                    os.kill(pid, signal.SIGKILL)
+            except (psutil.NoSuchProcess, ProcessLookupError):
+                pass
         self.log.close()
         return left
 
