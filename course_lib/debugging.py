@@ -529,3 +529,66 @@ class BrokenRuns:
                    "val_accuracy": list(history.metrics.get("val_accuracy", [])),
                    "stop_reason": history.stop_reason,
                    "report": health_report(model, *probe, loss_fn, from_logits=True, history=history)}
+
+
+# Two tests before a long run, and a deep network for batch normalization (the practitioner's toolkit).
+
+#: Overfitting one batch: the Adam steps the test takes on its one batch, and the loss a healthy
+#: network gets below in them. A healthy 784-64-64-10 network reaches it in about 50 steps on 32 images;
+#: a network that cannot learn (dead units, a double softmax) never does.
+ONE_BATCH_STEPS = 100
+ONE_BATCH_LOSS = 0.05
+
+
+def overfit_one_batch(model, x, y, loss_fn, *, num_steps=ONE_BATCH_STEPS, learning_rate=1e-3):
+    """Train ``model`` on the one batch ``(x, y)`` for ``num_steps`` Adam steps; return the run's History.
+
+    The first test of Karpathy's "A Recipe for Training Neural Networks": a network, a loss
+    and a training step that work can drive the loss on a few examples to about zero (they
+    memorise them). If they cannot, no amount of data or epochs will help: the fault is in
+    the code, not in the data. Each "epoch" of the History is one step on the batch.
+    Taught in chapter 11.
+    """
+    num_steps = validate.positive_int("num_steps", num_steps)
+    x, y = np.asarray(x, np.float32), np.asarray(y)
+    validate.same_length(x, y)
+    dataset = tf.data.Dataset.from_tensors((x, y))
+    return training.train(model, dataset, loss_fn=loss_fn,
+                          optimizer=keras.optimizers.Adam(learning_rate=validate.positive("learning_rate", learning_rate)),
+                          num_epochs=num_steps, metrics={"accuracy": training.accuracy}, progress=False)
+
+
+def shuffled_labels(y, seed=0):
+    """The labels ``y`` in a random order: the same classes as often, none of them tied to its image.
+
+    The second test (Zhang et al. 2017, "Understanding deep learning requires rethinking
+    generalization"): a network trained on them can only memorise, so its training accuracy
+    climbs, slowly, while its test accuracy stays at chance. Taught in chapter 11.
+    """
+    y = np.asarray(y)
+    if y.ndim == 0 or len(y) < 2:
+        raise ValueError(f"y must hold at least two labels to shuffle, got shape {y.shape}")
+    return np.random.default_rng(seed).permutation(y)
+
+
+def deep_mlp(depth=10, *, units=64, activation="sigmoid", batch_norm=False, momentum=0.99, seed=0):
+    """``depth`` hidden Dense layers of ``units`` and ``activation`` on 784 pixels, ending in 10 logits.
+
+    With ``batch_norm=True`` each hidden layer is Dense (no bias: the normalization's β
+    replaces it), ``BatchNormalization(momentum=momentum)``, then the activation, the order of
+    Ioffe and Szegedy (2015). Built under :func:`course_lib.notebook.seeded`: every call gives
+    the same first weights. Taught in chapter 11.
+    """
+    depth = validate.positive_int("depth", depth)
+    units = validate.positive_int("units", units)
+    validate.one_of("activation", activation, ("sigmoid", "relu", "tanh"))
+    validate.in_range("momentum", momentum, 0.0, 1.0)
+    with notebook.seeded(seed):
+        layers = [keras.Input((784,))]
+        for _ in range(depth):
+            layers.append(keras.layers.Dense(units, use_bias=not batch_norm))
+            if batch_norm:
+                layers.append(keras.layers.BatchNormalization(momentum=momentum))
+            layers.append(keras.layers.Activation(activation))
+        layers.append(keras.layers.Dense(10))
+        return keras.Sequential(layers)

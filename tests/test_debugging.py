@@ -372,3 +372,134 @@ def test_fixed_model_exercise_judges_each_bug_and_passes_only_both_fixed(capsys)
     assert "not a model" in capsys.readouterr().out
     assert exercises.check_fixed_model(_network)
     assert "✓ fixed model: test accuracy after 3 epochs ≥ 0.80" in capsys.readouterr().out
+
+
+# The practitioner's toolkit: the one-batch test, shuffled labels, a deep network, and their exercises.
+
+
+@pytest.mark.needs_data
+def test_a_healthy_network_overfits_one_batch_and_a_double_softmax_cannot():
+    (x, y), _ = debugging.mnist_slice(num_train=32, num_test=1)
+    healthy = debugging.overfit_one_batch(debugging.mlp(hidden=(32,)), x, y, losses.cross_entropy_of_logits)
+    assert len(healthy.metrics["loss"]) == debugging.ONE_BATCH_STEPS
+    assert healthy.last("loss") < debugging.ONE_BATCH_LOSS and healthy.last("accuracy") == 1.0
+    double = debugging.overfit_one_batch(debugging.mlp(hidden=(32,), output="softmax"), x, y,
+                                         debugging.softmax_cross_entropy_on_probabilities)
+    assert double.last("loss") > math.log(1 + 9 / math.e) - 1e-3
+
+
+def test_overfit_one_batch_names_bad_arguments():
+    model, x, y = debugging.mlp(hidden=(4,)), np.zeros((4, 784), np.float32), np.zeros(4, np.int64)
+    with pytest.raises(ValueError, match="num_steps"):
+        debugging.overfit_one_batch(model, x, y, losses.cross_entropy_of_logits, num_steps=0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        debugging.overfit_one_batch(model, x, y, losses.cross_entropy_of_logits, learning_rate=-1.0)
+    with pytest.raises(ValueError, match="as many rows"):
+        debugging.overfit_one_batch(model, x, y[:3], losses.cross_entropy_of_logits)
+
+
+def test_shuffled_labels_keep_the_classes_and_lose_the_pairing():
+    y = np.repeat(np.arange(10), 50)
+    shuffled = debugging.shuffled_labels(y)
+    assert sorted(shuffled) == sorted(y) and np.mean(shuffled == y) < 0.3
+    np.testing.assert_array_equal(shuffled, debugging.shuffled_labels(y))  # seeded
+    assert not np.array_equal(shuffled, debugging.shuffled_labels(y, seed=1))
+    with pytest.raises(ValueError, match="y must hold"):
+        debugging.shuffled_labels(np.array([3]))
+
+
+def test_deep_mlp_layers_and_vanishing_gradients_without_batch_norm():
+    plain, normalized = debugging.deep_mlp(depth=4), debugging.deep_mlp(depth=4, batch_norm=True, momentum=0.9)
+    assert sum(isinstance(layer, keras.layers.Dense) for layer in plain.layers) == 5
+    norms = [layer for layer in normalized.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert len(norms) == 4 and all(layer.momentum == 0.9 for layer in norms)
+    assert not any(layer.use_bias for layer in normalized.layers[:-1] if isinstance(layer, keras.layers.Dense))
+    np.testing.assert_array_equal(plain.layers[0].kernel.numpy(), debugging.deep_mlp(depth=4).layers[0].kernel.numpy())
+    x = np.random.default_rng(0).uniform(size=(64, 784)).astype(np.float32)
+    y = np.arange(64) % 10
+    deep = debugging.health_report(debugging.deep_mlp(), x, y, losses.cross_entropy_of_logits)
+    assert deep.layers[-1]["gradient_norm"] / deep.layers[0]["gradient_norm"] > 1e4
+    for bad in ({"depth": 0}, {"activation": "softmax"}, {"momentum": 1.5}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            debugging.deep_mlp(**bad)
+
+
+def _can_overfit(model, x, y, loss_fn, num_steps=150, metric="loss"):
+    run = training.train(model, tf.data.Dataset.from_tensors((x, y)), loss_fn=loss_fn,
+                         optimizer=keras.optimizers.Adam(1e-3), num_epochs=num_steps,
+                         metrics={"accuracy": training.accuracy}, progress=False)
+    return run.last("loss") < 0.05 if metric == "loss" else run.last("accuracy") == 1.0
+
+
+@pytest.mark.needs_data
+def test_can_overfit_exercise_passes_the_test_and_names_the_network_it_misjudges(capsys):
+    assert not exercises.check_can_overfit(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_can_overfit(_can_overfit)
+    assert "✓ can_overfit" in capsys.readouterr().out
+    assert not exercises.check_can_overfit(lambda *args: _can_overfit(*args, metric="accuracy"))
+    assert "softmax is applied twice" in capsys.readouterr().out
+    assert not exercises.check_can_overfit(lambda *args: _can_overfit(*args, num_steps=5))
+    assert "a healthy 784-48-10 network" in capsys.readouterr().out
+    assert not exercises.check_can_overfit(lambda *args: 1)
+    assert "return True or False" in capsys.readouterr().out
+
+
+def _clip(gradients, clip_norm):
+    norm = tf.sqrt(tf.add_n([tf.reduce_sum(tf.square(g)) for g in gradients]))
+    return [g * clip_norm / tf.maximum(norm, clip_norm) for g in gradients]
+
+
+def test_clip_by_global_norm_exercise_names_each_slip(capsys):
+    assert exercises.check_clip_by_global_norm(_clip)
+    slips = {"that is clipnorm": lambda gs, c: [g * c / tf.maximum(tf.norm(g), c) for g in gs],
+             "clipping only shrinks": lambda gs, c: [g * c / tf.norm(tf.concat([tf.reshape(h, [-1]) for h in gs], 0))
+                                                     for g in gs],
+             "missing the square root": lambda gs, c: [g * c / tf.maximum(tf.add_n([tf.reduce_sum(h ** 2) for h in gs]), c)
+                                                       for g in gs],
+             "that is clipvalue": lambda gs, c: [tf.clip_by_value(g, -c, c) for g in gs],
+             "a list of": lambda gs, c: _clip(gs, c)[0],
+             "which this exercise asks you to do without": lambda gs, c: tf.clip_by_global_norm(gs, c)[0]}
+    capsys.readouterr()
+    for message, slip in slips.items():
+        assert not exercises.check_clip_by_global_norm(slip)
+        assert message in capsys.readouterr().out, message
+
+
+def test_the_clip_cases_hold_norms_above_and_below_the_clip():
+    norms = [(exercises._global_norm(gradients), clip_norm) for gradients, clip_norm in exercises._clip_cases()]
+    assert any(norm > clip for norm, clip in norms) and any(norm < clip for norm, clip in norms)
+
+
+def _batch_norm(z, gamma, beta, epsilon):
+    mean = tf.reduce_mean(z, axis=0)
+    return gamma * (z - mean) / tf.sqrt(tf.reduce_mean(tf.square(z - mean), axis=0) + epsilon) + beta
+
+
+def test_batch_norm_exercise_agrees_with_keras_and_names_each_slip(capsys):
+    z = np.random.default_rng(3).normal(loc=4.0, size=(16, 3)).astype(np.float32)
+    layer = keras.layers.BatchNormalization(epsilon=0.01)
+    np.testing.assert_allclose(_batch_norm(tf.constant(z), 1.0, 0.0, 0.01), layer(z, training=True), rtol=1e-4,
+                               atol=1e-5)  # the reference is Keras' training mode
+    assert exercises.check_batch_norm(_batch_norm)
+    slips = {"per example": lambda z, g, b, e: tf.transpose(_batch_norm(tf.transpose(z), 1.0, 0.0, e)) * g + b,
+             "sample variance": lambda z, g, b, e: g * (z - tf.reduce_mean(z, 0)) / tf.sqrt(
+                 tf.reduce_sum(tf.square(z - tf.reduce_mean(z, 0)), 0) / (z.shape[0] - 1) + e) + b,
+             "under the square root": lambda z, g, b, e: g * (z - tf.reduce_mean(z, 0)) / (
+                 tf.math.reduce_std(z, 0) + e) + b,
+             "γ and β swapped": lambda z, g, b, e: _batch_norm(z, b, g, e),
+             "inference mode": lambda z, g, b, e: g * z / tf.sqrt(1.0 + e) + b,
+             "which this exercise asks you to do without": lambda z, g, b, e: tf.nn.batch_normalization(
+                 z, *tf.nn.moments(z, axes=[0]), b, g, e)}
+    capsys.readouterr()
+    for message, slip in slips.items():
+        assert not exercises.check_batch_norm(slip)
+        assert message in capsys.readouterr().out, message
+
+
+def test_no_untouched_hint_of_the_toolkit_exercises_states_the_fix(capsys):
+    for check in (exercises.check_clip_by_global_norm, exercises.check_batch_norm):
+        assert not check(...)
+        hint = capsys.readouterr().out
+        assert "not attempted" in hint
+        assert not any(fix in hint for fix in ("tf.maximum", "reduce_mean", "axis=0", "tf.sqrt(", "min(1"))

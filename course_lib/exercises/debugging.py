@@ -9,7 +9,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, debugging, losses, training
+from course_lib import checks, debugging, losses, notebook, training
 
 # Exercise 1: a gradient that comes back None.
 
@@ -227,3 +227,185 @@ def check_standardize(answer):
             "each set was standardised with its own statistics: the same raw value now means different "
             "things in the two sets.": np.concatenate([_standardized(x_train, x_train)[:len(x_train)],
                                                       _standardized(x_test, x_test)[:len(x_test)]])})
+
+
+# Exercise 4: the overfit-one-batch test, written by the student.
+
+#: The check's one batch: ONE_BATCH_SIZE MNIST training images the chapter does not use.
+ONE_BATCH_SIZE = 32
+ONE_BATCH_ROWS = slice(30000, 30000 + ONE_BATCH_SIZE)
+
+#: The hint of an untouched exercise 4: the symptom and the diagnostic, not the fix.
+ONE_BATCH_HINT = ("the test asks one question: can this model, with this loss, drive the loss on these few "
+                  "examples to about zero? Section 10 shows what a healthy network reaches, in how many steps, "
+                  "and a network that cannot.")
+
+
+def _dead_hidden_layer(seed):
+    """A network whose hidden ReLU layer starts at zero: every unit outputs 0 and passes no gradient back."""
+    import keras
+
+    with notebook.seeded(seed):
+        return keras.Sequential([keras.Input((784,)),
+                                 keras.layers.Dense(48, activation="relu", kernel_initializer="zeros"),
+                                 keras.layers.Dense(10)])
+
+
+def _one_batch_cases():
+    """The check's (what, model factory, loss, can it overfit?) cases, healthy and broken, on models of its own."""
+    return [
+        ("a healthy 784-48-10 network", lambda: debugging.mlp(hidden=(48,), seed=3), losses.cross_entropy_of_logits, True),
+        ("a network whose softmax is applied twice", lambda: debugging.mlp(hidden=(48,), output="softmax", seed=3),
+         debugging.softmax_cross_entropy_on_probabilities, False),
+        ("a network whose hidden units are all dead", lambda: _dead_hidden_layer(3), losses.cross_entropy_of_logits, False),
+        ("a healthy 784-96-96-10 network", lambda: debugging.mlp(hidden=(96, 96), seed=4), losses.cross_entropy_of_logits,
+         True),
+    ]
+
+
+def check_can_overfit(answer):
+    """``answer(model, x, y, loss_fn)`` returns True when ``model`` can memorise the batch, else False.
+
+    The check hands it fresh models of its own, healthy and broken (a double softmax, dead
+    units), on 32 MNIST images the chapter does not use, and needs the right verdict on each.
+    :func:`course_lib.debugging.overfit_one_batch` raises while the answer runs.
+    """
+    name = "can_overfit"
+    if answer is checks.NOT_ATTEMPTED:
+        return checks.not_attempted(name, ONE_BATCH_HINT)
+    x, y = _mnist_part(ONE_BATCH_ROWS)
+    for what, build, loss_fn, expected in _one_batch_cases():
+        result, failed = checks.call_answer(name, answer, build(), x, y, loss_fn, hint=ONE_BATCH_HINT,
+                                            forbidden=("course_lib.debugging.overfit_one_batch",))
+        if failed is not None:
+            return failed
+        if not isinstance(result, (bool, np.bool_)):
+            return checks.fail(name, f"your function returned {type(result).__name__}; return True or False.")
+        if bool(result) != expected:
+            verdict = "could not memorise" if expected else "memorised"
+            return checks.fail(name, f"on {what}, your function said {bool(result)}, but this network {verdict} "
+                                     "the batch in the check's own run. Print the loss your function reaches on "
+                                     "this batch, step by step, and compare with section 10.")
+    print(f"✓ {name}: the right verdict on {len(_one_batch_cases())} networks, healthy and broken.")
+    return checks.Verdict(True)
+
+
+# Exercise 5: clipping by the global norm.
+
+#: The hint of an untouched exercise 5.
+CLIP_HINT = ("section 11's table gives the formula of global_clipnorm: which norm is measured, over which "
+             "gradients, and when is nothing changed? Compare your steps with the printed ones of section 11.")
+#: What the exercise asks the student to write without.
+CLIPPERS = ("tensorflow.clip_by_global_norm", "tensorflow.clip_by_norm", "tensorflow.linalg.global_norm",
+            "keras.src.optimizers.base_optimizer.clip_by_global_norm")
+
+
+def _global_norm(gradients):
+    return math.sqrt(sum(float(np.sum(np.square(g))) for g in gradients))
+
+
+def _clipped(gradients, clip_norm, *, per_variable=False, always=False, squared=False):
+    """Each gradient scaled by clip_norm / max(norm, clip_norm), and the known slips (flattened together)."""
+    out = []
+    for g in gradients:
+        norm = math.sqrt(float(np.sum(np.square(g)))) if per_variable else _global_norm(gradients)
+        if squared:
+            norm = norm ** 2
+        scale = clip_norm / norm if always else clip_norm / max(norm, clip_norm)
+        out.append(np.asarray(g, np.float64) * scale)
+    return np.concatenate([g.ravel() for g in out])
+
+
+def _clip_cases():
+    """(gradients, clip_norm) cases: norms above and below the clip, several shapes, none from the chapter."""
+    rng = np.random.default_rng(2015)
+    cases = []
+    for shapes, clip_norm, size in (([(3, 2), (2,)], 1.5, 2.0), ([(4,), (2, 2), (1,)], 0.7, 0.3),
+                                    ([(5,)], 2.5, 0.2), ([(2, 3), (3,)], 50.0, 1.0)):
+        cases.append(([rng.normal(scale=size, size=shape).astype(np.float32) for shape in shapes], clip_norm))
+    return cases
+
+
+def _judge_clip(gradients, clip_norm):
+    def judge(result):
+        if not isinstance(result, (list, tuple)) or len(result) != len(gradients):
+            return f"return a list of {len(gradients)} gradients, one per variable, in the order given."
+        given = [checks.as_array(g) for g in result]
+        if any(g is None or g.shape != np.shape(w) for g, w in zip(given, gradients)):
+            return "each clipped gradient must have the shape of its gradient."
+        return checks.diagnose(np.concatenate([g.ravel() for g in given]), _clipped(gradients, clip_norm), rtol=1e-4,
+                               atol=1e-6, mistakes={
+            "each gradient was clipped by its own norm: that is clipnorm, not global_clipnorm.":
+                _clipped(gradients, clip_norm, per_variable=True),
+            "gradients whose global norm is already below the clip were scaled up: clipping only shrinks.":
+                _clipped(gradients, clip_norm, always=True),
+            "the norm is the square root of the sum of squares: yours is missing the square root.":
+                _clipped(gradients, clip_norm, squared=True),
+            "that is clipvalue: every entry clipped on its own, which changes the direction.":
+                np.concatenate([np.clip(g, -clip_norm, clip_norm).ravel() for g in gradients])})
+    return judge
+
+
+def check_clip_by_global_norm(answer):
+    """``answer(gradients, clip_norm)`` returns the list of gradients clipped as ``global_clipnorm`` does.
+
+    Called with lists of ``tf.Tensor`` gradients of its own (global norms above and below the
+    clip); TensorFlow's and Keras' clipping functions raise while it runs.
+    """
+    cases = [((list(map(tf.constant, gradients)), clip_norm), _judge_clip(gradients, clip_norm))
+             for gradients, clip_norm in _clip_cases()]
+    return checks.check_function("clip_by_global_norm", answer, cases, hint=CLIP_HINT, forbidden=CLIPPERS)
+
+
+# Exercise 6: batch normalization in training mode.
+
+#: The hint of an untouched exercise 6.
+BATCH_NORM_HINT = ("section 12's formula, term by term: over which axis are μ_B and σ²_B taken (one per unit, "
+                   "or one per example?), where does ε go, and which of γ and β multiplies?")
+#: What the exercise asks the student to write without.
+NORMALIZERS = ("keras.layers.BatchNormalization", "tensorflow.nn.batch_normalization", "tensorflow.nn.moments",
+               "keras.ops.batch_normalization", "keras.ops.moments")
+
+
+def _batch_norm(z, gamma, beta, epsilon, *, axis=0, ddof=0, epsilon_outside=False, mean=None, variance=None):
+    z = np.asarray(z, np.float64)
+    mean = z.mean(axis=axis, keepdims=True) if mean is None else mean
+    variance = z.var(axis=axis, ddof=ddof, keepdims=True) if variance is None else variance
+    scale = np.sqrt(variance) + epsilon if epsilon_outside else np.sqrt(variance + epsilon)
+    return gamma * (z - mean) / scale + beta
+
+
+def _batch_norm_cases():
+    rng = np.random.default_rng(2017)
+    cases = []
+    for batch, units, epsilon in ((6, 3, 1e-3), (10, 4, 0.1), (5, 2, 0.5)):
+        z = rng.normal(loc=rng.normal(scale=3.0, size=units), scale=rng.uniform(0.5, 4.0, size=units),
+                       size=(batch, units)).astype(np.float32)
+        cases.append((z, rng.uniform(0.5, 2.0, units).astype(np.float32), rng.normal(size=units).astype(np.float32),
+                      epsilon))
+    return cases
+
+
+def _judge_batch_norm(z, gamma, beta, epsilon):
+    def judge(result):
+        return checks.diagnose(result, _batch_norm(z, gamma, beta, epsilon), rtol=1e-4, atol=1e-5, mistakes={
+            "the statistics were taken per example (across the units), not per unit across the batch.":
+                _batch_norm(z, gamma, beta, epsilon, axis=1),
+            "that is the sample variance (dividing by |B| − 1): the formula divides by |B|.":
+                _batch_norm(z, gamma, beta, epsilon, ddof=1),
+            "ε is added to the standard deviation: the formula adds it to the variance, under the square root.":
+                _batch_norm(z, gamma, beta, epsilon, epsilon_outside=True),
+            "γ and β swapped places.": _batch_norm(z, beta, gamma, epsilon),
+            "that is a fresh layer in inference mode (moving mean 0, variance 1), not the batch's statistics.":
+                _batch_norm(z, gamma, beta, epsilon, mean=0.0, variance=1.0)})
+    return judge
+
+
+def check_batch_norm(answer):
+    """``answer(z, gamma, beta, epsilon)`` returns batch normalization of ``z`` (batch × units) in training mode.
+
+    Called on batches of its own; Keras' and TensorFlow's batch normalization and moments raise while it runs.
+    """
+    cases = [((tf.constant(z), tf.constant(gamma), tf.constant(beta), epsilon), _judge_batch_norm(z, gamma, beta, epsilon))
+             for z, gamma, beta, epsilon in _batch_norm_cases()]
+    return checks.check_function("batch_norm", answer, cases, hint=BATCH_NORM_HINT, forbidden=NORMALIZERS)

@@ -23,7 +23,10 @@
 # - meet six failures: a too-large initialisation (初始化) or learning rate (学习率),
 #   unscaled pixels, sparse vs one-hot labels, softmax followed by `from_logits=True`, a
 #   `None` gradient, unstandardised features;
-# - break a network on purpose in a panel, and find the bug in three broken snippets.
+# - break a network on purpose in a panel, and find the bug in three broken snippets;
+# - test a pipeline before a long run: **overfit one batch**, train on **shuffled labels**;
+# - tame exploding gradients with **gradient clipping** (梯度裁剪), and make a deep sigmoid network
+#   trainable with **batch normalization** (批标准化), whose training and inference modes differ.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
@@ -427,6 +430,222 @@ checks.milestone("wine, standardised minus raw: test accuracy", wine_runs["stand
 # %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 break_it_panel()
 
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 10 Two tests before a long run: one batch, shuffled labels (过拟合一个批次, 打乱标签)
+#
+# The health report looks at one moment of a run. Two cheap experiments test the whole
+# pipeline (model, loss, training step) before anyone waits for a long run. Both come from
+# practice: Karpathy's "A Recipe for Training Neural Networks" and Zhang et al. (2017),
+# "Understanding deep learning requires rethinking generalization".
+#
+# ### Overfit one batch (过拟合一个批次)
+#
+# Train on 32 images and nothing else, step after step. A network, a loss and a training step
+# that work can memorise 32 examples: the loss goes to about zero, the accuracy to 1. If they
+# cannot, more data or more epochs will not help, the fault is in the code.
+# `debugging.overfit_one_batch` takes Adam steps on one batch (each "epoch" of its history is one
+# step); here the healthy network of section 1 and the double softmax of section 6:
+
+# %% slideshow={"slide_type": "fragment"}
+one_batch = x_train[:32], y_train[:32]
+one_batch_runs = {
+    "healthy": debugging.overfit_one_batch(debugging.mlp(), *one_batch, losses.cross_entropy_of_logits),
+    "softmax + from_logits": debugging.overfit_one_batch(debugging.mlp(output="softmax"), *one_batch, double_softmax)}
+for name, run in one_batch_runs.items():
+    print(f"{name:>21}: loss {run.metrics['loss'][0]:.3f} at step 1, {run.last('loss'):.3f} after "
+          f"{len(run.metrics['loss'])} steps; accuracy on the batch {run.last('accuracy'):.2f}")
+
+# %% slideshow={"slide_type": "fragment"}
+checks.milestone(f"healthy: loss on one batch after {debugging.ONE_BATCH_STEPS} steps",
+                 one_batch_runs["healthy"].last("loss"), at_most=debugging.ONE_BATCH_LOSS, digits=2)
+checks.milestone(f"softmax + from_logits: loss on one batch after {debugging.ONE_BATCH_STEPS} steps",
+                 one_batch_runs["softmax + from_logits"].last("loss"), at_least=floor, digits=3)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Both networks end up right on every image of the batch (softmax keeps the order of the
+# outputs), so the accuracy hides the bug; the loss does not. A loss that cannot get close
+# to zero on 32 examples points at the loss or the output layer, not at the data.
+#
+# ### Shuffled labels (打乱标签)
+#
+# Now the opposite test: keep the 2 000 images, but shuffle their labels
+# (`debugging.shuffled_labels`), so that no label belongs to its image. Zhang et al. found that
+# the same networks that generalise on the true labels memorise random ones too, given enough
+# epochs. What a network learns from random labels cannot carry over to new images, so its test
+# accuracy must stay at chance, $1/10$:
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+label_epochs = 30
+label_runs = {}
+for name, labels in (("true labels", y_train), ("shuffled labels", debugging.shuffled_labels(y_train))):
+    label_runs[name] = training.train(
+        debugging.mlp(), batches(x_train, labels), loss_fn=losses.cross_entropy_of_logits,
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate), num_epochs=label_epochs,
+        metrics={"accuracy": training.accuracy}, validation_data=test_data, progress=False)
+    run = label_runs[name]
+    print(f"{name:>15}: training accuracy {run.last('accuracy'):.3f}, test accuracy {run.last('val_accuracy'):.3f}")
+
+# %% slideshow={"slide_type": "fragment"}
+checks.milestone("shuffled labels: training accuracy after 30 epochs", label_runs["shuffled labels"].last("accuracy"),
+                 at_least=0.7, digits=1)
+checks.milestone("shuffled labels: test accuracy", label_runs["shuffled labels"].last("val_accuracy"),
+                 at_most=0.2, digits=1)
+checks.milestone("true labels: test accuracy", label_runs["true labels"].last("val_accuracy"), at_least=0.85, digits=2)
+
+# %% slideshow={"slide_type": "fragment"}
+figure, ax = plots.new_figure(6.4, 3.6)
+epochs = np.arange(1, label_epochs + 1)
+for (name, run), color in zip(label_runs.items(), ("tab:blue", "tab:red")):
+    ax.plot(epochs, run.metrics["accuracy"], "-", color=color, label=f"{name}: training")
+    ax.plot(epochs, run.metrics["val_accuracy"], "--", color=color, label=f"{name}: test")
+ax.axhline(0.1, color="grey", lw=0.8)
+ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02), title="the same network, true or shuffled labels")
+ax.legend(fontsize=9)
+figure
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The true labels are learned in a few epochs; the shuffled ones are memorised slowly, one
+# image at a time, and the test accuracy (dashed) never leaves chance (grey line). Two uses:
+#
+# - **a baseline**: if your real run's test accuracy looks like the red dashed line, the
+#   labels do not belong to their images any more (the classic bug: `x` shuffled without `y`);
+# - **a warning about training accuracy**: a training accuracy near 1 proves nothing by itself,
+#   since this network reaches a high one on labels that carry no information. Only held-out
+#   data tells learning from memorising (chapter 06).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 11 Exploding gradients: clip them, or lower the rate? (梯度裁剪)
+#
+# Section 3's MSE run at SGD learning rate 3 overflowed to NaN. Every Keras optimizer can
+# clip the gradients $g_1, \dots, g_k$ of the $k$ variables before it takes a step, with one of
+# three arguments (`_clip_gradients` in `keras/src/optimizers/base_optimizer.py`):
+#
+# | argument | what it does to each gradient $g_i$ |
+# |---|---|
+# | `clipnorm=c` | each variable on its own: $g_i \cdot c / \max(\lVert g_i \rVert, c)$ |
+# | `global_clipnorm=c` | all together: $g_i \cdot c / \max(\lVert g \rVert, c)$ with $\lVert g \rVert = \sqrt{\sum_i \lVert g_i \rVert^2}$, so the direction is kept |
+# | `clipvalue=c` | each entry: clipped to $[-c, c]$ |
+#
+# A Keras optimizer takes only one of the three: giving two raises a `ValueError`. Below, two
+# variables at zero receive the gradients $(3, 4)$ and $(12)$, whose global norm is 13, and
+# SGD with learning rate 1 takes one step, so the step is minus the clipped gradient:
+
+# %% slideshow={"slide_type": "fragment"}
+print("global norm:", float(tf.linalg.global_norm([tf.constant([3.0, 4.0]), tf.constant([12.0])])))
+for argument in ("clipnorm", "global_clipnorm", "clipvalue"):
+    pair = [tf.Variable([0.0, 0.0]), tf.Variable([0.0])]
+    keras.optimizers.SGD(learning_rate=1.0, **{argument: 1.0}).apply_gradients(
+        zip([tf.constant([3.0, 4.0]), tf.constant([12.0])], pair))
+    print(f"{argument + '=1':>17}: step {np.round(-pair[0].numpy(), 4)} and {np.round(-pair[1].numpy(), 4)}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With any of them, no step moves a weight further than the learning rate times $c$. On
+# section 3's exploding run, against simply lowering the rate tenfold:
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+clipping_runs = {}
+for name, rate, clipping in (("rate 3", 3.0, {}), ("rate 3, global_clipnorm=1", 3.0, {"global_clipnorm": 1.0}),
+                             ("rate 3, clipvalue=0.1", 3.0, {"clipvalue": 0.1}), ("rate 0.3", 0.3, {})):
+    clipped_model = debugging.mlp()
+    run = training.train(clipped_model, batches(x_train, one_hot_train), loss_fn=losses.mse,
+                         optimizer=keras.optimizers.SGD(learning_rate=rate, **clipping), num_epochs=num_epochs,
+                         progress=False)
+    clipping_runs[name] = run, float(training.accuracy(y_test, clipped_model(x_test)))
+    print(f"{name:>26}: {run.stop_reason}, test accuracy {clipping_runs[name][1]:.3f}")
+
+# %% slideshow={"slide_type": "fragment"}
+print("rate 3 without clipping:", clipping_runs["rate 3"][0].stop_reason,
+      "| with clipvalue=0.1:", clipping_runs["rate 3, clipvalue=0.1"][0].stop_reason)
+checks.milestone("rate 3 with global_clipnorm=1: test accuracy", clipping_runs["rate 3, global_clipnorm=1"][1],
+                 at_least=0.65, digits=2)
+checks.milestone("rate 0.3, no clipping: test accuracy", clipping_runs["rate 0.3"][1], at_least=0.65, digits=2)
+num_weights = debugging.mlp().count_params()
+print(f"clipvalue=0.1 on {num_weights:,} weights at rate 3 allows a step of norm up to {3 * 0.1 * np.sqrt(num_weights):.0f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Clipping the global norm rescued the run at rate 3, and lowering the rate to 0.3 trained as
+# well without it. `clipvalue=0.1` still diverged: 0.1 per entry over the 55,050 weights of this
+# network allows a step of norm up to $3 \cdot 0.1 \cdot \sqrt{55\,050} \approx 70$.
+# Which to use? When *every* step is too large, the rate is wrong: lower it (chapter 03).
+# Clipping is the insurance against *rare* huge gradients (an odd batch, the first steps of a
+# recurrent network such as chapter 10's LSTM): it leaves the ordinary steps alone and caps
+# the rare one, so it is cheap to keep on. `global_clipnorm` keeps the step's direction;
+# `clipnorm` and `clipvalue` change it.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 12 Batch normalization (批标准化)
+#
+# Section 8 standardised the *inputs*. Batch normalization (Ioffe and Szegedy, 2015)
+# standardises the inputs of *every layer*, with the statistics of the current batch $B$, unit
+# by unit, then lets the network choose the scale $\gamma$ and the shift $\beta$ it wants:
+#
+# $$\mu_B = \frac{1}{|B|}\sum_{n \in B} z_n, \qquad \sigma_B^2 = \frac{1}{|B|}\sum_{n \in B} (z_n - \mu_B)^2,
+# \qquad \hat z_n = \frac{z_n - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y_n = \gamma \hat z_n + \beta .$$
+#
+# In Keras it is a layer, `keras.layers.BatchNormalization()`, placed between a `Dense` layer
+# and its activation. Why it matters: a deep stack of sigmoids. Each sigmoid's derivative is
+# at most 0.25, so the gradient shrinks layer after layer on its way down. The report on a
+# fresh 10-layer sigmoid network (`debugging.deep_mlp`), SGD learning rate 0.1:
+
+# %% slideshow={"slide_type": "fragment"}
+deep_report = debugging.health_report(debugging.deep_mlp(), *probe, losses.cross_entropy_of_logits)
+norms = [row["gradient_norm"] for row in deep_report.layers]
+print(f"gradient norm: {norms[-1]:.3g} in the last layer, {norms[0]:.3g} in the first, "
+      f"{norms[-1] / norms[0]:.2g} times smaller")
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+deep_runs = {}
+for name, settings in (("sigmoid", {}), ("sigmoid + batch norm", {"batch_norm": True}),
+                       ("sigmoid + batch norm, momentum 0.9", {"batch_norm": True, "momentum": 0.9})):
+    deep_model = debugging.deep_mlp(**settings)
+    run = training.train(deep_model, batches(x_train, y_train), loss_fn=losses.cross_entropy_of_logits,
+                         optimizer=keras.optimizers.SGD(learning_rate=0.1), num_epochs=num_epochs, progress=False)
+    deep_runs[name] = run, {mode: float(training.accuracy(y_test, deep_model(x_test, training=mode)))
+                            for mode in (False, True)}
+    print(f"{name:>34}: losses {np.round(run.metrics['loss'], 3)}, test accuracy "
+          f"{deep_runs[name][1][False]:.3f} (training=False), {deep_runs[name][1][True]:.3f} (training=True)")
+
+# %% slideshow={"slide_type": "fragment"}
+checks.milestone("10 sigmoid layers: loss after 5 epochs", deep_runs["sigmoid"][0].last("loss"), at_least=2.2, digits=1)
+checks.milestone("with batch norm: loss after 5 epochs", deep_runs["sigmoid + batch norm"][0].last("loss"),
+                 at_most=1.0, digits=1)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Without it, the loss stays at $\ln 10$: the first layers hardly move. With it, each layer's
+# input is standardised again, the sigmoids work in their steep middle, and the same network
+# learns.
+#
+# ### Training and inference differ (训练与推理)
+#
+# At inference there may be one image, not a batch, so the layer cannot use batch statistics.
+# During training it keeps **moving averages** (滑动平均) of them,
+# $\mu \leftarrow m\,\mu + (1 - m)\,\mu_B$ (the same for $\sigma^2$), starting from
+# $\mu = 0$, $\sigma^2 = 1$, and `training=False` uses those. Keras' default momentum is
+# $m = 0.99$ (and $\epsilon = 0.001$). After 5 epochs of 32 batches, $0.99^{160} \approx 0.2$
+# of the starting values is still in the averages:
+
+# %% slideshow={"slide_type": "fragment"}
+num_updates = num_epochs * len(batches(x_train, y_train))
+print(f"{num_epochs} epochs of {len(batches(x_train, y_train))} batches: {num_updates} updates of the averages")
+print(f"share of the starting value left after them: momentum 0.99 → {0.99 ** num_updates:.2f}, "
+      f"momentum 0.9 → {0.9 ** num_updates:.1e}")
+for name in ("sigmoid + batch norm", "sigmoid + batch norm, momentum 0.9"):
+    accuracies = deep_runs[name][1]
+    checks.milestone(f"{name}: test accuracy with batch statistics (training=True)", accuracies[True],
+                     at_least=0.7, digits=1)
+checks.milestone("momentum 0.99: test accuracy with the moving averages (training=False)",
+                 deep_runs["sigmoid + batch norm"][1][False], at_most=0.2, digits=1)
+checks.milestone("momentum 0.9: test accuracy with the moving averages (training=False)",
+                 deep_runs["sigmoid + batch norm, momentum 0.9"][1][False], at_least=0.7, digits=1)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The two batch-norm runs trained alike (the moving averages play no part in training), but
+# with momentum 0.99 the averages had not caught up, and the model scored at chance in
+# inference mode. Three lessons: evaluate with `training=False` as `predict` and `evaluate` do (a model that
+# is only good with `training=True` depends on the batch it sits in); on a short run, lower
+# the momentum or train longer; and when a model with batch norm is good in training and bad
+# in evaluation, look at the moving statistics first.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: find the bug, a `None` gradient
 #
@@ -527,6 +746,79 @@ def standardize(x_train, x_test):
 answer = standardize
 exercises.check_standardize(answer)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 4 (build it): the one-batch test
+#
+# Write `can_overfit(model, x, y, loss_fn)`: it trains the untrained `model` on the one batch
+# `(x, y)` with `loss_fn` and returns `True` when the model memorises the batch (its loss gets
+# close to zero, as section 10's healthy network does), `False` when it cannot. Write the
+# training yourself (with `training.train`, `model.fit` or a `GradientTape` loop). The check hands
+# your function fresh networks of its own, healthy and broken, with 32 MNIST images this chapter
+# did not use.
+
+# %% slideshow={"slide_type": "fragment"}
+answer = ...  # your code here: answer = can_overfit
+exercises.check_can_overfit(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: section 10's test, written out: many Adam steps on the one batch, then compare the loss with a
+# small threshold (the healthy network is far below it; the double softmax stops at 1.46, dead units near 2)
+def can_overfit(model, x, y, loss_fn):
+    one_batch = tf.data.Dataset.from_tensors((x, y))
+    run = training.train(model, one_batch, loss_fn=loss_fn, optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                         num_epochs=100, progress=False)
+    return run.last("loss") < 0.05
+
+
+answer = can_overfit
+exercises.check_can_overfit(answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 5 (build it): clipping by the global norm
+#
+# Write `clip_by_global_norm(gradients, clip_norm)`, which takes a list of gradient tensors
+# (one per variable) and returns the list that an optimizer with `global_clipnorm=clip_norm`
+# applies, as section 11's table defines it. Use TensorFlow's arithmetic (`tf.sqrt`,
+# `tf.reduce_sum`, ...), not a clipping function. The check calls it on gradients of its own.
+
+# %% slideshow={"slide_type": "fragment"}
+answer = ...  # your code here: answer = clip_by_global_norm
+exercises.check_clip_by_global_norm(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: one norm over every gradient, and a scale of at most 1
+def clip_by_global_norm(gradients, clip_norm):
+    global_norm = tf.sqrt(tf.add_n([tf.reduce_sum(tf.square(g)) for g in gradients]))
+    scale = clip_norm / tf.maximum(global_norm, clip_norm)
+    return [g * scale for g in gradients]
+
+
+answer = clip_by_global_norm
+exercises.check_clip_by_global_norm(answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 6 (build it): batch normalization in training mode
+#
+# Write `batch_norm(z, gamma, beta, epsilon)`: `z` is a batch of pre-activations (one row per
+# example, one column per unit), `gamma` and `beta` have one value per unit; return what
+# section 12's formula gives in training mode. Use TensorFlow's arithmetic, not Keras' layer or
+# `tf.nn.moments`. The check calls it on batches of its own.
+
+# %% slideshow={"slide_type": "fragment"}
+answer = ...  # your code here: answer = batch_norm
+exercises.check_batch_norm(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: statistics per unit (axis 0, over the batch), the variance divided by |B|, ε under the root
+def batch_norm(z, gamma, beta, epsilon):
+    mean = tf.reduce_mean(z, axis=0)
+    variance = tf.reduce_mean(tf.square(z - mean), axis=0)
+    return gamma * (z - mean) / tf.sqrt(variance + epsilon) + beta
+
+
+answer = batch_norm
+exercises.check_batch_norm(answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
@@ -543,5 +835,10 @@ exercises.check_standardize(answer)
 # | loss stalls above 1.46 (10 classes) | softmax and `from_logits=True` | logits out, `from_logits=True` |
 # | gradient `None` | integer variable, unwatched constant, `.numpy()` inside the tape | float `tf.Variable`, `tape.watch`, TensorFlow ops only |
 # | slow, jumpy training on tabular data | features on different scales | standardise with the training set's μ and σ (`keras.layers.Normalization`) |
+# | the loss cannot reach about zero on one batch of 32 | a bug in the model, the loss or the step | fix the code before any long run (`debugging.overfit_one_batch`) |
+# | test accuracy at chance while training accuracy climbs | labels no longer belong to their images (`x` shuffled without `y`) | compare with a run on `debugging.shuffled_labels` |
+# | rare huge gradients, an occasional NaN | one bad batch, recurrent networks | `global_clipnorm` in the optimizer; a lower rate if every step is too large |
+# | a deep sigmoid network stuck at ln(classes), first layers' gradients ≪ last | vanishing gradients | `BatchNormalization` between `Dense` and its activation |
+# | good with `training=True`, bad in evaluation | batch norm's moving averages have not caught up | train longer, or a lower `momentum` |
 #
 # Previous: [10 Fashion-MNIST](10_fashion_mnist.ipynb).

@@ -83,3 +83,67 @@ def test_apply_gradients_skips_a_none_gradient_with_a_warning():
     assert any("Gradients do not exist" in str(warning.message) for warning in caught)
     with pytest.raises(ValueError, match="No gradients"):
         keras.optimizers.SGD(learning_rate=0.5).apply_gradients([(None, unused)])
+
+
+def _clipped_step(**clipping):
+    """The step SGD (learning rate 1) takes from zero with gradients (3, 4) and (12) under ``clipping``."""
+    pair = [tf.Variable([0.0, 0.0]), tf.Variable([0.0])]
+    keras.optimizers.SGD(learning_rate=1.0, **clipping).apply_gradients(
+        zip([tf.constant([3.0, 4.0]), tf.constant([12.0])], pair))
+    return [-variable.numpy() for variable in pair]
+
+
+@claim(CHAPTER, "## 11 Exploding gradients: clip them, or lower the rate? (梯度裁剪)",
+       "Every Keras optimizer can clip the gradients")
+def test_the_three_clipping_arguments_do_what_the_table_says():
+    per_variable, global_norm, per_entry = (_clipped_step(**{name: 1.0})
+                                            for name in ("clipnorm", "global_clipnorm", "clipvalue"))
+    np.testing.assert_allclose(per_variable[0], [0.6, 0.8], rtol=1e-6)
+    np.testing.assert_allclose(per_variable[1], [1.0], rtol=1e-6)
+    np.testing.assert_allclose(np.concatenate(global_norm), np.array([3.0, 4.0, 12.0]) / 13.0, rtol=1e-6)
+    np.testing.assert_allclose(np.concatenate(per_entry), [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(np.concatenate(_clipped_step(global_clipnorm=20.0)), [3.0, 4.0, 12.0])  # below: untouched
+    for optimizer in (keras.optimizers.Adam, keras.optimizers.RMSprop):  # every optimizer takes them
+        assert optimizer(global_clipnorm=1.0).global_clipnorm == 1.0
+
+
+@claim(CHAPTER, "## 11 Exploding gradients: clip them, or lower the rate? (梯度裁剪)",
+       "A Keras optimizer takes only one of the three: giving two raises a `ValueError`")
+def test_an_optimizer_refuses_two_clipping_arguments():
+    for pair in ({"clipnorm": 1.0, "clipvalue": 1.0}, {"clipnorm": 1.0, "global_clipnorm": 1.0},
+                 {"clipvalue": 1.0, "global_clipnorm": 1.0}):
+        with pytest.raises(ValueError, match="Only one of"):
+            keras.optimizers.SGD(**pair)
+
+
+@claim(CHAPTER, "### Training and inference differ (训练与推理)",
+       "Keras' default momentum is $m = 0.99$ (and $\\epsilon = 0.001$)")
+def test_batch_normalization_defaults():
+    layer = keras.layers.BatchNormalization()
+    assert layer.momentum == 0.99 and layer.epsilon == 0.001
+
+
+@claim(CHAPTER, "### Training and inference differ (训练与推理)",
+       "During training it keeps **moving averages** (滑动平均) of them")
+def test_batch_normalization_moving_averages_start_at_0_and_1_and_serve_inference():
+    z = np.random.default_rng(12).normal(loc=5.0, scale=3.0, size=(64, 4)).astype(np.float32)
+    layer = keras.layers.BatchNormalization()
+    layer.build(z.shape)
+    np.testing.assert_array_equal(layer.moving_mean.numpy(), 0.0)
+    np.testing.assert_array_equal(layer.moving_variance.numpy(), 1.0)
+    np.testing.assert_allclose(layer(z, training=False), z / np.sqrt(1.001), rtol=1e-5)  # the averages, not the batch
+    training_output = layer(z, training=True).numpy()
+    np.testing.assert_allclose(training_output, (z - z.mean(0)) / np.sqrt(z.var(0) + 0.001), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(layer.moving_mean.numpy(), 0.01 * z.mean(0), rtol=1e-4)
+
+
+@claim(CHAPTER, "### Training and inference differ (训练与推理)",
+       "evaluate with `training=False` as `predict` and `evaluate` do")
+def test_predict_and_evaluate_use_inference_mode():
+    x = np.random.default_rng(13).normal(loc=2.0, size=(32, 3)).astype(np.float32)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.BatchNormalization()])
+    np.testing.assert_allclose(model.predict(x, verbose=0), model(x, training=False), rtol=1e-6)
+    assert not np.allclose(model(x, training=False), model(x, training=True), atol=1e-2)
+    model.compile(loss="mse")
+    np.testing.assert_allclose(model.evaluate(x, np.zeros_like(x), verbose=0),
+                               np.mean(np.square(model(x, training=False))), rtol=1e-5)
