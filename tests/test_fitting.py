@@ -387,3 +387,28 @@ def test_the_regularizer_exercise_runs_the_students_function_in_keras(capsys):
                 lambda kernel: fitting.penalty([kernel], "L2", 0.01)):
         assert not exercises.check_regularizer(own)
         assert "which this exercise asks you to" in capsys.readouterr().out
+
+
+def _dropout(h, rate, keep, training):
+    return h * keep / (1.0 - rate) if training else h
+
+
+def test_dropout_exercise_passes_the_layer_and_names_each_slip(capsys):
+    import tensorflow as tf
+
+    h, keep = np.full((2, 4), 3.0, np.float32), np.array([[1, 0, 1, 1], [0, 0, 1, 0]], np.float32)
+    layer = keras.layers.Dropout(0.25, seed=0)(np.ones((1, 1000), np.float32), training=True).numpy()
+    np.testing.assert_allclose(_dropout(h, 0.25, keep, True)[keep == 1], layer[layer > 0][0] * 3.0)  # Keras' scale
+    assert not exercises.check_dropout(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_dropout(_dropout)
+    assert "✓ dropout" in capsys.readouterr().out
+    slips = {"are not scaled": lambda h, r, k, t: h * k if t else h,
+             "multiplied by 1 − rate": lambda h, r, k, t: h * k * (1 - r) if t else h,
+             "divided by the rate": lambda h, r, k, t: h * k / r if t else h,
+             "no mask and no scaling": lambda h, r, k, t: h * k / (1 - r),
+             "does not rescale": lambda h, r, k, t: h * k / (1 - r) if t else h * (1 - r),
+             "which this exercise asks you to do without": lambda h, r, k, t: tf.nn.dropout(h, r) if t else h}
+    for message, slip in slips.items():
+        assert not exercises.check_dropout(slip)
+        assert message in capsys.readouterr().out, message

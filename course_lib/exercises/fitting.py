@@ -185,3 +185,53 @@ def check_regularizer(regularizer):
     return checks.check_answer("the penalty a Dense layer adds with kernel_regularizer=your function",
                                float(sum(model.losses)), expected, rtol=1e-5,
                                hint="the layer calls your function on its kernel; return one number.")
+
+
+# Exercise 5: inverted dropout, in training and in inference mode.
+
+#: What exercise 5's answer may not call: the dropout functions of Keras and TensorFlow.
+DROPOUT_FORBIDDEN = ("keras.layers.Dropout", "keras.random.dropout", "tensorflow.nn.dropout",
+                     "tensorflow.nn.experimental.stateless_dropout")
+#: The hint of an untouched exercise 5: where to look, not the formula.
+DROPOUT_HINT = ("compare with what the Dropout section printed for ten ones, in each mode: which units are 0, "
+                "what the others become, and what inference mode does to its input.")
+
+
+def _dropout_cases():
+    """(h, rate, keep, training) cases of the check's own: several rates, both modes."""
+    rng = np.random.default_rng(606)
+    cases = []
+    for shape, rate, training in (((4, 5), 0.5, True), ((3, 6), 0.2, True), ((5, 3), 0.75, True),
+                                  ((4, 4), 0.3, False)):
+        h = rng.uniform(0.1, 3.0, size=shape).astype(np.float32)
+        keep = (rng.uniform(size=shape) >= rate).astype(np.float32)
+        cases.append((h, rate, keep, training))
+    return cases
+
+
+def _judge_dropout(h, rate, keep, training):
+    expected = h * keep / (1.0 - rate) if training else h
+    mistakes = {"the kept units are not scaled: in training mode their sum would shrink by the share dropped.":
+                    h * keep,
+                "the kept units are multiplied by 1 − rate; inverted dropout divides by it.": h * keep * (1.0 - rate),
+                "the kept units are divided by the rate, not by the share kept.": h * keep / rate}
+    if not training:
+        mistakes = {"in inference mode the layer passes its input through: no mask.": h * keep,
+                    "in inference mode the layer passes its input through: no mask and no scaling.":
+                        h * keep / (1.0 - rate),
+                    "in inference mode inverted dropout does not rescale (the training mode already did).":
+                        h * (1.0 - rate)}
+    return lambda result: checks.diagnose(result, expected, rtol=1e-5, atol=1e-6, mistakes=mistakes)
+
+
+def check_dropout(answer):
+    """Build it: ``answer(h, rate, keep, training)`` gives a ``Dropout(rate)`` layer's output for the mask ``keep``.
+
+    Called on activations, rates and masks of its own, in both modes; Keras' and
+    TensorFlow's dropout raise while it runs.
+    """
+    import tensorflow as tf
+
+    cases = [((tf.constant(h), rate, tf.constant(keep), training), _judge_dropout(h, rate, keep, training))
+             for h, rate, keep, training in _dropout_cases()]
+    return checks.check_function("dropout", answer, cases, hint=DROPOUT_HINT, forbidden=DROPOUT_FORBIDDEN)

@@ -449,6 +449,66 @@ fitting.boundaries_figure({"no regularization": overfit, "dropout p = 0.5": with
 # %% slideshow={"slide_type": "fragment"}
 checks.milestone("validation loss with dropout 0.5", dropout_run.validation_loss[-1], at_most=0.6, digits=2)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Training or inference? (`training=True` / `False`, 训练与推理)
+#
+# Keras' `Dropout` layer draws a new mask at every call in training mode and scales the kept
+# units by $1/(1-p)$ right away ("inverted" dropout: `tf.nn.experimental.stateless_dropout`,
+# called from `keras/src/layers/regularization/dropout.py`), so that inference needs no
+# rescaling: there it passes its input through. On ten ones, with $p = 0.5$:
+
+# %% slideshow={"slide_type": "fragment"}
+dropout_layer = keras.layers.Dropout(0.5, seed=1)
+ones = tf.ones((1, 10))
+print("training=True: ", dropout_layer(ones, training=True).numpy()[0])
+print("training=False:", dropout_layer(ones, training=False).numpy()[0])
+print("no argument:   ", dropout_layer(ones).numpy()[0])
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Which mode a model runs in is decided by the call: `fit` calls the model with
+# `training=True`, while `predict`, `evaluate` and a plain `model(x)` run it in inference mode
+# by default. A hand-written evaluation that passes `training=True` (copied from a training
+# step, say) evaluates a different, noisy network. The circle network of this section with
+# a `Dropout(0.5)` after its hidden layer, trained with `fit`, then evaluated both ways:
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+with notebook.seeded(0):
+    dropout_model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(32, activation="relu"),
+                                      keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+dropout_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                      loss=keras.losses.BinaryCrossentropy(from_logits=True))
+num_steps = 500  # one full-batch step each, in one epoch
+dropout_model.fit(tf.data.Dataset.from_tensors((x_train, y_train)).repeat(num_steps), epochs=1, shuffle=False,
+                  verbose=0)
+
+
+def validation_accuracy(logits):
+    return float(np.mean((np.asarray(logits)[:, 0] > 0) == y_val))
+
+
+first, second = dropout_model(x_val, training=True), dropout_model(x_val, training=True)
+flipped = np.mean((np.asarray(first)[:, 0] > 0) != (np.asarray(second)[:, 0] > 0))
+inference_accuracy = validation_accuracy(dropout_model(x_val, training=False))
+noisy_accuracy = np.mean([validation_accuracy(dropout_model(x_val, training=True)) for _ in range(20)])
+print(f"two calls with training=True disagree on {flipped:.0%} of the validation points")
+print(f"validation accuracy: {inference_accuracy:.3f} with training=False, "
+      f"{noisy_accuracy:.3f} on average over 20 calls with training=True")
+
+# %% slideshow={"slide_type": "fragment"}
+checks.milestone("share of validation points whose class changes between two training=True calls", flipped,
+                 at_least=0.02, digits=2)
+checks.milestone("validation accuracy, training=False minus training=True", inference_accuracy - noisy_accuracy,
+                 at_least=0.0, digits=2)
+print("predict gives the training=False outputs:",
+      bool(np.allclose(dropout_model.predict(x_val, verbose=0), dropout_model(x_val, training=False), atol=1e-6)))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# In training mode the same network gives another answer at every call, and it is worse on
+# average: each call removes half of the hidden units it was trained to share the work
+# among. The mix-up the other way round, training with `training=False`, is quieter still:
+# no dropout at all, so no regularization. In a training step of your own, call the model with
+# `training=True`; everywhere else, leave the argument out.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The other remedies, measured
 #
@@ -645,6 +705,30 @@ def my_l2(kernel):
 
 exercises.check_regularizer(my_l2)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 5 (build it): inverted dropout
+#
+# Write `dropout(h, rate, keep, training)`: `h` is a batch of hidden activations, `keep` a
+# 0/1 mask of the same shape (1 for a unit that stays, drawn for you), `rate` the share
+# switched off; return what a `Dropout(rate)` layer gives with that mask, in training mode
+# when `training` is true and in inference mode when it is false. Write it with TensorFlow's
+# arithmetic, not with Keras' layer or `tf.nn.dropout`. The check calls it on inputs of its own.
+
+# %% slideshow={"slide_type": "fragment"}
+answer = ...  # your code here: answer = dropout
+exercises.check_dropout(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: in training, the kept units scaled by 1/(1 − rate); in inference, the input unchanged
+def dropout(h, rate, keep, training):
+    if not training:
+        return h
+    return h * keep / (1.0 - rate)
+
+
+answer = dropout
+exercises.check_dropout(answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
@@ -657,6 +741,9 @@ exercises.check_regularizer(my_l2)
 # - **Regularization** (正则化): $\mathrm{loss} + \lambda J(W)$ on the weights, not the biases.
 #   Measured here: L1 left most weights near zero (sparse), L2 kept them small but not zero.
 #   In Keras: `kernel_regularizer=keras.regularizers.L2(λ)` and `keras.layers.Dropout(p)`.
+# - **Dropout** acts only in training mode (`training=True`, which `fit` passes), scaling the
+#   kept units by $1/(1-p)$; `predict`, `evaluate` and `model(x)` run without it. Evaluated
+#   with `training=True`, the network answers differently at every call, and worse.
 # - **Early stopping** (早停): `keras.callbacks.EarlyStopping(monitor="val_loss", patience=...,
 #   restore_best_weights=True)` ends `fit` when the validation loss stops improving and keeps
 #   the best epoch's weights (on the installed Keras 3.15 also when `fit` ran out of epochs first).

@@ -126,3 +126,46 @@ def test_dropout_acts_only_in_training():
     trained = dropout(x, training=True).numpy()
     assert set(np.unique(trained)) == {0.0, 2.0}              # switched off, or scaled by 1/(1 − p)
     assert 0.45 < np.mean(trained == 0.0) < 0.55
+
+
+@claim(CHAPTER, "## Dropout",
+       "scales the kept units by $1/(1-p)$ right away")
+def test_dropout_scales_the_kept_units_in_training_and_keeps_the_mean():
+    x = np.ones((400, 50), np.float32)
+    for rate in (0.2, 0.75):
+        trained = keras.layers.Dropout(rate, seed=3)(x, training=True).numpy()
+        assert set(np.unique(trained)) == {0.0, np.float32(1 / (1 - rate))}
+        assert np.mean(trained) == pytest.approx(1.0, abs=0.05)
+    layer = keras.layers.Dropout(0.5, seed=4)
+    assert not np.array_equal(layer(x, training=True), layer(x, training=True))  # a new mask at every call
+
+
+class _RecordsTraining(keras.layers.Layer):
+    """A layer that passes its input through and notes the ``training`` flag of every call."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def call(self, x, training=None):
+        self.seen.append(training)
+        return x
+
+
+@claim(CHAPTER, "## Dropout",
+       "`fit` calls the model with `training=True`, while `predict`, `evaluate` and a plain `model(x)` run it "
+       "in inference mode by default")
+def test_fit_trains_and_predict_evaluate_and_a_plain_call_do_not():
+    recorder = _RecordsTraining()
+    model = keras.Sequential([keras.Input((2,)), recorder, keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    x, y = np.ones((4, 2), np.float32), np.ones((4, 1), np.float32)
+    for run, expected in ((lambda: model.fit(x, y, epochs=1, verbose=0), True),
+                          (lambda: model.predict(x, verbose=0), False),
+                          (lambda: model.evaluate(x, y, verbose=0), False),
+                          (lambda: model(x), None)):
+        recorder.seen.clear()
+        run()
+        assert recorder.seen and set(recorder.seen) == {expected}
+    dropout_model = keras.Sequential([keras.Input((2,)), keras.layers.Dropout(0.5)])
+    np.testing.assert_array_equal(dropout_model(x), x)  # None: the Dropout layer treats it as inference

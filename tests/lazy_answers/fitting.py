@@ -48,4 +48,18 @@ LAZY = {
         ("the penalty of the visible kernel as a constant", lambda: exercises.check_regularizer(
             lambda kernel: tf.constant(0.01 * float(np.sum(exercises.TINY_WEIGHTS["W1"] ** 2))))),
     ],
+    "check_dropout": [
+        ("Keras' Dropout layer handed the mask's rate", lambda: exercises.check_dropout(
+            lambda h, rate, keep, training: keras.layers.Dropout(rate)(h, training=training))),
+        ("tf.nn.dropout", lambda: exercises.check_dropout(
+            lambda h, rate, keep, training: tf.nn.dropout(h, rate) if training else h)),
+        ("the mask without the scaling", lambda: exercises.check_dropout(
+            lambda h, rate, keep, training: h * keep)),
+        ("dropout in both modes", lambda: exercises.check_dropout(
+            lambda h, rate, keep, training: h * keep / (1 - rate))),
+        ("the input handed back in both modes", lambda: exercises.check_dropout(
+            lambda h, rate, keep, training: h)),
+        ("the printed ten values of the section, whatever the input", lambda: exercises.check_dropout(
+            lambda h, rate, keep, training: tf.constant([[2.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 2.0]]))),
+    ],
 }
