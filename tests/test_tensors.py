@@ -164,3 +164,21 @@ def test_derivative_exercise_names_each_slip(capsys):
     assert "that is f(x) itself" in capsys.readouterr().out
     assert not exercises.check_derivative(lambda f, x: 2 * _derivative(f, x))
     assert "2 times the expected one" in capsys.readouterr().out
+
+
+def test_jacobian_exercise_accepts_the_tapes_jacobian_and_names_the_summed_gradient(capsys):
+    x = tf.constant(exercises.JACOBIAN_POINT)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = exercises.vector_mystery(x)
+    jacobian = tape.jacobian(y, x)
+    np.testing.assert_allclose(jacobian.numpy(), exercises._vector_mystery_jacobian(np.array(exercises.JACOBIAN_POINT)),
+                               rtol=1e-5)
+    assert exercises.check_jacobian(jacobian)
+    assert "✓" in capsys.readouterr().out
+    assert not exercises.check_jacobian(tape.gradient(y, x))
+    assert "sum" in capsys.readouterr().out
+    assert not exercises.check_jacobian(tf.transpose(jacobian))
+    assert "transposed" in capsys.readouterr().out
+    assert not exercises.check_jacobian(...)
+    assert "not attempted" in capsys.readouterr().out

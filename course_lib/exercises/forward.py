@@ -5,7 +5,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, forward, validate
+from course_lib import autodiff, checks, forward, validate
 
 
 def check_parameter_count(answer):
@@ -272,3 +272,38 @@ def check_backward_pass(backward):
         return checks.fail(name, f"that is {handed_in}, which computes the gradients for you; the exercise is the "
                                  "chain rule, written yourself.")
     return checks.check_function(name, backward, cases, hint=not_yet, forbidden=BACKWARD_FORBIDDEN)
+
+
+#: Exercise 6's network: the source's wider one, whose tape the student measures.
+WIDER_SIZES = (784, 512, 256, 10)
+
+
+def tape_bytes_per_image(layer_sizes, batch_sizes=(1, 2)):
+    """The bytes ``GradientTape`` keeps for each extra image of a batch, MSE of a network of ``layer_sizes``.
+
+    Measured with :func:`course_lib.autodiff.kept_by_tape` at two batch sizes: what the tape
+    keeps grows by this much per image, on top of what it keeps whatever the batch.
+    """
+    model = forward.MLP(layer_sizes, seed=0)
+    rng = np.random.default_rng(0)
+    totals = []
+    for batch_size in batch_sizes:
+        x = rng.uniform(0.0, 1.0, (batch_size, layer_sizes[0])).astype(np.float32)
+        y = np.eye(layer_sizes[-1], dtype=np.float32)[rng.integers(layer_sizes[-1], size=batch_size)]
+        kept = autodiff.kept_by_tape(lambda: forward.mse(y, model(x)))
+        totals.append(sum(size for _, _, size in kept))
+    return (totals[1] - totals[0]) / (batch_sizes[1] - batch_sizes[0])
+
+
+def check_tape_bytes_per_image(answer):
+    """How many bytes the tape keeps per image of a batch for the MSE of the 784-512-256-10 network."""
+    expected = tape_bytes_per_image(WIDER_SIZES)
+    chapter = tape_bytes_per_image(forward.LAYER_SIZES)
+    return checks.check_answer(
+        "bytes the tape keeps per image, 784-512-256-10", answer, expected,
+        hint="measure it as the section does: autodiff.kept_by_tape at two batch sizes, on a forward.MLP of "
+             "those sizes; the difference divided by the difference of the batch sizes.",
+        mistakes={"that is a count of float32 numbers; the question asks for bytes.": expected / 4,
+                  "that is the chapter's 784-256-128-10 network; measure the wider one.": chapter,
+                  "that is a count of float32 numbers of the chapter's network; measure the wider one, in bytes.":
+                      chapter / 4})

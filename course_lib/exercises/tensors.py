@@ -118,3 +118,46 @@ def check_derivative(derivative):
         "derivative(f, x)", derivative, cases, forbidden=DERIVATIVE_FORBIDDEN,
         hint="x is a constant: call tape.watch(x) inside `with tf.GradientTape() as tape:`, compute y = f(x) "
              "there, then return tape.gradient(y, x).")
+
+
+#: Exercise 5's point: the Jacobian of :func:`vector_mystery` is asked at x = (0.5, −1, 2).
+JACOBIAN_POINT = (0.5, -1.0, 2.0)
+
+
+def vector_mystery(x):
+    """A function from 3 numbers to 2 whose formula chapter 01 does not show: exercise 5 asks for its Jacobian.
+
+    (x0·x1 + sin x2, e^(x0/2)·x2² − x1): the tape needs the operations, not the formula.
+    """
+    x = tf.convert_to_tensor(x)
+    return tf.stack([x[0] * x[1] + tf.sin(x[2]), tf.exp(0.5 * x[0]) * x[2] ** 2 - x[1]])
+
+
+def _vector_mystery_jacobian(x):
+    """The Jacobian of :func:`vector_mystery` worked out by hand (float64): one row per output, one column per input."""
+    x0, x1, x2 = x
+    grown = np.exp(0.5 * x0)
+    return np.array([[x1, x0, np.cos(x2)], [0.5 * grown * x2 ** 2, -1.0, 2.0 * grown * x2]])
+
+
+def check_jacobian(answer):
+    """The Jacobian of :func:`vector_mystery` at :data:`JACOBIAN_POINT`, as the tensor ``tape.jacobian`` returns.
+
+    A plain number or array is refused (the exercise is asking the tape); what ``tape.gradient``
+    gives for the two outputs (their sum's gradient) and the transposed matrix get hints.
+    """
+    name = "Jacobian of vector_mystery at (0.5, -1, 2)"
+    hint = "watch x, compute y = exercises.vector_mystery(x) under the tape, then ask it for every output's gradient."
+    if checks.is_not_attempted(answer):
+        return checks.not_attempted(name, hint)
+    if answer is not None and checks.kind_problem(answer) is None and not tf.is_tensor(answer):
+        return checks.fail(name, "that is not a tensor; the exercise is to let GradientTape compute it. "
+                                 "Give what the tape returns.")
+    expected = _vector_mystery_jacobian(np.array(JACOBIAN_POINT))
+    given = checks.as_array(answer)
+    if given is not None and given.shape == (3,) and np.allclose(given, expected.sum(axis=0), rtol=1e-4):
+        return checks.fail(name, "that is what tape.gradient gives for a target of 2 numbers: one number per input, "
+                                 "the gradient of their sum. The Jacobian keeps the outputs apart.")
+    if given is not None and given.shape == expected.T.shape and np.allclose(given, expected.T, rtol=1e-4):
+        return checks.fail(name, "one row per output and one column per input: your matrix is transposed.")
+    return checks.check_answer(name, answer, expected, hint=hint, rtol=1e-5, atol=1e-6)

@@ -135,3 +135,83 @@ def test_shuffle_draws_from_its_buffer():
     # with a buffer of 2 the first element drawn is one of the first two
     firsts = {int(next(iter(tf.data.Dataset.range(20).shuffle(2, seed=seed)))) for seed in range(20)}
     assert firsts == {0, 1}
+
+
+TAPE = "## Automatic differentiation: GradientTape (自动求导)"
+
+
+@claim(CHAPTER, TAPE, "`tf.stop_gradient(v)` returns the value of `v`, but the tape treats it as a constant: no "
+                      "gradient flows back through it.")
+def test_stop_gradient_keeps_the_value_and_blocks_the_gradient():
+    x = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        stopped = tf.stop_gradient(x ** 2)
+        y = x * stopped
+    assert float(stopped) == 4.0 and float(y) == 8.0
+    assert float(tape.gradient(y, x)) == 4.0  # x², the other factor only, where 3x² = 12
+    assert tape.gradient(stopped, x) is None
+
+
+@claim(CHAPTER, TAPE, "When the target is not one number, `tape.gradient(y, x)` returns the gradient of the **sum** "
+                      "of its entries: one number per entry of `x`, never one per entry of `y`.")
+def test_the_gradient_of_a_vector_target_is_the_gradient_of_its_sum():
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = tf.stack([x[0] * x[1], x[2] ** 2])
+        total = tf.reduce_sum(y)
+    gradient = tape.gradient(y, x)
+    assert gradient.shape == x.shape
+    np.testing.assert_allclose(gradient.numpy(), tape.gradient(total, x).numpy())
+    np.testing.assert_allclose(gradient.numpy(), [2.0, 1.0, 6.0])
+
+
+@claim(CHAPTER, TAPE, "To keep the outputs apart, `tape.jacobian(y, x)` returns the **Jacobian** (雅可比矩阵) "
+                      "$\\partial y_i/\\partial x_j$, of shape `y.shape + x.shape`; summing its rows gives back what "
+                      "`gradient` returned.")
+def test_jacobian_has_one_row_per_output_and_sums_to_the_gradient():
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = tf.stack([tf.reduce_sum(x ** 2), x[0, 0] * x[1, 1], tf.sin(x[0, 1])])
+    jacobian = tape.jacobian(y, x)
+    assert jacobian.shape == y.shape + x.shape
+    np.testing.assert_allclose(jacobian.numpy()[1], [[4.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_allclose(tf.reduce_sum(jacobian, axis=0).numpy(), tape.gradient(y, x).numpy(), rtol=1e-6)
+
+
+@claim(CHAPTER, TAPE, "An `if`, a `for` or a `while` in Python only decides *which* operations run, so it needs "
+                      "nothing special: the gradient is the one of the path taken.")
+def test_python_control_flow_under_the_tape_gives_the_gradient_of_the_path_taken():
+    for point, slope in ((2.0, 4.0), (-2.0, -3.0)):
+        x = tf.Variable(point)
+        with tf.GradientTape(persistent=True) as tape:
+            branched = x ** 2 if x > 0 else -3.0 * x
+            looped = x
+            while looped.shape == () and abs(float(looped)) < 10:
+                looped = looped * x
+        assert float(tape.gradient(branched, x)) == slope
+        assert float(tape.gradient(looped, x)) == pytest.approx(4 * point ** 3)  # x⁴ after three products
+
+
+@claim(CHAPTER, TAPE, "`tf.Variable(3)` holds an `int32`, and for it `tape.gradient` returns `None`")
+def test_an_integer_variable_gets_no_gradient():
+    whole, real = tf.Variable(3), tf.Variable(3.0)
+    assert whole.dtype == tf.int32 and real.dtype == tf.float32
+    with tf.GradientTape() as tape:
+        y = tf.cast(whole, tf.float32) * real + tf.cast(whole * whole, tf.float32)
+    gradient_whole, gradient_real = tape.gradient(y, [whole, real])
+    assert gradient_whole is None and float(gradient_real) == 3.0
+
+
+@claim(CHAPTER, TAPE, "unless `tape.watch` names it, the tape records nothing about it, and its gradient is "
+                      "`None` however it is used.")
+def test_an_unwatched_constant_gets_none_however_it_is_used():
+    constant = tf.constant(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        used_twice = constant * constant + tf.exp(constant)
+    assert tape.gradient(used_twice, constant) is None
+    with tf.GradientTape() as tape:
+        tape.watch(constant)
+        used_twice = constant * constant + tf.exp(constant)
+    assert float(tape.gradient(used_twice, constant)) == pytest.approx(6.0 + np.exp(3.0), rel=1e-6)

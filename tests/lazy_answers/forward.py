@@ -96,3 +96,14 @@ LAZY = {
                                                            output_gradient=exercises._cross_entropy_output_gradient))),
     ],
 }
+
+_CHAPTER_BYTES = exercises.tape_bytes_per_image(forward.LAYER_SIZES)
+
+LAZY["check_tape_bytes_per_image"] = [
+    ("the chapter's printed bytes per image", lambda: exercises.check_tape_bytes_per_image(_CHAPTER_BYTES)),
+    ("the chapter's count of float32 numbers", lambda: exercises.check_tape_bytes_per_image(_CHAPTER_BYTES / 4)),
+    ("the wider network's parameters in bytes", lambda: exercises.check_tape_bytes_per_image(
+        4 * sum(forward.parameter_counts(exercises.WIDER_SIZES)))),
+    ("the activations' sizes added up by hand, in bytes", lambda: exercises.check_tape_bytes_per_image(
+        4 * (784 + 2 * 512 + 2 * 256 + 10))),
+]

@@ -57,3 +57,15 @@ LAZY = {
         ("a constant 0 whatever f and x", lambda: exercises.check_derivative(lambda f, x: np.zeros(1))),
     ],
 }
+
+_JACOBIAN = exercises._vector_mystery_jacobian(np.array(exercises.JACOBIAN_POINT))
+
+LAZY["check_jacobian"] = [
+    ("tape.gradient of the two outputs, their sum's gradient",
+     lambda: exercises.check_jacobian(tf.constant(_JACOBIAN.sum(axis=0)))),
+    ("the transposed Jacobian", lambda: exercises.check_jacobian(tf.constant(_JACOBIAN.T))),
+    ("a NumPy array worked out by hand", lambda: exercises.check_jacobian(_JACOBIAN)),
+    ("the outputs themselves", lambda: exercises.check_jacobian(
+        exercises.vector_mystery(tf.constant(exercises.JACOBIAN_POINT)))),
+    ("zeros of the right shape", lambda: exercises.check_jacobian(tf.zeros([2, 3]))),
+]
