@@ -6,6 +6,7 @@ chapter without slide metadata, the links between chapters, the bilingual titles
 """
 
 import base64
+import html
 import json
 import re
 
@@ -49,9 +50,11 @@ def test_a_page_keeps_its_live_panels_and_shows_the_others_as_pictures(chapter):
         assert any(model["model_name"] == "LinkModel" for model in kept.values()), "the controls' links"
     for cell in notebook.cells:
         for index, output in enumerate(cell.get("outputs", [])):
-            if output.get("data", {}).get("text/html") == export_html.KERNEL_NOTE:
+            if output.get("data", {}).get("text/html", "").endswith(export_html.KERNEL_NOTE):
                 assert "image/png" in cell.outputs[index - 1]["data"], "the note follows the panel's picture"
-    notes = sum(output.get("data", {}).get("text/html") == export_html.KERNEL_NOTE
+                title = cell.outputs[index - 1]["data"]["text/plain"].split(":")[0]
+                assert f'<p class="course-picture-caption">{html.escape(title)}: ' in output["data"]["text/html"]
+    notes = sum(output.get("data", {}).get("text/html", "").endswith(export_html.KERNEL_NOTE)
                 for cell in notebook.cells for output in cell.get("outputs", []))
     assert notes == len(panels) - len(live)
 

@@ -19,6 +19,7 @@ left out of the page's saved state. Solutions (cells with ``source_hidden``) are
 
 import argparse
 import base64
+import html
 import json
 import re
 import shutil
@@ -45,10 +46,9 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MODEL_PREFIX = "IPY_MODEL_"
 CHAPTER_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)\s]*)?\)")
 KERNEL_NOTE = ('<p class="course-kernel-note">This panel computes in Python: the picture shows its '
-               "first state. To use it, open the chapter in JupyterLab (<code>make lab</code>) and run "
-               "the setup cell and this cell. Without Python on this computer, read on: the numbers "
-               "the panel shows are printed in the text around it, and the panels marked as working "
-               "here (the chapter table of the index) answer their sliders in this page.</p>")
+               "first state, described above. To use it, open the chapter in JupyterLab "
+               "(<code>make lab</code>) and run the setup cell and this cell. Without Python on this "
+               "computer: the index's chapter table marks the panels that work in these pages.</p>")
 #: The one line that opens the course's chapters in JupyterLab, on every system (README's quick start).
 RUN_LINE = "python -m course_lib lab"
 NOTEBOOKS_FOLDER = "notebooks"
@@ -153,7 +153,7 @@ def keep_live_panels(notebook):
                 pictures += 1
                 if "image/png" in output["data"]:
                     output.setdefault("metadata", {})["image/png"] = picture_size(output["data"]["image/png"])
-                outputs.append(nbformat.v4.new_output("display_data", data={"text/html": KERNEL_NOTE}))
+                outputs.append(nbformat.v4.new_output("display_data", data={"text/html": picture_note(output)}))
         cell.outputs = outputs
     kept = reachable(state, views)
     links = [m for m, model in state.items() if model["model_name"] in ("LinkModel", "DirectionalLinkModel")
@@ -164,6 +164,14 @@ def keep_live_panels(notebook):
     else:
         notebook.metadata.pop("widgets", None)
     return live, pictures
+
+
+def picture_note(output):
+    """What follows a panel shown as its picture: its title and first caption (what the picture shows, in
+    words and numbers, for a reader who cannot run it) and ``KERNEL_NOTE``."""
+    described = output["data"].get("text/plain", "")
+    described = described.rsplit("\n", 1)[0] if "\n" in described else described  # without "(an interactive panel…)"
+    return f'<p class="course-picture-caption">{html.escape(described)}</p>' + KERNEL_NOTE
 
 
 def picture_size(encoded):
