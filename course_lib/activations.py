@@ -157,15 +157,13 @@ def properties_table(alpha=DEFAULT_ALPHA):
     return "\n".join(rows)
 
 
-def curves(name="sigmoid", x_range=(-6.0, 6.0), alpha=DEFAULT_ALPHA, num_points=401):
-    """Function and derivative on ``x_range``, both ways, for the activation panel."""
-    low, high = (validate.finite("x_range", bound) for bound in x_range)
-    if high <= low:
-        raise ValueError(f"x_range must go from low to high, got {x_range!r}.")
+def curves(name="sigmoid", x_limit=6.0, alpha=DEFAULT_ALPHA, num_points=401):
+    """Function and derivative on [−``x_limit``, ``x_limit``], both ways, for the figures and the activation panel."""
+    x_limit = validate.positive("x_limit", x_limit)
     num_points = validate.positive_int("num_points", num_points)
     if num_points < 2:
         raise ValueError(f"num_points must be at least 2 to draw a curve, got {num_points}.")
-    x = np.linspace(low, high, num_points)
+    x = np.linspace(-x_limit, x_limit, num_points)
     by_tape = tape_derivative(name, x, alpha)
     by_hand = analytic_derivative(name, x, alpha)
     return {"name": name, "alpha": _check_alpha(alpha), "x": x, "y": activation(name, x, alpha).numpy(),

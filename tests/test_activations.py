@@ -1,5 +1,7 @@
 """Unit tests of course_lib.activations, chapter 04's panels and exercises."""
 
+import html
+
 import numpy as np
 import pytest
 
@@ -7,6 +9,7 @@ from course_lib import activations
 from course_lib.exercises import activations as exercises
 from course_lib.widgets.activations import activation_panel, softmax_panel
 from course_lib.widgets.chart import unpack_table
+from course_lib.widgets.controls import dead_controls, stacks_in
 
 NAMES = activations.ACTIVATION_NAMES
 
@@ -55,8 +58,8 @@ def test_bad_arguments_raise_value_error():
         activations.activation("swish", [0.0])
     with pytest.raises(ValueError):
         activations.activation("leaky_relu", [0.0], alpha=-0.1)
-    with pytest.raises(ValueError):
-        activations.curves("relu", x_range=(2.0, 1.0))
+    with pytest.raises(ValueError, match="x_limit"):
+        activations.curves("relu", x_limit=-1.0)
     with pytest.raises(ValueError):
         activations.softmax_probabilities("1, two", 1.0)
     with pytest.raises(ValueError):
@@ -142,12 +145,12 @@ def test_he_normal_std_and_keras_initializer():
 
 def test_activation_panel_follows_its_controls():
     panel = activation_panel()
-    assert "sigmoid on [-6.0, 6.0]" in panel.chart.caption
+    assert "sigmoid on [-6, 6]" in panel.chart.caption
     assert "to 0.25" in panel.chart.caption  # largest sigmoid derivative
-    panel.controls["x_range"].value = (-20.0, 20.0)
+    panel.controls["x_limit"].value = 20.0
     assert "derivative from 2.061e-09" in panel.chart.caption  # σ'(±20) = e^-20 / (1 + e^-20)^2
     curves = panel.chart.datasets["curves"]
-    assert len(curves) == 401 and curves[200]["x"] == 0.0 and curves[200]["tape_derivative"] == 0.25
+    assert len(curves) == 101 and curves[50]["x"] == 0.0 and curves[50]["tape_derivative"] == 0.25
     assert curves[0] == {"x": -20.0, "y": 2.061e-09, "tape_derivative": 2.061e-09,
                          "analytic_derivative": 2.061e-09, "label": "sigmoid"}  # σ(−20) ≈ e^-20
     panel.controls["name"].value = "leaky_relu"
@@ -157,7 +160,32 @@ def test_activation_panel_follows_its_controls():
     assert "derivative from 0.5 to 1" in panel.chart.caption
     assert panel.result["max_difference"] == 0.0
     assert panel.chart.datasets["curves"][0]["y"] == -10.0  # 0.5 · (−20)
-    assert panel.chart.table == ""  # kernel-only: a range slider cannot be tabulated
+
+
+def test_activation_panel_answers_without_a_kernel():
+    """Its table holds every state the controls reach, each the figure the kernel would draw."""
+    panel = activation_panel()
+    table = unpack_table(panel.chart.table)
+    assert len(table) == 4 * 20 * 11 and panel.chart.linked == ["name", "x_limit", "alpha"]
+    assert panel.chart.kernel_note == ""  # every control works without a kernel
+    state = next(entry for entry in table if entry["values"] == {"name": 3, "x_limit": 4.0, "alpha": 0.3})
+    panel.controls["name"].value = "leaky_relu"
+    panel.controls["x_limit"].value = 4.0
+    panel.controls["alpha"].value = 0.3
+    assert state["caption"] == panel.chart.caption and "alpha 0.30" in state["caption"]
+    assert state["datasets"]["curves"] == panel.chart.datasets["curves"]
+    assert state["datasets"]["curves"][0]["y"] == pytest.approx(-1.2)  # 0.3 · (−4)
+    assert len(panel.chart.table) < 400_000  # packed bytes stored in the notebook
+
+
+def test_alpha_is_shown_only_for_leaky_relu_and_no_control_is_dead():
+    panel = activation_panel()
+    (stack,) = stacks_in(panel.widget)
+    assert stack.control is panel.controls["alpha"] and stack.selected_index == 0  # sigmoid: a note
+    assert [child is panel.controls["alpha"] for child in stack.children] == [False, False, False, True]
+    assert "sigmoid has no slope for x < 0" in html.unescape(stack.children[0].value)
+    assert (stack.link.source, stack.link.target) == ((panel.controls["name"], "index"), (stack, "selected_index"))
+    assert dead_controls(panel) == []
 
 
 def test_softmax_panel_sharpens_and_flattens():

@@ -1,11 +1,14 @@
 """Chapter 04's panels: an activation and its derivative, and softmax with a temperature."""
 
+from functools import lru_cache
+
 import ipywidgets as widgets
 import numpy as np
 
 from course_lib import activations
 from course_lib.plots import new_figure
 from course_lib.widgets import chart
+from course_lib.widgets.controls import show_only_for
 from course_lib.widgets.panel import Panel
 
 
@@ -18,7 +21,7 @@ def curve_label(result):
 def curves_caption(result):
     """What the curves show, in numbers: the ranges of f and f' and how far the two derivatives differ."""
     x, derivative = result["x"], result["tape_derivative"]
-    return (f"{curve_label(result)} on [{x[0]:.1f}, {x[-1]:.1f}]: output from {result['y'].min():.4g} "
+    return (f"{curve_label(result)} on [{x[0]:.0f}, {x[-1]:.0f}]: output from {result['y'].min():.4g} "
             f"to {result['y'].max():.4g}; derivative from {derivative.min():.4g} to "
             f"{derivative.max():.4g}; GradientTape vs by hand: largest difference "
             f"{result['max_difference']:.1e}")
@@ -83,19 +86,55 @@ def draw_activation(result):
     return {"curves": curves, "zero": chart.rows(value=[0.0])}, curves_caption(result)
 
 
-def activation_panel(name="sigmoid", x_range=(-6.0, 6.0), alpha=activations.DEFAULT_ALPHA):
-    """Pick an activation, an x-range and Leaky ReLU's alpha; see the function and its derivative."""
+#: Points per curve in the activation panel: 101 keep x = 0 (the kink of ReLU) on the grid
+#: and the panel's table of states small (the figures of the chapter draw 401).
+PANEL_POINTS = 101
+
+
+def panel_curves(name, x_limit, alpha):
+    """:func:`course_lib.activations.curves` at :data:`PANEL_POINTS` points, computed once per curve.
+
+    Alpha shapes only Leaky ReLU: the other activations share one result over every alpha,
+    so tabulating the panel computes (and draws) each of their curves once.
+    """
+    return _panel_curves(name, float(x_limit), float(alpha) if name == "leaky_relu" else activations.DEFAULT_ALPHA)
+
+
+@lru_cache(maxsize=None)
+def _panel_curves(name, x_limit, alpha):
+    return activations.curves(name, x_limit, alpha, num_points=PANEL_POINTS)
+
+
+def draw_panel_curves(result):
+    """:func:`draw_activation` of a :func:`panel_curves` result, drawn once per curve."""
+    return _drawn(result["name"], float(result["x"][-1]), result["alpha"])
+
+
+@lru_cache(maxsize=None)
+def _drawn(name, x_limit, alpha):
+    return draw_activation(_panel_curves(name, x_limit, alpha))
+
+
+def activation_panel(name="sigmoid", x_limit=6.0, alpha=activations.DEFAULT_ALPHA):
+    """Pick an activation, how far x goes either side of 0 and Leaky ReLU's alpha; see the function and its derivative.
+
+    Kernel-free: its 880 states (4 activations, x up to 1 … 20 by 1, alpha 0 … 1 by 0.1)
+    are tabulated as it is built. The alpha slider is there only while the activation is
+    Leaky ReLU, the one it shapes; for the others a note says why it is gone.
+    """
     controls = {
         "name": widgets.Dropdown(options=list(activations.ACTIVATION_NAMES), value=name,
                                  description="activation"),
-        "x_range": widgets.FloatRangeSlider(value=x_range, min=-20.0, max=20.0, step=0.5,
-                                            description="x range"),
-        "alpha": widgets.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.01,
-                                     description="alpha (leaky)"),
+        "x_limit": widgets.FloatSlider(value=x_limit, min=1.0, max=20.0, step=1.0, description="x from −a to a",
+                                       readout_format=".0f"),
+        "alpha": widgets.FloatSlider(value=alpha, min=0.0, max=1.0, step=0.1, description="alpha (leaky)"),
     }
-    return Panel("Activation functions (激活函数) and their derivatives", controls, activations.curves,
-                 draw_activation, spec=ACTIVATION_SPEC,
-                 explanation="Where the derivative is near 0, gradients cannot flow back.")
+    panel = Panel("Activation functions (激活函数) and their derivatives", controls, panel_curves,
+                  draw_panel_curves, spec=ACTIVATION_SPEC, offline=True,
+                  explanation="Where the derivative is near 0, gradients cannot flow back. "
+                              "alpha is Leaky ReLU's slope for x < 0.")
+    show_only_for(panel, "alpha", "name", "leaky_relu", "{option} has no slope for x < 0 to set; pick leaky_relu")
+    return panel
 
 
 CLASS = {"field": "class", "type": "ordinal", "title": "class", "axis": {"labelAngle": 0}}

@@ -216,9 +216,12 @@ print("smallest second difference on [-8, 8]: MSE", f"{np.diff(sigmoid_mse(w), 2
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Panel: activation explorer
 #
-# Choose a function, zoom out with the x range (try $[-20, 20]$ for sigmoid and watch the
-# derivative vanish), and change Leaky ReLU's $\alpha$ (at 0 it is ReLU, at 1 the identity).
-# The caption gives the ranges and the largest difference between the two derivatives.
+# Choose a function, zoom out with **x from −a to a** (try $a = 20$ for sigmoid and watch the
+# derivative vanish), and pick leaky_relu to change its $\alpha$ (at 0 it is ReLU, at 1 the
+# identity); the $\alpha$ slider appears only then, since no other function has one.
+# The caption gives the ranges and the largest difference between the two derivatives. The
+# panel works without running anything: every state it can show (each function, $a$ from 1
+# to 20, $\alpha$ in steps of 0.1) is stored with the chapter.
 
 # %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 activation_panel()
