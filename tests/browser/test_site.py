@@ -165,14 +165,24 @@ def test_site_page_reads_offline(chapter, exported, offline):
         opened.close()
 
 
-def test_site_index_lists_every_chapter(exported, offline):
+def test_site_index_is_the_chapter_table_with_a_search(exported, offline):
     opened = Opened(offline, exported["site"] / "index.html")
     try:
-        links = opened.page.locator("main li a").all()
+        page = opened.page
+        links = page.locator("table.course-chapters tbody tr td:first-child a").all()
         assert [link.get_attribute("href") for link in links] == [f"{c.stem}.html" for c in CHAPTERS]
-        for item, chapter in zip(opened.page.locator("main li").all(), CHAPTERS):
-            assert item.inner_text() == export_html.chapter_title(nbformat.read(chapter, as_version=4))
-            assert re.search(r"\([^()]*[\u4e00-\u9fff][^()]*\)$", item.inner_text()), "a bilingual title"
+        for cell, chapter in zip(page.locator("table.course-chapters tbody tr td:first-child").all(), CHAPTERS):
+            assert cell.inner_text() == export_html.chapter_title(nbformat.read(chapter, as_version=4))
+            assert re.search(r"\([^()]*[\u4e00-\u9fff][^()]*\)$", cell.inner_text()), "a bilingual title"
+        # the search, offline: every section found for a word links a page of the site, the word in it
+        page.fill("#course-search-box", "softmax")
+        found = page.locator("#course-search-results li a")
+        found.first.wait_for(timeout=UPDATE_TIMEOUT * 1000)
+        hrefs = [link.get_attribute("href") for link in found.all()]
+        assert hrefs and all(re.match(r"\d\d_\w+\.html(#.+)?$", href) for href in hrefs), hrefs
+        assert all("softmax" in text.lower() for text in page.locator("#course-search-results li").all_inner_texts())
+        page.fill("#course-search-box", "softmax zzzqqq")
+        assert page.locator("#course-search-results li a").count() == 0
         assert not opened.errors and not opened.left()
     finally:
         opened.close()
