@@ -49,6 +49,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 from sklearn import datasets
+from tqdm.keras import TqdmCallback
 
 from course_lib import checks, data, plots, recipe
 from course_lib.exercises import recipe as exercises
@@ -189,7 +190,7 @@ for name, (metric, label, prediction) in examples.items():
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 start = time.perf_counter()
 history = model.fit(x_train, y_train, batch_size=32, epochs=500, validation_split=0.2,
-                    validation_freq=20, verbose=0)
+                    validation_freq=20, verbose=0, callbacks=[TqdmCallback(verbose=0)])
 fit_seconds = time.perf_counter() - start
 print(f"500 epochs in {fit_seconds:.1f} s")
 print("epoch   loss   accuracy   val_loss   val_accuracy")
