@@ -356,3 +356,77 @@ def small_convnet(filters=(32, 64), hidden_units=128):
     layers += [keras.layers.Flatten(), keras.layers.Dense(hidden_units, activation="relu"),
                keras.layers.Dense(NUM_CLASSES)]
     return keras.Sequential(layers, name="small_convnet")
+
+
+#: The two paddings of ``keras.layers.Conv2D``: "valid" (none) and "same" (zeros around the border).
+PADDINGS = ("valid", "same")
+
+
+def conv_output_size(size, kernel_size, stride=1, padding="valid"):
+    """The output length of a convolution along one axis of ``size`` pixels, by the formula.
+
+    ``"valid"`` places the kernel only where it fits inside: floor((size − kernel_size) / stride) + 1
+    positions. ``"same"`` pads with zeros so that every ``stride``-th pixel gets an output:
+    ceil(size / stride), whatever the kernel. Taught in chapter 10 (Conv2D's strides and padding).
+    """
+    size = validate.positive_int("size", size)
+    kernel_size = validate.positive_int("kernel_size", kernel_size)
+    stride = validate.positive_int("stride", stride)
+    if padding not in PADDINGS:
+        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}.")
+    if padding == "same":
+        return -(-size // stride)  # ceil(size / stride) in whole numbers
+    if kernel_size > size:
+        raise ValueError(f"kernel_size {kernel_size} does not fit in size {size} without padding.")
+    return (size - kernel_size) // stride + 1
+
+
+def same_padding(size, kernel_size, stride=1):
+    """The zeros ``"same"`` adds before and after an axis: the total the last window needs, the odd one after.
+
+    Taught in chapter 10.
+    """
+    output = conv_output_size(size, kernel_size, stride, "same")
+    total = max((output - 1) * stride + kernel_size - size, 0)
+    return total // 2, total - total // 2
+
+
+def _draw_windows(ax, size, kernel_size, stride, padding):
+    """One panel of :func:`stride_figure`: the input grid, its padding, the window's positions along the top row."""
+    import matplotlib.patches as patches
+
+    before, after = same_padding(size, kernel_size, stride) if padding == "same" else (0, 0)
+    for row in range(-before, size + after):
+        for column in range(-before, size + after):
+            inside = 0 <= row < size and 0 <= column < size
+            ax.add_patch(patches.Rectangle((column, row), 1, 1, facecolor="#e8e8e8" if inside else "white",
+                                           edgecolor="#999999", linestyle="-" if inside else ":", linewidth=0.8))
+            if not inside:
+                ax.text(column + 0.5, row + 0.5, "0", ha="center", va="center", fontsize=7, color="#999999")
+    output = conv_output_size(size, kernel_size, stride, padding)
+    colours = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd")
+    for index in range(output):
+        corner = index * stride - before
+        ax.add_patch(patches.Rectangle((corner + 0.08 * index, -before + 0.08 * index), kernel_size, kernel_size,
+                                       fill=False, edgecolor=colours[index % len(colours)], linewidth=2))
+    ax.set_xlim(-before - 0.3, size + after + 0.3)
+    ax.set_ylim(size + after + 0.3, -before - 0.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f'padding="{padding}": {output} windows per row, output {output}×{output}', fontsize=9)
+
+
+def stride_figure(size=7, kernel_size=3, stride=2):
+    """A ``size``×``size`` input and the positions of a ``kernel_size`` window at ``stride``, without and with padding.
+
+    The coloured squares are the window's places along the first row (each row of windows
+    repeats them ``stride`` pixels lower); dotted cells are the zeros of ``"same"``.
+    Taught in chapter 10.
+    """
+    from course_lib.plots import new_figure
+
+    figure, axes = new_figure(8.0, 4.0, ncols=2)
+    for ax, padding in zip(axes, PADDINGS):
+        _draw_windows(ax, size, kernel_size, stride, padding)
+    figure.suptitle(f"a {kernel_size}×{kernel_size} kernel with strides={stride} on a {size}×{size} input")
+    return figure

@@ -423,3 +423,92 @@ def test_the_train_step_exercise_compares_the_students_step_with_the_chapters(ca
     assert not exercises.check_train_step(no_update) and "did not change" in capsys.readouterr().out
     assert not exercises.check_train_step(probabilities_loss) and "from_logits=True" in capsys.readouterr().out
     assert not exercises.check_train_step(ascent) and "check the sign" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("size, kernel_size, stride", [(28, 3, 1), (28, 3, 2), (7, 3, 2), (6, 3, 2), (31, 5, 3),
+                                                       (5, 5, 1), (9, 1, 4)])
+@pytest.mark.parametrize("padding", classifiers.PADDINGS)
+def test_conv_output_size_matches_keras(size, kernel_size, stride, padding):
+    import keras
+
+    layer = keras.layers.Conv2D(2, kernel_size, strides=stride, padding=padding)
+    expected = classifiers.conv_output_size(size, kernel_size, stride, padding)
+    assert layer.compute_output_shape((1, size, kernel_size, 1))[1] == expected
+    assert layer(np.zeros((1, size, kernel_size, 1), np.float32)).shape[1] == expected
+
+
+def test_same_padding_adds_what_the_last_window_needs_the_odd_zero_after():
+    assert classifiers.same_padding(7, 3, 2) == (1, 1)
+    assert classifiers.same_padding(6, 3, 2) == (0, 1)
+    assert classifiers.same_padding(6, 4, 1) == (1, 2)
+    assert classifiers.same_padding(8, 1, 3) == (0, 0)
+
+
+@pytest.mark.parametrize("arguments", [(0, 3, 1, "valid"), (5, 0, 1, "valid"), (5, 3, 0, "same"), (5, 3, 1, "full"),
+                                       (3, 5, 1, "valid"), (5.5, 3, 1, "valid")])
+def test_conv_output_size_names_a_bad_argument(arguments):
+    with pytest.raises(ValueError):
+        classifiers.conv_output_size(*arguments)
+
+
+def test_stride_figure_draws_both_paddings():
+    figure = classifiers.stride_figure(size=7, kernel_size=3, stride=2)
+    titles = [ax.get_title() for ax in figure.axes]
+    assert titles == ['padding="valid": 3 windows per row, output 3×3', 'padding="same": 4 windows per row, output 4×4']
+    zeros = [sum(text.get_text() == "0" for text in ax.texts) for ax in figure.axes]
+    assert zeros == [0, 9 * 9 - 7 * 7]
+
+
+def _conv_output_shape(height, width, kernel_size, strides, padding):
+    """Exercise 5's answer, written out."""
+    def one_axis(size, kernel, stride):
+        return -(-size // stride) if padding == "same" else (size - kernel) // stride + 1
+    return one_axis(height, kernel_size[0], strides[0]), one_axis(width, kernel_size[1], strides[1])
+
+
+def test_conv_shape_exercise_accepts_the_formula_and_names_each_slip(capsys):
+    assert exercises.check_conv_output_shape(_conv_output_shape)
+    assert "correct on 6 fresh test inputs" in capsys.readouterr().out
+    assert not exercises.check_conv_output_shape(...)
+    assert "not attempted yet" in capsys.readouterr().out
+    slips = {
+        'padding="valid"': lambda h, w, k, s, p: _conv_output_shape(h, w, k, s, "valid"),
+        "strides (1, 1)": lambda h, w, k, s, p: _conv_output_shape(h, w, k, (1, 1), p),
+        "mixed up": lambda h, w, k, s, p: _conv_output_shape(h, w, k[::-1], s[::-1], p),
+        "off by one": lambda h, w, k, s, p: tuple(n - 1 for n in _conv_output_shape(h, w, k, s, p)),
+        "whole numbers": lambda h, w, k, s, p: tuple(float(n) for n in _conv_output_shape(h, w, k, s, p)),
+    }
+    for words, slip in slips.items():
+        assert not exercises.check_conv_output_shape(slip)
+        assert words in capsys.readouterr().out
+
+
+def test_conv_shape_exercise_cases_tell_the_slips_apart():
+    for case in exercises.CONV_SHAPE_CASES:
+        expected = _conv_output_shape(*case)
+        mistakes = exercises._conv_shape_mistakes(*case)
+        assert len(mistakes) >= 3 and sum(shape != expected for shape in mistakes.values()) >= 2
+
+
+def _dense_parameter_count(layer_sizes):
+    """Chapter 09's exercise 5 answer, written out."""
+    return sum(inputs * units + units for inputs, units in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+def test_dense_count_exercise_agrees_with_keras_and_names_each_slip(capsys):
+    for sizes in exercises.DENSE_COUNT_CASES:
+        model = keras.Sequential([keras.Input((sizes[0],))] + [keras.layers.Dense(units) for units in sizes[1:]])
+        assert _dense_parameter_count(sizes) == model.count_params()
+    assert _dense_parameter_count([784, 512, 256, 10]) == 535_818
+    assert exercises.check_dense_parameter_count(_dense_parameter_count)
+    assert "correct on 4 fresh test inputs" in capsys.readouterr().out
+    assert not exercises.check_dense_parameter_count(...)
+    assert "not attempted yet" in capsys.readouterr().out
+    pairs = lambda sizes: list(zip(sizes[:-1], sizes[1:]))  # noqa: E731
+    slips = {"forgot the biases": lambda sizes: sum(n * m for n, m in pairs(sizes)),
+             "input layer has no biases": lambda sizes: _dense_parameter_count(sizes) + sizes[0],
+             "last layer is missing": lambda sizes: _dense_parameter_count(sizes[:-1]),
+             "not only from the input": lambda sizes: sum(sizes[0] * m + m for m in sizes[1:])}
+    for words, slip in slips.items():
+        assert not exercises.check_dense_parameter_count(slip)
+        assert words in capsys.readouterr().out

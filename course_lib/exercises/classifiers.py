@@ -5,6 +5,8 @@ Chapter 10 (Fashion-MNIST): the five-layer network's size, its per-class accurac
 logits grows.
 """
 
+import numbers
+
 import numpy as np
 
 from course_lib import checks, classifiers, notebook, training
@@ -321,3 +323,96 @@ def check_train_step(train_step):
                                      "model.trainable_variables and apply it once (check the sign).")
     print(f"✓ {name}: three steps with SGD and with Adam give the chapter's weights and losses.")
     return checks.Verdict(True)
+
+
+#: What exercise 5 of chapter 10 asks you to compute, so your function may not call it: Keras'
+#: convolutions and their shape rule, TensorFlow's, and the course's formula.
+CONV_SHAPE_FORBIDDEN = ("keras.layers.Conv2D", "keras.ops.conv", "keras.src.ops.operation_utils.compute_conv_output_shape",
+                        "tensorflow.nn.conv2d", "tensorflow.nn.convolution", "course_lib.classifiers.conv_output_size")
+#: The check's own cases: (height, width, kernel_size, strides, padding), rectangular and with remainders.
+CONV_SHAPE_CASES = ((31, 45, (5, 3), (3, 2), "valid"), (31, 45, (5, 3), (3, 2), "same"),
+                    (20, 17, (4, 6), (4, 1), "valid"), (20, 17, (4, 6), (4, 1), "same"),
+                    (13, 50, (1, 7), (2, 5), "valid"), (13, 50, (1, 7), (2, 5), "same"))
+
+
+def _conv_shape_mistakes(height, width, kernel_size, strides, padding):
+    """The shapes the usual slips give for one case of :data:`CONV_SHAPE_CASES`, each with its hint."""
+    sizes = ((height, kernel_size[0], strides[0]), (width, kernel_size[1], strides[1]))
+    other = "same" if padding == "valid" else "valid"
+    mistakes = {
+        f'that is the shape with padding="{other}": check which formula your function takes for "{padding}".':
+        tuple(classifiers.conv_output_size(n, k, s, other) for n, k, s in sizes),
+        "that is the shape at strides (1, 1): where does your function use strides?":
+        tuple(classifiers.conv_output_size(n, k, 1, padding) for n, k, s in sizes),
+    }
+    swapped = ((height, kernel_size[1], strides[1]), (width, kernel_size[0], strides[0]))
+    if padding == "same" or all(k <= n for n, k, s in swapped):
+        mistakes["the rows and the columns are mixed up: kernel_size and strides are (rows, columns)."] = tuple(
+            classifiers.conv_output_size(n, k, s, padding) for n, k, s in swapped)
+    if padding == "valid":
+        mistakes["a count of windows is off by one: try the formula on a 3-pixel axis and a kernel of 3."] = tuple(
+            (n - k) // s for n, k, s in sizes)
+        mistakes["a partial step counted as a whole one: where does the last window end?"] = tuple(
+            -(-(n - k) // s) + 1 for n, k, s in sizes)
+    else:
+        mistakes["the last, partly padded output is missing: count the windows in the right panel of the chapter's figure."] = tuple(
+            n // s for n, k, s in sizes)
+    return mistakes
+
+
+def _judge_conv_shape(case):
+    expected = tuple(classifiers.conv_output_size(n, k, s, case[4])
+                     for n, k, s in ((case[0], case[2][0], case[3][0]), (case[1], case[2][1], case[3][1])))
+    mistakes = {hint: shape for hint, shape in _conv_shape_mistakes(*case).items() if shape != expected}
+
+    def judge(given):
+        if (not isinstance(given, (tuple, list)) or len(given) != 2
+                or not all(isinstance(size, numbers.Integral) and not isinstance(size, bool) for size in given)):
+            return "return a pair (height, width) of whole numbers (int), e.g. a tuple."
+        if tuple(given) == expected:
+            return None
+        return next((hint for hint, shape in mistakes.items() if tuple(given) == shape),
+                    checks.NOT_YET)
+    return judge
+
+
+def check_conv_output_shape(conv_output_shape):
+    """Your ``conv_output_shape(height, width, kernel_size, strides, padding)`` on the cases of :data:`CONV_SHAPE_CASES`."""
+    return checks.check_function(
+        "conv_output_shape", conv_output_shape,
+        [(case, _judge_conv_shape(case)) for case in CONV_SHAPE_CASES],
+        hint="work out one axis on paper with the chapter's figure, then apply it to rows and columns separately.",
+        forbidden=CONV_SHAPE_FORBIDDEN)
+
+
+#: Chapter 09's exercise 5 asks for the count of any Dense stack, so Keras' layers and models are switched off.
+DENSE_COUNT_FORBIDDEN = ("keras.layers.Dense", "keras.Sequential", "keras.Model")
+#: The stacks the check asks about (input width first): none of them is on the page.
+DENSE_COUNT_CASES = ((30, 7, 5), (100, 64, 32, 16, 3), (12, 1), (3, 40, 40, 40, 2))
+
+
+def _dense_count_mistakes(sizes):
+    """The counts the usual slips give for the stack ``sizes``, each with its hint."""
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    return {
+        "you forgot the biases: every unit of a Dense layer has one.": sum(n * m for n, m in pairs),
+        "the input layer has no biases: it is the data, not a layer of units.":
+        sum(n * m + m for n, m in pairs) + sizes[0],
+        "the last layer is missing: a stack of L widths has L − 1 Dense layers, the output one included.":
+        sum(n * m + m for n, m in pairs[:-1]),
+        "every layer has a weight from each unit of the layer before it, not only from the input.":
+        sum(sizes[0] * m + m for m in sizes[1:]),
+    }
+
+
+def check_dense_parameter_count(dense_parameter_count):
+    """Your ``dense_parameter_count(layer_sizes)`` on the stacks of :data:`DENSE_COUNT_CASES`."""
+    def case(sizes):
+        expected = sum(n * m + m for n, m in zip(sizes[:-1], sizes[1:]))
+        mistakes = {hint: count for hint, count in _dense_count_mistakes(sizes).items() if count != expected}
+        return (list(sizes),), lambda given: checks.diagnose(given, expected, rtol=0, atol=0, mistakes=mistakes)
+
+    return checks.check_function(
+        "dense_parameter_count", dense_parameter_count, [case(sizes) for sizes in DENSE_COUNT_CASES],
+        hint="count one Dense layer on paper (its weights and its biases), then add up the layers.",
+        forbidden=DENSE_COUNT_FORBIDDEN)

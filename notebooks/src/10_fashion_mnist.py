@@ -23,7 +23,8 @@
 # - see why the MSE the source printed *grows* while the cross entropy falls;
 # - name the overfitting the curves show, and fix it with dropout and early stopping;
 # - train the same network with `fit`, and compare accuracy and time;
-# - try a small convolutional network (`Conv2D`) on the same images.
+# - try a small convolutional network (`Conv2D`) on the same images, and compute its output
+#   shapes for any `strides` and `padding`.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
@@ -428,8 +429,61 @@ checks.milestone(f"the Dense loop's best of {num_epochs} epochs minus the conv n
 # inputs carries the meaning, Keras has recurrent layers: `keras.layers.LSTM` (长短期记忆网络)
 # reads a sequence step by step and carries a memory from one step to the next.
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9 Interactive: browse the test set (测试图片浏览)
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Strides and padding (步长与填充)
+#
+# The source lists `Conv2D(filters, kernel_size, strides, padding)`; `small_convnet` leaves
+# the last two at their defaults. `strides` (卷积步长) is how far the kernel moves between two
+# outputs; `padding` (填充) says what happens at the border. With `"valid"` (no padding) the
+# kernel is placed only where it fits inside the image; with `"same"` zeros are added around
+# the image so that every `strides`-th pixel gets an output, whatever the kernel size. Along
+# an axis of $n$ pixels, with a kernel of $k$ and a stride of $s$:
+#
+# $$n_{out}^{valid} = \left\lfloor \frac{n - k}{s} \right\rfloor + 1, \qquad
+#   n_{out}^{same} = \left\lceil \frac{n}{s} \right\rceil .$$
+#
+# The floor counts the whole steps that fit (a remainder of pixels too few for one more
+# step is dropped); the ceiling counts the outputs of $n$ pixels taken every $s$, the
+# last one partly over the zeros. The figure shows a 3×3 kernel at stride 2 on a 7×7 input:
+
+# %% slideshow={"slide_type": "fragment"}
+classifiers.stride_figure(size=7, kernel_size=3, stride=2)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The formula by hand (`classifiers.conv_output_size`), against what Keras says before it
+# computes anything (`layer.compute_output_shape`) and the shape of a real call on a batch
+# of zeros:
+
+# %% slideshow={"slide_type": "fragment"}
+shape_cases = [(28, 3, 1, "valid"), (28, 3, 1, "same"), (28, 3, 2, "valid"), (28, 3, 2, "same"),
+               (7, 3, 2, "valid"), (7, 3, 2, "same"), (28, 5, 3, "valid"), (28, 5, 3, "same")]
+print(f"{'input':>5} {'kernel':>6} {'strides':>7} {'padding':>7} {'by hand':>7} {'compute_output_shape':>21} "
+      f"{'a real call':>14}")
+disagreements = 0
+for size, kernel_size, stride, padding in shape_cases:
+    layer = keras.layers.Conv2D(4, kernel_size, strides=stride, padding=padding)
+    by_hand = classifiers.conv_output_size(size, kernel_size, stride, padding)
+    declared = layer.compute_output_shape((1, size, size, 1))
+    real = tuple(layer(np.zeros((1, size, size, 1), np.float32)).shape)
+    disagreements += declared != (1, by_hand, by_hand, 4) or real != declared
+    print(f"{size:>5} {kernel_size:>6} {stride:>7} {padding:>7} {by_hand:>7} {str(declared):>21} {str(real):>14}")
+checks.milestone("cases where the formula and Keras disagree", disagreements, at_most=0, digits=0)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# A stride of 2 halves each side (and quarters the outputs to compute), as a 2×2 pooling
+# does; `"same"` at stride 1 keeps the size, which lets a network stack many convolutions
+# without the image shrinking by $k - 1$ at each. Keras' defaults are `strides=(1, 1)` and
+# `padding="valid"`: `small_convnet`'s first convolution turns 28×28 into 26×26.
+#
+# Where do the zeros go? `"same"` adds as many as the last window needs,
+# $(n_{out} - 1)\,s + k - n$ in all, half before and half after; when that total is odd, the
+# extra zero goes after: at the bottom and on the right. A 4×4 image of ones, a 3×3 kernel
+# of ones, stride 2: each output counts the image pixels under its window.
+
+# %% slideshow={"slide_type": "fragment"}
+ones_layer = keras.layers.Conv2D(1, 3, strides=2, padding="same", use_bias=False, kernel_initializer="ones")
+print("zeros before and after each axis:", classifiers.same_padding(4, 3, 2))
+print(ones_layer(np.ones((1, 4, 4, 1), np.float32))[0, :, :, 0].numpy())
 #
 # The probability the GradientTape-trained network gives each class. Switch to
 # *misclassified* and look at how many mistakes are shirts.
@@ -545,6 +599,32 @@ def train_step(model, optimizer, x, y):
 
 exercises.check_train_step(train_step)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 5 (build it): output shapes of `Conv2D` (输出尺寸)
+#
+# Write `conv_output_shape(height, width, kernel_size, strides, padding)`: the height and
+# width of what a `Conv2D` returns for an image of `height`×`width` pixels, where
+# `kernel_size` and `strides` are pairs (rows, columns) and `padding` is `"valid"` or `"same"`.
+# Return a pair of whole numbers. The check asks about images, kernels and strides of its
+# own, rectangular ones; Keras' convolutions and the course's `conv_output_size` are switched
+# off while your function runs.
+
+# %% slideshow={"slide_type": "skip"}
+conv_output_shape = ...  # your code here: def conv_output_shape(height, width, kernel_size, strides, padding): ...
+exercises.check_conv_output_shape(conv_output_shape)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: the formula on each axis, floor for "valid", ceiling for "same"
+def conv_output_shape(height, width, kernel_size, strides, padding):
+    def one_axis(size, kernel, stride):
+        if padding == "same":
+            return -(-size // stride)
+        return (size - kernel) // stride + 1
+    return (one_axis(height, kernel_size[0], strides[0]), one_axis(width, kernel_size[1], strides[1]))
+
+
+exercises.check_conv_output_shape(conv_output_shape)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
@@ -563,5 +643,7 @@ exercises.check_train_step(train_step)
 # - A small `Conv2D` network with about as many parameters learns more per epoch than the
 #   Dense one: ahead after every epoch, and after 3 epochs near the Dense network's best of
 #   20. Images call for convolutions, sequences for recurrent layers such as `keras.layers.LSTM`.
+# - `Conv2D`'s output along an axis: $\lfloor (n - k)/s \rfloor + 1$ with `padding="valid"`,
+#   $\lceil n/s \rceil$ with `"same"`, which puts an odd zero at the bottom and on the right.
 #
 # Previous: [09 MNIST](09_mnist.ipynb). Next: [11 When training goes wrong (常见错误与调试)](11_debugging.ipynb).

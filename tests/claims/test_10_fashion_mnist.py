@@ -81,3 +81,27 @@ def test_fit_does_not_shuffle_a_dataset():
     assert all(np.array_equal(a, b) for a, b in zip(trained(np.arange(8), shuffle=True), kept))
     reversed_order = trained(np.arange(8)[::-1], shuffle=False)  # the order matters to these weights
     assert not all(np.allclose(a, b) for a, b in zip(reversed_order, kept))
+
+
+@claim(CHAPTER, "### Strides and padding (步长与填充)",
+       "Keras' defaults are `strides=(1, 1)` and `padding=\"valid\"`")
+def test_conv2d_defaults_are_stride_one_and_no_padding():
+    layer = keras.layers.Conv2D(32, 3)
+    assert layer.strides == (1, 1) and layer.padding == "valid"
+    from course_lib import classifiers
+
+    first = next(layer for layer in classifiers.small_convnet().layers if isinstance(layer, keras.layers.Conv2D))
+    assert first.strides == (1, 1) and first.padding == "valid"
+    assert tuple(first.output.shape) == (None, 26, 26, 32)
+
+
+@claim(CHAPTER, "### Strides and padding (步长与填充)",
+       "when that total is odd, the extra zero goes after: at the bottom and on the right")
+def test_same_padding_puts_the_odd_zero_after():
+    layer = keras.layers.Conv2D(1, 3, strides=2, padding="same", use_bias=False, kernel_initializer="ones")
+    counts = layer(np.ones((1, 4, 4, 1), np.float32))[0, :, :, 0].numpy()
+    # one zero in all per axis: after, the first window sees 3×3 image pixels and the last 2×2; before, the reverse
+    np.testing.assert_array_equal(counts, [[9, 6], [6, 4]])
+    wide = keras.layers.Conv2D(1, 4, strides=1, padding="same", use_bias=False, kernel_initializer="ones")
+    row = wide(np.ones((1, 1, 6, 1), np.float32))[0, 0, :, 0].numpy()  # 3 zeros along the row: 1 before, 2 after
+    np.testing.assert_array_equal(row, [3, 4, 4, 4, 3, 2])

@@ -56,6 +56,30 @@ def _loss_without_update(model, optimizer, x, y):
     return tf.reduce_mean(keras.losses.categorical_crossentropy(y, model(x), from_logits=True))
 
 
+def _keras_shape(height, width, kernel_size, strides, padding):
+    """Keras' own answer, asked before it computes anything."""
+    layer = keras.layers.Conv2D(1, kernel_size, strides=strides, padding=padding)
+    return tuple(layer.compute_output_shape((1, height, width, 1))[1:3])
+
+
+def _tensorflow_shape(height, width, kernel_size, strides, padding):
+    """A real convolution of zeros, its shape read off."""
+    images, kernel = tf.zeros((1, height, width, 1)), tf.zeros((*kernel_size, 1, 1))
+    return tuple(tf.nn.conv2d(images, kernel, strides=(1, *strides, 1), padding=padding.upper()).shape[1:3])
+
+
+def _course_shape(height, width, kernel_size, strides, padding):
+    """The course's formula, axis by axis."""
+    return (classifiers.conv_output_size(height, kernel_size[0], strides[0], padding),
+            classifiers.conv_output_size(width, kernel_size[1], strides[1], padding))
+
+
+def _keras_count(layer_sizes):
+    """Keras counts: the stack built and asked."""
+    layers = [keras.Input((layer_sizes[0],))] + [keras.layers.Dense(units) for units in layer_sizes[1:]]
+    return keras.Sequential(layers).count_params()
+
+
 LAZY = {
     "check_mnist_parameter_count": [
         ("the 101 770 of the chapter's summary", lambda: exercises.check_mnist_parameter_count(101_770)),
@@ -118,5 +142,20 @@ LAZY = {
         ("Keras' fit on the batch", lambda: exercises.check_train_step(_keras_fit)),
         ("the course's training.make_train_step", lambda: exercises.check_train_step(_the_course_step)),
         ("the loss without any update", lambda: exercises.check_train_step(_loss_without_update)),
+    ],
+    "check_conv_output_shape": [
+        ("Keras' compute_output_shape", lambda: exercises.check_conv_output_shape(_keras_shape)),
+        ("TensorFlow's conv2d on zeros", lambda: exercises.check_conv_output_shape(_tensorflow_shape)),
+        ("the course's conv_output_size", lambda: exercises.check_conv_output_shape(_course_shape)),
+        ("the chapter's 26×26, whatever the case", lambda: exercises.check_conv_output_shape(lambda *case: (26, 26))),
+        ("the input's own size", lambda: exercises.check_conv_output_shape(lambda h, w, *rest: (h, w))),
+    ],
+    "check_dense_parameter_count": [
+        ("Keras' count_params of the stack built", lambda: exercises.check_dense_parameter_count(_keras_count)),
+        ("the 535 818 of the page, whatever the stack",
+         lambda: exercises.check_dense_parameter_count(lambda sizes: 535_818)),
+        ("the chapter's 101 770", lambda: exercises.check_dense_parameter_count(lambda sizes: 101_770)),
+        ("the weights only", lambda: exercises.check_dense_parameter_count(
+            lambda sizes: sum(n * m for n, m in zip(sizes[:-1], sizes[1:])))),
     ],
 }
