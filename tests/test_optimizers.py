@@ -6,6 +6,8 @@ import pytest
 from course_lib import optimizers
 from course_lib.exercises import optimizers as exercises
 from course_lib.widgets import optimizers as optimizer_widgets
+from course_lib.widgets.chart import unpack_table
+from course_lib.widgets.controls import dead_controls, stacks_in
 
 W = np.array([1.0, -2.0, 0.5])
 G = np.array([0.5, -3.0, 0.25])
@@ -187,22 +189,59 @@ def test_race_panel_follows_its_controls():
     # SGD's first step from (−9, 1.5) on 0.05x² + 2y²: the gradient is (−0.9, 6), times lr 0.01
     sgd = [row for row in panel.chart.datasets["runs"] if row["method"] == "SGD"]
     assert len(sgd) == 101 and {key: sgd[1][key] for key in ("step", "method", "x", "y")} == {
-        "step": 1, "method": "SGD", "x": -8.991, "y": 1.44}
-    # its loss there: 0.05 · 8.991² + 2 · 1.44² = 4.042 + 4.147
+        "step": 1, "method": "SGD", "x": -8.99, "y": 1.44}  # −8.991 to the 3 digits a chart needs
+    # its loss there: 0.05 · 8.991² + 2 · 1.44² = 4.042 + 4.147, above the ravine's minimum 0
     assert sgd[1]["loss"] == pytest.approx(0.05 * 8.991 ** 2 + 2 * 1.44 ** 2, rel=1e-3)
     panel.controls["surface"].value = "rosenbrock"
     assert panel.result["surface"].name == "rosenbrock"
-    assert panel.chart.backdrop["window"] == [{"x": -2.0, "y": -1.0}, {"x": 2.0, "y": 3.0}]
+    assert panel.chart.backdrop["window"] == [{"x": -2.0, "y": -1.0, "surface": "rosenbrock"},
+                                              {"x": 2.0, "y": 3.0, "surface": "rosenbrock"}]
     panel.controls["learning_rate"].value = 0.1
     assert "SGD <b>diverged</b>" in panel.chart.caption
     ends = {row["method"]: row for row in panel.chart.datasets["ends"]}
     assert ends["SGD"] == {"method": "SGD", "x": -1.2, "y": 1.0, "outcome": "diverged after this"}
-    assert len(panel.timings) == 4 and panel.chart.table == ""  # kernel-only: see optimizer_race_panel
+
+
+@pytest.fixture(scope="module")
+def race_panel():
+    """One race panel for the tests that read its table (building one tabulates 126 states)."""
+    return optimizer_widgets.optimizer_race_panel()
+
+
+def test_race_panel_hides_the_learning_rate_while_each_method_has_its_own(race_panel):
+    (stack,) = stacks_in(race_panel.widget)
+    assert stack.control is race_panel.controls["learning_rate"] and stack.selection is race_panel.controls["lr_choice"]
+    assert stack.children[0] is race_panel.controls["learning_rate"] and stack.selected_index == 0
+    assert "each method runs at its own best rate" in stack.children[1].value
+    assert dead_controls(race_panel) == []
+
+
+def test_race_panel_answers_its_surface_and_rates_without_a_kernel(race_panel):
+    """The surface, lr and "lr for" are tabulated; β1, β2 and steps need the kernel, which tabulates again."""
+    panel = race_panel
+    table = unpack_table(panel.chart.table)
+    assert panel.chart.linked == ["surface", "lr_choice", "learning_rate"]
+    assert len(table) == len(optimizers.SURFACES) * 2 * len(optimizers.RACE_LEARNING_RATES)
+    rates = sorted({entry["values"]["learning_rate"] for entry in table})
+    assert rates == list(optimizers.RACE_LEARNING_RATES)  # the slider's 21 values are the race's grid
+    for name in ("beta1", "beta2", "num_steps"):
+        assert "course-needs-kernel" in panel.controls[name]._dom_classes
+    state = next(entry for entry in table if entry["values"] == {"surface": 2, "lr_choice": 0,
+                                                                   "learning_rate": 0.0316227766})
+    panel.controls["surface"].value = "double_well"
+    panel.controls["learning_rate"].value = 0.0316227766
+    assert state["caption"] == panel.chart.caption and state["datasets"]["runs"] == panel.chart.datasets["runs"]
+    # the contour lines of every surface are stored once, not in each state, and each state names its surface
+    assert "contours" not in state["datasets"] and {row["surface"] for row in panel.chart.backdrop["contours"]} == set(
+        optimizers.SURFACES)
+    panel.controls["beta1"].value = 0.5  # needs the kernel: the table is made again with the new β1
+    assert all("β1 0.5" in entry["caption"] for entry in unpack_table(panel.chart.table))
+    assert len(panel.chart.table) < 1_000_000  # packed bytes stored in the notebook
 
 
 def test_figures_have_one_axis_per_surface():
     results = [optimizers.race(name, 0.01, num_steps=20) for name in optimizers.SURFACES]
-    assert len(optimizers.trajectories_figure(results).axes) == 2
+    assert len(optimizers.trajectories_figure(results).axes) == len(optimizers.SURFACES)
     runs = [optimizers.IrisRun("SGD", np.array([1.0, 0.5]), 1.0, 0.1)]
     assert optimizers.iris_loss_figure(runs).axes[0].get_ylabel().startswith("training loss")
 
@@ -301,8 +340,8 @@ def test_adamw_decays_every_weight_by_the_same_share():
 
 
 def test_race_with_each_its_best_learning_rate_is_at_least_as_good():
-    shared = optimizers.race("rosenbrock", 0.02, num_steps=100)
-    fair = optimizers.race("rosenbrock", 0.02, num_steps=100, lr_choice="each its best")
+    shared = optimizers.race("rosenbrock", 0.0177827941, num_steps=100)
+    fair = optimizers.race("rosenbrock", 0.0177827941, num_steps=100, lr_choice="each its best")
     assert shared["runs"]["SGD"]["diverged"] and not fair["runs"]["SGD"]["diverged"]
     for name in optimizers.NAMES:
         assert fair["runs"][name]["learning_rate"] in optimizers.RACE_LEARNING_RATES
@@ -312,8 +351,31 @@ def test_race_with_each_its_best_learning_rate_is_at_least_as_good():
         optimizers.race("ravine", lr_choice="tuned")
 
 
+@pytest.mark.parametrize("surface", list(optimizers.SURFACES))
+@pytest.mark.parametrize("num_steps", [100, 500])
+def test_each_its_best_never_keeps_an_end_of_the_grid(surface, num_steps):
+    """Every rate the race keeps lies inside RACE_LEARNING_RATES: the best is not beyond the grid."""
+    fair = optimizers.race(surface, beta1=0.9, beta2=0.99, num_steps=num_steps, lr_choice="each its best")
+    ends = (optimizers.RACE_LEARNING_RATES[0], optimizers.RACE_LEARNING_RATES[-1])
+    assert {name: run["learning_rate"] for name, run in fair["runs"].items() if run["learning_rate"] in ends} == {}
+
+
+def test_momentum_crosses_the_barrier_of_the_double_well_where_adam_stops():
+    """From the start above the local minimum, SGDM's speed carries it into the global one; Adam's steps stay near lr."""
+    race = optimizers.race("double_well", learning_rate=0.0316227766, beta1=0.9, beta2=0.99, num_steps=100)
+    surface = optimizers.SURFACES["double_well"]
+    ends = {name: run["points"][-1] for name, run in race["runs"].items()}
+    assert ends["SGDM"] == pytest.approx(surface.minimum, abs=1e-2)
+    for name in ("SGD", "RMSProp", "Adam"):  # on the x-axis, at the local minimum (Adam still settling in y)
+        assert ends[name][0] == pytest.approx(surface.local_minimum[0], abs=2e-2)
+    assert race["runs"]["SGDM"]["final_loss"] < 0 < race["runs"]["Adam"]["final_loss"]
+    assert surface.function(surface.minimum) < surface.function(surface.local_minimum)
+    np.testing.assert_allclose(surface.gradient(np.array(surface.minimum)), 0.0, atol=1e-12)
+    np.testing.assert_allclose(surface.gradient(np.array(surface.local_minimum)), 0.0, atol=1e-12)
+
+
 def test_race_panel_can_give_each_method_its_best_rate():
-    panel = optimizer_widgets.optimizer_race_panel(surface="rosenbrock", learning_rate=0.02)
+    panel = optimizer_widgets.optimizer_race_panel(surface="rosenbrock", learning_rate=0.0177827941)
     assert "SGD <b>diverged</b>" in panel.chart.caption
     panel.controls["lr_choice"].value = "each its best"
     assert "each its best lr" in panel.chart.caption and "SGD (lr 0.00" in panel.chart.caption
@@ -382,3 +444,22 @@ def test_nag_build_it_exercise(capsys):
 
     assert not exercises.check_nag_step(by_keras_form)
     assert "calls course_lib.optimizers.KerasSGD" in capsys.readouterr().out
+
+
+def test_smallest_crossing_beta_exercise(capsys):
+    """SGDM crosses the double well's barrier from β = 0.86 on (at lr 10^-1.5, 100 steps), not at 0.85."""
+    assert exercises._crosses(0.86) and not exercises._crosses(0.85)
+    assert not exercises.check_smallest_crossing_beta(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_smallest_crossing_beta(0.86)
+    assert exercises.check_smallest_crossing_beta(np.float32(0.86))
+    assert "correct" in capsys.readouterr().out
+    assert not exercises.check_smallest_crossing_beta(0.85)
+    assert "does not cross" in capsys.readouterr().out
+    assert not exercises.check_smallest_crossing_beta(0.9)
+    out = capsys.readouterr().out
+    assert "a smaller β crosses too" in out and "0.86" not in out  # no message gives the answer away
+    assert not exercises.check_smallest_crossing_beta(1.5)
+    assert "[0, 1)" in capsys.readouterr().out
+    assert not exercises.check_smallest_crossing_beta("0.86")
+    assert not exercises.check_smallest_crossing_beta([0.86, 0.87])

@@ -158,3 +158,53 @@ def check_nag_step(nag_step, seed=None):
                       by(optimizers.NAG(learning_rate, beta=momentum)),
                   "the weights climb: Keras' velocity already points downhill (− lr·g), so add it.":
                       _run_steps(climbing, weight, gradients, learning_rate, momentum)})
+
+
+#: The momentum exercise: SGDM on the double well, at this learning rate (10^-1.5) for this many steps.
+CROSSING_LEARNING_RATE, CROSSING_STEPS = 0.0316227766, 100
+#: The β's the momentum exercise considers: 0.00 to 0.99, two decimals.
+CROSSING_BETAS = tuple(float(beta) for beta in np.round(np.arange(0.0, 1.0, 0.01), 2))
+
+
+def _sgdm_end(beta):
+    """Where SGDM with momentum ``beta`` ends on the double well, from its start, after :data:`CROSSING_STEPS`."""
+    from course_lib import optimizers
+
+    points, _ = optimizers.trajectory(optimizers.SGDM(CROSSING_LEARNING_RATE, beta=beta), "double_well",
+                                      CROSSING_STEPS)
+    return points[-1]
+
+
+def _crosses(beta):
+    """True when SGDM with momentum ``beta`` ends on the far side of the barrier (x < 0), in the global minimum's basin."""
+    return bool(_sgdm_end(beta)[0] < 0)
+
+
+def check_smallest_crossing_beta(answer):
+    """The smallest β of :data:`CROSSING_BETAS` with which SGDM (lr :data:`CROSSING_LEARNING_RATE`,
+    :data:`CROSSING_STEPS` steps) crosses the double well's barrier into its global minimum.
+
+    A wrong β is run: the message says on which side SGDM ends with it, never the answer.
+    """
+    name = "smallest momentum β that crosses the barrier"
+    hint = ("run optimizers.trajectory(optimizers.SGDM(learning_rate, beta=...), \"double_well\", num_steps) for "
+            "several β and look at the sign of x at the last point: x < 0 is the global minimum's side.")
+    if checks.is_not_attempted(answer):
+        return checks.not_attempted(name, hint)
+    problem = checks.number_problem(answer)
+    if problem is not None:
+        return checks.fail(name, problem)
+    beta = float(checks.as_array(answer))
+    expected = next(candidate for candidate in CROSSING_BETAS if _crosses(candidate))
+    if abs(beta - expected) < 0.005:
+        print(f"✓ {name}: correct.")
+        return checks.Verdict(True)
+    if not 0.0 <= beta < 1.0:
+        return checks.fail(name, f"β is the share of the last first moment kept at each step: it lies in [0, 1), "
+                                 f"got {beta:g}.")
+    end = _sgdm_end(beta)
+    if end[0] >= 0:
+        return checks.fail(name, f"with β = {beta:g} SGDM ends at x = {end[0]:.3f}, still in the local minimum's "
+                                 "basin (x > 0): it does not cross.")
+    return checks.fail(name, f"with β = {beta:g} SGDM does cross (it ends at x = {end[0]:.3f}), but a smaller β "
+                             "crosses too: look for the smallest, to two decimals.")

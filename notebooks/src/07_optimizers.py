@@ -26,6 +26,8 @@
 # - add the four the course only names (NAG, AdaDelta, Nadam, AdamW), checked against Keras too;
 # - watch the five race on a ravine and on Rosenbrock's valley, with one learning rate or each
 #   its best, and change lr, β1 and β2;
+# - see momentum carry SGDM out of a local minimum (局部最小值) where Adam stops, and find how
+#   much momentum that takes;
 # - train the iris classifier with each one and compare loss, accuracy and time;
 # - compare all nine at a fixed budget on Fashion-MNIST, each at its own tuned learning rate;
 # - write one step of NAG yourself and check it against Keras.
@@ -313,7 +315,9 @@ optimizers.trajectories_figure([ravine, rosenbrock])
 #
 # Pick the function and move the learning rate (a log scale), β1 (SGDM's β and Adam's β1) and
 # β2 (RMSProp's β and Adam's β2). The caption gives every method's final loss or the step it
-# diverged at. Things to try: on Rosenbrock, lower lr until SGD survives (the limit from this
+# diverged at. The function, the learning rate and **lr for** answer without running the cell
+# (in a chapter opened from disk, on the course site, in the slides): every state they reach is
+# stored with the chapter; β1, β2 and the number of steps need the cell run. Things to try: on Rosenbrock, lower lr until SGD survives (the limit from this
 # start lies between 0.006 and 0.007); raise β2 to 0.999 and watch RMSProp's first jump grow to $lr/\sqrt{0.001} \approx 32\,lr$ while Adam's
 # stays at $lr$; set β1 to 0 and SGDM becomes SGD.
 
@@ -328,23 +332,73 @@ print(f"'each its best' tries {len(optimizers.RACE_LEARNING_RATES)} learning rat
       f"{optimizers.RACE_LEARNING_RATES[0]:g} to {optimizers.RACE_LEARNING_RATES[-1]:g}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# One learning rate for all five is not a fair race: 0.02 is too large for SGD on Rosenbrock
-# and far too small for AdaGrad. Set **lr for** to *each its best* and every method runs
-# with the rate, out of 17 from $10^{-4}$ to 1 (four per decade), that ends lowest. The
-# same choice, printed:
+# One learning rate for all five is not a fair race: on Rosenbrock, a rate small enough for SGD
+# to survive (below 0.007) is far too small for AdaGrad. Set **lr for** to *each its best* and every method runs
+# with the rate, out of 21 from $10^{-4}$ to 10 (four per decade), that ends lowest (of
+# those that reach the minimum, the smallest); the learning-rate slider gives way to a note,
+# since no one rate is set. A rate kept at an end of the grid would only say that the best
+# lies somewhere beyond it, so the grid is wide enough that none is, on any surface here (the
+# check below, and a unit test at 100 and 500 steps). The same choice, printed:
 
 # %% slideshow={"slide_type": "fragment"}
+grid_ends = (optimizers.RACE_LEARNING_RATES[0], optimizers.RACE_LEARNING_RATES[-1])
+kept_ends = []
 for surface, num_steps in (("ravine", 100), ("rosenbrock", 500)):
     fair = optimizers.race(surface, beta2=0.99, num_steps=num_steps, lr_choice="each its best")
     print(f"{surface}, {num_steps} steps, each at its best learning rate:")
     for name, run in fair["runs"].items():
-        print(f"  {name:>8}: lr {run['learning_rate']:<8g} final loss {run['final_loss']:.3g}")
+        print(f"  {name:>8}: lr {run['learning_rate']:<8.3g} final loss {run['final_loss']:.3g}")
+        kept_ends += [name] if run["learning_rate"] in grid_ends else []
+print(f"rates kept at an end of the grid {grid_ends[0]:g} … {grid_ends[1]:g}: {kept_ends or 'none'}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # At its own best rate every method survives Rosenbrock; SGDM and Adam get closest to the
-# minimum, plain SGD (held to a tiny rate by the steep walls) and AdaGrad (whose steps keep
-# shrinking) stay furthest. On the ravine RMSProp, whose steps ignore the 40× difference in
-# steepness, is best by far.
+# minimum, AdaGrad (given a large rate, since its steps keep shrinking) comes next, and plain
+# SGD (held to a tiny rate by the steep walls) and RMSProp stay furthest. On the ravine the
+# two adaptive methods without momentum, AdaGrad and RMSProp, whose steps ignore the 40×
+# difference in steepness, end lowest; SGD, which must take one step size for both
+# directions, ends furthest.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## A local minimum: momentum against Adam (局部最小值)
+#
+# The source warns that SGD "can stop in a local minimum" (局部最小值). The third surface of
+# the panel, a **double well** $f = (x^2-1)^2 + 0.4x + 0.5y^2$, has two minima on the $x$-axis:
+# a shallow one on the right (☆), the global one on the left (★), and a barrier between them.
+# The start ○ lies above the shallow one, so a method that only follows the slope ends there.
+# The five race from ○ with $lr = 10^{-1.5}$, β1 = 0.9, β2 = 0.99, for 100 steps:
+
+# %% slideshow={"slide_type": "fragment"}
+well = optimizers.SURFACES["double_well"]
+barrier = np.sort(np.roots([4.0, 0.0, -4.0, 0.4]).real)[1]  # where 4x³ − 4x + 0.4, the slope along x, is 0 between the two
+print(f"local minimum ☆ at x = {well.local_minimum[0]:.2f} (f = {well.function(well.local_minimum):.2f}), "
+      f"global minimum ★ at x = {well.minimum[0]:.2f} (f = {well.function(well.minimum):.2f}), "
+      f"barrier at x = {barrier:.2f} (f = {well.function((barrier, 0.0)):.2f}); "
+      f"slope at the start: {well.gradient(np.array(well.start))[0]:.1f}")
+double_well = optimizers.race("double_well", learning_rate=10 ** -1.5, beta1=0.9, beta2=0.99, num_steps=100)
+for name, run in double_well["runs"].items():
+    x_end = run["points"][-1][0]
+    where = ("across the barrier" if x_end < barrier
+             else "in the local minimum" if abs(x_end - well.local_minimum[0]) < 0.05 else "still on its way down")
+    print(f"  {name:>8}: ends at x = {x_end:+.2f}, f = {run['final_loss']:+.3f}, {where}")
+adam_crossings = [beta1 for beta1 in exercises.CROSSING_BETAS
+                  if optimizers.trajectory(optimizers.Adam(10 ** -1.5, beta1=beta1, beta2=0.99), "double_well", 100)[0][-1][0] < 0]
+print(f"Adam's β1 from 0 to 0.99 with which it crosses the barrier: {adam_crossings or 'none'}")
+optimizers.trajectories_figure([double_well])
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Only **SGDM** crosses. Its step is $lr \cdot m_t$, and $m_t$ averages the gradients it met on
+# the way down the steep outer wall (the slope at the start printed above): it reaches the
+# shallow minimum fast, and what it carries takes it over the barrier into the deeper one.
+# **Adam** keeps the same first moment with β1 = 0.9, but divides it by $\sqrt{\widehat V_t}$,
+# the size of those same gradients: its step stays about $lr$ however steep the slope behind
+# it, so it arrives slowly and has nothing to coast on; no β1 gets it across at this rate (the
+# last line printed). SGD and RMSProp stop in the local minimum too, and AdaGrad, whose steps
+# keep shrinking, is still on its way down. Momentum's speed grows with the slope behind it,
+# an adaptive method's does not. That is not a ranking: the same inertia that escapes a poor
+# minimum here overshoots a good one elsewhere, as the ravine's SGDM did with too large a rate.
+# In the panel, pick *double_well* and move the learning rate to see where each method starts
+# to cross.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Iris with each optimizer (用不同优化器训练鸢尾花)
@@ -600,6 +654,30 @@ def nag_step(weight, gradient, velocity, learning_rate, momentum):
 
 exercises.check_nag_step(nag_step)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 5: how much momentum it takes
+#
+# On the double well, with the learning rate `exercises.CROSSING_LEARNING_RATE` and
+# `exercises.CROSSING_STEPS` steps from ○, SGDM with β = 0.9 crosses the barrier. What is the
+# **smallest** β, to two decimals (one of `exercises.CROSSING_BETAS`), with which SGDM still ends on the global
+# minimum's side of the barrier ($x < 0$)? Find it by experiment with `optimizers.trajectory`
+# and `optimizers.SGDM`.
+
+# %% slideshow={"slide_type": "skip"}
+answer = ...  # your code here
+exercises.check_smallest_crossing_beta(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: run SGDM for every β of the grid and keep the first whose last point has x < 0.
+def crosses(beta):
+    sgdm = optimizers.SGDM(exercises.CROSSING_LEARNING_RATE, beta=beta)
+    points, _ = optimizers.trajectory(sgdm, "double_well", exercises.CROSSING_STEPS)
+    return points[-1][0] < 0
+
+
+answer = next(beta for beta in np.round(np.arange(0.0, 1.0, 0.01), 2) if crosses(beta))
+exercises.check_smallest_crossing_beta(answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
@@ -614,6 +692,8 @@ exercises.check_nag_step(nag_step)
 # - Momentum damps the zigzag of a ravine; adaptive methods take steps of about $lr$ whatever
 #   the gradient's size, which makes them robust to badly scaled problems; AdaGrad's steps keep
 #   shrinking; RMSProp without bias correction starts with large steps.
+# - Momentum's speed grows with the slope behind it: on the double well it carried SGDM over a
+#   barrier out of a local minimum, where Adam, whose steps stay near $lr$, stopped.
 # - NAG looks ahead along its momentum; AdaDelta needs no learning rate (Keras' default of
 #   0.001 is a trap); Nadam is Adam with NAG's look-ahead; AdamW decays weights beside the
 #   adaptive step instead of through the gradient. Our Keras forms of all four match Keras.

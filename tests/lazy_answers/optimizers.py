@@ -77,4 +77,13 @@ LAZY = {
             lambda w, g, v, lr, mu: (w + (mu * v - lr * g), mu * v - lr * g))),
         ("a number instead of a function", lambda: exercises.check_nag_step(0.5)),
     ],
+    "check_smallest_crossing_beta": [
+        ("the β of the chapter's race, 0.9, which crosses", lambda: exercises.check_smallest_crossing_beta(0.9)),
+        ("the largest β the slider offers", lambda: exercises.check_smallest_crossing_beta(0.99)),
+        ("no momentum at all", lambda: exercises.check_smallest_crossing_beta(0.0)),
+        ("the learning rate in place of β",
+         lambda: exercises.check_smallest_crossing_beta(exercises.CROSSING_LEARNING_RATE)),
+        ("β as a percentage", lambda: exercises.check_smallest_crossing_beta(90)),
+        ("the list of β's to try", lambda: exercises.check_smallest_crossing_beta(list(exercises.CROSSING_BETAS))),
+    ],
 }
