@@ -28,17 +28,18 @@ SALES_NUM_SAMPLES = 32
 ON_PLANE_TOLERANCE = 1e-3
 
 
-def _array(name, value, *, ndim_at_least=1):
-    """``value`` as a finite float64 array, or a ValueError naming ``name``."""
+def _numbers(name, value):
+    """``value`` as a tensor of real numbers (floats or integers), or a TypeError naming ``name``.
+
+    Works inside a ``tf.function`` too, where ``value`` is already a tensor.
+    """
     try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers, got {type(value).__name__}.") from None
-    if array.ndim < ndim_at_least:
-        raise ValueError(f"{name} must have at least {ndim_at_least} dimension(s), got shape {array.shape}.")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers only.")
-    return array
+        tensor = tf.convert_to_tensor(value)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name} must be an array or tensor of numbers, got {type(value).__name__}.") from None
+    if not (tensor.dtype.is_floating or tensor.dtype.is_integer) or tensor.dtype == tf.bool:
+        raise TypeError(f"{name} must hold real numbers, got a tensor of {tensor.dtype.name}.")
+    return tensor
 
 
 def _same_shape(y_true, other, other_name):
@@ -60,7 +61,7 @@ def cross_entropy(y_true, y_pred):
     ``y_pred`` must be probabilities (each in (0, 1]); the log of 0 is infinite, which is
     the reason losses are better computed from logits (see :func:`stable_softmax_cross_entropy`).
     """
-    y_true, y_pred = _array("y_true", y_true), _array("y_pred", y_pred)
+    y_true, y_pred = validate.finite_array("y_true", y_true), validate.finite_array("y_pred", y_pred)
     _same_shape(y_true, y_pred, "y_pred")
     if np.any(y_pred <= 0) or np.any(y_pred > 1):
         raise ValueError("y_pred must be probabilities in (0, 1]; a 0 makes ln(0) = −inf. "
@@ -75,7 +76,10 @@ def cross_entropy_of_logits(y_true, logits):
     Keras subtracts the largest logit first, as :func:`stable_softmax_cross_entropy`
     does. Taught in chapter 05; chapters 02, 04, 08 and 10 train or measure with it.
     """
-    if tf.convert_to_tensor(y_true).shape.rank < tf.convert_to_tensor(logits).shape.rank:
+    y_true, logits = _numbers("y_true", y_true), _numbers("logits", logits)
+    if logits.shape.rank == 0:
+        raise ValueError("logits must hold one row of scores per example, got a single number.")
+    if y_true.shape.rank < logits.shape.rank:
         return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y_true, logits, from_logits=True))
     return tf.reduce_mean(keras.losses.categorical_crossentropy(y_true, logits, from_logits=True))
 
@@ -87,8 +91,8 @@ def mse(y_true, y_pred):
     (the source's loss on one-hot labels); chapter 06 measures fits with it and
     chapter 10 prints it beside the cross entropy.
     """
-    y_pred = tf.convert_to_tensor(y_pred)
-    y_true = tf.cast(y_true, y_pred.dtype)
+    y_pred = _numbers("y_pred", y_pred)
+    y_true = tf.cast(_numbers("y_true", y_true), y_pred.dtype)
     _static_shapes_match(y_true, y_pred)
     return tf.reduce_mean(tf.square(y_true - y_pred))
 
@@ -113,7 +117,7 @@ def naive_softmax_cross_entropy(y_true, logits, dtype="float32"):
     Computed in TensorFlow with ``dtype`` (float32 like a network) and returned as NumPy,
     so that the chapter can show what goes wrong without the log-sum-exp trick.
     """
-    y_true, logits = _array("y_true", y_true), _array("logits", logits)
+    y_true, logits = validate.finite_array("y_true", y_true), validate.finite_array("logits", logits)
     _same_shape(y_true, logits, "logits")
     _one_hot_or_distribution(y_true)
     z = tf.constant(logits, dtype=dtype)
@@ -128,7 +132,7 @@ def stable_softmax_cross_entropy(y_true, logits, dtype="float32"):
     Subtracting the largest logit makes every exp at most 1, so nothing overflows; the
     result equals ``tf.nn.softmax_cross_entropy_with_logits`` (and ``from_logits=True``).
     """
-    y_true, logits = _array("y_true", y_true), _array("logits", logits)
+    y_true, logits = validate.finite_array("y_true", y_true), validate.finite_array("logits", logits)
     _same_shape(y_true, logits, "logits")
     _one_hot_or_distribution(y_true)
     z = tf.constant(logits, dtype=dtype)
@@ -144,7 +148,8 @@ def logit_gradients(y_true, logits):
     from ``GradientTape`` on the per-sample losses, ``"ce_formula"`` = softmax − one-hot and
     ``"mse_formula"`` = J·(2/K)(p − y) with the softmax Jacobian J = diag(p) − p pᵀ.
     """
-    y_true, logits = _array("y_true", y_true, ndim_at_least=2), _array("logits", logits, ndim_at_least=2)
+    y_true = validate.finite_array("y_true", y_true, ndim_at_least=2)
+    logits = validate.finite_array("logits", logits, ndim_at_least=2)
     _same_shape(y_true, logits, "logits")
     z = tf.Variable(logits, dtype=tf.float64)
     labels = tf.constant(y_true)
@@ -251,7 +256,7 @@ def fit_sales_models(costs, profits, x=None, y=None, *, learning_rate=2.0, num_s
     num_steps = validate.positive_int("num_steps", num_steps)
     if x is None or y is None:
         x, y = make_sales_data()
-    x, y = _array("x", x, ndim_at_least=2), _array("y", y, ndim_at_least=2)
+    x, y = validate.finite_array("x", x, ndim_at_least=2), validate.finite_array("y", y, ndim_at_least=2)
     if x.shape[0] != y.shape[0] or y.shape[1] != 1 or x.shape[1] != 2:
         raise ValueError(f"x must be (n, 2) and y (n, 1); got {x.shape} and {y.shape}.")
     weights = _sales_descent(tf.constant(x), tf.constant(y), tf.constant([costs], tf.float64),

@@ -10,6 +10,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from course_lib import validate
+
 
 def new_figure(width=7.0, height=3.6, *, nrows=1, ncols=1, **subplot_kw):
     """A figure and its axes (an array of them when ``nrows`` or ``ncols`` > 1)."""
@@ -27,6 +29,8 @@ METRIC_WORDS = {"loss": "loss", "accuracy": "accuracy", "sparse_categorical_accu
 
 def metric_words(metric):
     """A metric identifier in words, for an axis label (``sparse_categorical_accuracy`` → accuracy)."""
+    if not isinstance(metric, str):
+        raise TypeError(f"metric must be a metric's name (a str), got {type(metric).__name__}.")
     return METRIC_WORDS.get(metric, metric.replace("_", " "))
 
 
@@ -81,9 +85,13 @@ def confusion_matrix(y_true, y_pred, class_names, *, title="Confusion matrix"):
 
     The title gives the number of images and the accuracy (the diagonal's share).
     """
+    if isinstance(class_names, str) or not hasattr(class_names, "__len__") or len(class_names) == 0:
+        raise TypeError(f"class_names must be a list of the classes' names, got {class_names!r}.")
     n = len(class_names)
+    y_true, y_pred = validate.class_labels("y_true", y_true, n), validate.class_labels("y_pred", y_pred, n)
+    validate.same_length(y_true, y_pred, "y_true", "y_pred")
     counts = np.zeros((n, n), dtype=int)
-    np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    np.add.at(counts, (y_true, y_pred), 1)
     figure, ax = new_figure(6.0, 5.2)
     image = ax.imshow(counts, cmap="Blues")
     figure.colorbar(image, ax=ax, label="number of images", shrink=0.8)

@@ -188,8 +188,11 @@ def softmax_regression_runs(x_train, y_train, x_val, y_val, *, num_epochs=500, l
     learning_rate = validate.positive("learning_rate", learning_rate)
     l2 = validate.non_negative("l2", l2)
     batch_size = validate.positive_int("batch_size", batch_size)
-    x_train, x_val = np.asarray(x_train, np.float32), np.asarray(x_val, np.float32)
-    y_train, y_val = np.asarray(y_train, np.int64), np.asarray(y_val, np.int64)
+    x_train = validate.finite_array("x_train", x_train, ndim_at_least=2).astype(np.float32)
+    x_val = validate.finite_array("x_val", x_val, ndim_at_least=2).astype(np.float32)
+    y_train, y_val = validate.class_labels("y_train", y_train), validate.class_labels("y_val", y_val)
+    validate.same_length(x_train, y_train, "x_train", "y_train")
+    validate.same_length(x_val, y_val, "x_val", "y_val")
     if x_train.ndim != 2 or x_val.ndim != 2 or x_train.shape[1] != x_val.shape[1]:
         raise ValueError(f"x_train and x_val must be (rows, features) with the same features; "
                          f"got {x_train.shape} and {x_val.shape}.")

@@ -84,6 +84,8 @@ def accuracy(y_true, y_pred):
     Taught in chapter 02.
     """
     y_true, y_pred = tf.convert_to_tensor(y_true), tf.convert_to_tensor(y_pred)
+    if 0 in (y_pred.shape.num_elements(), y_true.shape.num_elements()):  # static shapes: also inside a tf.function
+        raise ValueError(f"y_true and y_pred must hold at least one example, got shapes {y_true.shape} and {y_pred.shape}.")
     if y_pred.shape.rank is None or y_pred.shape.rank < 1 or y_true.shape.rank not in (y_pred.shape.rank - 1,
                                                                                        y_pred.shape.rank):
         raise ValueError(f"y_pred must hold one row of scores per label: got y_true of shape {y_true.shape} "
@@ -248,6 +250,9 @@ def run_epoch(run_steps, names, dataset):
     ``run_steps`` is a :func:`make_epoch_function`; it is called until the dataset
     runs dry, so Python runs once per :data:`STEPS_PER_CALL` batches, not once per batch.
     """
+    if not isinstance(dataset, tf.data.Dataset):
+        raise TypeError(f"dataset must be a tf.data.Dataset of (x, y) batches, got {type(dataset).__name__}: "
+                        "tf.data.Dataset.from_tensor_slices((x, y)).batch(32) makes one.")
     iterator = iter(dataset)
     totals = {name: tf.constant(0.0, tf.float64) for name in names}
     count = tf.constant(0.0, tf.float64)
@@ -322,6 +327,10 @@ def training_state(model, optimizer):
     the first epoch; its learning rate is left out, since a run does not change it.
     Taught in chapter 07 (an optimizer's state); :func:`train` uses it.
     """
+    if not hasattr(model, "trainable_variables"):
+        raise TypeError(f"model must be a keras.Model or a tf.Module with trainable_variables, got {type(model).__name__}.")
+    if not hasattr(optimizer, "apply_gradients"):
+        raise TypeError(f"optimizer must be a Keras optimizer, got {type(optimizer).__name__}.")
     variables = list(model.trainable_variables)
     if not optimizer.built:
         optimizer.build(variables)

@@ -7,6 +7,8 @@ so that a wrong value gets one message that names the argument, the same everywh
 import math
 import numbers
 
+import numpy as np
+
 
 def positive(name, value):
     """Return ``value`` if it is a finite number greater than zero, else raise ``ValueError``."""
@@ -28,22 +30,36 @@ def finite(name, value):
     """Return ``value`` as a float if it is a finite real number, else raise ``ValueError``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a number, got {value!r}.")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float's range, 10**400 say
+        raise ValueError(f"{name} must be finite, got a number too large for a float (a {len(str(abs(value)))}-digit integer).") from None
+    if not math.isfinite(number):
         raise ValueError(f"{name} must be finite, got {value!r}.")
-    return float(value)
+    return number
+
+
+#: The largest count a function takes (epochs, steps, units...): TensorFlow's graphs count in int32.
+LARGEST_COUNT = 2 ** 31 - 1
 
 
 def positive_int(name, value):
-    """Return ``value`` if it is a whole number of at least 1, else raise ``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}.")
+    """Return ``value`` if it is a whole number from 1 to :data:`LARGEST_COUNT`, else raise ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= LARGEST_COUNT:
+        shown = repr(value) if len(repr(value)) < 40 else f"a {len(str(abs(value)))}-digit number"
+        raise ValueError(f"{name} must be a whole number of at least 1 (and at most {LARGEST_COUNT}), got {shown}.")
     return int(value)
 
 
 def same_length(x, y, x_name="x", y_name="y"):
-    """Check that ``x`` and ``y`` have one row each per example, else raise ``ValueError``."""
+    """Check that ``x`` and ``y`` have one row each per example, and at least one, else raise ``ValueError``."""
+    for name, value in ((x_name, x), (y_name, y)):
+        if not hasattr(value, "__len__") or isinstance(value, str) or np.ndim(value) == 0:
+            raise TypeError(f"{name} must be an array with one row per example, got {type(value).__name__}.")
     if len(x) != len(y):
         raise ValueError(f"{x_name} and {y_name} must have as many rows, got {len(x)} and {len(y)}.")
+    if len(x) == 0:
+        raise ValueError(f"{x_name} and {y_name} are empty: give at least one example.")
 
 
 def in_range(name, value, low, high):
@@ -60,3 +76,31 @@ def one_of(name, value, choices):
         listed = ", ".join(repr(choice) for choice in choices)
         raise ValueError(f"{name} must be one of {listed}; got {value!r}.")
     return value
+
+
+def class_labels(name, value, num_classes=None):
+    """Return ``value`` as a 1-D array of class indices from 0 (to ``num_classes`` − 1), else raise ``ValueError``."""
+    array = np.asarray(value) if not isinstance(value, str) else np.asarray([value])
+    if array.ndim != 1 or array.size == 0 or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"{name} must be a non-empty 1-D array of class indices (integers), got "
+                         f"{type(value).__name__} of shape {array.shape}.")
+    if array.min() < 0 or (num_classes is not None and array.max() >= num_classes):
+        top = "" if num_classes is None else f" to {num_classes - 1}"
+        raise ValueError(f"{name} must hold classes from 0{top}, got {array.min()} to {array.max()}.")
+    return array
+
+
+def finite_array(name, value, *, ndim_at_least=1):
+    """Return ``value`` as a float64 array of finite real numbers, else raise ``ValueError`` naming ``name``."""
+    if isinstance(value, str) or np.iscomplexobj(value):
+        raise ValueError(f"{name} must be an array of real numbers, got {type(value).__name__}.")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must be an array of real numbers (each one a float), "
+                         f"got {type(value).__name__}.") from None
+    if array.ndim < ndim_at_least:
+        raise ValueError(f"{name} must have at least {ndim_at_least} dimension(s), got shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold finite numbers only.")
+    return array
