@@ -23,6 +23,10 @@
 # - update a `tf.Variable` in place with `assign_sub`;
 # - compute gradients with `GradientTape`: `watch`, `persistent`, `watch_accessed_variables`,
 #   `gradient` and its `unconnected_gradients`; write a derivative function of your own;
+# - stop a gradient, differentiate a target of several numbers (`jacobian`), differentiate
+#   through Python `if` and `for`, and tell why a gradient is `None`;
+# - build reverse-mode automatic differentiation yourself, about a hundred lines, train a
+#   two-neuron network with it and check it against `GradientTape`;
 # - build a `tf.data` pipeline: `from_tensor_slices`, `map`, `shuffle`, `batch`, `repeat`.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
@@ -36,7 +40,8 @@ notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, data
+from course_lib import autodiff, checks, data
+from course_lib.exercises import autodiff as autodiff_exercises
 from course_lib.exercises import tensors as exercises
 from course_lib.widgets.tensors import broadcast_panel
 
@@ -248,6 +253,90 @@ print("ZERO:          ", [g.numpy().tolist() for g in
                           tape.gradient(y, [x, v], unconnected_gradients=tf.UnconnectedGradients.ZERO)])
 del tape
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### `tf.stop_gradient`: a value the gradient does not pass through
+#
+# `tf.stop_gradient(v)` returns the value of `v`, but the tape treats it as a constant: no
+# gradient flows back through it. Here $y = x \cdot \mathrm{stop\_gradient}(x^2)$ at $x = 2$:
+# the value is $x^3 = 8$, but the tape differentiates only the first factor, so it returns
+# $x^2 = 4$ where $d(x^3)/dx = 3x^2 = 12$. Uses: a target computed from the model that must not
+# move with it, or part of a network that must stay fixed while the rest trains.
+
+# %% slideshow={"slide_type": "fragment"}
+x = tf.Variable(2.0)
+with tf.GradientTape() as tape:
+    y = x * tf.stop_gradient(x ** 2)
+print("y =", float(y), " dy/dx with stop_gradient:", float(tape.gradient(y, x)), " (3x^2 would be 12.0)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A target of several numbers: what the tape sums, and `tape.jacobian`
+#
+# When the target is not one number, `tape.gradient(y, x)` returns the gradient of the **sum**
+# of its entries: one number per entry of `x`, never one per entry of `y`. For
+# $y = (x_0 x_1,\ x_2^2)$ that is $(x_1,\ x_0,\ 2x_2)$. That is what happens, silently, when a
+# loss is left as one value per example instead of its mean: the gradient is the sum, $b$
+# times larger for a batch of $b$. To keep the outputs apart, `tape.jacobian(y, x)` returns the
+# **Jacobian** (雅可比矩阵) $\partial y_i/\partial x_j$, of shape `y.shape + x.shape`; summing
+# its rows gives back what `gradient` returned.
+
+# %% slideshow={"slide_type": "fragment"}
+x = tf.constant([1.0, 2.0, 3.0])
+with tf.GradientTape(persistent=True) as tape:
+    tape.watch(x)
+    y = tf.stack([x[0] * x[1], x[2] ** 2])
+summed = tape.gradient(y, x)
+jacobian = tape.jacobian(y, x)
+del tape
+print("gradient of y, 2 numbers:", summed.numpy())
+print("jacobian", jacobian.shape, jacobian.numpy().tolist())
+print("its rows summed:         ", tf.reduce_sum(jacobian, axis=0).numpy())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Python control flow under the tape
+#
+# The tape records the operations that run, one after the other. An `if`, a `for` or a
+# `while` in Python only decides *which* operations run, so it needs nothing special: the
+# gradient is the one of the path taken. Below, a loop multiplies by $x$ three times, so
+# $y = x^4$ and $dy/dx = 4x^3 = 32$ at $x = 2$; the branch takes $-3x$ for a negative input,
+# whose derivative is $-3$ there.
+
+# %% slideshow={"slide_type": "fragment"}
+def power_by_loop(x, times):
+    y = x
+    for _ in range(times):
+        y = y * x
+    return y
+
+
+def branchy(x):
+    return x ** 2 if x > 0 else -3.0 * x
+
+
+for point in (2.0, -2.0):
+    x = tf.Variable(point)
+    with tf.GradientTape(persistent=True) as tape:
+        looped, branched = power_by_loop(x, 3), branchy(x)
+    print(f"x = {point:4}: d(loop)/dx = {float(tape.gradient(looped, x)):6.1f}, "
+          f"d(branch)/dx = {float(tape.gradient(branched, x)):4.1f}")
+    del tape
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why `None`: an integer variable, an unwatched constant
+#
+# Two more ways to get `None` instead of a number. The tape differentiates only floating-point
+# values: `tf.Variable(3)` holds an `int32`, and for it `tape.gradient` returns `None`, since
+# a small step of gradient descent cannot move a whole number. Write
+# `tf.Variable(3.0)` instead. And a constant is not a variable: unless `tape.watch` names it, the
+# tape records nothing about it, and its gradient is `None` however it is used.
+
+# %% slideshow={"slide_type": "fragment"}
+whole, real, constant = tf.Variable(3), tf.Variable(3.0), tf.constant(3.0)
+with tf.GradientTape() as tape:
+    y = tf.cast(whole, tf.float32) * real * constant
+gradients = tape.gradient(y, [whole, real, constant])
+print("dtypes:", whole.dtype.name, real.dtype.name, constant.dtype.name)
+print("gradients:", [None if g is None else float(g) for g in gradients])
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Feeding data: tf.data (数据管道)
 #
@@ -275,6 +364,99 @@ x_batch, y_batch = next(iter(pipeline))
 print("one batch:", x_batch.shape, y_batch.shape, f"pixels {float(tf.reduce_min(x_batch)):.1f}..{float(tf.reduce_max(x_batch)):.1f}")
 sizes = [int(x.shape[0]) for x, _ in pipeline]
 print(f"{len(sizes)} batches over 2 epochs, sizes {sizes}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Build it: automatic differentiation of your own (自己实现自动求导)
+#
+# `GradientTape` does two things. During the forward pass it records each operation with
+# its inputs; then `gradient` applies the chain rule (链式法则) to them in reverse order
+# (反向模式, reverse mode). On single numbers that fits in about a hundred lines of Python:
+# `course_lib/autodiff.py`, after Andrej Karpathy's micrograd. Open it; it reads in one sitting.
+#
+# - A `Value` holds a number `data`, its gradient `grad` (0 until `backward` runs), the values
+#   it was made from (its `children`) and a small function that passes a gradient back to
+#   them. For $c = a + b$ that function does `a.grad += c.grad` and `b.grad += c.grad`; for
+#   $c = a b$, `a.grad += b.data * c.grad` and `b.grad += a.data * c.grad`; for $a^n$ the local
+#   derivative is $n a^{n-1}$, for $\tanh a$ it is $1 - \tanh^2 a$, for $\mathrm{relu}(a)$ it is 1
+#   where $a > 0$, else 0.
+# - `backward()` sorts the graph in **topological order** (拓扑排序): every value after the
+#   values it was made from. It sets the output's gradient to 1 and calls each value's function
+#   from the output back to the leaves. The order matters: a value passes its gradient on only
+#   once it has received all of it.
+# - Why `+=`: a value that feeds two places changes the output along both paths, and the chain
+#   rule adds the two effects, $\partial L/\partial a = \sum_{\text{uses } u} \partial L/\partial u \cdot \partial u/\partial a$.
+#   Assigning instead of adding keeps only the last path's share.
+#
+# An expression where `a` and `c` each feed two places, with the tape on the same numbers:
+
+# %% slideshow={"slide_type": "fragment"}
+a, b = autodiff.Value(0.5, label="a"), autodiff.Value(-1.5, label="b")
+c = a * b
+d = (c + a).tanh()
+loss = d * c + b.relu()
+c.label, d.label, loss.label = "c = a·b", "d = tanh(c + a)", "L = d·c + relu(b)"
+loss.backward()
+print(f"L = {loss.data:.6f}   dL/da = {a.grad:.6f}   dL/db = {b.grad:.6f}   dL/dc = {c.grad:.6f}")
+
+a_tf, b_tf = tf.Variable(0.5, dtype=tf.float64), tf.Variable(-1.5, dtype=tf.float64)
+with tf.GradientTape() as tape:
+    c_tf = a_tf * b_tf
+    loss_tf = tf.tanh(c_tf + a_tf) * c_tf + tf.nn.relu(b_tf)
+print("GradientTape:", [f"{float(g):.6f}" for g in tape.gradient(loss_tf, [a_tf, b_tf])])
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The engine's own record of that computation, drawn: each box is a `Value` with its data
+# and, after `backward`, its gradient; arrows point forward. The orange boxes feed two places,
+# and their gradient is the sum of what comes back along both arrows. Since $b = -1.5 < 0$,
+# the ReLU is off and passes no gradient to $b$ along that path.
+
+# %% slideshow={"slide_type": "fragment"}
+autodiff.graph_figure(loss, title="L = tanh(a·b + a)·(a·b) + relu(b), drawn from the engine's graph")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Training a two-neuron network with it
+#
+# The engine is enough to train a network. Two neurons: a hidden one,
+# $h = \tanh(w_1 x_1 + w_2 x_2 + b_1)$, and an output one, $\mathrm{out} = \tanh(v h + c)$,
+# trained to give $+1$ for *virginica* and $-1$ for *versicolor*, the two iris species that
+# overlap, from their petal length and width (standardized). The loss is the MSE over the 100
+# flowers; each step is `loss.backward()`, then `p.data -= learning_rate * p.grad` for each
+# of the five parameters. `autodiff.two_neuron_loss` is those few lines, written with `+`, `*`,
+# `**` and a `tanh` it is given, so the same code runs on the engine and on TensorFlow.
+
+# %% slideshow={"slide_type": "fragment"}
+iris_x, iris_y = data.load_iris()
+two_species = iris_y > 0
+petals = iris_x[two_species][:, 2:4]
+x_train = (petals - petals.mean(axis=0)) / petals.std(axis=0)
+y_train = np.where(iris_y[two_species] == 2, 1.0, -1.0)
+parameters = [autodiff.Value(number) for number in np.random.default_rng(0).normal(0.0, 0.5, 5)]
+learning_rate, num_epochs = 0.5, 20
+print(f"{len(x_train)} flowers, {int(np.sum(y_train > 0))} of them virginica")
+for epoch in range(num_epochs):
+    loss = autodiff.two_neuron_loss(parameters, x_train, y_train, autodiff.Value.tanh)
+    loss.backward()
+    for parameter in parameters:
+        parameter.data -= learning_rate * parameter.grad
+    if epoch in (0, num_epochs - 1):
+        print(f"epoch {epoch + 1:2}: loss {loss.data:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The same five numbers as `tf.Variable`s, the same loss function with `tf.tanh`: the tape's
+# gradients and the engine's agree to float64 precision.
+
+# %% slideshow={"slide_type": "fragment"}
+loss = autodiff.two_neuron_loss(parameters, x_train, y_train, autodiff.Value.tanh)
+loss.backward()
+variables = [tf.Variable(parameter.data, dtype=tf.float64) for parameter in parameters]
+with tf.GradientTape() as tape:
+    loss_tf = autodiff.two_neuron_loss(variables, x_train, y_train, tf.tanh)
+by_tape = [float(g) for g in tape.gradient(loss_tf, variables)]
+print("engine:", [f"{parameter.grad:.6f}" for parameter in parameters])
+print("tape:  ", [f"{g:.6f}" for g in by_tape])
+checks.milestone("relative error between the engine's gradients and GradientTape's",
+                 autodiff.relative_error([parameter.grad for parameter in parameters], by_tape),
+                 at_most=1e-9, digits=9)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: predict a broadcast
@@ -353,6 +535,98 @@ def derivative(f, x):
 
 exercises.check_derivative(derivative)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 5: a Jacobian
+#
+# `exercises.vector_mystery(x)` takes a vector $x = (x_0, x_1, x_2)$ and returns two numbers, by
+# TensorFlow operations whose formula this page does not show. Give its Jacobian at
+# $x = (0.5, -1, 2)$, as the tape returns it (a tensor of shape `(2, 3)`: one row per output).
+
+# %% slideshow={"slide_type": "skip"}
+answer = ...  # your code here
+exercises.check_jacobian(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution
+x = tf.constant([0.5, -1.0, 2.0])
+with tf.GradientTape() as tape:
+    tape.watch(x)
+    y = exercises.vector_mystery(x)
+answer = tape.jacobian(y, x)
+exercises.check_jacobian(answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 6: build it, your own `Value`
+#
+# Write a class `Value` of your own, the engine of the section above: `Value(number)` makes a
+# leaf; `data` and `grad` are plain Python numbers; `a + b` and `a * b` work with `b` a `Value`
+# or a number; `a ** n` for a number `n`; `a.tanh()` and `a.relu()`; and `a.backward()` fills
+# `grad` of every value `a` was made from with $\partial a/\partial\,\text{value}$. The check
+# builds random expressions with your class (new ones at every run, where values feed
+# several places and some are multiplied by themselves), calls `backward()`, and compares every
+# value and gradient with the course's engine and with `GradientTape`. The course's `Value`
+# and TensorFlow's differentiation are off limits inside your class.
+
+# %% slideshow={"slide_type": "fragment"}
+Value = ...  # your code here: class Value: ...
+autodiff_exercises.check_value_class(Value)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution
+import math
+
+
+class Value:
+    def __init__(self, data, children=()):
+        self.data, self.grad, self.children = float(data), 0.0, tuple(children)
+        self.pass_back = lambda: None
+
+    def _result(self, data, children, local_derivatives):
+        out = Value(data, children)
+
+        def pass_back():
+            for child, derivative in zip(children, local_derivatives):
+                child.grad += derivative * out.grad  # add: a child may feed several values
+        out.pass_back = pass_back
+        return out
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return self._result(self.data + other.data, (self, other), (1.0, 1.0))
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return self._result(self.data * other.data, (self, other), (other.data, self.data))
+
+    def __pow__(self, exponent):
+        return self._result(self.data ** exponent, (self,), (exponent * self.data ** (exponent - 1),))
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return self._result(t, (self,), (1 - t ** 2,))
+
+    def relu(self):
+        return self._result(max(self.data, 0.0), (self,), (1.0 if self.data > 0 else 0.0,))
+
+    def backward(self):
+        order, seen = [], set()
+
+        def visit(value):  # depth first: a value is listed after everything it was made from
+            if id(value) not in seen:
+                seen.add(id(value))
+                for child in value.children:
+                    visit(child)
+                order.append(value)
+        visit(self)
+        for value in order:
+            value.grad = 0.0
+        self.grad = 1.0
+        for value in reversed(order):
+            value.pass_back()
+
+
+autodiff_exercises.check_value_class(Value)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
@@ -362,6 +636,12 @@ exercises.check_derivative(derivative)
 #   computation and `tape.gradient` returns the gradients ($y = x w$: $dy/dw = x = 2$).
 #   `watch_accessed_variables=False` watches only what `tape.watch` names; a source the target
 #   does not depend on gets `None`, or zeros with `unconnected_gradients=tf.UnconnectedGradients.ZERO`.
+# - `tf.stop_gradient` blocks the gradient along a path; a target of several numbers gets the
+#   gradient of its sum, `tape.jacobian` keeps them apart; Python `if` and `for` just choose the
+#   operations the tape records; integer variables and unwatched constants get `None`.
+# - Reverse mode by hand: each value records its children and local derivatives, `backward`
+#   walks the graph in topological order from the output, and gradients **add** where a value
+#   feeds two places.
 # - `tf.data`: `from_tensor_slices`, `map`, `shuffle`, `batch`, `repeat`, and `iter`/`next`.
 #
 # Next: [02 Forward and backward propagation by hand](02_forward_propagation.ipynb), where these pieces
