@@ -385,8 +385,10 @@ def check_conv_output_shape(conv_output_shape):
         forbidden=CONV_SHAPE_FORBIDDEN)
 
 
-#: Chapter 09's exercise 5 asks for the count of any Dense stack, so Keras' layers and models are switched off.
-DENSE_COUNT_FORBIDDEN = ("keras.layers.Dense", "keras.Sequential", "keras.Model")
+#: Chapter 09's exercise 5 asks for the count of any Dense stack, so Keras' layers and models, and the
+#: course's own counts (chapter 02's), are switched off.
+DENSE_COUNT_FORBIDDEN = ("keras.layers.Dense", "keras.Sequential", "keras.Model",
+                         "course_lib.forward.dense_parameter_count", "course_lib.forward.parameter_counts")
 #: The stacks the check asks about (input width first): none of them is on the page.
 DENSE_COUNT_CASES = ((30, 7, 5), (100, 64, 32, 16, 3), (12, 1), (3, 40, 40, 40, 2))
 

@@ -6,7 +6,7 @@ import numpy as np
 import tensorflow as tf
 from sklearn.metrics import recall_score, top_k_accuracy_score
 
-from course_lib import classifiers, data, training
+from course_lib import classifiers, data, forward, training
 from course_lib.exercises import classifiers as exercises
 
 RNG = np.random.RandomState(4)
@@ -155,6 +155,8 @@ LAZY = {
         ("the 535 818 of the page, whatever the stack",
          lambda: exercises.check_dense_parameter_count(lambda sizes: 535_818)),
         ("the chapter's 101 770", lambda: exercises.check_dense_parameter_count(lambda sizes: 101_770)),
+        ("the sum of chapter 02's forward.parameter_counts", lambda: exercises.check_dense_parameter_count(
+            lambda sizes: sum(forward.parameter_counts(sizes)))),
         ("the weights only", lambda: exercises.check_dense_parameter_count(
             lambda sizes: sum(n * m for n, m in zip(sizes[:-1], sizes[1:])))),
     ],
