@@ -217,3 +217,30 @@ def softmax_regression_runs(x_train, y_train, x_val, y_val, *, num_epochs=500, l
         yield {"history": {name: np.array(run.metrics.get(name, []), np.float32) for name in names},
                "kernel": kernel.numpy(), "bias": bias.numpy(), "num_epochs": num_epochs,
                "learning_rate": learning_rate, "l2": l2, "seconds": run.seconds, "stop_reason": run.stop_reason}
+
+
+# Resuming a run where it stopped: a data order that is a function of the epoch.
+
+
+def epoch_batches(x, y, *, batch_size=32, num_epochs, initial_epoch=0, seed=0):
+    """Every epoch's batches from ``initial_epoch`` to ``num_epochs``, epoch ``e`` in an order drawn from ``(seed, e)`` only.
+
+    A run that stopped after epoch ``k`` and resumes with ``initial_epoch=k`` therefore sees
+    exactly the batches the uninterrupted run saw from epoch ``k + 1`` on, where a shuffled
+    dataset built anew would start its orders again from the first epoch's. Give ``fit`` the
+    dataset with ``steps_per_epoch=ceil(len(x) / batch_size)``. Taught in chapter 08.
+    """
+    batch_size = validate.positive_int("batch_size", batch_size)
+    num_epochs = validate.positive_int("num_epochs", num_epochs)
+    if not (isinstance(initial_epoch, (int, np.integer)) and 0 <= initial_epoch < num_epochs):
+        raise ValueError(f"initial_epoch must be a whole number from 0 to num_epochs - 1 = {num_epochs - 1}, "
+                         f"got {initial_epoch!r}.")
+    validate.same_length(x, y)
+    features, labels, num_rows = tf.constant(x, tf.float32), tf.constant(y), len(x)
+
+    @tf.autograph.experimental.do_not_convert  # no Python control flow to convert; AutoGraph warned about the closure
+    def one_epoch(epoch):
+        order = tf.random.experimental.stateless_shuffle(tf.range(num_rows), seed=tf.stack([tf.cast(seed, tf.int64), epoch]))
+        return tf.data.Dataset.from_tensor_slices((tf.gather(features, order), tf.gather(labels, order))).batch(batch_size)
+
+    return tf.data.Dataset.range(int(initial_epoch), num_epochs).flat_map(one_epoch)

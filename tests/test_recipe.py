@@ -181,3 +181,108 @@ def test_iris_network_build_it_exercise(capsys):
     assert "returned a str" in capsys.readouterr().out
     assert not exercises.check_iris_network(iris_network(1), time_limit=0.0)
     assert "more than 0 s" in capsys.readouterr().out
+
+
+def test_epoch_batches_draw_each_epochs_order_from_the_epoch_alone():
+    x, y = np.arange(20, dtype=np.float32).reshape(10, 2), np.arange(10)
+    full = [y.numpy().tolist() for _, y in recipe.epoch_batches(x, y, batch_size=4, num_epochs=3)]
+    assert len(full) == 9 and all(sorted(sum(full[3 * e:3 * e + 3], [])) == list(range(10)) for e in range(3))
+    assert full[:3] != full[3:6]  # a new order every epoch
+    resumed = [y.numpy().tolist() for _, y in recipe.epoch_batches(x, y, batch_size=4, num_epochs=3, initial_epoch=2)]
+    assert resumed == full[6:]  # epoch 3's order, not epoch 1's
+    other_seed = [y.numpy().tolist() for _, y in recipe.epoch_batches(x, y, batch_size=4, num_epochs=1, seed=1)]
+    assert other_seed != full[:3]
+    for bad, name in (({"initial_epoch": 3}, "initial_epoch"), ({"initial_epoch": -1}, "initial_epoch"),
+                      ({"batch_size": 0}, "batch_size")):
+        with pytest.raises(ValueError, match=name):
+            recipe.epoch_batches(x, y, **{"num_epochs": 3, **bad})
+    with pytest.raises(ValueError, match="as many rows"):
+        recipe.epoch_batches(x, y[:5], num_epochs=1)
+
+
+def _count_correct(logits, labels):
+    import tensorflow as tf
+
+    predicted = tf.argmax(logits, axis=1, output_type=tf.int32)
+    return int(tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.int32)))
+
+
+def test_count_correct_exercise_passes_the_loop_and_names_each_slip(capsys):
+    import tensorflow as tf
+
+    assert not exercises.check_count_correct(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_count_correct(_count_correct)
+    assert "✓ count_correct" in capsys.readouterr().out
+    slips = {"InvalidArgumentError": lambda logits, labels: int(tf.reduce_sum(tf.cast(tf.equal(
+                 tf.argmax(logits, axis=1), labels), tf.int32))),
+             "the accuracy": lambda logits, labels: _count_correct(logits, labels) / len(labels),
+             "counts the wrong predictions": lambda logits, labels: len(labels) - _count_correct(logits, labels),
+             "which this exercise asks you to do without": lambda logits, labels: float(
+                 keras.metrics.sparse_categorical_accuracy(labels, logits).numpy().sum())}
+    for message, slip in slips.items():
+        assert not exercises.check_count_correct(slip)
+        assert message in capsys.readouterr().out, message
+
+
+def _skip_model(hidden=8, combine="concatenate"):
+    features = keras.Input(shape=(4,))
+    inner = keras.layers.Dense(hidden, activation="relu")(features)
+    joined = keras.layers.Concatenate()([inner, features]) if combine == "concatenate" else inner
+    return keras.Model(features, keras.layers.Dense(3, activation="softmax")(joined))
+
+
+def test_skip_model_exercise_finds_the_skip_connection(capsys):
+    assert not exercises.check_skip_model(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_skip_model(_skip_model)
+    assert f"✓ skip model: {exercises.SKIP_PARAMETERS} parameters" in capsys.readouterr().out
+    assert exercises.SKIP_PARAMETERS == 79
+    assert not exercises.check_skip_model(lambda: _skip_model(hidden=9))
+    assert "parameters" in capsys.readouterr().out
+
+    def chain_of_79():
+        features = keras.Input((4,))
+        hidden = keras.layers.Dense(7, activation="relu")(keras.layers.Dense(4, activation="relu")(features))
+        return keras.Model(features, keras.layers.Dense(3, activation="softmax")(hidden))
+
+    assert chain_of_79().count_params() == 79
+    assert not exercises.check_skip_model(chain_of_79)
+    assert "there is no skip connection" in capsys.readouterr().out
+    model = _skip_model()
+    before = [w.copy() for w in model.get_weights()]
+    assert exercises._skip_problem(model) is None
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # the check puts the weights back
+    assert not exercises.check_skip_model(lambda: keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)]))
+    assert "Sequential" in capsys.readouterr().out
+
+
+def _resume(path, x, y, num_epochs, *, epoch_from="optimizer", data_from=None, weights_only=False):
+    network = keras.saving.load_model(path)
+    steps = int(np.ceil(len(x) / 32))
+    epoch = int(network.optimizer.iterations) // steps if epoch_from == "optimizer" else 0
+    if weights_only:
+        fresh = keras.models.clone_model(network)
+        fresh.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy")
+        fresh.set_weights(network.get_weights())
+        fresh.optimizer.iterations.assign(network.optimizer.iterations)
+        network = fresh
+    batches = recipe.epoch_batches(x, y, batch_size=32, num_epochs=num_epochs,
+                                   initial_epoch=epoch if data_from is None else data_from)
+    network.fit(batches, initial_epoch=epoch, epochs=num_epochs, steps_per_epoch=steps, shuffle=False, verbose=0)
+    return network
+
+
+@pytest.mark.needs_data
+def test_resume_exercise_needs_the_optimizer_state_the_epoch_and_the_data_order(capsys):
+    assert not exercises.check_resume(...)
+    assert "not attempted" in capsys.readouterr().out
+    assert exercises.check_resume(_resume)
+    assert "✓ resume" in capsys.readouterr().out
+    for slip, message in ((lambda *a: _resume(*a, epoch_from="start"), "steps in all"),
+                          (lambda *a: _resume(*a, data_from=0), "weights differ"),
+                          (lambda *a: _resume(*a, weights_only=True), "weights differ"),
+                          (lambda path, x, y, n: keras.saving.load_model(path), "steps in all"),
+                          (lambda path, x, y, n: None, "return the trained model")):
+        assert not exercises.check_resume(slip)
+        assert message in capsys.readouterr().out, message

@@ -96,3 +96,182 @@ def check_iris_network(build_and_train, time_limit=IRIS_TIME_LIMIT):
         low_hint="Did the loss fall? Train longer or with a larger learning rate (Adam 0.01 and a few "
                  "hundred steps are plenty); the labels are integers, so the loss is the sparse cross entropy. "
                  "Train on the arguments your function is given: the check renumbers the classes.")
+
+
+# Exercise 4: the source's test loop, one batch.
+
+#: The hint of an untouched exercise 4: where to look, not the code.
+COUNT_HINT = ("the source's test loop, one batch: from the network's outputs to the class it predicts, compared "
+              "with the labels, counted. The section on the test loop prints each step's dtype.")
+#: What exercise 4's answer may not call: Keras' accuracies, which count for you.
+COUNT_FORBIDDEN = ("keras.metrics.SparseCategoricalAccuracy", "keras.metrics.sparse_categorical_accuracy",
+                   "keras.metrics.Accuracy")
+
+
+def _count_cases():
+    """(logits, int32 labels) batches of the check's own: 3 to 10 classes, some predictions wrong."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(3003)
+    cases = []
+    for batch, classes in ((12, 3), (20, 10), (7, 5)):
+        logits = rng.normal(scale=2.0, size=(batch, classes)).astype(np.float32)
+        labels = np.where(rng.uniform(size=batch) < 0.6, logits.argmax(axis=1), rng.integers(0, classes, batch))
+        cases.append((tf.constant(logits), tf.constant(labels, tf.int32)))
+    return cases
+
+
+def _judge_count(logits, labels):
+    logits, labels = np.asarray(logits), np.asarray(labels)
+    hits = int(np.sum(logits.argmax(axis=1) == labels))
+    mistakes = {"that is the share of right predictions (the accuracy); the loop counts them.": hits / len(labels),
+                "that counts the wrong predictions.": len(labels) - hits}
+    return lambda result: checks.diagnose(result, hits, mistakes=mistakes)
+
+
+def check_count_correct(answer):
+    """Build it: ``answer(logits, labels)`` counts the right predictions of a batch, as the source's test loop does.
+
+    Called on logits and ``int32`` label tensors of its own (so an ``int64`` argmax compared
+    with them raises, as in the chapter); Keras' accuracy metrics raise while it runs.
+    """
+    cases = [((logits, labels), _judge_count(logits, labels)) for logits, labels in _count_cases()]
+    return checks.check_function("count_correct", answer, cases, hint=COUNT_HINT, forbidden=COUNT_FORBIDDEN)
+
+
+# Exercise 5: a skip connection with the Functional API.
+
+#: Exercise 5's network: the hidden width, and the parameter count its skip connection gives.
+SKIP_HIDDEN = 8
+SKIP_PARAMETERS = (4 * SKIP_HIDDEN + SKIP_HIDDEN) + ((SKIP_HIDDEN + 4) * 3 + 3)
+#: The hint of an untouched exercise 5.
+SKIP_HINT = ("the Functional API section builds a graph tensor by tensor: which tensors must the Concatenate "
+             "layer receive here, and which one feeds the output layer?")
+
+
+def _skip_problem(model):
+    """None when ``model`` is the exercise's network, else what is wrong with it."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        return f"your function returned {type(model).__name__}, not a Keras model."
+    if isinstance(model, keras.Sequential):
+        return "a Sequential model is a chain: it cannot feed the input past the hidden layer. Use the Functional API."
+    if model.count_params() != SKIP_PARAMETERS:
+        return (f"your model has {model.count_params()} parameters; count those of the network described "
+                "(each Dense layer: inputs × units + units) and compare layer by layer with model.summary().")
+    x = np.random.default_rng(5).normal(size=(16, 4)).astype(np.float32)
+    probabilities = np.asarray(model(x))
+    if probabilities.shape != (16, 3) or not np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-4):
+        return "the output must be 3 class probabilities per flower, each row summing to 1."
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    saved = [layer.get_weights() for layer in dense[:-1]]
+    for layer in dense[:-1]:  # switch off every hidden layer: only the skip connection is left
+        layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+    still = np.asarray(model(x))
+    for layer, weights in zip(dense[:-1], saved):
+        layer.set_weights(weights)
+    if np.allclose(still, still[0], atol=1e-6):
+        return ("with the hidden layer's weights set to zero, the output no longer depends on the input: "
+                "nothing reaches the output layer except through the hidden layer, so there is no skip connection.")
+    return None
+
+
+def check_skip_model(answer):
+    """Build it: ``answer()`` returns a new Functional model 4 → Dense(8, relu), whose output is concatenated
+    with the 4 inputs, → Dense(3, softmax).
+
+    The check counts the parameters, runs the model on flowers of its own, and switches the
+    hidden layer off: the output must still depend on the input (the skip connection).
+    """
+    name = "skip model"
+    model, failed = checks.call_answer(name, answer, hint=SKIP_HINT)
+    if failed is not None:
+        return failed
+    problem = _skip_problem(model)
+    if problem is not None:
+        return checks.fail(name, problem)
+    print(f"✓ {name}: {SKIP_PARAMETERS} parameters, and the input reaches the output past the hidden layer.")
+    return checks.Verdict(True)
+
+
+# Exercise 6: resuming a stopped run to exactly the weights of a run that never stopped.
+
+#: The check's run: its network's hidden width and seed (neither is shown, so the run cannot be redone from
+#: scratch), its epochs, the epoch it stops after, its batch size and data seed.
+RESUME_HIDDEN, RESUME_SEED, RESUME_EPOCHS, RESUME_STOP, RESUME_BATCH = 6, 30, 8, 3, 32
+#: The hint of an untouched exercise 6.
+RESUME_HINT = ("list what the saving section says must be back in place for the resumed run to equal the "
+               "uninterrupted one, and find each in the file, in fit's arguments, or in recipe.epoch_batches.")
+
+
+def _resume_network():
+    import keras
+
+    from course_lib import notebook
+
+    with notebook.seeded(RESUME_SEED):
+        network = keras.Sequential([keras.Input((4,)), keras.layers.Dense(RESUME_HIDDEN, activation="relu"),
+                                    keras.layers.Dense(3, activation="softmax")])
+    network.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                    loss=keras.losses.SparseCategoricalCrossentropy())
+    return network
+
+
+def _resume_data():
+    """The check's flowers: iris in an order of its own, the features in metres rather than centimetres."""
+    from course_lib import data
+
+    x, y = data.load_iris(shuffle_seed=RESUME_SEED)
+    return (x / 100.0).astype(np.float32), y
+
+
+def _run(network, x, y, first_epoch, last_epoch):
+    from course_lib import recipe
+
+    steps = int(np.ceil(len(x) / RESUME_BATCH))
+    network.fit(recipe.epoch_batches(x, y, batch_size=RESUME_BATCH, num_epochs=last_epoch, initial_epoch=first_epoch),
+                initial_epoch=first_epoch, epochs=last_epoch, steps_per_epoch=steps, shuffle=False, verbose=0)
+    return network
+
+
+def check_resume(answer):
+    """Build it: ``answer(path, x, y, num_epochs)`` finishes the run saved in ``path`` and returns its model.
+
+    The check trains a network of its own (its width and seed are not shown) on its own
+    flowers for :data:`RESUME_EPOCHS` epochs without a stop, and again for :data:`RESUME_STOP`
+    epochs, saved to a file whose name does not give the epoch; the model the answer returns
+    must end with exactly the weights of the uninterrupted run.
+    """
+    import os
+    import tempfile
+
+    name = "resume"
+    if answer is checks.NOT_ATTEMPTED:
+        return checks.not_attempted(name, RESUME_HINT)
+    x, y = _resume_data()
+    reference = _run(_resume_network(), x, y, 0, RESUME_EPOCHS)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "stopped.keras")
+        _run(_resume_network(), x, y, 0, RESUME_STOP).save(path)
+        model, failed = checks.call_answer(name, answer, path, x.copy(), y.copy(), RESUME_EPOCHS, hint=RESUME_HINT)
+    if failed is not None:
+        return failed
+    import keras
+
+    if not isinstance(model, keras.Model):
+        return checks.fail(name, f"your function returned {type(model).__name__}; return the trained model.")
+    steps, expected = int(model.optimizer.iterations), int(reference.optimizer.iterations)
+    if steps != expected:
+        return checks.fail(name, f"your model's optimizer has taken {steps} steps in all; the uninterrupted run took "
+                                 f"{expected}. Print model.optimizer.iterations right after loading the file.")
+    weights = [np.asarray(w) for w in model.get_weights()]
+    if [w.shape for w in weights] != [w.shape for w in reference.get_weights()]:
+        return checks.fail(name, "your model is not the one in the file: load it rather than build a new one.")
+    difference = max(float(np.max(np.abs(a - b))) for a, b in zip(weights, reference.get_weights()))
+    if difference > 1e-6:
+        return checks.fail(name, f"the right number of steps, but the weights differ from the uninterrupted run's by "
+                                 f"up to {difference:.2g}: one of the things the run depends on was not the same. "
+                                 "Compare the batches your run trained on with the ones the uninterrupted run saw.")
+    print(f"✓ {name}: the resumed run ends with exactly the weights of the run that never stopped.")
+    return checks.Verdict(True)

@@ -33,7 +33,10 @@
 # - fix the one line of the source that Keras 3 rejects (`lr=`);
 # - tell `accuracy`, `categorical_accuracy` and `sparse_categorical_accuracy` apart;
 # - write the same model as a subclass of `keras.Model`;
-# - see why 500 epochs of 120 samples are slow in `fit`, and make them fast.
+# - see why 500 epochs of 120 samples are slow in `fit`, and make them fast;
+# - write the source's test loop by hand (softmax, `argmax`, the `int32` cast, `tf.equal`);
+# - build a two-input network with the **Functional API**;
+# - save a run with `ModelCheckpoint` and resume it to exactly the weights of a run that never stopped.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Step 1: import (导入模块)
@@ -43,6 +46,8 @@ from course_lib import notebook
 
 notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 
+import os
+import tempfile
 import time
 
 import keras
@@ -392,6 +397,176 @@ print(f"compiled loop: 500 epochs in {fast['seconds']:.2f} s "
 # %% tags=["panel", "nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 recipe_panel()  # loads the same shuffled iris itself: the cell also runs right after the setup cell
 
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The test loop by hand (网络测试: softmax, argmax, `tf.equal`)
+#
+# `evaluate` and the accuracy metrics hide a loop that the source course (003) writes out for
+# its Fashion-MNIST network: for each test batch, softmax turns the outputs into probabilities,
+# `tf.argmax` picks the most probable class, `tf.equal` compares it with the labels, and the
+# hits are counted. The source casts its labels to `int32` when it loads them, and
+# `tf.argmax` returns `int64` by default, so the loop casts the prediction too. Here is that
+# loop on the 30 held-out flowers, with the model trained in step 5 (it ends in a softmax
+# already, and softmax keeps the order of its inputs, so the loop starts at the argmax):
+
+# %% slideshow={"slide_type": "fragment"}
+test_labels = tf.cast(y_val, tf.int32)  # as the source loads its labels
+total_correct, total_number = 0, 0
+for x_batch, y_batch in tf.data.Dataset.from_tensor_slices((x_val, test_labels)).batch(8):
+    probabilities = model(x_batch)  # [b, 3], each row sums to 1
+    predicted = tf.argmax(probabilities, axis=1)  # the index of the largest: int64
+    predicted = tf.cast(predicted, dtype=tf.int32)  # the labels' dtype
+    correct = tf.reduce_sum(tf.cast(tf.equal(predicted, y_batch), dtype=tf.int32))
+    total_correct += int(correct)
+    total_number += x_batch.shape[0]
+print(f"{total_correct} of {total_number} right: accuracy {total_correct / total_number:.4f}")
+print(f"evaluate's sparse_categorical_accuracy: {model.evaluate(x_val, y_val, verbose=0)[1]:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Why the cast? NumPy promotes mixed integer types without a word; TensorFlow never converts
+# a dtype silently, and `tf.equal` raises an `InvalidArgumentError` on an `int64` prediction
+# against `int32` labels:
+
+# %% slideshow={"slide_type": "fragment"}
+print("tf.argmax gives", tf.argmax(model(x_val), axis=1).dtype.name, "| the labels are", test_labels.dtype.name,
+      "| before the cast they were", y_val.dtype.name)
+try:
+    tf.equal(tf.argmax(model(x_val), axis=1), test_labels)
+except tf.errors.InvalidArgumentError as error:
+    print("InvalidArgumentError:", error.message.split(" [Op:")[0])
+print("tf.argmax(..., output_type=tf.int32) gives",
+      tf.argmax(model(x_val), axis=1, output_type=tf.int32).dtype.name)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Either cast the prediction (the source's `tf.cast(predict, dtype=tf.int32)`) or ask
+# `tf.argmax` for the labels' dtype with `output_type=tf.int32`. The labels of
+# `data.load_iris` are NumPy `int64`, so with them the comparison works without a cast: it is
+# the labels' dtype, chosen where the data are loaded, that decides.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The Functional API (函数式 API)
+#
+# `Sequential` is a chain: each layer takes the previous layer's output, one tensor in, one
+# out. A network with two inputs, or a skip connection (跳连) that feeds a layer's input past
+# it, is not a chain. The **Functional API** writes the graph itself: start from
+# `keras.Input` tensors, call each layer on tensors to get new tensors, and make a
+# `keras.Model(inputs, outputs)`. The six steps stay; step 3 changes. An iris network with
+# two inputs, the sepal measurements and the petal measurements, each through a layer of its
+# own, joined by `Concatenate`:
+
+# %% slideshow={"slide_type": "fragment"}
+# step 2: the two inputs, from the same rows
+sepal_train, petal_train = x_fit[:, :2], x_fit[:, 2:]
+sepal_val, petal_val = x_val[:, :2], x_val[:, 2:]
+
+# step 3: the graph, tensor by tensor
+with notebook.seeded(0):
+    sepal = keras.Input(shape=(2,), name="sepal")
+    petal = keras.Input(shape=(2,), name="petal")
+    sepal_features = keras.layers.Dense(4, activation="relu", name="sepal_dense")(sepal)
+    petal_features = keras.layers.Dense(4, activation="relu", name="petal_dense")(petal)
+    joined = keras.layers.Concatenate(name="joined")([sepal_features, petal_features])
+    outputs = keras.layers.Dense(3, activation="softmax", name="classes")(joined)
+    two_inputs = keras.Model(inputs={"sepal": sepal, "petal": petal}, outputs=outputs, name="iris_two_inputs")
+
+# step 4: compile
+two_inputs.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05),
+                   loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["sparse_categorical_accuracy"])
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# step 5: fit, the inputs given by name; 60 passes over the data from one repeated dataset (the fast way above)
+two_inputs_data = tf.data.Dataset.from_tensor_slices(({"sepal": sepal_train, "petal": petal_train}, y_fit))
+two_inputs.fit(two_inputs_data.shuffle(len(y_fit), seed=0).batch(batch_size).repeat(), epochs=1,
+               steps_per_epoch=60 * steps_per_epoch, shuffle=False, verbose=0)
+# step 6: summary; its last column says which layer feeds which
+two_inputs.summary()
+
+# %% slideshow={"slide_type": "fragment"}
+print("parameters:", two_inputs.count_params(), "= sepal 2·4 + 4, petal 2·4 + 4, classes 8·3 + 3")
+checks.milestone("two-input network: validation accuracy",
+                 two_inputs.evaluate({"sepal": sepal_val, "petal": petal_val}, y_val, verbose=0)[1], at_least=0.9)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The same graph could not be written as a `Sequential` list: its two `Dense` layers sit side
+# by side, not one after the other. (A subclassed `Model` can express it too, in `call`; the
+# Functional API has the advantage that Keras knows the graph before any data flow, so
+# `summary` shows every connection and the shapes are checked as the model is built.)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Saving and resuming a run (保存模型, 断点续训)
+#
+# A long run stops: the laptop sleeps, the kernel dies, a time limit ends the job. To go on
+# where it stopped, and get **the same network** an uninterrupted run would have given, four
+# things must be back in place:
+#
+# 1. the weights;
+# 2. the optimizer's state: Adam's moment estimates and its step counter (chapter 07);
+# 3. the epoch to go on from (`fit(..., initial_epoch=k)`);
+# 4. the data order of the remaining epochs.
+#
+# `model.save("run.keras")` writes the first two, with the architecture and the `compile`
+# settings, in one `.keras` file; `keras.saving.load_model("run.keras")` gives the model back,
+# compiled and ready to `fit`. The callback `keras.callbacks.ModelCheckpoint("epoch_{epoch:02d}.keras")`
+# makes `fit` save such a file after every epoch. The epoch is in the file's name. The data
+# order is the subtle one: a shuffled dataset built anew starts its orders again from the
+# first epoch's. `recipe.epoch_batches` draws each epoch's order from the epoch number alone,
+# so a run resumed at epoch $k$ sees the batches the uninterrupted run saw.
+#
+# The test: a 4-10-3 network, Adam, 10 epochs without a stop, against 5 epochs, a stop, and
+# 5 more from the checkpoint; and two resumes that each forget one thing.
+
+# %% slideshow={"slide_type": "fragment"}
+def iris_network():
+    with notebook.seeded(0):
+        network = keras.Sequential([keras.Input((4,)), keras.layers.Dense(10, activation="relu"),
+                                    keras.layers.Dense(3, activation="softmax")])
+    network.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                    loss=keras.losses.SparseCategoricalCrossentropy())
+    return network
+
+
+def train_epochs(network, first_epoch, last_epoch, *, data_from=None, callbacks=()):
+    """Epochs first_epoch + 1 ... last_epoch of the run; data_from: the epoch the data order starts at."""
+    batches = recipe.epoch_batches(x_fit, y_fit, batch_size=32, num_epochs=last_epoch,
+                                   initial_epoch=first_epoch if data_from is None else data_from)
+    network.fit(batches, initial_epoch=first_epoch, epochs=last_epoch, steps_per_epoch=steps_per_epoch,
+                callbacks=list(callbacks), shuffle=False, verbose=0)
+    return network
+
+
+def largest_difference(network, reference):
+    return max(float(np.max(np.abs(a - b))) for a, b in zip(network.get_weights(), reference.get_weights()))
+
+# %% slideshow={"slide_type": "fragment"}
+uninterrupted = train_epochs(iris_network(), 0, 10)
+with tempfile.TemporaryDirectory() as folder:
+    checkpoint = keras.callbacks.ModelCheckpoint(os.path.join(folder, "epoch_{epoch:02d}.keras"))
+    train_epochs(iris_network(), 0, 5, callbacks=[checkpoint])  # ... and the run stops here
+    print("saved:", sorted(os.listdir(folder)))
+    saved = os.path.join(folder, "epoch_05.keras")
+    resumed = train_epochs(keras.saving.load_model(saved), 5, 10)
+    weights_only = iris_network()  # a fresh optimizer: Adam's moments start again from zero
+    weights_only.set_weights(keras.saving.load_model(saved).get_weights())
+    train_epochs(weights_only, 5, 10)
+    data_restarted = train_epochs(keras.saving.load_model(saved), 5, 10, data_from=0)
+print(f"optimizer steps after the resumed run: {int(resumed.optimizer.iterations)}, "
+      f"uninterrupted: {int(uninterrupted.optimizer.iterations)}")
+print(f"largest weight difference from the uninterrupted run: resumed from the .keras file "
+      f"{largest_difference(resumed, uninterrupted):.1e}")
+
+# %% slideshow={"slide_type": "fragment"}
+checks.milestone("weights only, fresh optimizer: largest weight difference", largest_difference(weights_only, uninterrupted),
+                 at_least=1e-3, digits=3)
+checks.milestone("data order restarted at epoch 1: largest weight difference",
+                 largest_difference(data_restarted, uninterrupted), at_least=1e-4, digits=4)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The run resumed from the `.keras` file, with `initial_epoch=5` and the data of the epochs
+# after it, ends with exactly the weights of the run that never stopped (difference 0). Forget the
+# optimizer's state (weights only, `save_weights`/`set_weights`) or the data order, and it
+# ends somewhere else: not a worse network, necessarily, but not the run you were doing, so
+# its results cannot be compared with it. (The equality is exact here because
+# `notebook.setup()` turns on TensorFlow's deterministic operations.)
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Exercise 1: counting parameters
 #
@@ -465,6 +640,85 @@ def build_and_train(x_train, y_train):
 
 exercises.check_iris_network(build_and_train)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 4 (build it): the test loop's count
+#
+# Write `count_correct(logits, labels)` with TensorFlow: `logits` is one batch of network
+# outputs (one row per example, no softmax applied), `labels` the batch's class numbers as an
+# `int32` tensor, as the source loads them. Return how many predictions are right, as the
+# body of the source's test loop computes it. The check calls it on batches of its own, with
+# Keras' accuracy metrics switched off.
+
+# %% slideshow={"slide_type": "fragment"}
+answer = ...  # your code here: answer = count_correct
+exercises.check_count_correct(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: the source's loop body; argmax gives int64, so ask for int32 (or cast) before tf.equal
+def count_correct(logits, labels):
+    probabilities = tf.nn.softmax(logits, axis=1)
+    predicted = tf.argmax(probabilities, axis=1, output_type=tf.int32)
+    return int(tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.int32)))
+
+
+answer = count_correct
+exercises.check_count_correct(answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 5 (build it): a skip connection
+#
+# Write `skip_model()`, which returns a new, untrained model for the 4 iris features, written
+# with the Functional API: a hidden `Dense(8, activation="relu")` on the features, then the
+# hidden layer's 8 outputs **concatenated with the 4 features themselves** (the skip
+# connection), then `Dense(3, activation="softmax")`. The check counts its parameters, runs it
+# on flowers of its own, and switches the hidden layer off to see whether the input still
+# reaches the output.
+
+# %% slideshow={"slide_type": "fragment"}
+answer = ...  # your code here: answer = skip_model
+exercises.check_skip_model(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: the input tensor is used twice, by the hidden layer and by Concatenate
+def skip_model():
+    features = keras.Input(shape=(4,))
+    hidden = keras.layers.Dense(8, activation="relu")(features)
+    joined = keras.layers.Concatenate()([hidden, features])
+    return keras.Model(features, keras.layers.Dense(3, activation="softmax")(joined))
+
+
+answer = skip_model
+exercises.check_skip_model(answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 6 (build it): resume a stopped run
+#
+# A run of a small iris network (Adam) on the flowers `x`, `y` was meant to last `num_epochs`
+# epochs, in batches of 32 from `recipe.epoch_batches` (seed 0), as in the saving section. It
+# stopped, and `path` is the `.keras` file saved when it stopped; its name does not give the
+# epoch. Write `resume(path, x, y, num_epochs)`, which finishes the run and returns the
+# trained model. The check runs a network of its own without a stop, and needs your model to
+# end with exactly its weights.
+
+# %% slideshow={"slide_type": "fragment"}
+answer = ...  # your code here: answer = resume
+exercises.check_resume(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: the file brings back the weights and the optimizer's state; the optimizer's step counter gives the
+# epoch; epoch_batches with that initial_epoch gives the remaining epochs' batches
+def resume(path, x, y, num_epochs):
+    network = keras.saving.load_model(path)
+    steps = int(np.ceil(len(x) / 32))
+    epoch = int(network.optimizer.iterations) // steps
+    network.fit(recipe.epoch_batches(x, y, batch_size=32, num_epochs=num_epochs, initial_epoch=epoch),
+                initial_epoch=epoch, epochs=num_epochs, steps_per_epoch=steps, shuffle=False, verbose=0)
+    return network
+
+
+answer = resume
+exercises.check_resume(answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
@@ -482,5 +736,12 @@ exercises.check_iris_network(build_and_train)
 #   every n epochs.
 # - On tiny data `fit` spends its time per epoch, not per step: one repeated dataset, or a
 #   loop compiled into one `tf.function`, makes 500 epochs fast.
+# - The test loop: softmax, `tf.argmax` (`int64`), a cast to the labels' dtype, `tf.equal`,
+#   `tf.reduce_sum`; TensorFlow does not mix dtypes by itself.
+# - The Functional API (`keras.Input`, layers called on tensors, `keras.Model(inputs, outputs)`)
+#   writes graphs that are not chains: several inputs, skip connections.
+# - To resume a run exactly: weights and optimizer state (`model.save`/`keras.saving.load_model`,
+#   `.keras`; `ModelCheckpoint` during `fit`), `initial_epoch`, and the data order of the
+#   remaining epochs (`recipe.epoch_batches`).
 #
 # Next: [09 MNIST](09_mnist.ipynb).

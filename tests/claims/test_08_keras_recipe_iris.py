@@ -195,3 +195,72 @@ def test_the_compiled_loop_is_traced_once_for_any_hyperparameters():
     for learning_rate, l2 in ((0.05, 0.0), (0.3, 0.1)):
         recipe.train_softmax_regression(x_fit, y_fit, x_val, y_val, num_epochs=3, learning_rate=learning_rate, l2=l2)
     assert recipe._compiled_training.experimental_get_tracing_count() == traced
+
+
+@claim(CHAPTER, "## The test loop by hand (网络测试: softmax, argmax, `tf.equal`)",
+       "`tf.argmax` returns `int64` by default")
+def test_argmax_returns_int64_unless_asked_for_int32():
+    scores = tf.constant([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
+    assert tf.argmax(scores, axis=1).dtype == tf.int64
+    assert tf.argmax(scores, axis=1, output_type=tf.int32).dtype == tf.int32
+
+
+@claim(CHAPTER, "## The test loop by hand (网络测试: softmax, argmax, `tf.equal`)",
+       "TensorFlow never converts a dtype silently, and `tf.equal` raises an `InvalidArgumentError` on an `int64` "
+       "prediction against `int32` labels")
+def test_tf_equal_refuses_mixed_integer_dtypes_where_numpy_promotes():
+    predicted, labels = tf.constant([1, 0], tf.int64), tf.constant([1, 2], tf.int32)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.equal(predicted, labels)
+    with pytest.raises((tf.errors.InvalidArgumentError, TypeError)):
+        predicted + labels  # no silent conversion in arithmetic either
+    assert list(np.asarray(predicted) == np.asarray(labels)) == [True, False]  # NumPy promotes
+    assert list(tf.equal(tf.cast(predicted, tf.int32), labels).numpy()) == [True, False]
+
+
+@claim(CHAPTER, "## The Functional API (函数式 API)",
+       "the Functional API has the advantage that Keras knows the graph before any data flow")
+def test_a_functional_model_knows_its_connections_and_checks_shapes_when_built():
+    first, second = keras.Input((2,), name="first"), keras.Input((3,), name="second")
+    model = keras.Model([first, second], keras.layers.Concatenate()([first, second]))
+    assert model.output.shape == (None, 5)  # known before any data
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        model.summary()
+    assert "Connected to" in printed.getvalue() and "first" in printed.getvalue()
+    with pytest.raises(ValueError):
+        keras.layers.Add()([first, second])  # shapes (2,) and (3,) refused as the graph is written
+
+
+def _one_step_model():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy")
+    x, y = np.random.default_rng(8).normal(size=(16, 4)).astype(np.float32), np.arange(16) % 3
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    return model
+
+
+@claim(CHAPTER, "## Saving and resuming a run (保存模型, 断点续训)",
+       "`keras.saving.load_model(\"run.keras\")` gives the model back, compiled and ready to `fit`")
+def test_a_keras_file_keeps_the_weights_the_compile_settings_and_the_optimizer_state(tmp_path):
+    model = _one_step_model()
+    path = str(tmp_path / "run.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.compiled and isinstance(loaded.optimizer, keras.optimizers.Adam)
+    assert int(loaded.optimizer.iterations) == 2
+    for saved, kept in zip(model.optimizer.variables, loaded.optimizer.variables):
+        np.testing.assert_array_equal(np.asarray(saved), np.asarray(kept))  # Adam's moments and its counter
+    for saved, kept in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(saved, kept)
+
+
+@claim(CHAPTER, "## Saving and resuming a run (保存模型, 断点续训)",
+       "makes `fit` save such a file after every epoch")
+def test_model_checkpoint_saves_after_every_epoch_by_default(tmp_path):
+    model = _one_step_model()
+    checkpoint = keras.callbacks.ModelCheckpoint(str(tmp_path / "epoch_{epoch:02d}.keras"))
+    assert checkpoint.save_freq == "epoch"
+    x, y = np.zeros((8, 4), np.float32), np.zeros(8, np.int64)
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[checkpoint])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["epoch_01.keras", "epoch_02.keras", "epoch_03.keras"]
