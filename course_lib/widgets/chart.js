@@ -140,7 +140,10 @@ export function themedSpec(spec, dark) {
   if (!dark) return spec;
   const { datasets, ...rest } = spec;
   const themed = lightInk(rest);
-  return { ...themed, ...(datasets ? { datasets } : {}), config: { ...themed.config, background: "transparent" } };
+  // a legend of shapes alone (the Playground's training and validation points) draws them black
+  const legend = { symbolBaseFillColor: DARK_INK, symbolBaseStrokeColor: DARK_INK, ...themed.config?.legend };
+  return { ...themed, ...(datasets ? { datasets } : {}),
+           config: { ...themed.config, background: "transparent", legend } };
 }
 
 /** The views of a spec whose width is a number: the spec itself, or the charts of its `hconcat`. */

@@ -4,8 +4,9 @@ The other browser tests check that panels work; these check that they look as if
 a student or an instructor meets them:
 
 - in JupyterLab at 1,280 x 800 with the file browser open, in the light and the dark theme:
-  chapter 05 opened without running anything (its panels answer their controls without a
-  kernel) and chapter 00's panel run with a kernel;
+  chapter 06 opened without running anything (its polynomial panel answers its controls without
+  a kernel, its Playground says in its kernel note that it needs one) and chapter 00's panel run
+  with a kernel;
 - on a page of the offline site and on a slide of the offline deck (``make site``,
   ``make slides``; chapter 05 only, to keep the build short).
 
@@ -33,7 +34,9 @@ SHOTS = ROOT / "test-artifacts" / "look"
 VIEWPORT = {"width": 1280, "height": 800}
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 MIN_CONTRAST = 4.5
-KERNEL_FREE_CHAPTER = "05_losses.ipynb"
+#: Chapter 06 opened without a kernel: its polynomial panel works without one, its Playground trains in
+#: the kernel and must say so in its kernel note.
+KERNEL_FREE_CHAPTER = "06_overfitting_regularization.ipynb"
 KERNEL_CHAPTER = "00_welcome.ipynb"
 LOAD_TIMEOUT = 90
 
@@ -120,8 +123,8 @@ def both_themes(notebook, name):
         for theme in THEMES:
             if theme != "light":
                 choose_theme(notebook.page, theme)
-            found, path = panel_problems(notebook.page, f"{name}-{theme}")
-            problems += [f"{theme} ({path}): {problem}" for problem in found]
+            found, _ = panel_problems(notebook.page, f"{name}-{theme}")
+            problems += [f"{theme}: {problem}" for problem in found]
     finally:
         choose_theme(notebook.page, "light")  # the theme is a user setting: the next tests expect light
     return problems
@@ -138,7 +141,7 @@ def shot(page, name):
 def panel_problems(page, name, selector=".course-panel"):
     """Every panel (``selector``) on ``page`` drawn and checked: the problems found, each named with its panel's number.
 
-    The first panel's screenshot is saved as ``name``; returns (problems, its path).
+    Each panel's screenshot is saved as ``name``-panel``index``; returns (problems, the last one's path).
     """
     page.wait_for_function(f"document.querySelectorAll({json.dumps(selector + ' canvas')}).length > 0",
                            timeout=LOAD_TIMEOUT * 1000)
@@ -149,9 +152,8 @@ def panel_problems(page, name, selector=".course-panel"):
         assert PanelView(panel).wait_for_first_output(RENDER_TIMEOUT)["image"], f"panel {index} drew no chart"
         panel.scroll_into_view_if_needed()
         page.wait_for_timeout(500)  # a chart narrower than its first drawing is drawn again (150 ms after a resize)
-        problems += [f"panel {index}: {problem}" for problem in panel.evaluate(LOOK_JS)]
-        if index == 0:
-            path = shot(page, name)
+        path = shot(page, f"{name}-panel{index}")
+        problems += [f"panel {index} ({path}): {problem}" for problem in panel.evaluate(LOOK_JS)]
     problems += [f"test marker in code: {code[:60]!r}" for code in page.evaluate(CODE_JS) if TEST_MARKER.search(code)]
     return problems, path
 
@@ -167,10 +169,13 @@ def open_in_lab(browser, lab, name):
     return notebook
 
 
-def test_a_kernel_free_panel_looks_finished_without_a_kernel(browser, lab):
+def test_panels_opened_without_a_kernel_look_finished(browser, lab):
     notebook = open_in_lab(browser, lab, KERNEL_FREE_CHAPTER)
     try:
-        problems = both_themes(notebook, "lab-kernel-free")
+        note = notebook.page.locator(".course-panel .course-kernel-note")
+        note.first.wait_for(timeout=RENDER_TIMEOUT * 1000)  # the Playground's, once no kernel has answered
+        assert "Run this cell" in note.first.inner_text()
+        problems = both_themes(notebook, "lab-no-kernel")
         assert not problems, problems
     finally:
         notebook.close()

@@ -89,7 +89,8 @@ test("on a dark page the chart has no white box; on a light page its spec is unt
   const { themedSpec, darkPage } = await import("../../course_lib/widgets/chart.js");
   const spec = { mark: "line", config: { axis: { labelFontSize: 12 } } };
   assert.equal(themedSpec(spec, false), spec);
-  assert.deepEqual(themedSpec(spec, true).config, { axis: { labelFontSize: 12 }, background: "transparent" });
+  assert.deepEqual(themedSpec(spec, true).config, { axis: { labelFontSize: 12 }, background: "transparent",
+                                                   legend: { symbolBaseFillColor: "#e0e0e0", symbolBaseStrokeColor: "#e0e0e0" } });
   const drawn = themedSpec({ layer: [{ mark: { type: "point", color: "black" } },
                                      { encoding: { color: { scale: { range: ["#ff7f0e", "black"] } } } },
                                      { encoding: { color: { scale: { range: ["white", "black"] } } } }],
