@@ -288,19 +288,24 @@ def capacity_table(results):
 def together_table(results):
     lines = ["| kernels at once | seconds to the first panel (each kernel) | slowest | per core | load (1 min) before |",
              "|---:|---|---:|---:|---:|"]
-    for run in results["together"]:
+    for run in sorted(results["together"] + results.get("together_earlier", []), key=lambda run: run["kernels"]):
         per_core = run["kernels"] / run["load_before"]["cpus"]
         lines.append(f"| {run['kernels']} | {', '.join(f'{s:.0f}' for s in sorted(run['seconds']))} "
                      f"| {max(run['seconds']):.0f} s | {per_core:g} | {run['load_before']['load_1min']} |")
+    repeated = ", repeated" if results.get("together_earlier") else ""
+    every_run = results["together"] + results.get("together_earlier", [])
     fewest, most = results["together"][0], results["together"][-1]
     cpus = fewest["load_before"]["cpus"]
-    lines += ["", f"From {fewest['kernels'] / cpus:g} to {most['kernels'] / cpus:g} kernels per core, the slowest "
-              f"student waits {max(most['seconds']) / max(fewest['seconds']):.1f} times as long for the panel "
-              f"({max(fewest['seconds']):.0f} s, then {max(most['seconds']):.0f} s), for "
-              f"{most['kernels'] / fewest['kernels']:g} times as many kernels. The machine was shared with "
-              "other jobs (the load before each run is in the table), which the kernels took CPU time from: "
-              "on a node of its own a class would start faster, and the wait would grow closer to the "
-              "number of kernels per core."]
+    slowest = max(max(run["seconds"]) for run in every_run if run["kernels"] == most["kernels"])
+    lines += ["", f"In the latest run{repeated}: from {fewest['kernels'] / cpus:g} to {most['kernels'] / cpus:g} "
+              f"kernels per core, the slowest student waited {max(most['seconds']) / max(fewest['seconds']):.1f} "
+              f"times as long for the panel ({max(fewest['seconds']):.0f} s, then {max(most['seconds']):.0f} s), "
+              f"for {most['kernels'] / fewest['kernels']:g} times as many kernels. The machine was shared with other "
+              "jobs (the load before each run is in the table; it counts the kernels of the run before it too), "
+              "and the kernels took CPU time from those jobs as well as from each other: these figures do not "
+              "show how the wait grows on a node of its own. What they show: "
+              f"{most['kernels'] / cpus:g} students per core, starting chapter {most['chapter']} together, each "
+              f"reached its panel within {slowest:.0f} s here."]
     return "\n".join(lines)
 
 
@@ -342,6 +347,8 @@ def main(argv=None):
         counts = [int(value) for value in arguments.values] or [2, 4, 8]
         runs = {run["kernels"]: run for run in results.get("together", [])}
         for count in counts:
+            if count in runs:  # kept: on a shared machine one run is not the whole story
+                results.setdefault("together_earlier", []).append(runs.pop(count))
             run = together(count)
             print(json.dumps(run), flush=True)
             runs[count] = run
