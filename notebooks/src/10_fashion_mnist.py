@@ -24,7 +24,8 @@
 # - name the overfitting the curves show, and fix it with dropout and early stopping;
 # - train the same network with `fit`, and compare accuracy and time;
 # - try a small convolutional network (`Conv2D`) on the same images, and compute its output
-#   shapes for any `strides` and `padding`.
+#   shapes for any `strides` and `padding`;
+# - meet the LSTM layer on a sequence task, against a Dense network.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
@@ -41,8 +42,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, classifiers, data, plots, training
+from course_lib import checks, classifiers, data, plots, sequences, training
 from course_lib.exercises import classifiers as exercises
+from course_lib.exercises import sequences as sequence_exercises
 from course_lib.widgets.classifiers import epochs_width_panel, image_browser_panel
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -484,6 +486,90 @@ checks.milestone("cases where the formula and Keras disagree", disagreements, at
 ones_layer = keras.layers.Conv2D(1, 3, strides=2, padding="same", use_bias=False, kernel_initializer="ones")
 print("zeros before and after each axis:", classifiers.same_padding(4, 3, 2))
 print(ones_layer(np.ones((1, 4, 4, 1), np.float32))[0, :, :, 0].numpy())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Sequences: the LSTM layer (长短期记忆网络)
+#
+# The source names the LSTM layer among the recipe's layers and stops there. An LSTM
+# reads a sequence one step at a time with the same weights at every step, and carries two
+# vectors from one step to the next: its output $h$ and a cell state $c$, its memory. Four
+# gates, each a Dense layer of the step's input and the previous $h$ side by side, decide
+# what to forget of $c$, what to write into it (an input gate and a candidate value) and what
+# to show as the new $h$ (the output gate).
+#
+# A task that needs the memory, small enough for a CPU: the **adding problem** (加法问题).
+# Each sequence has 20 steps of two numbers, a random value in $[0, 1)$ and a marker; two
+# steps are marked, anywhere, and the target is the sum of their values
+# (`sequences.adding_problem`):
+
+# %% slideshow={"slide_type": "fragment"}
+seq_train, sum_train = sequences.adding_problem(6000, seed=0)
+seq_test, sum_test = sequences.adding_problem(1000, seed=1)
+marked = np.flatnonzero(seq_train[0, :, 1])
+print("x shape (sequences, steps, features):", seq_train.shape)
+print(f"sequence 0: marked steps {marked.tolist()}, values {np.round(seq_train[0, marked, 0], 3).tolist()}, "
+      f"target {sum_train[0]:.3f}")
+baseline_mse = float(np.mean((sum_test - sum_train.mean()) ** 2))
+print(f"test MSE of always predicting the training mean: {baseline_mse:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The arguments of `keras.layers.LSTM` (from the installed Keras' source) that matter first:
+#
+# | argument | default | what it does |
+# |---|---|---|
+# | `units` | (required) | width of $h$ and $c$, and of the output |
+# | `activation` | `"tanh"` | squashes the candidate value and the cell state shown as $h$ |
+# | `recurrent_activation` | `"sigmoid"` | the gates: each a share between 0 and 1 |
+# | `return_sequences` | `False` | `True`: the output of every step, not only the last |
+# | `return_state` | `False` | `True`: also the final $h$ and $c$ |
+# | `dropout`, `recurrent_dropout` | `0.0` | dropout of the inputs, and of $h$ between steps |
+# | `go_backwards` | `False` | read the sequence from its end |
+# | `stateful` | `False` | keep $c$ and $h$ from one batch to the next |
+#
+# An LSTM takes batches shaped (batch, steps, features). With `return_sequences=False` (the
+# default) it returns (batch, units); with `True`, (batch, steps, units), which another
+# recurrent layer can read. Each gate has $units \cdot (features + units)$ weights and
+# $units$ biases:
+
+# %% slideshow={"slide_type": "fragment"}
+lstm_layer = keras.layers.LSTM(16)
+print("return_sequences=False:", tuple(lstm_layer(seq_train[:4]).shape))
+print("return_sequences=True: ", tuple(keras.layers.LSTM(16, return_sequences=True)(seq_train[:4]).shape))
+output, last_h, last_c = keras.layers.LSTM(16, return_state=True)(seq_train[:4])
+print("return_state=True:     ", [tuple(part.shape) for part in (output, last_h, last_c)])
+print(f"parameters: Keras {lstm_layer.count_params()}, formula 4 · (16 · (2 + 16) + 16) = "
+      f"{sequences.lstm_parameter_count(2, 16)}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The comparison: an LSTM of 16 units against a Dense network on the flattened sequence
+# (Dense(64, relu), more than twice the parameters), the same data, batches, optimizer
+# (Adam at 0.01) and epochs (`sequences.train_and_compare`), measured on the test sequences:
+
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+sequence_results = sequences.train_and_compare(seq_train, sum_train, seq_test, sum_test, num_epochs=8)
+print(f"{'epoch':>5} {'LSTM':>8} {'Dense':>8}   (test MSE)")
+for epoch, (lstm_mse, dense_mse) in enumerate(zip(sequence_results["LSTM"]["test_mse"],
+                                                    sequence_results["Dense"]["test_mse"]), start=1):
+    print(f"{epoch:>5} {lstm_mse:8.4f} {dense_mse:8.4f}")
+sequences.comparison_figure(sequence_results, baseline_mse)
+
+# %% slideshow={"slide_type": "fragment"}
+for name, result in sequence_results.items():
+    print(f"{name}: {result['num_parameters']:,} parameters")
+checks.milestone("LSTM's test MSE after 8 epochs", sequence_results["LSTM"]["test_mse"][-1], at_most=0.01)
+checks.milestone("Dense's test MSE after 8 epochs", sequence_results["Dense"]["test_mse"][-1], at_least=0.05)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Both start at the MSE of guessing the mean. The LSTM, after a plateau of a few epochs,
+# finds the trick and its test MSE falls below 0.01; the Dense network, with twice the
+# parameters, is still above 0.05 after the same 8 epochs. The recurrence is the reason: the
+# LSTM applies one rule at every step ("if marked, add the value to the memory") and learns
+# it once, from every step of every sequence; the Dense network has a separate weight for
+# each position and must learn the rule 20 times over, from the few sequences that happen
+# to mark that position.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 9 Interactive: browse the test set (测试图片浏览)
 #
 # The probability the GradientTape-trained network gives each class. Switch to
 # *misclassified* and look at how many mistakes are shirts.
@@ -625,6 +711,26 @@ def conv_output_shape(height, width, kernel_size, strides, padding):
 
 exercises.check_conv_output_shape(conv_output_shape)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 6 (build it): the parameters of an LSTM layer (参数个数)
+#
+# Write `lstm_parameter_count(features, units)`: how many trainable numbers
+# `keras.layers.LSTM(units)` holds when each step of its input has `features` numbers. The
+# check asks about layers of its own; Keras' recurrent layers are switched off while your
+# function runs.
+
+# %% slideshow={"slide_type": "skip"}
+lstm_parameter_count = ...  # your code here: def lstm_parameter_count(features, units): ...
+sequence_exercises.check_lstm_parameter_count(lstm_parameter_count)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution: four gates, each a Dense layer of [input, previous output]
+def lstm_parameter_count(features, units):
+    return 4 * (units * (features + units) + units)
+
+
+sequence_exercises.check_lstm_parameter_count(lstm_parameter_count)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
@@ -645,5 +751,8 @@ exercises.check_conv_output_shape(conv_output_shape)
 #   20. Images call for convolutions, sequences for recurrent layers such as `keras.layers.LSTM`.
 # - `Conv2D`'s output along an axis: $\lfloor (n - k)/s \rfloor + 1$ with `padding="valid"`,
 #   $\lceil n/s \rceil$ with `"same"`, which puts an odd zero at the bottom and on the right.
+# - `keras.layers.LSTM(units)` reads (batch, steps, features) step by step with four gates and a
+#   cell state; on the adding problem it learns what a Dense network on the flattened sequence,
+#   with twice the parameters, does not.
 #
 # Previous: [09 MNIST](09_mnist.ipynb). Next: [11 When training goes wrong (常见错误与调试)](11_debugging.ipynb).

@@ -105,3 +105,30 @@ def test_same_padding_puts_the_odd_zero_after():
     wide = keras.layers.Conv2D(1, 4, strides=1, padding="same", use_bias=False, kernel_initializer="ones")
     row = wide(np.ones((1, 1, 6, 1), np.float32))[0, 0, :, 0].numpy()  # 3 zeros along the row: 1 before, 2 after
     np.testing.assert_array_equal(row, [3, 4, 4, 4, 3, 2])
+
+
+@claim(CHAPTER, "### Sequences: the LSTM layer (长短期记忆网络)",
+       "The arguments of `keras.layers.LSTM` (from the installed Keras' source) that matter first")
+def test_lstm_arguments_and_defaults_are_the_table_s():
+    import inspect
+
+    parameters = inspect.signature(keras.layers.LSTM.__init__).parameters
+    table = {"activation": "tanh", "recurrent_activation": "sigmoid", "return_sequences": False,
+             "return_state": False, "dropout": 0.0, "recurrent_dropout": 0.0, "go_backwards": False,
+             "stateful": False}
+    assert parameters["units"].default is inspect.Parameter.empty  # required
+    assert {name: parameters[name].default for name in table} == table
+
+
+@claim(CHAPTER, "### Sequences: the LSTM layer (长短期记忆网络)",
+       "With `return_sequences=False` (the default) it returns (batch, units); with `True`, (batch, steps, units)")
+def test_lstm_returns_the_last_step_or_every_step():
+    batch = np.random.default_rng(0).uniform(size=(3, 5, 2)).astype(np.float32)
+    layer = keras.layers.LSTM(4)
+    assert layer.return_sequences is False and tuple(layer(batch).shape) == (3, 4)
+    every_step = keras.layers.LSTM(4, return_sequences=True)
+    outputs = every_step(batch)
+    assert tuple(outputs.shape) == (3, 5, 4)
+    last, h, c = keras.layers.LSTM(4, return_state=True)(batch)
+    np.testing.assert_allclose(last, h)  # the output is the last h
+    assert tuple(c.shape) == (3, 4)
