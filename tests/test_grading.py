@@ -15,7 +15,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 
 import nbformat
 import numpy as np

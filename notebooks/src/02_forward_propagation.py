@@ -28,6 +28,8 @@
 # - see why the source's other loss, `reduce_sum(...)/b`, takes 10 times larger steps at the
 #   "same" learning rate, and test why its pixels in [−1, 1] help;
 # - compute gradients by backpropagation yourself and check them against `GradientTape`;
+# - check a backward pass by finite differences, and choose its step and dtype;
+# - measure what the tape keeps from the forward pass, and how that grows with the batch;
 # - explore learning rate, batch size and loss in a panel, one epoch at a time.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
@@ -44,7 +46,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, data, forward, plots, training
+from course_lib import autodiff, checks, data, forward, plots, training
+from course_lib.exercises import autodiff as autodiff_exercises
 from course_lib.exercises import forward as exercises
 from course_lib.widgets.forward import train_one_epoch_panel
 
@@ -507,9 +510,9 @@ def backward_mse(weights, biases, x, y):
     num_images, num_classes = out.shape
     delta3 = 2 * (out - y) / (num_images * num_classes)
     d_w3, d_b3 = tf.transpose(h2) @ delta3, tf.reduce_sum(delta3, axis=0)
-    delta2 = (delta3 @ tf.transpose(w3)) * tf.cast(z2 > 0, tf.float32)
+    delta2 = (delta3 @ tf.transpose(w3)) * tf.cast(z2 > 0, z2.dtype)  # the mask in the network's dtype
     d_w2, d_b2 = tf.transpose(h1) @ delta2, tf.reduce_sum(delta2, axis=0)
-    delta1 = (delta2 @ tf.transpose(w2)) * tf.cast(z1 > 0, tf.float32)
+    delta1 = (delta2 @ tf.transpose(w2)) * tf.cast(z1 > 0, z1.dtype)
     d_w1, d_b1 = tf.transpose(x) @ delta1, tf.reduce_sum(delta1, axis=0)
     return [d_w1, d_w2, d_w3], [d_b1, d_b2, d_b3]
 
@@ -564,6 +567,178 @@ checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the
 #   the output gradient $\delta_3$ of cross entropy (exercise 4 derives it) is small once the
 #   network is right on most images. With a constant learning rate the steps shrink with it: chapter 03 looks at
 #   the learning rate near a minimum.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Checking a backward pass by finite differences (数值梯度检验)
+#
+# `backward_mse` agreed with the tape, but a backward pass written for a new layer has no tape
+# to compare with. The check that needs nothing but the loss itself is the definition of the
+# derivative: nudge one weight by a small step $h$ and watch the loss,
+#
+# $$\frac{\partial L}{\partial w} \approx \frac{L(w + h) - L(w - h)}{2h}
+#   \qquad\text{(central difference, 中心差分)} .$$
+#
+# Three choices make it trustworthy:
+#
+# - **Central, not one-sided.** By Taylor's formula the one-sided $(L(w+h) - L(w))/h$ is off by
+#   about $\frac{h}{2}L''$, the central one by about $\frac{h^2}{6}L'''$: this **truncation**
+#   error (截断误差) shrinks with the step.
+# - **A step neither too large nor too small.** Each value of $L$ is rounded to the precision
+#   $\varepsilon$ of its dtype, and the difference divides that **round-off** error (舍入误差) by
+#   $h$: about $\varepsilon|L|/h$, which grows as the step shrinks. The sum of the two is smallest
+#   in between, near $h \approx \varepsilon^{1/3}$ for the central difference.
+# - **float64.** Its $\varepsilon = 2^{-52}$ against float32's $2^{-23}$: in float32 even the best
+#   step leaves an error far larger than a bug in a small part of the gradient.
+#
+# The **relative error** (相对误差) $|g - \hat g| / \max(|g|, |\hat g|)$ judges the agreement,
+# whatever the size of the gradient (`autodiff.relative_error`). Here is the error against the
+# step for one weight of $W_2$, on 16 training images, with the exact derivative from the tape
+# in float64. The loss is cross entropy here: with the MSE, this ReLU network's loss along one
+# weight is a parabola between the ReLU's kinks, its third derivative vanishes, and the central
+# difference would have no truncation error to show. The loss is written in NumPy, so that each
+# dtype keeps its own rounding:
+
+# %% slideshow={"slide_type": "fragment"}
+def scores_of(weights, biases, x):
+    """The network's output scores, computed in NumPy in the dtype of its arrays."""
+    h = x
+    for w, b in zip(weights[:-1], biases[:-1]):
+        h = np.maximum(h @ w + b, 0)
+    return h @ weights[-1] + biases[-1]
+
+
+def cross_entropy_of(scores, y):
+    """Mean cross entropy of one-hot ``y`` and softmax(scores), the largest score subtracted first."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return -np.mean(np.sum(y * (shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))), axis=1))
+
+
+x64, y64 = x_train[:16].astype(np.float64), y_train[:16].astype(np.float64)
+weights64 = [w.numpy().astype(np.float64) for w in untrained.weights]
+biases64 = [b.numpy().astype(np.float64) for b in untrained.biases]
+watched = [tf.constant(a) for a in weights64 + biases64]
+with tf.GradientTape() as tape:
+    tape.watch(watched)
+    h = tf.constant(x64)
+    for w, b in zip(watched[:2], watched[3:5]):
+        h = tf.nn.relu(h @ w + b)
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(y64, h @ watched[2] + watched[5]))
+exact_w2 = tape.gradient(loss, watched[1]).numpy()
+row, column = np.unravel_index(np.argmax(np.abs(exact_w2)), exact_w2.shape)
+in_dtype = {dtype: ([w.astype(dtype) for w in weights64], [b.astype(dtype) for b in biases64],
+                    x64.astype(dtype), y64.astype(dtype)) for dtype in (np.float64, np.float32)}
+
+
+def loss_along_one_weight(value):
+    """The loss with the weight W2[row, column] set to ``value``, computed in the dtype of ``value``."""
+    weights, biases, x, y = in_dtype[type(value)]
+    weights = list(weights)
+    weights[1] = weights[1].copy()
+    weights[1][row, column] = value
+    return cross_entropy_of(scores_of(weights, biases, x), y)
+
+
+step_errors = autodiff.step_size_errors(loss_along_one_weight, weights64[1][row, column], exact_w2[row, column])
+for label, errors in step_errors.items():
+    best = int(np.argmin(errors))
+    print(f"{label:30} best step {autodiff.STEPS[best]:.0e}: relative error {errors[best]:.0e}")
+autodiff.step_size_figure(step_errors, title=f"dL/dW2[{row}, {column}] by finite differences, against the step")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Read the figure from the right: at large steps the truncation error falls as the step
+# shrinks, twice as steeply (slope $2$ on the log-log axes) for the central difference as for
+# the one-sided one (slope $1$); then round-off takes over and the error climbs again, with slope
+# $-1$. Each curve's best step is circled and printed above. In float32 the bottom of the curve
+# lies far above float64's, and at the smallest steps $w + h$ rounds back to $w$: the difference
+# is zero and the error total.
+#
+# The check itself, `autodiff.gradient_check`: differencing all 235146 parameters would take
+# two forward passes each, so it draws a few entries of each weight and bias array (5 here)
+# and reports the largest relative error per array. On `backward_mse`, in float64, with the
+# central difference and a step of $10^{-6}$:
+
+# %% slideshow={"slide_type": "fragment"}
+def loss_of(parameters):
+    """The MSE that backward_mse differentiates, in float64."""
+    return np.mean((scores_of(parameters[:3], parameters[3:], x64) - y64) ** 2)
+
+
+exact_weights, exact_biases = backward_mse(watched[:3], watched[3:], tf.constant(x64), tf.constant(y64))
+exact = [g.numpy() for g in exact_weights + exact_biases]
+print("parameters in all:", sum(forward.parameter_counts()))
+relative_errors = autodiff.gradient_check(loss_of, weights64 + biases64, exact, num_entries=5, step=1e-6)
+print("largest relative error of W1, W2, W3, b1, b2, b3:", ", ".join(f"{e:.0e}" for e in relative_errors))
+checks.milestone("largest relative error of backward_mse against finite differences", max(relative_errors),
+                 at_most=1e-5, digits=5)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# And a slip the shapes do not catch: the first layer's bias gradient taken as the *mean* of
+# $\delta_1$ over the batch instead of its sum. The check points at that one array:
+
+# %% slideshow={"slide_type": "fragment"}
+slipped = list(exact)
+slipped[3] = exact[3] / len(x64)  # dL/db1 averaged over the images instead of summed
+slipped_errors = autodiff.gradient_check(loss_of, weights64 + biases64, slipped, num_entries=5, step=1e-6)
+print("with the slip, W1, W2, W3, b1, b2, b3:", ", ".join(f"{e:.0e}" for e in slipped_errors))
+checks.milestone("relative error of the slipped dL/db1", slipped_errors[3], at_least=0.5, digits=1)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What backpropagation keeps, and what it costs (反向传播的内存代价)
+#
+# Look at what each line of `backward_mse` reads. $\partial L/\partial W_\ell = h_{\ell-1}^\top\delta_\ell$
+# needs the layer's *input* $h_{\ell-1}$, for every image of the batch; the ReLU's mask needs
+# its pre-activation (or its output); the loss's gradient needs the output. So the forward pass
+# cannot throw its intermediate results away: they must stay in memory until the backward pass
+# has used them. That is what the tape holds between the `with` block and `tape.gradient`, and
+# it grows with the batch. Chapter 01's engine drew this graph for single numbers; a tensor
+# network has the same graph with a batch of numbers on each arrow.
+#
+# The same graph explains why gradients **add**. Each pixel feeds all 256 units of the first
+# layer, so its gradient is the sum of what comes back from each of them: that sum is the
+# product $\delta_1 W_1^\top$. A bias is added to every image of the batch, so its gradient
+# sums $\delta$ over the batch (the `reduce_sum(..., axis=0)` of `backward_mse`).
+#
+# Measured, not predicted: `autodiff.kept_by_tape` runs the forward pass and the MSE under a
+# tape and lists the tensors still alive afterwards because the tape keeps them, for a few
+# batch sizes, on the untrained network:
+
+# %% slideshow={"slide_type": "fragment"}
+kept = {}
+for batch_size in (1, 32, 128, 512, 2048):
+    kept[batch_size] = autodiff.kept_by_tape(
+        lambda: forward.mse(y_train[:batch_size], untrained(x_train[:batch_size])))
+    total = sum(size for _, _, size in kept[batch_size])
+    print(f"batch {batch_size:5}: {len(kept[batch_size])} tensors kept, {total / 1e6:7.3f} MB")
+print("for one image:", ", ".join(f"{shape}" for shape, _, _ in kept[1]))
+
+# %% slideshow={"slide_type": "fragment"}
+totals = np.array([sum(size for _, _, size in kept[b]) for b in kept])
+sizes = np.array(list(kept))
+per_image = (totals[-1] - totals[0]) / (sizes[-1] - sizes[0])
+print(f"per image: {per_image:.0f} bytes = {per_image / 4:.0f} float32 numbers; "
+      f"whatever the batch: {(totals[0] - per_image) / 1e6:.3f} MB")
+print(f"all {len(x_train)} training images in one batch: {per_image * len(x_train) / 1e6:.0f} MB")
+figure, ax = plots.new_figure(6.0, 3.4)
+ax.plot(sizes, totals / 1e6, marker="o", label="kept by the tape (measured)")
+ax.axhline((totals[0] - per_image) / 1e6, color="0.5", linestyle="--", label="the part that does not grow")
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("batch size")
+ax.set_ylabel("MB kept for the backward pass")
+ax.set_title("What GradientTape keeps, 784-256-128-10 network, MSE")
+ax.legend()
+figure
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# For one image the list reads like the backward pass: the image itself (784 numbers, for
+# $\partial L/\partial W_1 = x^\top\delta_1$), two tensors of 256 and two of 128 (each layer's
+# product and its ReLU output, which is also the next layer's input), and a few of 10 for the
+# output and the loss; plus a copy of each weight matrix and bias vector, read once whatever
+# the batch. The part that grows is linear in the batch size, and in the width and depth of the
+# network. This memory, not the arithmetic, is often what limits the batch size on a GPU; the
+# remedies trade it for time (recompute parts of the forward pass during the backward pass:
+# gradient checkpointing, 梯度检查点).
+
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: one epoch at a time
@@ -686,6 +861,55 @@ def backward_cross_entropy(weights, biases, x, y):
 
 exercises.check_backward_pass(backward_cross_entropy)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 5: build it, finite differences
+#
+# Write `numerical_gradient(f, x)`: the gradient of the number `f(x)` at the float64 array `x`
+# (any shape), one entry at a time by finite differences, with the difference and the step of
+# your choice. Leave `x` as you found it. The check runs your function on functions and points
+# it draws afresh and wants a relative error below $10^{-6}$ everywhere; the course's own
+# `autodiff.numerical_gradient` is off limits.
+
+# %% slideshow={"slide_type": "fragment"}
+numerical_gradient = ...  # your code here: def numerical_gradient(f, x): ...
+autodiff_exercises.check_numerical_gradient(numerical_gradient)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution
+def numerical_gradient(f, x, step=1e-6):
+    gradient = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + step
+        above = f(x)
+        x[index] = original - step
+        below = f(x)
+        x[index] = original  # put it back
+        gradient[index] = (above - below) / (2 * step)
+    return gradient
+
+
+autodiff_exercises.check_numerical_gradient(numerical_gradient)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Exercise 6: what the tape keeps for a wider network
+#
+# How many bytes does `GradientTape` keep **per image** of a batch for the MSE of the source's
+# wider network, 784-512-256-10? Measure it as the section on memory does, with
+# `autodiff.kept_by_tape` on a `forward.MLP` of those sizes at two batch sizes.
+
+# %% slideshow={"slide_type": "skip"}
+answer = ...  # your code here
+exercises.check_tape_bytes_per_image(answer)
+
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
+# Solution
+wider = forward.MLP((784, 512, 256, 10), seed=0)
+one, many = (sum(size for _, _, size in autodiff.kept_by_tape(lambda: forward.mse(y_train[:n], wider(x_train[:n]))))
+             for n in (1, 101))
+answer = (many - one) / 100
+exercises.check_tape_bytes_per_image(answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (小结)
 #
@@ -708,5 +932,9 @@ exercises.check_backward_pass(backward_cross_entropy)
 #   $\partial L/\partial W = h^\top\delta$, $\partial L/\partial b = \sum_\text{batch}\delta$,
 #   $\delta_\text{below} = (\delta W^\top)\odot\mathbb{1}[z > 0]$; it matches `GradientTape`
 #   to float precision.
+# - A backward pass is checked by central differences in float64, entry by entry, judged by the
+#   relative error; the step balances truncation (large steps) against round-off (small ones).
+# - The backward pass needs the forward pass's intermediate results, so the tape keeps them:
+#   memory that grows with the batch size. Gradients add where a value feeds several places.
 #
 # Next: [03 Learning rate and exponential decay](03_learning_rate.ipynb).

@@ -220,11 +220,17 @@ class PanelView:
         """The panel's controls (sliders, dropdowns, toggle buttons, checkboxes, text boxes), in page order.
 
         ``without_kernel``: only those that work without a kernel (not marked as needing it).
+        Each is located by a mark put on it now, not by its place among the others: a control shown
+        only while another has a certain value (``course_lib.widgets.controls``) leaves the page when
+        that one moves, and the controls after it would otherwise take each other's places.
         """
         selector = CONTROL_SELECTOR
         if without_kernel:
             selector = ", ".join(f"{part.strip()}:not(.{NEEDS_KERNEL_CLASS})" for part in CONTROL_SELECTOR.split(","))
-        return self.locator.locator(selector).all()
+        found = self.locator.locator(selector)
+        marks = [found.nth(index).evaluate("(element, mark) => element.dataset.courseControl = mark",
+                                           f"{id(self)}-{index}") for index in range(found.count())]
+        return [self.locator.locator(f'[data-course-control="{mark}"]') for mark in marks]
 
     def button(self):
         """The panel's action button ("Train" and the like), or None for panels that redraw at once."""
