@@ -18,6 +18,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.guide_tables import replaced  # noqa: E402
 from tools.export_html import (WIDGET_VIEW, chapter_title, chapters, is_live, is_panel,  # noqa: E402
                                reachable, widget_state)
 
@@ -27,7 +28,6 @@ WORDS_PER_MINUTE = 130
 #: A lecture spends about twice the reading time on the text and this long on each panel shown live.
 MINUTES_PER_PANEL = 4
 PANEL_CALL = re.compile(r"(\w+_panel)\(")
-TABLES = ("lectures", "panels")
 
 
 def cell_seconds(cell):
@@ -121,17 +121,9 @@ def tables(notebooks=None):
     return {"lectures": lectures_table(rows), "panels": panels_table(rows)}
 
 
-def marked(name):
-    return re.compile(rf"(<!-- {name} table: tools/chapter_table.py -->\n).*?(<!-- end of {name} table -->)", re.S)
-
-
 def with_tables(text, made):
     """``text`` with each marked table replaced by its fresh version."""
-    for name in TABLES:
-        if not marked(name).search(text):
-            raise ValueError(f"{GUIDE.name} has no '<!-- {name} table: tools/chapter_table.py -->' marker")
-        text = marked(name).sub(lambda match: match.group(1) + made[name] + "\n" + match.group(2), text)
-    return text
+    return replaced(text, made, "tools/chapter_table.py", GUIDE.name)
 
 
 def main():

@@ -21,7 +21,6 @@ import datetime
 import json
 import math
 import os
-import re
 import sys
 import threading
 import time
@@ -33,6 +32,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools.guide_tables import replaced  # noqa: E402
 from tools.export_html import chapter_title, chapters  # noqa: E402
 
 RESULTS = ROOT / "classroom" / "sizing.json"
@@ -54,7 +54,6 @@ RUN_BEFORE_CLASS_CPU_SECONDS = 30
 NODES = ((4, 16), (8, 32), (16, 64))
 #: What the node's system (kubelet, the hub's own pods) keeps, in GiB and CPUs.
 NODE_RESERVED_GIB, NODE_RESERVED_CPUS = 1.5, 0.5
-TABLES = ("sizing", "class at once")
 
 #: Played in the kernel after Run All: every training panel the chapter built, to its end.
 PLAY_TRAINING_PANELS = f"""
@@ -315,17 +314,9 @@ def tables(results=None):
             "class at once": together_table(results)}
 
 
-def marked(name):
-    return re.compile(rf"(<!-- {name} table: tools/sizing.py -->\n).*?(<!-- end of {name} table -->)", re.S)
-
-
 def with_tables(text, made):
     """``text`` with each marked table replaced by its version from the saved results."""
-    for name in TABLES:
-        if not marked(name).search(text):
-            raise ValueError(f"{GUIDE.name} has no '<!-- {name} table: tools/sizing.py -->' marker")
-        text = marked(name).sub(lambda match: match.group(1) + made[name] + "\n" + match.group(2), text)
-    return text
+    return replaced(text, made, "tools/sizing.py", GUIDE.name)
 
 
 def main(argv=None):
