@@ -17,6 +17,7 @@ few hundred epochs takes a fraction of a second, fast enough for the Playground
 panel of :mod:`course_lib.widgets.fitting`, which can follow it epoch by epoch.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -46,6 +47,12 @@ def _whole_number(name, value):
     return int(value)
 
 
+def _classifier_run(name, run):
+    """Refuse anything but a trained :class:`ClassifierRun` (what :func:`train_classifier` returns)."""
+    if not isinstance(run, ClassifierRun):
+        raise TypeError(f"{name} must be a trained classifier (what train_classifier returns), got {type(run).__name__}.")
+
+
 def _seed(seed):
     return _whole_number("seed", seed)
 
@@ -55,7 +62,7 @@ def _seed(seed):
 
 def target_curve(x):
     """The curve the regression samples come from: ``sin(πx)`` on [-1, 1], one full wave."""
-    return np.sin(np.pi * np.asarray(x, dtype=np.float64))
+    return np.sin(np.pi * validate.finite_array("x", x, ndim_at_least=0))
 
 
 def polynomial_data(num_train=15, num_validation=200, noise=0.25, seed=0):
@@ -79,7 +86,7 @@ def polynomial_data(num_train=15, num_validation=200, noise=0.25, seed=0):
 def polynomial_features(x, degree):
     """The columns ``1, x, x², …, x^degree``: a polynomial is a linear model on these features."""
     degree = _whole_number("degree", degree)
-    x = np.asarray(x, dtype=np.float64)
+    x = validate.finite_array("x", x)
     if x.ndim != 1:
         raise ValueError(f"x must be a 1-D array of inputs, got shape {x.shape}.")
     return x[:, None] ** np.arange(degree + 1)
@@ -92,7 +99,7 @@ def fit_polynomial(x, y, degree):
     would creep towards, so the effect of the degree is seen without training noise.
     """
     features = polynomial_features(x, degree)
-    y = np.asarray(y, dtype=np.float64)
+    y = validate.finite_array("y", y, ndim_at_least=0)
     if y.shape != (len(features),):
         raise ValueError(f"y must have one value per x ({len(features)}), got shape {y.shape}.")
     coefficients, *_ = np.linalg.lstsq(features, y, rcond=None)
@@ -101,15 +108,15 @@ def fit_polynomial(x, y, degree):
 
 def predict_polynomial(coefficients, x):
     """The polynomial with ``coefficients`` (constant first) evaluated at ``x``."""
-    coefficients = np.asarray(coefficients, dtype=np.float64)
-    if coefficients.ndim != 1 or len(coefficients) == 0:
+    coefficients = validate.finite_array("coefficients", coefficients, ndim_at_least=0)
+    if coefficients.ndim != 1:
         raise ValueError("coefficients must be a non-empty 1-D array, constant first.")
     return polynomial_features(x, len(coefficients) - 1) @ coefficients
 
 
 def mean_squared_error(y_true, y_pred):
     """:func:`course_lib.losses.mse` of two arrays of the same shape, in float64, as a float."""
-    y_true, y_pred = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
+    y_true, y_pred = validate.finite_array("y_true", y_true), validate.finite_array("y_pred", y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"shapes differ: {y_true.shape} and {y_pred.shape}.")
     return float(losses.mse(y_true, y_pred))
@@ -380,6 +387,7 @@ def near_zero_share(kernels, threshold=1e-2):
 
 def decision_grid(run, extent=3.5, resolution=120):
     """The network's probability of label 1 on a square grid ``[-extent, extent]²``: ``(xs, ys, p)``."""
+    _classifier_run("run", run)
     extent = validate.positive("extent", extent)
     resolution = validate.positive_int("resolution", resolution)
     axis = np.linspace(-extent, extent, resolution)
@@ -403,6 +411,11 @@ def mislabelled(x, y):
 
 def classifier_result(run, train, validation, grid_resolution=120):
     """What a figure of a trained classifier shows: its data, decision grid, losses and accuracies."""
+    _classifier_run("run", run)
+    for name, data in (("train", train), ("validation", validation)):
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise TypeError(f"{name} must be an (x, y) pair, got {type(data).__name__}.")
+        validate.same_length(*data, f"{name}'s x", f"{name}'s y")
     return {"run": run, "train": train, "validation": validation,
             "grid": decision_grid(run, resolution=grid_resolution),
             "train_accuracy": run.accuracy(*train), "validation_accuracy": run.accuracy(*validation)}
@@ -469,6 +482,7 @@ def polynomial_fits_figure(train, validation, degrees):
 
 def error_curve_figure(errors):
     """Training and validation MSE against the degree (log scale), the best degree marked."""
+    validate.result("errors", errors, ("degrees", "train_mse", "validation_mse", "best_degree"))
     figure, ax = new_figure(7.0, 3.8)
     ax.semilogy(errors["degrees"], errors["train_mse"], "o-", label="training error")
     ax.semilogy(errors["degrees"], errors["validation_mse"], "s-", label="validation error")
@@ -486,6 +500,7 @@ def error_curve_figure(errors):
 
 def draw_boundary(ax, result, title=""):
     """The probability of "inside" as a colour map, the 0.5 boundary, training (filled) and validation (hollow) points."""
+    validate.result("result", result, ("grid", "train", "validation"))
     xs, ys, probability = result["grid"]
     extent = xs.max()
     image = ax.imshow(probability, origin="lower", extent=(-extent, extent, -extent, extent), cmap="RdBu_r",
@@ -530,6 +545,9 @@ def _summary(result):
 
 def boundaries_figure(results):
     """Decision boundaries side by side; ``results`` maps a title to a :func:`classifier_result`."""
+    if not isinstance(results, Mapping):
+        raise TypeError(f"results must map a title to a classifier_result, got {type(results).__name__}.")
+    validate.results("results", results, ("grid", "train", "validation", "train_accuracy", "validation_accuracy"))
     figure, axes = new_figure(3.9 * len(results), 4.3, ncols=len(results))
     for ax, (title, result) in zip(np.atleast_1d(axes), results.items()):
         image = draw_boundary(ax, result, f"{title}\n{_summary(result)}")
@@ -541,6 +559,8 @@ def boundaries_figure(results):
 def weight_histograms_figure(runs, threshold=1e-2):
     """One histogram of the weights |w| (log scale) per run; the title gives the share below ``threshold``
     and the median |w| (the middle weight's size, which a few large weights cannot pull up as they do the mean)."""
+    if not isinstance(runs, Mapping) or not runs or not all(isinstance(run, ClassifierRun) for run in runs.values()):
+        raise TypeError(f"runs must map a title to a trained ClassifierRun, got {type(runs).__name__}.")
     figure, axes = new_figure(4.4 * len(runs), 3.6, ncols=len(runs), sharey=True)
     bins = np.logspace(-8, 1, 37)
     for ax, (title, run) in zip(np.atleast_1d(axes), runs.items()):
@@ -582,6 +602,7 @@ def learning_curves(degrees=(3, 12), sizes=(15, 20, 30, 50, 100, 200, 400), nois
 
 def learning_curves_figure(curves):
     """Training (dashed) and validation (solid) MSE against the training-set size, one colour per degree."""
+    validate.result("curves", curves, ("sizes", "noise_floor"))
     figure, ax = new_figure(7.5, 3.8)
     degrees = [key for key in curves if key not in ("sizes", "noise_floor")]
     for degree, color in zip(degrees, ("tab:blue", "tab:red", "tab:green", "tab:purple")):
@@ -616,6 +637,11 @@ def keras_circle_network(hidden_units=32, learning_rate=0.01, seed=0):
 
 def early_stopping_figure(history, stopped_epoch, best_epoch, title):
     """Training and validation loss of a ``fit`` history, the best epoch and the stopping epoch marked (1-based)."""
+    validate.curves("history", {key: validate.result("history", history, ("loss", "val_loss"))[key]
+                                for key in ("loss", "val_loss")})
+    best_epoch = validate.positive_int("best_epoch", best_epoch)
+    if stopped_epoch:
+        stopped_epoch = validate.positive_int("stopped_epoch", stopped_epoch)
     figure, ax = new_figure(7.5, 3.8)
     epochs = np.arange(1, len(history["loss"]) + 1)
     ax.plot(epochs, history["loss"], label="training loss")

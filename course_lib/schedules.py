@@ -58,7 +58,7 @@ SOURCE_TRACE = {
 
 def loss_of(w):
     """The source's loss (w + 1)², minimal (0) at w = −1."""
-    return (np.asarray(w, dtype=np.float64) - W_MINIMUM) ** 2
+    return (validate.finite_array("w", w, ndim_at_least=0) - W_MINIMUM) ** 2
 
 
 def update_factor(learning_rate):
@@ -88,8 +88,8 @@ def regime(learning_rate):
 
 def _learning_rates(learning_rates):
     """``learning_rates`` as a non-empty 1-D float64 array of positive rates, else a ValueError."""
-    rates = np.asarray(learning_rates, dtype=np.float64)
-    if rates.ndim != 1 or rates.size == 0:
+    rates = validate.finite_array("learning_rates", learning_rates)
+    if rates.ndim != 1:
         raise ValueError(f"learning_rates must be a non-empty 1-D sequence, got shape {rates.shape}.")
     for rate in rates:
         validate.positive("learning_rate", float(rate))
@@ -109,7 +109,7 @@ def gradient_descent(learning_rates, w_start=W_START, *, rate_name="learning_rat
     ws, losses = np.empty_like(rates), np.empty_like(rates)
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch, rate in enumerate(rates):
-            losses[epoch] = loss_of(w)
+            losses[epoch] = (w - W_MINIMUM) ** 2  # loss_of(w), which refuses the inf of a run that diverged
             w = w - rate * 2.0 * (w - W_MINIMUM)
             ws[epoch] = w
     if not (np.all(np.isfinite(ws)) and np.all(np.isfinite(losses))):
@@ -175,6 +175,13 @@ def _reference_runs(num_epochs):
 
 def trace_line(epoch, w, loss, learning_rate):
     """One line of the source's printout, in its exact format."""
+    for name, value in (("w", w), ("loss", loss), ("learning_rate", learning_rate)):
+        try:
+            float(value)
+        except OverflowError:
+            raise ValueError(f"{name} is too large to print as a float.") from None
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__}.") from None
     return "After %s epoch, w is %f, loss is %f, lr is %f" % (epoch, w, loss, learning_rate)
 
 
@@ -244,8 +251,7 @@ def constant_versus_decay(decayed_rates, noise_std, *, constant_rates, seeds, nu
     divided by the decayed schedule's, one per seed (above 1: decay ends closer).
     Taught in chapter 03.
     """
-    if not decayed_rates:
-        raise ValueError("give at least one decayed schedule in decayed_rates.")
+    validate.curves("decayed_rates", decayed_rates)
     grid = _learning_rates(constant_rates)
     if len(grid) < 3:
         raise ValueError(f"constant_rates needs at least 3 rates for a best one inside the grid, got {len(grid)}.")
@@ -279,6 +285,8 @@ def noise_figure(distances, *, noise_std, floors=None):
     """
     from course_lib.plots import new_figure
 
+    validate.curves("distances", distances)
+    noise_std = validate.non_negative("noise_std", noise_std)
     figure, ax = new_figure(7.0, 3.6)
     for label, distance in distances.items():
         ax.semilogy(np.arange(1, len(distance) + 1), distance, label=label)
@@ -299,8 +307,8 @@ QUADRATIC_START = np.array([-3.0, 4.0])
 
 def _hessian(hessian):
     """``hessian`` as a symmetric positive definite float64 matrix, else a ValueError."""
-    matrix = np.asarray(hessian, dtype=np.float64)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or not np.all(np.isfinite(matrix)):
+    matrix = validate.finite_array("hessian", hessian, ndim_at_least=2)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"hessian must be a square matrix of finite numbers, got shape {matrix.shape}.")
     if not np.allclose(matrix, matrix.T):
         raise ValueError("hessian must be symmetric: a matrix of second derivatives always is.")
@@ -354,6 +362,7 @@ def curvature_figure(runs):
     """
     from course_lib.plots import new_figure
 
+    validate.results("runs", runs, ("w", "loss", "learning_rate", "limit", "hessian"))
     figure, (left, right) = new_figure(10.0, 4.0, ncols=2)
     extent = 1.1 * max(np.abs(run["w"][:PATH_POINTS]).max() for run in runs)
     grid = np.linspace(-extent, extent, 201)
@@ -385,7 +394,7 @@ def smooth(values, beta=0.9):
     Dividing by 1 − beta^(t+1) removes the pull towards 0 of the first values.
     Taught in chapter 03 (the range test's curve).
     """
-    values = np.asarray(values, dtype=np.float64)
+    values = validate.real_array("values", values, ndim_at_least=1)  # a loss that blew up is smoothed too
     beta = validate.in_range("beta", beta, 0.0, 0.999)
     average, smoothed = 0.0, np.empty_like(values)
     for index, value in enumerate(values):
@@ -445,6 +454,7 @@ def range_test_figure(result):
     """
     from course_lib.plots import new_figure
 
+    validate.result("result", result, ("learning_rate", "loss", "smoothed", "best", "suggested"))
     figure, ax = new_figure(7.0, 3.6)
     ax.semilogx(result["learning_rate"], result["loss"], color="#bbbbbb", linewidth=0.8, label="loss of each batch")
     ax.semilogx(result["learning_rate"], result["smoothed"], label="smoothed loss")
@@ -506,6 +516,7 @@ def rate_comparison_figure(runs):
     """
     from course_lib.plots import new_figure
 
+    validate.results("runs", runs, ("learning_rate", "smoothed", "final_loss"))
     figure, ax = new_figure(7.0, 3.6)
     for run, colour in zip(runs, ("#1f77b4", "#2ca02c", "#d62728")):
         ax.plot(np.arange(1, len(run["smoothed"]) + 1), run["smoothed"], color=colour,

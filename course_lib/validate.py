@@ -6,6 +6,7 @@ so that a wrong value gets one message that names the argument, the same everywh
 
 import math
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -90,9 +91,13 @@ def class_labels(name, value, num_classes=None):
     return array
 
 
-def finite_array(name, value, *, ndim_at_least=1):
-    """Return ``value`` as a float64 array of finite real numbers, else raise ``ValueError`` naming ``name``."""
-    if isinstance(value, str) or np.iscomplexobj(value):
+def real_array(name, value, *, ndim_at_least=0):
+    """Return ``value`` as a float64 array of real numbers (inf and NaN allowed), else raise ``ValueError``.
+
+    For the formulas whose input may have diverged on purpose (a loss curve that blew up);
+    :func:`finite_array` is for everything else.
+    """
+    if value is None or isinstance(value, (str, bytes)) or np.iscomplexobj(value):
         raise ValueError(f"{name} must be an array of real numbers, got {type(value).__name__}.")
     try:
         array = np.asarray(value, dtype=np.float64)
@@ -101,6 +106,53 @@ def finite_array(name, value, *, ndim_at_least=1):
                          f"got {type(value).__name__}.") from None
     if array.ndim < ndim_at_least:
         raise ValueError(f"{name} must have at least {ndim_at_least} dimension(s), got shape {array.shape}.")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty: give at least one number.")
+    return array
+
+
+def finite_array(name, value, *, ndim_at_least=1):
+    """Return ``value`` as a float64 array of finite real numbers, else raise ``ValueError`` naming ``name``."""
+    array = real_array(name, value, ndim_at_least=ndim_at_least)
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must hold finite numbers only.")
     return array
+
+
+def result(name, value, keys):
+    """Return ``value`` if it is one result of the library (a dict holding ``keys``), else raise.
+
+    The figures draw what a library function returned; anything else gets this message,
+    not a ``KeyError`` from inside matplotlib.
+    """
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a result dict (with {', '.join(keys)}), got {type(value).__name__}.")
+    missing = [key for key in keys if key not in value]
+    if missing:
+        raise ValueError(f"{name} lacks {', '.join(missing)}: give what the library function returned.")
+    return value
+
+
+def results(name, value, keys):
+    """Return ``value`` if it is a non-empty list or dict of results each holding ``keys``, else raise."""
+    if not isinstance(value, (list, tuple, Mapping)):
+        raise TypeError(f"{name} must be a list or dict of results, got {type(value).__name__}.")
+    items = list(value.values()) if isinstance(value, Mapping) else list(value)
+    if not items:
+        raise ValueError(f"{name} is empty: give at least one result.")
+    for item in items:
+        result(f"each result of {name}", item, keys)
+    return value
+
+
+def curves(name, value):
+    """Return ``value`` if it maps labels to non-empty 1-D arrays of real numbers, else raise."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict of label: curve, got {type(value).__name__}.")
+    if not value:
+        raise ValueError(f"{name} is empty: give at least one curve.")
+    for label, curve in value.items():
+        real_array(f"{name}[{label!r}]", curve, ndim_at_least=1)
+        if np.ndim(curve) != 1:
+            raise ValueError(f"{name}[{label!r}] must be a 1-D curve, got shape {np.shape(curve)}.")
+    return value
