@@ -412,10 +412,8 @@ def mislabelled(x, y):
 def classifier_result(run, train, validation, grid_resolution=120):
     """What a figure of a trained classifier shows: its data, decision grid, losses and accuracies."""
     _classifier_run("run", run)
-    for name, data in (("train", train), ("validation", validation)):
-        if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise TypeError(f"{name} must be an (x, y) pair, got {type(data).__name__}.")
-        validate.same_length(*data, f"{name}'s x", f"{name}'s y")
+    validate.examples("train", train)
+    validate.examples("validation", validation)
     return {"run": run, "train": train, "validation": validation,
             "grid": decision_grid(run, resolution=grid_resolution),
             "train_accuracy": run.accuracy(*train), "validation_accuracy": run.accuracy(*validation)}

@@ -63,6 +63,15 @@ def same_length(x, y, x_name="x", y_name="y"):
         raise ValueError(f"{x_name} and {y_name} are empty: give at least one example.")
 
 
+def examples(name, value):
+    """Return ``value`` as ``(x, y)`` if it is a pair with one row of ``y`` per row of ``x``, else raise."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be an (x, y) pair, got {type(value).__name__}.")
+    x, y = value
+    same_length(x, y, f"{name}'s x", f"{name}'s y")
+    return x, y
+
+
 def in_range(name, value, low, high):
     """Return ``value`` if ``low <= value <= high``, else raise ``ValueError``."""
     number = finite(name, value)

@@ -79,7 +79,8 @@ def budget_race(train, validation, test, *, learning_rates=None, seeds=BUDGET_SE
         raise ValueError("seeds is empty; give at least one seed.")
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     batch_size = validate.positive_int("batch_size", batch_size)
-    (x_train, y_train), (x_val, y_val), (x_test, y_test) = train, validation, test
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = (_images_and_labels(name, data) for name, data in
+                                                            (("train", train), ("validation", validation), ("test", test)))
 
     def network():
         return keras.Sequential([keras.Input((x_train.shape[1],)),
@@ -124,11 +125,25 @@ def budget_race(train, validation, test, *, learning_rates=None, seeds=BUDGET_SE
     return results
 
 
+def _images_and_labels(name, data):
+    """``data`` as ``(x, y)``: one row of pixels per image and a class per row, else a clear error."""
+    x, y = validate.examples(name, data)
+    if np.ndim(x) != 2:
+        raise ValueError(f"{name}'s x must hold one row of pixels per image, got shape {np.shape(x)}.")
+    validate.finite_array(f"{name}'s x", x)
+    validate.class_labels(f"{name}'s y", y)
+    return x, y
+
+
 def budget_figure(results):
     """Median validation accuracy against learning rate for each method (left), test accuracy at its kept rate (right).
 
     The bars of the right half span the seeds' lowest to highest test accuracy. Taught in chapter 07.
     """
+    if not isinstance(results, dict):
+        raise TypeError(f"results must be what budget_race returns, got {type(results).__name__}.")
+    validate.results("results", results, ("learning_rates", "val_accuracies", "test_accuracy", "test_accuracies",
+                                          "best_learning_rate"))
     figure, (left, right) = new_figure(11.0, 3.8, ncols=2)
     names = list(results)
     for name in names:

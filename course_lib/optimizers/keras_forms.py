@@ -27,6 +27,13 @@ def _cast(value, weight):
 NUMPY_OPS = SimpleNamespace(sqrt=np.sqrt, power=np.power, square=np.square, cast=_cast)
 
 
+def _arrays(**arrays):
+    """Refuse what is not an array or a tensor: the weight's dtype decides the arithmetic."""
+    for name, value in arrays.items():
+        if not (hasattr(value, "dtype") and hasattr(value, "shape")):
+            raise TypeError(f"{name} must be an array or a tensor, got {type(value).__name__}.")
+
+
 def adam_update(weight, gradient, m, v, step, *, learning_rate, beta_1, beta_2, epsilon, ops=NUMPY_OPS):
     """One update of ``keras.optimizers.Adam``, in Keras' order of operations; returns ``(weight, m, v)``.
 
@@ -35,6 +42,7 @@ def adam_update(weight, gradient, m, v, step, *, learning_rate, beta_1, beta_2, 
     ``sqrt``, ``power``, ``square`` and ``cast(value, like)``: NumPy's for
     :class:`KerasAdam`, TensorFlow's inside chapter 06's training graph. Taught in chapter 07.
     """
+    _arrays(weight=weight, gradient=gradient, m=m, v=v)  # a clear error for a number or None
     t = ops.cast(step, weight)
     beta_1_power = ops.power(ops.cast(beta_1, weight), t)
     beta_2_power = ops.power(ops.cast(beta_2, weight), t)

@@ -168,6 +168,8 @@ def race(surface="ravine", learning_rate=0.1, beta1=0.9, beta2=0.999, num_steps=
 def draw_surface(ax, surface):
     """Contour lines of a surface of ``SURFACES`` (levels above its lowest value), its start (○), minimum (★)
     and local minimum (☆), if it has one."""
+    if not isinstance(surface, Surface):
+        raise TypeError(f"surface must be one of SURFACES, got {type(surface).__name__}.")
     xs = np.linspace(*surface.x_range, 120)
     ys = np.linspace(*surface.y_range, 120)
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -188,6 +190,7 @@ def draw_surface(ax, surface):
 
 def draw_paths(ax, result):
     """The trajectory of each method of a :func:`race` result over its surface."""
+    validate.result("result", result, ("surface", "runs", "learning_rate", "num_steps"))
     surface = result["surface"]
     draw_surface(ax, surface)
     for name, run in result["runs"].items():
@@ -204,6 +207,9 @@ def draw_paths(ax, result):
 
 def trajectories_figure(results):
     """Several races side by side, one surface each (the ravine and Rosenbrock), with one legend."""
+    if not isinstance(results, (list, tuple)):
+        raise TypeError(f"results must be a list of race results, got {type(results).__name__}.")
+    validate.results("results", results, ("surface", "runs", "learning_rate", "num_steps"))
     figure, axes = new_figure(6.0 * len(results), 4.6, ncols=len(results))
     for ax, result in zip(np.atleast_1d(axes), results):
         draw_paths(ax, result)

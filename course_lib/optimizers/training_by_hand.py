@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_lib import validate
-from course_lib.optimizers.course_forms import COLORS
+from course_lib.optimizers.course_forms import COLORS, Optimizer
 from course_lib.plots import new_figure
 
 
@@ -27,9 +27,27 @@ def make_gradient_function(model, loss_fn):
     return loss_and_gradients
 
 
+def _course_optimizer(optimizer):
+    """Refuse anything but a hand-written optimizer of the course (it has ``step``)."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be one of the course's optimizers (optimizers.SGD() and the like), "
+                        f"got {type(optimizer).__name__}.")
+
+
+def _keras_model(model):
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}.")
+
+
 def apply_step(optimizer, model, gradients):
     """Update the model's trainable weights with one ``step`` of a hand-written optimizer."""
+    _course_optimizer(optimizer)
+    _keras_model(model)
     variables = model.trainable_variables
+    if not isinstance(gradients, (list, tuple)) or len(gradients) != len(variables):
+        raise ValueError(f"gradients must be a list of {len(variables)} arrays, one per trainable variable of model.")
     new_weights = optimizer.step([v.numpy() for v in variables], [g.numpy() for g in gradients])
     for variable, value in zip(variables, new_weights):
         variable.assign(value)
@@ -64,6 +82,15 @@ def train_by_hand(optimizer, model, batches, loss_and_gradients, *, num_epochs):
     """
     from course_lib import training
 
+    _course_optimizer(optimizer)
+    _keras_model(model)
+    if not isinstance(batches, list) or not batches:
+        raise TypeError(f"batches must be a non-empty list of (x, y) batches, got {type(batches).__name__}.")
+    for number, batch in enumerate(batches):
+        validate.examples(f"batch {number}", batch)
+    if not callable(loss_and_gradients):
+        raise TypeError(f"loss_and_gradients must be a function (make_gradient_function's), "
+                        f"got {type(loss_and_gradients).__name__}.")
     num_samples = sum(len(x) for x, _ in batches)
 
     def run_epochs(first_epoch, count):  # one epoch per call: count is always 1
@@ -97,6 +124,7 @@ def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1):
     import keras
     import tensorflow as tf
 
+    _course_optimizer(optimizer)
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     batch_size = validate.positive_int("batch_size", batch_size)
     (x_train, y_train), (x_test, y_test) = iris_split()
@@ -111,6 +139,8 @@ def train_iris(optimizer, name="", *, num_epochs=300, batch_size=32, seed=1):
 
 def iris_loss_figure(runs):
     """The training loss per epoch of each iris run, one curve per optimizer."""
+    if not isinstance(runs, (list, tuple)) or not runs or not all(isinstance(run, IrisRun) for run in runs):
+        raise TypeError(f"runs must be a non-empty list of what train_iris returns, got {type(runs).__name__}.")
     figure, ax = new_figure(7.0, 3.8)
     for run in runs:
         ax.plot(np.arange(1, len(run.losses) + 1), run.losses, color=COLORS.get(run.name),
