@@ -105,7 +105,7 @@ def tape_derivative(name, x, alpha=DEFAULT_ALPHA):
     Each output depends only on its own input, so the gradient of the sum gives every
     derivative at once.
     """
-    x = tf.constant(np.asarray(x, dtype=np.float64))
+    x = tf.constant(validate.finite_array("x", x, ndim_at_least=0))
     with tf.GradientTape() as tape:
         tape.watch(x)
         y = activation(name, x, alpha)
@@ -174,12 +174,12 @@ def curves(name="sigmoid", x_limit=6.0, alpha=DEFAULT_ALPHA, num_points=401):
 def parse_logits(text):
     """Logits typed as "2, 1, 0.1" (commas or spaces) as a float array; a clear ValueError otherwise."""
     if not isinstance(text, str):
-        return np.asarray([validate.finite("logit", float(v)) for v in np.ravel(text)])
-    parts = text.replace(",", " ").split()
-    try:
-        logits = np.array([float(part) for part in parts])
-    except ValueError:
-        raise ValueError(f"type the logits as numbers separated by commas, e.g. 2, 1, 0.1; got {text!r}.") from None
+        logits = np.ravel(validate.finite_array("logits", text, ndim_at_least=0))
+    else:
+        try:
+            logits = np.array([float(part) for part in text.replace(",", " ").split()])
+        except ValueError:
+            raise ValueError(f"type the logits as numbers separated by commas, e.g. 2, 1, 0.1; got {text!r}.") from None
     if logits.size < 2 or not np.all(np.isfinite(logits)):
         raise ValueError(f"softmax needs at least two finite logits, got {text!r}.")
     return logits
@@ -235,6 +235,8 @@ def layer_gradient_norms(model, x, y):
     sigmoid network each layer multiplies the backward signal by σ' ≤ 0.25, so the norms shrink
     towards the input: the vanishing gradient (梯度消失).
     """
+    validate.keras_model("model", model)
+    validate.examples("(x, y)", (x, y))
     kernels = [layer.kernel for layer in model.layers]
     with tf.GradientTape() as tape:
         logits = model(x, training=False)
@@ -249,7 +251,8 @@ def dead_unit_fractions(model, x):
     data, so no update can ever bring it back. A Leaky ReLU unit there still passes the
     gradient times α, so it can come back. Taught in chapter 04.
     """
-    fractions, h = [], tf.convert_to_tensor(x)
+    validate.keras_model("model", model)
+    fractions, h = [], tf.convert_to_tensor(validate.finite_array("x", x, ndim_at_least=2), dtype=tf.float32)
     for layer in model.layers:
         h = layer(h)
         if getattr(layer, "activation", None) is not None and layer.activation.__name__ in RECTIFIERS:

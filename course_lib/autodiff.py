@@ -188,9 +188,11 @@ def relative_error(computed, reference):
     """The largest ``|computed − reference| / max(|computed|, |reference|)`` over the entries (0 where both are 0).
 
     Relative, so that a gradient of 1e-6 and one of 1e3 are judged alike: about 1e-7 or less
-    means agreement in float64, 1e-2 or more a mistake.
+    means agreement in float64 (up to 1e-5 for a gradient close to 0, whose finite difference is
+    mostly round-off), 1e-2 or more a mistake.
     """
-    computed, reference = np.asarray(computed, np.float64), np.asarray(reference, np.float64)
+    computed = validate.finite_array("computed", computed, ndim_at_least=0)
+    reference = validate.finite_array("reference", reference, ndim_at_least=0)
     if computed.shape != reference.shape:
         raise ValueError(f"computed and reference must have the same shape, got {computed.shape} and "
                          f"{reference.shape}.")
@@ -205,8 +207,10 @@ def numerical_gradient(f, x, step=1e-6):
     Entry by entry, ``(f(x + h e_i) − f(x − h e_i)) / 2h``: its error shrinks as h², against
     h for the one-sided difference. ``x`` is not changed. Taught in chapter 02.
     """
+    if not callable(f):
+        raise TypeError(f"f must be a function of x, got {type(f).__name__}.")
     step = validate.positive("step", step)
-    x = np.array(x, dtype=np.float64)
+    x = np.array(validate.finite_array("x", x, ndim_at_least=0))  # a copy: the caller's x is never touched
     gradient = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         original = x[index]
@@ -290,6 +294,10 @@ def step_size_errors(f, x, exact, steps=STEPS):
 
 def step_size_figure(errors, steps=STEPS, *, title="Finite-difference error against the step"):
     """Log-log curves of :func:`step_size_errors`, the best step of each marked."""
+    validate.curves("errors", errors)
+    steps = validate.finite_array("steps", steps)
+    if any(len(values) != len(steps) for values in errors.values()):
+        raise ValueError(f"each curve of errors must have one value per step ({len(steps)}).")
     figure, ax = plots.new_figure(7.0, 3.8)
     for label, values in errors.items():
         (line,) = ax.plot(steps, values, marker=".", label=label)

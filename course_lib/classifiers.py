@@ -12,6 +12,7 @@ import functools
 import keras
 import numpy as np
 import tensorflow as tf
+from tqdm.keras import TqdmCallback
 
 from course_lib import losses, notebook, training, validate
 from course_lib.data import load_fashion_mnist, load_mnist
@@ -70,6 +71,7 @@ def compile_like_source(model, learning_rate=1e-3):
     One addition: ``steps_per_execution`` runs many batches per call of the compiled
     step, the same training with Python out of the way. Taught in chapter 09.
     """
+    validate.keras_model("model", model)
     learning_rate = validate.positive("learning_rate", learning_rate)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
@@ -122,6 +124,7 @@ cross_entropy_of_logits, mse_of_logits = losses.cross_entropy_of_logits, losses.
 
 def predict_probabilities(model, x, *, from_logits=False, batch_size=1000):
     """The model's class probabilities for ``x`` as a NumPy array (n, 10); softmax first if it returns logits."""
+    validate.keras_model("model", model)
     batch_size = validate.positive_int("batch_size", batch_size)
     outputs = model.predict(x, batch_size=batch_size, verbose=0)
     if from_logits:
@@ -282,6 +285,7 @@ def compile_fashion_model(model, learning_rate=1e-3):
     ``steps_per_execution`` runs many batches per call of the compiled step, as
     :func:`compile_like_source` (chapter 09) and :func:`course_lib.training.train` do.
     """
+    validate.keras_model("model", model)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=validate.positive("learning_rate", learning_rate)),
                   loss=keras.losses.CategoricalCrossentropy(from_logits=True), metrics=["categorical_accuracy"],
                   steps_per_execution=training.STEPS_PER_CALL)
@@ -289,25 +293,29 @@ def compile_fashion_model(model, learning_rate=1e-3):
 
 
 def overfitting_fixes(train, validation, test, *, num_epochs=20, dropout=0.3, patience=3, batch_size=128,
-                      learning_rate=1e-3, seed=0):
+                      learning_rate=1e-3, seed=0, progress=True):
     """Train the source's network as it is, with dropout, and with early stopping; score each on ``test``.
 
     ``train``, ``validation`` and ``test`` are ``(x, y)`` pairs (flattened images,
     one-hot labels). Every run starts from the same seed and trains up to
     ``num_epochs`` with ``fit``; early stopping watches the cross entropy on
     ``validation`` (never on ``test``) and, with ``restore_best_weights=True``, keeps the
-    weights of its best epoch. Returns ``{fix: {"train_loss", "val_loss" (per epoch),
-    "test_loss", "test_accuracy", "num_epochs", "seconds"}}`` for the fixes of :data:`FIXES`.
+    weights of its best epoch; ``progress`` shows a bar of epochs per fix while it trains.
+    Returns ``{fix: {"train_loss", "val_loss" (per epoch), "test_loss", "test_accuracy",
+    "num_epochs", "seconds"}}`` for the fixes of :data:`FIXES`.
     Taught in chapter 10.
     """
     import time
 
     num_epochs = validate.positive_int("num_epochs", num_epochs)
     patience = validate.positive_int("patience", patience)
+    for name, data in (("train", train), ("validation", validation), ("test", test)):
+        validate.finite_array(f"{name}'s x", validate.examples(name, data)[0], ndim_at_least=2)
     results = {}
     for fix in FIXES:
         callbacks = ([keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)]
                      if fix == "early stopping" else [])
+        callbacks += [TqdmCallback(verbose=0)] if progress else []
         start = time.perf_counter()
         with notebook.seeded(seed):  # the same start and batches for every fix, the reader's state untouched
             model = compile_fashion_model(fashion_mlp(dropout=dropout if fix == "dropout" else 0.0), learning_rate)
@@ -323,6 +331,9 @@ def overfitting_fixes(train, validation, test, *, num_epochs=20, dropout=0.3, pa
 
 def overfitting_figure(results):
     """Training and validation cross entropy per epoch of each run of :func:`overfitting_fixes`."""
+    if not isinstance(results, dict):
+        raise TypeError(f"results must be what overfitting_fixes returns, got {type(results).__name__}.")
+    validate.results("results", results, ("num_epochs", "train_loss", "val_loss"))
     from course_lib.plots import new_figure
 
     figure, ax = new_figure(8.0, 3.8)

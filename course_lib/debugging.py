@@ -275,6 +275,12 @@ def _gradient_problems(layers, problems):
                                        "inputs, pushed them below zero."))
 
 
+def _model(model):
+    """Refuse anything that cannot be trained: a Keras model or a ``tf.Module`` called on a batch."""
+    if not (callable(model) and hasattr(model, "trainable_variables")):
+        raise TypeError(f"model must be a Keras model (or a callable tf.Module), got {type(model).__name__}.")
+
+
 def health_report(model, x, y, loss_fn, *, from_logits=None, history=None):
     """Look at ``model`` on one batch ``(x, y)`` with ``loss_fn(y, outputs)``; a :class:`HealthReport`.
 
@@ -285,11 +291,10 @@ def health_report(model, x, y, loss_fn, *, from_logits=None, history=None):
     or the list of past epoch losses) adds what only a run shows: divergence and a
     loss that stopped moving. Taught in chapter 11.
     """
-    x = np.asarray(x, dtype=np.float32)
+    _model(model)
+    x = validate.real_array("x", x, ndim_at_least=1).astype(np.float32)  # NaN pixels are a finding, not an error
     y = np.asarray(y)
     validate.same_length(x, y, "x", "y")
-    if not len(x):
-        raise ValueError("x must hold at least one example.")
     kind, inferred = _loss_kind(loss_fn)
     from_logits = inferred if from_logits is None else bool(from_logits)
     problems = []
@@ -441,6 +446,10 @@ def softmax_cross_entropy_on_probabilities(y_true, outputs):
     and warn. Softmax of numbers in [0, 1] is nearly flat, so this loss can never fall
     below ln(1 + 9/e) ≈ 1.46 on ten classes. The softmax + ``from_logits`` bug of chapter 11.
     """
+    y_true, outputs = tf.convert_to_tensor(y_true), tf.convert_to_tensor(outputs)
+    if not (y_true.dtype.is_integer or y_true.dtype.is_floating) or not outputs.dtype.is_floating:
+        raise TypeError(f"y_true must hold class numbers and outputs probabilities, got {y_true.dtype.name} "
+                        f"and {outputs.dtype.name}.")
     return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(tf.cast(y_true, tf.int64), outputs))
 
 
@@ -549,8 +558,9 @@ def overfit_one_batch(model, x, y, loss_fn, *, num_steps=ONE_BATCH_STEPS, learni
     the code, not in the data. Each "epoch" of the History is one step on the batch.
     Taught in chapter 11.
     """
+    _model(model)
     num_steps = validate.positive_int("num_steps", num_steps)
-    x, y = np.asarray(x, np.float32), np.asarray(y)
+    x, y = validate.finite_array("x", x).astype(np.float32), np.asarray(y)
     validate.same_length(x, y)
     dataset = tf.data.Dataset.from_tensors((x, y))
     return training.train(model, dataset, loss_fn=loss_fn,

@@ -83,6 +83,8 @@ def forward_pass(weights, biases, x):
     h = tf.convert_to_tensor(x, dtype=tf.float32)
     last = len(weights) - 1
     for index, (w, b) in enumerate(zip(weights, biases)):
+        if len(w.shape) != 2:
+            raise ValueError(f"w{index + 1} has shape {tuple(w.shape)}: each weight matrix is [inputs, units] of its layer.")
         if h.shape[-1] is not None and h.shape[-1] != w.shape[0]:
             raise ValueError(f"layer {index + 1} gets {h.shape[-1]} values per example but its weights w{index + 1} "
                              f"have shape {tuple(w.shape)}: each weight matrix is [inputs, units] of its layer.")
@@ -146,6 +148,9 @@ def tape_gradients(weights, biases, x, y, loss_fn=mse):
 
 def max_difference(gradients, reference):
     """The largest absolute difference between two ``(weight_gradients, bias_gradients)`` pairs, entry by entry."""
+    for name, value in (("gradients", gradients), ("reference", reference)):
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            raise TypeError(f"{name} must be a (weight_gradients, bias_gradients) pair, as tape_gradients returns.")
     pairs = list(zip(gradients[0], reference[0])) + list(zip(gradients[1], reference[1]))
     if len(gradients[0]) != len(reference[0]) or len(gradients[1]) != len(reference[1]):
         raise ValueError("the two sets of gradients have different numbers of layers.")
@@ -168,8 +173,11 @@ def gradient_size_figure(norms_by_loss, *, title="Gradient size layer by layer")
 
     ``norms_by_loss`` maps a label ("MSE, untrained", "cross entropy, trained") to :func:`gradient_norms`.
     """
+    if not isinstance(norms_by_loss, dict):
+        raise TypeError(f"norms_by_loss must map a label to gradient_norms(...), got {type(norms_by_loss).__name__}.")
     if not norms_by_loss:
         raise ValueError("give the gradient norms of at least one loss.")
+    validate.results("norms_by_loss", norms_by_loss, ("weights", "biases"))
     figure, axes = plots.new_figure(9.0, 3.8, ncols=2)
     width = 0.8 / len(norms_by_loss)
     for ax, kind, symbol in zip(axes, ("weights", "biases"), ("W", "b")):

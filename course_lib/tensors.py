@@ -69,6 +69,7 @@ def _sizes(shape):
 
 def describe(explanation):
     """One phrase per axis that is not simply equal, for a caption: what broadcasting did there."""
+    validate.result("explanation", explanation, ("axes", "a", "b", "padded_a", "padded_b"))
     notes = []
     for axis, (outcome, size_a, size_b) in enumerate(zip(explanation["axes"], explanation["a"], explanation["b"])):
         if outcome == STRETCHED_A:

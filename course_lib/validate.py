@@ -63,6 +63,15 @@ def same_length(x, y, x_name="x", y_name="y"):
         raise ValueError(f"{x_name} and {y_name} are empty: give at least one example.")
 
 
+def keras_model(name, value):
+    """Return ``value`` if it is a Keras model, else raise ``TypeError`` naming ``name``."""
+    import keras
+
+    if not isinstance(value, keras.Model):
+        raise TypeError(f"{name} must be a Keras model, got {type(value).__name__}.")
+    return value
+
+
 def examples(name, value):
     """Return ``value`` as ``(x, y)`` if it is a pair with one row of ``y`` per row of ``x``, else raise."""
     if not isinstance(value, (tuple, list)) or len(value) != 2:

@@ -147,7 +147,7 @@ def test_the_history_shows_divergence_and_a_flat_loss():
 def test_health_report_rejects_bad_arguments():
     with pytest.raises(ValueError, match="as many rows"):
         report_of(debugging.mlp(), y=Y[:10])
-    with pytest.raises(ValueError, match="at least one example"):
+    with pytest.raises(ValueError, match="x is empty"):
         report_of(debugging.mlp(), x=X[:0], y=Y[:0])
 
 

@@ -6,10 +6,6 @@ NaN, a complex number, an empty list, arrays of the wrong shape...). The only ac
 failures are a ``ValueError`` or a ``TypeError``: an ``AttributeError``, an
 ``IndexError``, an ``OverflowError`` or a TensorFlow error from deep inside is a defect.
 A function may also return, when the value is one it can take.
-
-:data:`NOT_YET` lists the functions that still fail this way, with what they raise: the
-test fails when one of them is fixed (so the list only shrinks) and when any other
-function starts failing.
 """
 
 import importlib
@@ -36,65 +32,6 @@ CARELESS_VALUES = {
 
 #: Seconds a call may take: a careless value must be refused, not trained on.
 TIME_LIMIT = 30
-
-#: Functions that still fail with a careless value, and what they raise (issue #28, left to do).
-NOT_YET = {
-    'course_lib.activations.dead_unit_fractions': "text: AttributeError: 'str' object has no attribute 'layers'",
-    'course_lib.activations.layer_gradient_norms': "None: AttributeError: 'NoneType' object has no attribute 'layers'",
-    'course_lib.activations.parse_logits': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.activations.softmax_jacobians': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.activations.tape_derivative': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.autodiff.numerical_gradient': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.autodiff.relative_error': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.autodiff.step_size_figure': "None: AttributeError: 'NoneType' object has no attribute 'items'",
-    'course_lib.classifiers.compile_fashion_model': "None: AttributeError: 'NoneType' object has no attribute 'compile'",
-    'course_lib.classifiers.compile_like_source': "None: AttributeError: 'NoneType' object has no attribute 'compile'",
-    'course_lib.classifiers.overfitting_figure': "None: AttributeError: 'NoneType' object has no attribute 'items'",
-    'course_lib.classifiers.overfitting_fixes': "empty array: KeyError: 'pop from an empty set'",
-    'course_lib.classifiers.predict_probabilities': "None: AttributeError: 'NoneType' object has no attribute 'predict'",
-    'course_lib.debugging.health_report': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.debugging.overfit_one_batch': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.debugging.softmax_cross_entropy_on_probabilities': 'text: UnimplementedError: {{function_node __wrapped__Cast_device_/job:localhost/replica:0/',
-    'course_lib.fitting.boundaries_figure': "text: AttributeError: 'str' object has no attribute 'items'",
-    'course_lib.fitting.classifier_result': "None: AttributeError: 'NoneType' object has no attribute 'probability'",
-    'course_lib.fitting.decision_grid': "None: AttributeError: 'NoneType' object has no attribute 'probability'",
-    'course_lib.fitting.draw_boundary': 'empty array: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`No',
-    'course_lib.fitting.early_stopping_figure': 'empty array: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`No',
-    'course_lib.fitting.error_curve_figure': 'empty array: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`No',
-    'course_lib.fitting.fit_polynomial': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.fitting.learning_curves_figure': 'empty array: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`No',
-    'course_lib.fitting.mean_squared_error': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.fitting.polynomial_features': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.fitting.predict_polynomial': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.fitting.target_curve': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.fitting.weight_histograms_figure': "text: AttributeError: 'str' object has no attribute 'items'",
-    'course_lib.forward.gradient_size_figure': "text: AttributeError: 'str' object has no attribute 'items'",
-    'course_lib.forward.max_difference': 'empty list: IndexError: list index out of range',
-    'course_lib.forward.tape_gradients': '2x3 zeros: InvalidArgumentError: {{function_node __wrapped____MklMatMul_device_/job:localh',
-    'course_lib.optimizers.fixed_budget.budget_figure': '2x3 zeros: IndexError: arrays used as indices must be of integer (or boolean) type',
-    'course_lib.optimizers.fixed_budget.budget_race': '2x3 zeros: IndexError: tuple index out of range',
-    'course_lib.optimizers.keras_forms.adam_update': "None: AttributeError: 'NoneType' object has no attribute 'dtype'",
-    'course_lib.optimizers.surfaces.draw_paths': 'empty array: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`No',
-    'course_lib.optimizers.surfaces.draw_surface': "None: AttributeError: 'NoneType' object has no attribute 'x_range'",
-    'course_lib.optimizers.surfaces.trajectories_figure': '2x3 zeros: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None',
-    'course_lib.optimizers.training_by_hand.apply_step': "None: AttributeError: 'NoneType' object has no attribute 'trainable_variables'",
-    'course_lib.optimizers.training_by_hand.iris_loss_figure': "text: AttributeError: 'str' object has no attribute 'losses'",
-    'course_lib.optimizers.training_by_hand.train_by_hand': "empty list: AttributeError: 'list' object has no attribute 'trainable_variables'",
-    'course_lib.optimizers.training_by_hand.train_iris': "None: AttributeError: 'NoneType' object has no attribute 'get_state'",
-    'course_lib.schedules.constant_versus_decay': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.schedules.curvature_figure': '2x3 zeros: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None',
-    'course_lib.schedules.curvature_limit': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.schedules.gradient_descent': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.schedules.loss_of': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.schedules.noise_figure': "None: AttributeError: 'NoneType' object has no attribute 'items'",
-    'course_lib.schedules.noisy_descent': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.schedules.quadratic_descent': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.schedules.range_test_figure': 'empty array: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`No',
-    'course_lib.schedules.rate_comparison_figure': '2x3 zeros: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None',
-    'course_lib.schedules.smooth': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.schedules.trace_line': '10**400: OverflowError: int too large to convert to float',
-    'course_lib.tensors.describe': 'empty array: IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`No',
-}
 
 
 def public_functions():
@@ -154,16 +91,12 @@ def test_every_module_of_the_library_is_looked_at():
     modules = {name.rsplit(".", 1)[0] for name, _ in FUNCTIONS}
     assert {"course_lib.training", "course_lib.losses", "course_lib.forward", "course_lib.validate"} <= modules
     assert len(FUNCTIONS) > 100
-    assert set(NOT_YET) <= {name for name, _ in FUNCTIONS}, "NOT_YET names a function that is gone"
 
 
 @pytest.mark.parametrize("name, function", FUNCTIONS, ids=[name for name, _ in FUNCTIONS])
 def test_a_careless_argument_gets_a_value_error_or_a_type_error(name, function):
     failures = careless_failures(function)
-    if name in NOT_YET:
-        assert failures, f"{name} now answers every careless value: take it out of NOT_YET"
-    else:
-        assert not failures, f"{name} fails with careless arguments: {failures}"
+    assert not failures, f"{name} fails with careless arguments: {failures}"
 
 
 def test_the_test_catches_a_planted_crash():

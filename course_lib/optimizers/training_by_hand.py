@@ -34,17 +34,10 @@ def _course_optimizer(optimizer):
                         f"got {type(optimizer).__name__}.")
 
 
-def _keras_model(model):
-    import keras
-
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a Keras model, got {type(model).__name__}.")
-
-
 def apply_step(optimizer, model, gradients):
     """Update the model's trainable weights with one ``step`` of a hand-written optimizer."""
     _course_optimizer(optimizer)
-    _keras_model(model)
+    validate.keras_model("model", model)
     variables = model.trainable_variables
     if not isinstance(gradients, (list, tuple)) or len(gradients) != len(variables):
         raise ValueError(f"gradients must be a list of {len(variables)} arrays, one per trainable variable of model.")
@@ -83,7 +76,7 @@ def train_by_hand(optimizer, model, batches, loss_and_gradients, *, num_epochs):
     from course_lib import training
 
     _course_optimizer(optimizer)
-    _keras_model(model)
+    validate.keras_model("model", model)
     if not isinstance(batches, list) or not batches:
         raise TypeError(f"batches must be a non-empty list of (x, y) batches, got {type(batches).__name__}.")
     for number, batch in enumerate(batches):
