@@ -13,6 +13,7 @@ import pytest
 
 from tests import prose_numbers
 from tests.helpers import ROOT
+from tools.chapter_table import cell_seconds
 
 SOURCES = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
 
@@ -73,6 +74,45 @@ def test_every_cell_ran_in_order_without_error(chapter):
     assert None not in counts and counts == sorted(counts)
     errors = [o for cell in code_cells(stored) for o in cell.outputs if o.output_type == "error"]
     assert not errors, errors[0].get("evalue") if errors else ""
+
+
+#: A cell that ran longer than this when ``make execute`` stored it (on an idle machine) must show
+#: progress while it runs (issue #29): a student who sees nothing for that long thinks it hangs.
+LONG_CELL_SECONDS = 10
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def shows_progress(cell):
+    """Whether the cell shows something before it ends: a widget (a progress bar, a panel) or its
+    printed lines in several messages, which the kernel sends as they are printed."""
+    streams = [output for output in cell.outputs if output.output_type == "stream"]
+    return any(WIDGET_VIEW in output.get("data", {}) for output in cell.outputs) or len(streams) >= 2
+
+
+def long_cells_without_progress(notebook):
+    """(seconds, first line) of every cell but the setup cell that ran long and showed nothing on the way."""
+    return [(round(cell_seconds(cell)), cell.source.splitlines()[0]) for cell in code_cells(notebook)[1:]
+            if cell_seconds(cell) > LONG_CELL_SECONDS and not shows_progress(cell)]
+
+
+def test_every_long_cell_shows_progress_while_it_runs(chapter):
+    _, stored = chapter
+    silent = long_cells_without_progress(stored)
+    assert not silent, (f"these cells ran over {LONG_CELL_SECONDS} s without showing anything before they ended "
+                        f"(give them a progress bar, or print as they go): {silent}")
+
+
+def test_the_progress_check_catches_a_silent_long_cell():
+    cell = nbformat.v4.new_code_cell("model.fit(x, y, epochs=500, verbose=0)\nprint('done')")
+    cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00Z",
+                                  "shell.execute_reply": "2026-01-01T00:00:30Z"}
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="done\n")]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("setup()"), cell])
+    assert long_cells_without_progress(notebook) == [(30, "model.fit(x, y, epochs=500, verbose=0)")]
+    cell.outputs.insert(0, nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "a"},
+                                                                          "text/plain": "0/500"}))
+    assert long_cells_without_progress(notebook) == []
 
 
 def assert_setup_comes_first(first_cell):

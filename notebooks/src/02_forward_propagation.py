@@ -201,15 +201,14 @@ checks.check_answer("the squared norm over 10 b is the MSE", as_norm, forward.ms
 # We time a few hundred steps of each loop and extrapolate to one epoch of our training images:
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
-loops = {
-    "batch of 1, eager (the source)": forward.time_epoch(sgd_step, forward.batches(x_train, y_train, 1),
-                                                         num_steps=200),
-    "batch of 128, eager": forward.time_epoch(sgd_step, forward.batches(x_train, y_train, 128),
-                                              num_steps=50),
-    "batch of 128, tf.function": forward.time_epoch(tf.function(sgd_step),
-                                                    forward.batches(x_train, y_train, 128), num_steps=100),
+loop_settings = {  # name: (step, batches, steps timed)
+    "batch of 1, eager (the source)": (sgd_step, forward.batches(x_train, y_train, 1), 200),
+    "batch of 128, eager": (sgd_step, forward.batches(x_train, y_train, 128), 50),
+    "batch of 128, tf.function": (tf.function(sgd_step), forward.batches(x_train, y_train, 128), 100),
 }
-for name, timing in loops.items():
+loops = {}
+for name, (step, batches, num_steps) in loop_settings.items():
+    timing = loops[name] = forward.time_epoch(step, batches, num_steps=num_steps)
     print(f"{name:31} {timing['seconds_per_step'] * 1000:7.2f} ms per step x {timing['steps_per_epoch']:5} "
           f"steps = {timing['seconds_per_epoch']:7.1f} s per epoch")
 
@@ -588,7 +587,8 @@ checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the
 #   $h$: about $\varepsilon|L|/h$, which grows as the step shrinks. The sum of the two is smallest
 #   in between, near $h \approx \varepsilon^{1/3}$ for the central difference.
 # - **float64.** Its $\varepsilon = 2^{-52}$ against float32's $2^{-23}$: in float32 even the best
-#   step leaves an error far larger than a bug in a small part of the gradient.
+#   step leaves an error far above float64's (both printed below), too close to what a
+#   small slip in a gradient gives to tell them apart.
 #
 # The **relative error** (相对误差) $|g - \hat g| / \max(|g|, |\hat g|)$ judges the agreement,
 # whatever the size of the gradient (`autodiff.relative_error`). Here is the error against the

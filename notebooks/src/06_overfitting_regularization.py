@@ -37,6 +37,7 @@ notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 import keras
 import numpy as np
 import tensorflow as tf
+from tqdm.keras import TqdmCallback
 
 from course_lib import checks, fitting, plots
 from course_lib.exercises import fitting as exercises
@@ -261,7 +262,7 @@ checks.milestone("validation loss without regularization", plain.validation_loss
 keras_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
 early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
 fit_history = keras_model.fit(x_train, y_train, batch_size=len(x_train), epochs=1000, validation_data=(x_val, y_val),
-                              callbacks=[early_stopping], verbose=0).history
+                              callbacks=[early_stopping, TqdmCallback(verbose=0)], verbose=0).history
 kept_loss = keras_model.evaluate(x_val, y_val, verbose=0)
 print(f"stopped after epoch {early_stopping.stopped_epoch + 1} of 1000; best epoch {early_stopping.best_epoch + 1}; "
       f"validation loss: last epoch {fit_history['val_loss'][-1]:.3f}, lowest {min(fit_history['val_loss']):.3f}, "
@@ -287,7 +288,8 @@ short_model = fitting.keras_circle_network(hidden_units=32, learning_rate=0.03)
 short_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
 extra_epochs = 10
 short_history = short_model.fit(x_train, y_train, batch_size=len(x_train), epochs=early_stopping.best_epoch + 1 + extra_epochs,
-                                validation_data=(x_val, y_val), callbacks=[short_stopping], verbose=0).history
+                                validation_data=(x_val, y_val), callbacks=[short_stopping, TqdmCallback(verbose=0)],
+                                verbose=0).history
 short_kept = short_model.evaluate(x_val, y_val, verbose=0)
 print(f"ran all {len(short_history['loss'])} epochs (stopped_epoch = {short_stopping.stopped_epoch}); "
       f"validation loss: last epoch {short_history['val_loss'][-1]:.3f}, of the weights kept {short_kept:.3f}")

@@ -186,8 +186,9 @@ print("Keras' default ε:", ", ".join(f"{name} {getattr(keras.optimizers, name)(
 # 0, bit for bit).
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
-differences = {name: optimizers.compare_with_keras(name, num_steps=100, batch_size=32) for name in optimizers.NAMES}
-for name, difference in differences.items():
+differences = {}
+for name in optimizers.NAMES:
+    difference = differences[name] = optimizers.compare_with_keras(name, num_steps=100, batch_size=32)
     print(f"{name:>8}: largest weight difference over 100 steps = {difference.max():.2e}")
 
 # %% slideshow={"slide_type": "fragment"}
@@ -252,9 +253,9 @@ for name, method in optimizers.MORE_COURSE_OPTIMIZERS.items():
 # tests run 100):
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
-more_differences = {name: optimizers.compare_with_keras(name, num_steps=20)
-                    for name in optimizers.MORE_COURSE_OPTIMIZERS}
-for name, difference in more_differences.items():
+more_differences = {}
+for name in optimizers.MORE_COURSE_OPTIMIZERS:
+    difference = more_differences[name] = optimizers.compare_with_keras(name, num_steps=20)
     print(f"{name:>8}: largest weight difference over 20 steps = {difference.max():.2e}")
 adadelta = keras.optimizers.Adadelta()
 print(f"keras.optimizers.Adadelta(): learning_rate {float(adadelta.learning_rate):g}, epsilon {adadelta.epsilon:.0e}")

@@ -34,6 +34,7 @@ import time
 
 import keras
 import numpy as np
+from tqdm.keras import TqdmCallback
 
 from course_lib import checks, classifiers, data, plots
 from course_lib.exercises import classifiers as exercises
@@ -401,7 +402,7 @@ def build_and_train(x_train, y_train):
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["sparse_categorical_accuracy"])
-    model.fit(x_train, y_train, batch_size=128, epochs=2, verbose=0)
+    model.fit(x_train, y_train, batch_size=128, epochs=2, verbose=0, callbacks=[TqdmCallback(verbose=0)])
     return model
 
 
