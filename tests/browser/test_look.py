@@ -229,6 +229,10 @@ def test_a_deck_slide_looks_finished(browser, chapter_five):
         page.evaluate("([h, v]) => Reveal.slide(h, v)", [slide["h"], slide.get("v") or 0])
         page.wait_for_timeout(1000)  # the slide's transition
         problems, path = panel_problems(page, "deck-05", "section.present .course-panel")
+        box = page.locator("section.present .course-panel").first.bounding_box()
+        if box["y"] < 0 or box["y"] + box["height"] > VIEWPORT["height"]:  # what a projector shows of it
+            problems.append(f"the panel spans {box['y']:.0f} to {box['y'] + box['height']:.0f} px of a "
+                            f"{VIEWPORT['height']} px slide")
         assert not problems, f"{problems} (screenshot: {path})"
     finally:
         page.close()
