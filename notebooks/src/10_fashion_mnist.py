@@ -507,8 +507,8 @@ seq_train, sum_train = sequences.adding_problem(6000, seed=0)
 seq_test, sum_test = sequences.adding_problem(1000, seed=1)
 marked = np.flatnonzero(seq_train[0, :, 1])
 print("x shape (sequences, steps, features):", seq_train.shape)
-print(f"sequence 0: marked steps {marked.tolist()}, values {np.round(seq_train[0, marked, 0], 3).tolist()}, "
-      f"target {sum_train[0]:.3f}")
+marked_values = ", ".join(f"{value:.3f}" for value in seq_train[0, marked, 0])
+print(f"sequence 0: marked steps {marked.tolist()}, values {marked_values}, target {sum_train[0]:.3f}")
 baseline_mse = float(np.mean((sum_test - sum_train.mean()) ** 2))
 print(f"test MSE of always predicting the training mean: {baseline_mse:.4f}")
 
