@@ -47,7 +47,8 @@ LARGEST_COUNT = 2 ** 31 - 1
 def positive_int(name, value):
     """Return ``value`` if it is a whole number from 1 to :data:`LARGEST_COUNT`, else raise ``ValueError``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= LARGEST_COUNT:
-        shown = repr(value) if len(repr(value)) < 40 else f"a {len(str(abs(value)))}-digit number"
+        shown = repr(value) if len(repr(value)) < 40 else (
+            f"a {len(str(abs(value)))}-digit number" if isinstance(value, numbers.Integral) else type(value).__name__)
         raise ValueError(f"{name} must be a whole number of at least 1 (and at most {LARGEST_COUNT}), got {shown}.")
     return int(value)
 
