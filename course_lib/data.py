@@ -215,7 +215,9 @@ def _load_with_keras(name):
             "https://storage.googleapis.com/tensorflow/tf-keras-datasets/ + its file name, "
             "into a folder DIR with the same layout; then run `python -m course_lib data import DIR` "
             f"(it checks every sha256; README.md lists sizes and hashes), or set "
-            f"{DATA_DIR_VARIABLE}=DIR before starting Jupyter.") from None
+            f"{DATA_DIR_VARIABLE}=DIR before starting Jupyter. From mainland China that address is "
+            "usually unreachable: copy the files from a teacher's or classmate's machine "
+            "(在中国大陆无法访问该地址时，请从老师或同学的电脑复制这些文件，见 README.zh-CN.md 的“数据集”一节).") from None
 
 
 def _prepare_images(x, scale, flatten):

@@ -20,6 +20,7 @@ def test_offline_without_data_says_what_to_do(tmp_path):
     assert "could not be downloaded" in result.stderr
     assert "python -m course_lib data import DIR" in result.stderr
     assert "COURSE_DATA_DIR" in result.stderr
+    assert "README.zh-CN.md" in result.stderr  # the way for a reader in mainland China, in Chinese
 
 
 @pytest.mark.needs_data
