@@ -154,3 +154,13 @@ def test_ci_checks_every_linux_combination_of_the_lock():
         combinations[version] = tuple(pins[name] for name in ("tensorflow", "keras", "numpy"))
     assert checked | {"3.11"} == set(PYTHONS), f"each Python has its combination {combinations}"
     assert combinations["3.10"] != combinations["3.11"]  # Keras and NumPy differ there
+
+
+def test_a_wheel_would_hold_every_package_and_data_file_of_the_library():
+    """Installs are editable here; a wheel (``pip install .``) holds only what pyproject.toml lists."""
+    setuptools = load_project()["tool"]["setuptools"]
+    packages = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "course_lib").rglob("__init__.py")}
+    assert set(setuptools["packages"]) == packages
+    data = {(".".join(path.parent.relative_to(ROOT).parts), path.name)
+            for path in (ROOT / "course_lib").rglob("*") if path.suffix in (".csv", ".js", ".json")}
+    assert data == {(package, name) for package, names in setuptools["package-data"].items() for name in names}
