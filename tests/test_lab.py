@@ -98,6 +98,11 @@ def test_the_course_command_trusts_the_chapters_and_serves_them_without_make(tmp
             {item["name"] for item in json.loads(listing)["content"]}
         _, kernels = get(f"http://127.0.0.1:{port}/api/kernelspecs", token)
         assert "python3" in json.loads(kernels)["kernelspecs"]
+        # the interface in Chinese (Settings > Language): the language pack installed with the course
+        _, languages = get(f"http://127.0.0.1:{port}/lab/api/translations/", token)
+        assert "zh_CN" in json.loads(languages)["data"]
+        _, chinese = get(f"http://127.0.0.1:{port}/lab/api/translations/zh_CN", token)
+        assert json.loads(chinese)["data"]["jupyterlab"]["Settings"] == ["设置"]
     finally:
         stop(process)
 
