@@ -47,7 +47,7 @@ notebook.setup()  # first, so that TensorFlow's start-up log stays quiet
 
 import numpy as np
 
-from course_lib import data
+from course_lib import data, glossary
 from course_lib.exercises import welcome as exercises
 from course_lib.widgets.welcome import line_fit_panel
 
@@ -73,42 +73,13 @@ for name, state in data.availability().items():
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary (术语表)
 #
-# | English | 中文 | chapter |
-# |---|---|---|
-# | tensor | 张量 | 01 |
-# | broadcasting | 广播 | 01 |
-# | automatic differentiation | 自动求导 | 01 |
-# | forward propagation | 前向传播 | 02 |
-# | multilayer perceptron | 多层感知机 | 02 |
-# | gradient descent | 梯度下降 | 02 |
-# | backpropagation | 反向传播 | 02 |
-# | computational graph / chain rule | 计算图 / 链式法则 | 02 |
-# | epoch / batch | 轮 / 批 | 02 |
-# | batch size | 批大小 | 02 |
-# | learning rate | 学习率 | 03 |
-# | exponential decay learning rate | 指数衰减学习率 | 03 |
-# | activation function | 激活函数 | 04 |
-# | vanishing gradient | 梯度消失 | 04 |
-# | loss function | 损失函数 | 05 |
-# | mean squared error | 均方误差 | 05 |
-# | cross entropy | 交叉熵 | 05 |
-# | one-hot encoding | 独热码 | 05 |
-# | custom loss function | 自定义损失函数 | 05 |
-# | validation set | 验证集 | 06 |
-# | underfitting / overfitting | 欠拟合 / 过拟合 | 06 |
-# | regularization | 正则化 | 06 |
-# | early stopping | 早停 | 06 |
-# | data cleaning | 数据清洗 | 06 |
-# | optimizer | 优化器 | 07 |
-# | stochastic gradient descent | 随机梯度下降 | 07 |
-# | momentum (first moment) / second moment | 动量 (一阶动量) / 二阶动量 | 07 |
-# | the six-step recipe | 八股 (六步法) | 08 |
-# | training set / test set | 训练集 / 测试集 | 08 |
-# | iris classification | 鸢尾花分类 | 08 |
-# | handwritten digits | 手写数字 | 09 |
-# | confusion matrix | 混淆矩阵 | 09 |
-# | accuracy | 准确率 | 09 |
-# | clothing classification | 服装分类 | 10 |
+# The course's terms in English and in Chinese, with the chapter that introduces each. The
+# Chinese terms are those of the source course (人工智能实践：Tensorflow 笔记); a term marked *
+# is not in it, and is the one Chinese textbooks use. The list is kept as data
+# (`course_lib/glossary.csv`), so that every chapter renders a term the same way:
+
+# %% slideshow={"slide_type": "fragment"}
+glossary.table()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try a widget

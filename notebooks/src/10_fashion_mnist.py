@@ -237,7 +237,7 @@ checks.milestone("test CE after the last epoch minus its lowest", test_ce[-1] - 
                  digits=2)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Fixing it: dropout and early stopping (Dropout 与提前停止)
+# ### Fixing it: dropout and early stopping (Dropout 与早停)
 #
 # Two of chapter 06's remedies, measured. To keep the chapter quick, the runs use 3 000
 # training images (overfitting shows sooner with less data), up to 30 epochs, and 2 000 images
@@ -248,7 +248,7 @@ checks.milestone("test CE after the last epoch minus its lowest", test_ce[-1] - 
 # - **none**: the source's network as it is;
 # - **dropout**: a `Dropout(0.3)` layer after each hidden layer (30 % of the units switched
 #   off at random in each training step, none at test time);
-# - **early stopping** (提前停止): the plain network with
+# - **early stopping** (早停): the plain network with
 #   `keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)`:
 #   training stops when the validation loss has not improved for 5 epochs, and the weights of
 #   its best epoch are put back.
