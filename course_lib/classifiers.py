@@ -331,9 +331,7 @@ def overfitting_fixes(train, validation, test, *, num_epochs=20, dropout=0.3, pa
 
 def overfitting_figure(results):
     """Training and validation cross entropy per epoch of each run of :func:`overfitting_fixes`."""
-    if not isinstance(results, dict):
-        raise TypeError(f"results must be what overfitting_fixes returns, got {type(results).__name__}.")
-    validate.results("results", results, ("num_epochs", "train_loss", "val_loss"))
+    validate.results("results", results, ("num_epochs", "train_loss", "val_loss"), kind=validate.DICT)
     from course_lib.plots import new_figure
 
     figure, ax = new_figure(8.0, 3.8)

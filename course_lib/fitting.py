@@ -543,9 +543,8 @@ def _summary(result):
 
 def boundaries_figure(results):
     """Decision boundaries side by side; ``results`` maps a title to a :func:`classifier_result`."""
-    if not isinstance(results, Mapping):
-        raise TypeError(f"results must map a title to a classifier_result, got {type(results).__name__}.")
-    validate.results("results", results, ("grid", "train", "validation", "train_accuracy", "validation_accuracy"))
+    validate.results("results", results, ("grid", "train", "validation", "train_accuracy", "validation_accuracy"),
+                     kind=validate.DICT)
     figure, axes = new_figure(3.9 * len(results), 4.3, ncols=len(results))
     for ax, (title, result) in zip(np.atleast_1d(axes), results.items()):
         image = draw_boundary(ax, result, f"{title}\n{_summary(result)}")
@@ -635,8 +634,8 @@ def keras_circle_network(hidden_units=32, learning_rate=0.01, seed=0):
 
 def early_stopping_figure(history, stopped_epoch, best_epoch, title):
     """Training and validation loss of a ``fit`` history, the best epoch and the stopping epoch marked (1-based)."""
-    validate.curves("history", {key: validate.result("history", history, ("loss", "val_loss"))[key]
-                                for key in ("loss", "val_loss")})
+    validate.result("history", history, ("loss", "val_loss"))
+    validate.curves("history", {key: history[key] for key in ("loss", "val_loss")})
     best_epoch = validate.positive_int("best_epoch", best_epoch)
     if stopped_epoch:
         stopped_epoch = validate.positive_int("stopped_epoch", stopped_epoch)

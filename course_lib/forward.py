@@ -173,11 +173,7 @@ def gradient_size_figure(norms_by_loss, *, title="Gradient size layer by layer")
 
     ``norms_by_loss`` maps a label ("MSE, untrained", "cross entropy, trained") to :func:`gradient_norms`.
     """
-    if not isinstance(norms_by_loss, dict):
-        raise TypeError(f"norms_by_loss must map a label to gradient_norms(...), got {type(norms_by_loss).__name__}.")
-    if not norms_by_loss:
-        raise ValueError("give the gradient norms of at least one loss.")
-    validate.results("norms_by_loss", norms_by_loss, ("weights", "biases"))
+    validate.results("norms_by_loss", norms_by_loss, ("weights", "biases"), kind=validate.DICT)
     figure, axes = plots.new_figure(9.0, 3.8, ncols=2)
     width = 0.8 / len(norms_by_loss)
     for ax, kind, symbol in zip(axes, ("weights", "biases"), ("W", "b")):

@@ -10,8 +10,6 @@ carries what it kept in its cell state; a Dense network on the flattened sequenc
 learn every position on its own.
 """
 
-from collections.abc import Mapping
-
 import keras
 import numpy as np
 from tqdm.keras import TqdmCallback
@@ -104,12 +102,7 @@ def comparison_figure(results, baseline_mse):
 
     Taught in chapter 10.
     """
-    if not isinstance(results, Mapping):
-        raise TypeError(f"results must be what train_and_compare returns, got {type(results).__name__}.")
-    if not results or not all(isinstance(result, Mapping) and {"test_mse", "num_parameters"} <= set(result)
-               for result in results.values()):
-        raise ValueError("results must map each network's name to what train_and_compare gives it "
-                         "('test_mse' and 'num_parameters').")
+    validate.results("results", results, ("test_mse", "num_parameters"), kind=validate.DICT)
     baseline_mse = validate.non_negative("baseline_mse", baseline_mse)
     figure, ax = new_figure(7.0, 3.4)
     for name, result in results.items():

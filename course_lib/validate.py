@@ -152,10 +152,15 @@ def result(name, value, keys):
     return value
 
 
-def results(name, value, keys):
-    """Return ``value`` if it is a non-empty list or dict of results each holding ``keys``, else raise."""
-    if not isinstance(value, (list, tuple, Mapping)):
-        raise TypeError(f"{name} must be a list or dict of results, got {type(value).__name__}.")
+#: What :func:`results` takes: a list of results, a dict of named results, or either.
+LIST, DICT = (list, tuple), Mapping
+
+
+def results(name, value, keys, *, kind=(*LIST, DICT)):
+    """Return ``value`` if it is a non-empty ``kind`` (list or dict) of results each holding ``keys``, else raise."""
+    if not isinstance(value, kind):
+        shape = "a list" if kind == LIST else "a dict" if kind == DICT else "a list or dict"
+        raise TypeError(f"{name} must be {shape} of results, got {type(value).__name__}.")
     items = list(value.values()) if isinstance(value, Mapping) else list(value)
     if not items:
         raise ValueError(f"{name} is empty: give at least one result.")
@@ -171,7 +176,6 @@ def curves(name, value):
     if not value:
         raise ValueError(f"{name} is empty: give at least one curve.")
     for label, curve in value.items():
-        real_array(f"{name}[{label!r}]", curve, ndim_at_least=1)
-        if np.ndim(curve) != 1:
+        if real_array(f"{name}[{label!r}]", curve, ndim_at_least=1).ndim != 1:
             raise ValueError(f"{name}[{label!r}] must be a 1-D curve, got shape {np.shape(curve)}.")
     return value

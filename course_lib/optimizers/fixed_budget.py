@@ -140,10 +140,8 @@ def budget_figure(results):
 
     The bars of the right half span the seeds' lowest to highest test accuracy. Taught in chapter 07.
     """
-    if not isinstance(results, dict):
-        raise TypeError(f"results must be what budget_race returns, got {type(results).__name__}.")
     validate.results("results", results, ("learning_rates", "val_accuracies", "test_accuracy", "test_accuracies",
-                                          "best_learning_rate"))
+                                          "best_learning_rate"), kind=validate.DICT)
     figure, (left, right) = new_figure(11.0, 3.8, ncols=2)
     names = list(results)
     for name in names:

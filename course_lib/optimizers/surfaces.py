@@ -207,9 +207,7 @@ def draw_paths(ax, result):
 
 def trajectories_figure(results):
     """Several races side by side, one surface each (the ravine and Rosenbrock), with one legend."""
-    if not isinstance(results, (list, tuple)):
-        raise TypeError(f"results must be a list of race results, got {type(results).__name__}.")
-    validate.results("results", results, ("surface", "runs", "learning_rate", "num_steps"))
+    validate.results("results", results, ("surface", "runs", "learning_rate", "num_steps"), kind=validate.LIST)
     figure, axes = new_figure(6.0 * len(results), 4.6, ncols=len(results))
     for ax, result in zip(np.atleast_1d(axes), results):
         draw_paths(ax, result)
