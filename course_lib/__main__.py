@@ -16,7 +16,8 @@ CHAPTERS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def trust(folder):
-    """Sign every chapter of ``folder`` as trusted, as ``jupyter trust`` does; returns how many.
+    """Sign every chapter of ``folder`` and of its Chinese edition (``zh/``) as trusted, as ``jupyter trust`` does;
+    returns how many.
 
     A trusted notebook shows its saved panels when it is opened, before any cell runs: the
     kernel-free panels answer their sliders at once. Without it JupyterLab shows only their
@@ -26,7 +27,7 @@ def trust(folder):
     from nbformat.sign import NotebookNotary
 
     notary = NotebookNotary()
-    chapters = sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")) + sorted(Path(folder).glob("zh/[0-9][0-9]_*.ipynb"))
     for chapter in chapters:
         notebook = nbformat.read(chapter, as_version=4)
         if not notary.check_signature(notebook):

@@ -18,6 +18,8 @@ import sys
 
 import numpy as np
 
+from course_lib import language
+
 NOT_ATTEMPTED = Ellipsis
 NOT_YET = "not the expected value yet."
 
@@ -264,7 +266,7 @@ def diagnose(answer, expected, *, rtol=1e-5, atol=1e-8, mistakes=None):
 
 def not_attempted(name, hint):
     """Print that the exercise ``name`` is untouched, with its hint; return a failed :class:`Verdict`."""
-    print(f"○ {name}: not attempted yet. Hint: {hint}")
+    language.show(f"○ {name}: not attempted yet. Hint: {hint}")
     return Verdict(False)
 
 
@@ -286,7 +288,7 @@ def refuse_numbers(name, hint, **values):
 
 def fail(name, problem):
     """Print that ``name`` is wrong and why; return a failed :class:`Verdict`."""
-    print(f"✗ {name}: {problem}")
+    language.show(f"✗ {name}: {problem}")
     return Verdict(False)
 
 
@@ -300,7 +302,7 @@ def check_answer(name, answer, expected, *, hint, rtol=1e-5, atol=1e-8, mistakes
         return not_attempted(name, hint)
     problem = diagnose(answer, expected, rtol=rtol, atol=atol, mistakes=mistakes)
     if problem is None:
-        print(f"✓ {name}: correct.")
+        language.show(f"✓ {name}: correct.")
         return Verdict(True)
     if problem == NOT_YET:
         problem = f"{NOT_YET} Hint: {hint}"
@@ -321,9 +323,9 @@ def milestone(name, value, *, at_least=None, at_most=None, digits=3):
     else:
         passed, relation, bound, missed = value <= at_most, "≤", at_most, ">"
     if passed:
-        print(f"✓ {name} {relation} {bound:.{digits}f}")
+        language.show(f"✓ {name} {relation} {bound:.{digits}f}")
     else:
-        print(f"✗ {name} = {value:.{digits}f} {missed} {bound:.{digits}f}")
+        language.show(f"✗ {name} = {value:.{digits}f} {missed} {bound:.{digits}f}")
     return Verdict(passed)
 
 
@@ -489,7 +491,7 @@ def check_trained_model(name, build_and_train, train, test, *, at_least, time_li
     accuracy = float(np.mean(np.argmax(outputs, axis=1) == y_test))
     if accuracy < at_least:
         return fail(name, f"test accuracy {accuracy:.4f} is below {at_least}. {low_hint}")
-    print(f"✓ {name}: at least {at_least} (trained in the time limit).")
+    language.show(f"✓ {name}: at least {at_least} (trained in the time limit).")
     return Verdict(True)
 
 
@@ -513,5 +515,5 @@ def check_function(name, function, cases, *, hint, forbidden=()):
             if problem == NOT_YET:
                 problem = f"{NOT_YET} Hint: {hint}"
             return fail(name, f"on test input {number} of {len(cases)}: {problem}")
-    print(f"✓ {name}: correct on {len(cases)} fresh test inputs.")
+    language.show(f"✓ {name}: correct on {len(cases)} fresh test inputs.")
     return Verdict(True)

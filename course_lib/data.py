@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib import validate
+from course_lib import language, validate
 
 #: Where ``COURSE_DATA_DIR`` points the loaders when the Keras cache is empty.
 DATA_DIR_VARIABLE = "COURSE_DATA_DIR"
@@ -60,7 +60,10 @@ SCALES = ("none", "0..1", "-1..1")
 
 
 class DatasetError(RuntimeError):
-    """A dataset is missing or damaged; the message says what to do about it."""
+    """A dataset is missing or damaged; the message says what to do about it, in the student's language."""
+
+    def __init__(self, message):
+        super().__init__(language.say(message))
 
 
 def keras_cache_dir():

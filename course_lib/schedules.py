@@ -22,7 +22,7 @@ import functools
 
 import numpy as np
 
-from course_lib import checks, validate
+from course_lib import checks, language, validate
 
 #: Where the source starts, and where the minimum of (w + 1)² is.
 W_START = 5.0
@@ -195,9 +195,9 @@ def compare_with_source(lines):
     if different:
         epoch = different[0]
         got = lines[epoch] if epoch < len(lines) else "nothing"
-        print(f"✗ trace differs from the source at epoch {epoch}: expected\n  {SOURCE_TRACE[epoch]}\ngot\n  {got}")
+        language.show(f"✗ trace differs from the source at epoch {epoch}: expected\n  {SOURCE_TRACE[epoch]}\ngot\n  {got}")
         return checks.Verdict(False)
-    print(f"✓ all {len(SOURCE_TRACE)} lines printed by the source are reproduced character for character")
+    language.show(f"✓ all {len(SOURCE_TRACE)} lines printed by the source are reproduced character for character")
     return checks.Verdict(True)
 
 

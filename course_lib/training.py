@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import tensorflow as tf
 
-from course_lib import validate
+from course_lib import language, validate
 
 
 @dataclass
@@ -404,7 +404,7 @@ def loop(run_epochs, num_epochs, *, epochs_per_call=1, checkpoint=None, on_epoch
                     on_epoch_end(first + index, logs)
     except KeyboardInterrupt:
         history.stop_reason = "interrupted"
-        print(f"⏹ Interrupted after {history.num_epochs} full epoch(s). The model keeps what it "
+        language.show(f"⏹ Interrupted after {history.num_epochs} full epoch(s). The model keeps what it "
               "learned so far; run the cell again to continue training it.")
     finally:
         bar.close()
@@ -468,7 +468,7 @@ def _diverged(history, checkpoint, epoch, loss, restored_epoch):
     else:
         what = f"The loss became {loss} in epoch {epoch + 1}: training diverged. "
     restored = "before training" if restored_epoch == 0 else f"after epoch {restored_epoch}"
-    print("⚠ " + what + (f"The weights and the optimizer's state as they were {restored} were restored. "
+    language.show("⚠ " + what + (f"The weights and the optimizer's state as they were {restored} were restored. "
                          if checkpoint is not None else "")
           + "Lower the learning rate (try dividing it by 10) and train again.")
 

@@ -29,15 +29,15 @@ import re
 
 import yaml
 
-#: A number as prose writes it: 0.85, 1e-3, 244 522, 60,000, 87 %, 4×.
+#: A number as prose writes it: 0.85, 1e-3, 244 522, 60,000, 87 %, 4×; Chinese may touch it (学习率0.1时).
 NUMBER = re.compile(
-    r"(?<![\w.\-/])(?P<number>\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
-    r"(?P<percent>\s?%)?(?![\w]|\.\d)")
-#: Words before a number that make it a name, not a figure: "chapter 08", "§4", "Keras 3.12".
+    r"(?<![A-Za-z0-9_.\-/])(?P<number>\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+    r"(?P<percent>\s?%)?(?![A-Za-z0-9_]|\.\d)")
+#: Words before a number that make it a name, not a figure: "chapter 08", "§4", "Keras 3.12", "第 3 步", "练习 2".
 REFERENCE = re.compile(
     r"(?:chapters?|sections?|§|exercises?|parts?|figures?|tables?|steps? of the recipe|lecture|version|versions|"
     r"Keras|TensorFlow|TF|Python|NumPy|Vega-Lite|ipywidgets|JupyterLab|seed|seeds|issue|[Ss]tep|et al\.|"
-    r"layer|Dense|cell|item|round)\s*$", re.IGNORECASE)
+    r"layer|Dense|cell|item|round|第|练习|习题|版本|种子|图|表|步骤|单元格)\s*$", re.IGNORECASE)
 #: Magnitudes in words that compare with a measurement: they must be declared.
 WORD_MAGNITUDE = re.compile(r"\b(?:tens|hundreds|thousands|millions|dozens) of \w+|\borders? of magnitude\b",
                             re.IGNORECASE)

@@ -1,4 +1,5 @@
-"""The library's layers point one way: ``notebook``, ``validate``, ``checks``, ``plots`` at the bottom,
+"""The library's layers point one way: ``notebook``, ``validate``, ``checks``, ``plots``, ``language`` and
+``glossary`` at the bottom,
 the topic modules above them, ``widgets`` and ``exercises`` on top (docs/CONTRIBUTING.md)."""
 
 import ast
@@ -8,7 +9,7 @@ import pytest
 from tests.helpers import ROOT
 
 PACKAGE = ROOT / "course_lib"
-BOTTOM = {"notebook", "validate", "checks", "plots"}
+BOTTOM = {"notebook", "validate", "checks", "plots", "language", "glossary"}
 
 
 def layer(module):

@@ -161,6 +161,12 @@ def test_a_wheel_would_hold_every_package_and_data_file_of_the_library():
     setuptools = load_project()["tool"]["setuptools"]
     packages = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "course_lib").rglob("__init__.py")}
     assert set(setuptools["packages"]) == packages
-    data = {(".".join(path.parent.relative_to(ROOT).parts), path.name)
-            for path in (ROOT / "course_lib").rglob("*") if path.suffix in (".csv", ".js", ".json")}
-    assert data == {(package, name) for package, names in setuptools["package-data"].items() for name in names}
+    data = set()
+    for path in (ROOT / "course_lib").rglob("*"):
+        if path.suffix in (".csv", ".js", ".json", ".yml"):
+            package = next(folder for folder in path.parents if (folder / "__init__.py").exists())
+            data.add((".".join(package.relative_to(ROOT).parts), path.relative_to(package).as_posix()))
+    listed = {(package, path.relative_to(ROOT.joinpath(*package.split("."))).as_posix())
+              for package, patterns in setuptools["package-data"].items() for pattern in patterns
+              for path in ROOT.joinpath(*package.split(".")).glob(pattern)}
+    assert data == listed

@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from course_lib import autodiff, checks
+from course_lib import autodiff, checks, language
 
 #: What your Value class may not use: the course's engine, and TensorFlow's differentiation.
 VALUE_FORBIDDEN = ("course_lib.autodiff.Value", "course_lib.autodiff.topological_order", "tensorflow.GradientTape",
@@ -222,7 +222,7 @@ def check_value_class(value_class):
         problem = _judge_value_class(result, program, reference, tape)
         if problem is not None:
             return checks.fail(name, f"on test expression {number} of {len(cases)}: {problem}")
-    print(f"✓ {name}: values and gradients right on {len(cases)} fresh expressions "
+    language.show(f"✓ {name}: values and gradients right on {len(cases)} fresh expressions "
           f"({NUM_OPERATIONS} operations each), as the course's engine and GradientTape give them.")
     return checks.Verdict(True)
 

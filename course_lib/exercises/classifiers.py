@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from course_lib import checks, classifiers, notebook, training
+from course_lib import checks, classifiers, language, notebook, training
 
 
 # Chapter 09: MNIST
@@ -321,7 +321,7 @@ def check_train_step(train_step):
             return checks.fail(name, f"run {number} ({optimizer_name}): the losses are right but the weights "
                                      "went elsewhere: take the gradient of that loss with respect to "
                                      "model.trainable_variables and apply it once (check the sign).")
-    print(f"✓ {name}: three steps with SGD and with Adam give the chapter's weights and losses.")
+    language.show(f"✓ {name}: three steps with SGD and with Adam give the chapter's weights and losses.")
     return checks.Verdict(True)
 
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, debugging, losses, notebook, training
+from course_lib import checks, debugging, language, losses, notebook, training
 
 # Exercise 1: a gradient that comes back None.
 
@@ -54,7 +54,7 @@ def check_slope_gradient(answer):
                 _slope_gradient(round(w0), x, y)})
         if problem is not None:
             return checks.fail(name, f"with w0 = {w0}: {problem}")
-    print(f"✓ {name}: correct on {len(GRADIENT_CASES)} cases.")
+    language.show(f"✓ {name}: correct on {len(GRADIENT_CASES)} cases.")
     return checks.Verdict(True)
 
 
@@ -161,9 +161,9 @@ def check_fixed_model(answer):
                               at_least=MODEL_ACCURACY, digits=2)
     if not passed:
         after = _report(model, x_train[:256], y_train[:256], history)
-        print(f"  The health report after training:\n{after}")
+        language.show(f"  The health report after training:\n{after}")
         if not after.problems:
-            print("  Nothing in the report stands out now, yet the model learned too little: run the report on "
+            language.show("  Nothing in the report stands out now, yet the model learned too little: run the report on "
                   "a new, untrained model and compare each layer's largest weight with the healthy network of "
                   "section 1.")
     return passed
@@ -286,7 +286,7 @@ def check_can_overfit(answer):
             return checks.fail(name, f"on {what}, your function said {bool(result)}, but this network {verdict} "
                                      "the batch in the check's own run. Print the loss your function reaches on "
                                      "this batch, step by step, and compare with section 10.")
-    print(f"✓ {name}: the right verdict on {len(_one_batch_cases())} networks, healthy and broken.")
+    language.show(f"✓ {name}: the right verdict on {len(_one_batch_cases())} networks, healthy and broken.")
     return checks.Verdict(True)
 
 

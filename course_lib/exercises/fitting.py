@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib import checks, fitting
+from course_lib import checks, fitting, language
 
 #: The weights of exercise 2's tiny 2-3-1 network.
 TINY_WEIGHTS = {
@@ -124,7 +124,7 @@ def check_rescue(answer):
     passed = checks.milestone(f"validation loss with {answer}", result["run"].validation_loss[-1],
                               at_most=RESCUE_LOSS, digits=2)
     if not passed:
-        print(f"  Why: {_why_the_rescue_misses(result['run'])}")
+        language.show(f"  Why: {_why_the_rescue_misses(result['run'])}")
     return passed
 
 

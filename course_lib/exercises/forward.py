@@ -5,7 +5,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from course_lib import autodiff, checks, forward, validate
+from course_lib import autodiff, checks, forward, language, validate
 
 
 def check_parameter_count(answer):
@@ -196,7 +196,7 @@ def hint(n=1):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(BACKWARD_HINTS):
         raise ValueError(f"n must be a hint number from 1 to {len(BACKWARD_HINTS)}, got {n!r}.")
     more = f" (exercises.hint({n + 1}) says more.)" if n < len(BACKWARD_HINTS) else ""
-    print(f"Hint {n} of {len(BACKWARD_HINTS)}: {BACKWARD_HINTS[n - 1]}{more}")
+    language.show(f"Hint {n} of {len(BACKWARD_HINTS)}: {BACKWARD_HINTS[n - 1]}{more}")
 
 
 def _cross_entropy_output_gradient(out, y):

@@ -4,7 +4,7 @@ forecast, and a cross-entropy loss of your own used in ``fit``."""
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, losses, notebook
+from course_lib import checks, language, losses, notebook
 
 
 #: Exercise 1: the one-hot label (0, 1, 0) smoothed by 0.3, and the prediction.
@@ -88,7 +88,7 @@ def check_cautious_forecast(cost, profit):
     low, high = CAUTIOUS_SHARES
     label = f"share of days over-predicted with COST {float(cost):g}, PROFIT {float(profit):g}"
     if low <= share <= high:
-        print(f"✓ {label} is between {low:.2f} and {high:.2f}")
+        language.show(f"✓ {label} is between {low:.2f} and {high:.2f}")
         return checks.Verdict(True)
     return checks.fail(label, f"{share:.2f}, not between {low:.2f} and {high:.2f}. Why: "
                               f"{_why_the_forecast_misses(float(cost), float(profit), share)}")

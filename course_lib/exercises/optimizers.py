@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib import checks
+from course_lib import checks, language
 
 #: The weights and the first two gradients of the Adam exercise (the course's Adam, no ε).
 ADAM_START = np.array([1.0, -2.0, 0.5])
@@ -197,7 +197,7 @@ def check_smallest_crossing_beta(answer):
     beta = float(checks.as_array(answer))
     expected = next(candidate for candidate in CROSSING_BETAS if _crosses(candidate))
     if abs(beta - expected) < 0.005:
-        print(f"✓ {name}: correct.")
+        language.show(f"✓ {name}: correct.")
         return checks.Verdict(True)
     if not 0.0 <= beta < 1.0:
         return checks.fail(name, f"β is the share of the last first moment kept at each step: it lies in [0, 1), "

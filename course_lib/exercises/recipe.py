@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib import checks
+from course_lib import checks, language
 
 #: Exercise 1's hidden width: not the 10 of exercise 3, whose summary would give the count away.
 HIDDEN_UNITS = 16
@@ -191,7 +191,7 @@ def check_skip_model(answer):
     problem = _skip_problem(model)
     if problem is not None:
         return checks.fail(name, problem)
-    print(f"✓ {name}: {SKIP_PARAMETERS} parameters, and the input reaches the output past the hidden layer.")
+    language.show(f"✓ {name}: {SKIP_PARAMETERS} parameters, and the input reaches the output past the hidden layer.")
     return checks.Verdict(True)
 
 
@@ -273,5 +273,5 @@ def check_resume(answer):
         return checks.fail(name, f"the right number of steps, but the weights differ from the uninterrupted run's by "
                                  f"up to {difference:.2g}: one of the things the run depends on was not the same. "
                                  "Compare the batches your run trained on with the ones the uninterrupted run saw.")
-    print(f"✓ {name}: the resumed run ends with exactly the weights of the run that never stopped.")
+    language.show(f"✓ {name}: the resumed run ends with exactly the weights of the run that never stopped.")
     return checks.Verdict(True)

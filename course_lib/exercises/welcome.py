@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from course_lib import checks, losses, validate
+from course_lib import checks, language, losses, validate
 from course_lib.welcome import POINTS_X, POINTS_Y, line_fit
 
 
@@ -57,7 +57,7 @@ def check_best_line(w, b):
                                  "above span w from −1 to 4 and b from −3 to 3.")
     passed = checks.milestone(f"MSE of {line}", mse, at_most=BEST_LINE_MSE, digits=2)
     if not passed:
-        print(f"  Why: {_why_the_line_misses(w, b)}")
+        language.show(f"  Why: {_why_the_line_misses(w, b)}")
     return passed
 
 
@@ -119,7 +119,7 @@ def check_gradient_step(gradient_step, num_steps=100, learning_rate=0.1):
         w = b = 0.0
         for _ in range(validate.positive_int("num_steps", num_steps)):
             w, b = (float(value) for value in gradient_step(w, b, POINTS_X, POINTS_Y, learning_rate))
-        print(f"{num_steps} of your steps from w = b = 0 on the chapter's points reach "
+        language.show(f"{num_steps} of your steps from w = b = 0 on the chapter's points reach "
               f"y = {w:.2f}·x {'−' if b < 0 else '+'} {abs(b):.2f}")
         passed = checks.milestone("MSE of the line your steps reach", _line_mse(w, b), at_most=BEST_LINE_MSE,
                                   digits=2)

@@ -42,6 +42,7 @@ import weakref
 import ipywidgets as widgets
 import numpy as np
 
+from course_lib import language
 from course_lib.notebook import presenting
 from course_lib.widgets.chart import Chart, linked_chart, pack_table
 
@@ -69,7 +70,52 @@ PRESENTER_CSS = ("<style>"
 
 def error_caption(error):
     """An error said in the caption, in the course's error colour (``course-error``, readable on light and dark themes)."""
-    return f'<span class="course-error">⚠ {html.escape(str(error))}</span>'
+    return f'<span class="course-error">⚠ {html.escape(language.say(str(error)))}</span>'
+
+
+#: The encodings whose field's values a chart shows as words (legend entries): translated with the titles.
+LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash", "opacity", "size")
+
+
+def legend_fields(spec):
+    """The data fields that ``spec`` shows in a legend (nominal colour, shape, dash... encodings)."""
+    found = set()
+    if isinstance(spec, dict):
+        for channel, encoding in (spec.get("encoding") or {}).items():
+            if channel in LEGEND_CHANNELS and isinstance(encoding, dict) and "field" in encoding \
+                    and encoding.get("type", "nominal") in ("nominal", "ordinal"):
+                found.add(encoding["field"])
+        for value in spec.values():
+            found |= legend_fields(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found |= legend_fields(value)
+    return found
+
+
+def translated_spec(spec, speaking):
+    """``spec`` with its titles, subtitles and legend domains in the language ``speaking``."""
+    if speaking == "en":
+        return spec
+
+    def walk(value, key=None):
+        if isinstance(value, str):
+            return language.say(value, speaking) if key in ("title", "text", "subtitle", "domain") else value
+        if isinstance(value, dict):
+            return {name: walk(item, name) for name, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item, key) for item in value]
+        return value
+    return walk(spec)
+
+
+def translated_rows(datasets, fields, speaking):
+    """``datasets`` with the values of ``fields`` (the legend's words) in the language ``speaking``."""
+    if speaking == "en" or not fields:
+        return datasets
+    return {name: [{key: language.say(value, speaking) if key in fields else value for key, value in row.items()}
+                   if isinstance(row, dict) else row for row in rows] if isinstance(rows, list) else rows
+            for name, rows in datasets.items()}
 
 
 #: Pixels per character of a control's label at JupyterLab's 13 px UI font, measured on the widest
@@ -192,7 +238,11 @@ class Panel:
         self.title = title
         self.controls = dict(controls)
         self.compute = compute
-        self.draw = draw
+        self._draw = draw
+        self.speaking = language.current()
+        self.legend_fields = legend_fields(spec)
+        for control in self.controls.values():
+            control.description = language.say(control.description, self.speaking)
         self.result = None
         self.timings = []
         self.backdrop = tuple(backdrop)
@@ -203,7 +253,7 @@ class Panel:
         exact = [name for name in self.tabulated
                  if isinstance(self.controls[name], (*SELECTIONS, widgets.Checkbox))]
         self.chart = linked_chart(self.tabulated, exact) if self.tabulated else Chart()
-        self.chart.spec = spec
+        self.chart.spec = translated_spec(spec, self.speaking)
         self.chart.kernel_note = self._kernel_note(live)
         inputs = list(self.controls.values())
         self.button = self.pause_button = self.reset_button = None
@@ -212,21 +262,21 @@ class Panel:
                 control.observe(self._on_change, names="value")
         elif live:
             self.training = LiveRun(self)
-            self.button = widgets.Button(description=button, button_style="primary", icon="play")
-            self.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True)
-            self.reset_button = widgets.Button(description="Reset", icon="undo")
+            self.button = widgets.Button(description=language.say(button), button_style="primary", icon="play")
+            self.pause_button = widgets.Button(description=language.say("Pause"), icon="pause", disabled=True)
+            self.reset_button = widgets.Button(description=language.say("Reset"), icon="undo")
             self.button.on_click(lambda _: self.training.play())
             self.pause_button.on_click(lambda _: self.training.pause())
             self.reset_button.on_click(lambda _: self.training.reset())
             inputs.append(widgets.HBox([self.button, self.pause_button, self.reset_button]))
         else:
-            self.button = widgets.Button(description=button, button_style="primary", icon="play")
+            self.button = widgets.Button(description=language.say(button), button_style="primary", icon="play")
             self.button.on_click(lambda _: self.refresh())
             inputs.append(self.button)
         presenter = presenting()
         fit_labels(self.controls.values(), presenter)
-        header = widgets.HTML((PRESENTER_CSS if presenter else "") + f"<b>{html.escape(title)}</b>"
-                              + (f"<br><span>{explanation}</span>" if explanation else ""))
+        header = widgets.HTML((PRESENTER_CSS if presenter else "") + f"<b>{html.escape(language.say(title))}</b>"
+                              + (f"<br><span>{language.say(explanation)}</span>" if explanation else ""))
         self.widget = widgets.VBox([
             header,
             # the chart goes under the controls when the cell is too narrow for both side by side
@@ -260,10 +310,15 @@ class Panel:
         if self.tabulated and not needing:
             return ""
         if self.tabulated:
-            return (f"Run this cell (in JupyterLab) to use {', '.join(needing)}; the other controls "
-                    "work without a kernel.")
-        return ("Run this cell (in JupyterLab) to use this panel: it computes in the kernel, and the "
-                "figure shows its " + ("untrained state." if live else "first state."))
+            return language.say(f"Run this cell (in JupyterLab) to use {', '.join(needing)}; the other controls "
+                                "work without a kernel.")
+        return language.say("Run this cell (in JupyterLab) to use this panel: it computes in the kernel, and the "
+                            "figure shows its " + ("untrained state." if live else "first state."))
+
+    def draw(self, result):
+        """``(datasets, caption)`` of ``result``, from the panel's ``draw``, in the student's language."""
+        datasets, caption = self._draw(result)
+        return translated_rows(datasets, self.legend_fields, self.speaking), language.say(caption, self.speaking)
 
     def values(self):
         """The current value of every control, by name."""
@@ -349,8 +404,8 @@ class Panel:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["image/png"] = base64.b64encode(self.first_png).decode("ascii")
         caption = html.unescape(re.sub(r"<[^>]+>", "", self.chart.caption))
-        bundle["text/plain"] = (f"{self.title}: {caption}\n(an interactive panel: open the chapter in "
-                                "JupyterLab to use it)")
+        bundle["text/plain"] = (f"{language.say(self.title)}: {caption}\n"
+                                + language.say("(an interactive panel: open the chapter in JupyterLab to use it)"))
         return bundle
 
 
