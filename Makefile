@@ -108,8 +108,8 @@ homework: $(STAMP) $(GRADING_STAMP)  ## nbgrader for homework, in build/grading-
 test-classroom: $(HUB_STAMP) $(HUB_PROXY) $(GRADING_STAMP)  ## a real JupyterHub serving three students, and nbgrader grading chapter 05; minutes
 	COURSE_CLASSROOM=1 $(BIN)/python -m pytest -v tests/test_hub.py tests/test_grading.py
 
-execute: $(STAMP)  ## rebuild the notebooks from notebooks/src and store fresh outputs (CHAPTERS="03 05" for some)
-	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
+execute: $(STAMP)  ## rebuild the notebooks of both editions (notebooks/, notebooks/zh/) from notebooks/src, with fresh outputs (CHAPTERS="03 05" for some, EDITION=en or zh for one)
+	$(BIN)/python tools/execute_notebooks.py --edition $(or $(EDITION),all) $(CHAPTERS)
 	$(BIN)/python tools/chapter_table.py
 
 bench: install  ## measure suite time, training throughput and panel latency into benchmarks/results

@@ -25,7 +25,9 @@ from course_lib import glossary
 LANGUAGES = ("en", "zh")
 MESSAGES = Path(__file__).with_name("messages_zh")
 #: How deep the parts of a template are translated in turn (a name in a hint in a verdict).
-MAX_DEPTH = 3
+MAX_DEPTH = 4
+#: Two English words in a row: a part of a template that is words to translate, not a value.
+ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
 
 
 def current():
@@ -73,16 +75,18 @@ def translation(text, depth=0):
         return exact[text]
     if depth >= MAX_DEPTH:
         return None
+    best = None  # (how much English it leaves, the text said): a later template may split the text better
     for pattern, chinese in templates:
         match = pattern.fullmatch(text)
         if match:
-            return chinese.format(*(_part(part, depth + 1) for part in match.groups()))
-    return None
-
-
-def _part(text, depth):
-    found = translation(text, depth)
-    return text if found is None else found
+            parts = [(part, translation(part, depth + 1)) for part in match.groups()]
+            left = sum(len(part) for part, found in parts if found is None and ENGLISH_PHRASE.search(part))
+            said = chinese.format(*(part if found is None else found for part, found in parts))
+            if not left:
+                return said
+            if best is None or left < best[0]:
+                best = (left, said)
+    return best and best[1]
 
 
 def say(text, language=None):

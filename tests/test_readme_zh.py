@@ -1,7 +1,7 @@
 """README.zh-CN.md, the Chinese README (issue #31), cannot drift from README.md.
 
 Its commands are README's commands, its dataset table is README's table (sizes and sha256),
-its chapter table links every chapter; the mirrors of its section on mainland China are its own.
+its chapter table links every chapter of the Chinese edition (notebooks/zh/); the mirrors of its section on mainland China are its own.
 """
 
 import re
@@ -48,7 +48,7 @@ def test_the_dataset_tables_are_the_same():
 
 
 def test_the_chinese_readme_lists_every_chapter():
-    listed = set(re.findall(r"^\| (\d\d) \| \[[^]]+\]\(notebooks/(\d\d_\w+)\.ipynb\)", CHINESE, re.MULTILINE))
+    listed = set(re.findall(r"^\| (\d\d) \| \[[^]]+\]\(notebooks/zh/(\d\d_\w+)\.ipynb\)", CHINESE, re.MULTILINE))
     assert listed == {(source.stem[:2], source.stem) for source in SOURCES}
 
 

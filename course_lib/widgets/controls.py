@@ -17,6 +17,7 @@ import itertools
 
 import ipywidgets as widgets
 
+from course_lib import language
 from course_lib.widgets.chart import unpack_table
 from course_lib.widgets.panel import SELECTIONS
 
@@ -40,9 +41,9 @@ class ShownOnlyFor(widgets.Stack):
             raise ValueError(f"option must be one of {options}, got {option!r}")
         self.control, self.selection, self.option = control, selection, option
         label = html.escape(control.description or "")
+        notes = {choice: html.escape(language.say(why.format(option=choice))) for choice in options}
         children = [control if choice == option else
-                    widgets.HTML(f'<span style="{NOTE_STYLE}" title="{html.escape(why.format(option=choice))}">'
-                                 f"{label}: {html.escape(why.format(option=choice))}</span>")
+                    widgets.HTML(f'<span style="{NOTE_STYLE}" title="{notes[choice]}">{label}: {notes[choice]}</span>')
                     for choice in options]
         super().__init__(children=children, selected_index=selection.index)
         self.link = widgets.jslink((selection, "index"), (self, "selected_index"))

@@ -93,14 +93,33 @@ def legend_fields(spec):
     return found
 
 
+#: The keys of a Vega-Lite spec whose strings a reader reads: titles, a legend's domain, a layer's constant ``datum``.
+TRANSLATED_KEYS = ("title", "text", "subtitle", "domain", "datum")
+
+
+#: A string in a Vega expression ("'derivative of ' + data('curves')[0].label"): a title's words, made in the browser.
+EXPRESSION_TEXT = re.compile(r"'([^'\\]*)'")
+
+
+def said_literal(match, speaking):
+    """The quoted words of an expression in ``speaking``, their surrounding spaces kept."""
+    words = match.group(1)
+    said = language.say(words.strip(), speaking)
+    if said == words.strip():
+        return match.group(0)
+    return "'" + said + (" " if words.endswith(" ") and not said.endswith(("：", "）")) else "") + "'"
+
+
 def translated_spec(spec, speaking):
-    """``spec`` with its titles, subtitles and legend domains in the language ``speaking``."""
+    """``spec`` with its titles, subtitles, legend domains and layers' constant legend entries in ``speaking``."""
     if speaking == "en":
         return spec
 
     def walk(value, key=None):
         if isinstance(value, str):
-            return language.say(value, speaking) if key in ("title", "text", "subtitle", "domain") else value
+            return language.say(value, speaking) if key in TRANSLATED_KEYS else value
+        if isinstance(value, dict) and key in TRANSLATED_KEYS and isinstance(value.get("expr"), str):
+            return {**value, "expr": EXPRESSION_TEXT.sub(lambda match: said_literal(match, speaking), value["expr"])}
         if isinstance(value, dict):
             return {name: walk(item, name) for name, item in value.items()}
         if isinstance(value, list):
@@ -407,6 +426,25 @@ class Panel:
         bundle["text/plain"] = (f"{language.say(self.title)}: {caption}\n"
                                 + language.say("(an interactive panel: open the chapter in JupyterLab to use it)"))
         return bundle
+
+
+def with_untrained(updates, measure):
+    """A live run's ``updates`` (dicts), each with ``"untrained"``: what ``measure(first update)`` returns.
+
+    A live run's first update is the untrained model (:func:`course_lib.training.live` yields it
+    before the first epoch), so ``measure`` sees the initial weights: its numbers (the untrained
+    loss, say) are the point at epoch 0 that a panel draws before Train is pressed, and keeps
+    drawing as the start of its curves. It runs once per run, on data of its own: the run's
+    epochs, and so its curves from epoch 1 on, are those without it.
+    """
+    iterator = iter(updates)
+    first = next(iterator, None)
+    if first is None:
+        return
+    untrained = measure(first)
+    yield {**first, "untrained": untrained}
+    for update in iterator:
+        yield {**update, "untrained": untrained}
 
 
 _RUNS = weakref.WeakSet()

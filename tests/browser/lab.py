@@ -79,18 +79,23 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def write_lab_settings(settings_dir):
-    """Write ``LAB_SETTINGS`` as JupyterLab user settings under ``settings_dir``."""
-    for relative, values in LAB_SETTINGS.items():
+#: The user setting of JupyterLab's interface language (Settings > Language), as a person sets it.
+CHINESE_INTERFACE = {"@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"}}
+
+
+def write_lab_settings(settings_dir, extra=None):
+    """Write ``LAB_SETTINGS`` (and ``extra`` ones) as JupyterLab user settings under ``settings_dir``."""
+    for relative, values in {**LAB_SETTINGS, **(extra or {})}.items():
         path = settings_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
 
 
 @contextlib.contextmanager
-def serve(notebooks, home):
-    """JupyterLab serving the folder ``notebooks`` (trusted), its state under ``home``; yields a ``Lab``."""
-    write_lab_settings(home / "settings")
+def serve(notebooks, home, settings=None):
+    """JupyterLab serving the folder ``notebooks`` (trusted), its state under ``home``, with ``LAB_SETTINGS``
+    and the user settings ``settings``; yields a ``Lab``."""
+    write_lab_settings(home / "settings", settings)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), IPYTHONDIR=str(home / "ipython"),
