@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import data, losses, notebook, training, validate
+from course_lib import data, language, losses, notebook, training, validate
 
 #: A layer whose gradient norm is above this explodes (a healthy MNIST network starts below 1);
 #: below :data:`VANISHING_NORM`, it vanishes.
@@ -83,15 +83,15 @@ class HealthReport:
         return list(dict.fromkeys(kind for kind, _ in self.problems))
 
     def __str__(self):
-        lines = [f"loss {_number(self.loss)}",
-                 f"{'layer':<18} {'max |w|':>9} {'‖gradient‖':>11} {'dead units':>10}"]
+        lines = [f"{language.say('loss')} {_number(self.loss)}",
+                 f"{language.say('layer'):<18} {'max |w|':>9} {'‖gradient‖':>11} {language.say('dead units'):>10}"]
         for layer in self.layers:
             dead = "" if layer.get("dead_share") is None else f"{layer['dead_share']:.0%}"
             lines.append(f"{layer['name']:<18} {_number(layer['max_weight']):>9} "
                          f"{_number(layer['gradient_norm']):>11} {dead:>10}")
         if self.ok:
-            lines.append("✓ healthy: no problem found")
-        lines += [f"⚠ {PROBLEM_KINDS[kind]}: {message}" for kind, message in self.problems]
+            lines.append(language.say("✓ healthy: no problem found"))
+        lines += [language.say(f"⚠ {PROBLEM_KINDS[kind]}: {message}") for kind, message in self.problems]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle):

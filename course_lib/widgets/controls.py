@@ -19,7 +19,7 @@ import ipywidgets as widgets
 
 from course_lib import language
 from course_lib.widgets.chart import unpack_table
-from course_lib.widgets.panel import SELECTIONS
+from course_lib.widgets.panel import SELECTIONS, option_values
 
 #: How a note in place of a hidden control looks: the control's own label, then why it is not there.
 NOTE_STYLE = "color: var(--jp-ui-font-color2, #555); font-style: italic"
@@ -36,7 +36,7 @@ class ShownOnlyFor(widgets.Stack):
         if not isinstance(selection, SELECTIONS):
             raise TypeError(f"selection must be a dropdown, toggle buttons or radio buttons, "
                             f"got a {type(selection).__name__}")
-        options = list(selection.options)
+        options = option_values(selection)
         if option not in options:
             raise ValueError(f"option must be one of {options}, got {option!r}")
         self.control, self.selection, self.option = control, selection, option
@@ -100,7 +100,7 @@ def dead_controls(panel):
     if not table:
         raise ValueError(f"the panel {panel.title!r} has no table of states: it is not kernel-free")
     names = {id(control): name for name, control in panel.controls.items()}
-    shown_at = {names[id(stack.control)]: (names[id(stack.selection)], list(stack.selection.options).index(stack.option))
+    shown_at = {names[id(stack.control)]: (names[id(stack.selection)], option_values(stack.selection).index(stack.option))
                 for stack in stacks_in(panel.widget)}
     dead = []
     for name in table[0]["values"]:

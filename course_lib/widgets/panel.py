@@ -215,9 +215,23 @@ def control_values(controls):
     return {name: control.value for name, control in controls.items()}
 
 
+def option_values(selection):
+    """The values of a selection's options (an option may be a ``(label, value)`` pair: a translated label)."""
+    return [option[1] if isinstance(option, tuple) else option for option in selection.options]
+
+
+def say_options(selection, speaking):
+    """Show a selection's options in the language ``speaking``, its values (what ``compute`` takes) as they are."""
+    if speaking == "en" or not all(isinstance(option, str) for option in selection.options):
+        return
+    index = selection.index
+    selection.options = [(language.say(option, speaking), option) for option in selection.options]
+    selection.index = index
+
+
 def python_value(control, value):
     """The value ``compute`` takes for the browser value ``value`` of ``control``."""
-    return control.options[value] if isinstance(control, SELECTIONS) else value
+    return option_values(control)[value] if isinstance(control, SELECTIONS) else value
 
 
 def without_constant_datasets(table):
@@ -262,6 +276,8 @@ class Panel:
         self.legend_fields = legend_fields(spec)
         for control in self.controls.values():
             control.description = language.say(control.description, self.speaking)
+            if isinstance(control, SELECTIONS):
+                say_options(control, self.speaking)
         self.result = None
         self.timings = []
         self.backdrop = tuple(backdrop)

@@ -195,11 +195,13 @@ print(f"hand-written loop:               w after {num_epochs} steps = {w_tensorf
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Panel: exponential decay
 #
-# All four numbers of the schedule, and the number of epochs. Things to try:
+# The schedule's three numbers (base lr, decay rate, decay step), its staircase switch and the
+# number of epochs. Things to try:
 #
 # - base lr 0.9 (oscillating at first) with decay 0.95: the oscillation dies out as the rate falls
 #   below 0.5;
-# - base lr 1.1 (diverging) with decay 0.9: the first epochs push $w$ away, then decay rescues it;
+# - base lr 1.1 (diverging) with decay 0.9: the first epoch pushes $w$ away (update factor
+#   $-1.2$), then decay rescues it: from the second epoch on ($lr = 0.99$) the distance shrinks;
 # - decay 0.8: the rate vanishes so fast that $w$ stops before reaching $-1$;
 # - staircase with decay step 10: the rate drops in steps and the loss curve bends at each drop.
 
@@ -217,7 +219,7 @@ for rate in (0.99, 0.8):
           f"w = {stalled['w'][-1]:.6f}, loss = {stalled['loss'][-1]:.2e}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Why decay wins: noisy gradients (带噪声的梯度)
+# ## When decay pays: noisy gradients (带噪声的梯度)
 #
 # On $(w+1)^2$ the gradient is exact, and there decay does not pay: compare the table of the
 # four rates above, where the constant rate 0.2 ends within $10^{-8}$ of $-1$, with the last line of
@@ -562,8 +564,10 @@ exercises.check_suggest_learning_rate(suggest_learning_rate)
 #   settles; staircase decays in steps. Decaying too fast freezes training.
 # - `keras.optimizers.schedules.ExponentialDecay` is the same formula, counted in optimizer steps;
 #   pass it as `learning_rate=` (not `lr=`).
-# - Decay wins because gradients are noisy: a constant rate stalls at the noise floor
-#   $\frac{\sigma}{2}\sqrt{lr/(1-lr)}$, a decaying rate keeps lowering it.
+# - With noisy gradients a constant rate stalls at the noise floor
+#   $\frac{\sigma}{2}\sqrt{lr/(1-lr)}$, a decaying rate keeps lowering it. Against the best
+#   constant rate this gives a modest edge, and only to a decay whose speed suits the step
+#   budget; one that cools too early or too late ties or loses.
 # - Gradient descent converges only for $lr < 2/\lambda_{max}$, $\lambda_{max}$ the largest
 #   curvature (Hessian eigenvalue); the steepest direction sets the limit.
 # - The range test finds a learning rate in a few hundred steps: raise the rate

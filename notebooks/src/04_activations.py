@@ -23,7 +23,7 @@
 # - compute every derivative with `GradientTape` and check it against the one worked out by hand;
 # - measure the properties the source asks of a good activation, and its pros and cons;
 # - **measure** two classic failures: vanishing gradients (梯度消失) in a deep sigmoid network,
-#   and dead ReLUs after a too-large learning rate, and what Leaky ReLU does against them;
+#   and dead ReLUs after a too-large learning rate, and what Leaky ReLU does against dead units;
 # - see what the source's beginner advice, including He initialisation, means in Keras, and
 #   measure what standardized inputs change;
 # - write an activation and its derivative yourself.
@@ -315,9 +315,9 @@ checks.milestone("ReLU: first-layer gradient / output-layer gradient", relu_rati
 #
 # A too-large learning rate can push a ReLU unit's bias and weights so far that its input is
 # negative for every example. Then its output and its gradient are 0 on all the data, and no
-# later update can revive it. We train the same MLP (784-256-256-10, ReLU) for one epoch on
-# 10 000 MNIST images with Adam at its usual learning rate 1e-3 and at 0.1, then count the
-# hidden units that output 0 for all of 5 000 training images.
+# later update can revive it. We train an MLP (784-256-256-10, ReLU), from the same seeded
+# weights each time, for one epoch on 10 000 MNIST images with Adam at its usual learning rate
+# 1e-3 and at 0.1, then count the hidden units that output 0 for all of 5 000 training images.
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "notes"}
 def train_mlp(learning_rate, num_epochs=1, batch_size=128, activation="relu"):
@@ -368,14 +368,17 @@ checks.milestone("Leaky ReLU at 0.1: test accuracy", leaky_accuracy, at_least=0.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # With the same seed, data and learning rate, Leaky ReLU keeps most of the first layer working
-# and the network learns, where the ReLU network is left at a fraction of its units and
-# guesses. It does not make 0.1 a good learning rate: the run at 1e-3 above still does better.
+# and the network learns, where the ReLU network, left at a fraction of its units, learns far
+# less: fewer than half of the test images right (checked above), though more than chance. It
+# does not make 0.1 a good learning rate: the run at 1e-3 above still does better.
 # Leaky ReLU removes the failure that cannot be undone; the learning rate is still yours to fix.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Most of the first layer died in a few dozen steps at learning rate 0.1, and those units stay
-# dead however long training continues. Remedies: a smaller learning rate, Leaky ReLU (as
-# measured above), or a careful initialisation (next section).
+# At learning rate 0.1, one epoch (79 steps) left most of the first layer dead: its units
+# output 0 on all 5 000 images checked, half of the 10 000 it trained on. A unit that outputs 0
+# on every training image gets no gradient from any of them, so no gradient pushes it back; how
+# long such units stay dead was not measured here. Remedies: a smaller learning rate, Leaky
+# ReLU (as measured above), or a careful initialisation (next section).
 #
 # ## Advice for beginners (对于初学者的建议)
 #
@@ -398,9 +401,11 @@ print(f"HeNormal kernel: mean {kernel.mean():+.4f}, standard deviation {kernel.s
       f"largest |w| / sqrt(2/784) = {np.abs(kernel).max() / activations.he_normal_std(784):.2f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Why $\sqrt{2/n_{in}}$: ReLU zeroes half of its inputs, halving the signal's variance; the 2
-# compensates, so the activations keep their size through many layers. With a naive small
-# initialisation (normal, standard deviation 0.01) the signal fades layer after layer:
+# Why $\sqrt{2/n_{in}}$: ReLU zeroes half of its inputs, halving the signal's mean square
+# $E[x^2]$ (not its variance), and the variance of the next layer's weighted sum is
+# $n_{in}\,\mathrm{Var}(w)\,E[x^2]$; the 2 compensates, so the activations keep their size
+# through many layers. With a naive small initialisation (normal, standard deviation 0.01) the
+# signal fades layer after layer:
 
 # %% slideshow={"slide_type": "notes"}
 for initializer in (keras.initializers.HeNormal(seed=0), keras.initializers.RandomNormal(stddev=0.01, seed=0)):

@@ -27,7 +27,8 @@ RUN_TIMEOUT = 1800
 RENDER_TIMEOUT = 60
 UPDATE_TIMEOUT = 120
 
-KERNEL_IDLE_JS = "() => /\\| Idle\\b/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
+#: The status bar says the kernel is idle: "Idle", or "空闲" in JupyterLab's Chinese interface.
+KERNEL_IDLE_JS = "() => /\\| (?:Idle\\b|空闲)/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')"
 #: What a panel shows: a digest of the figure's pixels, whether the browser could decode and
 #: lay the figure out, and the caption text. A chart panel draws on a <canvas> (its pixels are
 #: read back); a figure panel shows a PNG in an <img> (its src is a blob URL, new on every
