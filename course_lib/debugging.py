@@ -510,7 +510,7 @@ class BrokenRuns:
             self._runs[bug] = model, optimizer, state, [np.array(v.numpy()) for v in state]
         return self._runs[bug]
 
-    def _parts(self, bug):
+    def parts(self, bug):
         """``bug``'s data slices ``((x_train, y_train), (x_test, y_test))``, its loss and its scenario."""
         validate.one_of("bug", bug, list(BUGS))
         settings = BUGS[bug]
@@ -525,7 +525,7 @@ class BrokenRuns:
         ``stop_reason``, and the ``report`` on the probe batch (with the run's history).
         """
         num_epochs = validate.positive_int("num_epochs", num_epochs)
-        ((x_train, y_train), (x_test, y_test)), loss_fn, (model, optimizer, state, initial) = self._parts(bug)
+        ((x_train, y_train), (x_test, y_test)), loss_fn, (model, optimizer, state, initial) = self.parts(bug)
         for variable, value in zip(state, initial):
             variable.assign(value)
         train_data = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(

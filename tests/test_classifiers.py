@@ -257,6 +257,9 @@ def test_epochs_width_panel_trains_live_when_the_button_is_pressed():
     panel = epochs_width_panel(num_train=600, num_test=200, num_epochs=2, first_width=16)
     assert panel.result["widths"] == (16, 8, 4, 2) and panel.result["num_epochs"] == 0
     assert "untrained: press Train" in panel.chart.caption
+    untrained = panel.chart.datasets["accuracy"]  # the untrained network's accuracies, at epoch 0
+    assert [(row["epoch"], row["measured on"]) for row in untrained] == [(0, "training images"), (0, "test images")]
+    assert all(0 <= row["accuracy"] <= 0.4 for row in untrained)  # about a guess among ten classes
     panel.button.click()
     panel.training.wait(120)
     assert len(panel.result["test_accuracy"]) == 2 and "<b>2</b> epochs" in panel.chart.caption
@@ -270,8 +273,8 @@ def test_epochs_width_panel_trains_live_when_the_button_is_pressed():
     assert len(panel.result["train_accuracy"]) == 3 and "64-32-16-8" in panel.chart.caption
     assert panel.result["test_accuracy"][-1] > 0.2  # it learns: chance is 0.1
     rows = panel.chart.datasets["accuracy"]
-    assert [row["epoch"] for row in rows] == [1, 2, 3, 1, 2, 3]
-    assert [row["accuracy"] for row in rows[3:]] == pytest.approx(panel.result["test_accuracy"], abs=1e-3)
+    assert [row["epoch"] for row in rows] == [0, 1, 2, 3, 0, 1, 2, 3]
+    assert [row["accuracy"] for row in rows[5:]] == pytest.approx(panel.result["test_accuracy"], abs=1e-3)
     with pytest.raises(ValueError, match="num_train"):
         epochs_width_panel(num_train=0)
 

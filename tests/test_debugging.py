@@ -1,5 +1,6 @@
 """Chapter 11: the training health report, its monitor, the break-it panel and the find-the-bug exercises."""
 
+import io
 import itertools
 import math
 
@@ -7,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from PIL import Image
 
 from course_lib import debugging, losses, training
 from course_lib.exercises import debugging as exercises
@@ -238,11 +240,17 @@ def test_break_it_panel_trains_live_and_reports():
     assert "untrained" in panel.chart.caption and "inputs not scaled" in panel.chart.caption
     assert "⚠" not in panel.chart.caption  # the mark of an error caption; findings are not errors
     assert [row["state"] for row in panel.chart.datasets["layers"]].count("exploding") == 3
+    untrained = panel.chart.datasets["loss"]  # the untrained network's loss (raw pixels: huge), at epoch 0
+    assert [row["epoch"] for row in untrained] == [0] and untrained[0]["loss"] > 50
+    picture = np.asarray(Image.open(io.BytesIO(panel.first_png)).convert("RGB")).astype(int)
+    red = np.all(np.abs(picture - [0xd6, 0x27, 0x28]) < 8, axis=-1)  # the colour of an "exploding" bar
+    assert red.sum() > 5000  # the bars are drawn on their log axis, not only named in the legend
     panel.controls["bug"].value = "learning rate too large"
     panel.button.click()
     panel.training.wait(120)
     assert len(panel.result["losses"]) == 2 and "epoch <b>2</b> of 2" in panel.chart.caption
-    assert len(panel.chart.datasets["loss"]) == 2 and panel.result["bug"] == "learning rate too large"
+    assert [row["epoch"] for row in panel.chart.datasets["loss"]] == [0, 1, 2]
+    assert panel.result["bug"] == "learning rate too large"
     assert panel.result["stop_reason"] == "completed" and "dead_units" in panel.result["report"].kinds
     panel.controls["bug"].value = "none"
     panel.button.click()

@@ -248,7 +248,10 @@ def test_polynomial_panel_holds_every_state_offline():
 def test_playground_panel_trains_live_only_on_the_button():
     panel = fitting_panels.playground_panel()
     assert panel.button is not None and panel.chart.caption.startswith("untrained network (16 hidden units, no")
-    assert len(panel.chart.datasets["grid"]) == fitting_panels.GRID_CELLS ** 2 and panel.chart.datasets["losses"] == []
+    assert len(panel.chart.datasets["grid"]) == fitting_panels.GRID_CELLS ** 2
+    untrained = panel.chart.datasets["losses"]  # both losses of the untrained network, at epoch 0
+    assert [(row["epoch"], row["set"]) for row in untrained] == [(0, "training"), (0, "validation")]
+    assert all(0.3 < row["cross_entropy"] < 3 for row in untrained)
     panel.controls["regularization"].value = "L2"
     panel.controls["lam"].value = 0.01
     panel.controls["num_epochs"].value = 300
@@ -262,6 +265,7 @@ def test_playground_panel_trains_live_only_on_the_button():
     assert panel.result["run"].validation_loss[-1] == final["run"].validation_loss[-1]  # split runs, same run
     losses = panel.chart.datasets["losses"]
     assert {row["set"] for row in losses} == {"training", "validation"} and losses[-1]["epoch"] == 300
+    assert [row for row in losses if row["epoch"] == 0] == untrained  # the same untrained network, L2 or not
 
 
 # ---------------------------------------------------------------- exercises

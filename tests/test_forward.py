@@ -140,12 +140,14 @@ def test_epoch_by_epoch_rejects_bad_settings_and_recovers_from_divergence(mnist)
 def test_the_panel_plays_the_run_live_and_pauses_keeping_what_was_learned(mnist):
     panel = train_one_epoch_panel(mnist, num_train=512)
     assert panel.chart.caption.startswith("untrained network, learning rate 0.001, batch size 128, MSE loss")
-    assert panel.chart.datasets["curve"] == []
+    untrained = panel.chart.datasets["curve"]  # the untrained network's point at epoch 0: the figure is not empty
+    assert len(untrained) == 1 and untrained[0]["epoch"] == 0
+    assert untrained[0]["loss"] > 0 and 0 <= untrained[0]["validation_accuracy"] <= 0.3  # about a guess
     panel.controls["num_epochs"].value = 2
     panel.button.click()
     panel.training.wait(120)
     curve = panel.chart.datasets["curve"]
-    assert [row["epoch"] for row in curve] == [1, 2]
+    assert [row["epoch"] for row in curve] == [0, 1, 2] and curve[0] == untrained[0]
     assert panel.chart.caption.startswith("epoch 2 with learning rate 0.001, batch size 128, MSE loss")
     assert "validation accuracy <b>0." in panel.chart.caption
     panel.controls["loss"].value = "cross entropy"
@@ -167,6 +169,9 @@ def test_the_panel_plays_the_run_live_and_pauses_keeping_what_was_learned(mnist)
     assert panel.chart.datasets["curve"][:len(paused)] == paused
     panel.reset_button.click()
     assert panel.chart.caption.startswith("untrained network, learning rate 0.1, batch size 128, cross entropy")
+    reset = panel.chart.datasets["curve"]  # the same network, its cross entropy this time: about ln 10
+    assert [row["epoch"] for row in reset] == [0] and 1.5 < reset[0]["loss"] < 4
+    assert reset[0]["validation_accuracy"] == untrained[0]["validation_accuracy"]
 
 
 @pytest.mark.needs_data

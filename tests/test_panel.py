@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import pytest
 
 from course_lib.widgets.chart import unpack_table
-from course_lib.widgets.panel import NEEDS_KERNEL_CLASS, PANEL_CLASS, Panel
+from course_lib.widgets.panel import NEEDS_KERNEL_CLASS, PANEL_CLASS, Panel, with_untrained
 from course_lib.welcome import line_fit
 from course_lib.widgets.welcome import line_fit_panel
 
@@ -169,6 +169,20 @@ def test_a_live_panel_shows_the_untrained_state_then_each_epoch():
     assert panel.chart.caption == "epoch 200: value 200" and panel.result["epoch"] == 200
     assert len(panel.timings) == 201  # one update per epoch, shown while the run went on
     assert not panel.button.disabled and panel.pause_button.disabled
+
+
+def test_with_untrained_measures_the_first_update_once_and_passes_every_update_on():
+    measured = []
+
+    def measure(first):
+        measured.append(dict(first))
+        return {"loss": 10 - first["epoch"]}
+    updates = list(with_untrained(({"epoch": epoch} for epoch in range(4)), measure))
+    assert measured == [{"epoch": 0}]  # once, on the untrained state
+    assert updates == [{"epoch": epoch, "untrained": {"loss": 10}} for epoch in range(4)]
+    assert list(with_untrained(iter([]), measure)) == [] and len(measured) == 1
+    with pytest.raises(ValueError, match="bad setting"):  # a refused setting is raised as the run's own error
+        next(with_untrained((_ for _ in ()).throw(ValueError("bad setting")), measure))
 
 
 def test_a_live_panel_rehearses_a_fresh_run_to_its_first_update_as_it_is_built():

@@ -92,12 +92,18 @@ def train(panel):
 def test_recipe_panel_trains_live_on_the_button_as_the_maths_says():
     panel = recipe_panel()
     assert panel.chart.caption.startswith("untrained model (learning rate 0.1, L2 0.01")
+    untrained = panel.chart.datasets["curves"]  # the untrained model's loss and accuracy, at epoch 0
+    assert [(row["epoch"], row["set"]) for row in untrained] == [(0, "training"), (0, "validation")]
+    assert all(row["loss"] > 0.5 and 0 <= row["accuracy"] < 0.7 for row in untrained)
     train(panel)
     assert "500 of 500 epochs" in panel.chart.caption and "validation accuracy" in panel.chart.caption
     assert panel.result["history"]["val_accuracy"][-1] >= 0.9
     assert len(panel.timings) == 1 + 500 // 25  # the untrained model, then an update every 25 epochs
     curves = panel.chart.datasets["curves"]
-    assert len(curves) == 2 * 500 and curves[499]["epoch"] == 500 and curves[500]["set"] == "validation"
+    assert len(curves) == 2 * 501 and curves[500]["epoch"] == 500 and curves[501]["set"] == "validation"
+    assert [curves[0], curves[501]] == untrained  # each curve starts at the untrained model
+    history = panel.result["history"]  # and goes on with the run's own epochs
+    assert [row["loss"] for row in curves[1:501]] == pytest.approx(history["loss"], rel=1e-3)
     norm_at_default = np.linalg.norm(panel.result["kernel"])
     panel.controls["l2"].value = 0.2
     assert panel.result["l2"] == 0.01  # nothing happens before the button

@@ -1,13 +1,15 @@
 """The image panels of chapters 09 and 10: a test-image browser with predicted probabilities, and the epochs/width panel."""
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib import classifiers, validate
+from course_lib import classifiers, training, validate
 from course_lib.data import (FASHION_CLASS_NAMES, FASHION_CLASS_NAMES_ZH, MNIST_CLASS_NAMES,
                              load_fashion_mnist)
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel
+from course_lib.widgets.panel import Panel, with_untrained
 
 
 #: How many images (or mistakes) the browser's slider reaches: each one's pixels are stored in the panel.
@@ -127,7 +129,7 @@ TRAINING_RUN_SPEC = {
     "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch",
                        "axis": {"tickMinStep": 1, "format": "d"}, "scale": {"domainMin": 0}},
                  "y": {"field": "accuracy", "type": "quantitative", "title": "accuracy",
-                       "scale": {"zero": False}},
+                       "scale": {"domain": [0, 1]}},  # from the untrained network's (near chance, 0.1) up
                  "color": {"field": "measured on", "type": "nominal",
                            "scale": {"domain": ["training images", "test images"]}}},
 }
@@ -136,10 +138,15 @@ TRAINING_RUN_SPEC = {
 def draw_training_run(result):
     """Training and test accuracy per epoch so far; the caption gives the last numbers and the gap."""
     epochs = np.arange(1, result["num_epochs"] + 1)
+    train_accuracy, test_accuracy = list(result["train_accuracy"]), list(result["test_accuracy"])
+    if "untrained" in result:  # both curves start at the untrained network, at epoch 0
+        epochs = np.arange(result["num_epochs"] + 1)
+        train_accuracy = [result["untrained"]["train_accuracy"]] + train_accuracy
+        test_accuracy = [result["untrained"]["test_accuracy"]] + test_accuracy
     network = f"784-{'-'.join(map(str, result['widths']))}-10 on {result['num_train']:,} images"
-    accuracy = (chart.rows(epoch=epochs, accuracy=result["train_accuracy"], **{"measured on": "training images"},
+    accuracy = (chart.rows(epoch=epochs, accuracy=train_accuracy, **{"measured on": "training images"},
                            network=network)
-                + chart.rows(epoch=epochs, accuracy=result["test_accuracy"], **{"measured on": "test images"},
+                + chart.rows(epoch=epochs, accuracy=test_accuracy, **{"measured on": "test images"},
                              network=network))
     size = f"widths {'-'.join(map(str, result['widths']))} (<b>{result['num_parameters']:,}</b> parameters)"
     if not result["num_epochs"]:
@@ -163,8 +170,16 @@ def epochs_width_panel(num_train=3000, num_test=2000, *, num_epochs=3, first_wid
     x_train, y_train = x_train[:num_train], y_train[:num_train]
     runs = classifiers.FreshRuns(x_train, y_train, x_test[:num_test], y_test[:num_test])
 
+    @functools.lru_cache(maxsize=None)  # every run of a network starts from the same weights: once per widths
+    def untrained(widths):
+        """The accuracies of ``widths``' network at its initial weights (put back by the run's first update)."""
+        model = runs.models[widths][0]
+        return {name: float(training.accuracy(y, model(x, training=False)))
+                for name, (x, y) in (("train_accuracy", runs.train_data), ("test_accuracy", runs.test_data))}
+
     def compute(num_epochs, first_width):
-        return runs.epochs(num_epochs, classifiers.scaled_widths(first_width))
+        widths = classifiers.scaled_widths(first_width)
+        return with_untrained(runs.epochs(num_epochs, widths), lambda _: untrained(widths))
 
     controls = {
         "num_epochs": widgets.IntSlider(value=num_epochs, min=1, max=15, description="epochs"),

@@ -1,5 +1,6 @@
 """Chapter 11's panel: break the training on purpose and watch the loss and the health report."""
 
+import functools
 import html
 
 import ipywidgets as widgets
@@ -7,7 +8,10 @@ import numpy as np
 
 from course_lib import debugging
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel
+from course_lib.widgets.panel import Panel, with_untrained
+
+#: A zero norm cannot sit on a log axis: it is drawn as this floor (a stub above the bars' base).
+NORM_FLOOR = 1e-8
 
 #: Left: the training loss per epoch (log scale); right: the gradient norm of each layer now.
 BREAK_IT_SPEC = {
@@ -26,6 +30,8 @@ BREAK_IT_SPEC = {
                             "axis": {"labelAngle": 0}},
                       "y": {"field": "gradient_norm", "type": "quantitative",
                             "title": "‖gradient‖ (log scale)", "scale": {"type": "log"}},
+                      # a bar starts at 0, which a log axis has not (Vega then draws no bar): start at the floor's tenth
+                      "y2": {"datum": NORM_FLOOR / 10},
                       "color": {"field": "state", "type": "nominal", "title": None,
                                 "scale": {"domain": ["healthy", "exploding", "dead or vanishing"],
                                           "range": ["#2ca02c", "#d62728", "#7f7f7f"]},
@@ -34,9 +40,6 @@ BREAK_IT_SPEC = {
                                   {"field": "dead_units"}]}},
     ],
 }
-
-#: A zero norm cannot sit on a log axis: bars are drawn from this floor.
-NORM_FLOOR = 1e-8
 
 
 def _layer_state(layer):
@@ -52,11 +55,13 @@ def draw_break_it(result):
     """The loss curve and the layers' gradient norms; the caption gives the numbers and the report's verdict."""
     report = result["report"]
     losses = result["losses"]
-    epochs = np.arange(1, len(losses) + 1)
-    finite = [i for i, loss in enumerate(losses) if np.isfinite(loss) and loss > 0]
+    curve = [result["untrained"]["loss"]] if "untrained" in result else []  # from the untrained loss, at epoch 0
+    curve += list(losses)
+    epochs = np.arange(len(losses) + 1 - len(curve), len(losses) + 1)
+    finite = [i for i, loss in enumerate(curve) if np.isfinite(loss) and loss > 0]
     names = [layer["name"] for layer in report.layers]
     datasets = {
-        "loss": chart.rows(epoch=epochs[finite], loss=np.asarray(losses)[finite]) if finite else [],
+        "loss": chart.rows(epoch=epochs[finite], loss=np.asarray(curve)[finite]) if finite else [],
         "layers": chart.rows(layer=[f"layer {i + 1}" for i in range(len(names))],
                              gradient_norm=[max(layer["gradient_norm"] or 0.0, NORM_FLOOR)
                                             for layer in report.layers],
@@ -90,8 +95,14 @@ def break_it_panel(bug="pixels not scaled", num_epochs=5, *, num_train=2000, num
     """Choose a bug, press Train: an MNIST network learns (or fails to) live, with a health report per epoch."""
     runs = debugging.BrokenRuns(num_train, num_test)
 
+    @functools.lru_cache(maxsize=None)  # every run of a bug starts from the same weights: once per bug
+    def untrained(bug):
+        """The untrained network's loss on every training image (its weights put back by the run's first update)."""
+        ((x_train, y_train), _), loss_fn, (model, *_) = runs.parts(bug)
+        return {"loss": float(loss_fn(y_train, model(x_train)))}
+
     def compute(bug, num_epochs):
-        return runs.epochs(bug, num_epochs)
+        return with_untrained(runs.epochs(bug, num_epochs), lambda _: untrained(bug))
 
     controls = {
         "bug": widgets.Dropdown(options=list(debugging.BUGS), value=bug, description="bug"),

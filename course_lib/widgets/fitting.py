@@ -10,10 +10,11 @@ caption says how long it trained.
 
 import ipywidgets as widgets
 import numpy as np
+import tensorflow as tf
 
 from course_lib import fitting
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel
+from course_lib.widgets.panel import Panel, with_untrained
 
 
 #: Where the panel's curves are drawn: 81 points show even a degree-14 fit smoothly.
@@ -118,11 +119,16 @@ PLAYGROUND_SPEC = {
          ],
          "resolve": {"scale": {"color": "independent", "fill": "independent", "stroke": "independent"}}},
         {"width": 300, "height": 300, "title": "loss without the penalty term",
-         "data": {"name": "losses"}, "mark": "line",
-         "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch"},
+         "data": {"name": "losses"},
+         "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch",
+                            "scale": {"domainMin": 0}},
                       "y": {"field": "cross_entropy", "type": "quantitative", "title": "cross entropy"},
                       "color": {"field": "set", "type": "nominal", "title": "loss",
-                                "scale": {"domain": ["training", "validation"]}}}},
+                                "scale": {"domain": ["training", "validation"]}}},
+         # the curves, and a dot where they start: the untrained network at epoch 0
+         "layer": [{"mark": "line"},
+                   {"mark": {"type": "point", "filled": True, "size": 50},
+                    "transform": [{"filter": "datum.epoch === 0"}]}]},
     ],
     "resolve": {"scale": {"color": "independent"}},
 }
@@ -148,6 +154,10 @@ def draw_playground(result):
     shown = np.unique(np.linspace(0, len(epochs) - 1, min(CURVE_POINTS, len(epochs))).astype(int))
     losses = (chart.rows(epoch=epochs[shown], cross_entropy=run.train_loss[shown], set="training")
               + chart.rows(epoch=epochs[shown], cross_entropy=run.validation_loss[shown], set="validation"))
+    if "untrained" in result:  # each curve starts at the untrained network's loss, at epoch 0
+        start = result["untrained"]
+        losses = (chart.rows(epoch=[0], cross_entropy=[start["train_loss"]], set="training")
+                  + chart.rows(epoch=[0], cross_entropy=[start["validation_loss"]], set="validation") + losses)
     penalty = "no regularization" if run.regularization == "none" else f"{run.regularization} λ = {run.lam:g}"
     num_train, num_val = len(result["train"][1]), len(result["validation"][1])
     settings = (f"{result['hidden_units']} hidden units, {penalty}, dropout {run.dropout:.2f}, "
@@ -187,6 +197,20 @@ def playground_panel(hidden_units=16, regularization="none", lam=0.001, noise=0.
                              "The dotted circle is the true boundary.")
 
 
+def untrained_losses(result):
+    """The cross entropy (without the penalty) of the untrained network of the Playground's first ``result``.
+
+    On the training and the validation points, without dropout: the losses' point at epoch 0.
+    """
+    weights = [tf.constant(w) for w in result["run"].weights]
+
+    def cross_entropy(x, y):
+        logits = fitting.forward(weights, tf.constant(x, tf.float32))
+        return float(tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y, tf.float32),
+                                                                             logits=logits)))
+    return {"train_loss": cross_entropy(*result["train"]), "validation_loss": cross_entropy(*result["validation"])}
+
+
 def playground_live(**values):
-    """The Playground run, on a coarse grid: what the panel plays."""
-    return fitting.playground_runs(**values, grid_resolution=GRID_CELLS)
+    """The Playground run, on a coarse grid, its losses starting at the untrained network's: what the panel plays."""
+    return with_untrained(fitting.playground_runs(**values, grid_resolution=GRID_CELLS), untrained_losses)

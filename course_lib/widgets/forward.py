@@ -1,11 +1,14 @@
 """Chapter 02's panel: train the hand-built MNIST network and watch the curves grow epoch by epoch."""
 
-import ipywidgets as widgets
+import functools
 
-from course_lib import data
+import ipywidgets as widgets
+import tensorflow as tf
+
+from course_lib import data, training
 from course_lib.forward import LOSSES, EpochByEpoch
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel
+from course_lib.widgets.panel import Panel, with_untrained
 
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 
@@ -18,10 +21,13 @@ def _curve(field, title, scale=None):
     if scale:
         y["scale"] = scale
     return {"width": 300, "height": 210, "title": title,
-            "mark": {"type": "line", "point": {"size": 12}},
             "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch",
                                "axis": {"tickMinStep": 1, "format": "d"}, "scale": {"domainMin": 0}},
-                         "y": y}}
+                         "y": y},
+            # the curve, and a larger dot where it starts: the untrained network at epoch 0
+            "layer": [{"mark": {"type": "line", "point": {"size": 12}}},
+                      {"mark": {"type": "point", "filled": True, "size": 50},
+                       "transform": [{"filter": "datum.epoch === 0"}]}]}
 
 
 #: Training loss and validation accuracy against the epoch.
@@ -33,9 +39,11 @@ EPOCHS_SPEC = {
 
 
 def draw_epochs(result):
-    """The run's curves so far; the caption gives the latest numbers."""
+    """The run's curves so far, from the untrained network's point at epoch 0; the caption gives the latest numbers."""
     epochs = result["epoch"]
     curve = chart.rows(epoch=epochs, loss=result["loss_curve"], validation_accuracy=result["validation_accuracy"])
+    if "untrained" in result:
+        curve = chart.rows(epoch=[0], **{name: [value] for name, value in result["untrained"].items()}) + curve
     settings = (f"learning rate {result['learning_rate']:g}, batch size {result['batch_size']}, "
                 f"{result['loss']} loss, {result['num_train']} training images")
     if result["diverged"]:
@@ -71,7 +79,19 @@ def train_one_epoch_panel(mnist=None, *, num_train=6000):
         "num_epochs": widgets.IntSlider(value=20, min=1, max=50, description="epochs"),
     }
     run = EpochByEpoch(*mnist, num_train=num_train)
-    return Panel("Train epoch by epoch (前向传播 + 梯度下降)", controls, run.epochs, draw_epochs, spec=EPOCHS_SPEC,
+    x_val, y_val = mnist[2], mnist[3]
+
+    @functools.lru_cache(maxsize=None)  # every run starts from the same weights: once per loss
+    def untrained(loss):
+        """The network at its initial weights: its training loss and validation accuracy (one forward pass each)."""
+        return {"loss": float(LOSSES[loss](run.y_train, run.model(tf.constant(run.x_train, tf.float32)))),
+                "validation_accuracy": float(training.accuracy(y_val, run.model(tf.constant(x_val, tf.float32))))}
+
+    def epochs(learning_rate, batch_size, loss, num_epochs):
+        # measured at the run's first update, when the run has put the initial weights back
+        return with_untrained(run.epochs(learning_rate, batch_size, loss, num_epochs), lambda _: untrained(loss))
+
+    return Panel("Train epoch by epoch (前向传播 + 梯度下降)", controls, epochs, draw_epochs, spec=EPOCHS_SPEC,
                  button="Train", live=True,
                  explanation="It starts with the source's settings (MSE, SGD with learning rate 0.001). "
                              "Press Train and watch the curves, then try cross entropy with a learning rate "

@@ -2,20 +2,26 @@
 
 import ipywidgets as widgets
 import numpy as np
+import tensorflow as tf
 
 from course_lib import data, recipe
 from course_lib.widgets import chart
-from course_lib.widgets.panel import Panel
+from course_lib.widgets.panel import Panel, with_untrained
 
 
 def _metric_view(metric, scale=None):
     y = {"field": metric, "type": "quantitative", "title": metric}
     if scale:
         y["scale"] = scale
-    return {"width": 300, "height": 220, "title": metric, "mark": "line",
-            "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch"}, "y": y,
+    return {"width": 300, "height": 220, "title": metric,
+            "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch",
+                               "scale": {"domainMin": 0}}, "y": y,
                          "color": {"field": "set", "type": "nominal", "title": "measured on",
-                                   "scale": {"domain": ["training", "validation"]}}}}
+                                   "scale": {"domain": ["training", "validation"]}}},
+            # the curves, and a dot where they start: the untrained model at epoch 0
+            "layer": [{"mark": "line"},
+                      {"mark": {"type": "point", "filled": True, "size": 50},
+                       "transform": [{"filter": "datum.epoch === 0"}]}]}
 
 
 #: Loss and accuracy per epoch, on the training and the validation rows.
@@ -30,6 +36,10 @@ def draw_iris_training(result):
     epochs = np.arange(1, done + 1)
     curves = []
     for prefix, name in (("", "training"), ("val_", "validation")):
+        if "untrained" in result:  # each curve starts at the untrained model, at epoch 0
+            start = result["untrained"]
+            curves += chart.rows(epoch=[0], loss=[start[f"{prefix}loss"]], accuracy=[start[f"{prefix}accuracy"]],
+                                 set=name)
         curves += chart.rows(epoch=epochs, loss=history[f"{prefix}loss"], accuracy=history[f"{prefix}accuracy"],
                              set=name)
     settings = f"learning rate {result['learning_rate']:g}, L2 {result['l2']:g}"
@@ -53,9 +63,19 @@ def recipe_panel(x_train=None, y_train=None):
         x_train, y_train = data.load_iris(shuffle_seed=recipe.IRIS_SHUFFLE_SEED)
     (x_fit, y_fit), (x_val, y_val) = recipe.split_like_keras(x_train, y_train, 0.2)
 
+    def untrained(result):
+        """The first update's (untrained) model measured as every epoch is: loss with the L2 term, and accuracy."""
+        weights = tf.constant(result["kernel"]), tf.constant(result["bias"])
+        measured = {}
+        for prefix, (x, y) in (("", (x_fit, y_fit)), ("val_", (x_val, y_val))):
+            loss, accuracy = recipe._loss_and_accuracy(tf.constant(x, tf.float32), tf.constant(y), *weights,
+                                                       tf.constant(result["l2"], tf.float32))
+            measured.update({f"{prefix}loss": float(loss), f"{prefix}accuracy": float(accuracy)})
+        return measured
+
     def train(num_epochs, learning_rate, l2):
-        return recipe.softmax_regression_runs(x_fit, y_fit, x_val, y_val, num_epochs=num_epochs,
-                                              learning_rate=learning_rate, l2=l2)
+        return with_untrained(recipe.softmax_regression_runs(x_fit, y_fit, x_val, y_val, num_epochs=num_epochs,
+                                                             learning_rate=learning_rate, l2=l2), untrained)
 
     controls = {
         "num_epochs": widgets.IntSlider(value=500, min=20, max=1000, step=20, description="epochs"),
