@@ -105,7 +105,7 @@ def image_dataset(x, y, batch_size, *, shuffle_seed=None):
 
     It shuffles the examples *before* batching them. The source wrote
     ``.batch(128).shuffle(10000)``, which only reorders whole batches: every epoch
-    then sees the same 469 batches, each always holding the same 128 images.
+    then sees the same 469 batches (468 of 128 images and a last one of 96), each always holding the same images.
     """
     batch_size = validate.positive_int("batch_size", batch_size)
     validate.same_length(x, y)

@@ -387,7 +387,7 @@ print(f"{len(sizes)} batches over 2 epochs, sizes {sizes}")
 #   rule adds the two effects, $\partial L/\partial a = \sum_{\text{uses } u} \partial L/\partial u \cdot \partial u/\partial a$.
 #   Assigning instead of adding keeps only the last path's share.
 #
-# An expression where `a` and `c` each feed two places, with the tape on the same numbers:
+# An expression where `a`, `b` and `c` each feed two places, with the tape on the same numbers:
 
 # %% slideshow={"slide_type": "fragment"}
 a, b = autodiff.Value(0.5, label="a"), autodiff.Value(-1.5, label="b")

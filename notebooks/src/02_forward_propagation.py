@@ -193,8 +193,9 @@ checks.check_answer("the squared norm over 10 b is the MSE", as_norm, forward.ms
 # running every step eagerly, op by op, from Python. Its log stops at step 2200 of 60000 with a
 # `KeyboardInterrupt`: the epoch never finished. Two things make the difference:
 #
-# - **batching**: one step on 128 images costs little more than one step on one image, because
-#   the matrix products keep the processor busy instead of waiting on Python;
+# - **batching**: one step on 128 images takes far less time than 128 steps on one image (the
+#   first two rows of the table below), because the matrix products keep the processor busy
+#   instead of waiting on Python;
 # - **`tf.function`**: it traces the step once into a TensorFlow graph, which then runs
 #   without Python between the operations.
 #
@@ -564,8 +565,10 @@ checks.milestone("largest ||dL/dW|| trained / untrained, cross entropy, over the
 #   do: vanishing gradients (梯度消失), chapter 04.
 # - **Training shrinks the gradient** (to at most half in every layer, checked above), because
 #   the output gradient $\delta_3$ of cross entropy (exercise 4 derives it) is small once the
-#   network is right on most images. With a constant learning rate the steps shrink with it: chapter 03 looks at
-#   the learning rate near a minimum.
+#   network is right on most images. With plain SGD at a constant learning rate the steps
+#   shrink in proportion; Adam, which trained this network, divides by a running average of
+#   the gradient's size, so its steps do not (chapter 07). Chapter 03 looks at the learning
+#   rate near a minimum.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Checking a backward pass by finite differences (数值梯度检验)

@@ -174,7 +174,8 @@ for name, (metric, label, prediction) in examples.items():
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # All three give 0.5: one right, one wrong. Mixing them up fails silently: `Accuracy` on
-# integer labels and probabilities compares 1 with 0.695 and finds nothing equal.
+# integer labels and probabilities broadcasts the label 1 against all three probabilities,
+# compares it with 0.256, 0.695 and 0.048, and finds nothing equal.
 # (In `compile`, the *string* `"accuracy"` (or `"acc"`) is a shortcut that Keras resolves
 # from the **shapes** of the labels and the predictions, not from the loss (`get_metric` in
 # Keras' `trainers/compile_utils.py`): predictions with one column give `BinaryAccuracy`;

@@ -149,9 +149,9 @@ checks.milestone(f"test accuracy of the Sequential model after {num_epochs} epoc
                  test_accuracy, at_least=0.975)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The seed figure of the course: at least 0.975 after five epochs (the exact value moves
-# by a few thousandths with the seed and the machine; the line above only prints the bound
-# it reached).
+# The bound the line above checks, this course's own target (the source prints no test
+# accuracy for this run): at least 0.975 after five epochs. The exact value moves by a few
+# thousandths with the seed and the machine; the line only prints the bound it reached.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 Training curves (训练曲线)
@@ -210,7 +210,7 @@ print("the two models give identical predictions:", same)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The source's deeper network: 784-512-256-10 (更深的网络)
 #
-# The source's first MNIST example (seed 000) stacks two hidden layers, 512 and 256 ReLU
+# The source's second MNIST example (seed 000) stacks two hidden layers, 512 and 256 ReLU
 # units. Its parameters, counted as in section 2, are
 # $784 \cdot 512 + 512 + 512 \cdot 256 + 256 + 256 \cdot 10 + 10$. The source trained it with
 # SGD at 0.001 on the squared error, which learns slowly (chapter 02 shows how); here it gets

@@ -97,7 +97,8 @@ plots.image_grid(pixels_train[:20],
 # flatten each image to a row of 784 pixels once, at loading, instead of in every step.
 #
 # One detail differs. The source wrote `.batch(128).shuffle(10000)`: that shuffles the
-# *batches*, so every epoch sees the same 469 groups of 128 images, only in another order.
+# *batches*, so every epoch sees the same 469 groups of images (468 of 128 and a last one of
+# 96), only in another order.
 # Shuffling the images first and batching after gives new batches every epoch:
 
 # %% slideshow={"slide_type": "notes"}
@@ -364,9 +365,9 @@ plots.confusion_matrix(test_labels, test_predictions, data.FASHION_CLASS_NAMES)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Shirts (衬衫) are mixed up with T-shirts, pullovers and coats; trousers, bags, sandals
-# and boots are almost always right. A Dense network sees pixels, not shapes: the source
-# says the gains beyond ≈ 0.89 come from convolutional networks (卷积神经网络), its next
-# class.
+# and boots are almost always right. A Dense network sees pixels, not shapes: the usual
+# claim is that the gains beyond ≈ 0.89 come from convolutional networks (卷积神经网络),
+# which the source only names (its recipe lists `Conv2D` among Keras' layers).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A first convolutional network (卷积神经网络)
@@ -423,9 +424,9 @@ checks.milestone(f"the Dense loop's best of {num_epochs} epochs minus the conv n
 # below it), where the Dense network's test accuracy had long stopped rising. That is the
 # claim's first half, measured: on images, convolutional layers learn more per epoch than
 # Dense ones. How far past 0.89 they go takes more than this budget: more epochs, and,
-# against the overfitting that section 5's curves show, dropout or more data (the source's
-# next class). Each convolutional epoch costs more time (the table's last row): the filters
-# run at every position of the image.
+# against the overfitting that section 5's curves show, dropout or more data (two of the
+# remedies of chapter 06). Each convolutional epoch costs more time (the table's last row):
+# the filters run at every position of the image.
 #
 # For sequences instead of images (text, sound, a time series), where the order of the
 # inputs carries the meaning, Keras has recurrent layers: `keras.layers.LSTM` (长短期记忆网络)
@@ -472,10 +473,12 @@ for size, kernel_size, stride, padding in shape_cases:
 checks.milestone("cases where the formula and Keras disagree", disagreements, at_most=0, digits=0)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# A stride of 2 halves each side (and quarters the outputs to compute), as a 2×2 pooling
-# does; `"same"` at stride 1 keeps the size, which lets a network stack many convolutions
-# without the image shrinking by $k - 1$ at each. Keras' defaults are `strides=(1, 1)` and
-# `padding="valid"`: `small_convnet`'s first convolution turns 28×28 into 26×26.
+# A stride of 2 roughly halves each side (and quarters the outputs to compute), as a 2×2
+# pooling does: with `"same"` to $\lceil n/2 \rceil$ (28 becomes 14, 7 becomes 4), with
+# `"valid"` a little less (28 becomes 13). `"same"` at stride 1 keeps the size, which lets a
+# network stack many convolutions without the image shrinking by $k - 1$ at each. Keras'
+# defaults are `strides=(1, 1)` and `padding="valid"`: `small_convnet`'s first convolution
+# turns 28×28 into 26×26.
 #
 # Where do the zeros go? `"same"` adds as many as the last window needs,
 # $(n_{out} - 1)\,s + k - n$ in all, half before and half after; when that total is odd, the
@@ -493,9 +496,10 @@ print(ones_layer(np.ones((1, 4, 4, 1), np.float32))[0, :, :, 0].numpy())
 # The source names the LSTM layer among the recipe's layers and stops there. An LSTM
 # reads a sequence one step at a time with the same weights at every step, and carries two
 # vectors from one step to the next: its output $h$ and a cell state $c$, its memory. Four
-# gates, each a Dense layer of the step's input and the previous $h$ side by side, decide
-# what to forget of $c$, what to write into it (an input gate and a candidate value) and what
-# to show as the new $h$ (the output gate).
+# blocks of weights, each a Dense layer of the step's input and the previous $h$ side by
+# side (three gates and a candidate value), decide what to forget of $c$ (the forget gate),
+# what to write into it (the input gate and the candidate value) and what to show as the
+# new $h$ (the output gate).
 #
 # A task that needs the memory, small enough for a CPU: the **adding problem** (加法问题).
 # Each sequence has 20 steps of two numbers, a random value in $[0, 1)$ and a marker; two
@@ -724,7 +728,7 @@ lstm_parameter_count = ...  # your code here: def lstm_parameter_count(features,
 sequence_exercises.check_lstm_parameter_count(lstm_parameter_count)
 
 # %% jupyter={"source_hidden": true, "outputs_hidden": true} slideshow={"slide_type": "skip"}
-# Solution: four gates, each a Dense layer of [input, previous output]
+# Solution: four blocks (three gates and the candidate), each a Dense layer of [input, previous output]
 def lstm_parameter_count(features, units):
     return 4 * (units * (features + units) + units)
 
@@ -751,8 +755,8 @@ sequence_exercises.check_lstm_parameter_count(lstm_parameter_count)
 #   20. Images call for convolutions, sequences for recurrent layers such as `keras.layers.LSTM`.
 # - `Conv2D`'s output along an axis: $\lfloor (n - k)/s \rfloor + 1$ with `padding="valid"`,
 #   $\lceil n/s \rceil$ with `"same"`, which puts an odd zero at the bottom and on the right.
-# - `keras.layers.LSTM(units)` reads (batch, steps, features) step by step with four gates and a
-#   cell state; on the adding problem it learns what a Dense network on the flattened sequence,
-#   with twice the parameters, does not.
+# - `keras.layers.LSTM(units)` reads (batch, steps, features) step by step with three gates, a
+#   candidate value and a cell state; on the adding problem it learns what a Dense network on
+#   the flattened sequence, with twice the parameters, does not.
 #
 # Previous: [09 MNIST](09_mnist.ipynb). Next: [11 When training goes wrong (常见错误与调试)](11_debugging.ipynb).

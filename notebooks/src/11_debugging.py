@@ -20,7 +20,7 @@
 # - use a training **health report** (训练健康检查), `debugging.health_report`, that looks at a
 #   model on one batch: NaN or inf, gradient norms layer by layer, dead ReLU units, a loss that
 #   stopped moving, inputs that were not scaled, labels and outputs that do not fit the loss;
-# - meet six failures: a too-large initialisation (初始化) or learning rate (学习率),
+# - meet seven failures: a too-large initialisation (初始化) or learning rate (学习率),
 #   unscaled pixels, sparse vs one-hot labels, softmax followed by `from_logits=True`, a
 #   `None` gradient, unstandardised features;
 # - break a network on purpose in a panel, and find the bug in three broken snippets;
@@ -204,8 +204,9 @@ print("the report finds:", dead_report.kinds)
 # ## 4 Forgetting to scale the pixels (忘记归一化像素)
 #
 # `mnist.load_data()` gives pixels as integers from 0 to 255. Forget the `/ 255.0` and
-# every input is 255 times larger; so are the first layer's outputs, the logits, and the
-# gradients:
+# every input is 255 times larger; at initialisation so are the first layer's outputs and
+# the logits (the biases start at 0, and a ReLU keeps a positive factor), and the gradients
+# grow more still: compare their norms below with the healthy report of section 1.
 
 # %% slideshow={"slide_type": "fragment"}
 (raw_train, _), (raw_test, _) = debugging.mnist_slice(num_train=2000, num_test=1000, scale="none")
@@ -271,8 +272,8 @@ print(debugging.health_report(debugging.mlp(), *probe, keras.losses.CategoricalC
 # ## 6 Softmax, then `from_logits=True` (重复 softmax)
 #
 # `from_logits=True` tells the loss: "these are logits, apply softmax yourself". If the last
-# layer already applied softmax, the loss applies it a second time, to numbers between 0 and
-# 1. Softmax of such numbers is nearly flat: even a perfect prediction (1 for the right
+# layer already applied softmax, the loss applies it a second time, to numbers between 0
+# and 1. Softmax of such numbers is nearly flat: even a perfect prediction (1 for the right
 # class, 0 elsewhere) scores $-\ln\frac{e}{e + 9} = \ln(1 + 9/e)$:
 
 # %% slideshow={"slide_type": "fragment"}
@@ -385,7 +386,10 @@ wine_model = debugging.mlp(hidden=(16,), num_inputs=debugging.WINE_FEATURES, num
 print(debugging.health_report(wine_model, wine_train, wine_y_train, losses.cross_entropy_of_logits))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# One step that suits proline is a thousand times too large for hue. The fix is to
+# A change of a first-layer weight moves the output in proportion to its feature, and
+# proline's spread (329) is more than a thousand times hue's (0.22): a step that suits hue's
+# weight is far too large for proline's, and one that suits proline's far too small for
+# hue's. The fix is to
 # **standardise** (标准化) each feature with the mean and the standard deviation of the
 # *training* set, $x' = (x - \mu_\text{train}) / \sigma_\text{train}$, and to apply the same
 # numbers to the test set. Keras has it as a layer, `keras.layers.Normalization`, whose

@@ -53,6 +53,26 @@ def test_keras_forms_of_the_four_match_keras(name):
 
 
 @claim(CHAPTER, "## The four the course only names: NAG, AdaDelta, Nadam, AdamW",
+       "Keras 3's `nadam.py` raises β1 from β1/2 to β1 over the first hundred steps")
+def test_keras_3_nadam_schedules_beta_1_per_step():
+    """Keras 3's Nadam multiplies its ``_u_product`` by u_t = β1(1 − 0.5·0.96^t) at step t; Dozat's paper, Keras 2's
+    Nadam (``0.96 ** (0.004 * t)``, ``schedule_decay=0.004``) and PyTorch's NAdam (``momentum_decay=4e-3``) use
+    0.96^(t/250)."""
+    assert keras.__version__.startswith("3.")
+    beta_1, num_steps = 0.9, 100
+    optimizer = keras.optimizers.Nadam(beta_1=beta_1)
+    variable = keras.Variable(np.array([1.0], np.float32))
+    for _ in range(num_steps):
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(2 * variable.numpy()), variable)])
+    steps = np.arange(1, num_steps + 1)
+    per_step = beta_1 * (1 - 0.5 * 0.96 ** steps)
+    assert float(optimizer._u_product.numpy()) == pytest.approx(np.prod(per_step), rel=1e-4)
+    assert per_step[0] == pytest.approx(beta_1 * 0.52) and per_step[-1] > 0.99 * beta_1  # β1/2 → β1 in 100 steps
+    paper = beta_1 * (1 - 0.5 * 0.96 ** (steps / 250))
+    assert paper[-1] < 0.6 * beta_1 and np.prod(paper) < 0.01 * np.prod(per_step)
+
+
+@claim(CHAPTER, "## The four the course only names: NAG, AdaDelta, Nadam, AdamW",
        "Keras still multiplies by one, **0.001 by default**, which makes `keras.optimizers.Adadelta()` very slow "
        "unless you pass `learning_rate=1.0`")
 def test_adadelta_default_learning_rate_is_slow():

@@ -14,13 +14,15 @@ CHAPTER = "10_fashion_mnist"
 
 
 @claim(CHAPTER, "## 2 The input pipeline (数据加载, `tf.data`)",
-       "that shuffles the *batches*, so every epoch sees the same 469 groups of 128 images, only in another order")
+       "that shuffles the *batches*, so every epoch sees the same 469 groups of images (468 of 128 and a last one of "
+       "96), only in another order")
 def test_batch_then_shuffle_shuffles_whole_batches():
     dataset = tf.data.Dataset.range(40).batch(4).shuffle(100, seed=1)
     groups = set(tuple(range(start, start + 4)) for start in range(0, 40, 4))
     epochs = [[tuple(batch.numpy()) for batch in dataset] for _ in range(2)]
     assert all(set(epoch) == groups for epoch in epochs) and epochs[0] != epochs[1]
-    assert len(tf.data.Dataset.range(60_000).batch(128)) == 469
+    batches = [len(batch) for batch in tf.data.Dataset.range(60_000).batch(128)]
+    assert len(batches) == 469 and batches[:-1] == [128] * 468 and batches[-1] == 96
 
 
 @claim(CHAPTER, "## 3 The network (网络结构)", "the installed Keras 3 rejects the old `lr` name")
