@@ -3,8 +3,11 @@
 A lecture gets the idea, the formula, the panel and the take-away: every section is a slide,
 every panel is on screen, the setup cell and the solutions are not. How the slides present in
 JupyterLab is tested in ``tests/browser/test_slideshow.py``; docs/teaching.md lists the types.
+The offline decks (``make slides``) come in both languages: the English ones at the top of the
+build, the Chinese ones in ``zh/``, each linking the same deck in the other language.
 """
 
+import html
 import re
 
 import jupytext
@@ -90,3 +93,44 @@ def test_mark_slides_marks_every_cell_and_keeps_hand_chosen_marks():
     assert [slide_type(cell) for cell in marked] == ["slide", "skip", "skip", "fragment", "notes", "subslide",
                                                      "subslide"]
     assert mark(mark(script)) == mark(script)
+
+
+# The offline decks of both editions (tools/export_html.py slides), built once for this module.
+
+SWITCH = re.compile(r'<a class="course-lang" href="([^"]+)" hreflang="([^"]+)" lang="([^"]+)">([^<]+)</a>')
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    """The decks of every chapter in both languages: (the build's folder, the decks' paths)."""
+    from tools import export_html
+
+    if not export_html.NODE_MODULES.is_dir():
+        pytest.skip(f"{export_html.NODE_MODULES} is missing: run `make install` (it needs Node.js and npm)")
+    out = tmp_path_factory.mktemp("slides")
+    return out, export_html.build_slides(out)
+
+
+def test_every_chapter_has_a_deck_in_both_languages_linking_its_counterpart(decks):
+    from tools import export_html
+
+    out, written = decks
+    names = [path.stem + ".slides.html" for path in export_html.chapters()]
+    assert [path.relative_to(out).as_posix() for path in written] == names + [f"zh/{name}" for name in names]
+    for name in names:
+        english, chinese = out / name, out / "zh" / name
+        for deck, other, lang, label in ((english, chinese, "en", "中文"), (chinese, english, "zh-CN", "English")):
+            body = deck.read_text(encoding="utf-8")
+            assert f'<html lang="{lang}">' in body, deck
+            links = SWITCH.findall(body)
+            assert len(links) == 1, f"{deck.relative_to(out)}: one link to the other language"
+            href, hreflang, link_lang, text = links[0]
+            assert text == label and hreflang == link_lang != lang
+            assert (deck.parent / href).resolve() == other.resolve() and other.is_file()
+        body = chinese.read_text(encoding="utf-8")
+        notebook, _ = export_html.edition_notebook(ROOT / "notebooks" / (name.split(".")[0] + ".ipynb"),
+                                                   export_html.CHINESE)
+        assert f"<title>{html.escape(export_html.chapter_title(notebook), quote=False)} slides</title>" in body
+        scripts = re.findall(r'<script[^>]* src="([^"]+)"', body) + re.findall(r'<link[^>]* href="([^"]+)"', body)
+        assert scripts and all(src.startswith("../_static/") for src in scripts), scripts
+        assert all((chinese.parent / src).is_file() for src in scripts), "a Chinese deck loads the build's one _static"

@@ -4,7 +4,11 @@
     python tools/export_html.py slides [--out build/slides]  # a reveal.js deck per chapter
     python tools/export_html.py site 03 05                   # only the chapters whose name starts so
 
-Nothing is executed: the pages show the outputs stored in ``notebooks/*.ipynb``. The pages
+Both editions are built: the English pages from ``notebooks/*.ipynb`` in the output folder, the
+Chinese ones from ``notebooks/zh/*.ipynb`` in its ``zh/`` folder (sharing one ``_static``). Every
+page, deck and index links the same page of the other edition (``中文`` / ``English``).
+
+Nothing is executed: the pages show the outputs stored in the notebooks. The pages
 open from ``file://`` with the network off. Every script is copied into the build's
 ``_static`` folder from the npm packages of ``web/package.json`` (``make install`` runs
 ``npm ci``): the ipywidgets HTML manager, anywidget's front-end (loaded by require.js from the
@@ -19,6 +23,7 @@ left out of the page's saved state. Solutions (cells with ``source_hidden``) are
 
 import argparse
 import base64
+import dataclasses
 import html
 import json
 import re
@@ -54,6 +59,39 @@ RUN_LINE = "python -m course_lib lab"
 NOTEBOOKS_FOLDER = "notebooks"
 SEARCH_INDEX = "search-index.js"
 LESSONS_HEADING = "In this chapter you will"
+#: What introduces the list of what a chapter teaches, in either edition.
+LESSONS_HEADINGS = (LESSONS_HEADING, "在本章中你将", "本章你将")
+KERNEL_NOTE_ZH = ('<p class="course-kernel-note">这个面板要用 Python 计算：图中是它的初始状态，上文有说明。'
+                  "要使用它，请在 JupyterLab 中打开本章（<code>make lab</code>），运行设置单元格和这个单元格。"
+                  "这台电脑上没有 Python 的话：目录页的章节表标出了哪些面板在这些网页中可以直接使用。</p>")
+
+
+@dataclasses.dataclass(frozen=True)
+class Edition:
+    """One language of the course: where its notebooks are, where its pages go, what its pages say."""
+
+    name: str  #: "en" or "zh"
+    lang: str  #: the pages' ``<html lang>``
+    folder: str  #: the edition's folder in a build ("" for the English pages at its top)
+    notebooks: Path  #: its stored chapters
+    label: str  #: the edition's name, in its language: the text of a switch link to it
+    kernel_note: str  #: what follows a panel shown as its picture
+    solution: str  #: the summary of a collapsed solution
+
+    def static(self):
+        """The path of the build's ``_static`` folder from a page of this edition."""
+        return "../" * bool(self.folder) + STATIC
+
+    def href(self, name, other):
+        """The link from a page of this edition to the page ``name`` of the edition ``other``."""
+        return "../" * bool(self.folder) + (f"{other.folder}/" if other.folder else "") + name
+
+
+ENGLISH = Edition("en", "en", "", NOTEBOOKS, "English", KERNEL_NOTE, "Solution (参考答案)")
+CHINESE = Edition("zh", "zh-CN", "zh", NOTEBOOKS / "zh", "中文", KERNEL_NOTE_ZH, "参考答案")
+EDITIONS = (ENGLISH, CHINESE)
+#: The note on a Chinese page built from the English notebook, while ``notebooks/zh/`` lacks the chapter.
+UNTRANSLATED_ZH = "本章的中文版（notebooks/zh/{name}）还没有生成，这里先显示英文版。"
 
 #: What the pages load, as {path under _static: path under web/node_modules}.
 PAGE_ASSETS = {
@@ -126,8 +164,8 @@ def is_live(state, view_id):
                for m in reachable(state, [view_id]))
 
 
-def keep_live_panels(notebook):
-    """Keep the live panels; show every other panel as its stored picture, with a line on how to run it.
+def keep_live_panels(notebook, note=KERNEL_NOTE):
+    """Keep the live panels; show every other panel as its stored picture, with a line on how to run it (``note``).
 
     Returns how many panels stay live and how many become pictures. Widgets that are no panel
     (a progress bar) keep their saved state, which is all they show. The saved widget state keeps
@@ -153,7 +191,7 @@ def keep_live_panels(notebook):
                 pictures += 1
                 if "image/png" in output["data"]:
                     output.setdefault("metadata", {})["image/png"] = picture_size(output["data"]["image/png"])
-                outputs.append(nbformat.v4.new_output("display_data", data={"text/html": picture_note(output)}))
+                outputs.append(nbformat.v4.new_output("display_data", data={"text/html": picture_note(output, note)}))
         cell.outputs = outputs
     kept = reachable(state, views)
     links = [m for m, model in state.items() if model["model_name"] in ("LinkModel", "DirectionalLinkModel")
@@ -166,12 +204,12 @@ def keep_live_panels(notebook):
     return live, pictures
 
 
-def picture_note(output):
+def picture_note(output, note=KERNEL_NOTE):
     """What follows a panel shown as its picture: its title and first caption (what the picture shows, in
-    words and numbers, for a reader who cannot run it) and ``KERNEL_NOTE``."""
+    words and numbers, for a reader who cannot run it) and ``note`` (``KERNEL_NOTE`` on an English page)."""
     described = output["data"].get("text/plain", "")
     described = described.rsplit("\n", 1)[0] if "\n" in described else described  # without "(an interactive panel…)"
-    return f'<p class="course-picture-caption">{html.escape(described)}</p>' + KERNEL_NOTE
+    return f'<p class="course-picture-caption">{html.escape(described)}</p>' + note
 
 
 def picture_size(encoded):
@@ -205,13 +243,40 @@ def mark_slides(notebook):
             cell.metadata.slideshow = {"slide_type": "slide"}
 
 
-def prepared(path, suffix):
-    """The stored chapter at ``path`` ready for export: live panels, chapter links to ``suffix`` pages."""
-    notebook = nbformat.read(path, as_version=4)
-    keep_live_panels(notebook)
+def prepared(notebook, suffix, edition=ENGLISH):
+    """The stored chapter ``notebook`` (changed in place) ready for export in ``edition``: live panels, chapter
+    links to ``suffix`` pages."""
+    keep_live_panels(notebook, edition.kernel_note)
     link_chapters(notebook, suffix)
     notebook.metadata.title = chapter_title(notebook)
     return notebook
+
+
+def edition_notebook(path, edition):
+    """The stored chapter ``path`` (an English notebook) in ``edition``: (its notebook, whether it is translated).
+
+    A chapter that ``notebooks/zh/`` lacks (not generated yet) is shown from the English notebook,
+    with a line saying so, so that every link between the editions leads to a page.
+    """
+    source = edition.notebooks / path.name
+    translated = source.is_file()
+    return nbformat.read(source if translated else path, as_version=4), translated
+
+
+def set_lang(body, edition):
+    """``body`` with its ``<html lang>`` the edition's (nbconvert accepts only two-letter codes)."""
+    opening = '<html lang="en">'
+    if edition is ENGLISH:
+        return body
+    if opening not in body:
+        raise ValueError("an exported page starts with <html lang=\"en\">")
+    return body.replace(opening, f'<html lang="{edition.lang}">', 1)
+
+
+def switch(edition, name):
+    """The link of a page of ``edition`` to the page ``name`` of the other edition: {href, label, lang}."""
+    other = CHINESE if edition is ENGLISH else ENGLISH
+    return {"href": edition.href(name, other), "label": other.label, "lang": other.lang}
 
 
 def copy_assets(out, assets, globs=None):
@@ -246,46 +311,71 @@ def fresh(out):
     """Make ``out`` ready for a build: remove the pages and scripts an earlier build left, nothing else."""
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / STATIC, ignore_errors=True)
-    for page in out.glob("*.html"):
-        page.unlink()
+    for edition in EDITIONS:
+        for page in (out / edition.folder).glob("*.html"):
+            page.unlink()
 
 
 def build_site(out, prefixes=()):
-    """A page per chapter, linked in order, and an index of the chapters; returns the pages' paths.
+    """Both editions: a page per chapter, linked in order, and an index of the chapters, the English ones in
+    ``out`` and the Chinese ones in ``out/zh``; returns the pages' paths (the English index and pages first).
 
-    Each page links its chapter's notebook (copied into the build) and says the one line that
-    runs it; the index is the chapter table with a search box over every section of every page.
+    Each page links its chapter's notebook (copied into the build), says the one line that runs it
+    and links the same chapter in the other edition; each index is the chapter table with a search
+    box over every section of every page of its edition.
     """
     fresh(out)
     copy_assets(out, PAGE_ASSETS, PAGE_ASSET_GLOBS)
-    (out / NOTEBOOKS_FOLDER).mkdir(exist_ok=True)
     html_exporter = exporter(HTMLExporter, "course")
     paths = chapters(prefixes)
-    titles = [chapter_title(nbformat.read(path, as_version=4)) for path in paths]
+    written, measured = [], {}
+    for edition in EDITIONS:
+        written += build_edition_site(out, edition, paths, html_exporter, measured)
+    return written
+
+
+def build_edition_site(out, edition, paths, html_exporter, measured):
+    """The pages, search index and index of one ``edition`` (see ``build_site``); returns the index's and pages' paths.
+
+    ``measured`` holds each chapter's reading and run time, measured on the English chapter (the
+    figures of the instructors' guide) and shown by both indexes.
+    """
+    folder = out / edition.folder
+    (folder / NOTEBOOKS_FOLDER).mkdir(parents=True, exist_ok=True)
+    notebooks = [edition_notebook(path, edition) for path in paths]
+    titles = [chapter_title(notebook) for notebook, _ in notebooks]
+    rows = [index_row(path, notebook, edition, measured) for path, (notebook, _) in zip(paths, notebooks)]
     pages, sections = [], []
-    for index, path in enumerate(paths):
+    for index, (path, (notebook, translated)) in enumerate(zip(paths, notebooks)):
         neighbour = {}
         for key, other in (("previous", index - 1), ("next", index + 1)):
             if 0 <= other < len(paths):
                 neighbour[key] = {"href": paths[other].stem + ".html", "title": titles[other]}
-        shutil.copyfile(path, out / NOTEBOOKS_FOLDER / path.name)
-        resources = {"course": {"static": STATIC, "notebook": f"{NOTEBOOKS_FOLDER}/{path.name}",
-                                "notebook_name": path.name, "run_line": RUN_LINE, **neighbour}}
-        body, _ = html_exporter.from_notebook_node(prepared(path, ".html"), resources=resources)
-        page = out / (path.stem + ".html")
+        shutil.copyfile(edition.notebooks / path.name if translated else path, folder / NOTEBOOKS_FOLDER / path.name)
+        opened = (f"{edition.folder}/" if edition.folder and translated else "") + path.name
+        resources = {"course": {"static": edition.static(), "notebook": f"{NOTEBOOKS_FOLDER}/{path.name}",
+                                "notebook_name": path.name, "open": opened, "run_line": RUN_LINE,
+                                "lang": edition.lang, "solution": edition.solution,
+                                "switch": switch(edition, path.stem + ".html"),
+                                "untranslated": not translated and UNTRANSLATED_ZH.format(name=path.name),
+                                **neighbour}}
+        body, _ = html_exporter.from_notebook_node(prepared(notebook, ".html", edition), resources=resources)
+        body = set_lang(body, edition)
+        page = folder / (path.stem + ".html")
         page.write_text(body, encoding="utf-8")
         pages.append(page)
         sections += page_sections(body, page.name, titles[index])
-    (out / SEARCH_INDEX).write_text(search_script(sections), encoding="utf-8")
-    index_page = out / "index.html"
-    index_page.write_text(render_index(paths), encoding="utf-8")
+    (folder / SEARCH_INDEX).write_text(search_script(sections), encoding="utf-8")
+    index_page = folder / "index.html"
+    index_page.write_text(render_index(rows, edition), encoding="utf-8")
     return [index_page, *pages]
 
 
 def lessons(notebook):
-    """What the chapter teaches: the items listed under "In this chapter you will" in its first cell."""
+    """What the chapter teaches: the items listed under "In this chapter you will" (or its Chinese,
+    ``LESSONS_HEADINGS``) in its first cell."""
     lines = notebook.cells[0].source.splitlines()
-    start = next((number for number, line in enumerate(lines) if LESSONS_HEADING in line), None)
+    start = next((number for number, line in enumerate(lines) if any(h in line for h in LESSONS_HEADINGS)), None)
     if start is None:
         raise ValueError(f"a chapter's first cell lists what it teaches under **{LESSONS_HEADING}**")
     items = []
@@ -293,10 +383,11 @@ def lessons(notebook):
         if line.startswith("- "):
             items.append(line[2:].strip())
         elif line.startswith("  ") and items:
-            items[-1] += " " + line.strip()
+            wrapped_chinese = not items[-1][-1:].isascii() and not line.strip()[:1].isascii()  # no space between
+            items[-1] += ("" if wrapped_chinese else " ") + line.strip()
         elif line.strip():
             break
-    return [item.rstrip(";.") for item in items]
+    return [item.rstrip(";.；。") for item in items]
 
 
 def inline_markdown(text):
@@ -306,49 +397,91 @@ def inline_markdown(text):
     return markupsafe.Markup(re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped))
 
 
-def render_index(paths):
-    """The index page: the chapter table (title, what it teaches, time, panels) and the search box.
+def index_row(path, notebook, edition, measured):
+    """A chapter's row in ``edition``'s index, from its ``notebook`` in that edition (before ``prepared``).
 
-    The figures are ``tools/chapter_table.py``'s, as the instructors' guide shows them.
+    The reading and run time are ``tools/chapter_table.py``'s for the English chapter, as the
+    instructors' guide shows them (words are counted between spaces: Chinese text has none).
     """
     sys.path.insert(0, str(ROOT))
     from tools import chapter_table
 
+    if path.name not in measured:
+        english = notebook if edition is ENGLISH else nbformat.read(path, as_version=4)
+        row = chapter_table.chapter_row(path, english)
+        measured[path.name] = {"title": row["title"], "reading": row["reading"], "run_all": round(row["run_all"])}
+    figures = measured[path.name]
+    title = chapter_title(notebook)
+    if edition is ENGLISH:
+        english, _, chinese = title.partition("(")
+        title, aside = english.strip(), chinese.rstrip(")").strip()
+    else:  # the English title without its number and its Chinese, unless the page is the English text
+        english = figures["title"].partition("(")[0].strip()
+        aside = "" if english in title else english[3:]
+    names = {}
+    if edition is CHINESE:  # the panels' Chinese names, as the Chinese instructors' guide gives them
+        try:
+            from tools.guide_tables import ZH_PANELS as names
+        except ImportError:
+            pass
+    panels = []
+    for call, live, _ in chapter_table.panels(notebook):
+        name = chapter_table.PANEL_CALL.search(call).group(1).removesuffix("_panel").replace("_", " ")
+        panels.append({"name": names.get(name, name), "here": live})
+    return {"href": path.stem + ".html", "title": title, "aside": aside,
+            "lessons": [inline_markdown(item) for item in lessons(notebook)],
+            "reading": figures["reading"], "run_all": figures["run_all"], "panels": panels}
+
+
+def render_index(rows, edition=ENGLISH):
+    """An edition's index page: the chapter table (title, what it teaches, time, panels) and the search box.
+
+    The figures are ``tools/chapter_table.py``'s, as the instructors' guide shows them.
+    """
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-    rows = []
-    for path in paths:
-        row = chapter_table.chapter_row(path)
-        english, _, chinese = row["title"].partition("(")
-        rows.append({"href": path.stem + ".html", "english": english.strip(), "chinese": chinese.rstrip(")").strip(),
-                     "lessons": [inline_markdown(item) for item in lessons(nbformat.read(path, as_version=4))],
-                     "reading": row["reading"], "run_all": round(row["run_all"]),
-                     "panels": [{"name": chapter_table.PANEL_CALL.search(call).group(1).removesuffix("_panel").replace("_", " "),
-                                 "here": live} for call, live, _ in row["panels"]]})
-    return environment.get_template("site_index.html.j2").render(chapters=rows, static=STATIC,
-                                                                 search_index=SEARCH_INDEX, run_line=RUN_LINE)
+    return environment.get_template("site_index.html.j2").render(
+        chapters=rows, static=edition.static(), search_index=SEARCH_INDEX, run_line=RUN_LINE, lang=edition.lang,
+        switch=switch(edition, "index.html"))
+
+
+HEADINGS = ("h1", "h2", "h3")
 
 
 def page_sections(body, href, chapter):
-    """The sections of a written page, for the search: {href (with its heading's anchor), chapter, heading, text}."""
+    """The sections of a written page, for the search: {href (with its heading's anchor), chapter, heading, text}.
+
+    A section is a heading of a Markdown cell and the text of the Markdown cells that follow it,
+    up to the next heading's text (400 strings at most). One walk through the page in document order.
+    """
     soup = bs4.BeautifulSoup(body, "html.parser")
-    sections = []
-    for heading in soup.find_all(["h1", "h2", "h3"]):
-        if heading.find_parent(class_="jp-MarkdownCell") is None:
-            continue
-        words = []
-        for sibling in heading.find_all_next(string=True):
-            parent = sibling.parent
-            if parent.name in ("h1", "h2", "h3") and parent is not heading:
-                break
-            inside = parent is heading or heading in parent.parents
-            if not inside and parent.name not in ("script", "style") and parent.find_parent(class_="jp-MarkdownCell"):
-                words.append(sibling.strip().removesuffix("¶"))
-            if len(words) > 400:
-                break
-        anchor = heading.get("id")
-        sections.append({"href": f"{href}#{anchor}" if anchor else href, "chapter": chapter,
-                         "heading": heading.get_text(" ", strip=True).removesuffix("¶").strip(),
-                         "text": " ".join(word for word in words if word)})
+    sections, reading = [], []  # reading: (heading, its words) of the sections still collecting text
+
+    def walk(node, markdown, headings):
+        for child in node.children:
+            if isinstance(child, bs4.element.Tag):
+                inside_markdown = markdown or "jp-MarkdownCell" in (child.get("class") or ())
+                if child.name in HEADINGS and markdown:
+                    words = []
+                    anchor = child.get("id")
+                    sections.append({"href": f"{href}#{anchor}" if anchor else href, "chapter": chapter,
+                                     "heading": child.get_text(" ", strip=True).removesuffix("¶").strip(),
+                                     "words": words})
+                    reading.append((child, words))
+                walk(child, inside_markdown, headings + (child,) if child.name in HEADINGS else headings)
+            elif isinstance(child, bs4.element.NavigableString):
+                parent = child.parent
+                for heading, words in list(reading):
+                    if parent.name in HEADINGS and parent is not heading:
+                        reading.remove((heading, words))
+                        continue
+                    if heading not in headings and parent.name not in ("script", "style") and markdown:
+                        words.append(child.strip().removesuffix("¶"))
+                    if len(words) > 400:
+                        reading.remove((heading, words))
+
+    walk(soup, False, ())
+    for section in sections:
+        section["text"] = " ".join(word for word in section.pop("words") if word)
     return sections
 
 
@@ -358,18 +491,27 @@ def search_script(sections):
 
 
 def build_slides(out, prefixes=()):
-    """A reveal.js deck per chapter; returns the decks' paths."""
+    """A reveal.js deck per chapter in each edition (the Chinese ones in ``out/zh``); returns the decks' paths,
+    the English ones first."""
     fresh(out)
     copy_assets(out, {**PAGE_ASSETS, **DECK_ASSETS}, PAGE_ASSET_GLOBS)
     slides_exporter = exporter(SlidesExporter, "course_slides")
     decks = []
-    for path in chapters(prefixes):
-        notebook = prepared(path, ".slides.html")
-        mark_slides(notebook)
-        body, _ = slides_exporter.from_notebook_node(notebook, resources={"course": {"static": STATIC}})
-        deck = out / (path.stem + ".slides.html")
-        deck.write_text(body, encoding="utf-8")
-        decks.append(deck)
+    for edition in EDITIONS:
+        (out / edition.folder).mkdir(exist_ok=True)
+        slides_exporter.reveal_url_prefix = f"{edition.static()}/reveal"
+        for path in chapters(prefixes):
+            notebook, translated = edition_notebook(path, edition)
+            notebook = prepared(notebook, ".slides.html", edition)
+            mark_slides(notebook)
+            name = path.stem + ".slides.html"
+            resources = {"course": {"static": edition.static(), "lang": edition.lang, "solution": edition.solution,
+                                    "switch": switch(edition, name),
+                                    "untranslated": not translated and UNTRANSLATED_ZH.format(name=path.name)}}
+            body, _ = slides_exporter.from_notebook_node(notebook, resources=resources)
+            deck = out / edition.folder / name
+            deck.write_text(set_lang(body, edition), encoding="utf-8")
+            decks.append(deck)
     return decks
 
 

@@ -8,12 +8,13 @@ again. ``together`` starts N kernels at once on one chapter, each running its se
 its first panel cell, as a class does at the start of a lecture, and times each one to its
 panel. Both save their figures, with the machine's load average (``uptime``), in
 ``classroom/sizing.json``; without arguments the tool rewrites the sizing tables of
-``docs/teaching.md`` from that file, and ``tests/test_sizing.py`` checks that the guide says
-what the file holds.
+``docs/teaching.md`` and of its Chinese translation ``docs/teaching.zh-CN.md`` from that file (the
+same figures; ``tools/guide_tables.py`` holds the Chinese words), and ``tests/test_sizing.py`` and
+``tests/test_teaching_zh.py`` check that the guides say what the file holds.
 
     python tools/sizing.py measure [03 05 ...]   # every chapter, or those named; minutes
     python tools/sizing.py together 2 4 8         # N kernels at once on chapter 02
-    python tools/sizing.py                        # rewrite the tables in docs/teaching.md
+    python tools/sizing.py                        # rewrite the tables in both guides
 """
 
 import argparse
@@ -32,11 +33,11 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.guide_tables import replaced  # noqa: E402
+from tools.guide_tables import GUIDES, replaced, rewrite, say, title  # noqa: E402
 from tools.export_html import chapter_title, chapters  # noqa: E402
 
 RESULTS = ROOT / "classroom" / "sizing.json"
-GUIDE = ROOT / "docs" / "teaching.md"
+GUIDE, GUIDE_ZH = GUIDES["en"], GUIDES["zh"]
 NOTEBOOKS = ROOT / "notebooks"
 #: How often the sampler reads the kernel's memory, in seconds.
 SAMPLE_EVERY = 0.1
@@ -248,75 +249,94 @@ def per_student(results):
             "memory_limit_mb": math.ceil(memory * (1 + HEAD_ROOM) / 64) * 64}
 
 
-def advice(results):
+def header(words, language):
+    return "| " + " | ".join(map(say(language), words)) + " |"
+
+
+def advice(results, language="en"):
     """What the table means for a class: the memory per student and the chapters to run before class."""
+    t = say(language)
     student, stem = per_student(results), heaviest(results)
     chapters = results["chapters"]
-    slow = [f"{name[:2]} ({chapter['run_all']['cpu_seconds']:.0f} s)" for name, chapter in chapters.items()
+    slow = [t("{} ({} s)").format(name[:2], f"{chapter['run_all']['cpu_seconds']:.0f}")
+            for name, chapter in chapters.items()
             if chapter["run_all"]["cpu_seconds"] > RUN_BEFORE_CLASS_CPU_SECONDS]
-    return (f"Per student: chapter {stem[:2]} peaks highest, at {chapters[stem]['with_panels']['peak_rss_mb']} MB, "
-            f"and an idle JupyterLab server takes {results['server_rss_mb']} MB: a memory guarantee of "
-            f"{student['memory_guarantee_mb']} MB and a limit of {student['memory_limit_mb']} MB "
-            f"({HEAD_ROOM:.0%} more), as `classroom/z2jh/config.yaml` asks. Run before class (more than "
-            f"{RUN_BEFORE_CLASS_CPU_SECONDS} s of CPU time in Run All): {', '.join(slow)}.")
+    return t("Per student: chapter {stem} peaks highest, at {peak} MB, and an idle JupyterLab server takes {server} "
+             "MB: a memory guarantee of {guarantee} MB and a limit of {limit} MB ({head_room} more), as "
+             "`classroom/z2jh/config.yaml` asks. Run before class (more than {cpu} s of CPU time in Run All): "
+             "{slow}.").format(
+        stem=stem[:2], peak=chapters[stem]["with_panels"]["peak_rss_mb"], server=results["server_rss_mb"],
+        guarantee=student["memory_guarantee_mb"], limit=student["memory_limit_mb"], head_room=f"{HEAD_ROOM:.0%}",
+        cpu=RUN_BEFORE_CLASS_CPU_SECONDS, slow=t(", ").join(slow))
 
 
-def sizing_table(results):
-    lines = ["| chapter | run all: peak memory | run all: CPU time | with its training panels played: "
-             "peak memory | CPU time | load (1 min) |", "|---|---:|---:|---:|---:|---:|"]
-    for chapter in results["chapters"].values():
+def sizing_table(results, language="en"):
+    t = say(language)
+    lines = [header(["chapter", "run all: peak memory", "run all: CPU time",
+                     "with its training panels played: peak memory", "CPU time", "load (1 min)"], language),
+             "|---|---:|---:|---:|---:|---:|"]
+    seconds = t("{} s")
+    for stem, chapter in results["chapters"].items():
         run_all, panels = chapter["run_all"], chapter["with_panels"]
-        played = (f"{panels['peak_rss_mb']} MB | {panels['cpu_seconds']:.0f} s" if chapter["training_panels"]
-                  else "no training panel | –")
-        lines.append(f"| {chapter['title']} | {run_all['peak_rss_mb']} MB | {run_all['cpu_seconds']:.0f} s "
+        played = (f"{panels['peak_rss_mb']} MB | " + seconds.format(f"{panels['cpu_seconds']:.0f}")
+                  if chapter["training_panels"] else f"{t('no training panel')} | –")
+        lines.append(f"| {title(stem, chapter['title'], language)} | {run_all['peak_rss_mb']} MB "
+                     f"| {seconds.format(format(run_all['cpu_seconds'], '.0f'))} "
                      f"| {played} | {chapter['load_before']['load_1min']} |")
     return "\n".join(lines)
 
 
-def capacity_table(results):
+def capacity_table(results, language="en"):
+    t = say(language)
     student = per_student(results)
-    lines = ["| node | students by memory (guarantee) | students by memory (limit, all at their peak) |",
-             "|---|---:|---:|"]
+    lines = [header(["node", "students by memory (guarantee)", "students by memory (limit, all at their peak)"],
+                    language), "|---|---:|---:|"]
     for cpus, gib in NODES:
         free_mb = (gib - NODE_RESERVED_GIB) * 1024
-        lines.append(f"| {cpus} CPUs, {gib} GiB | {int(free_mb // student['memory_guarantee_mb'])} "
+        lines.append(f"| {t('{} CPUs, {} GiB').format(cpus, gib)} | {int(free_mb // student['memory_guarantee_mb'])} "
                      f"| {int(free_mb // student['memory_limit_mb'])} |")
     return "\n".join(lines)
 
 
-def together_table(results):
-    lines = ["| kernels at once | seconds to the first panel (each kernel) | slowest | per core | load (1 min) before |",
-             "|---:|---|---:|---:|---:|"]
+def together_table(results, language="en"):
+    t = say(language)
+    lines = [header(["kernels at once", "seconds to the first panel (each kernel)", "slowest", "per core",
+                     "load (1 min) before"], language), "|---:|---|---:|---:|---:|"]
     for run in sorted(results["together"] + results.get("together_earlier", []), key=lambda run: run["kernels"]):
         per_core = run["kernels"] / run["load_before"]["cpus"]
         lines.append(f"| {run['kernels']} | {', '.join(f'{s:.0f}' for s in sorted(run['seconds']))} "
-                     f"| {max(run['seconds']):.0f} s | {per_core:g} | {run['load_before']['load_1min']} |")
-    repeated = ", repeated" if results.get("together_earlier") else ""
+                     f"| {t('{} s').format(format(max(run['seconds']), '.0f'))} | {per_core:g} "
+                     f"| {run['load_before']['load_1min']} |")
+    repeated = t(", repeated") if results.get("together_earlier") else ""
     every_run = results["together"] + results.get("together_earlier", [])
     fewest, most = results["together"][0], results["together"][-1]
     cpus = fewest["load_before"]["cpus"]
     slowest = max(max(run["seconds"]) for run in every_run if run["kernels"] == most["kernels"])
-    lines += ["", f"In the latest run{repeated}: from {fewest['kernels'] / cpus:g} to {most['kernels'] / cpus:g} "
-              f"kernels per core, the slowest student waited {max(most['seconds']) / max(fewest['seconds']):.1f} "
-              f"times as long for the panel ({max(fewest['seconds']):.0f} s, then {max(most['seconds']):.0f} s), "
-              f"for {most['kernels'] / fewest['kernels']:g} times as many kernels. The machine was shared with other "
-              "jobs (the load before each run is in the table; it counts the kernels of the run before it too), "
-              "and the kernels took CPU time from those jobs as well as from each other: these figures do not "
-              "show how the wait grows on a node of its own. What they show: "
-              f"{most['kernels'] / cpus:g} students per core, starting chapter {most['chapter']} together, each "
-              f"reached its panel within {slowest:.0f} s here."]
+    lines += ["", t(
+        "In the latest run{repeated}: from {fewest} to {most} kernels per core, the slowest student waited {ratio} "
+        "times as long for the panel ({first} s, then {last} s), for {times} times as many kernels. The machine was "
+        "shared with other jobs (the load before each run is in the table; it counts the kernels of the run before it "
+        "too), and the kernels took CPU time from those jobs as well as from each other: these figures do not show how "
+        "the wait grows on a node of its own. What they show: {most} students per core, starting chapter {chapter} "
+        "together, each reached its panel within {slowest} s here.").format(
+        repeated=repeated, fewest=f"{fewest['kernels'] / cpus:g}", most=f"{most['kernels'] / cpus:g}",
+        ratio=f"{max(most['seconds']) / max(fewest['seconds']):.1f}", first=f"{max(fewest['seconds']):.0f}",
+        last=f"{max(most['seconds']):.0f}", times=f"{most['kernels'] / fewest['kernels']:g}",
+        chapter=most["chapter"], slowest=f"{slowest:.0f}")]
     return "\n".join(lines)
 
 
-def tables(results=None):
+def tables(results=None, language="en"):
+    """The sizing tables, by name, from the saved results, in ``language`` ("en" or "zh": the same figures)."""
     results = results or saved()
-    return {"sizing": sizing_table(results) + "\n\n" + advice(results) + "\n\n" + capacity_table(results),
-            "class at once": together_table(results)}
+    return {"sizing": sizing_table(results, language) + "\n\n" + advice(results, language) + "\n\n"
+            + capacity_table(results, language),
+            "class at once": together_table(results, language)}
 
 
-def with_tables(text, made):
-    """``text`` with each marked table replaced by its version from the saved results."""
-    return replaced(text, made, "tools/sizing.py", GUIDE.name)
+def with_tables(text, made, guide=GUIDE):
+    """``text`` (of ``guide``) with each marked table replaced by its version from the saved results."""
+    return replaced(text, made, "tools/sizing.py", guide.name)
 
 
 def main(argv=None):
@@ -347,11 +367,7 @@ def main(argv=None):
             results["measured_on"] = datetime.date.today().isoformat()
             save(results)
     else:
-        text = GUIDE.read_text(encoding="utf-8")
-        fresh = with_tables(text, tables(results))
-        if fresh != text:
-            GUIDE.write_text(fresh, encoding="utf-8")
-            print(f"rewrote the sizing tables in {GUIDE.relative_to(ROOT)}")
+        rewrite("tools/sizing.py", lambda language: tables(results, language), "sizing tables")
     return 0
 
 

@@ -9,11 +9,14 @@ widget state, drawn by the build's widget manager and anywidget), the others as 
 with a line saying how to run them. The first live panel of each chapter must answer its first
 control: the chart's pixels change. Site pages also collapse their solutions and link their
 neighbours; decks must step through slides (and a slider's arrow keys must move the slider,
-not the deck).
+not the deck). The Chinese edition (``zh/``) is held to the same, from its own notebooks, and
+each of its pages must link the same page in English.
 """
 
 import re
 import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
@@ -43,12 +46,12 @@ PAGE_JS = """async () => {
 }"""
 
 
-def expected(path, deck=False):
-    """What the page (or the ``deck``) of the stored chapter at ``path`` must show.
+def expected(path, deck=False, edition=export_html.ENGLISH):
+    """What the page (or the ``deck``) of the stored chapter at ``path`` must show in ``edition``.
 
     A deck leaves out the cells its slide metadata skips.
     """
-    notebook = nbformat.read(path, as_version=4)
+    notebook, _ = export_html.edition_notebook(path, edition)
     if deck:
         export_html.mark_slides(notebook)
         notebook.cells = [cell for cell in notebook.cells
@@ -132,8 +135,8 @@ def answers_its_control(panel):
     return account
 
 
-def check_page(opened, chapter, deck=False):
-    want = expected(chapter, deck)
+def check_page(opened, chapter, deck=False, edition=export_html.ENGLISH):
+    want = expected(chapter, deck, edition)
     panels = opened.wait_for_panels(want["live"])
     shown = opened.page.evaluate(PAGE_JS)
     assert len(opened.page.locator(".course-panel").all()) == want["live"]
@@ -188,6 +191,69 @@ def test_site_index_is_the_chapter_table_with_a_search(exported, offline):
         opened.close()
 
 
+def switches_to(opened, path):
+    """Whether every language switch of the opened page leads to ``path``."""
+    links = opened.page.locator("a.course-lang").all()
+    here = Path(unquote(urlparse(opened.page.url).path)).parent
+    return bool(links) and all((here / link.get_attribute("href")).resolve() == path.resolve() for link in links)
+
+
+#: The Chinese pages opened in the browser: the pages are made by the same code from notebooks of the same code
+#: (tests/test_export_html.py checks every Chinese page's build); these have kernel-free panels of every kind.
+CHINESE_PAGES = [path for path in CHAPTERS if path.name[:2] in ("00", "03", "04", "07")]
+
+
+@pytest.mark.parametrize("chapter", CHINESE_PAGES, ids=lambda path: path.stem)
+def test_chinese_site_page_reads_offline(chapter, exported, offline):
+    """The Chinese page: the same checks, its kernel-free panel answering a slider, a CJK font, the link to English."""
+    opened = Opened(offline, exported["site"] / "zh" / f"{chapter.stem}.html")
+    try:
+        panels, shown, want = check_page(opened, chapter, edition=export_html.CHINESE)
+        page = opened.page
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        assert shown["solutions"] == [False] * want["solutions"], "every solution starts collapsed"
+        assert page.locator("details.course-solution summary").all_inner_texts() == ["参考答案"] * want["solutions"]
+        assert "Noto Sans CJK SC" in page.evaluate(
+            "getComputedStyle(document.querySelector('.jp-RenderedMarkdown')).fontFamily")
+        assert page.locator("a.course-lang").first.inner_text() == "English"
+        assert switches_to(opened, exported["site"] / f"{chapter.stem}.html")
+        for rel in ("prev", "next"):
+            for link in page.locator(f"a[rel={rel}]").all():
+                assert (exported["site"] / "zh" / link.get_attribute("href")).is_file()
+        if panels:
+            answers_its_control(panels[0])
+        assert not opened.errors, opened.errors
+        assert not opened.left(), f"requests left the machine: {opened.left()}"
+    finally:
+        opened.close()
+
+
+def test_chinese_site_index_searches_the_chinese_pages(exported, offline):
+    opened = Opened(offline, exported["site"] / "zh" / "index.html")
+    try:
+        page = opened.page
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        assert switches_to(opened, exported["site"] / "index.html")
+        links = page.locator("table.course-chapters tbody tr td:first-child a").all()
+        assert [link.get_attribute("href") for link in links] == [f"{c.stem}.html" for c in CHAPTERS]
+        for link, chapter in zip(links, CHAPTERS):
+            notebook, _ = export_html.edition_notebook(chapter, export_html.CHINESE)
+            assert link.inner_text() == export_html.chapter_title(notebook)
+        page.fill("#course-search-box", "学习率")
+        found = page.locator("#course-search-results li a")
+        found.first.wait_for(timeout=UPDATE_TIMEOUT * 1000)
+        hrefs = [link.get_attribute("href") for link in found.all()]
+        assert hrefs and all(re.match(r"\d\d_\w+\.html(#.+)?$", href) for href in hrefs), hrefs
+        assert all((exported["site"] / "zh" / href.partition("#")[0]).is_file() for href in hrefs)
+        assert all("学习率" in text for text in page.locator("#course-search-results li").all_inner_texts())
+        page.fill("#course-search-box", "学习率 zzzqqq")
+        assert page.locator("#course-search-results li a").count() == 0
+        assert page.locator("#course-search-results li").inner_text() == "没有哪一节包含所有这些词。"
+        assert not opened.errors and not opened.left()
+    finally:
+        opened.close()
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
 def test_deck_reads_offline(chapter, exported, offline):
     opened = Opened(offline, exported["slides"] / f"{chapter.stem}.slides.html")
@@ -204,6 +270,30 @@ def test_deck_reads_offline(chapter, exported, offline):
                                                 return JSON.stringify(Reveal.getIndices()); }""")
             answers_its_control(panels[0])
             assert page.evaluate("JSON.stringify(Reveal.getIndices())") == indices, "the slider moved the deck"
+        assert not opened.errors, opened.errors
+        assert not opened.left(), f"requests left the machine: {opened.left()}"
+    finally:
+        opened.close()
+
+
+def test_chinese_deck_reads_offline_and_links_the_english_one(exported, offline):
+    """One Chinese deck with a kernel-free panel (chapter 03): its panel answers on its slide, and its
+    switch opens the English deck on the same slide."""
+    chapter = next(path for path in CHAPTERS if path.name.startswith("03_"))
+    opened = Opened(offline, exported["slides"] / "zh" / f"{chapter.stem}.slides.html")
+    try:
+        page = opened.page
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=LOAD_TIMEOUT * 1000)
+        panels, _, _ = check_page(opened, chapter, deck=True, edition=export_html.CHINESE)
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        assert switches_to(opened, exported["slides"] / f"{chapter.stem}.slides.html")
+        page.evaluate("""() => { const slide = document.querySelector('.course-panel').closest('section');
+                                 const at = Reveal.getIndices(slide); Reveal.slide(at.h, at.v); }""")
+        answers_its_control(panels[0])
+        hash_now = page.evaluate("window.location.hash")
+        page.locator("a.course-lang").click()
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=LOAD_TIMEOUT * 1000)
+        assert page.url.endswith(f"/{chapter.stem}.slides.html{hash_now}") and "/zh/" not in page.url
         assert not opened.errors, opened.errors
         assert not opened.left(), f"requests left the machine: {opened.left()}"
     finally:
