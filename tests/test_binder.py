@@ -55,7 +55,7 @@ def test_post_build_is_an_executable_script_that_stops_at_the_first_error():
     assert os.access(script, os.X_OK)
     text = script.read_text()
     assert text.startswith("#!/bin/bash\n") and "set -euo pipefail" in text
-    assert "python -m course_lib.widgets.chart" in text and "jupyter trust notebooks/*.ipynb" in text
+    assert "python -m course_lib.widgets.chart" in text and "jupyter trust notebooks/*.ipynb notebooks/zh/*.ipynb" in text
     subprocess.run(["bash", "-n", str(script)], check=True)
 
 

@@ -100,5 +100,5 @@ def test_the_start_up_hook_hands_the_chapters_out_and_trusts_them():
     single = config()["singleuser"]
     command = single["lifecycleHooks"]["postStart"]["exec"]["command"]
     assert command[:2] == ["bash", "-c"]
-    assert re.search(r'gitpuller "\$COURSE_REPOSITORY" main (\S+) && jupyter trust \1/notebooks/\*\.ipynb', command[2])
+    assert re.search(r'gitpuller "\$COURSE_REPOSITORY" main (\S+) && jupyter trust \1/notebooks/\*\.ipynb \1/notebooks/zh/\*\.ipynb', command[2])
     assert "COURSE_REPOSITORY" in single["extraEnv"] and "KERAS_HOME" in single["extraEnv"]

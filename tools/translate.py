@@ -37,6 +37,10 @@ CATALOGUES = SOURCES / "zh"
 EDITIONS = {"en": ROOT / "notebooks", "zh": ROOT / "notebooks" / "zh"}
 
 
+#: A line break between two Chinese characters: Markdown keeps it as a space, which Chinese does not have.
+JOINED_LINE = re.compile("(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
 class MissingTranslation(ValueError):
     """A catalogue lacks the translation of some English text of its chapter."""
 
@@ -101,7 +105,7 @@ def translated(notebook, source):
         if cell.cell_type == "markdown":
             key = cell_key(cell.source)
             if key in cells:
-                cell.source = cells[key].rstrip("\n")
+                cell.source = JOINED_LINE.sub("", cells[key].rstrip("\n"))
             else:
                 missing.append(f"cell {key}: {cell.source.splitlines()[0][:70]}")
         elif cell.cell_type == "code":

@@ -14,7 +14,8 @@ Each view is saved as a screenshot under ``test-artifacts/look/`` (kept by CI) a
 mechanically (``LOOK_JS``): no ipywidgets "disconnected" icon on a panel, no control label cut
 short (its ``scrollWidth`` beyond its ``clientWidth``), every chart inside its cell's width,
 every text of a panel (labels, captions, the kernel note) at a contrast of at least 4.5 : 1 with
-the background it is drawn on (from the computed styles), and no test marker (``NBVAL``) in the
+the background it is drawn on (from the computed styles), every slider with a track to drag (120 px),
+and no test marker (``NBVAL``) in the
 code a student reads.
 """
 
@@ -34,6 +35,8 @@ SHOTS = ROOT / "test-artifacts" / "look"
 VIEWPORT = {"width": 1280, "height": 800}
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 MIN_CONTRAST = 4.5
+#: A slider's track a reader can drag with some precision (JupyterLab gives it about 160 px).
+MIN_TRACK_PX = 120
 #: Chapter 06 opened without a kernel: its polynomial panel works without one, its Playground trains in
 #: the kernel and must say so in its kernel note.
 KERNEL_FREE_CHAPTER = "06_overfitting_regularization.ipynb"
@@ -73,6 +76,10 @@ LOOK_JS = """(panel) => {
         if (visible(label) && label.scrollWidth > label.clientWidth + 1)
             problems.push(`label cut short: "${short(label)}" (${label.scrollWidth} px in ${label.clientWidth})`);
     }
+    for (const track of panel.querySelectorAll('.widget-hslider .slider-container')) {
+        const width = track.getBoundingClientRect().width;
+        if (visible(track) && width < %(min_track)s) problems.push(`slider track only ${Math.round(width)} px wide`);
+    }
     const cell = panel.closest('.jp-OutputArea-output, .jp-OutputArea, .output_area') || panel.parentElement;
     const right = cell.getBoundingClientRect().right;
     for (const canvas of panel.querySelectorAll('canvas')) {
@@ -96,7 +103,7 @@ LOOK_JS = """(panel) => {
             problems.push(`contrast ${ratio.toFixed(2)} : 1 for "${text.slice(0, 40)}" (${style.color} on rgb(${behind.r}, ${behind.g}, ${behind.b}))`);
     }
     return problems;
-}""" % {"min_contrast": MIN_CONTRAST}
+}""" % {"min_contrast": MIN_CONTRAST, "min_track": MIN_TRACK_PX}
 #: The text of every code cell on the page (JupyterLab's editors, or the site's highlighted code).
 CODE_JS = """() => Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputArea-editor, .jp-CodeCell .highlight'),
                               (element) => element.innerText)"""
