@@ -182,12 +182,11 @@ def output_texts(cell):
 
 def said_alike(english, chinese):
     """Whether ``chinese`` is ``english`` with each of the library's lines said in Chinese (course_lib.language)."""
-    english, chinese = sanitized(english), sanitized(chinese)
-    if english == chinese:
+    if sanitized(english) == sanitized(chinese):
         return True
     en_lines, zh_lines = english.split("\n"), chinese.split("\n")
     return len(en_lines) == len(zh_lines) and all(
-        zh == en or zh == language.say(en, "zh") for en, zh in zip(en_lines, zh_lines))
+        sanitized(zh) in (sanitized(en), sanitized(language.say(en, "zh"))) for en, zh in zip(en_lines, zh_lines))
 
 
 def output_differences(english, chinese):
@@ -214,3 +213,35 @@ def test_the_chinese_outputs_come_from_a_run_of_their_own_and_match_the_english(
     assert None not in runs, f"notebooks/zh/{source.stem}.ipynb has cells that were not executed: run make execute"
     assert not set(runs) & set(executed_runs(english)), "the Chinese outputs carry the English run's times"
     assert output_differences(english, chinese) == []
+
+
+def test_the_edition_checks_catch_planted_differences(tmp_path):
+    """Same code: a code cell changed in the Chinese notebook alone fails, a comment changed does not.
+    Drift: an English section without its Chinese counterpart is missing from the catalogue, and the build refuses it."""
+    source = next(path for path in SOURCES if path.name.startswith("03_"))
+    english = stored("en", source)
+    built = execute_notebooks.build(source, "zh")
+    chinese = nbformat.from_dict(built)
+    assert edition_differences(english, chinese, built) == []
+    code = next(index for index, cell in enumerate(chinese.cells) if cell.cell_type == "code" and "#" in cell.source)
+    chinese.cells[code].source = chinese.cells[code].source.replace("#", "# 另一条注释 #", 1)
+    assert edition_differences(english, chinese, chinese) == []
+    chinese.cells[code].source += "\nlearning_rate = 0.5"
+    assert f"cell {code + 1}: the code differs from the English edition's" in \
+        edition_differences(english, chinese, chinese)
+
+    planted = tmp_path / source.name
+    planted.write_text(source.read_text(encoding="utf-8")
+                       + "\n# %% [markdown]\n# ## A new section\n#\n# Said only in English.\n", encoding="utf-8")
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh" / f"{source.stem}.yml").write_text(
+        translate.catalogue_path(source).read_text(encoding="utf-8"), encoding="utf-8")
+    original = translate.CATALOGUES
+    translate.CATALOGUES = tmp_path / "zh"
+    try:
+        missing, unused = translate.status(planted)
+        assert list(missing.values()) == ["## A new section\n\nSaid only in English."] and unused == []
+        with pytest.raises(translate.MissingTranslation, match="A new section"):
+            translate.translated(jupytext.read(planted), planted)
+    finally:
+        translate.CATALOGUES = original

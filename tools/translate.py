@@ -114,7 +114,7 @@ def translated(notebook, source):
             if not absent:
                 cell.source = _replace_comments(cell.source, lambda text: comment_text[text])
     if missing:
-        raise MissingTranslation(f"{catalogue_path(source).relative_to(ROOT)} lacks {len(missing)} translation(s) "
+        raise MissingTranslation(f"{catalogue_path(source)} lacks {len(missing)} translation(s) "
                                  f"(run python tools/translate.py template {source.name[:2]}):\n  "
                                  + "\n  ".join(missing))
     copy.metadata["language"] = "zh-CN"
