@@ -83,8 +83,8 @@ class HealthReport:
         return list(dict.fromkeys(kind for kind, _ in self.problems))
 
     def __str__(self):
-        lines = [f"{language.say('loss')} {_number(self.loss)}",
-                 f"{language.say('layer'):<18} {'max |w|':>9} {'‖gradient‖':>11} {language.say('dead units'):>10}"]
+        lines = [language.say(f"loss {_number(self.loss)}"),
+                 language.say(f"{'layer':<18} {'max |w|':>9} {'‖gradient‖':>11} {'dead units':>10}")]
         for layer in self.layers:
             dead = "" if layer.get("dead_share") is None else f"{layer['dead_share']:.0%}"
             lines.append(f"{layer['name']:<18} {_number(layer['max_weight']):>9} "

@@ -18,6 +18,8 @@ import warnings
 
 import numpy as np
 
+from course_lib import language
+
 DEFAULT_SEED = 42
 #: The global attribute that holds Keras' seed generator (keras/src/random/seed_generator.py). Keras
 #: 3.15 names it GLOBAL_SEED_GENERATOR; Keras 3.12, which the lock gives Python 3.10, writes it out.
@@ -171,6 +173,8 @@ def plot_style(presenter=False):
     shell = get_ipython() if get_ipython else None
     if shell is not None:
         shell.run_line_magic("matplotlib", "inline")
+        if language.current() != "en":
+            say_figures_when_shown(shell)
 
     mpl.rcParams.update({
         "figure.figsize": (7.0, 4.0),
@@ -187,6 +191,28 @@ def plot_style(presenter=False):
     if chinese:  # Matplotlib falls back glyph by glyph along the family list
         mpl.rcParams["font.family"] = ["DejaVu Sans", chinese]
     return chinese
+
+
+def say_figure(figure):
+    """``figure`` with its words (titles, axis labels, legends, notes) in the student's language; returns it."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        words = text.get_text()
+        said = language.say(words)
+        if said != words:
+            text.set_text(said)
+    return figure
+
+
+def say_figures_when_shown(shell):
+    """Have IPython show every Matplotlib figure through :func:`say_figure`: a chapter's figures, made by the
+    library's functions in English, appear in the chapter's language (the Chinese edition's)."""
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    shown = formatter.lookup_by_type(Figure)
+    formatter.for_type(Figure, lambda figure, *args, **kwargs: shown(say_figure(figure), *args, **kwargs))
 
 
 def devices():

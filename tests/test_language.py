@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from course_lib import checks, data, glossary, language
-from course_lib.widgets.panel import legend_fields, translated_rows, translated_spec
+from course_lib.widgets.panel import translated_rows, translated_spec, worded_fields
 from tests.helpers import ROOT
 from tools import translate
 
@@ -62,13 +62,18 @@ def test_an_exercise_verdict_is_printed_in_chinese(chinese, capsys):
 
 def test_a_chart_says_its_titles_and_legend_in_chinese_and_keeps_its_fields():
     spec = {"title": "learning rate", "encoding": {
-        "x": {"field": "epoch", "title": "epoch"},
+        "x": {"field": "epoch", "type": "quantitative", "title": "epoch"},
         "color": {"field": "series", "type": "nominal", "scale": {"domain": ["learning rate", "other"]}}}}
     said = translated_spec(spec, "zh")
-    assert said["title"] == "学习率" and said["encoding"]["x"] == {"field": "epoch", "title": "轮"}
+    assert said["title"] == "学习率" and said["encoding"]["x"] == {"field": "epoch", "type": "quantitative", "title": "轮"}
     assert said["encoding"]["color"]["field"] == "series"
     assert said["encoding"]["color"]["scale"]["domain"] == ["学习率", "other"]
-    assert legend_fields(spec) == {"series"}
+    assert worded_fields(spec) == {"series"}
+    assert worded_fields({"encoding": {"x": {"field": "layer", "type": "nominal"}},
+                          "title": {"text": {"expr": "data('accuracy')[0].network"}},
+                          "transform": [{"filter": "datum.surface === shown"}],
+                          "layer": [{"encoding": {"color": {"field": "surface", "type": "nominal"}}}]}) \
+        == {"layer", "network"}  # the surface is compared by an expression: its values stay
     rows = translated_rows({"run": [{"epoch": 1, "series": "learning rate"}]}, {"series"}, "zh")
     assert rows == {"run": [{"epoch": 1, "series": "学习率"}]}
     assert translated_spec(spec, "en") is spec
@@ -121,3 +126,21 @@ def test_the_check_finds_a_panel_left_in_english(tmp_path):
         "b": {"model_name": "HTMLModel", "state": {"value": "<b>Exponential decay of the rate</b>"}}}}}
     shown = [text for text in translate.library_texts(notebook) if translate.in_english(text)]
     assert shown == ["✗ the answer is not right yet", "<b>Exponential decay of the rate</b>"]
+
+
+def test_a_figure_is_shown_with_its_words_in_chinese(chinese):
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from course_lib import notebook
+
+    figure = Figure()
+    axes = figure.subplots()
+    axes.plot([0, 1], [1, 0], label="learning rate")
+    axes.set_title("learning rate")
+    axes.set_xlabel("epoch")
+    axes.legend()
+    notebook.say_figure(figure)
+    assert (axes.get_title(), axes.get_xlabel()) == ("学习率", "轮")
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == ["学习率"]

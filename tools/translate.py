@@ -170,7 +170,6 @@ CHINESE = re.compile("[\u4e00-\u9fff]")
 ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
 #: The lines a chapter prints that come from the library: exercise verdicts, hints, warnings.
 LIBRARY_LINE = re.compile(r"^\s*(?:✓|✗|○|⚠|⏹|Hint|Why:)")
-LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash", "opacity", "size")
 
 
 def in_english(text):
@@ -192,23 +191,27 @@ def _literal(value):
     return value
 
 
-def _titles(spec):
-    """The words of a Vega-Lite spec: titles, subtitles, legend domains; and the fields its legends show."""
-    words, fields = [], set()
-    if isinstance(spec, dict):
-        for key, value in spec.items():
-            if key in ("title", "text", "subtitle", "domain"):
-                words += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
-            if key == "encoding" and isinstance(value, dict):
-                fields |= {e["field"] for c, e in value.items() if c in LEGEND_CHANNELS and isinstance(e, dict)
-                           and "field" in e and e.get("type", "nominal") in ("nominal", "ordinal")}
-            inner_words, inner_fields = _titles(value)
-            words, fields = words + inner_words, fields | inner_fields
-    elif isinstance(spec, list):
-        for value in spec:
-            inner_words, inner_fields = _titles(value)
-            words, fields = words + inner_words, fields | inner_fields
-    return words, fields
+def _words(spec):
+    """The words a reader reads in a Vega-Lite spec, as course_lib.widgets.panel translates them (titles, domains,
+    datums, the quoted words of a title's expression), and the fields whose values the chart shows as words."""
+    from course_lib.widgets.panel import EXPRESSION_TEXT, TRANSLATED_KEYS, worded_fields
+
+    words = []
+
+    def walk(value, key=None):
+        if isinstance(value, str):
+            if key in TRANSLATED_KEYS:
+                words.append(value)
+        elif isinstance(value, dict):
+            if key in TRANSLATED_KEYS and isinstance(value.get("expr"), str):
+                words.extend(text.strip() for text in EXPRESSION_TEXT.findall(value["expr"]) if text.strip())
+            for name, item in value.items():
+                walk(item, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+    walk(spec)
+    return words, worded_fields(spec)
 
 
 def library_texts(notebook):
@@ -228,7 +231,7 @@ def library_texts(notebook):
             found.append(state.get("value", ""))
         found += [label for label in _literal(state.get("_options_labels", [])) or [] if isinstance(label, str)]
         if "spec" in state:
-            words, fields = _titles(_literal(state["spec"]))
+            words, fields = _words(_literal(state["spec"]))
             found += words + [state.get("caption", ""), state.get("kernel_note", "")]
             entries = unpack_table(state.get("table", "")) + [{"datasets": _literal(state.get("datasets", {}))}]
             for entry in entries:

@@ -73,24 +73,33 @@ def error_caption(error):
     return f'<span class="course-error">⚠ {html.escape(language.say(str(error)))}</span>'
 
 
-#: The encodings whose field's values a chart shows as words (legend entries): translated with the titles.
-LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash", "opacity", "size")
+#: ``data('run')[0].network`` in a title's expression: a field whose value the title shows.
+TITLE_FIELD = re.compile(r"data\('\w+'\)\[0\]\.(\w+)")
+#: ``datum.surface`` in a filter or a test: a field whose values an expression compares, so they stay as they are.
+TESTED_FIELD = re.compile(r"datum\.(\w+)")
 
 
-def legend_fields(spec):
-    """The data fields that ``spec`` shows in a legend (nominal colour, shape, dash... encodings)."""
-    found = set()
-    if isinstance(spec, dict):
-        for channel, encoding in (spec.get("encoding") or {}).items():
-            if channel in LEGEND_CHANNELS and isinstance(encoding, dict) and "field" in encoding \
-                    and encoding.get("type", "nominal") in ("nominal", "ordinal"):
-                found.add(encoding["field"])
-        for value in spec.values():
-            found |= legend_fields(value)
-    elif isinstance(spec, list):
-        for value in spec:
-            found |= legend_fields(value)
-    return found
+def worded_fields(spec):
+    """The data fields whose values ``spec`` shows as words: those of nominal or ordinal encodings (legends,
+    axes, text) and those a title's expression reads, less any field an expression compares."""
+    shown, tested = set(), set()
+
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            for channel, encoding in (value.get("encoding") or {}).items():
+                if isinstance(encoding, dict) and "field" in encoding \
+                        and encoding.get("type", "nominal") in ("nominal", "ordinal"):
+                    shown.add(encoding["field"])
+            for name, item in value.items():
+                walk(item, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, str):
+            shown.update(TITLE_FIELD.findall(value))
+            tested.update(TESTED_FIELD.findall(value))
+    walk(spec)
+    return shown - tested
 
 
 #: The keys of a Vega-Lite spec whose strings a reader reads: titles, a legend's domain, a layer's constant ``datum``.
@@ -129,7 +138,7 @@ def translated_spec(spec, speaking):
 
 
 def translated_rows(datasets, fields, speaking):
-    """``datasets`` with the values of ``fields`` (the legend's words) in the language ``speaking``."""
+    """``datasets`` with the values of ``fields`` (the chart's words: legends, axes, titles) in ``speaking``."""
     if speaking == "en" or not fields:
         return datasets
     return {name: [{key: language.say(value, speaking) if key in fields else value for key, value in row.items()}
@@ -273,7 +282,7 @@ class Panel:
         self.compute = compute
         self._draw = draw
         self.speaking = language.current()
-        self.legend_fields = legend_fields(spec)
+        self.worded_fields = worded_fields(spec)
         for control in self.controls.values():
             control.description = language.say(control.description, self.speaking)
             if isinstance(control, SELECTIONS):
@@ -353,7 +362,7 @@ class Panel:
     def draw(self, result):
         """``(datasets, caption)`` of ``result``, from the panel's ``draw``, in the student's language."""
         datasets, caption = self._draw(result)
-        return translated_rows(datasets, self.legend_fields, self.speaking), language.say(caption, self.speaking)
+        return translated_rows(datasets, self.worded_fields, self.speaking), language.say(caption, self.speaking)
 
     def values(self):
         """The current value of every control, by name."""
