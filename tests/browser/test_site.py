@@ -135,6 +135,18 @@ def answers_its_control(panel):
     return account
 
 
+def reads_like_a_chapter(opened, folder, panels):
+    """The page's links to its neighbours lead to pages of ``folder``, its first live panel answers its first
+    control, and nothing failed or left the machine."""
+    for rel in ("prev", "next"):
+        for link in opened.page.locator(f"a[rel={rel}]").all():
+            assert (folder / link.get_attribute("href")).is_file()
+    if panels:
+        answers_its_control(panels[0])
+    assert not opened.errors, opened.errors
+    assert not opened.left(), f"requests left the machine: {opened.left()}"
+
+
 def check_page(opened, chapter, deck=False, edition=export_html.ENGLISH):
     want = expected(chapter, deck, edition)
     panels = opened.wait_for_panels(want["live"])
@@ -155,15 +167,9 @@ def test_site_page_reads_offline(chapter, exported, offline):
     try:
         panels, shown, want = check_page(opened, chapter)
         assert shown["solutions"] == [False] * want["solutions"], "every solution starts collapsed"
-        for rel in ("prev", "next"):
-            for link in opened.page.locator(f"a[rel={rel}]").all():
-                assert (exported["site"] / link.get_attribute("href")).is_file()
         assert opened.page.locator("a[rel=prev]").count() == 2 * (chapter != CHAPTERS[0])
         assert opened.page.locator("a[rel=next]").count() == 2 * (chapter != CHAPTERS[-1])
-        if panels:
-            answers_its_control(panels[0])
-        assert not opened.errors, opened.errors
-        assert not opened.left(), f"requests left the machine: {opened.left()}"
+        reads_like_a_chapter(opened, exported["site"], panels)
     finally:
         opened.close()
 
@@ -217,13 +223,7 @@ def test_chinese_site_page_reads_offline(chapter, exported, offline):
             "getComputedStyle(document.querySelector('.jp-RenderedMarkdown')).fontFamily")
         assert page.locator("a.course-lang").first.inner_text() == "English"
         assert switches_to(opened, exported["site"] / f"{chapter.stem}.html")
-        for rel in ("prev", "next"):
-            for link in page.locator(f"a[rel={rel}]").all():
-                assert (exported["site"] / "zh" / link.get_attribute("href")).is_file()
-        if panels:
-            answers_its_control(panels[0])
-        assert not opened.errors, opened.errors
-        assert not opened.left(), f"requests left the machine: {opened.left()}"
+        reads_like_a_chapter(opened, exported["site"] / "zh", panels)
     finally:
         opened.close()
 
