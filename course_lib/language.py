@@ -10,7 +10,8 @@ text leaves it (a panel's title, labels, chart and caption; an exercise's printe
 kernel note; error captions). The English text is the key: the Chinese comes from
 ``messages_zh/`` (one file per topic, as ``course_lib``'s modules), or from the glossary for a term alone ("learning rate" → 学习率). A message
 with values in it is a template there, ``"✓ {}: correct."``, whose ``{}`` parts are translated in
-turn, so numbers stay as they are and a name inside a sentence is translated too.
+turn, so numbers stay as they are and a name inside a sentence is translated too; a ``{=}`` part
+(an argument's name in an error) stays as it is.
 """
 
 import functools
@@ -56,15 +57,22 @@ def catalogue():
     for term in glossary.terms():
         exact.setdefault(term.english, term.chinese)
         exact.setdefault(term.english[:1].upper() + term.english[1:], term.chinese)
-    templates = [(template_pattern(english), chinese) for english, chinese in loaded.items() if "{}" in english]
+    templates = [(template_pattern(english), chinese) for english, chinese in loaded.items() if PLACE.search(english)]
     templates.sort(key=lambda pair: -len(pair[0].pattern))  # the most specific first
     return exact, templates
 
 
+#: A value in a template: ``{}`` (translated in turn) or ``{=}`` (kept as it is: an argument's name).
+PLACE = re.compile(r"\{=?\}")
+
+
 def template_pattern(english):
-    """The regular expression of a template: its text as it is, each ``{}`` any text (as little as fits)."""
-    parts = [re.escape(part) for part in english.split("{}")]
-    return re.compile("(.+?)".join(parts), re.DOTALL)
+    """The regular expression of a template: its text as it is, each ``{}`` any text (as little as fits), each
+    ``{=}`` too, in a named group (``keep0``...) so that it is not translated."""
+    parts = [re.escape(part) for part in PLACE.split(english)]
+    groups = ["(?P<keep%d>.+?)" % index if place == "{=}" else "(.+?)"
+              for index, place in enumerate(PLACE.findall(english))]
+    return re.compile("".join(part + group for part, group in zip(parts, groups + [""])), re.DOTALL)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -79,7 +87,9 @@ def translation(text, depth=0):
     for pattern, chinese in templates:
         match = pattern.fullmatch(text)
         if match:
-            parts = [(part, translation(part, depth + 1)) for part in match.groups()]
+            kept = set(pattern.groupindex.values())  # the {=} parts, by their group's number
+            parts = [(part, None if number in kept else translation(part, depth + 1))
+                     for number, part in enumerate(match.groups(), start=1)]
             left = sum(len(part) for part, found in parts if found is None and ENGLISH_PHRASE.search(part))
             said = chinese.format(*(part if found is None else found for part, found in parts))
             if not left:

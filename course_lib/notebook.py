@@ -175,6 +175,7 @@ def plot_style(presenter=False):
         shell.run_line_magic("matplotlib", "inline")
         if language.current() != "en":
             say_figures_when_shown(shell)
+            say_errors_when_shown(shell)
 
     mpl.rcParams.update({
         "figure.figsize": (7.0, 4.0),
@@ -213,6 +214,28 @@ def say_figures_when_shown(shell):
     formatter = shell.display_formatter.formatters["image/png"]
     shown = formatter.lookup_by_type(Figure)
     formatter.for_type(Figure, lambda figure, *args, **kwargs: shown(say_figure(figure), *args, **kwargs))
+
+
+#: The errors a student's input meets in the library (course_lib.validate and the checks raise these, with a
+#: message that names the argument): shown in the chapter's language.
+SAID_ERRORS = (ValueError, TypeError, RuntimeError)
+
+
+def say_error(error):
+    """``error`` with its message in the student's language (a message of one text only); returns it."""
+    if len(error.args) == 1 and isinstance(error.args[0], str):
+        said = language.say(error.args[0])
+        if said != error.args[0]:
+            error.args = (said,)
+    return error
+
+
+def say_errors_when_shown(shell):
+    """Have IPython show a cell's ``SAID_ERRORS`` with their message through :func:`say_error`, traceback as ever."""
+    def shown(shell, kind, error, traceback, tb_offset=None):
+        shell.showtraceback((kind, say_error(error), traceback), tb_offset=tb_offset)
+
+    shell.set_custom_exc(SAID_ERRORS, shown)
 
 
 def devices():

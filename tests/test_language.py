@@ -48,6 +48,11 @@ def test_a_template_says_its_parts_in_chinese_too(chinese):
     assert language.say("no such message, anywhere") == "no such message, anywhere"
 
 
+def test_an_arguments_name_stays_as_it_is_in_an_error(chinese):
+    said = language.say("optimizer must be greater than 0, got -1.")
+    assert said.startswith("optimizer ") and "0" in said and translate.CHINESE.search(said), said
+
+
 def test_a_template_whose_parts_stay_english_gives_way_to_one_that_says_them(chinese):
     # "✗ {} = {} > {}" (a missed milestone) also fits this verdict, but leaves its parts in English
     said = language.say("✗ learning rate: the rate = 2 > 1 makes it diverge")
@@ -106,8 +111,9 @@ def test_every_catalogue_entry_is_in_chinese_and_takes_its_templates_values():
         for english, chinese in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             assert re.search("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", chinese) or chinese == english, \
                 f"{path.name}: {english!r} → {chinese!r}"  # Chinese, full-width punctuation, or a name kept
-            if "{}" in english:  # a template; a plain entry is said as it is, braces and all
-                assert placeholders(chinese) == english.count("{}"), f"{path.name}: {english!r} → {chinese!r}"
+            if language.PLACE.search(english):  # a template; a plain entry is said as it is, braces and all
+                assert placeholders(chinese) == len(language.PLACE.findall(english)), \
+                    f"{path.name}: {english!r} → {chinese!r}"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
@@ -144,3 +150,22 @@ def test_a_figure_is_shown_with_its_words_in_chinese(chinese):
     notebook.say_figure(figure)
     assert (axes.get_title(), axes.get_xlabel()) == ("学习率", "轮")
     assert [text.get_text() for text in axes.get_legend().get_texts()] == ["学习率"]
+
+
+def test_an_error_is_shown_with_its_message_in_chinese(chinese):
+    from course_lib import notebook
+
+    class Shell:
+        def set_custom_exc(self, kinds, handler):
+            self.kinds, self.handler = kinds, handler
+
+        def showtraceback(self, exc_tuple, tb_offset=None):
+            self.shown = exc_tuple
+
+    shell = Shell()
+    notebook.say_errors_when_shown(shell)
+    assert ValueError in shell.kinds
+    shell.handler(shell, ValueError, ValueError("learning rate"), None)
+    assert str(shell.shown[1]) == "学习率"
+    untouched = ValueError("learning rate", 3)  # an error of several parts is left as it is
+    assert notebook.say_error(untouched) is untouched and untouched.args == ("learning rate", 3)
