@@ -57,7 +57,7 @@ def catalogue():
     for term in glossary.terms():
         exact.setdefault(term.english, term.chinese)
         exact.setdefault(term.english[:1].upper() + term.english[1:], term.chinese)
-    templates = [(template_pattern(english), chinese) for english, chinese in loaded.items() if PLACE.search(english)]
+    templates = [(_template_pattern(english), chinese) for english, chinese in loaded.items() if PLACE.search(english)]
     templates.sort(key=lambda pair: -len(pair[0].pattern))  # the most specific first
     return exact, templates
 
@@ -66,7 +66,7 @@ def catalogue():
 PLACE = re.compile(r"\{=?\}")
 
 
-def template_pattern(english):
+def _template_pattern(english):
     """The regular expression of a template: its text as it is, each ``{}`` any text (as little as fits), each
     ``{=}`` too, in a named group (``keep0``...) so that it is not translated."""
     parts = [re.escape(part) for part in PLACE.split(english)]
