@@ -53,7 +53,7 @@ def catalogue():
         if not isinstance(entries, dict):
             raise ValueError(f"{path.name}: a mapping of English message → Chinese is expected")
         loaded.update({str(english): str(chinese) for english, chinese in entries.items()})
-    exact = {english: chinese for english, chinese in loaded.items() if "{}" not in english}
+    exact = {english: chinese for english, chinese in loaded.items() if not PLACE.search(english)}
     for term in glossary.terms():
         exact.setdefault(term.english, term.chinese)
         exact.setdefault(term.english[:1].upper() + term.english[1:], term.chinese)

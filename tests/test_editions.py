@@ -21,9 +21,9 @@ from tests.helpers import ROOT
 from tools import execute_notebooks, translate
 
 SOURCES = translate.chapter_sources()
-CHINESE = re.compile("[\u4e00-\u9fff]")
+CHINESE = translate.CHINESE
 #: Two English words in a row: a comment saying something, which the Chinese edition translates.
-ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
+ENGLISH_PHRASE = translate.ENGLISH_PHRASE
 
 
 def pairs(source):

@@ -12,7 +12,7 @@ the build names it (``tests/test_editions.py`` fails the same way).
     python tools/translate.py messages [03]      # what the library still says in English in notebooks/zh/
     python tools/translate.py messages --again   # ... would still say, if executed with today's catalogue
 
-The library's own words (panels, exercise verdicts) come from ``course_lib/messages_zh.yml``
+The library's own words (panels, exercise verdicts) come from ``course_lib/messages_zh/`` (one file per topic)
 (course_lib.language); ``messages`` lists those the executed Chinese chapters still show in English.
 """
 
@@ -29,6 +29,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 import yaml
+
+from course_lib import language
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks" / "src"
@@ -166,8 +168,8 @@ def template(source):
 #: Names that stay as they are in Chinese text: APIs, datasets, activations, optimizers.
 NAMES = ("Leaky ReLU", "Fashion-MNIST", "Functional API", "Sequential API")
 CHINESE = re.compile("[\u4e00-\u9fff]")
-#: Two English words in a row: text that says something in English.
-ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
+#: Two English words in a row: text that says something in English (as course_lib.language reads a part).
+ENGLISH_PHRASE = language.ENGLISH_PHRASE
 #: The lines a chapter prints that come from the library: exercise verdicts, hints, warnings.
 LIBRARY_LINE = re.compile(r"^\s*(?:✓|✗|○|⚠|⏹|Hint|Why:)")
 
@@ -245,8 +247,6 @@ def library_texts(notebook):
 def untranslated_messages(prefixes=(), again=False):
     """``{chapter: [text]}``: what the executed Chinese chapters show from the library in English
     (``again``: what they would still show if executed now, each stored text said through the catalogue)."""
-    from course_lib import language
-
     found = {}
     for source in chapter_sources(prefixes):
         stored = EDITIONS["zh"] / f"{source.stem}.ipynb"
