@@ -53,8 +53,35 @@ def _classifier_run(name, run):
         raise TypeError(f"{name} must be a trained classifier (what train_classifier returns), got {type(run).__name__}.")
 
 
+#: The largest seed: the compiled training takes it as a 32-bit integer.
+MAX_SEED = 2 ** 31 - 1
+
+
 def _seed(seed):
-    return _whole_number("seed", seed)
+    seed = _whole_number("seed", seed)
+    if seed > MAX_SEED:
+        raise ValueError(f"seed must be at most {MAX_SEED} (a 32-bit integer), got {seed}.")
+    return seed
+
+
+def _points(name, points):
+    """``points`` as ``(x, y)`` float32 arrays of the circle data's shapes, (n, 2) and (n,) with labels 0 to 1.
+
+    Checked before anything reaches the compiled training: a TensorFlow function called with
+    inputs its signature refuses keeps its lock (TensorFlow 2.21), and every later call from
+    another thread, a panel's run among them, would then wait for ever.
+    """
+    if not isinstance(points, (tuple, list)) or len(points) != 2:
+        raise TypeError(f"{name} must be a pair (x, y) as split returns, got {type(points).__name__}.")
+    x = validate.finite_array(f"{name}'s x", points[0], ndim_at_least=2)
+    y = validate.finite_array(f"{name}'s y", points[1])
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"{name}'s x must have one row of two coordinates per point, shape (n, 2), got {x.shape}.")
+    if y.shape != (len(x),):
+        raise ValueError(f"{name}'s y must hold one label per row of x, shape ({len(x)},), got {y.shape}.")
+    if y.min() < 0 or y.max() > 1:
+        raise ValueError(f"{name}'s y must hold labels from 0 to 1, got {y.min()} to {y.max()}.")
+    return x.astype(np.float32), y.astype(np.float32)
 
 
 # ---------------------------------------------------------------- regression
@@ -351,7 +378,7 @@ def classifier_runs(train, validation, *, hidden_units=32, regularization="none"
     dropout = validate.in_range("dropout", dropout, 0.0, 0.9)
     learning_rate = validate.positive("learning_rate", learning_rate)
     num_epochs = validate.positive_int("num_epochs", num_epochs)
-    data = [tf.constant(part, tf.float32) for part in (*train, *validation)]
+    data = [tf.constant(part) for part in (*_points("train", train), *_points("validation", validation))]
     weights = tuple(tf.constant(w) for w in initial_weights(hidden_units, seed))
     zeros = tuple(tf.zeros_like(w) for w in weights)
     state = training.Snapshot((weights, zeros, zeros))

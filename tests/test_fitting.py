@@ -1,5 +1,8 @@
 """Chapter 06: polynomial fits, the circle data, the regularized network, its panels and exercises."""
 
+import sys
+import traceback
+
 import keras
 import numpy as np
 import pytest
@@ -245,9 +248,6 @@ def test_polynomial_panel_holds_every_state_offline():
     assert all("truth" not in e["datasets"] for e in table)  # the true curve is stored once
 
 
-@pytest.mark.skipif(keras.__version__.startswith("3.12."), reason=(
-    "known defect, not yet diagnosed: with Keras 3.12.4 (the lock's stack for Python 3.10) the playground's "
-    "live run did not end in 10 minutes on 2026-12-07 (it ends in 9 s with Keras 3.15.1); issue #29 stays open"))
 def test_playground_panel_trains_live_only_on_the_button():
     panel = fitting_panels.playground_panel()
     assert panel.button is not None and panel.chart.caption.startswith("untrained network (16 hidden units, no")
@@ -261,7 +261,7 @@ def test_playground_panel_trains_live_only_on_the_button():
     assert panel.chart.caption.startswith("untrained") and len(panel.timings) == 1  # nothing while dragging
     panel.button.click()
     panel.training.wait(600)  # seconds alone; minutes beside the heavy tests of a busy machine
-    assert not panel.training.running, "the run did not end in 10 minutes"
+    assert not panel.training.running, "the run did not end in 10 minutes; " + where_it_waits(panel.training.thread)
     assert "L2 λ = 0.01" in panel.chart.caption and "100 of 100 epochs" in panel.chart.caption
     assert panel.result["run"].regularization == "L2" and len(panel.result["run"].train_loss) == 100
     assert len(panel.timings) == 1 + 1 + training.UPDATES_PER_RUN  # the untrained state again, then the updates
@@ -270,6 +270,31 @@ def test_playground_panel_trains_live_only_on_the_button():
     losses = panel.chart.datasets["losses"]
     assert {row["set"] for row in losses} == {"training", "validation"} and losses[-1]["epoch"] == 100
     assert [row for row in losses if row["epoch"] == 0] == untrained  # the same untrained network, L2 or not
+
+
+def where_it_waits(thread):
+    """The stack of a ``thread`` that should have ended: where it waits."""
+    frame = sys._current_frames().get(thread.ident)
+    return "its thread is at:\n" + "".join(traceback.format_stack(frame)) if frame else "its thread has no frame"
+
+
+def test_a_wrong_call_is_refused_and_the_playground_still_trains(circle_split):
+    train, validation = circle_split
+    with pytest.raises(ValueError, match=r"train's x must have one row of two coordinates per point, shape \(n, 2\)"):
+        fitting.train_classifier((train[0][:, :1], train[1]), validation, num_epochs=5)
+    with pytest.raises(ValueError, match=r"validation's y must hold one label per row of x"):
+        fitting.train_classifier(train, (validation[0], validation[1][:, None]), num_epochs=5)
+    with pytest.raises(TypeError, match=r"train must be a pair \(x, y\) as split returns"):
+        fitting.train_classifier(np.zeros((2, 3)), validation, num_epochs=5)
+    with pytest.raises(ValueError, match="seed must be at most 2147483647"):
+        fitting.train_classifier(train, validation, num_epochs=5, seed=2 ** 31)
+    # Had a refused call reached TensorFlow, its lock would be held by this thread and the
+    # panel's run, in a thread of its own, would wait for ever (the hang of the 3.10 stack).
+    panel = fitting_panels.playground_panel(num_epochs=50)
+    panel.button.click()
+    panel.training.wait(600)
+    assert not panel.training.running, "the run did not end in 10 minutes; " + where_it_waits(panel.training.thread)
+    assert "50 of 50 epochs" in panel.chart.caption
 
 
 # ---------------------------------------------------------------- exercises

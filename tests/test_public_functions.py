@@ -16,6 +16,7 @@ import signal
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import course_lib
 
@@ -47,6 +48,26 @@ def public_functions():
     return found
 
 
+def compiled_functions():
+    """``(dotted name, tf.function)`` for every compiled function defined at a module's top level, private ones too."""
+    found = []
+    for module_info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+        module = importlib.import_module(module_info.name)
+        found += [(f"{module.__name__}.{name}", value) for name, value in sorted(vars(module).items())
+                  if isinstance(value, tf.types.experimental.PolymorphicFunction)]
+    return found
+
+
+def kept_locks(compiled):
+    """The names of the ``compiled`` functions whose lock this thread still holds.
+
+    TensorFlow (2.21) takes a ``tf.function``'s lock before it binds the inputs to the
+    function's signature and does not give it back when that fails; every later call from
+    another thread (a panel's run) then waits for ever. The library checks its inputs first.
+    """
+    return [name for name, function in compiled if function._lock._is_owned()]
+
+
 def required_parameters(function):
     return [parameter.name for parameter in inspect.signature(function).parameters.values()
             if parameter.default is parameter.empty
@@ -61,8 +82,12 @@ def _too_long(signum, frame):
     raise TookTooLong()
 
 
-def careless_failures(function):
-    """What ``function`` raises, other than ValueError and TypeError, for each careless value: {value name: error}."""
+def careless_failures(function, compiled=None):
+    """What ``function`` raises, other than ValueError and TypeError, for each careless value: {value name: error}.
+
+    A call that leaves one of the ``compiled`` functions (by default the library's) locked fails too.
+    """
+    compiled = COMPILED if compiled is None else compiled
     names = required_parameters(function)
     failures = {}
     previous = signal.signal(signal.SIGALRM, _too_long)
@@ -79,18 +104,27 @@ def careless_failures(function):
                 failures[label] = f"{type(error).__name__}: {str(error).splitlines()[0][:120] if str(error) else ''}"
             finally:
                 signal.alarm(0)
+            locked = kept_locks(compiled)
+            if locked:
+                failures[label] = f"left {locked} locked for every other thread"
+                for name, locked_function in compiled:
+                    while locked_function._lock._is_owned():  # so that the next value is tested on its own
+                        locked_function._lock.release()
     finally:
         signal.signal(signal.SIGALRM, previous)
     return failures
 
 
 FUNCTIONS = public_functions()
+COMPILED = compiled_functions()
 
 
 def test_every_module_of_the_library_is_looked_at():
     modules = {name.rsplit(".", 1)[0] for name, _ in FUNCTIONS}
     assert {"course_lib.training", "course_lib.losses", "course_lib.forward", "course_lib.validate"} <= modules
     assert len(FUNCTIONS) > 100
+    assert "course_lib.fitting._train_epochs" in dict(COMPILED)  # the one with a signature
+    assert all(callable(function._lock._is_owned) for _, function in COMPILED)  # what kept_locks reads
 
 
 @pytest.mark.parametrize("name, function", FUNCTIONS, ids=[name for name, _ in FUNCTIONS])
@@ -110,3 +144,23 @@ def test_the_test_catches_a_planted_crash():
 
     assert "empty list" in careless_failures(mean_of) and "ZeroDivisionError" in careless_failures(mean_of)["empty list"]
     assert careless_failures(checked_mean_of) == {}
+
+
+def test_the_test_catches_a_compiled_function_left_locked():
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+    def total(x):
+        return tf.reduce_sum(x)
+
+    def unchecked_total(x):
+        return float(total(x))  # TensorFlow's TypeError for a wrong shape, and its lock kept
+
+    def checked_total(x):
+        array = np.asarray(x, dtype=np.float32) if isinstance(x, (list, np.ndarray)) else None
+        if array is None or array.ndim != 2 or array.shape[1] != 2:
+            raise ValueError(f"x must be an array of shape (n, 2), got {x!r}")
+        return float(total(array))
+
+    failures = careless_failures(unchecked_total, [("total", total)])
+    assert failures["2x3 zeros"] == "left ['total'] locked for every other thread"
+    assert not total._lock._is_owned()
+    assert careless_failures(checked_total, [("total", total)]) == {}
