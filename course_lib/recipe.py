@@ -123,6 +123,24 @@ def _loss_and_accuracy(x, y, kernel, bias, l2):
     return data_loss + l2 * tf.reduce_sum(tf.square(kernel)), tf.reduce_mean(tf.cast(hits, tf.float32))
 
 
+def loss_and_accuracy(x, y, kernel, bias, l2=DEFAULT_L2):
+    """The iris model's loss (sparse cross entropy plus ``l2``·ΣW², Keras' with an L2 kernel
+    regularizer) and accuracy on ``(x, y)``, as two floats: what the compiled training below
+    records after every epoch, and what chapter 08's panel shows for the untrained model."""
+    x = validate.finite_array("x", x, ndim_at_least=2).astype(np.float32)
+    kernel = validate.finite_array("kernel", kernel, ndim_at_least=2).astype(np.float32)
+    bias = validate.finite_array("bias", bias).astype(np.float32)
+    if x.ndim != 2 or kernel.ndim != 2 or x.shape[1] != kernel.shape[0] or bias.shape != (kernel.shape[1],):
+        raise ValueError(f"x (rows, features), kernel (features, classes) and bias (classes,) must fit "
+                         f"together, got shapes {x.shape}, {kernel.shape} and {bias.shape}.")
+    y = validate.class_labels("y", y, kernel.shape[1])
+    validate.same_length(x, y)
+    l2 = validate.non_negative("l2", l2)
+    loss, accuracy = _loss_and_accuracy(*(tf.constant(part) for part in (x, y, kernel, bias)),
+                                        tf.constant(l2, tf.float32))
+    return float(loss), float(accuracy)
+
+
 #: Epochs per call of the compiled training function (see :func:`course_lib.training.loop`).
 EPOCHS_PER_CALL = 100
 

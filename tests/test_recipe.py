@@ -60,6 +60,22 @@ def test_compiled_training_ends_where_keras_fit_ends():
     assert not np.allclose(fast["kernel"], kernel, atol=1e-2)
 
 
+def test_loss_and_accuracy_are_what_keras_evaluate_reports():
+    kernel, bias = recipe.glorot_uniform(4, 3, seed=5), np.array([0.1, -0.2, 0.05], np.float32)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(
+        3, activation="softmax", kernel_regularizer=keras.regularizers.l2(0.05))])
+    model.layers[0].set_weights([kernel, bias])
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["sparse_categorical_accuracy"])
+    keras_loss, keras_accuracy = model.evaluate(X_VAL, Y_VAL, batch_size=len(X_VAL), verbose=0)
+    loss, accuracy = recipe.loss_and_accuracy(X_VAL, Y_VAL, kernel, bias, l2=0.05)
+    assert loss == pytest.approx(keras_loss, rel=1e-5) and accuracy == pytest.approx(keras_accuracy)
+    assert recipe.loss_and_accuracy(X_VAL, Y_VAL, kernel, bias, l2=0.0)[0] < loss  # the penalty counts
+    with pytest.raises(ValueError, match=r"must fit together, got shapes \(30, 4\), \(4, 3\) and \(4,\)"):
+        recipe.loss_and_accuracy(X_VAL, Y_VAL, kernel, np.zeros(4))
+    with pytest.raises(ValueError, match="y must hold classes from 0 to 1"):
+        recipe.loss_and_accuracy(X_VAL, Y_VAL, kernel[:, :2], bias[:2])
+
+
 def test_compiled_training_learns_iris_with_the_source_settings():
     result = recipe.train_softmax_regression(X_TRAIN, Y_TRAIN, X_VAL, Y_VAL)
     history = result["history"]

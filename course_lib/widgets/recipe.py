@@ -2,7 +2,6 @@
 
 import ipywidgets as widgets
 import numpy as np
-import tensorflow as tf
 
 from course_lib import data, recipe
 from course_lib.widgets import chart
@@ -65,11 +64,9 @@ def recipe_panel(x_train=None, y_train=None):
 
     def untrained(result):
         """The first update's (untrained) model measured as every epoch is: loss with the L2 term, and accuracy."""
-        weights = tf.constant(result["kernel"]), tf.constant(result["bias"])
         measured = {}
         for prefix, (x, y) in (("", (x_fit, y_fit)), ("val_", (x_val, y_val))):
-            loss, accuracy = recipe._loss_and_accuracy(tf.constant(x, tf.float32), tf.constant(y), *weights,
-                                                       tf.constant(result["l2"], tf.float32))
+            loss, accuracy = recipe.loss_and_accuracy(x, y, result["kernel"], result["bias"], result["l2"])
             measured.update({f"{prefix}loss": float(loss), f"{prefix}accuracy": float(accuracy)})
         return measured
 
