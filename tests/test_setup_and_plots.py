@@ -1,6 +1,7 @@
 """notebook.setup makes runs repeatable; the shared figures draw what they are given."""
 
 import keras
+import matplotlib
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -15,8 +16,17 @@ def test_setup_makes_random_numbers_repeat(capsys):
     second = (np.random.rand(3), tf.random.uniform((3,)).numpy(), keras.random.normal((2,), seed=None).numpy())
     for a, b in zip(first, second):
         np.testing.assert_array_equal(a, b)
-    report = capsys.readouterr().out.splitlines()[-1]
+    report = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Python "))
     assert f"TensorFlow {tf.__version__}" in report and "devices CPU" in report and "seed 7" in report
+
+
+def test_setup_says_how_to_get_a_chinese_font_when_none_is_installed(capsys, monkeypatch):
+    monkeypatch.setattr(notebook, "cjk_font", lambda: None)
+    with matplotlib.rc_context():  # the style without a Chinese font stays in this test
+        notebook.setup(seed=7)
+    report, advice = capsys.readouterr().out.splitlines()[-2:]
+    assert report.startswith("Python ") and "seed 7" in report
+    assert advice == notebook.CJK_FONT_ADVICE and "fonts-noto-cjk" in advice
 
 
 def test_training_curves_draw_training_and_validation():
