@@ -184,6 +184,15 @@ export function fitFactor(available, drawnWidth, scalable, current = 1) {
   return Math.max(MIN_FACTOR, Math.min(1, (available - fixed) / scalable));
 }
 
+/** Resolves once ``element`` has a width again, or after ``waitMs`` (a chart in a collapsed output stays hidden). */
+function shown(element, waitMs = 3000) {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const look = () => (element.clientWidth > 0 || Date.now() - start > waitMs ? resolve() : setTimeout(look, 50));
+    look();
+  });
+}
+
 /** Milliseconds a chart waits for its kernel to answer before it says what needs the cell run. */
 export const KERNEL_WAIT_MS = 2000;
 
@@ -242,8 +251,10 @@ async function render({ model, el }) {
       // Beside the controls only while that leaves the chart WRAP_FACTOR of its own width, else under them.
       if (drawn && scalable && el.style) el.style.flexBasis = `${Math.round(WRAP_FACTOR * (drawn + scalable * (1 - factor)))}px`;
       let next = fitFactor(el.clientWidth, drawn, scalable, factor);
-      if (attempt > 0 && drawn > el.clientWidth) next = Math.max(MIN_FACTOR, Math.min(next, factor - 0.03));
-      if (Math.abs(next - factor) <= 0.01) return;
+      const over = drawn > el.clientWidth;
+      if (attempt > 0 && over) next = Math.max(MIN_FACTOR, Math.min(next, factor - 0.03));
+      // a chart that fits is left alone when it would change by a hair; one that reaches past its cell is not
+      if (next === factor || (!over && Math.abs(next - factor) <= 0.01)) return;
       factor = next;
       await embed();
     }
@@ -256,9 +267,10 @@ async function render({ model, el }) {
     resizing = setTimeout(() => enqueue(fit), 150);
   });
   resized?.observe(el);
-  // JupyterLab's theme can change while the chapter is open (Settings → Theme).
+  // JupyterLab's theme can change while the chapter is open (Settings → Theme). It hides the page
+  // while the new theme loads: the chart drawn again is fitted again once it is shown.
   const themed = typeof MutationObserver === "undefined" || !document.body ? null
-    : new MutationObserver(() => enqueue(embed));
+    : new MutationObserver(() => enqueue(embed).then(() => shown(el)).then(() => enqueue(fit)));
   themed?.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
   // A chart whose controls need the kernel asks for it; with no answer (a chapter opened without
   // running the cell, or its kernel gone) it says under the caption what needs the cell run.

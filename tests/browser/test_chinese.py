@@ -4,8 +4,9 @@ A Chinese-speaking student opens ``notebooks/zh/03_learning_rate.ipynb`` from a 
 Settings > Language > 中文): the menus are Chinese, the chapter's text is Chinese, the saved panels
 answer their sliders without a kernel with Chinese titles, labels and captions, and a panel run with
 the kernel (started in the ``zh`` folder, where the library speaks Chinese) answers in Chinese too.
-No tofu: every Chinese character is drawn with a real glyph (the CJK font .ci/run installs).
-Screenshots are kept under ``test-artifacts/look/``.
+No tofu: every Chinese character is drawn with a real glyph (the CJK font .ci/run installs). Its
+panels pass the look checks of tests/browser/test_look.py in the light and the dark theme (labels
+not cut, charts inside their cells, contrast). Screenshots are kept under ``test-artifacts/look/``.
 """
 
 import json
@@ -15,7 +16,7 @@ import pytest
 
 from tests.browser.jupyterlab import ROOT, NotebookPage, PanelView, RENDER_TIMEOUT, UPDATE_TIMEOUT, move_control
 from tests.browser.lab import CHINESE_INTERFACE, CHROMIUM, SKIP_REASON, serve
-from tests.browser.test_look import VIEWPORT, shot
+from tests.browser.test_look import VIEWPORT, both_themes, shot
 from tools import translate
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)]
@@ -112,5 +113,8 @@ def test_chapter_three_reads_in_chinese_and_its_panels_answer_in_chinese(browser
         panel.scroll_into_view_if_needed()
         shot(page, "zh-03-panel-with-kernel")
         assert not notebook.kernel.errors, notebook.kernel.errors
+        # the Chinese labels fit and read in both themes, as the English ones (tests/browser/test_look.py)
+        problems = both_themes(notebook, "zh-03")
+        assert not problems, problems
     finally:
         notebook.close()

@@ -110,14 +110,24 @@ CODE_JS = """() => Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputA
 TEST_MARKER = re.compile(r"NBVAL", re.IGNORECASE)
 
 
+#: The menu's words in the Chinese interface (the zh-CN language pack's jupyterlab.json).
+CHINESE_MENU = {"Settings": "设置", "Theme": "主题", "JupyterLab Light": "JupyterLab 亮色",
+                "JupyterLab Dark": "JupyterLab 暗色"}
+
+
+def menu_label(english):
+    """A menu item's label, in JupyterLab's English interface or its Chinese one."""
+    return re.compile(f"^({re.escape(english)}|{re.escape(CHINESE_MENU[english])})$")
+
+
 def choose_theme(page, theme):
     """Settings > Theme > ``theme`` from JupyterLab's menu bar, as a person does; wait until the page has it.
 
     The chapter stays open: its charts follow the theme without being run again.
     """
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Settings$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Theme$")).hover()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{THEMES[theme]}$")).click()
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu_label("Settings")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=menu_label("Theme")).hover()
+    page.locator(".lm-Menu-itemLabel", has_text=menu_label(THEMES[theme])).click()
     light = "true" if theme == "light" else "false"
     page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}'", timeout=LOAD_TIMEOUT * 1000)
     page.wait_for_timeout(1000)  # the charts are drawn again in the new theme
