@@ -119,6 +119,11 @@ def said_literal(match, speaking):
     return "'" + said + (" " if words.endswith(" ") and not said.endswith(("：", "）")) else "") + "'"
 
 
+#: Room around a chart whose words are Chinese: a vertical axis title in Chinese is drawn a few pixels
+#: wider than Vega reserves for it (Vega-Lite's padding is 5 px), and the leftmost one was cut.
+CJK_PADDING = {"left": 10, "top": 5, "right": 5, "bottom": 5}
+
+
 def translated_spec(spec, speaking):
     """``spec`` with its titles, subtitles, legend domains and layers' constant legend entries in ``speaking``."""
     if speaking == "en":
@@ -134,7 +139,7 @@ def translated_spec(spec, speaking):
         if isinstance(value, list):
             return [walk(item, key) for item in value]
         return value
-    return walk(spec)
+    return {**walk(spec), "padding": CJK_PADDING}
 
 
 def translated_rows(datasets, fields, speaking):
