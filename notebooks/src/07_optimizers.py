@@ -426,10 +426,10 @@ iris_optimizers = {
 }
 iris_runs = [optimizers.train_iris(optimizer, name, num_epochs=num_epochs, batch_size=batch_size)
              for name, optimizer in iris_optimizers.items()]
-print(f"{'optimizer':>9} | {'lr':>5} | final loss | test accuracy | time (s) | ms per epoch")
+print(f"{'optimizer':>9} | {'lr':>5} | final loss | test accuracy |     time | per epoch")
 for run, optimizer in zip(iris_runs, iris_optimizers.values()):
     print(f"{run.name:>9} | {optimizer.learning_rate:>5g} | {run.losses[-1]:10.4f} | "
-          f"{run.test_accuracy:13.3f} | {run.seconds:8.2f} | {1000 * run.seconds / num_epochs:12.2f}")
+          f"{run.test_accuracy:13.3f} | {run.seconds:6.2f} s | {1000 * run.seconds / num_epochs:6.2f} ms")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The accuracies, checked (the times above depend on the machine and on what else runs on it,
