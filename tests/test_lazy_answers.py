@@ -123,3 +123,14 @@ def test_no_answer_visible_in_the_chapter_passes_its_checks(chapter):
             if verdict:
                 passed.append(f"{name}({answer!r})")
     assert not passed, f"{chapter.stem}: answers the student can copy from the page pass: {passed[:10]}"
+
+
+def test_a_number_on_the_page_is_an_answer_a_duration_is_not():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("The smallest β is 0.86."),
+        nbformat.v4.new_code_cell("run()", outputs=[nbformat.v4.new_output("stream", text="RMSProp | 0.91 s | 4.28 ms\n")]),
+        nbformat.v4.new_code_cell("solution()", metadata={"jupyter": {"source_hidden": True}},
+                                  outputs=[nbformat.v4.new_output("stream", text="0.5\n")]),
+    ])
+    answers = visible_answers(notebook)
+    assert 0.86 in answers and 0.91 not in answers and 4.28 not in answers and 0.5 not in answers
