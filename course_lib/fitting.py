@@ -64,24 +64,28 @@ def _seed(seed):
     return seed
 
 
-def _points(name, points):
-    """``points`` as ``(x, y)`` float32 arrays of the circle data's shapes, (n, 2) and (n,) with labels 0 to 1.
+def _circle_points(x, y, x_name="x", y_name="y"):
+    """``x`` and ``y`` as arrays of the circle data's shapes, (n, 2) and (n,), with labels from 0 to 1.
 
     Checked before anything reaches the compiled training: a TensorFlow function called with
     inputs its signature refuses keeps its lock (TensorFlow 2.21), and every later call from
     another thread, a panel's run among them, would then wait for ever.
     """
-    if not isinstance(points, (tuple, list)) or len(points) != 2:
-        raise TypeError(f"{name} must be a pair (x, y) as split returns, got {type(points).__name__}.")
-    x = validate.finite_array(f"{name}'s x", points[0], ndim_at_least=2)
-    y = validate.finite_array(f"{name}'s y", points[1])
+    x = validate.finite_array(x_name, x, ndim_at_least=2)
+    y = validate.finite_array(y_name, y)
     if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"{name}'s x must have one row of two coordinates per point, shape (n, 2), got {x.shape}.")
+        raise ValueError(f"{x_name} must have one row of two coordinates per point, shape (n, 2), got {x.shape}.")
     if y.shape != (len(x),):
-        raise ValueError(f"{name}'s y must hold one label per row of x, shape ({len(x)},), got {y.shape}.")
+        raise ValueError(f"{y_name} must hold one label per row of {x_name}, shape ({len(x)},), got {y.shape}.")
     if y.min() < 0 or y.max() > 1:
-        raise ValueError(f"{name}'s y must hold labels from 0 to 1, got {y.min()} to {y.max()}.")
-    return x.astype(np.float32), y.astype(np.float32)
+        raise ValueError(f"{y_name} must hold labels from 0 to 1, got {y.min()} to {y.max()}.")
+    return x, y
+
+
+def _points(name, points):
+    """``points``, an ``(x, y)`` pair as :func:`split` returns, checked as :func:`_circle_points` does."""
+    x, y = validate.examples(name, points)
+    return _circle_points(x, y, f"{name}'s x", f"{name}'s y")
 
 
 # ---------------------------------------------------------------- regression
@@ -378,7 +382,7 @@ def classifier_runs(train, validation, *, hidden_units=32, regularization="none"
     dropout = validate.in_range("dropout", dropout, 0.0, 0.9)
     learning_rate = validate.positive("learning_rate", learning_rate)
     num_epochs = validate.positive_int("num_epochs", num_epochs)
-    data = [tf.constant(part) for part in (*_points("train", train), *_points("validation", validation))]
+    data = [tf.constant(part, tf.float32) for part in (*_points("train", train), *_points("validation", validation))]
     weights = tuple(tf.constant(w) for w in initial_weights(hidden_units, seed))
     zeros = tuple(tf.zeros_like(w) for w in weights)
     state = training.Snapshot((weights, zeros, zeros))
@@ -430,9 +434,7 @@ def mislabelled(x, y):
     rule is known, so data cleaning (数据清洗) can find them exactly; on real data it
     takes a human, or a check of the points a model keeps getting wrong.
     """
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim != 2 or x.shape[1] != 2 or len(x) != len(y):
-        raise ValueError(f"expected x of shape (n, 2) and y of shape (n,), got {x.shape} and {y.shape}.")
+    x, y = _circle_points(x, y)
     return (np.sum(x ** 2, axis=1) < CIRCLE_RADIUS_SQUARED) != (y >= 0.5)
 
 

@@ -282,9 +282,9 @@ def test_a_wrong_call_is_refused_and_the_playground_still_trains(circle_split):
     train, validation = circle_split
     with pytest.raises(ValueError, match=r"train's x must have one row of two coordinates per point, shape \(n, 2\)"):
         fitting.train_classifier((train[0][:, :1], train[1]), validation, num_epochs=5)
-    with pytest.raises(ValueError, match=r"validation's y must hold one label per row of x"):
+    with pytest.raises(ValueError, match=r"validation's y must hold one label per row of validation's x"):
         fitting.train_classifier(train, (validation[0], validation[1][:, None]), num_epochs=5)
-    with pytest.raises(TypeError, match=r"train must be a pair \(x, y\) as split returns"):
+    with pytest.raises(TypeError, match=r"train must be an \(x, y\) pair, got ndarray"):
         fitting.train_classifier(np.zeros((2, 3)), validation, num_epochs=5)
     with pytest.raises(ValueError, match="seed must be at most 2147483647"):
         fitting.train_classifier(train, validation, num_epochs=5, seed=2 ** 31)

@@ -67,7 +67,7 @@ def recipe_panel(x_train=None, y_train=None):
         measured = {}
         for prefix, (x, y) in (("", (x_fit, y_fit)), ("val_", (x_val, y_val))):
             loss, accuracy = recipe.loss_and_accuracy(x, y, result["kernel"], result["bias"], result["l2"])
-            measured.update({f"{prefix}loss": float(loss), f"{prefix}accuracy": float(accuracy)})
+            measured.update({f"{prefix}loss": loss, f"{prefix}accuracy": accuracy})
         return measured
 
     def train(num_epochs, learning_rate, l2):
