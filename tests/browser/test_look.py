@@ -238,6 +238,8 @@ def test_a_deck_slide_looks_finished(browser, chapter_five):
     try:
         page.goto(chapter_five["slides"].as_uri(), wait_until="load", timeout=LOAD_TIMEOUT * 1000)
         page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=LOAD_TIMEOUT * 1000)
+        # the deck's widgets are drawn after Reveal is ready: wait for the panel before looking for its slide
+        page.wait_for_selector(".course-panel", state="attached", timeout=LOAD_TIMEOUT * 1000)
         slide = page.evaluate("""() => {
             const panel = document.querySelector('.course-panel');
             const section = panel.closest('section');
