@@ -54,6 +54,8 @@ STUDENTS = {"ada": ("00_welcome", "line_fit_panel"), "bo": ("03_learning_rate", 
             "chen": ("05_losses", "ce_vs_mse_panel")}
 #: The whole test, hub start to hub stop, is given at most this long.
 DEADLINE_SECONDS = 600
+#: After the hub stops, what it started is given this long to end before it counts as left running.
+STOP_GRACE_SECONDS = 30
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -153,7 +155,12 @@ class Hub:
         return (self.folder / "jupyterhub.log").read_text(errors="replace")
 
     def stop(self):
-        """Stop the hub (it stops its servers and proxy), then anything it left, by process id."""
+        """Stop the hub (it stops its servers and proxy), then anything it left, by process id.
+
+        Returns what still ran ``STOP_GRACE_SECONDS`` after the hub stopped (and was then killed):
+        a server exits at once on the hub's interrupt, and its kernels follow on their own when
+        they see their parent gone (ipykernel polls it every second), seconds later on a busy machine.
+        """
         if self.process.poll() is None:
             # the proxy, the students' servers and their kernels
             self.started |= {child.pid for child in psutil.Process(self.process.pid).children(recursive=True)}
@@ -163,16 +170,34 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
-        left = []
+        processes = []
         for pid in self.started:
             try:
-                if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                    left.append(pid)
-                    os.kill(pid, signal.SIGKILL)
-            except (psutil.NoSuchProcess, ProcessLookupError):
+                processes.append((psutil.Process(pid), " ".join(psutil.Process(pid).cmdline()[:3])))
+            except psutil.Error:
+                pass
+        until = time.monotonic() + STOP_GRACE_SECONDS
+        while True:
+            processes = [(process, command) for process, command in processes if still_running(process)]
+            if not processes or time.monotonic() > until:
+                break
+            time.sleep(0.2)
+        left = []
+        for process, command in processes:
+            try:
+                process.kill()
+                left.append(f"{process.pid} ({command})")
+            except psutil.NoSuchProcess:
                 pass
         self.log.close()
         return left
+
+
+def still_running(process):
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 class Student:
