@@ -173,7 +173,8 @@ class Hub:
         processes = []
         for pid in self.started:
             try:
-                processes.append((psutil.Process(pid), " ".join(psutil.Process(pid).cmdline()[:3])))
+                process = psutil.Process(pid)
+                processes.append((process, " ".join(process.cmdline()[:3])))
             except psutil.Error:
                 pass
         until = time.monotonic() + STOP_GRACE_SECONDS
